@@ -1,0 +1,290 @@
+//! Task placement: [`plan`] and the request preparation it shares with the failure explanation.
+
+mod explain;
+mod index;
+#[cfg(test)]
+mod tests;
+
+use rand::SeedableRng;
+use rand::rngs::SmallRng;
+
+use crate::model::{
+    FailureReason, Instance, InstanceStatus, Placement, PlacementRequest, Plan, PlanCtx, Snapshot,
+    Unplaced,
+};
+use crate::query::{Expr, QueryTarget};
+use crate::strategy::{BinpackField, Constraint, SpreadField, Strategy};
+
+use self::index::Index;
+
+/// At most this many strategies are honoured, as ECS allows; later ones are ignored.
+pub(crate) const MAX_STRATEGIES: usize = 5;
+
+/// Places `request.count` tasks of one group on the snapshot's instances.
+///
+/// # Pipeline
+///
+/// 1. **Filter** (once per request, over every instance): status `ACTIVE` (never `DRAINING`), agent
+///    connected, the task definition's required attributes present (and equal when a value is
+///    given), every `memberOf` expression true, `distinctInstance` (no task of the group on the
+///    instance), and room for one task: remaining CPU ≥ need, remaining memory ≥ need, and none of
+///    the task's static host ports (per protocol) among the instance's reserved ports.
+/// 2. **Strategies**, in order, as a lexicographic preference (each one only breaks the ties the
+///    earlier ones leave): `binpack(cpu|memory)` prefers the least remaining amount;
+///    `spread(instanceId)` the fewest tasks of the group on the instance; `spread(attribute:NAME)` the
+///    attribute value with the fewest tasks of the group, counted over every `ACTIVE` instance
+///    with that value (an instance without the attribute counts under its own "absent" value);
+///    `random` picks uniformly among the instances still tied, which makes any later strategy moot.
+///    So `[spread(AZ), binpack(memory)]` picks the zone with the fewest tasks of the group, then the
+///    instance in that zone (or in any zone tied with it) with the least memory left.
+/// 3. **Tie-breaks** after the last strategy (when there is no `random`): the fewest tasks of the group
+///    on the instance (ECS's "then the instance with the fewest such tasks"), then a random priority
+///    that each candidate draws once per request from `SmallRng::seed_from_u64(ctx.seed)`, in
+///    snapshot order. Binpack therefore keeps filling one instance, and spread visits tied instances
+///    in a seeded random order.
+///
+/// Each placement updates the working copy: the instance's remaining CPU and memory, its ports, its
+/// count of the group's tasks and running tasks (so `distinctInstance`, spread, `task:group` and
+/// `runningTasksCount` see earlier tasks of the same plan), and the spread counts of its values.
+/// A request never over-commits.
+///
+/// # Failures
+///
+/// When no instance can take the next task, that task and every later one of the request get an
+/// [`Unplaced`] (the working state no longer changes, so they fail identically). It names the
+/// **closest candidate**: the instance that got furthest through the stages `ACTIVE` → agent
+/// connected → required attributes → `memberOf` → `distinctInstance` → resources, then, among those
+/// that only lack resources, the one short of the fewest resources (CPU, memory, ports), then the
+/// smallest relative shortfall, then snapshot order. The reason is the stage it failed (for
+/// resources, the first of CPU, memory, ports it lacks) and the detail a sentence naming what it
+/// lacks. Constraints rank before resources on purpose: an instance that fails a constraint can
+/// never take the task, while a full one can once tasks stop, so "the m5 instances are full" is a
+/// more useful answer than "that t2 instance is not an m5". An empty cluster gives
+/// [`FailureReason::NoInstances`].
+///
+/// # Cost
+///
+/// `O(n + t)` per request for the filter (n instances, t tasks on them) plus `O(log n)` per placed
+/// task; see `docs/dev/scheduler.md`.
+pub fn plan(snapshot: &Snapshot, request: &PlacementRequest, ctx: &PlanCtx) -> Plan {
+    let mut plan = Plan::default();
+    if request.count == 0 {
+        return plan;
+    }
+    if snapshot.instances.is_empty() {
+        plan.unplaced = (0..request.count)
+            .map(|task_index| Unplaced {
+                task_index,
+                reason: FailureReason::NoInstances,
+                instance_arn: None,
+                detail: FailureReason::NoInstances.as_ecs().to_owned(),
+            })
+            .collect();
+        return plan;
+    }
+    let prepared = Prepared::new(request);
+    let mut rng = SmallRng::seed_from_u64(ctx.seed);
+    let mut index = Index::build(snapshot, &prepared, &mut rng);
+    plan.placements.reserve(request.count as usize);
+    for task_index in 0..request.count {
+        match index.pick(&mut rng) {
+            Some(candidate) => {
+                plan.placements.push(Placement {
+                    task_index,
+                    instance_id: snapshot.instances[index.instance_of(candidate)].id.clone(),
+                });
+                index.place(candidate);
+            }
+            None => {
+                let placed = index.placed_per_instance();
+                let failure = explain::closest(snapshot, &prepared, &placed);
+                plan.unplaced = (task_index..request.count)
+                    .map(|task_index| Unplaced {
+                        task_index,
+                        ..failure.clone()
+                    })
+                    .collect();
+                break;
+            }
+        }
+    }
+    plan
+}
+
+/// The request, digested once for the filter and the index.
+pub(crate) struct Prepared<'r> {
+    pub(crate) request: &'r PlacementRequest,
+    pub(crate) member_of: Vec<&'r Expr>,
+    /// Whether some `memberOf` mentions `runningTasksCount` or `task:group`, which placing changes.
+    pub(crate) dynamic_member_of: bool,
+    pub(crate) distinct: bool,
+    /// The strategies that matter, before the first `random` and at most [`MAX_STRATEGIES`].
+    pub(crate) slots: Vec<Slot>,
+    /// Whether the chain ends in `random` (uniform among ties) rather than in the tie-breaks.
+    pub(crate) random: bool,
+    /// Attribute names of the `spread(attribute:NAME)` slots, by level.
+    pub(crate) spread_attributes: Vec<&'r str>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Slot {
+    Binpack(BinpackField),
+    SpreadInstance,
+    /// `spread(attribute:NAME)`, with its level in [`Prepared::spread_attributes`].
+    SpreadAttribute(usize),
+}
+
+impl<'r> Prepared<'r> {
+    pub(crate) fn new(request: &'r PlacementRequest) -> Prepared<'r> {
+        let member_of: Vec<&Expr> = request
+            .constraints
+            .iter()
+            .filter_map(|constraint| match constraint {
+                Constraint::MemberOf(expr) => Some(expr),
+                Constraint::DistinctInstance => None,
+            })
+            .collect();
+        let mut slots = Vec::new();
+        let mut spread_attributes = Vec::new();
+        let mut random = false;
+        for strategy in request.strategy.iter().take(MAX_STRATEGIES) {
+            slots.push(match strategy {
+                Strategy::Binpack(field) => Slot::Binpack(*field),
+                Strategy::Spread(SpreadField::InstanceId) => Slot::SpreadInstance,
+                Strategy::Spread(SpreadField::Attribute(name)) => {
+                    spread_attributes.push(name.as_str());
+                    Slot::SpreadAttribute(spread_attributes.len() - 1)
+                }
+                Strategy::Random => {
+                    random = true;
+                    break;
+                }
+            });
+        }
+        Prepared {
+            request,
+            dynamic_member_of: member_of.iter().any(|expr| expr.is_dynamic()),
+            member_of,
+            distinct: request
+                .constraints
+                .iter()
+                .any(|constraint| matches!(constraint, Constraint::DistinctInstance)),
+            slots,
+            random,
+            spread_attributes,
+        }
+    }
+
+    pub(crate) fn group_count(&self, instance: &Instance) -> u32 {
+        instance
+            .tasks
+            .iter()
+            .filter(|task| task.group == self.request.group)
+            .count() as u32
+    }
+
+    /// The static filter stages: status, agent and required attributes.
+    pub(crate) fn passes_static(&self, instance: &Instance) -> bool {
+        instance.status == InstanceStatus::Active
+            && instance.agent_connected
+            && self.first_missing_attribute(instance).is_none()
+    }
+
+    /// The first required attribute the instance lacks or has with another value.
+    pub(crate) fn first_missing_attribute(
+        &self,
+        instance: &Instance,
+    ) -> Option<&'r (String, Option<String>)> {
+        self.request
+            .required_attributes
+            .iter()
+            .find(|(name, want)| match (instance.attributes.get(name), want) {
+                (None, _) => true,
+                (Some(_), None) => false,
+                (Some(have), Some(want)) => have.as_deref() != Some(want.as_str()),
+            })
+    }
+
+    /// Whether the instance, with `placed` tasks of this request already on it, has room for one more.
+    pub(crate) fn fits(&self, instance: &Instance, placed: u32) -> bool {
+        let placed = i64::from(placed);
+        let request = self.request;
+        instance.remaining.cpu - placed * request.cpu >= request.cpu
+            && instance.remaining.memory - placed * request.memory >= request.memory
+            && (request.host_ports.is_empty()
+                || (placed == 0 && self.conflicting_ports(instance, 0).is_empty()))
+    }
+
+    /// The task's host ports that are taken on the instance, by its reserved ports or by `placed`
+    /// earlier tasks of this request.
+    pub(crate) fn conflicting_ports(
+        &self,
+        instance: &Instance,
+        placed: u32,
+    ) -> Vec<(u16, crate::model::Protocol)> {
+        self.request
+            .host_ports
+            .iter()
+            .copied()
+            .filter(|(port, protocol)| {
+                placed > 0
+                    || match protocol {
+                        crate::model::Protocol::Tcp => instance.remaining.ports_tcp.contains(port),
+                        crate::model::Protocol::Udp => instance.remaining.ports_udp.contains(port),
+                    }
+            })
+            .collect()
+    }
+
+    /// Whether every `memberOf` holds with `placed` tasks of this request on the instance.
+    pub(crate) fn member_of_holds(&self, instance: &Instance, placed: u32) -> bool {
+        self.first_failing_member_of(instance, placed).is_none()
+    }
+
+    pub(crate) fn first_failing_member_of(
+        &self,
+        instance: &Instance,
+        placed: u32,
+    ) -> Option<&'r Expr> {
+        let view = WorkingInstance {
+            instance,
+            placed,
+            group: &self.request.group,
+        };
+        self.member_of
+            .iter()
+            .copied()
+            .find(|expr| !expr.eval(&view))
+    }
+}
+
+/// An instance as a query sees it part-way through a plan: with `placed` tasks of `group` added.
+pub(crate) struct WorkingInstance<'a> {
+    pub(crate) instance: &'a Instance,
+    pub(crate) placed: u32,
+    pub(crate) group: &'a str,
+}
+
+impl QueryTarget for WorkingInstance<'_> {
+    fn attribute(&self, name: &str) -> Option<Option<&str>> {
+        self.instance.attribute(name)
+    }
+    fn agent_connected(&self) -> bool {
+        self.instance.agent_connected
+    }
+    fn agent_version(&self) -> &str {
+        &self.instance.agent_version
+    }
+    fn ec2_instance_id(&self) -> &str {
+        &self.instance.ec2_instance_id
+    }
+    fn registered_at(&self) -> f64 {
+        self.instance.registered_at
+    }
+    fn running_tasks_count(&self) -> u64 {
+        self.instance.tasks.len() as u64 + u64::from(self.placed)
+    }
+    fn any_task_group(&self, predicate: &mut dyn FnMut(&str) -> bool) -> bool {
+        (self.placed > 0 && predicate(self.group)) || self.instance.any_task_group(predicate)
+    }
+}
