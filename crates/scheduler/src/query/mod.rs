@@ -14,7 +14,8 @@
 //!   attribute without a value (a capability) has the empty string as its value for the other operators.
 //! - `=~`/`!~` match the whole string, like Java's `String.matches`, with Rust `regex` syntax (no
 //!   look-around or back-references).
-//! - Ordering operators on `attribute:` compare numerically when both sides are numbers, else as text.
+//! - Ordering operators on `attribute:` compare numerically when the literal is a number (a value
+//!   that is not a number then satisfies none of them), else as text.
 //!   `agentVersion` compares dotted versions (`1.14` == `1.14.0`); `registeredAt` compares to the
 //!   second; `runningTasksCount` counts every task the snapshot lists on the instance, pending included.
 
@@ -327,9 +328,13 @@ impl Check {
                 value: typed,
             } => match typed {
                 Typed::Text { text, number } => {
-                    let ordering = match (number, value.trim().parse::<f64>().ok()) {
-                        (Some(literal), Some(actual)) => actual.partial_cmp(literal),
-                        _ => Some(value.cmp(text.as_str())),
+                    let ordering = match number {
+                        Some(literal) => value
+                            .trim()
+                            .parse::<f64>()
+                            .ok()
+                            .and_then(|actual| actual.partial_cmp(literal)),
+                        None => Some(value.cmp(text.as_str())),
                     };
                     ordering.is_some_and(|ordering| ordering_satisfies(*operator, ordering))
                 }

@@ -61,7 +61,7 @@ pub enum ParseErrorKind {
     InvalidRegex { pattern: String, reason: String },
     #[error("expected \"and\", \"or\"{close} or the end of the expression, found \"{found}\"")]
     ExpectedConnective { found: String, close: &'static str },
-    #[error("expected \")\" to close the \"(\" at position {opened_at}")]
+    #[error("expected \")\" to close the \"(\" opened at character {opened_at}")]
     UnclosedParenthesis { opened_at: usize },
     #[error("expected \"(\" after \"{keyword}\"")]
     ExpectedOpenParenthesis { keyword: String },
