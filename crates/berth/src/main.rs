@@ -1,1 +1,45 @@
-fn main() {}
+//! The `berth` binary: one executable for the control plane (`server`), the all-in-one
+//! development mode (`dev`) and the benchmarks (`bench`).
+
+mod bench;
+mod run;
+
+use clap::{Parser, Subcommand};
+
+/// Berth: a self-hostable container orchestrator with the Amazon ECS API.
+#[derive(Debug, Parser)]
+#[command(name = "berth", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run everything on this machine: the control plane with its embedded store.
+    Dev(run::DevArgs),
+    /// Run the control plane.
+    Server(run::ServerArgs),
+    /// Run a benchmark and print its figures as `name=value` lines.
+    #[command(subcommand)]
+    Bench(bench::Bench),
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    match cli.command {
+        Command::Dev(args) => runtime.block_on(run::dev(args)),
+        Command::Server(args) => runtime.block_on(run::server(args)),
+        Command::Bench(bench) => runtime.block_on(bench::run(bench)),
+    }
+}

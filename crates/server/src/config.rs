@@ -96,10 +96,14 @@ impl Config {
 
     /// Reads and validates a TOML configuration file.
     pub fn from_file(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|source| ConfigError::Read { path: path.display().to_string(), source })?;
-        let raw: RawConfig = toml::from_str(&text)
-            .map_err(|source| ConfigError::Parse { path: path.display().to_string(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.display().to_string(),
+            source,
+        })?;
+        let raw: RawConfig = toml::from_str(&text).map_err(|source| ConfigError::Parse {
+            path: path.display().to_string(),
+            source,
+        })?;
         Config::try_from(raw)
     }
 }
@@ -108,21 +112,31 @@ impl TryFrom<RawConfig> for Config {
     type Error = ConfigError;
 
     fn try_from(raw: RawConfig) -> Result<Config, ConfigError> {
-        let region = raw.region.unwrap_or_else(|| Config::DEFAULT_REGION.to_owned());
+        let region = raw
+            .region
+            .unwrap_or_else(|| Config::DEFAULT_REGION.to_owned());
         if region.is_empty()
-            || !region.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            || !region
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         {
             return Err(ConfigError::Invalid(format!(
                 "region `{region}` must be lowercase letters, digits and hyphens, like us-east-1"
             )));
         }
-        let account_id = raw.account_id.unwrap_or_else(|| Config::DEFAULT_ACCOUNT_ID.to_owned());
+        let account_id = raw
+            .account_id
+            .unwrap_or_else(|| Config::DEFAULT_ACCOUNT_ID.to_owned());
         if account_id.len() != 12 || !account_id.chars().all(|c| c.is_ascii_digit()) {
             return Err(ConfigError::Invalid(format!(
                 "account-id `{account_id}` must be 12 digits"
             )));
         }
-        Ok(Config { region, account_id, quotas: raw.quotas.unwrap_or_default() })
+        Ok(Config {
+            region,
+            account_id,
+            quotas: raw.quotas.unwrap_or_default(),
+        })
     }
 }
 
@@ -145,7 +159,12 @@ mod tests {
     #[test]
     fn bad_values_are_refused() {
         let raw: RawConfig = toml::from_str("account-id = \"12\"").unwrap();
-        assert!(Config::try_from(raw).unwrap_err().to_string().contains("12 digits"));
+        assert!(
+            Config::try_from(raw)
+                .unwrap_err()
+                .to_string()
+                .contains("12 digits")
+        );
         assert!(toml::from_str::<RawConfig>("regoin = \"x\"").is_err());
     }
 }

@@ -13,5 +13,7 @@ pub(crate) fn check_registration(
     quotas: &Quotas,
 ) -> Result<TaskDefinition, ApiError> {
     let _ = (req, quotas);
-    Err(ApiError::client("task definition validation is not written yet"))
+    Err(ApiError::client(
+        "task definition validation is not written yet",
+    ))
 }

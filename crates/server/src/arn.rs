@@ -1,0 +1,179 @@
+//! Amazon Resource Names: building them for Berth's resources and resolving the references
+//! callers pass, which may be a short name or a full ARN wherever ECS accepts either.
+
+use api::ApiError;
+
+use crate::config::Config;
+
+/// The resource kinds that have ARNs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Cluster,
+    TaskDefinition,
+    Service,
+    Task,
+    ContainerInstance,
+}
+
+impl Kind {
+    fn prefix(self) -> &'static str {
+        match self {
+            Kind::Cluster => "cluster/",
+            Kind::TaskDefinition => "task-definition/",
+            Kind::Service => "service/",
+            Kind::Task => "task/",
+            Kind::ContainerInstance => "container-instance/",
+        }
+    }
+}
+
+/// Builds ARNs for one account and region.
+#[derive(Debug, Clone)]
+pub struct Arns {
+    base: String,
+}
+
+impl Arns {
+    pub fn new(config: &Config) -> Arns {
+        Arns {
+            base: format!("arn:aws:ecs:{}:{}:", config.region, config.account_id),
+        }
+    }
+
+    pub fn cluster(&self, name: &str) -> String {
+        format!("{}cluster/{name}", self.base)
+    }
+
+    pub fn task_definition(&self, family: &str, revision: i32) -> String {
+        format!("{}task-definition/{family}:{revision}", self.base)
+    }
+
+    pub fn service(&self, cluster: &str, name: &str) -> String {
+        format!("{}service/{cluster}/{name}", self.base)
+    }
+
+    pub fn task(&self, cluster: &str, id: &str) -> String {
+        format!("{}task/{cluster}/{id}", self.base)
+    }
+
+    pub fn container_instance(&self, cluster: &str, id: &str) -> String {
+        format!("{}container-instance/{cluster}/{id}", self.base)
+    }
+
+    pub fn container(&self, cluster: &str, task_id: &str, container_id: &str) -> String {
+        format!("{}container/{cluster}/{task_id}/{container_id}", self.base)
+    }
+
+    /// The resource part (`cluster/name`, `task-definition/web:3`, ...) of an ARN of this
+    /// account and region. `Ok(None)` means a well-formed ARN of another account, region or
+    /// service: the resource cannot exist here.
+    pub fn resource<'a>(&self, arn: &'a str) -> Result<Option<&'a str>, ApiError> {
+        let parts: Vec<&str> = arn.splitn(6, ':').collect();
+        if parts.len() != 6 || parts[0] != "arn" || parts[1].is_empty() || parts[5].is_empty() {
+            return Err(ApiError::invalid_parameter(format!("Invalid ARN: {arn}")));
+        }
+        let prefix_len =
+            parts[0].len() + parts[1].len() + parts[2].len() + parts[3].len() + parts[4].len() + 5;
+        if !arn[..prefix_len].ends_with(&self.base["arn:aws:".len()..]) || parts[1] != "aws" {
+            return Ok(None);
+        }
+        Ok(Some(&arn[prefix_len..]))
+    }
+
+    /// Resolves a reference of the given kind: a bare name/id, or an ARN whose resource part
+    /// is `<kind>/<rest>`. Returns the part after the kind prefix, or `None` if the ARN
+    /// belongs elsewhere.
+    pub fn resolve<'a>(&self, kind: Kind, reference: &'a str) -> Result<Option<&'a str>, ApiError> {
+        if !reference.starts_with("arn:") {
+            return Ok(Some(reference));
+        }
+        let Some(resource) = self.resource(reference)? else {
+            return Ok(None);
+        };
+        match resource.strip_prefix(kind.prefix()) {
+            Some(rest) if !rest.is_empty() => Ok(Some(rest)),
+            _ => Err(ApiError::invalid_parameter(format!(
+                "Invalid ARN: {reference} is not a {} ARN",
+                kind.prefix().trim_end_matches('/')
+            ))),
+        }
+    }
+}
+
+/// Whether `name` is a valid ECS name: 1 to 255 letters, digits, hyphens and underscores.
+pub fn valid_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 255
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn arns() -> Arns {
+        Arns::new(&Config {
+            region: "us-east-1".into(),
+            account_id: "000000000000".into(),
+            quotas: Default::default(),
+        })
+    }
+
+    #[test]
+    fn builds_long_format_arns() {
+        let a = arns();
+        assert_eq!(
+            a.cluster("prod"),
+            "arn:aws:ecs:us-east-1:000000000000:cluster/prod"
+        );
+        assert_eq!(
+            a.task_definition("web", 3),
+            "arn:aws:ecs:us-east-1:000000000000:task-definition/web:3"
+        );
+        assert_eq!(
+            a.task("prod", "abc"),
+            "arn:aws:ecs:us-east-1:000000000000:task/prod/abc"
+        );
+    }
+
+    #[test]
+    fn resolves_names_and_arns() {
+        let a = arns();
+        assert_eq!(a.resolve(Kind::Cluster, "prod").unwrap(), Some("prod"));
+        assert_eq!(
+            a.resolve(Kind::Cluster, &a.cluster("prod")).unwrap(),
+            Some("prod")
+        );
+        assert_eq!(
+            a.resolve(
+                Kind::Cluster,
+                "arn:aws:ecs:eu-west-1:000000000000:cluster/prod"
+            )
+            .unwrap(),
+            None
+        );
+        assert!(
+            a.resolve(
+                Kind::Cluster,
+                "arn:aws:ecs:us-east-1:000000000000:service/x/y"
+            )
+            .is_err()
+        );
+        assert!(a.resolve(Kind::Cluster, "arn:nonsense").is_err());
+        assert_eq!(
+            a.resolve(Kind::TaskDefinition, &a.task_definition("web", 2))
+                .unwrap(),
+            Some("web:2")
+        );
+    }
+
+    #[test]
+    fn names_follow_ecs_rules() {
+        assert!(valid_name("a-b_C9"));
+        assert!(!valid_name(""));
+        assert!(!valid_name("a b"));
+        assert!(!valid_name(&"x".repeat(256)));
+    }
+}

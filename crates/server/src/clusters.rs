@@ -1,0 +1,492 @@
+//! Clusters: CreateCluster, DeleteCluster, DescribeClusters, ListClusters, UpdateCluster and
+//! UpdateClusterSettings.
+//!
+//! A cluster record is the ECS `Cluster` shape without its counts: the counts are computed
+//! from the cluster's tasks, services and container instances whenever a cluster is
+//! returned, so they stay true whatever changes them.
+
+use serde::{Deserialize, Serialize};
+
+use api::{
+    ApiError, Cluster, ClusterField, ClusterSetting, ClusterSettingName, CreateClusterRequest,
+    CreateClusterResponse, DeleteClusterRequest, DeleteClusterResponse, DescribeClustersRequest,
+    DescribeClustersResponse, ErrorCode, Failure, KeyValuePair, ListClustersRequest,
+    ListClustersResponse, UpdateClusterRequest, UpdateClusterResponse,
+    UpdateClusterSettingsRequest, UpdateClusterSettingsResponse,
+};
+use store::{Compare, Op, Txn};
+
+use crate::arn::{Kind, valid_name};
+use crate::records::{self, encode, internal, keys};
+use crate::{Ctx, paging, tags};
+
+const DEFAULT_CLUSTER: &str = "default";
+const ACTIVE: &str = "ACTIVE";
+const INACTIVE: &str = "INACTIVE";
+/// The number of ACTIVE clusters, kept beside them so the quota holds under concurrency.
+const CLUSTER_COUNT: &str = "/counts/clusters";
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct ClusterCount {
+    active: usize,
+}
+
+fn check_settings(settings: &[ClusterSetting]) -> Result<(), ApiError> {
+    for setting in settings {
+        let value = setting.value.as_deref().unwrap_or("");
+        match setting.name {
+            Some(ClusterSettingName::ContainerInsights) | None => {
+                if !["enabled", "disabled", "enhanced"].contains(&value) {
+                    return Err(ApiError::invalid_parameter(format!(
+                        "The value of cluster setting containerInsights must be enabled, disabled or enhanced; got {value:?}."
+                    )));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn check_capacity_providers(providers: &[String]) -> Result<(), ApiError> {
+    for provider in providers {
+        if provider != "FARGATE" && provider != "FARGATE_SPOT" {
+            return Err(ApiError::invalid_parameter(format!(
+                "The specified capacity provider {provider} does not exist. Berth provides FARGATE and FARGATE_SPOT."
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Resolves a cluster reference (name or ARN; absent means `default`) to its name, without
+/// checking that it exists.
+pub(crate) fn cluster_name(ctx: &Ctx, reference: Option<&str>) -> Result<Option<String>, ApiError> {
+    let reference = reference.unwrap_or(DEFAULT_CLUSTER);
+    Ok(ctx
+        .arns()
+        .resolve(Kind::Cluster, reference)?
+        .map(str::to_owned))
+}
+
+/// The ACTIVE cluster a request refers to, or ClusterNotFoundException.
+pub(crate) async fn active_cluster(
+    ctx: &Ctx,
+    reference: Option<&str>,
+) -> Result<records::Versioned<Cluster>, ApiError> {
+    let name = cluster_name(ctx, reference)?.ok_or_else(ApiError::cluster_not_found)?;
+    records::get::<Cluster>(ctx.store(), &keys::cluster(&name))
+        .await?
+        .filter(|c| c.value.status.as_deref() == Some(ACTIVE))
+        .ok_or_else(ApiError::cluster_not_found)
+}
+
+/// What a cluster holds, computed from its records.
+#[derive(Debug, Default)]
+struct Counts {
+    running_tasks: i32,
+    pending_tasks: i32,
+    active_services: i32,
+    draining_services: i32,
+    container_instances: i32,
+    running_fargate: i32,
+    pending_fargate: i32,
+    active_fargate_services: i32,
+}
+
+/// The members of task, service and container-instance records the counts need.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct StatusView {
+    #[serde(default)]
+    status: Option<String>,
+    #[serde(default)]
+    last_status: Option<String>,
+    #[serde(default)]
+    launch_type: Option<String>,
+}
+
+async fn counts(ctx: &Ctx, name: &str) -> Result<Counts, ApiError> {
+    let store = ctx.store();
+    let mut counts = Counts::default();
+    for task in records::list::<StatusView>(store, &keys::tasks_of(name)).await? {
+        let fargate = task.value.launch_type.as_deref() == Some("FARGATE");
+        match task.value.last_status.as_deref() {
+            Some("RUNNING") => {
+                counts.running_tasks += 1;
+                counts.running_fargate += i32::from(fargate);
+            }
+            Some("STOPPED") | Some("DELETED") => {}
+            _ => {
+                counts.pending_tasks += 1;
+                counts.pending_fargate += i32::from(fargate);
+            }
+        }
+    }
+    for service in records::list::<StatusView>(store, &keys::services_of(name)).await? {
+        let fargate = service.value.launch_type.as_deref() == Some("FARGATE");
+        match service.value.status.as_deref() {
+            Some("ACTIVE") => {
+                counts.active_services += 1;
+                counts.active_fargate_services += i32::from(fargate);
+            }
+            Some("DRAINING") => counts.draining_services += 1,
+            _ => {}
+        }
+    }
+    for instance in records::list::<StatusView>(store, &keys::instances_of(name)).await? {
+        if matches!(
+            instance.value.status.as_deref(),
+            Some("ACTIVE") | Some("DRAINING")
+        ) {
+            counts.container_instances += 1;
+        }
+    }
+    Ok(counts)
+}
+
+/// The cluster as the API returns it: counts filled in, optional parts per `include`.
+async fn render(
+    ctx: &Ctx,
+    mut cluster: Cluster,
+    include: &[ClusterField],
+) -> Result<Cluster, ApiError> {
+    let name = cluster.cluster_name.clone().unwrap_or_default();
+    let c = if cluster.status.as_deref() == Some(ACTIVE) {
+        counts(ctx, &name).await?
+    } else {
+        Counts::default()
+    };
+    cluster.registered_container_instances_count = Some(c.container_instances);
+    cluster.running_tasks_count = Some(c.running_tasks);
+    cluster.pending_tasks_count = Some(c.pending_tasks);
+    cluster.active_services_count = Some(c.active_services);
+    let has = |field| include.contains(&field);
+    cluster.statistics = Some(if has(ClusterField::Statistics) {
+        let stat = |name: &str, value: i32| KeyValuePair {
+            name: Some(name.into()),
+            value: Some(value.to_string()),
+        };
+        vec![
+            stat("runningEC2TasksCount", c.running_tasks - c.running_fargate),
+            stat("runningFargateTasksCount", c.running_fargate),
+            stat("pendingEC2TasksCount", c.pending_tasks - c.pending_fargate),
+            stat("pendingFargateTasksCount", c.pending_fargate),
+            stat(
+                "activeEC2ServiceCount",
+                c.active_services - c.active_fargate_services,
+            ),
+            stat("activeFargateServiceCount", c.active_fargate_services),
+            stat("drainingEC2ServiceCount", c.draining_services),
+            stat("drainingFargateServiceCount", 0),
+        ]
+    } else {
+        Vec::new()
+    });
+    if !has(ClusterField::Tags) {
+        cluster.tags = Some(Vec::new());
+    }
+    if !has(ClusterField::Settings) {
+        cluster.settings = None;
+    }
+    if !has(ClusterField::Configurations) {
+        cluster.configuration = None;
+    }
+    if !has(ClusterField::Attachments) {
+        cluster.attachments = None;
+        cluster.attachments_status = None;
+    }
+    Ok(cluster)
+}
+
+const EVERYTHING: &[ClusterField] = &[
+    ClusterField::Configurations,
+    ClusterField::Settings,
+    ClusterField::Tags,
+];
+
+pub(crate) async fn create_cluster(
+    ctx: &Ctx,
+    req: CreateClusterRequest,
+) -> Result<CreateClusterResponse, ApiError> {
+    let name = req
+        .cluster_name
+        .clone()
+        .unwrap_or_else(|| DEFAULT_CLUSTER.to_owned());
+    if !valid_name(&name) {
+        return Err(ApiError::invalid_parameter(
+            "Cluster name can contain up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens.",
+        ));
+    }
+    let quotas = &ctx.config().quotas;
+    let tag_list = req.tags.clone().unwrap_or_default();
+    tags::check_tags(&tag_list, quotas.tags_per_resource)?;
+    let default_insights = crate::account_settings::default_value(ctx, "containerInsights").await?;
+    let settings = req.settings.clone().unwrap_or_else(|| {
+        vec![ClusterSetting {
+            name: Some(ClusterSettingName::ContainerInsights),
+            value: Some(default_insights),
+        }]
+    });
+    check_settings(&settings)?;
+    let providers = req.capacity_providers.clone().unwrap_or_default();
+    check_capacity_providers(&providers)?;
+    for item in req.default_capacity_provider_strategy.iter().flatten() {
+        if !providers.contains(&item.capacity_provider) {
+            return Err(ApiError::invalid_parameter(format!(
+                "The capacity provider {} in the default strategy is not associated with the cluster.",
+                item.capacity_provider
+            )));
+        }
+    }
+
+    let key = keys::cluster(&name);
+    let store = ctx.store();
+    for _ in 0..64 {
+        let existing = records::get::<Cluster>(store, &key).await?;
+        if let Some(existing) = &existing {
+            if existing.value.status.as_deref() == Some(ACTIVE) {
+                // CreateCluster is idempotent on the name: the existing cluster is returned.
+                let cluster = render(ctx, existing.value.clone(), EVERYTHING).await?;
+                return Ok(CreateClusterResponse {
+                    cluster: Some(cluster),
+                });
+            }
+        }
+        let count = records::get::<ClusterCount>(store, CLUSTER_COUNT).await?;
+        let count_revision = count.as_ref().map_or(0, |c| c.mod_revision);
+        let mut count = count.map(|c| c.value).unwrap_or_default();
+        if count.active >= quotas.clusters {
+            return Err(ApiError::limit_exceeded(format!(
+                "The account has reached its limit of {} clusters.",
+                quotas.clusters
+            )));
+        }
+        count.active += 1;
+        let cluster = Cluster {
+            cluster_arn: Some(ctx.arns().cluster(&name)),
+            cluster_name: Some(name.clone()),
+            status: Some(ACTIVE.to_owned()),
+            settings: Some(settings.clone()),
+            configuration: req.configuration.clone(),
+            capacity_providers: Some(providers.clone()),
+            default_capacity_provider_strategy: Some(
+                req.default_capacity_provider_strategy
+                    .clone()
+                    .unwrap_or_default(),
+            ),
+            service_connect_defaults: req.service_connect_defaults.as_ref().map(|d| {
+                api::ClusterServiceConnectDefaults {
+                    namespace: Some(d.namespace.clone()),
+                }
+            }),
+            tags: Some(tag_list.clone()),
+            ..Cluster::default()
+        };
+        let txn = Txn::new()
+            .when(Compare::mod_revision(
+                &key,
+                existing.as_ref().map_or(0, |e| e.mod_revision),
+            ))
+            .when(Compare::mod_revision(CLUSTER_COUNT, count_revision))
+            .then(Op::put(&key, encode(&cluster)))
+            .then(Op::put(CLUSTER_COUNT, encode(&count)));
+        if store.txn(txn).await.map_err(internal)?.succeeded {
+            tracing::info!(cluster = %name, "Cluster created");
+            let cluster = render(ctx, cluster, EVERYTHING).await?;
+            return Ok(CreateClusterResponse {
+                cluster: Some(cluster),
+            });
+        }
+    }
+    Err(records::contention(&key))
+}
+
+pub(crate) async fn delete_cluster(
+    ctx: &Ctx,
+    req: DeleteClusterRequest,
+) -> Result<DeleteClusterResponse, ApiError> {
+    // Exclusive: nothing can be created inside a cluster while it is checked and deleted.
+    let _lifecycle = ctx.inner.cluster_lifecycle.write().await;
+    let store = ctx.store();
+    for _ in 0..64 {
+        let current = active_cluster(ctx, Some(&req.cluster)).await?;
+        let name = current.value.cluster_name.clone().unwrap_or_default();
+        let c = counts(ctx, &name).await?;
+        if c.container_instances > 0 {
+            return Err(ApiError::new(
+                ErrorCode::ClusterContainsContainerInstancesException,
+                "The Cluster cannot be deleted while Container Instances are active or draining.",
+            ));
+        }
+        if c.active_services > 0 || c.draining_services > 0 {
+            return Err(ApiError::new(
+                ErrorCode::ClusterContainsServicesException,
+                "The Cluster cannot be deleted while Services are active.",
+            ));
+        }
+        if c.running_tasks > 0 || c.pending_tasks > 0 {
+            return Err(ApiError::new(
+                ErrorCode::ClusterContainsTasksException,
+                "The Cluster cannot be deleted while Tasks are active.",
+            ));
+        }
+        let count = records::get::<ClusterCount>(store, CLUSTER_COUNT).await?;
+        let count_revision = count.as_ref().map_or(0, |c| c.mod_revision);
+        let mut count = count.map(|c| c.value).unwrap_or_default();
+        count.active = count.active.saturating_sub(1);
+        let mut cluster = current.value.clone();
+        cluster.status = Some(INACTIVE.to_owned());
+        let key = keys::cluster(&name);
+        let txn = Txn::new()
+            .when(Compare::mod_revision(&key, current.mod_revision))
+            .when(Compare::mod_revision(CLUSTER_COUNT, count_revision))
+            .then(Op::put(&key, encode(&cluster)))
+            .then(Op::put(CLUSTER_COUNT, encode(&count)));
+        if store.txn(txn).await.map_err(internal)?.succeeded {
+            tracing::info!(cluster = %name, "Cluster deleted");
+            let cluster = render(ctx, cluster, EVERYTHING).await?;
+            return Ok(DeleteClusterResponse {
+                cluster: Some(cluster),
+            });
+        }
+    }
+    Err(records::contention(&req.cluster))
+}
+
+pub(crate) async fn describe_clusters(
+    ctx: &Ctx,
+    req: DescribeClustersRequest,
+) -> Result<DescribeClustersResponse, ApiError> {
+    let references = req
+        .clusters
+        .unwrap_or_else(|| vec![DEFAULT_CLUSTER.to_owned()]);
+    if references.len() > 100 {
+        return Err(ApiError::invalid_parameter(
+            "DescribeClusters accepts at most 100 clusters per call.",
+        ));
+    }
+    let include = req.include.unwrap_or_default();
+    let mut clusters = Vec::new();
+    let mut failures = Vec::new();
+    for reference in references {
+        let found = match cluster_name(ctx, Some(&reference))? {
+            Some(name) => records::get::<Cluster>(ctx.store(), &keys::cluster(&name)).await?,
+            None => None,
+        };
+        match found {
+            Some(cluster) => clusters.push(render(ctx, cluster.value, &include).await?),
+            None => {
+                let arn = if reference.starts_with("arn:") {
+                    reference
+                } else {
+                    ctx.arns().cluster(&reference)
+                };
+                failures.push(Failure {
+                    arn: Some(arn),
+                    reason: Some("MISSING".to_owned()),
+                    detail: None,
+                });
+            }
+        }
+    }
+    Ok(DescribeClustersResponse {
+        clusters: Some(clusters),
+        failures: Some(failures),
+    })
+}
+
+pub(crate) async fn list_clusters(
+    ctx: &Ctx,
+    req: ListClustersRequest,
+) -> Result<ListClustersResponse, ApiError> {
+    let size = paging::page_size(req.max_results, 100)?;
+    let after = paging::resume_after("ListClusters", req.next_token.as_deref())?;
+    let names: Vec<String> = records::list::<Cluster>(ctx.store(), keys::CLUSTERS)
+        .await?
+        .into_iter()
+        .filter(|c| c.value.status.as_deref() == Some(ACTIVE))
+        .filter_map(|c| c.value.cluster_name)
+        .collect();
+    let (page, next_token) = paging::page(
+        names,
+        Clone::clone,
+        "ListClusters",
+        after.as_deref(),
+        size,
+        true,
+    );
+    Ok(ListClustersResponse {
+        cluster_arns: Some(page.iter().map(|n| ctx.arns().cluster(n)).collect()),
+        next_token,
+    })
+}
+
+pub(crate) async fn update_cluster(
+    ctx: &Ctx,
+    req: UpdateClusterRequest,
+) -> Result<UpdateClusterResponse, ApiError> {
+    if let Some(settings) = &req.settings {
+        check_settings(settings)?;
+    }
+    let name = active_cluster(ctx, Some(&req.cluster))
+        .await?
+        .value
+        .cluster_name
+        .unwrap_or_default();
+    let cluster = records::modify::<Cluster, _>(ctx.store(), &keys::cluster(&name), |current| {
+        let mut cluster = current
+            .filter(|c| c.status.as_deref() == Some(ACTIVE))
+            .ok_or_else(ApiError::cluster_not_found)?;
+        if let Some(settings) = &req.settings {
+            merge_settings(&mut cluster, settings);
+        }
+        if let Some(configuration) = &req.configuration {
+            cluster.configuration = Some(configuration.clone());
+        }
+        if let Some(defaults) = &req.service_connect_defaults {
+            cluster.service_connect_defaults = Some(api::ClusterServiceConnectDefaults {
+                namespace: Some(defaults.namespace.clone()),
+            });
+        }
+        Ok(cluster)
+    })
+    .await?;
+    let cluster = render(ctx, cluster, EVERYTHING).await?;
+    Ok(UpdateClusterResponse {
+        cluster: Some(cluster),
+    })
+}
+
+pub(crate) async fn update_cluster_settings(
+    ctx: &Ctx,
+    req: UpdateClusterSettingsRequest,
+) -> Result<UpdateClusterSettingsResponse, ApiError> {
+    check_settings(&req.settings)?;
+    let name = active_cluster(ctx, Some(&req.cluster))
+        .await?
+        .value
+        .cluster_name
+        .unwrap_or_default();
+    let cluster = records::modify::<Cluster, _>(ctx.store(), &keys::cluster(&name), |current| {
+        let mut cluster = current
+            .filter(|c| c.status.as_deref() == Some(ACTIVE))
+            .ok_or_else(ApiError::cluster_not_found)?;
+        merge_settings(&mut cluster, &req.settings);
+        Ok(cluster)
+    })
+    .await?;
+    let cluster = render(ctx, cluster, EVERYTHING).await?;
+    Ok(UpdateClusterSettingsResponse {
+        cluster: Some(cluster),
+    })
+}
+
+fn merge_settings(cluster: &mut Cluster, settings: &[ClusterSetting]) {
+    let current = cluster.settings.get_or_insert_with(Vec::new);
+    for setting in settings {
+        match current.iter_mut().find(|s| s.name == setting.name) {
+            Some(existing) => existing.value = setting.value.clone(),
+            None => current.push(setting.clone()),
+        }
+    }
+}

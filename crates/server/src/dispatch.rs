@@ -1,0 +1,55 @@
+//! One `match` from an operation to its handler: deserialize the validated request, call the
+//! handler, serialize the response.
+
+use serde_json::Value;
+
+use api::{ApiError, ErrorCode, Operation};
+
+use crate::{Ctx, account_settings, clusters, tags, task_definitions};
+
+macro_rules! route {
+    ($ctx:expr, $op:expr, $body:expr; $($name:ident => $handler:path),* $(,)?) => {
+        match $op {
+            $(
+                Operation::$name => {
+                    let request = serde_json::from_value($body).map_err(|e| {
+                        ApiError::invalid_parameter(format!("Invalid request: {e}."))
+                    })?;
+                    let response = $handler($ctx, request).await?;
+                    serde_json::to_value(response).map_err(|e| {
+                        tracing::error!(error = %e, "Serializing a response failed");
+                        ApiError::server()
+                    })
+                }
+            )*
+            other => Err(ApiError::new(
+                ErrorCode::UnsupportedFeatureException,
+                format!("Berth does not support the {} operation yet.", other.name()),
+            )),
+        }
+    };
+}
+
+pub(crate) async fn dispatch(ctx: &Ctx, op: Operation, body: Value) -> Result<Value, ApiError> {
+    route!(ctx, op, body;
+        CreateCluster => clusters::create_cluster,
+        DeleteCluster => clusters::delete_cluster,
+        DescribeClusters => clusters::describe_clusters,
+        ListClusters => clusters::list_clusters,
+        UpdateCluster => clusters::update_cluster,
+        UpdateClusterSettings => clusters::update_cluster_settings,
+        RegisterTaskDefinition => task_definitions::register_task_definition,
+        DescribeTaskDefinition => task_definitions::describe_task_definition,
+        ListTaskDefinitions => task_definitions::list_task_definitions,
+        ListTaskDefinitionFamilies => task_definitions::list_task_definition_families,
+        DeregisterTaskDefinition => task_definitions::deregister_task_definition,
+        DeleteTaskDefinitions => task_definitions::delete_task_definitions,
+        TagResource => tags::tag_resource,
+        UntagResource => tags::untag_resource,
+        ListTagsForResource => tags::list_tags_for_resource,
+        ListAccountSettings => account_settings::list_account_settings,
+        PutAccountSetting => account_settings::put_account_setting,
+        PutAccountSettingDefault => account_settings::put_account_setting_default,
+        DeleteAccountSetting => account_settings::delete_account_setting,
+    )
+}

@@ -1,0 +1,191 @@
+//! The records Berth keeps in the store, their keys, and typed access to them.
+//!
+//! Records are JSON. Where an ECS shape already describes a resource completely (a cluster, a
+//! task definition) the record is that shape, so every member the caller set round-trips.
+//!
+//! Key layout (names never contain `/` or `!`, so prefixes never collide):
+//! ```text
+//! /clusters/<name>                         api::Cluster (counts left out: they are computed)
+//! /families/<family>                       FamilyRecord: the last revision ever registered
+//! /taskdefs/<family>!<revision, 10 digits> TaskDefinitionRecord
+//! /settings/<principal arn>/<name>         api::Setting set by PutAccountSetting
+//! /settings-default/<name>                 api::Setting set by PutAccountSettingDefault
+//! /services/<cluster>/...  /tasks/<cluster>/...  /instances/<cluster>/...   (later work)
+//! ```
+//! `!` sorts before every character of a family name, so a range over `/taskdefs/` lists
+//! families in name order and each family's revisions in numeric order.
+
+use bytes::Bytes;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use api::ApiError;
+use store::{Compare, Op, RangeOptions, Revision, Store, StoreError, Txn};
+
+pub(crate) mod keys {
+    pub(crate) const CLUSTERS: &str = "/clusters/";
+    pub(crate) const FAMILIES: &str = "/families/";
+    pub(crate) const TASK_DEFINITIONS: &str = "/taskdefs/";
+
+    pub(crate) fn cluster(name: &str) -> String {
+        format!("{CLUSTERS}{name}")
+    }
+
+    pub(crate) fn family(family: &str) -> String {
+        format!("{FAMILIES}{family}")
+    }
+
+    pub(crate) fn task_definitions_of(family: &str) -> String {
+        format!("{TASK_DEFINITIONS}{family}!")
+    }
+
+    pub(crate) fn task_definition(family: &str, revision: i32) -> String {
+        format!("{TASK_DEFINITIONS}{family}!{revision:010}")
+    }
+
+    pub(crate) fn account_settings_of(principal: &str) -> String {
+        format!("/settings/{principal}/")
+    }
+
+    pub(crate) fn account_setting(principal: &str, name: &str) -> String {
+        format!("/settings/{principal}/{name}")
+    }
+
+    pub(crate) const ACCOUNT_SETTING_DEFAULTS: &str = "/settings-default/";
+
+    pub(crate) fn account_setting_default(name: &str) -> String {
+        format!("{ACCOUNT_SETTING_DEFAULTS}{name}")
+    }
+
+    pub(crate) fn services_of(cluster: &str) -> String {
+        format!("/services/{cluster}/")
+    }
+
+    pub(crate) fn tasks_of(cluster: &str) -> String {
+        format!("/tasks/{cluster}/")
+    }
+
+    pub(crate) fn instances_of(cluster: &str) -> String {
+        format!("/instances/{cluster}/")
+    }
+}
+
+/// A task definition family: the highest revision ever registered, so revisions are never
+/// reused even after deletion.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct FamilyRecord {
+    pub(crate) last_revision: i32,
+}
+
+/// A registered task definition revision and its tags.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct TaskDefinitionRecord {
+    pub(crate) definition: api::TaskDefinition,
+    #[serde(default)]
+    pub(crate) tags: Vec<api::Tag>,
+}
+
+/// A decoded record and the revision it was read at.
+#[derive(Debug, Clone)]
+pub(crate) struct Versioned<T> {
+    pub(crate) value: T,
+    pub(crate) mod_revision: Revision,
+}
+
+/// A store failure, logged here and answered with a generic server error.
+pub(crate) fn internal(error: StoreError) -> ApiError {
+    tracing::error!(error = %ErrorChain(&error), "Store operation failed");
+    ApiError::server()
+}
+
+pub(crate) fn encode<T: Serialize>(value: &T) -> Bytes {
+    Bytes::from(serde_json::to_vec(value).expect("records serialize"))
+}
+
+fn decode<T: DeserializeOwned>(key: &str, bytes: &[u8]) -> Result<T, ApiError> {
+    serde_json::from_slice(bytes).map_err(|e| {
+        tracing::error!(key, error = %e, "A stored record does not decode");
+        ApiError::server()
+    })
+}
+
+pub(crate) async fn get<T: DeserializeOwned>(
+    store: &dyn Store,
+    key: &str,
+) -> Result<Option<Versioned<T>>, ApiError> {
+    let Some(kv) = store.get(key).await.map_err(internal)? else {
+        return Ok(None);
+    };
+    Ok(Some(Versioned {
+        value: decode(key, &kv.value)?,
+        mod_revision: kv.mod_revision,
+    }))
+}
+
+pub(crate) async fn list<T: DeserializeOwned>(
+    store: &dyn Store,
+    prefix: &str,
+) -> Result<Vec<Versioned<T>>, ApiError> {
+    let range = store
+        .range(prefix, RangeOptions::default())
+        .await
+        .map_err(internal)?;
+    range
+        .kvs
+        .iter()
+        .map(|kv| {
+            Ok(Versioned {
+                value: decode(&kv.key, &kv.value)?,
+                mod_revision: kv.mod_revision,
+            })
+        })
+        .collect()
+}
+
+/// How often a read-modify-write retries after losing a compare-and-swap race.
+const CAS_ATTEMPTS: usize = 64;
+
+/// Reads the record at `key`, lets `change` compute its new value from the current one, and
+/// writes it if nothing changed the record meanwhile, retrying on a lost race. `change` may
+/// refuse with an error, and then nothing is written.
+pub(crate) async fn modify<T, F>(store: &dyn Store, key: &str, mut change: F) -> Result<T, ApiError>
+where
+    T: Serialize + DeserializeOwned,
+    F: FnMut(Option<T>) -> Result<T, ApiError>,
+{
+    for _ in 0..CAS_ATTEMPTS {
+        let current = get::<T>(store, key).await?;
+        let revision = current.as_ref().map_or(0, |v| v.mod_revision);
+        let next = change(current.map(|v| v.value))?;
+        let txn = Txn::new()
+            .when(Compare::mod_revision(key, revision))
+            .then(Op::put(key, encode(&next)));
+        if store.txn(txn).await.map_err(internal)?.succeeded {
+            return Ok(next);
+        }
+    }
+    Err(contention(key))
+}
+
+/// The error when a write keeps losing races: retryable, so a throttling error.
+pub(crate) fn contention(key: &str) -> ApiError {
+    tracing::warn!(key, "Gave up after repeated write conflicts");
+    ApiError::new(api::ErrorCode::ThrottlingException, "Rate exceeded")
+}
+
+/// Displays an error with its chain of sources, for logs.
+pub(crate) struct ErrorChain<'a>(pub(crate) &'a dyn std::error::Error);
+
+impl std::fmt::Display for ErrorChain<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)?;
+        let mut source = self.0.source();
+        while let Some(error) = source {
+            write!(f, ": {error}")?;
+            source = error.source();
+        }
+        Ok(())
+    }
+}
