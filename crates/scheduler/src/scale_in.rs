@@ -166,3 +166,117 @@ pub fn select_for_scale_in(
     }
     stopped
 }
+
+#[cfg(test)]
+mod tests {
+    use expect_test::{Expect, expect};
+
+    use super::*;
+    use crate::testkit::fixture;
+
+    /// Stops `count` tasks of the fixture's request group and renders them with their instances.
+    fn check(text: &str, count: usize, expected: Expect) {
+        let fixture = fixture::parse(text).unwrap();
+        let candidates: Vec<TaskRef> = fixture
+            .snapshot
+            .instances
+            .iter()
+            .flat_map(|instance| {
+                instance
+                    .tasks
+                    .iter()
+                    .filter(|task| task.group == fixture.request.group)
+                    .map(|task| TaskRef {
+                        id: task.id.clone(),
+                        instance_id: instance.id.clone(),
+                    })
+            })
+            .chain([TaskRef {
+                id: "orphan".to_owned(),
+                instance_id: "gone".to_owned(),
+            }])
+            .collect();
+        let stopped = select_for_scale_in(
+            &fixture.snapshot,
+            &candidates,
+            count,
+            &fixture.request.strategy,
+            &fixture.ctx,
+        );
+        let again = select_for_scale_in(
+            &fixture.snapshot,
+            &candidates,
+            count,
+            &fixture.request.strategy,
+            &fixture.ctx,
+        );
+        assert_eq!(stopped, again, "scale-in is not deterministic");
+        expected.assert_eq(&stopped.join(" "));
+    }
+
+    const ZONES: &str = r#"
+instance a1 az=us-east-1a mem=100
+  task a1-1 service:web
+  task a1-2 service:web
+  task a1-3 service:web
+instance a2 az=us-east-1a mem=3000
+  task a2-1 service:web
+instance b1 az=us-east-1b mem=500
+  task b1-1 service:web
+  task b1-2 service:web
+instance c1 az=us-east-1c mem=9000
+  task c1-1 service:web
+  task db service:db
+request group=service:web
+"#;
+
+    #[test]
+    fn spread_stops_from_the_fullest_zone_and_instance_first() {
+        check(
+            &format!("{ZONES}strategy spread attribute:ecs.availability-zone\n"),
+            6,
+            expect!["orphan a1-3 a1-2 b1-1 a1-1 c1-1"],
+        );
+    }
+
+    #[test]
+    fn spread_instance_id_evens_out_instances() {
+        check(
+            &format!("{ZONES}strategy spread instanceId\n"),
+            4,
+            expect!["orphan a1-3 a1-2 b1-1"],
+        );
+    }
+
+    #[test]
+    fn binpack_empties_the_instance_with_the_most_left() {
+        check(
+            &format!("{ZONES}strategy binpack memory\n"),
+            4,
+            expect!["orphan c1-1 a2-1 b1-1"],
+        );
+    }
+
+    #[test]
+    fn random_is_seeded() {
+        check(
+            &format!("{ZONES}strategy random\nseed 1\n"),
+            3,
+            expect!["orphan b1-2 a1-1"],
+        );
+        check(
+            &format!("{ZONES}strategy random\nseed 2\n"),
+            3,
+            expect!["orphan a2-1 b1-1"],
+        );
+    }
+
+    #[test]
+    fn count_beyond_the_candidates_stops_them_all() {
+        check(
+            &format!("{ZONES}strategy spread attribute:ecs.availability-zone\n"),
+            100,
+            expect!["orphan a1-3 a1-2 b1-1 a1-1 c1-1 b1-2 a2-1"],
+        );
+    }
+}
