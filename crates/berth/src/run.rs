@@ -70,7 +70,8 @@ pub(crate) async fn server(args: ServerArgs) -> anyhow::Result<()> {
         None => Config::try_from(RawConfig::default())?,
     };
     let running = start(&args.data_dir, args.listen, config).await?;
-    tracing::info!(endpoint = %format!("http://{}", running.local_addr), "Serving the ECS API");
+    // The first line of standard output names the endpoint, for scripts and tests.
+    println!("Listening on http://{}", running.local_addr);
     running.wait().await
 }
 

@@ -241,6 +241,8 @@ pub(crate) async fn create_cluster(
 
     let key = keys::cluster(&name);
     let store = ctx.store();
+    // Cluster creations and deletions all update the count: let them queue here.
+    let _count = ctx.key_locks().lock(CLUSTER_COUNT).await;
     for _ in 0..64 {
         let existing = records::get::<Cluster>(store, &key).await?;
         if let Some(existing) = &existing {
@@ -307,6 +309,7 @@ pub(crate) async fn delete_cluster(
 ) -> Result<DeleteClusterResponse, ApiError> {
     // Exclusive: nothing can be created inside a cluster while it is checked and deleted.
     let _lifecycle = ctx.inner.cluster_lifecycle.write().await;
+    let _count = ctx.key_locks().lock(CLUSTER_COUNT).await;
     let store = ctx.store();
     for _ in 0..64 {
         let current = active_cluster(ctx, Some(&req.cluster)).await?;
@@ -433,7 +436,7 @@ pub(crate) async fn update_cluster(
         .value
         .cluster_name
         .unwrap_or_default();
-    let cluster = records::modify::<Cluster, _>(ctx.store(), &keys::cluster(&name), |current| {
+    let cluster = records::modify::<Cluster, _>(ctx, &keys::cluster(&name), |current| {
         let mut cluster = current
             .filter(|c| c.status.as_deref() == Some(ACTIVE))
             .ok_or_else(ApiError::cluster_not_found)?;
@@ -467,7 +470,7 @@ pub(crate) async fn update_cluster_settings(
         .value
         .cluster_name
         .unwrap_or_default();
-    let cluster = records::modify::<Cluster, _>(ctx.store(), &keys::cluster(&name), |current| {
+    let cluster = records::modify::<Cluster, _>(ctx, &keys::cluster(&name), |current| {
         let mut cluster = current
             .filter(|c| c.status.as_deref() == Some(ACTIVE))
             .ok_or_else(ApiError::cluster_not_found)?;

@@ -52,6 +52,33 @@ struct CtxInner {
     /// Serializes cluster deletion against the creation of things inside clusters: creators
     /// hold it shared while they check the cluster and write, deletion holds it exclusively.
     cluster_lifecycle: tokio::sync::RwLock<()>,
+    /// Serializes this process's read-modify-writes of the same record, so that concurrent
+    /// requests queue instead of losing compare-and-swap races and retrying. The
+    /// compare-and-swap still guards against writers in other processes.
+    key_locks: KeyLocks,
+}
+
+/// A fixed set of mutexes; a key always maps to the same one. Hold at most one stripe at a
+/// time: two keys may share a stripe, and the mutexes are not reentrant.
+pub(crate) struct KeyLocks {
+    stripes: Vec<tokio::sync::Mutex<()>>,
+}
+
+impl KeyLocks {
+    fn new(stripes: usize) -> KeyLocks {
+        KeyLocks {
+            stripes: (0..stripes).map(|_| tokio::sync::Mutex::new(())).collect(),
+        }
+    }
+
+    /// Locks the stripe of `key` until the guard is dropped.
+    pub(crate) async fn lock(&self, key: &str) -> tokio::sync::MutexGuard<'_, ()> {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        key.hash(&mut hasher);
+        let index = (hasher.finish() % self.stripes.len() as u64) as usize;
+        self.stripes[index].lock().await
+    }
 }
 
 impl Ctx {
@@ -64,6 +91,7 @@ impl Ctx {
                 store,
                 clock,
                 cluster_lifecycle: tokio::sync::RwLock::new(()),
+                key_locks: KeyLocks::new(256),
             }),
         }
     }
@@ -82,6 +110,10 @@ impl Ctx {
 
     pub fn clock(&self) -> &dyn Clock {
         self.inner.clock.as_ref()
+    }
+
+    pub(crate) fn key_locks(&self) -> &KeyLocks {
+        &self.inner.key_locks
     }
 
     /// The principal requests act as. Until requests are authenticated, the account root.

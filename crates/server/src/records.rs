@@ -150,11 +150,13 @@ const CAS_ATTEMPTS: usize = 64;
 /// Reads the record at `key`, lets `change` compute its new value from the current one, and
 /// writes it if nothing changed the record meanwhile, retrying on a lost race. `change` may
 /// refuse with an error, and then nothing is written.
-pub(crate) async fn modify<T, F>(store: &dyn Store, key: &str, mut change: F) -> Result<T, ApiError>
+pub(crate) async fn modify<T, F>(ctx: &crate::Ctx, key: &str, mut change: F) -> Result<T, ApiError>
 where
     T: Serialize + DeserializeOwned,
     F: FnMut(Option<T>) -> Result<T, ApiError>,
 {
+    let _serialized = ctx.key_locks().lock(key).await;
+    let store = ctx.store();
     for _ in 0..CAS_ATTEMPTS {
         let current = get::<T>(store, key).await?;
         let revision = current.as_ref().map_or(0, |v| v.mod_revision);

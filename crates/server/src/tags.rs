@@ -113,7 +113,7 @@ async fn update_tags(
     let store = ctx.store();
     match resolve(ctx, arn)? {
         Resource::Cluster(name) => {
-            records::modify::<api::Cluster, _>(store, &keys::cluster(&name), |current| {
+            records::modify::<api::Cluster, _>(ctx, &keys::cluster(&name), |current| {
                 let mut cluster = current
                     .filter(|c| c.status.as_deref() == Some("ACTIVE"))
                     .ok_or_else(ApiError::cluster_not_found)?;
@@ -126,7 +126,7 @@ async fn update_tags(
         }
         Resource::TaskDefinition(family, revision) => {
             records::modify::<TaskDefinitionRecord, _>(
-                store,
+                ctx,
                 &keys::task_definition(&family, revision),
                 |current| {
                     let mut record = current.ok_or_else(not_found)?;

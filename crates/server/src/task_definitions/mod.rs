@@ -98,6 +98,7 @@ pub(crate) async fn register_task_definition(
     let family = req.family.clone();
     let family_key = keys::family(&family);
     let store = ctx.store();
+    let _family = ctx.key_locks().lock(&family_key).await;
     for _ in 0..64 {
         let current = records::get::<FamilyRecord>(store, &family_key).await?;
         let last = current.as_ref().map_or(0, |f| f.value.last_revision);
@@ -274,7 +275,7 @@ pub(crate) async fn deregister_task_definition(
     let (family, revision) = exact(ctx, &req.task_definition)?.ok_or_else(missing)?;
     let now = ctx.clock().now();
     let record = records::modify::<TaskDefinitionRecord, _>(
-        ctx.store(),
+        ctx,
         &keys::task_definition(&family, revision),
         |current| {
             let mut record = current.ok_or_else(missing)?;
@@ -320,8 +321,7 @@ pub(crate) async fn delete_task_definitions(
             continue;
         };
         let now = ctx.clock().now();
-        let outcome = records::modify::<TaskDefinitionRecord, _>(
-            ctx.store(),
+        let outcome = records::modify::<TaskDefinitionRecord, _>(ctx,
             &keys::task_definition(&family, revision),
             |current| {
                 let mut record = current.ok_or_else(|| {

@@ -1,0 +1,12 @@
+//! Integration tests of the ECS API: a real `berth server` process driven by the official
+//! `aws-sdk-ecs` client (and, for protocol details, by hand-made requests).
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod account_settings;
+mod clusters;
+mod crash;
+mod protocol;
+mod tags;
+mod task_definitions;
