@@ -245,14 +245,14 @@ pub(crate) async fn create_cluster(
     let _count = ctx.key_locks().lock(CLUSTER_COUNT).await;
     for _ in 0..64 {
         let existing = records::get::<Cluster>(store, &key).await?;
-        if let Some(existing) = &existing {
-            if existing.value.status.as_deref() == Some(ACTIVE) {
-                // CreateCluster is idempotent on the name: the existing cluster is returned.
-                let cluster = render(ctx, existing.value.clone(), EVERYTHING).await?;
-                return Ok(CreateClusterResponse {
-                    cluster: Some(cluster),
-                });
-            }
+        if let Some(existing) = &existing
+            && existing.value.status.as_deref() == Some(ACTIVE)
+        {
+            // CreateCluster is idempotent on the name: the existing cluster is returned.
+            let cluster = render(ctx, existing.value.clone(), EVERYTHING).await?;
+            return Ok(CreateClusterResponse {
+                cluster: Some(cluster),
+            });
         }
         let count = records::get::<ClusterCount>(store, CLUSTER_COUNT).await?;
         let count_revision = count.as_ref().map_or(0, |c| c.mod_revision);

@@ -110,7 +110,6 @@ async fn update_tags(
     arn: &str,
     change: impl Fn(&mut Vec<Tag>) -> Result<(), ApiError>,
 ) -> Result<(), ApiError> {
-    let store = ctx.store();
     match resolve(ctx, arn)? {
         Resource::Cluster(name) => {
             records::modify::<api::Cluster, _>(ctx, &keys::cluster(&name), |current| {

@@ -1,15 +1,19 @@
 //! `berth bench <scenario>`: benchmarks that print their figures as `name=value` lines.
 
+mod placement;
 mod store;
 
 #[derive(Debug, clap::Subcommand)]
 pub(crate) enum Bench {
+    /// Placement throughput of the scheduler on one core at several cluster sizes.
+    Placement(placement::PlacementBenchArgs),
     /// Durable commit rate of the SQLite store, with and without group commit.
     Store(store::StoreBenchArgs),
 }
 
 pub(crate) async fn run(bench: Bench) -> anyhow::Result<()> {
     match bench {
+        Bench::Placement(args) => placement::run(&args),
         Bench::Store(args) => store::run(args).await,
     }
 }

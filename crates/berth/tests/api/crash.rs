@@ -23,21 +23,17 @@ async fn write_until_killed(endpoint: String, writer: usize, acked: Arc<Mutex<Ac
             let r = raw
                 .try_op("CreateCluster", json!({"clusterName": name}))
                 .await;
-            if let Some(r) = &r {
-                if r.status == 200 {
-                    acked.lock().unwrap().clusters.push(name);
-                }
+            if r.as_ref().is_some_and(|r| r.status == 200) {
+                acked.lock().unwrap().clusters.push(name);
             }
             r
         } else {
             let family = format!("crash-{writer}");
             let body = json!({"family": family, "containerDefinitions": [{"name": "a", "image": "busybox", "memory": 16, "environment": [{"name": "I", "value": i.to_string()}]}]});
             let r = raw.try_op("RegisterTaskDefinition", body).await;
-            if let Some(r) = &r {
-                if r.status == 200 {
-                    let revision = r.body["taskDefinition"]["revision"].as_i64().unwrap();
-                    acked.lock().unwrap().revisions.push((family, revision));
-                }
+            if let Some(r) = r.as_ref().filter(|r| r.status == 200) {
+                let revision = r.body["taskDefinition"]["revision"].as_i64().unwrap();
+                acked.lock().unwrap().revisions.push((family, revision));
             }
             r
         };

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Runs every test of the project: the Rust test suite (unit, store conformance, integration
+# tests driving a real server with aws-sdk-ecs) and the AWS CLI test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+cargo build --workspace --all-targets
+if cargo nextest --version >/dev/null 2>&1; then
+  cargo nextest run --workspace --no-fail-fast
+  cargo test --workspace --doc
+else
+  cargo test --workspace --no-fail-fast
+fi
+bash tests/aws-cli.sh

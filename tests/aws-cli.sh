@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# The real AWS CLI against a real `berth server`: create a cluster, register a realistic
+# multi-container task definition from a file, read it back unchanged, list it, and check that
+# bad requests fail with a non-zero exit and the ECS error.
+#
+# Usage: tests/aws-cli.sh   (BERTH=path/to/berth and AWS=path/to/aws override the defaults)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+BERTH=${BERTH:-target/debug/berth}
+if [ -z "${AWS:-}" ]; then
+  if [ -x .venv-test/bin/aws ]; then AWS=.venv-test/bin/aws; else AWS=aws; fi
+fi
+PYTHON=python3
+[ -x .venv-test/bin/python ] && PYTHON=.venv-test/bin/python
+FIXTURE=crates/berth/tests/fixtures/webapp-taskdef.json
+
+work=$(mktemp -d)
+server_pid=
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+mkfifo "$work/out"
+"$BERTH" server --data-dir "$work/data" --listen 127.0.0.1:0 >"$work/out" 2>"$work/server.log" &
+server_pid=$!
+read -r first_line <"$work/out"
+endpoint=${first_line#Listening on }
+case "$endpoint" in http://127.0.0.1:*) ;; *) echo "unexpected server output: $first_line"; exit 1;; esac
+
+export AWS_ACCESS_KEY_ID=AKIDCLITEST AWS_SECRET_ACCESS_KEY=secret AWS_DEFAULT_REGION=us-east-1
+export AWS_ENDPOINT_URL_ECS=$endpoint
+unset AWS_PROFILE AWS_SESSION_TOKEN
+
+fail() { echo "FAIL: $*"; exit 1; }
+pass() { echo "ok - $*"; }
+
+out=$("$AWS" ecs create-cluster --cluster-name cli-test --output json)
+[ "$($PYTHON -c 'import json,sys; print(json.load(sys.stdin)["cluster"]["clusterName"])' <<<"$out")" = cli-test ] || fail "create-cluster: $out"
+pass "create-cluster"
+
+"$AWS" ecs register-task-definition --cli-input-json "file://$FIXTURE" --output json >"$work/registered.json"
+pass "register-task-definition --cli-input-json"
+
+"$AWS" ecs describe-task-definition --task-definition webapp --include TAGS --output json >"$work/described.json"
+$PYTHON - "$FIXTURE" "$work/described.json" <<'PY' || fail "describe-task-definition changed the definition"
+import json, sys
+given = json.load(open(sys.argv[1]))
+described = json.load(open(sys.argv[2]))
+tags = given.pop("tags")
+
+def check(want, got, path):
+    if isinstance(want, dict):
+        assert isinstance(got, dict), f"{path}: expected an object, got {got!r}"
+        for key, value in want.items():
+            assert key in got, f"{path}.{key} is missing"
+            check(value, got[key], f"{path}.{key}")
+    elif isinstance(want, list):
+        assert isinstance(got, list) and len(want) == len(got), f"{path}: {got!r} differs from {want!r}"
+        for i, (a, b) in enumerate(zip(want, got)):
+            check(a, b, f"{path}[{i}]")
+    else:
+        assert want == got, f"{path}: {got!r} != {want!r}"
+
+td = described["taskDefinition"]
+check(given, td, "taskDefinition")
+assert described["tags"] == tags, described["tags"]
+assert td["revision"] == 1 and td["status"] == "ACTIVE", td
+assert td["taskDefinitionArn"].endswith(":task-definition/webapp:1"), td["taskDefinitionArn"]
+PY
+pass "describe-task-definition returns every field unchanged"
+
+arns=$("$AWS" ecs list-task-definitions --output text --query 'taskDefinitionArns[]')
+[[ "$arns" == *"task-definition/webapp:1"* ]] || fail "list-task-definitions: $arns"
+pass "list-task-definitions"
+
+# A definition without memory: the CLI exits non-zero and shows the ECS error.
+if "$AWS" ecs register-task-definition --family bad --container-definitions '[{"name":"a","image":"busybox"}]' 2>"$work/err"; then
+  fail "a definition without memory was accepted"
+fi
+grep -q "ClientException" "$work/err" || fail "expected ClientException, got: $(cat "$work/err")"
+grep -q "memory" "$work/err" || fail "the message should name memory: $(cat "$work/err")"
+pass "a bad task definition fails with ClientException"
+
+if "$AWS" ecs delete-cluster --cluster no-such-cluster 2>"$work/err"; then
+  fail "deleting a missing cluster succeeded"
+fi
+grep -q "ClusterNotFoundException" "$work/err" || fail "expected ClusterNotFoundException: $(cat "$work/err")"
+pass "delete-cluster of a missing cluster fails with ClusterNotFoundException"
+
+missing=$("$AWS" ecs describe-clusters --clusters no-such-cluster --output text --query 'failures[0].reason')
+[ "$missing" = MISSING ] || fail "describe-clusters failure reason: $missing"
+pass "describe-clusters reports MISSING"
+
+families=$("$AWS" ecs list-task-definition-families --output text --query 'families[]')
+[ "$families" = webapp ] || fail "families: $families (the refused definition must not create a family)"
+pass "a refused definition leaves nothing behind"
+
+echo "aws-cli: all checks passed"
