@@ -493,3 +493,175 @@ fn merge_settings(cluster: &mut Cluster, settings: &[ClusterSetting]) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use store::{MemoryStore, Op, Txn};
+
+    use super::*;
+    use crate::clock::ManualClock;
+    use crate::config::RawConfig;
+
+    fn ctx() -> Ctx {
+        let config = crate::config::Config::try_from(RawConfig::default()).unwrap();
+        Ctx::new(
+            config,
+            Arc::new(MemoryStore::new()),
+            Arc::new(ManualClock::new(1_700_000_000_000)),
+        )
+    }
+
+    async fn create(ctx: &Ctx, name: &str) {
+        let req = CreateClusterRequest {
+            cluster_name: Some(name.into()),
+            ..Default::default()
+        };
+        create_cluster(ctx, req).await.unwrap();
+    }
+
+    async fn put(ctx: &Ctx, key: &str, value: serde_json::Value) {
+        ctx.store()
+            .txn(Txn::new().then(Op::put(key, value.to_string())))
+            .await
+            .unwrap();
+    }
+
+    async fn delete(ctx: &Ctx, name: &str) -> Result<DeleteClusterResponse, ApiError> {
+        delete_cluster(
+            ctx,
+            DeleteClusterRequest {
+                cluster: name.into(),
+            },
+        )
+        .await
+    }
+
+    async fn describe(ctx: &Ctx, name: &str) -> Cluster {
+        let req = DescribeClustersRequest {
+            clusters: Some(vec![name.into()]),
+            include: None,
+        };
+        describe_clusters(ctx, req)
+            .await
+            .unwrap()
+            .clusters
+            .unwrap()
+            .remove(0)
+    }
+
+    #[tokio::test]
+    async fn counts_follow_the_records_inside_the_cluster() {
+        let ctx = ctx();
+        create(&ctx, "demo").await;
+        create(&ctx, "demo-2").await;
+        put(
+            &ctx,
+            "/tasks/demo/a",
+            serde_json::json!({"lastStatus": "RUNNING"}),
+        )
+        .await;
+        put(
+            &ctx,
+            "/tasks/demo/b",
+            serde_json::json!({"lastStatus": "PENDING"}),
+        )
+        .await;
+        put(
+            &ctx,
+            "/tasks/demo/c",
+            serde_json::json!({"lastStatus": "STOPPED"}),
+        )
+        .await;
+        put(
+            &ctx,
+            "/services/demo/web",
+            serde_json::json!({"status": "ACTIVE"}),
+        )
+        .await;
+        put(
+            &ctx,
+            "/instances/demo/i1",
+            serde_json::json!({"status": "DRAINING"}),
+        )
+        .await;
+        put(
+            &ctx,
+            "/instances/demo/i2",
+            serde_json::json!({"status": "INACTIVE"}),
+        )
+        .await;
+        let cluster = describe(&ctx, "demo").await;
+        assert_eq!(cluster.running_tasks_count, Some(1));
+        assert_eq!(cluster.pending_tasks_count, Some(1));
+        assert_eq!(cluster.active_services_count, Some(1));
+        assert_eq!(cluster.registered_container_instances_count, Some(1));
+        // A cluster whose name is a prefix of another's does not see its records.
+        let other = describe(&ctx, "demo-2").await;
+        assert_eq!(other.running_tasks_count, Some(0));
+    }
+
+    #[tokio::test]
+    async fn delete_is_refused_while_the_cluster_holds_something() {
+        let ctx = ctx();
+        create(&ctx, "busy").await;
+        put(
+            &ctx,
+            "/instances/busy/i1",
+            serde_json::json!({"status": "ACTIVE"}),
+        )
+        .await;
+        assert_eq!(
+            delete(&ctx, "busy").await.unwrap_err().code,
+            ErrorCode::ClusterContainsContainerInstancesException
+        );
+        put(
+            &ctx,
+            "/instances/busy/i1",
+            serde_json::json!({"status": "INACTIVE"}),
+        )
+        .await;
+        put(
+            &ctx,
+            "/services/busy/web",
+            serde_json::json!({"status": "DRAINING"}),
+        )
+        .await;
+        assert_eq!(
+            delete(&ctx, "busy").await.unwrap_err().code,
+            ErrorCode::ClusterContainsServicesException
+        );
+        put(
+            &ctx,
+            "/services/busy/web",
+            serde_json::json!({"status": "INACTIVE"}),
+        )
+        .await;
+        put(
+            &ctx,
+            "/tasks/busy/t",
+            serde_json::json!({"lastStatus": "PROVISIONING"}),
+        )
+        .await;
+        let before = ctx.store().revision();
+        assert_eq!(
+            delete(&ctx, "busy").await.unwrap_err().code,
+            ErrorCode::ClusterContainsTasksException
+        );
+        assert_eq!(
+            ctx.store().revision(),
+            before,
+            "a refused deletion writes nothing"
+        );
+        assert_eq!(describe(&ctx, "busy").await.status.as_deref(), Some(ACTIVE));
+        put(
+            &ctx,
+            "/tasks/busy/t",
+            serde_json::json!({"lastStatus": "STOPPED"}),
+        )
+        .await;
+        let deleted = delete(&ctx, "busy").await.unwrap();
+        assert_eq!(deleted.cluster.unwrap().status.as_deref(), Some(INACTIVE));
+    }
+}

@@ -1,10 +1,13 @@
 //! `berth bench <scenario>`: benchmarks that print their figures as `name=value` lines.
 
+mod api;
 mod placement;
 mod store;
 
 #[derive(Debug, clap::Subcommand)]
 pub(crate) enum Bench {
+    /// Requests per second and latency of ECS operations over loopback.
+    Api(api::ApiBenchArgs),
     /// Placement throughput of the scheduler on one core at several cluster sizes.
     Placement(placement::PlacementBenchArgs),
     /// Durable commit rate of the SQLite store, with and without group commit.
@@ -13,6 +16,7 @@ pub(crate) enum Bench {
 
 pub(crate) async fn run(bench: Bench) -> anyhow::Result<()> {
     match bench {
+        Bench::Api(args) => api::run(args).await,
         Bench::Placement(args) => placement::run(&args),
         Bench::Store(args) => store::run(args).await,
     }

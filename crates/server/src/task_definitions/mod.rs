@@ -92,6 +92,15 @@ pub(crate) async fn register_task_definition(
 ) -> Result<RegisterTaskDefinitionResponse, ApiError> {
     let quotas = &ctx.config().quotas;
     let mut definition = validate::check_registration(&req, quotas)?;
+    for constraint in definition.placement_constraints.iter().flatten() {
+        if let Some(expression) = &constraint.expression {
+            scheduler::query::parse(expression).map_err(|e| {
+                ApiError::invalid_parameter(format!(
+                    "Invalid placement constraint expression {expression:?}: {e}."
+                ))
+            })?;
+        }
+    }
     let tag_list = req.tags.clone().unwrap_or_default();
     tags::check_tags(&tag_list, quotas.tags_per_resource)?;
 
