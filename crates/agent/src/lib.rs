@@ -1,0 +1,4 @@
+//! The Berth node agent: registers a container instance with the control plane, receives the
+//! instance's whole desired task set, and converges the local container runtime to it.
+
+pub mod runtime;
