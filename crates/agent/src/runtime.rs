@@ -49,6 +49,8 @@ pub struct ContainerSpec {
     pub network: Network,
     pub ports: Vec<PortSpec>,
     pub mounts: Vec<MountSpec>,
+    /// Containers whose volumes this one mounts: `name` or `name:ro` (`volumesFrom`).
+    pub volumes_from: Vec<String>,
     pub health_check: Option<HealthCheckSpec>,
     pub ulimits: Vec<Ulimit>,
     pub privileged: bool,
