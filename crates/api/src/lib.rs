@@ -4,6 +4,7 @@
 //! This crate is the only place that carries ECS wire serde attributes. It knows nothing of
 //! HTTP, storage or scheduling; the server converts these shapes into its own records.
 
+pub mod agent;
 mod error;
 mod generated;
 pub mod validate;

@@ -20,6 +20,8 @@ enum Command {
     Dev(run::DevArgs),
     /// Run the control plane.
     Server(run::ServerArgs),
+    /// Print the token the agents of a cluster use (read from the server's data directory).
+    AgentToken(run::AgentTokenArgs),
     /// Run a benchmark and print its figures as `name=value` lines.
     #[command(subcommand)]
     Bench(bench::Bench),
@@ -40,6 +42,7 @@ fn main() -> anyhow::Result<()> {
     match cli.command {
         Command::Dev(args) => runtime.block_on(run::dev(args)),
         Command::Server(args) => runtime.block_on(run::server(args)),
+        Command::AgentToken(args) => run::agent_token(&args),
         Command::Bench(bench) => runtime.block_on(bench::run(bench)),
     }
 }

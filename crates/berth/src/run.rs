@@ -3,6 +3,7 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context as _;
 
@@ -21,6 +22,9 @@ pub(crate) struct DevArgs {
     /// The address the ECS API listens on.
     #[arg(long, default_value_t = SocketAddr::from(([127, 0, 0, 1], DEFAULT_PORT)))]
     listen: SocketAddr,
+    /// Seconds without news from an agent before its instance shows agentConnected false.
+    #[arg(long, default_value_t = 30)]
+    agent_timeout: u64,
 }
 
 #[derive(Debug, clap::Args)]
@@ -34,6 +38,29 @@ pub(crate) struct ServerArgs {
     /// A TOML file with the account (region, account-id) and quotas.
     #[arg(long)]
     config: Option<PathBuf>,
+    /// Seconds without news from an agent before its instance shows agentConnected false.
+    #[arg(long, default_value_t = 30)]
+    agent_timeout: u64,
+    /// The URL agents reach this server at (default: http:// and the listening address).
+    #[arg(long)]
+    advertise_url: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct AgentTokenArgs {
+    /// The server's data directory (it holds the agent secret).
+    #[arg(long)]
+    data_dir: PathBuf,
+    /// The cluster the token is for.
+    #[arg(long)]
+    cluster: String,
+}
+
+/// `berth agent-token`: prints the token agents of a cluster present.
+pub(crate) fn agent_token(args: &AgentTokenArgs) -> anyhow::Result<()> {
+    let secret = agent_secret(&args.data_dir)?;
+    println!("{}", server::caller::agent_token(&secret, &args.cluster));
+    Ok(())
 }
 
 fn default_data_dir() -> PathBuf {
@@ -46,7 +73,14 @@ fn default_data_dir() -> PathBuf {
 
 pub(crate) async fn dev(args: DevArgs) -> anyhow::Result<()> {
     let config = Config::try_from(RawConfig::default())?;
-    let running = start(&args.data_dir, args.listen, config.clone()).await?;
+    let running = start(Serve {
+        data_dir: args.data_dir.clone(),
+        listen: args.listen,
+        config: config.clone(),
+        agent_timeout: Duration::from_secs(args.agent_timeout),
+        advertise_url: None,
+    })
+    .await?;
     let endpoint = format!("http://{}", running.local_addr);
     println!("Berth is running (development mode).");
     println!();
@@ -69,7 +103,14 @@ pub(crate) async fn server(args: ServerArgs) -> anyhow::Result<()> {
         Some(path) => Config::from_file(path)?,
         None => Config::try_from(RawConfig::default())?,
     };
-    let running = start(&args.data_dir, args.listen, config).await?;
+    let running = start(Serve {
+        data_dir: args.data_dir.clone(),
+        listen: args.listen,
+        config,
+        agent_timeout: Duration::from_secs(args.agent_timeout),
+        advertise_url: args.advertise_url.clone(),
+    })
+    .await?;
     // The first line of standard output names the endpoint, for scripts and tests.
     println!("Listening on http://{}", running.local_addr);
     running.wait().await
@@ -78,6 +119,7 @@ pub(crate) async fn server(args: ServerArgs) -> anyhow::Result<()> {
 /// A control plane that is serving.
 pub(crate) struct Running {
     pub(crate) local_addr: SocketAddr,
+    pub(crate) ctx: server::Ctx,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
@@ -90,24 +132,75 @@ impl Running {
     }
 }
 
-/// Opens the store under `data_dir` and starts serving on `listen`.
-pub(crate) async fn start(
-    data_dir: &Path,
-    listen: SocketAddr,
-    config: Config,
-) -> anyhow::Result<Running> {
+/// Reads the agent secret kept in the data directory, creating it on first start.
+pub(crate) fn agent_secret(data_dir: &Path) -> anyhow::Result<Vec<u8>> {
+    use std::io::Write as _;
+    use std::os::unix::fs::OpenOptionsExt as _;
+    let path = data_dir.join("agent-secret");
+    match std::fs::read_to_string(&path) {
+        Ok(text) => hex::decode(text.trim())
+            .with_context(|| format!("{} is not a hex secret", path.display())),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::create_dir_all(data_dir)?;
+            let secret: Vec<u8> = [uuid::Uuid::new_v4(), uuid::Uuid::new_v4()]
+                .iter()
+                .flat_map(|u| u.as_bytes().to_vec())
+                .collect();
+            let mut file = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(&path)
+                .with_context(|| format!("creating {}", path.display()))?;
+            writeln!(file, "{}", hex::encode(&secret))?;
+            file.sync_all()?;
+            Ok(secret)
+        }
+        Err(error) => Err(error).with_context(|| format!("reading {}", path.display())),
+    }
+}
+
+/// How the control plane process runs.
+pub(crate) struct Serve {
+    pub(crate) data_dir: PathBuf,
+    pub(crate) listen: SocketAddr,
+    pub(crate) config: Config,
+    pub(crate) agent_timeout: Duration,
+    pub(crate) advertise_url: Option<String>,
+}
+
+/// Opens the store under the data directory and starts serving.
+pub(crate) async fn start(serve: Serve) -> anyhow::Result<Running> {
+    let data_dir = serve.data_dir.clone();
     let path = data_dir.join("berth.db");
     let store =
         tokio::task::spawn_blocking(move || SqliteStore::open(&path, SqliteOptions::default()))
             .await?
             .with_context(|| format!("opening the store in {}", data_dir.display()))?;
-    let ctx = server::Ctx::new(config, Arc::new(store), Arc::new(SystemClock));
-    let listener = tokio::net::TcpListener::bind(listen)
+    let listener = tokio::net::TcpListener::bind(serve.listen)
         .await
-        .with_context(|| format!("listening on {listen}"))?;
+        .with_context(|| format!("listening on {}", serve.listen))?;
     let local_addr = listener.local_addr()?;
-    let task = tokio::spawn(server::serve(listener, ctx, shutdown_signal()));
-    Ok(Running { local_addr, task })
+    let options = server::ServeOptions {
+        agent_secret: agent_secret(&serve.data_dir)?,
+        agent_timeout: serve.agent_timeout,
+        advertise_url: serve
+            .advertise_url
+            .unwrap_or_else(|| format!("http://{local_addr}")),
+    };
+    let ctx = server::Ctx::start(
+        serve.config,
+        options,
+        Arc::new(store),
+        Arc::new(SystemClock),
+    )
+    .await?;
+    let task = tokio::spawn(server::serve(listener, ctx.clone(), shutdown_signal()));
+    Ok(Running {
+        local_addr,
+        task,
+        ctx,
+    })
 }
 
 async fn shutdown_signal() {

@@ -114,11 +114,7 @@ mod tests {
     use super::*;
 
     fn arns() -> Arns {
-        Arns::new(&Config {
-            region: "us-east-1".into(),
-            account_id: "000000000000".into(),
-            quotas: Default::default(),
-        })
+        Arns::new(&Config::try_from(crate::config::RawConfig::default()).unwrap())
     }
 
     #[test]

@@ -100,26 +100,27 @@ struct StatusView {
     #[serde(default)]
     status: Option<String>,
     #[serde(default)]
-    last_status: Option<String>,
-    #[serde(default)]
     launch_type: Option<String>,
 }
 
 async fn counts(ctx: &Ctx, name: &str) -> Result<Counts, ApiError> {
     let store = ctx.store();
     let mut counts = Counts::default();
-    for task in records::list::<StatusView>(store, &keys::tasks_of(name)).await? {
-        let fargate = task.value.launch_type.as_deref() == Some("FARGATE");
-        match task.value.last_status.as_deref() {
-            Some("RUNNING") => {
-                counts.running_tasks += 1;
-                counts.running_fargate += i32::from(fargate);
-            }
-            Some("STOPPED") | Some("DELETED") => {}
-            _ => {
-                counts.pending_tasks += 1;
-                counts.pending_fargate += i32::from(fargate);
-            }
+    {
+        let index = ctx.state().read();
+        if let Some(cluster) = index.cluster(name) {
+            counts.running_tasks = cluster.running_tasks as i32;
+            counts.pending_tasks = cluster.pending_tasks as i32;
+            counts.container_instances = cluster
+                .instances
+                .values()
+                .filter(|e| {
+                    matches!(
+                        e.record.instance.status.as_deref(),
+                        Some("ACTIVE") | Some("DRAINING")
+                    )
+                })
+                .count() as i32;
         }
     }
     for service in records::list::<StatusView>(store, &keys::services_of(name)).await? {
@@ -131,14 +132,6 @@ async fn counts(ctx: &Ctx, name: &str) -> Result<Counts, ApiError> {
             }
             Some("DRAINING") => counts.draining_services += 1,
             _ => {}
-        }
-    }
-    for instance in records::list::<StatusView>(store, &keys::instances_of(name)).await? {
-        if matches!(
-            instance.value.status.as_deref(),
-            Some("ACTIVE") | Some("DRAINING")
-        ) {
-            counts.container_instances += 1;
         }
     }
     Ok(counts)
@@ -498,19 +491,24 @@ fn merge_settings(cluster: &mut Cluster, settings: &[ClusterSetting]) {
 mod tests {
     use std::sync::Arc;
 
+    use serde_json::json;
     use store::{MemoryStore, Op, Txn};
 
     use super::*;
     use crate::clock::ManualClock;
     use crate::config::RawConfig;
 
-    fn ctx() -> Ctx {
+    async fn ctx() -> Ctx {
         let config = crate::config::Config::try_from(RawConfig::default()).unwrap();
-        Ctx::new(
-            config,
-            Arc::new(MemoryStore::new()),
-            Arc::new(ManualClock::new(1_700_000_000_000)),
-        )
+        let options = crate::ServeOptions {
+            agent_secret: b"test".to_vec(),
+            agent_timeout: std::time::Duration::from_secs(30),
+            advertise_url: "http://127.0.0.1:0".into(),
+        };
+        let clock = Arc::new(ManualClock::new(1_700_000_000_000));
+        Ctx::start(config, options, Arc::new(MemoryStore::new()), clock)
+            .await
+            .unwrap()
     }
 
     async fn create(ctx: &Ctx, name: &str) {
@@ -522,10 +520,24 @@ mod tests {
     }
 
     async fn put(ctx: &Ctx, key: &str, value: serde_json::Value) {
-        ctx.store()
+        let revision = ctx
+            .store()
             .txn(Txn::new().then(Op::put(key, value.to_string())))
             .await
-            .unwrap();
+            .unwrap()
+            .revision;
+        ctx.state().wait_for(revision).await;
+    }
+
+    async fn task(ctx: &Ctx, cluster: &str, id: &str, last_status: &str) {
+        let record = json!({"cluster": cluster, "id": id, "instanceId": "i1", "family": "f", "revision": 1,
+            "reservation": {"cpu": 0, "memory": 0}, "task": {"lastStatus": last_status}});
+        put(ctx, &format!("/tasks/{cluster}/{id}"), record).await;
+    }
+
+    async fn instance(ctx: &Ctx, cluster: &str, id: &str, status: &str) {
+        let record = json!({"cluster": cluster, "id": id, "instance": {"status": status}});
+        put(ctx, &format!("/instances/{cluster}/{id}"), record).await;
     }
 
     async fn delete(ctx: &Ctx, name: &str) -> Result<DeleteClusterResponse, ApiError> {
@@ -553,50 +565,27 @@ mod tests {
 
     #[tokio::test]
     async fn counts_follow_the_records_inside_the_cluster() {
-        let ctx = ctx();
+        let ctx = ctx().await;
         create(&ctx, "demo").await;
         create(&ctx, "demo-2").await;
-        put(
-            &ctx,
-            "/tasks/demo/a",
-            serde_json::json!({"lastStatus": "RUNNING"}),
-        )
-        .await;
-        put(
-            &ctx,
-            "/tasks/demo/b",
-            serde_json::json!({"lastStatus": "PENDING"}),
-        )
-        .await;
-        put(
-            &ctx,
-            "/tasks/demo/c",
-            serde_json::json!({"lastStatus": "STOPPED"}),
-        )
-        .await;
-        put(
-            &ctx,
-            "/services/demo/web",
-            serde_json::json!({"status": "ACTIVE"}),
-        )
-        .await;
-        put(
-            &ctx,
-            "/instances/demo/i1",
-            serde_json::json!({"status": "DRAINING"}),
-        )
-        .await;
-        put(
-            &ctx,
-            "/instances/demo/i2",
-            serde_json::json!({"status": "INACTIVE"}),
-        )
-        .await;
+        task(&ctx, "demo", "a", "RUNNING").await;
+        task(&ctx, "demo", "b", "PENDING").await;
+        task(&ctx, "demo", "c", "STOPPED").await;
+        put(&ctx, "/services/demo/web", json!({"status": "ACTIVE"})).await;
+        instance(&ctx, "demo", "i1", "DRAINING").await;
+        instance(&ctx, "demo", "i2", "INACTIVE").await;
         let cluster = describe(&ctx, "demo").await;
         assert_eq!(cluster.running_tasks_count, Some(1));
         assert_eq!(cluster.pending_tasks_count, Some(1));
         assert_eq!(cluster.active_services_count, Some(1));
         assert_eq!(cluster.registered_container_instances_count, Some(1));
+        // A task that moves on is counted where it is now.
+        task(&ctx, "demo", "b", "RUNNING").await;
+        let cluster = describe(&ctx, "demo").await;
+        assert_eq!(
+            (cluster.running_tasks_count, cluster.pending_tasks_count),
+            (Some(2), Some(0))
+        );
         // A cluster whose name is a prefix of another's does not see its records.
         let other = describe(&ctx, "demo-2").await;
         assert_eq!(other.running_tasks_count, Some(0));
@@ -604,46 +593,21 @@ mod tests {
 
     #[tokio::test]
     async fn delete_is_refused_while_the_cluster_holds_something() {
-        let ctx = ctx();
+        let ctx = ctx().await;
         create(&ctx, "busy").await;
-        put(
-            &ctx,
-            "/instances/busy/i1",
-            serde_json::json!({"status": "ACTIVE"}),
-        )
-        .await;
+        instance(&ctx, "busy", "i1", "ACTIVE").await;
         assert_eq!(
             delete(&ctx, "busy").await.unwrap_err().code,
             ErrorCode::ClusterContainsContainerInstancesException
         );
-        put(
-            &ctx,
-            "/instances/busy/i1",
-            serde_json::json!({"status": "INACTIVE"}),
-        )
-        .await;
-        put(
-            &ctx,
-            "/services/busy/web",
-            serde_json::json!({"status": "DRAINING"}),
-        )
-        .await;
+        instance(&ctx, "busy", "i1", "INACTIVE").await;
+        put(&ctx, "/services/busy/web", json!({"status": "DRAINING"})).await;
         assert_eq!(
             delete(&ctx, "busy").await.unwrap_err().code,
             ErrorCode::ClusterContainsServicesException
         );
-        put(
-            &ctx,
-            "/services/busy/web",
-            serde_json::json!({"status": "INACTIVE"}),
-        )
-        .await;
-        put(
-            &ctx,
-            "/tasks/busy/t",
-            serde_json::json!({"lastStatus": "PROVISIONING"}),
-        )
-        .await;
+        put(&ctx, "/services/busy/web", json!({"status": "INACTIVE"})).await;
+        task(&ctx, "busy", "t", "PROVISIONING").await;
         let before = ctx.store().revision();
         assert_eq!(
             delete(&ctx, "busy").await.unwrap_err().code,
@@ -655,12 +619,7 @@ mod tests {
             "a refused deletion writes nothing"
         );
         assert_eq!(describe(&ctx, "busy").await.status.as_deref(), Some(ACTIVE));
-        put(
-            &ctx,
-            "/tasks/busy/t",
-            serde_json::json!({"lastStatus": "STOPPED"}),
-        )
-        .await;
+        task(&ctx, "busy", "t", "STOPPED").await;
         let deleted = delete(&ctx, "busy").await.unwrap();
         assert_eq!(deleted.cluster.unwrap().status.as_deref(), Some(INACTIVE));
     }

@@ -51,6 +51,28 @@ impl Default for Quotas {
     }
 }
 
+/// What task definitions may ask of the hosts their containers run on.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, rename_all = "kebab-case", deny_unknown_fields)]
+pub struct ContainerPolicy {
+    /// Privileged containers (`privileged: true`).
+    pub allow_privileged: bool,
+    /// The `host` network mode.
+    pub allow_host_network: bool,
+    /// Volumes that bind-mount a host path (`host.sourcePath`).
+    pub allow_host_mounts: bool,
+}
+
+impl Default for ContainerPolicy {
+    fn default() -> ContainerPolicy {
+        ContainerPolicy {
+            allow_privileged: false,
+            allow_host_network: true,
+            allow_host_mounts: true,
+        }
+    }
+}
+
 /// The configuration file as written: every field optional.
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
@@ -58,6 +80,16 @@ pub struct RawConfig {
     pub region: Option<String>,
     pub account_id: Option<String>,
     pub quotas: Option<Quotas>,
+    /// The container policy of every cluster without its own.
+    pub containers: Option<ContainerPolicy>,
+    /// Per-cluster settings, by cluster name.
+    pub clusters: Option<std::collections::BTreeMap<String, RawClusterConfig>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct RawClusterConfig {
+    pub containers: Option<ContainerPolicy>,
 }
 
 /// The validated configuration of a control plane.
@@ -68,6 +100,17 @@ pub struct Config {
     /// The 12-digit account id in ARNs.
     pub account_id: String,
     pub quotas: Quotas,
+    pub containers: ContainerPolicy,
+    pub cluster_containers: std::collections::BTreeMap<String, ContainerPolicy>,
+}
+
+impl Config {
+    /// The container policy of a cluster.
+    pub fn container_policy(&self, cluster: &str) -> &ContainerPolicy {
+        self.cluster_containers
+            .get(cluster)
+            .unwrap_or(&self.containers)
+    }
 }
 
 /// A configuration that cannot be used.
@@ -132,10 +175,24 @@ impl TryFrom<RawConfig> for Config {
                 "account-id `{account_id}` must be 12 digits"
             )));
         }
+        let containers = raw.containers.unwrap_or_default();
+        let cluster_containers = raw
+            .clusters
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(name, cluster)| {
+                (
+                    name,
+                    cluster.containers.unwrap_or_else(|| containers.clone()),
+                )
+            })
+            .collect();
         Ok(Config {
             region,
             account_id,
             quotas: raw.quotas.unwrap_or_default(),
+            containers,
+            cluster_containers,
         })
     }
 }
@@ -154,6 +211,22 @@ mod tests {
         assert_eq!(config.region, "eu-west-1");
         assert_eq!(config.quotas.clusters, 3);
         assert_eq!(config.quotas.tags_per_resource, 50);
+    }
+
+    #[test]
+    fn container_policies_per_cluster() {
+        let raw: RawConfig = toml::from_str(
+            "[containers]\nallow-host-network = false\n[clusters.ci.containers]\nallow-privileged = true\n",
+        )
+        .unwrap();
+        let config = Config::try_from(raw).unwrap();
+        assert!(!config.container_policy("prod").allow_host_network);
+        assert!(!config.container_policy("prod").allow_privileged);
+        assert!(config.container_policy("ci").allow_privileged);
+        assert!(
+            config.container_policy("ci").allow_host_network,
+            "an unset member takes its default"
+        );
     }
 
     #[test]

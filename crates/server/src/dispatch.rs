@@ -5,17 +5,18 @@ use serde_json::Value;
 
 use api::{ApiError, ErrorCode, Operation};
 
-use crate::{Ctx, account_settings, clusters, tags, task_definitions};
+use crate::caller::Call;
+use crate::{account_settings, clusters, container_instances, tags, task_definitions, tasks};
 
 macro_rules! route {
-    ($ctx:expr, $op:expr, $body:expr; $($name:ident => $handler:path),* $(,)?) => {
+    ($call:expr, $op:expr, $body:expr; $($name:ident => $handler:path),* $(,)?) => {
         match $op {
             $(
                 Operation::$name => {
                     let request = serde_json::from_value($body).map_err(|e| {
                         ApiError::invalid_parameter(format!("Invalid request: {e}."))
                     })?;
-                    let response = $handler($ctx, request).await?;
+                    let response = $handler($call, request).await?;
                     serde_json::to_value(response).map_err(|e| {
                         tracing::error!(error = %e, "Serializing a response failed");
                         ApiError::server()
@@ -30,8 +31,12 @@ macro_rules! route {
     };
 }
 
-pub(crate) async fn dispatch(ctx: &Ctx, op: Operation, body: Value) -> Result<Value, ApiError> {
-    route!(ctx, op, body;
+pub(crate) async fn dispatch(
+    call: &Call<'_>,
+    op: Operation,
+    body: Value,
+) -> Result<Value, ApiError> {
+    route!(call, op, body;
         CreateCluster => clusters::create_cluster,
         DeleteCluster => clusters::delete_cluster,
         DescribeClusters => clusters::describe_clusters,
@@ -47,6 +52,22 @@ pub(crate) async fn dispatch(ctx: &Ctx, op: Operation, body: Value) -> Result<Va
         TagResource => tags::tag_resource,
         UntagResource => tags::untag_resource,
         ListTagsForResource => tags::list_tags_for_resource,
+        RegisterContainerInstance => container_instances::register_container_instance,
+        DeregisterContainerInstance => container_instances::deregister_container_instance,
+        DescribeContainerInstances => container_instances::describe_container_instances,
+        ListContainerInstances => container_instances::list_container_instances,
+        UpdateContainerInstancesState => container_instances::update_container_instances_state,
+        PutAttributes => container_instances::put_attributes,
+        DeleteAttributes => container_instances::delete_attributes,
+        ListAttributes => container_instances::list_attributes,
+        DiscoverPollEndpoint => container_instances::discover_poll_endpoint,
+        RunTask => tasks::run_task,
+        StartTask => tasks::start_task,
+        StopTask => tasks::stop_task,
+        DescribeTasks => tasks::describe_tasks,
+        ListTasks => tasks::list_tasks,
+        SubmitTaskStateChange => tasks::submit_task_state_change,
+        SubmitContainerStateChange => tasks::submit_container_state_change,
         ListAccountSettings => account_settings::list_account_settings,
         PutAccountSetting => account_settings::put_account_setting,
         PutAccountSettingDefault => account_settings::put_account_setting_default,

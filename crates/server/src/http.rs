@@ -16,6 +16,7 @@ use serde_json::Value;
 use api::{ApiError, ErrorCode, Operation};
 
 use crate::Ctx;
+use crate::caller::{Call, Caller};
 
 /// The largest request body accepted. ECS's largest requests (a task definition at its 64 KiB
 /// quota, with tags) fit comfortably.
@@ -26,6 +27,8 @@ pub fn router(ctx: Ctx) -> Router {
     Router::new()
         .route("/", post(handle))
         .route("/healthz", get(|| async { "ok\n" }))
+        .route(api::agent::POLL_PATH, post(crate::agent_channel::poll))
+        .route(api::agent::REPORT_PATH, post(crate::agent_channel::report))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(ctx)
 }
@@ -37,7 +40,11 @@ async fn handle(State(ctx): State<Ctx>, headers: HeaderMap, body: Bytes) -> Resp
         .get("x-amz-target")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    let result = serve(&ctx, target, &body).await;
+    let call = Call {
+        ctx: &ctx,
+        caller: caller(&ctx, &headers),
+    };
+    let result = serve(&call, target, &body).await;
     let elapsed = started.elapsed();
     match result {
         Ok(value) => {
@@ -62,7 +69,16 @@ async fn handle(State(ctx): State<Ctx>, headers: HeaderMap, body: Bytes) -> Resp
     }
 }
 
-async fn serve(ctx: &Ctx, target: &str, body: &[u8]) -> Result<Value, ApiError> {
+/// The identity a request carries.
+pub(crate) fn caller(ctx: &Ctx, headers: &HeaderMap) -> Caller {
+    let agent_cluster = headers
+        .get(api::agent::TOKEN_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|token| crate::caller::verify_agent_token(&ctx.options().agent_secret, token));
+    Caller { agent_cluster }
+}
+
+async fn serve(call: &Call<'_>, target: &str, body: &[u8]) -> Result<Value, ApiError> {
     let op = parse_target(target)?;
     let value: Value = if body.iter().all(u8::is_ascii_whitespace) {
         Value::Object(Default::default())
@@ -75,7 +91,7 @@ async fn serve(ctx: &Ctx, target: &str, body: &[u8]) -> Result<Value, ApiError> 
         })?
     };
     api::validate::validate_input(op, &value)?;
-    crate::dispatch::dispatch(ctx, op, value).await
+    crate::dispatch::dispatch(call, op, value).await
 }
 
 fn parse_target(target: &str) -> Result<Operation, ApiError> {
@@ -96,7 +112,7 @@ fn parse_target(target: &str) -> Result<Operation, ApiError> {
         })
 }
 
-fn respond(
+pub(crate) fn respond(
     status: StatusCode,
     request_id: &str,
     code: Option<ErrorCode>,

@@ -7,16 +7,23 @@
 //! and writes records through the store with compare-and-swap transactions.
 
 mod account_settings;
+mod agent_channel;
 pub mod arn;
+pub mod caller;
 pub mod clock;
 mod clusters;
 pub mod config;
+mod container_instances;
 mod dispatch;
 mod http;
+mod liveness;
 mod paging;
+mod placement;
 mod records;
+mod state;
 mod tags;
 mod task_definitions;
+mod tasks;
 
 use std::sync::Arc;
 
@@ -44,8 +51,27 @@ pub struct Ctx {
     inner: Arc<CtxInner>,
 }
 
+/// How this control-plane process runs (as opposed to what the account looks like, which is
+/// [`Config`]).
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// The secret agent tokens are derived from (one token per cluster).
+    pub agent_secret: Vec<u8>,
+    /// How long an agent may stay silent before its instance shows `agentConnected: false`.
+    pub agent_timeout: std::time::Duration,
+    /// The URL agents reach this control plane at (DiscoverPollEndpoint).
+    pub advertise_url: String,
+}
+
 struct CtxInner {
     config: Config,
+    options: ServeOptions,
+    state: Arc<state::State>,
+    liveness: liveness::Liveness,
+    /// Task definitions by (family, revision), for the agent channel. Their content never
+    /// changes once registered.
+    definitions:
+        parking_lot::Mutex<std::collections::HashMap<(String, i32), Arc<api::TaskDefinition>>>,
     arns: Arns,
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
@@ -82,18 +108,73 @@ impl KeyLocks {
 }
 
 impl Ctx {
-    pub fn new(config: Config, store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Ctx {
+    /// Loads the in-memory index from the store and returns the context operations run in.
+    pub async fn start(
+        config: Config,
+        options: ServeOptions,
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Ctx, store::StoreError> {
         let arns = Arns::new(&config);
-        Ctx {
+        let state = state::State::start(store.clone()).await?;
+        Ok(Ctx {
             inner: Arc::new(CtxInner {
                 config,
+                options,
+                state,
+                liveness: liveness::Liveness::default(),
+                definitions: parking_lot::Mutex::new(Default::default()),
                 arns,
                 store,
                 clock,
                 cluster_lifecycle: tokio::sync::RwLock::new(()),
                 key_locks: KeyLocks::new(256),
             }),
+        })
+    }
+
+    pub fn options(&self) -> &ServeOptions {
+        &self.inner.options
+    }
+
+    pub(crate) fn state(&self) -> &state::State {
+        &self.inner.state
+    }
+
+    pub(crate) fn liveness(&self) -> &liveness::Liveness {
+        &self.inner.liveness
+    }
+
+    /// Whether the agent of an instance is connected.
+    pub(crate) fn agent_connected(&self, cluster: &str, instance_id: &str) -> bool {
+        self.inner
+            .liveness
+            .connected(cluster, instance_id, self.inner.options.agent_timeout)
+    }
+
+    /// A registered task definition revision, whatever its status.
+    pub(crate) async fn definition(
+        &self,
+        family: &str,
+        revision: i32,
+    ) -> Result<Option<Arc<api::TaskDefinition>>, api::ApiError> {
+        let key = (family.to_owned(), revision);
+        if let Some(found) = self.inner.definitions.lock().get(&key) {
+            return Ok(Some(found.clone()));
         }
+        let stored = records::get::<records::TaskDefinitionRecord>(
+            self.store(),
+            &records::keys::task_definition(family, revision),
+        )
+        .await?;
+        Ok(stored.map(|record| {
+            let definition = Arc::new(record.value.definition);
+            self.inner
+                .definitions
+                .lock()
+                .insert(key, definition.clone());
+            definition
+        }))
     }
 
     pub fn config(&self) -> &Config {

@@ -60,14 +60,6 @@ pub(crate) mod keys {
     pub(crate) fn services_of(cluster: &str) -> String {
         format!("/services/{cluster}/")
     }
-
-    pub(crate) fn tasks_of(cluster: &str) -> String {
-        format!("/tasks/{cluster}/")
-    }
-
-    pub(crate) fn instances_of(cluster: &str) -> String {
-        format!("/instances/{cluster}/")
-    }
 }
 
 /// A task definition family: the highest revision ever registered, so revisions are never

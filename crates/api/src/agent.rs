@@ -1,0 +1,114 @@
+//! The agent channel: Berth's own wire shapes between a node agent and the control plane,
+//! beside the ECS agent-facing operations (RegisterContainerInstance, SubmitTaskStateChange)
+//! that the agent also uses.
+//!
+//! The agent long-polls `POST /agent/v1/poll` with the generation of the desired task set it
+//! last applied; the control plane answers at once when its generation differs, otherwise when
+//! it changes or the wait ends (which doubles as the heartbeat). The answer is the instance's
+//! whole desired task set. The agent sends the full current state of every task whose state
+//! changed to `POST /agent/v1/report`; a report is idempotent, so it can be repeated after a
+//! failure. Both carry the cluster's agent token in [`TOKEN_HEADER`].
+
+use serde::{Deserialize, Serialize};
+
+use crate::{NetworkBinding, TaskDefinition, TaskOverride};
+
+/// The header carrying an agent's token.
+pub const TOKEN_HEADER: &str = "x-berth-agent-token";
+pub const POLL_PATH: &str = "/agent/v1/poll";
+pub const REPORT_PATH: &str = "/agent/v1/report";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PollRequest {
+    pub cluster: String,
+    pub container_instance_arn: String,
+    /// The generation of the desired set the agent applied last (0 at start).
+    pub generation: i64,
+    /// How long the control plane may hold the request when nothing changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wait_seconds: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PollResponse {
+    /// Increases whenever the desired set changes. An agent ignores a response whose
+    /// generation is lower than the one it applied.
+    pub generation: i64,
+    pub tasks: Vec<DesiredTask>,
+}
+
+/// One task the instance should run (or stop).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DesiredTask {
+    pub task_arn: String,
+    /// `RUNNING` or `STOPPED`.
+    pub desired_status: String,
+    pub definition: TaskDefinition,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overrides: Option<TaskOverride>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReportRequest {
+    pub cluster: String,
+    pub container_instance_arn: String,
+    pub tasks: Vec<TaskReport>,
+}
+
+/// The agent's view of one task, sent whole each time it changes.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TaskReport {
+    pub task_arn: String,
+    /// The task's `lastStatus` as the agent sees it: PENDING, RUNNING or STOPPED.
+    pub status: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stop_code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(default)]
+    pub containers: Vec<ContainerReport>,
+    /// The task's health, aggregated over its essential containers with health checks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub health_status: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pull_started_at: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pull_stopped_at: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub execution_stopped_at: Option<f64>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ContainerReport {
+    pub name: String,
+    /// PENDING, RUNNING or STOPPED.
+    pub status: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runtime_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exit_code: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(default)]
+    pub network_bindings: Vec<NetworkBinding>,
+    /// HEALTHY, UNHEALTHY or UNKNOWN; absent when the container has no health check.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub health_status: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_digest: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReportResponse {
+    /// How many task reports were applied (reports about unknown tasks are skipped).
+    pub applied: usize,
+}

@@ -1,0 +1,161 @@
+//! The agent channel's HTTP endpoints: the long-poll that hands an agent its instance's whole
+//! desired task set, and the reports of task state that agents send back.
+
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use api::agent::{DesiredTask, PollRequest, PollResponse, ReportRequest, ReportResponse};
+use api::{ApiError, ErrorCode};
+
+use crate::Ctx;
+use crate::container_instances::instance_id;
+
+/// The longest a poll is held when nothing changes.
+const MAX_WAIT: Duration = Duration::from_secs(20);
+
+fn reply(result: Result<Value, ApiError>) -> Response {
+    let request_id = uuid::Uuid::new_v4().to_string();
+    match result {
+        Ok(value) => crate::http::respond(StatusCode::OK, &request_id, None, &value),
+        Err(error) => {
+            let status =
+                StatusCode::from_u16(error.code.status()).unwrap_or(StatusCode::BAD_REQUEST);
+            crate::http::respond(status, &request_id, Some(error.code), &error.body())
+        }
+    }
+}
+
+fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    serde_json::from_slice(body).map_err(|e| {
+        ApiError::new(
+            ErrorCode::SerializationException,
+            format!("The request body is not valid: {e}."),
+        )
+    })
+}
+
+/// Checks the agent token for `cluster` and resolves the instance, which must be registered.
+fn authorize(
+    ctx: &Ctx,
+    headers: &HeaderMap,
+    cluster: &str,
+    instance_arn: &str,
+) -> Result<String, ApiError> {
+    let caller = crate::http::caller(ctx, headers);
+    if caller.agent_cluster.as_deref() != Some(cluster) {
+        return Err(ApiError::new(
+            ErrorCode::AccessDeniedException,
+            format!("The agent token is not valid for cluster {cluster}."),
+        ));
+    }
+    let id = instance_id(ctx, cluster, instance_arn)?.ok_or_else(|| {
+        ApiError::client(format!(
+            "Container instance {instance_arn} is not in cluster {cluster}."
+        ))
+    })?;
+    let registered = ctx
+        .state()
+        .read()
+        .cluster(cluster)
+        .and_then(|c| c.instances.get(&id))
+        .is_some_and(|e| e.record.instance.status.as_deref() != Some("INACTIVE"));
+    if !registered {
+        return Err(ApiError::client(format!(
+            "Container instance {instance_arn} is not registered in cluster {cluster}."
+        )));
+    }
+    Ok(id)
+}
+
+pub(crate) async fn poll(State(ctx): State<Ctx>, headers: HeaderMap, body: Bytes) -> Response {
+    reply(serve_poll(&ctx, &headers, &body).await)
+}
+
+async fn serve_poll(ctx: &Ctx, headers: &HeaderMap, body: &[u8]) -> Result<Value, ApiError> {
+    let request: PollRequest = parse(body)?;
+    let id = authorize(
+        ctx,
+        headers,
+        &request.cluster,
+        &request.container_instance_arn,
+    )?;
+    ctx.liveness().touch(&request.cluster, &id);
+    let mut generations = ctx.state().watch_instance(&request.cluster, &id);
+    let current = *generations.borrow_and_update();
+    if current == request.generation {
+        // Nothing new: hold the request until something changes, but not so long that a live
+        // agent could look disconnected.
+        let wait = Duration::from_secs(u64::from(request.wait_seconds.unwrap_or(20)))
+            .min(MAX_WAIT)
+            .min(ctx.options().agent_timeout / 3);
+        let _ = tokio::time::timeout(wait, generations.changed()).await;
+    }
+    let (generation, wanted) = {
+        let index = ctx.state().read();
+        let generation = index.generation(&request.cluster, &id);
+        let wanted: Vec<_> = index
+            .cluster(&request.cluster)
+            .map(|c| {
+                c.tasks_on(&id)
+                    .map(|t| {
+                        (
+                            t.task.task_arn.clone().unwrap_or_default(),
+                            t.desired_status().to_owned(),
+                            t.family.clone(),
+                            t.revision,
+                            t.task.overrides.clone(),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        (generation, wanted)
+    };
+    let mut tasks = Vec::with_capacity(wanted.len());
+    for (task_arn, desired_status, family, revision, overrides) in wanted {
+        let Some(definition) = ctx.definition(&family, revision).await? else {
+            tracing::error!(task = %task_arn, family, revision, "A task's definition is missing");
+            continue;
+        };
+        tasks.push(DesiredTask {
+            task_arn,
+            desired_status,
+            definition: (*definition).clone(),
+            overrides,
+        });
+    }
+    serde_json::to_value(PollResponse { generation, tasks }).map_err(|_| ApiError::server())
+}
+
+pub(crate) async fn report(State(ctx): State<Ctx>, headers: HeaderMap, body: Bytes) -> Response {
+    reply(serve_report(&ctx, &headers, &body).await)
+}
+
+async fn serve_report(ctx: &Ctx, headers: &HeaderMap, body: &[u8]) -> Result<Value, ApiError> {
+    let request: ReportRequest = parse(body)?;
+    let id = authorize(
+        ctx,
+        headers,
+        &request.cluster,
+        &request.container_instance_arn,
+    )?;
+    ctx.liveness().touch(&request.cluster, &id);
+    let outcomes = futures::future::join_all(
+        request
+            .tasks
+            .iter()
+            .map(|task| crate::tasks::apply_report(ctx, &request.cluster, Some(&id), task)),
+    )
+    .await;
+    let mut applied = 0;
+    for outcome in outcomes {
+        applied += usize::from(outcome?);
+    }
+    serde_json::to_value(ReportResponse { applied }).map_err(|_| ApiError::server())
+}

@@ -1,0 +1,766 @@
+//! Container instances: RegisterContainerInstance (agents), DeregisterContainerInstance,
+//! DescribeContainerInstances, ListContainerInstances (with the cluster query language),
+//! UpdateContainerInstancesState, the custom attributes (PutAttributes, DeleteAttributes,
+//! ListAttributes) and DiscoverPollEndpoint.
+//!
+//! An instance record keeps what the agent registered and what users set. Remaining
+//! resources, task counts and `agentConnected` are computed when the instance is returned.
+
+use api::{
+    ApiError, Attribute, ContainerInstance, ContainerInstanceField, ContainerInstanceStatus,
+    DeleteAttributesRequest, DeleteAttributesResponse, DeregisterContainerInstanceRequest,
+    DeregisterContainerInstanceResponse, DescribeContainerInstancesRequest,
+    DescribeContainerInstancesResponse, DiscoverPollEndpointRequest, DiscoverPollEndpointResponse,
+    ErrorCode, Failure, ListAttributesRequest, ListAttributesResponse,
+    ListContainerInstancesRequest, ListContainerInstancesResponse, PutAttributesRequest,
+    PutAttributesResponse, RegisterContainerInstanceRequest, RegisterContainerInstanceResponse,
+    TargetType, UpdateContainerInstancesStateRequest, UpdateContainerInstancesStateResponse,
+    VersionInfo,
+};
+use serde::Deserialize;
+use store::{Compare, Op, Txn};
+
+use crate::arn::Kind;
+use crate::caller::Call;
+use crate::clusters::active_cluster;
+use crate::records::{encode, internal};
+use crate::state::{ClusterIndex, InstanceRecord};
+use crate::{Ctx, paging, placement, tags};
+
+pub(crate) fn instance_key(cluster: &str, id: &str) -> String {
+    format!("/instances/{cluster}/{id}")
+}
+
+/// Resolves an instance reference (id or ARN) of `cluster` to its id. `None`: an ARN of another
+/// cluster, account or region.
+pub(crate) fn instance_id(
+    ctx: &Ctx,
+    cluster: &str,
+    reference: &str,
+) -> Result<Option<String>, ApiError> {
+    let Some(rest) = ctx.arns().resolve(Kind::ContainerInstance, reference)? else {
+        return Ok(None);
+    };
+    if !reference.starts_with("arn:") {
+        return Ok(Some(rest.to_owned()));
+    }
+    // Long ARN format: container-instance/<cluster>/<id>.
+    match rest.split_once('/') {
+        Some((arn_cluster, id)) if arn_cluster == cluster => Ok(Some(id.to_owned())),
+        Some(_) => Ok(None),
+        None => Ok(Some(rest.to_owned())),
+    }
+}
+
+/// Whether an attribute is one of ECS's (built-in or capability) rather than a custom one.
+fn builtin(name: &str) -> bool {
+    name.starts_with("ecs.") || name.starts_with("com.amazonaws.ecs.")
+}
+
+fn check_attribute(attribute: &Attribute) -> Result<(), ApiError> {
+    let name = &attribute.name;
+    let name_ok = !name.is_empty()
+        && name.len() <= 128
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_/.@".contains(c));
+    if !name_ok {
+        return Err(ApiError::invalid_parameter(format!(
+            "Attribute name {name:?} must be 1 to 128 letters, numbers, hyphens, underscores, slashes, periods or @."
+        )));
+    }
+    if let Some(value) = &attribute.value {
+        let value_ok = !value.is_empty()
+            && value.len() <= 128
+            && value.trim() == value
+            && value
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_.@/: ".contains(c));
+        if !value_ok {
+            return Err(ApiError::invalid_parameter(format!(
+                "The value of attribute {name:?} must be 1 to 128 letters, numbers, hyphens, underscores, periods, @, slashes, colons or spaces, without leading or trailing spaces."
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The instance as the API returns it.
+pub(crate) fn render(
+    ctx: &Ctx,
+    cluster: &ClusterIndex,
+    cluster_name: &str,
+    record: &InstanceRecord,
+    with_tags: bool,
+) -> ContainerInstance {
+    let mut rendered = record.instance.clone();
+    let registered =
+        placement::totals(rendered.registered_resources.as_deref().unwrap_or_default());
+    let tasks: Vec<_> = cluster.tasks_on(&record.id).collect();
+    let remaining = placement::remaining(&registered, tasks.iter().map(|t| &t.reservation));
+    rendered.remaining_resources = Some(placement::to_ecs(&remaining));
+    rendered.running_tasks_count = Some(
+        tasks
+            .iter()
+            .filter(|t| t.last_status() == "RUNNING")
+            .count() as i32,
+    );
+    rendered.pending_tasks_count = Some(
+        tasks
+            .iter()
+            .filter(|t| t.last_status() != "RUNNING")
+            .count() as i32,
+    );
+    let inactive = rendered.status.as_deref() == Some("INACTIVE");
+    rendered.agent_connected = Some(!inactive && ctx.agent_connected(cluster_name, &record.id));
+    if !with_tags {
+        rendered.tags = None;
+    }
+    rendered
+}
+
+/// The parts of an EC2-style instance identity document Berth reads.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct IdentityDocument {
+    instance_id: Option<String>,
+    availability_zone: Option<String>,
+    instance_type: Option<String>,
+}
+
+fn new_id() -> String {
+    uuid::Uuid::new_v4().simple().to_string()
+}
+
+pub(crate) async fn register_container_instance(
+    call: &Call<'_>,
+    req: RegisterContainerInstanceRequest,
+) -> Result<RegisterContainerInstanceResponse, ApiError> {
+    let cluster_name = active_cluster(call, req.cluster.as_deref())
+        .await?
+        .value
+        .cluster_name
+        .unwrap_or_default();
+    call.require_agent(&cluster_name)?;
+    let _lifecycle = call.inner.cluster_lifecycle.read().await;
+    let resources = req.total_resources.clone().unwrap_or_default();
+    let totals = placement::totals(&resources);
+    if totals.cpu <= 0 || totals.memory <= 0 {
+        return Err(ApiError::invalid_parameter(
+            "totalResources must give CPU and MEMORY as positive INTEGER resources.",
+        ));
+    }
+    if totals.ports_tcp.len() + totals.ports_udp.len() > 100 {
+        return Err(ApiError::invalid_parameter(
+            "A container instance can reserve at most 100 ports.",
+        ));
+    }
+    let document: IdentityDocument = match req.instance_identity_document.as_deref() {
+        Some(text) => serde_json::from_str(text).map_err(|e| {
+            ApiError::invalid_parameter(format!(
+                "instanceIdentityDocument is not a valid identity document: {e}."
+            ))
+        })?,
+        None => IdentityDocument::default(),
+    };
+    let mut attributes = req.attributes.clone().unwrap_or_default();
+    for attribute in &attributes {
+        check_attribute(attribute)?;
+    }
+    for (name, value) in [
+        ("ecs.availability-zone", &document.availability_zone),
+        ("ecs.instance-type", &document.instance_type),
+    ] {
+        if let Some(value) = value
+            && !attributes.iter().any(|a| a.name == name)
+        {
+            attributes.push(Attribute {
+                name: name.to_owned(),
+                value: Some(value.clone()),
+                target_type: None,
+                target_id: None,
+            });
+        }
+    }
+    let custom = attributes.iter().filter(|a| !builtin(&a.name)).count();
+    let quotas = &call.config().quotas;
+    if custom > quotas.custom_attributes_per_resource {
+        return Err(ApiError::new(
+            ErrorCode::AttributeLimitExceededException,
+            format!(
+                "A container instance can have at most {} custom attributes.",
+                quotas.custom_attributes_per_resource
+            ),
+        ));
+    }
+    let tag_list = req.tags.clone().unwrap_or_default();
+    tags::check_tags(&tag_list, quotas.tags_per_resource)?;
+
+    let existing_id = match &req.container_instance_arn {
+        Some(reference) => Some(instance_id(call, &cluster_name, reference)?.ok_or_else(|| {
+            ApiError::client(format!(
+                "Container instance {reference} does not belong to cluster {cluster_name}."
+            ))
+        })?),
+        None => None,
+    };
+    let now = call.clock().now();
+    let (record, revision) = {
+        let existing = existing_id.as_ref().and_then(|id| {
+            call.state()
+                .read()
+                .cluster(&cluster_name)
+                .and_then(|c| c.instances.get(id))
+                .cloned()
+        });
+        match (existing_id, existing) {
+            (Some(_), Some(entry))
+                if entry.record.instance.status.as_deref() != Some("INACTIVE") =>
+            {
+                // Re-registration after an agent restart: the same instance, with what the
+                // agent reports now; custom attributes set by users are kept.
+                let mut record = (*entry.record).clone();
+                let kept = record
+                    .instance
+                    .attributes
+                    .take()
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter(|a| !builtin(&a.name));
+                let mut merged: Vec<Attribute> = attributes
+                    .into_iter()
+                    .filter(|a| builtin(&a.name))
+                    .collect();
+                merged.extend(kept);
+                let ci = &mut record.instance;
+                ci.attributes = Some(merged);
+                ci.registered_resources = Some(resources);
+                ci.version_info = req.version_info.clone();
+                ci.version = Some(ci.version.unwrap_or(0) + 1);
+                if let Some(ec2) = document.instance_id {
+                    ci.ec2_instance_id = Some(ec2);
+                }
+                (record, entry.mod_revision)
+            }
+            (Some(id), _) => {
+                return Err(ApiError::client(format!(
+                    "Container instance {id} is not registered in cluster {cluster_name} (it may have been deregistered); register without containerInstanceArn."
+                )));
+            }
+            (None, _) => {
+                let registered = call.state().read().cluster(&cluster_name).map_or(0, |c| {
+                    c.instances
+                        .values()
+                        .filter(|e| e.record.instance.status.as_deref() != Some("INACTIVE"))
+                        .count()
+                });
+                if registered >= quotas.container_instances_per_cluster {
+                    return Err(ApiError::limit_exceeded(format!(
+                        "Cluster {cluster_name} has reached its limit of {} container instances.",
+                        quotas.container_instances_per_cluster
+                    )));
+                }
+                let id = new_id();
+                let ci = ContainerInstance {
+                    container_instance_arn: Some(
+                        call.arns().container_instance(&cluster_name, &id),
+                    ),
+                    ec2_instance_id: Some(
+                        document
+                            .instance_id
+                            .unwrap_or_else(|| format!("i-{}", &new_id()[..17])),
+                    ),
+                    status: Some("ACTIVE".to_owned()),
+                    registered_resources: Some(resources),
+                    attributes: Some(attributes),
+                    version_info: req
+                        .version_info
+                        .clone()
+                        .or_else(|| Some(VersionInfo::default())),
+                    registered_at: Some(now),
+                    version: Some(1),
+                    tags: Some(tag_list),
+                    attachments: Some(Vec::new()),
+                    ..ContainerInstance::default()
+                };
+                (
+                    InstanceRecord {
+                        cluster: cluster_name.clone(),
+                        id,
+                        instance: ci,
+                    },
+                    0,
+                )
+            }
+        }
+    };
+    let key = instance_key(&cluster_name, &record.id);
+    let txn = Txn::new()
+        .when(Compare::mod_revision(&key, revision))
+        .then(Op::put(&key, encode(&record)));
+    let response = call.store().txn(txn).await.map_err(internal)?;
+    if !response.succeeded {
+        return Err(crate::records::contention(&key));
+    }
+    call.state().wait_for(response.revision).await;
+    call.liveness().touch(&cluster_name, &record.id);
+    tracing::info!(cluster = %cluster_name, instance = %record.id, "Container instance registered");
+    let index = call.state().read();
+    let cluster = index.cluster(&cluster_name).ok_or_else(ApiError::server)?;
+    Ok(RegisterContainerInstanceResponse {
+        container_instance: Some(render(call, cluster, &cluster_name, &record, true)),
+    })
+}
+
+pub(crate) async fn deregister_container_instance(
+    ctx: &Ctx,
+    req: DeregisterContainerInstanceRequest,
+) -> Result<DeregisterContainerInstanceResponse, ApiError> {
+    let cluster_name = active_cluster(ctx, req.cluster.as_deref())
+        .await?
+        .value
+        .cluster_name
+        .unwrap_or_default();
+    let id =
+        instance_id(ctx, &cluster_name, &req.container_instance)?.ok_or_else(instance_not_found)?;
+    let (mut record, revision, busy) = {
+        let index = ctx.state().read();
+        let cluster = index
+            .cluster(&cluster_name)
+            .ok_or_else(instance_not_found)?;
+        let entry = cluster.instances.get(&id).ok_or_else(instance_not_found)?;
+        (
+            (*entry.record).clone(),
+            entry.mod_revision,
+            cluster.tasks_on(&id).count(),
+        )
+    };
+    if record.instance.status.as_deref() == Some("INACTIVE") {
+        return Err(instance_not_found());
+    }
+    if busy > 0 && req.force != Some(true) {
+        return Err(ApiError::invalid_parameter(format!(
+            "Found {busy} running tasks on the instance; stop them first or deregister with force."
+        )));
+    }
+    record.instance.status = Some("INACTIVE".to_owned());
+    record.instance.version = Some(record.instance.version.unwrap_or(0) + 1);
+    let key = instance_key(&cluster_name, &id);
+    let txn = Txn::new()
+        .when(Compare::mod_revision(&key, revision))
+        .then(Op::put(&key, encode(&record)));
+    let response = ctx.store().txn(txn).await.map_err(internal)?;
+    if !response.succeeded {
+        return Err(crate::records::contention(&key));
+    }
+    ctx.state().wait_for(response.revision).await;
+    ctx.liveness().forget(&cluster_name, &id);
+    tracing::info!(cluster = %cluster_name, instance = %id, "Container instance deregistered");
+    let index = ctx.state().read();
+    let cluster = index.cluster(&cluster_name).ok_or_else(ApiError::server)?;
+    Ok(DeregisterContainerInstanceResponse {
+        container_instance: Some(render(ctx, cluster, &cluster_name, &record, false)),
+    })
+}
+
+fn instance_not_found() -> ApiError {
+    ApiError::invalid_parameter("The referenced container instance was not found in the cluster.")
+}
+
+pub(crate) async fn describe_container_instances(
+    ctx: &Ctx,
+    req: DescribeContainerInstancesRequest,
+) -> Result<DescribeContainerInstancesResponse, ApiError> {
+    let cluster_name = active_cluster(ctx, req.cluster.as_deref())
+        .await?
+        .value
+        .cluster_name
+        .unwrap_or_default();
+    if req.container_instances.len() > 100 {
+        return Err(ApiError::invalid_parameter(
+            "DescribeContainerInstances accepts at most 100 container instances.",
+        ));
+    }
+    let with_tags = req
+        .include
+        .unwrap_or_default()
+        .contains(&ContainerInstanceField::Tags);
+    let index = ctx.state().read();
+    let empty = ClusterIndex::default();
+    let cluster = index.cluster(&cluster_name).unwrap_or(&empty);
+    let mut instances = Vec::new();
+    let mut failures = Vec::new();
+    for reference in &req.container_instances {
+        let found =
+            instance_id(ctx, &cluster_name, reference)?.and_then(|id| cluster.instances.get(&id));
+        match found {
+            Some(entry) => instances.push(render(
+                ctx,
+                cluster,
+                &cluster_name,
+                &entry.record,
+                with_tags,
+            )),
+            None => failures.push(Failure {
+                arn: Some(if reference.starts_with("arn:") {
+                    reference.clone()
+                } else {
+                    ctx.arns().container_instance(&cluster_name, reference)
+                }),
+                reason: Some("MISSING".to_owned()),
+                detail: None,
+            }),
+        }
+    }
+    Ok(DescribeContainerInstancesResponse {
+        container_instances: Some(instances),
+        failures: Some(failures),
+    })
+}
+
+pub(crate) async fn list_container_instances(
+    ctx: &Ctx,
+    req: ListContainerInstancesRequest,
+) -> Result<ListContainerInstancesResponse, ApiError> {
+    let cluster_name = active_cluster(ctx, req.cluster.as_deref())
+        .await?
+        .value
+        .cluster_name
+        .unwrap_or_default();
+    let size = paging::page_size(req.max_results, 100)?;
+    let after = paging::resume_after("ListContainerInstances", req.next_token.as_deref())?;
+    let filter = match &req.filter {
+        Some(expression) => Some(scheduler::query::parse(expression).map_err(|e| {
+            ApiError::invalid_parameter(format!("Invalid filter {expression:?}: {e}."))
+        })?),
+        None => None,
+    };
+    let ids: Vec<String> = {
+        let index = ctx.state().read();
+        let empty = ClusterIndex::default();
+        let cluster = index.cluster(&cluster_name).unwrap_or(&empty);
+        cluster
+            .instances
+            .values()
+            .filter(|e| {
+                let status = e.record.instance.status.as_deref().unwrap_or("");
+                match req.status {
+                    Some(wanted) => status == wanted.as_str(),
+                    None => status != "INACTIVE",
+                }
+            })
+            .filter(|e| {
+                filter.as_ref().is_none_or(|f| {
+                    f.matches(&placement::instance(ctx, cluster, &cluster_name, &e.record))
+                })
+            })
+            .map(|e| e.record.id.clone())
+            .collect()
+    };
+    let (page, next_token) = paging::page(
+        ids,
+        Clone::clone,
+        "ListContainerInstances",
+        after.as_deref(),
+        size,
+        true,
+    );
+    Ok(ListContainerInstancesResponse {
+        container_instance_arns: Some(
+            page.iter()
+                .map(|id| ctx.arns().container_instance(&cluster_name, id))
+                .collect(),
+        ),
+        next_token,
+    })
+}
+
+pub(crate) async fn update_container_instances_state(
+    ctx: &Ctx,
+    req: UpdateContainerInstancesStateRequest,
+) -> Result<UpdateContainerInstancesStateResponse, ApiError> {
+    let cluster_name = active_cluster(ctx, req.cluster.as_deref())
+        .await?
+        .value
+        .cluster_name
+        .unwrap_or_default();
+    let wanted = match req.status {
+        ContainerInstanceStatus::Active => "ACTIVE",
+        ContainerInstanceStatus::Draining => "DRAINING",
+        other => {
+            return Err(ApiError::invalid_parameter(format!(
+                "Container instances can only be set to ACTIVE or DRAINING, not {other}."
+            )));
+        }
+    };
+    if req.container_instances.is_empty() || req.container_instances.len() > 10 {
+        return Err(ApiError::invalid_parameter(
+            "containerInstances must list between 1 and 10 container instances.",
+        ));
+    }
+    let mut failures = Vec::new();
+    let mut updated_ids = Vec::new();
+    let mut last_revision = 0;
+    for reference in &req.container_instances {
+        let arn_of = |r: &str| {
+            if r.starts_with("arn:") {
+                r.to_owned()
+            } else {
+                ctx.arns().container_instance(&cluster_name, r)
+            }
+        };
+        let Some(id) = instance_id(ctx, &cluster_name, reference)? else {
+            failures.push(Failure {
+                arn: Some(arn_of(reference)),
+                reason: Some("MISSING".to_owned()),
+                detail: None,
+            });
+            continue;
+        };
+        let key = instance_key(&cluster_name, &id);
+        let outcome = crate::records::modify::<InstanceRecord, _>(ctx, &key, |current| {
+            let mut record = current.ok_or_else(instance_not_found)?;
+            match record.instance.status.as_deref() {
+                Some("ACTIVE") | Some("DRAINING") => {}
+                other => {
+                    return Err(ApiError::client(format!(
+                        "The container instance is {} and cannot change to {wanted}.",
+                        other.unwrap_or("in an unknown state")
+                    )));
+                }
+            }
+            if record.instance.status.as_deref() != Some(wanted) {
+                record.instance.status = Some(wanted.to_owned());
+                record.instance.version = Some(record.instance.version.unwrap_or(0) + 1);
+            }
+            Ok(record)
+        })
+        .await;
+        match outcome {
+            Ok(_) => updated_ids.push(id),
+            Err(error) if error.code == ErrorCode::InvalidParameterException => {
+                failures.push(Failure {
+                    arn: Some(arn_of(reference)),
+                    reason: Some("MISSING".to_owned()),
+                    detail: None,
+                });
+            }
+            Err(error) if error.code == ErrorCode::ClientException => {
+                failures.push(Failure {
+                    arn: Some(arn_of(reference)),
+                    reason: Some("INVALID_STATE".to_owned()),
+                    detail: Some(error.message),
+                });
+            }
+            Err(error) => return Err(error),
+        }
+        last_revision = ctx.store().revision();
+    }
+    ctx.state().wait_for(last_revision).await;
+    let index = ctx.state().read();
+    let empty = ClusterIndex::default();
+    let cluster = index.cluster(&cluster_name).unwrap_or(&empty);
+    let instances = updated_ids
+        .iter()
+        .filter_map(|id| cluster.instances.get(id))
+        .map(|e| render(ctx, cluster, &cluster_name, &e.record, false))
+        .collect();
+    Ok(UpdateContainerInstancesStateResponse {
+        container_instances: Some(instances),
+        failures: Some(failures),
+    })
+}
+
+/// Applies `change` to the attributes of the instances the given attributes target.
+async fn change_attributes(
+    ctx: &Ctx,
+    cluster_name: &str,
+    attributes: &[Attribute],
+    change: impl Fn(&mut Vec<Attribute>, &Attribute) -> Result<(), ApiError>,
+) -> Result<(), ApiError> {
+    for attribute in attributes {
+        if attribute
+            .target_type
+            .is_some_and(|t| t != TargetType::ContainerInstance)
+        {
+            return Err(ApiError::invalid_parameter(
+                "Attributes can only target container instances.",
+            ));
+        }
+        let target = attribute.target_id.as_deref().ok_or_else(|| {
+            ApiError::invalid_parameter(format!("Attribute {} needs a targetId.", attribute.name))
+        })?;
+        let id = instance_id(ctx, cluster_name, target)?.ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::TargetNotFoundException,
+                format!("Could not find the target {target}."),
+            )
+        })?;
+        let key = instance_key(cluster_name, &id);
+        crate::records::modify::<InstanceRecord, _>(ctx, &key, |current| {
+            let mut record = current.ok_or_else(|| {
+                ApiError::new(
+                    ErrorCode::TargetNotFoundException,
+                    format!("Could not find the target {target}."),
+                )
+            })?;
+            let list = record.instance.attributes.get_or_insert_with(Vec::new);
+            change(list, attribute)?;
+            Ok(record)
+        })
+        .await?;
+    }
+    ctx.state().wait_for(ctx.store().revision()).await;
+    Ok(())
+}
+
+pub(crate) async fn put_attributes(
+    ctx: &Ctx,
+    req: PutAttributesRequest,
+) -> Result<PutAttributesResponse, ApiError> {
+    let cluster_name = active_cluster(ctx, req.cluster.as_deref())
+        .await?
+        .value
+        .cluster_name
+        .unwrap_or_default();
+    let limit = ctx.config().quotas.custom_attributes_per_resource;
+    for attribute in &req.attributes {
+        check_attribute(attribute)?;
+        if builtin(&attribute.name) {
+            return Err(ApiError::invalid_parameter(format!(
+                "Attribute names starting with ecs. or com.amazonaws.ecs. are reserved: {}.",
+                attribute.name
+            )));
+        }
+    }
+    change_attributes(ctx, &cluster_name, &req.attributes, |list, attribute| {
+        match list.iter_mut().find(|a| a.name == attribute.name) {
+            Some(existing) => existing.value = attribute.value.clone(),
+            None => list.push(Attribute {
+                name: attribute.name.clone(),
+                value: attribute.value.clone(),
+                target_type: None,
+                target_id: None,
+            }),
+        }
+        if list.iter().filter(|a| !builtin(&a.name)).count() > limit {
+            return Err(ApiError::new(
+                ErrorCode::AttributeLimitExceededException,
+                format!("A container instance can have at most {limit} custom attributes."),
+            ));
+        }
+        Ok(())
+    })
+    .await?;
+    Ok(PutAttributesResponse {
+        attributes: Some(req.attributes),
+    })
+}
+
+pub(crate) async fn delete_attributes(
+    ctx: &Ctx,
+    req: DeleteAttributesRequest,
+) -> Result<DeleteAttributesResponse, ApiError> {
+    let cluster_name = active_cluster(ctx, req.cluster.as_deref())
+        .await?
+        .value
+        .cluster_name
+        .unwrap_or_default();
+    for attribute in &req.attributes {
+        if builtin(&attribute.name) {
+            return Err(ApiError::invalid_parameter(format!(
+                "Attribute {} belongs to ECS and cannot be deleted.",
+                attribute.name
+            )));
+        }
+    }
+    change_attributes(ctx, &cluster_name, &req.attributes, |list, attribute| {
+        list.retain(|a| a.name != attribute.name);
+        Ok(())
+    })
+    .await?;
+    Ok(DeleteAttributesResponse {
+        attributes: Some(req.attributes),
+    })
+}
+
+pub(crate) async fn list_attributes(
+    ctx: &Ctx,
+    req: ListAttributesRequest,
+) -> Result<ListAttributesResponse, ApiError> {
+    let cluster_name = active_cluster(ctx, req.cluster.as_deref())
+        .await?
+        .value
+        .cluster_name
+        .unwrap_or_default();
+    if req.target_type != TargetType::ContainerInstance {
+        return Err(ApiError::invalid_parameter(
+            "targetType must be container-instance.",
+        ));
+    }
+    if req.attribute_value.is_some() && req.attribute_name.is_none() {
+        return Err(ApiError::invalid_parameter(
+            "attributeValue can only be given with attributeName.",
+        ));
+    }
+    let size = paging::page_size(req.max_results, 100)?;
+    let after = paging::resume_after("ListAttributes", req.next_token.as_deref())?;
+    let mut listed: Vec<(String, Attribute)> = Vec::new();
+    {
+        let index = ctx.state().read();
+        if let Some(cluster) = index.cluster(&cluster_name) {
+            for entry in cluster.instances.values() {
+                let ci = &entry.record.instance;
+                if ci.status.as_deref() == Some("INACTIVE") {
+                    continue;
+                }
+                for attribute in ci.attributes.iter().flatten() {
+                    if req
+                        .attribute_name
+                        .as_ref()
+                        .is_some_and(|n| n != &attribute.name)
+                        || req
+                            .attribute_value
+                            .as_ref()
+                            .is_some_and(|v| Some(v) != attribute.value.as_ref())
+                    {
+                        continue;
+                    }
+                    listed.push((
+                        format!("{}\n{}", entry.record.id, attribute.name),
+                        Attribute {
+                            name: attribute.name.clone(),
+                            value: attribute.value.clone(),
+                            target_type: Some(TargetType::ContainerInstance),
+                            target_id: ci.container_instance_arn.clone(),
+                        },
+                    ));
+                }
+            }
+        }
+    }
+    let (page, next_token) = paging::page(
+        listed,
+        |(k, _)| k.clone(),
+        "ListAttributes",
+        after.as_deref(),
+        size,
+        true,
+    );
+    Ok(ListAttributesResponse {
+        attributes: Some(page.into_iter().map(|(_, a)| a).collect()),
+        next_token,
+    })
+}
+
+pub(crate) async fn discover_poll_endpoint(
+    ctx: &Ctx,
+    _req: DiscoverPollEndpointRequest,
+) -> Result<DiscoverPollEndpointResponse, ApiError> {
+    let url = ctx.options().advertise_url.clone();
+    Ok(DiscoverPollEndpointResponse {
+        endpoint: Some(url.clone()),
+        telemetry_endpoint: Some(url.clone()),
+        service_connect_endpoint: Some(url),
+    })
+}

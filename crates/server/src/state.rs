@@ -1,0 +1,373 @@
+//! The control plane's in-memory view of tasks and container instances, kept current by
+//! watching the store.
+//!
+//! The store is the truth; this index is derived from it (the "informer" pattern): it is
+//! loaded at start, then every committed change is applied in revision order. Handlers read
+//! typed records from here instead of decoding JSON, and after a write they wait until the
+//! index has applied their revision (`wait_for`), so a caller always reads its own writes.
+//!
+//! The index also derives what the agent channel needs: for each container instance, the
+//! *generation* of its desired task set, which moves to the store revision of every change to
+//! which tasks the instance should run (or stop). Agents long-poll on it.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
+
+use parking_lot::RwLock;
+use serde::{Deserialize, Serialize};
+use tokio::sync::watch;
+
+use store::{Event, EventKind, RangeOptions, Revision, Store, StoreError};
+
+use crate::records::ErrorChain;
+
+/// A container instance as stored: the ECS shape (its computed members left out) and the
+/// names it is filed under.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct InstanceRecord {
+    pub(crate) cluster: String,
+    pub(crate) id: String,
+    pub(crate) instance: api::ContainerInstance,
+}
+
+/// What a task holds on its instance while it is not STOPPED.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Reservation {
+    pub(crate) cpu: i64,
+    pub(crate) memory: i64,
+    #[serde(default)]
+    pub(crate) ports_tcp: Vec<u16>,
+    #[serde(default)]
+    pub(crate) ports_udp: Vec<u16>,
+}
+
+/// A task as stored: the ECS shape and what Berth needs beside it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct TaskRecord {
+    pub(crate) cluster: String,
+    pub(crate) id: String,
+    /// The container instance the task was placed on.
+    pub(crate) instance_id: Option<String>,
+    pub(crate) family: String,
+    pub(crate) revision: i32,
+    pub(crate) reservation: Reservation,
+    pub(crate) task: api::Task,
+}
+
+impl TaskRecord {
+    pub(crate) fn last_status(&self) -> &str {
+        self.task.last_status.as_deref().unwrap_or("PENDING")
+    }
+
+    pub(crate) fn desired_status(&self) -> &str {
+        self.task.desired_status.as_deref().unwrap_or("RUNNING")
+    }
+
+    pub(crate) fn is_stopped(&self) -> bool {
+        self.last_status() == "STOPPED"
+    }
+
+    /// What the instance's agent is told about this task: `None` once it is STOPPED.
+    fn desired_view(&self) -> Option<(&str, &str)> {
+        if self.is_stopped() {
+            return None;
+        }
+        Some((self.instance_id.as_deref()?, self.desired_status()))
+    }
+}
+
+/// A record and the revision that last wrote it.
+#[derive(Debug, Clone)]
+pub(crate) struct Entry<T> {
+    pub(crate) record: Arc<T>,
+    pub(crate) mod_revision: Revision,
+}
+
+/// Everything of one cluster.
+#[derive(Debug, Default)]
+pub(crate) struct ClusterIndex {
+    pub(crate) instances: BTreeMap<String, Entry<InstanceRecord>>,
+    pub(crate) tasks: BTreeMap<String, Entry<TaskRecord>>,
+    /// Task ids per instance id, for tasks that are not STOPPED.
+    pub(crate) active_by_instance: HashMap<String, BTreeSet<String>>,
+    pub(crate) running_tasks: usize,
+    pub(crate) pending_tasks: usize,
+}
+
+impl ClusterIndex {
+    fn count(&mut self, task: &TaskRecord, delta: isize) {
+        let counter = match task.last_status() {
+            "RUNNING" => &mut self.running_tasks,
+            "STOPPED" | "DELETED" => return,
+            _ => &mut self.pending_tasks,
+        };
+        *counter = counter.saturating_add_signed(delta);
+    }
+
+    /// The tasks on an instance that are not STOPPED.
+    pub(crate) fn tasks_on(&self, instance_id: &str) -> impl Iterator<Item = &Arc<TaskRecord>> {
+        self.active_by_instance
+            .get(instance_id)
+            .into_iter()
+            .flatten()
+            .filter_map(|id| self.tasks.get(id).map(|e| &e.record))
+    }
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Index {
+    pub(crate) revision: Revision,
+    pub(crate) clusters: BTreeMap<String, ClusterIndex>,
+    /// The desired-set generation of each instance (by cluster and id) that changed since load.
+    generations: HashMap<(String, String), Revision>,
+    /// The revision the index was loaded at: the generation of every instance not changed since.
+    loaded_at: Revision,
+}
+
+impl Index {
+    pub(crate) fn cluster(&self, name: &str) -> Option<&ClusterIndex> {
+        self.clusters.get(name)
+    }
+
+    /// The generation of an instance's desired task set.
+    pub(crate) fn generation(&self, cluster: &str, instance_id: &str) -> Revision {
+        self.generations
+            .get(&(cluster.to_owned(), instance_id.to_owned()))
+            .copied()
+            .unwrap_or(self.loaded_at)
+    }
+}
+
+/// The index and the means to wait on it.
+pub(crate) struct State {
+    index: RwLock<Index>,
+    applied: watch::Sender<Revision>,
+    /// Wakes the long-polls of instances whose desired set changed (by cluster and id).
+    pollers: parking_lot::Mutex<HashMap<(String, String), watch::Sender<Revision>>>,
+}
+
+const TASKS: &str = "/tasks/";
+const INSTANCES: &str = "/instances/";
+
+/// Splits `/tasks/<cluster>/<id>` into its cluster and id.
+fn names<'a>(key: &'a str, prefix: &str) -> Option<(&'a str, &'a str)> {
+    key.strip_prefix(prefix)?.split_once('/')
+}
+
+impl State {
+    /// Loads the index from the store and starts following it.
+    pub(crate) async fn start(store: Arc<dyn Store>) -> Result<Arc<State>, StoreError> {
+        let index = load(store.as_ref()).await?;
+        let revision = index.revision;
+        let (applied, _) = watch::channel(revision);
+        let state = Arc::new(State {
+            index: RwLock::new(index),
+            applied,
+            pollers: parking_lot::Mutex::new(HashMap::new()),
+        });
+        tokio::spawn(follow(store, Arc::downgrade(&state), revision));
+        Ok(state)
+    }
+
+    /// Reads the index. Do not hold the guard across an `.await`.
+    pub(crate) fn read(&self) -> parking_lot::RwLockReadGuard<'_, Index> {
+        self.index.read()
+    }
+
+    /// Waits until the index has applied `revision`.
+    pub(crate) async fn wait_for(&self, revision: Revision) {
+        let mut applied = self.applied.subscribe();
+        let _ = applied.wait_for(|&r| r >= revision).await;
+    }
+
+    /// A receiver that changes whenever the instance's desired set does.
+    pub(crate) fn watch_instance(
+        &self,
+        cluster: &str,
+        instance_id: &str,
+    ) -> watch::Receiver<Revision> {
+        let generation = self.read().generation(cluster, instance_id);
+        let mut pollers = self.pollers.lock();
+        pollers
+            .entry((cluster.to_owned(), instance_id.to_owned()))
+            .or_insert_with(|| watch::channel(generation).0)
+            .subscribe()
+    }
+
+    fn apply(&self, events: &[Event]) {
+        let mut woken = Vec::new();
+        {
+            let mut index = self.index.write();
+            for event in events {
+                apply_event(&mut index, event, &mut woken);
+                index.revision = index.revision.max(event.kv.mod_revision);
+            }
+        }
+        if !woken.is_empty() {
+            let pollers = self.pollers.lock();
+            for (key, generation) in woken {
+                if let Some(sender) = pollers.get(&key) {
+                    sender.send_replace(generation);
+                }
+            }
+        }
+        let revision = self.index.read().revision;
+        self.applied.send_replace(revision);
+    }
+
+    fn replace(&self, index: Index) {
+        let revision = index.revision;
+        *self.index.write() = index;
+        // Every instance may have changed: wake every poll.
+        for sender in self.pollers.lock().values() {
+            sender.send_replace(revision);
+        }
+        self.applied.send_replace(revision);
+    }
+}
+
+async fn load(store: &dyn Store) -> Result<Index, StoreError> {
+    let mut index = Index::default();
+    let mut woken = Vec::new();
+    let revision = store.revision();
+    for prefix in [INSTANCES, TASKS] {
+        let range = store.range(prefix, RangeOptions::default()).await?;
+        index.revision = index.revision.max(range.revision);
+        for kv in range.kvs {
+            let event = Event {
+                kind: EventKind::Put,
+                kv,
+            };
+            apply_event(&mut index, &event, &mut woken);
+        }
+    }
+    index.revision = index.revision.max(revision);
+    index.generations.clear();
+    index.loaded_at = index.revision;
+    Ok(index)
+}
+
+async fn follow(store: Arc<dyn Store>, state: std::sync::Weak<State>, mut after: Revision) {
+    loop {
+        let mut watcher = match store.watch("/", after) {
+            Ok(watcher) => watcher,
+            Err(error) => {
+                tracing::warn!(error = %ErrorChain(&error), "Reloading the state index");
+                match load(store.as_ref()).await {
+                    Ok(index) => {
+                        after = index.revision;
+                        let Some(state) = state.upgrade() else { return };
+                        state.replace(index);
+                        continue;
+                    }
+                    Err(error) => {
+                        tracing::error!(error = %ErrorChain(&error), "Loading the state index failed");
+                        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                        continue;
+                    }
+                }
+            }
+        };
+        loop {
+            match watcher.next().await {
+                Ok(events) => {
+                    let Some(state) = state.upgrade() else { return };
+                    if let Some(last) = events.last() {
+                        after = last.kv.mod_revision;
+                    }
+                    state.apply(&events);
+                }
+                Err(StoreError::Closed) => return,
+                Err(error) => {
+                    tracing::warn!(error = %ErrorChain(&error), "The store watch ended");
+                    break;
+                }
+            }
+        }
+    }
+}
+
+fn apply_event(index: &mut Index, event: &Event, woken: &mut Vec<((String, String), Revision)>) {
+    let key = event.kv.key.as_str();
+    let revision = event.kv.mod_revision;
+    if let Some((cluster, id)) = names(key, TASKS) {
+        let new = match event.kind {
+            EventKind::Put => match serde_json::from_slice::<TaskRecord>(&event.kv.value) {
+                Ok(record) => Some(Arc::new(record)),
+                Err(error) => {
+                    tracing::error!(key, error = %error, "A stored task does not decode");
+                    return;
+                }
+            },
+            EventKind::Delete => None,
+        };
+        let cluster_index = index.clusters.entry(cluster.to_owned()).or_default();
+        let old = match &new {
+            Some(record) => cluster_index.tasks.insert(
+                id.to_owned(),
+                Entry {
+                    record: record.clone(),
+                    mod_revision: revision,
+                },
+            ),
+            None => cluster_index.tasks.remove(id),
+        };
+        if let Some(old) = &old {
+            cluster_index.count(&old.record, -1);
+            if let Some(instance) = &old.record.instance_id
+                && let Some(set) = cluster_index.active_by_instance.get_mut(instance)
+            {
+                set.remove(id);
+            }
+        }
+        if let Some(new) = &new {
+            cluster_index.count(new, 1);
+            if let (Some(instance), false) = (&new.instance_id, new.is_stopped()) {
+                cluster_index
+                    .active_by_instance
+                    .entry(instance.clone())
+                    .or_default()
+                    .insert(id.to_owned());
+            }
+        }
+        let before = old.as_ref().and_then(|o| {
+            o.record
+                .desired_view()
+                .map(|(i, d)| (i.to_owned(), d.to_owned()))
+        });
+        let after = new
+            .as_ref()
+            .and_then(|n| n.desired_view().map(|(i, d)| (i.to_owned(), d.to_owned())));
+        if before != after {
+            for (instance, _) in before.into_iter().chain(after) {
+                let key = (cluster.to_owned(), instance);
+                index.generations.insert(key.clone(), revision);
+                woken.push((key, revision));
+            }
+        }
+    } else if let Some((cluster, id)) = names(key, INSTANCES) {
+        let cluster_index = index.clusters.entry(cluster.to_owned()).or_default();
+        match event.kind {
+            EventKind::Put => match serde_json::from_slice::<InstanceRecord>(&event.kv.value) {
+                Ok(record) => {
+                    cluster_index.instances.insert(
+                        id.to_owned(),
+                        Entry {
+                            record: Arc::new(record),
+                            mod_revision: revision,
+                        },
+                    );
+                }
+                Err(error) => {
+                    tracing::error!(key, error = %error, "A stored container instance does not decode")
+                }
+            },
+            EventKind::Delete => {
+                cluster_index.instances.remove(id);
+            }
+        }
+    }
+}

@@ -1,0 +1,1215 @@
+//! Tasks: RunTask, StartTask, StopTask, DescribeTasks, ListTasks, and the state changes agents
+//! report (the agent channel's reports, SubmitTaskStateChange, SubmitContainerStateChange).
+//!
+//! Placing tasks is a plan applied with compare-and-swap: under the cluster's placement lock,
+//! the scheduler plans against a snapshot of the in-memory index, and the new task records are
+//! written in one transaction that also bumps the cluster's placement key, on condition that
+//! nobody placed anything since the snapshot. A conflict (only possible with another control
+//! plane process) means plan again.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use api::agent::{ContainerReport, TaskReport};
+use api::{
+    ApiError, Container, ContainerDefinition, DescribeTasksRequest, DescribeTasksResponse,
+    ErrorCode, Failure, HealthStatus, LaunchType, ListTasksRequest, ListTasksResponse, NetworkMode,
+    RunTaskRequest, RunTaskResponse, StartTaskRequest, StartTaskResponse, StopTaskRequest,
+    StopTaskResponse, SubmitContainerStateChangeRequest, SubmitContainerStateChangeResponse,
+    SubmitTaskStateChangeRequest, SubmitTaskStateChangeResponse, Task, TaskDefinition,
+    TaskDefinitionStatus, TaskField, TaskOverride, TaskStopCode,
+};
+use store::{Compare, Op, Txn};
+
+use crate::arn::Kind;
+use crate::caller::Call;
+use crate::clusters::active_cluster;
+use crate::records::{encode, internal};
+use crate::state::{ClusterIndex, InstanceRecord, Reservation, TaskRecord};
+use crate::task_definitions::{self, Reference};
+use crate::{Ctx, paging, placement, tags};
+
+pub(crate) fn task_key(cluster: &str, id: &str) -> String {
+    format!("/tasks/{cluster}/{id}")
+}
+
+fn placement_key(cluster: &str) -> String {
+    format!("/placement/{cluster}")
+}
+
+fn token_key(cluster: &str, token: &str) -> String {
+    format!("/run-tokens/{cluster}/{token}")
+}
+
+/// Resolves a task reference (id or ARN) of `cluster` to its id. `None`: an ARN of another
+/// cluster, account or region.
+pub(crate) fn task_id(
+    ctx: &Ctx,
+    cluster: &str,
+    reference: &str,
+) -> Result<Option<String>, ApiError> {
+    let Some(rest) = ctx.arns().resolve(Kind::Task, reference)? else {
+        return Ok(None);
+    };
+    if !reference.starts_with("arn:") {
+        return Ok(Some(rest.to_owned()));
+    }
+    match rest.split_once('/') {
+        Some((arn_cluster, id)) if arn_cluster == cluster => Ok(Some(id.to_owned())),
+        Some(_) => Ok(None),
+        None => Ok(Some(rest.to_owned())),
+    }
+}
+
+fn task_not_found() -> ApiError {
+    ApiError::invalid_parameter("The referenced task was not found.")
+}
+
+/// How ECS orders a task's `lastStatus` values; a task never moves backwards.
+fn rank(status: &str) -> u8 {
+    match status {
+        "PROVISIONING" => 0,
+        "PENDING" => 1,
+        "ACTIVATING" => 2,
+        "RUNNING" => 3,
+        "DEACTIVATING" => 4,
+        "STOPPING" => 5,
+        "DEPROVISIONING" => 6,
+        "STOPPED" => 7,
+        _ => 1,
+    }
+}
+
+fn container_rank(status: &str) -> u8 {
+    match status {
+        "PENDING" => 0,
+        "RUNNING" => 1,
+        "STOPPED" => 2,
+        _ => 0,
+    }
+}
+
+/// What one task of a launch needs and carries, worked out once per call.
+struct Launch {
+    cluster: String,
+    definition: Arc<TaskDefinition>,
+    family: String,
+    revision: i32,
+    overrides: Option<TaskOverride>,
+    reservation: Reservation,
+    group: String,
+    started_by: Option<String>,
+    tags: Vec<api::Tag>,
+    enable_execute_command: bool,
+}
+
+/// The overrides of one container, if any.
+fn container_override<'a>(
+    overrides: Option<&'a TaskOverride>,
+    name: &str,
+) -> Option<&'a api::ContainerOverride> {
+    overrides?
+        .container_overrides
+        .as_ref()?
+        .iter()
+        .find(|o| o.name.as_deref() == Some(name))
+}
+
+fn parse_units(value: Option<&str>) -> Option<i64> {
+    value.and_then(|v| v.trim().parse().ok())
+}
+
+/// What placement deducts for one task: task-level cpu/memory when set (overrides first),
+/// otherwise the containers' sums (memoryReservation if set, else memory); and the static host
+/// ports of its port mappings.
+fn reservation(definition: &TaskDefinition, overrides: Option<&TaskOverride>) -> Reservation {
+    let containers = definition
+        .container_definitions
+        .as_deref()
+        .unwrap_or_default();
+    let cpu = parse_units(overrides.and_then(|o| o.cpu.as_deref()))
+        .or_else(|| parse_units(definition.cpu.as_deref()))
+        .unwrap_or_else(|| {
+            containers
+                .iter()
+                .map(|c| {
+                    let o = container_override(overrides, c.name.as_deref().unwrap_or(""));
+                    i64::from(o.and_then(|o| o.cpu).or(c.cpu).unwrap_or(0))
+                })
+                .sum()
+        });
+    let memory = parse_units(overrides.and_then(|o| o.memory.as_deref()))
+        .or_else(|| parse_units(definition.memory.as_deref()))
+        .unwrap_or_else(|| {
+            containers
+                .iter()
+                .map(|c| {
+                    let o = container_override(overrides, c.name.as_deref().unwrap_or(""));
+                    let reservation = o
+                        .and_then(|o| o.memory_reservation)
+                        .or(c.memory_reservation);
+                    let hard = o.and_then(|o| o.memory).or(c.memory);
+                    i64::from(reservation.or(hard).unwrap_or(0))
+                })
+                .sum()
+        });
+    let mode = definition.network_mode.unwrap_or(NetworkMode::Bridge);
+    let mut ports_tcp = BTreeSet::new();
+    let mut ports_udp = BTreeSet::new();
+    for mapping in containers
+        .iter()
+        .flat_map(|c| c.port_mappings.iter().flatten())
+    {
+        let host = match mode {
+            NetworkMode::Host => mapping.host_port.or(mapping.container_port),
+            NetworkMode::None => None,
+            _ => mapping.host_port,
+        };
+        let Some(port) = host.and_then(|p| u16::try_from(p).ok()).filter(|&p| p > 0) else {
+            continue;
+        };
+        match mapping.protocol {
+            Some(api::TransportProtocol::Udp) => ports_udp.insert(port),
+            _ => ports_tcp.insert(port),
+        };
+    }
+    Reservation {
+        cpu,
+        memory,
+        ports_tcp: ports_tcp.into_iter().collect(),
+        ports_udp: ports_udp.into_iter().collect(),
+    }
+}
+
+/// The checks every way of launching a task makes before anything is placed.
+async fn prepare(
+    ctx: &Ctx,
+    cluster: &str,
+    reference: &str,
+    launch_type: Option<LaunchType>,
+    overrides: Option<TaskOverride>,
+) -> Result<
+    (
+        Arc<TaskDefinition>,
+        String,
+        i32,
+        Reservation,
+        Option<TaskOverride>,
+    ),
+    ApiError,
+> {
+    let not_found = || ApiError::client(format!("TaskDefinition not found: {reference}."));
+    let parsed = task_definitions::parse_reference(ctx, reference)?.ok_or_else(not_found)?;
+    let record = task_definitions::find(ctx, &parsed)
+        .await?
+        .ok_or_else(not_found)?
+        .value;
+    let definition = record.definition;
+    if definition.status != Some(TaskDefinitionStatus::Active) {
+        return Err(ApiError::client(format!(
+            "TaskDefinition is inactive: {reference}."
+        )));
+    }
+    let family = definition.family.clone().unwrap_or_default();
+    let revision = definition.revision.unwrap_or(0);
+    match launch_type.unwrap_or(LaunchType::Ec2) {
+        LaunchType::Ec2 | LaunchType::External => {}
+        other => {
+            return Err(ApiError::new(
+                ErrorCode::UnsupportedFeatureException,
+                format!("Berth does not run tasks with launch type {other} yet."),
+            ));
+        }
+    }
+    let mode = definition.network_mode.unwrap_or(NetworkMode::Bridge);
+    if mode == NetworkMode::Awsvpc {
+        return Err(ApiError::new(
+            ErrorCode::UnsupportedFeatureException,
+            "Berth does not run tasks in the awsvpc network mode yet.",
+        ));
+    }
+    let policy = ctx.config().container_policy(cluster);
+    let containers = definition
+        .container_definitions
+        .as_deref()
+        .unwrap_or_default();
+    if !policy.allow_privileged
+        && let Some(c) = containers.iter().find(|c| c.privileged == Some(true))
+    {
+        return Err(ApiError::client(format!(
+            "Container {} is privileged, and cluster {cluster} does not allow privileged containers.",
+            c.name.as_deref().unwrap_or("")
+        )));
+    }
+    if !policy.allow_host_network && mode == NetworkMode::Host {
+        return Err(ApiError::client(format!(
+            "Cluster {cluster} does not allow the host network mode."
+        )));
+    }
+    if !policy.allow_host_mounts
+        && let Some(v) = definition
+            .volumes
+            .iter()
+            .flatten()
+            .find(|v| v.host.as_ref().is_some_and(|h| h.source_path.is_some()))
+    {
+        return Err(ApiError::client(format!(
+            "Volume {} mounts a host path, and cluster {cluster} does not allow host mounts.",
+            v.name.as_deref().unwrap_or("")
+        )));
+    }
+    if let Some(overrides) = &overrides {
+        for o in overrides.container_overrides.iter().flatten() {
+            let name = o.name.as_deref().unwrap_or("");
+            if !containers.iter().any(|c| c.name.as_deref() == Some(name)) {
+                return Err(ApiError::invalid_parameter(format!(
+                    "Override for container {name:?}, which is not in the task definition."
+                )));
+            }
+            if o.memory.is_some_and(|m| m < 6)
+                || o.memory_reservation.is_some_and(|m| m < 1)
+                || o.cpu.is_some_and(|c| c < 0)
+            {
+                return Err(ApiError::invalid_parameter(format!(
+                    "Invalid cpu or memory override for container {name:?}."
+                )));
+            }
+        }
+        for (what, value) in [("cpu", &overrides.cpu), ("memory", &overrides.memory)] {
+            if value
+                .as_deref()
+                .is_some_and(|v| parse_units(Some(v)).is_none_or(|n| n <= 0))
+            {
+                return Err(ApiError::invalid_parameter(format!(
+                    "Invalid task {what} override."
+                )));
+            }
+        }
+    }
+    let reservation = reservation(&definition, overrides.as_ref());
+    Ok((
+        Arc::new(definition),
+        family,
+        revision,
+        reservation,
+        overrides,
+    ))
+}
+
+fn new_record(ctx: &Ctx, launch: &Launch, instance: &InstanceRecord, now: f64) -> TaskRecord {
+    let id = uuid::Uuid::new_v4().simple().to_string();
+    let task_arn = ctx.arns().task(&launch.cluster, &id);
+    let containers: Vec<Container> = launch
+        .definition
+        .container_definitions
+        .iter()
+        .flatten()
+        .map(|c: &ContainerDefinition| {
+            let name = c.name.clone().unwrap_or_default();
+            let o = container_override(launch.overrides.as_ref(), &name);
+            Container {
+                container_arn: Some(ctx.arns().container(
+                    &launch.cluster,
+                    &id,
+                    &uuid::Uuid::new_v4().to_string(),
+                )),
+                task_arn: Some(task_arn.clone()),
+                name: Some(name),
+                image: c.image.clone(),
+                last_status: Some("PENDING".to_owned()),
+                network_bindings: Some(Vec::new()),
+                network_interfaces: Some(Vec::new()),
+                health_status: c.health_check.as_ref().map(|_| HealthStatus::Unknown),
+                cpu: Some(o.and_then(|o| o.cpu).or(c.cpu).unwrap_or(0).to_string()),
+                memory: o.and_then(|o| o.memory).or(c.memory).map(|m| m.to_string()),
+                memory_reservation: o
+                    .and_then(|o| o.memory_reservation)
+                    .or(c.memory_reservation)
+                    .map(|m| m.to_string()),
+                gpu_ids: Some(Vec::new()),
+                ..Container::default()
+            }
+        })
+        .collect();
+    let zone = instance
+        .instance
+        .attributes
+        .iter()
+        .flatten()
+        .find(|a| a.name == "ecs.availability-zone")
+        .and_then(|a| a.value.clone());
+    let overrides = launch.overrides.clone().unwrap_or_default();
+    let task = Task {
+        task_arn: Some(task_arn),
+        cluster_arn: Some(ctx.arns().cluster(&launch.cluster)),
+        task_definition_arn: launch.definition.task_definition_arn.clone(),
+        container_instance_arn: instance.instance.container_instance_arn.clone(),
+        availability_zone: zone,
+        launch_type: Some(LaunchType::Ec2),
+        last_status: Some("PENDING".to_owned()),
+        desired_status: Some("RUNNING".to_owned()),
+        created_at: Some(now),
+        group: Some(launch.group.clone()),
+        started_by: launch.started_by.clone(),
+        overrides: Some(TaskOverride {
+            container_overrides: Some(overrides.container_overrides.unwrap_or_default()),
+            inference_accelerator_overrides: Some(Vec::new()),
+            ..overrides
+        }),
+        cpu: launch.definition.cpu.clone(),
+        memory: launch.definition.memory.clone(),
+        containers: Some(containers),
+        health_status: Some(HealthStatus::Unknown),
+        version: Some(1),
+        tags: Some(launch.tags.clone()),
+        attachments: Some(Vec::new()),
+        enable_execute_command: Some(launch.enable_execute_command),
+        ..Task::default()
+    };
+    TaskRecord {
+        cluster: launch.cluster.clone(),
+        id,
+        instance_id: Some(instance.id.clone()),
+        family: launch.family.clone(),
+        revision: launch.revision,
+        reservation: launch.reservation.clone(),
+        task,
+    }
+}
+
+/// The task as the API returns it.
+fn render(ctx: &Ctx, record: &TaskRecord, with_tags: bool) -> Task {
+    let mut task = record.task.clone();
+    if !with_tags {
+        task.tags = None;
+    }
+    if !record.is_stopped()
+        && let Some(instance) = &record.instance_id
+    {
+        let connected = ctx.agent_connected(&record.cluster, instance);
+        task.connectivity = Some(if connected {
+            api::Connectivity::Connected
+        } else {
+            api::Connectivity::Disconnected
+        });
+    }
+    task
+}
+
+/// ECS `failures[]` from a plan's unplaced tasks: one entry per distinct reason and candidate.
+fn failures(plan: &scheduler::Plan) -> Vec<Failure> {
+    let mut seen = BTreeSet::new();
+    plan.unplaced
+        .iter()
+        .filter(|u| seen.insert((u.reason.as_ecs(), u.instance_arn.clone(), u.detail.clone())))
+        .map(|u| Failure {
+            arn: u.instance_arn.clone(),
+            reason: Some(u.reason.as_ecs().to_owned()),
+            detail: Some(u.detail.clone()),
+        })
+        .collect()
+}
+
+/// What a RunTask client token remembers: a fingerprint of the request and the tasks it
+/// started.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct TokenRecord {
+    fingerprint: String,
+    task_ids: Vec<String>,
+    failures: Vec<Failure>,
+    created_at: f64,
+}
+
+/// How long a RunTask client token is remembered, as in ECS.
+const TOKEN_TTL_SECONDS: f64 = 24.0 * 3600.0;
+
+fn fingerprint(req: &RunTaskRequest, cluster: &str) -> String {
+    use sha2::Digest;
+    let mut canonical = serde_json::to_value(req).unwrap_or_default();
+    if let Some(object) = canonical.as_object_mut() {
+        object.remove("clientToken");
+        object.insert(
+            "cluster".into(),
+            serde_json::Value::String(cluster.to_owned()),
+        );
+    }
+    hex::encode(sha2::Sha256::digest(canonical.to_string().as_bytes()))
+}
+
+/// Plans and records `count` tasks (or one task on each of `instances`), returning them and
+/// the failures.
+async fn place(
+    ctx: &Ctx,
+    launch: &Launch,
+    count: u32,
+    only_instances: Option<&[String]>,
+    constraints: Vec<scheduler::Constraint>,
+    strategy: Vec<scheduler::Strategy>,
+    token: Option<(String, String)>,
+) -> Result<(Vec<TaskRecord>, Vec<Failure>), ApiError> {
+    let cluster = &launch.cluster;
+    let key = placement_key(cluster);
+    let _placing = ctx.key_locks().lock(&key).await;
+    let required_attributes: Vec<(String, Option<String>)> = launch
+        .definition
+        .requires_attributes
+        .iter()
+        .flatten()
+        .map(|a| (a.name.clone(), a.value.clone()))
+        .collect();
+    for _ in 0..16 {
+        let placed_revision = ctx
+            .store()
+            .get(&key)
+            .await
+            .map_err(internal)?
+            .map_or(0, |kv| kv.mod_revision);
+        // The snapshot must include every placement up to the one the transaction compares.
+        ctx.state().wait_for(placed_revision).await;
+        let now = ctx.clock().now();
+        let (plans, instances): (Vec<(scheduler::Plan, u32)>, Vec<Arc<InstanceRecord>>) = {
+            let index = ctx.state().read();
+            let empty = ClusterIndex::default();
+            let cluster_index = index.cluster(cluster).unwrap_or(&empty);
+            let snapshot = placement::snapshot(ctx, cluster_index, cluster);
+            let live = snapshot
+                .instances
+                .iter()
+                .any(|i| i.status != scheduler::InstanceStatus::Other("INACTIVE".into()));
+            if !live {
+                return Err(ApiError::invalid_parameter(
+                    "No Container Instances were found in your cluster.",
+                ));
+            }
+            let instances = cluster_index
+                .instances
+                .values()
+                .map(|e| e.record.clone())
+                .collect();
+            let request = |count: u32| scheduler::PlacementRequest {
+                count,
+                group: launch.group.clone(),
+                cpu: launch.reservation.cpu,
+                memory: launch.reservation.memory,
+                host_ports: launch
+                    .reservation
+                    .ports_tcp
+                    .iter()
+                    .map(|&p| (p, scheduler::Protocol::Tcp))
+                    .chain(
+                        launch
+                            .reservation
+                            .ports_udp
+                            .iter()
+                            .map(|&p| (p, scheduler::Protocol::Udp)),
+                    )
+                    .collect(),
+                required_attributes: required_attributes.clone(),
+                constraints: constraints.clone(),
+                strategy: strategy.clone(),
+            };
+            let seed = u64::from_le_bytes(
+                uuid::Uuid::new_v4().as_bytes()[..8]
+                    .try_into()
+                    .expect("8 bytes"),
+            );
+            let plans = match only_instances {
+                None => vec![(
+                    scheduler::plan(&snapshot, &request(count), &scheduler::PlanCtx { seed }),
+                    count,
+                )],
+                Some(ids) => ids
+                    .iter()
+                    .map(|id| {
+                        let one = scheduler::Snapshot {
+                            instances: snapshot
+                                .instances
+                                .iter()
+                                .filter(|i| &i.id == id)
+                                .cloned()
+                                .collect(),
+                        };
+                        (
+                            scheduler::plan(&one, &request(1), &scheduler::PlanCtx { seed }),
+                            1,
+                        )
+                    })
+                    .collect(),
+            };
+            (plans, instances)
+        };
+        let mut records = Vec::new();
+        let mut failed = Vec::new();
+        for (plan, _) in &plans {
+            for placement in &plan.placements {
+                let instance = instances
+                    .iter()
+                    .find(|i| i.id == placement.instance_id)
+                    .ok_or_else(ApiError::server)?;
+                records.push(new_record(ctx, launch, instance, now));
+            }
+            failed.extend(failures(plan));
+        }
+        let mut txn = Txn::new()
+            .when(Compare::mod_revision(&key, placed_revision))
+            .then(Op::put(&key, encode(&now)));
+        for record in &records {
+            txn = txn.then(Op::put(task_key(cluster, &record.id), encode(record)));
+        }
+        if let Some((token, print)) = &token {
+            let remembered = TokenRecord {
+                fingerprint: print.clone(),
+                task_ids: records.iter().map(|r| r.id.clone()).collect(),
+                failures: failed.clone(),
+                created_at: now,
+            };
+            txn = txn.then(Op::put(token_key(cluster, token), encode(&remembered)));
+        }
+        let response = ctx.store().txn(txn).await.map_err(internal)?;
+        if response.succeeded {
+            ctx.state().wait_for(response.revision).await;
+            for record in &records {
+                tracing::info!(cluster = %cluster, task = %record.id, instance = ?record.instance_id, "Task placed");
+            }
+            return Ok((records, failed));
+        }
+    }
+    Err(crate::records::contention(&key))
+}
+
+fn check_started_by(started_by: Option<&str>) -> Result<(), ApiError> {
+    if let Some(s) = started_by
+        && (s.len() > 128
+            || !s
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_/".contains(c)))
+    {
+        return Err(ApiError::invalid_parameter(
+            "startedBy can be up to 128 letters, numbers, hyphens, underscores and forward slashes.",
+        ));
+    }
+    Ok(())
+}
+
+fn group_of(given: Option<String>, family: &str) -> Result<String, ApiError> {
+    let group = given.unwrap_or_else(|| format!("family:{family}"));
+    if group.is_empty() || group.len() > 255 {
+        return Err(ApiError::invalid_parameter(
+            "group must be 1 to 255 characters.",
+        ));
+    }
+    Ok(group)
+}
+
+pub(crate) async fn run_task(ctx: &Ctx, req: RunTaskRequest) -> Result<RunTaskResponse, ApiError> {
+    let cluster = active_cluster(ctx, req.cluster.as_deref())
+        .await?
+        .value
+        .cluster_name
+        .unwrap_or_default();
+    let _lifecycle = ctx.inner.cluster_lifecycle.read().await;
+    let quotas = &ctx.config().quotas;
+    let count = req.count.unwrap_or(1);
+    if count < 1 || count as usize > quotas.tasks_per_run_task {
+        return Err(ApiError::invalid_parameter(format!(
+            "count must be between 1 and {}; got {count}.",
+            quotas.tasks_per_run_task
+        )));
+    }
+    check_started_by(req.started_by.as_deref())?;
+    if req
+        .capacity_provider_strategy
+        .as_ref()
+        .is_some_and(|s| !s.is_empty())
+    {
+        return Err(ApiError::new(
+            ErrorCode::UnsupportedFeatureException,
+            "Berth does not run tasks through capacity provider strategies yet; use launchType.",
+        ));
+    }
+    let tag_list = req.tags.clone().unwrap_or_default();
+    tags::check_tags(&tag_list, quotas.tags_per_resource)?;
+    if let Some(token) = &req.client_token
+        && (token.is_empty() || token.len() > 64)
+    {
+        return Err(ApiError::invalid_parameter(
+            "clientToken must be 1 to 64 characters.",
+        ));
+    }
+    let (definition, family, revision, reservation, overrides) = prepare(
+        ctx,
+        &cluster,
+        &req.task_definition,
+        req.launch_type,
+        req.overrides.clone(),
+    )
+    .await?;
+    let constraints = placement::constraints(
+        &definition,
+        req.placement_constraints.as_deref().unwrap_or_default(),
+        quotas.placement_constraints,
+    )?;
+    let mut strategy = placement::strategies(
+        req.placement_strategy.as_deref().unwrap_or_default(),
+        quotas.placement_strategies,
+    )?;
+    if strategy.is_empty() {
+        strategy.push(scheduler::Strategy::Random);
+    }
+    let mut task_tags = tag_list;
+    if req.propagate_tags == Some(api::PropagateTags::TaskDefinition) {
+        let parsed = Reference::Revision(family.clone(), revision);
+        if let Some(record) = task_definitions::find(ctx, &parsed).await? {
+            tags::merge(&mut task_tags, &record.value.tags, usize::MAX)?;
+        }
+    }
+    let token = match &req.client_token {
+        Some(token) => {
+            let print = fingerprint(&req, &cluster);
+            if let Some(existing) =
+                crate::records::get::<TokenRecord>(ctx.store(), &token_key(&cluster, token)).await?
+                && ctx.clock().now() - existing.value.created_at < TOKEN_TTL_SECONDS
+            {
+                if existing.value.fingerprint != print {
+                    let mut error = ApiError::new(
+                        ErrorCode::ConflictException,
+                        "The clientToken was already used with different parameters.",
+                    );
+                    error.resource_ids = Some(
+                        existing
+                            .value
+                            .task_ids
+                            .iter()
+                            .map(|id| ctx.arns().task(&cluster, id))
+                            .collect(),
+                    );
+                    return Err(error);
+                }
+                let index = ctx.state().read();
+                let tasks = existing
+                    .value
+                    .task_ids
+                    .iter()
+                    .filter_map(|id| index.cluster(&cluster)?.tasks.get(id))
+                    .map(|e| render(ctx, &e.record, true))
+                    .collect();
+                return Ok(RunTaskResponse {
+                    tasks: Some(tasks),
+                    failures: Some(existing.value.failures),
+                });
+            }
+            Some((token.clone(), print))
+        }
+        None => None,
+    };
+    let launch = Launch {
+        cluster: cluster.clone(),
+        group: group_of(req.group.clone(), &family)?,
+        definition,
+        family,
+        revision,
+        overrides,
+        reservation,
+        started_by: req.started_by.clone(),
+        tags: task_tags,
+        enable_execute_command: req.enable_execute_command.unwrap_or(false),
+    };
+    let (records, failures) = place(
+        ctx,
+        &launch,
+        count as u32,
+        None,
+        constraints,
+        strategy,
+        token,
+    )
+    .await?;
+    Ok(RunTaskResponse {
+        tasks: Some(records.iter().map(|r| render(ctx, r, true)).collect()),
+        failures: Some(failures),
+    })
+}
+
+pub(crate) async fn start_task(
+    ctx: &Ctx,
+    req: StartTaskRequest,
+) -> Result<StartTaskResponse, ApiError> {
+    let cluster = active_cluster(ctx, req.cluster.as_deref())
+        .await?
+        .value
+        .cluster_name
+        .unwrap_or_default();
+    let _lifecycle = ctx.inner.cluster_lifecycle.read().await;
+    let quotas = &ctx.config().quotas;
+    if req.container_instances.is_empty()
+        || req.container_instances.len() > quotas.instances_per_start_task
+    {
+        return Err(ApiError::invalid_parameter(format!(
+            "containerInstances must list between 1 and {} container instances.",
+            quotas.instances_per_start_task
+        )));
+    }
+    check_started_by(req.started_by.as_deref())?;
+    let tag_list = req.tags.clone().unwrap_or_default();
+    tags::check_tags(&tag_list, quotas.tags_per_resource)?;
+    let (definition, family, revision, reservation, overrides) = prepare(
+        ctx,
+        &cluster,
+        &req.task_definition,
+        None,
+        req.overrides.clone(),
+    )
+    .await?;
+    // StartTask bypasses strategies but not the task definition's constraints.
+    let constraints = placement::constraints(&definition, &[], quotas.placement_constraints)?;
+    let mut ids = Vec::new();
+    for reference in &req.container_instances {
+        let id = crate::container_instances::instance_id(ctx, &cluster, reference)?.ok_or_else(
+            || {
+                ApiError::invalid_parameter(format!(
+                    "Container instance {reference} is not in cluster {cluster}."
+                ))
+            },
+        )?;
+        let known = ctx
+            .state()
+            .read()
+            .cluster(&cluster)
+            .is_some_and(|c| c.instances.contains_key(&id));
+        if !known {
+            return Err(ApiError::invalid_parameter(format!(
+                "Container instance {reference} was not found."
+            )));
+        }
+        ids.push(id);
+    }
+    let launch = Launch {
+        cluster: cluster.clone(),
+        group: group_of(req.group.clone(), &family)?,
+        definition,
+        family,
+        revision,
+        overrides,
+        reservation,
+        started_by: req.started_by.clone(),
+        tags: tag_list,
+        enable_execute_command: req.enable_execute_command.unwrap_or(false),
+    };
+    let (records, failures) =
+        place(ctx, &launch, 1, Some(&ids), constraints, Vec::new(), None).await?;
+    Ok(StartTaskResponse {
+        tasks: Some(records.iter().map(|r| render(ctx, r, true)).collect()),
+        failures: Some(failures),
+    })
+}
+
+pub(crate) async fn stop_task(
+    ctx: &Ctx,
+    req: StopTaskRequest,
+) -> Result<StopTaskResponse, ApiError> {
+    let cluster = active_cluster(ctx, req.cluster.as_deref())
+        .await?
+        .value
+        .cluster_name
+        .unwrap_or_default();
+    if req.reason.as_ref().is_some_and(|r| r.len() > 255) {
+        return Err(ApiError::invalid_parameter(
+            "reason can be at most 255 characters.",
+        ));
+    }
+    let id = task_id(ctx, &cluster, &req.task)?.ok_or_else(task_not_found)?;
+    let instance_gone = {
+        let index = ctx.state().read();
+        let cluster_index = index.cluster(&cluster).ok_or_else(task_not_found)?;
+        let task = cluster_index.tasks.get(&id).ok_or_else(task_not_found)?;
+        task.record.instance_id.as_ref().is_none_or(|i| {
+            cluster_index
+                .instances
+                .get(i)
+                .is_none_or(|e| e.record.instance.status.as_deref() == Some("INACTIVE"))
+        })
+    };
+    let now = ctx.clock().now();
+    let reason = req
+        .reason
+        .clone()
+        .unwrap_or_else(|| "Task stopped by user".to_owned());
+    let record =
+        crate::records::modify::<TaskRecord, _>(ctx, &task_key(&cluster, &id), |current| {
+            let mut record = current.ok_or_else(task_not_found)?;
+            stop(
+                &mut record,
+                TaskStopCode::UserInitiated,
+                &reason,
+                now,
+                instance_gone,
+            );
+            Ok(record)
+        })
+        .await?;
+    ctx.state().wait_for(ctx.store().revision()).await;
+    tracing::info!(cluster = %cluster, task = %id, "Task stop requested");
+    Ok(StopTaskResponse {
+        task: Some(render(ctx, &record, true)),
+    })
+}
+
+/// Asks a task to stop (once: a task already stopping keeps its first reason). A task whose
+/// instance is gone has nobody to stop it and is STOPPED at once.
+pub(crate) fn stop(
+    record: &mut TaskRecord,
+    code: TaskStopCode,
+    reason: &str,
+    now: f64,
+    instance_gone: bool,
+) {
+    let task = &mut record.task;
+    if task.desired_status.as_deref() == Some("STOPPED")
+        || task.last_status.as_deref() == Some("STOPPED")
+    {
+        return;
+    }
+    task.desired_status = Some("STOPPED".to_owned());
+    task.stopping_at = Some(now);
+    task.stop_code = Some(code);
+    task.stopped_reason = Some(reason.to_owned());
+    if instance_gone {
+        task.last_status = Some("STOPPED".to_owned());
+        task.stopped_at = Some(now);
+        task.execution_stopped_at = Some(now);
+        for container in task.containers.iter_mut().flatten() {
+            container.last_status = Some("STOPPED".to_owned());
+        }
+    }
+    task.version = Some(task.version.unwrap_or(0) + 1);
+}
+
+pub(crate) async fn describe_tasks(
+    ctx: &Ctx,
+    req: DescribeTasksRequest,
+) -> Result<DescribeTasksResponse, ApiError> {
+    let cluster = active_cluster(ctx, req.cluster.as_deref())
+        .await?
+        .value
+        .cluster_name
+        .unwrap_or_default();
+    if req.tasks.len() > 100 {
+        return Err(ApiError::invalid_parameter(
+            "DescribeTasks accepts at most 100 tasks.",
+        ));
+    }
+    let with_tags = req.include.unwrap_or_default().contains(&TaskField::Tags);
+    let index = ctx.state().read();
+    let cluster_index = index.cluster(&cluster);
+    let mut tasks = Vec::with_capacity(req.tasks.len());
+    let mut failures = Vec::new();
+    for reference in &req.tasks {
+        let found = task_id(ctx, &cluster, reference)?
+            .and_then(|id| cluster_index.and_then(|c| c.tasks.get(&id)));
+        match found {
+            Some(entry) => tasks.push(render(ctx, &entry.record, with_tags)),
+            None => failures.push(Failure {
+                arn: Some(if reference.starts_with("arn:") {
+                    reference.clone()
+                } else {
+                    ctx.arns().task(&cluster, reference)
+                }),
+                reason: Some("MISSING".to_owned()),
+                detail: None,
+            }),
+        }
+    }
+    Ok(DescribeTasksResponse {
+        tasks: Some(tasks),
+        failures: Some(failures),
+    })
+}
+
+pub(crate) async fn list_tasks(
+    ctx: &Ctx,
+    req: ListTasksRequest,
+) -> Result<ListTasksResponse, ApiError> {
+    let cluster = active_cluster(ctx, req.cluster.as_deref())
+        .await?
+        .value
+        .cluster_name
+        .unwrap_or_default();
+    let size = paging::page_size(req.max_results, 100)?;
+    let after = paging::resume_after("ListTasks", req.next_token.as_deref())?;
+    let desired = req.desired_status.map_or("RUNNING", |d| d.as_str());
+    let instance = match &req.container_instance {
+        Some(reference) => Some(
+            crate::container_instances::instance_id(ctx, &cluster, reference)?.unwrap_or_default(),
+        ),
+        None => None,
+    };
+    let group = req.service_name.as_ref().map(|s| format!("service:{s}"));
+    let index = ctx.state().read();
+    let mut ids = Vec::new();
+    let mut next_token = None;
+    if let Some(cluster_index) = index.cluster(&cluster) {
+        let range = match &after {
+            Some(after) => cluster_index
+                .tasks
+                .range::<String, _>((std::ops::Bound::Excluded(after), std::ops::Bound::Unbounded)),
+            None => cluster_index.tasks.range::<String, _>(..),
+        };
+        for (id, entry) in range {
+            let record = &entry.record;
+            let matches = record.desired_status() == desired
+                && instance
+                    .as_ref()
+                    .is_none_or(|i| record.instance_id.as_ref() == Some(i))
+                && req.family.as_ref().is_none_or(|f| &record.family == f)
+                && req
+                    .started_by
+                    .as_ref()
+                    .is_none_or(|s| record.task.started_by.as_ref() == Some(s))
+                && group
+                    .as_ref()
+                    .is_none_or(|g| record.task.group.as_ref() == Some(g))
+                && req
+                    .launch_type
+                    .is_none_or(|l| record.task.launch_type == Some(l));
+            if !matches {
+                continue;
+            }
+            if ids.len() == size {
+                next_token = ids
+                    .last()
+                    .map(|last: &String| paging::token("ListTasks", last));
+                break;
+            }
+            ids.push(id.clone());
+        }
+    }
+    Ok(ListTasksResponse {
+        task_arns: Some(ids.iter().map(|id| ctx.arns().task(&cluster, id)).collect()),
+        next_token,
+    })
+}
+
+/// Merges an agent's view of a task into its record. Statuses only move forward; returns
+/// whether anything changed.
+pub(crate) fn merge(record: &mut TaskRecord, report: &TaskReport, now: f64) -> bool {
+    let before = serde_json::to_value(&record.task).ok();
+    let task = &mut record.task;
+    let current = task
+        .last_status
+        .clone()
+        .unwrap_or_else(|| "PENDING".to_owned());
+    let reported = report.status.as_str();
+    if rank(reported) > rank(&current) {
+        task.last_status = Some(reported.to_owned());
+        if reported == "RUNNING"
+            || (rank(reported) > rank("RUNNING")
+                && task.started_at.is_none()
+                && report.started_at.is_some())
+        {
+            task.started_at = task.started_at.or(report.started_at).or(Some(now));
+        }
+        if reported == "STOPPED" {
+            task.stopped_at = Some(now);
+            task.execution_stopped_at = report.execution_stopped_at.or(Some(now));
+            task.desired_status = Some("STOPPED".to_owned());
+            if task.stop_code.is_none() {
+                task.stop_code = report.stop_code.as_deref().and_then(TaskStopCode::parse);
+                task.stopped_reason = report.reason.clone();
+            }
+            task.stopping_at = task.stopping_at.or(Some(now));
+        }
+    }
+    if task.pull_started_at.is_none() {
+        task.pull_started_at = report.pull_started_at;
+    }
+    if task.pull_stopped_at.is_none() {
+        task.pull_stopped_at = report.pull_stopped_at;
+    }
+    if let Some(health) = report
+        .health_status
+        .as_deref()
+        .and_then(HealthStatus::parse)
+    {
+        task.health_status = Some(health);
+    }
+    for reported in &report.containers {
+        if let Some(container) = task
+            .containers
+            .iter_mut()
+            .flatten()
+            .find(|c| c.name.as_deref() == Some(&reported.name))
+        {
+            merge_container(container, reported);
+        }
+    }
+    let changed = serde_json::to_value(&record.task).ok() != before;
+    if changed {
+        record.task.version = Some(record.task.version.unwrap_or(0) + 1);
+    }
+    changed
+}
+
+fn merge_container(container: &mut Container, reported: &ContainerReport) {
+    let current = container
+        .last_status
+        .clone()
+        .unwrap_or_else(|| "PENDING".to_owned());
+    if container_rank(&reported.status) >= container_rank(&current) {
+        container.last_status = Some(reported.status.clone());
+        if reported.runtime_id.is_some() {
+            container.runtime_id = reported.runtime_id.clone();
+        }
+        if reported.exit_code.is_some() {
+            container.exit_code = reported.exit_code;
+        }
+        if reported.reason.is_some() {
+            container.reason = reported.reason.clone();
+        }
+        if !reported.network_bindings.is_empty() || reported.status == "STOPPED" {
+            container.network_bindings = Some(reported.network_bindings.clone());
+        }
+        if let Some(health) = reported
+            .health_status
+            .as_deref()
+            .and_then(HealthStatus::parse)
+        {
+            container.health_status = Some(health);
+        }
+        if reported.image_digest.is_some() {
+            container.image_digest = reported.image_digest.clone();
+        }
+    }
+}
+
+/// Applies one task report from an agent of `cluster`. With `instance_id`, the task must be on
+/// that instance (an agent reports only on its own tasks). Returns whether it was applied.
+pub(crate) async fn apply_report(
+    ctx: &Ctx,
+    cluster: &str,
+    instance_id: Option<&str>,
+    report: &TaskReport,
+) -> Result<bool, ApiError> {
+    let Some(id) = task_id(ctx, cluster, &report.task_arn)? else {
+        return Ok(false);
+    };
+    let owner = {
+        let index = ctx.state().read();
+        match index.cluster(cluster).and_then(|c| c.tasks.get(&id)) {
+            Some(entry) => entry.record.instance_id.clone(),
+            None => return Ok(false),
+        }
+    };
+    if let Some(instance) = instance_id
+        && owner.as_deref() != Some(instance)
+    {
+        tracing::warn!(cluster, task = %id, instance, "An agent reported on a task of another instance");
+        return Ok(false);
+    }
+    let now = ctx.clock().now();
+    let key = task_key(cluster, &id);
+    let _serialized = ctx.key_locks().lock(&key).await;
+    for _ in 0..16 {
+        let Some(current) = crate::records::get::<TaskRecord>(ctx.store(), &key).await? else {
+            return Ok(false);
+        };
+        let mut record = current.value;
+        if !merge(&mut record, report, now) {
+            return Ok(true);
+        }
+        let txn = Txn::new()
+            .when(Compare::mod_revision(&key, current.mod_revision))
+            .then(Op::put(&key, encode(&record)));
+        let response = ctx.store().txn(txn).await.map_err(internal)?;
+        if response.succeeded {
+            tracing::debug!(cluster, task = %id, status = record.last_status(), "Task state changed");
+            ctx.state().wait_for(response.revision).await;
+            return Ok(true);
+        }
+    }
+    Err(crate::records::contention(&key))
+}
+
+pub(crate) async fn submit_task_state_change(
+    call: &Call<'_>,
+    req: SubmitTaskStateChangeRequest,
+) -> Result<SubmitTaskStateChangeResponse, ApiError> {
+    let cluster = active_cluster(call, req.cluster.as_deref())
+        .await?
+        .value
+        .cluster_name
+        .unwrap_or_default();
+    call.require_agent(&cluster)?;
+    let task = req
+        .task
+        .ok_or_else(|| ApiError::invalid_parameter("task is required."))?;
+    let report = TaskReport {
+        task_arn: task,
+        status: req.status.unwrap_or_else(|| "PENDING".to_owned()),
+        reason: req.reason,
+        containers: req
+            .containers
+            .unwrap_or_default()
+            .into_iter()
+            .map(|c| ContainerReport {
+                name: c.container_name.unwrap_or_default(),
+                status: c.status.unwrap_or_else(|| "PENDING".to_owned()),
+                runtime_id: c.runtime_id,
+                exit_code: c.exit_code,
+                reason: c.reason,
+                network_bindings: c.network_bindings.unwrap_or_default(),
+                health_status: None,
+                image_digest: c.image_digest,
+            })
+            .collect(),
+        pull_started_at: req.pull_started_at,
+        pull_stopped_at: req.pull_stopped_at,
+        execution_stopped_at: req.execution_stopped_at,
+        ..TaskReport::default()
+    };
+    if !apply_report(call, &cluster, None, &report).await? {
+        return Err(task_not_found());
+    }
+    Ok(SubmitTaskStateChangeResponse {
+        acknowledgment: Some("ACK".to_owned()),
+    })
+}
+
+pub(crate) async fn submit_container_state_change(
+    call: &Call<'_>,
+    req: SubmitContainerStateChangeRequest,
+) -> Result<SubmitContainerStateChangeResponse, ApiError> {
+    let cluster = active_cluster(call, req.cluster.as_deref())
+        .await?
+        .value
+        .cluster_name
+        .unwrap_or_default();
+    call.require_agent(&cluster)?;
+    let task = req
+        .task
+        .ok_or_else(|| ApiError::invalid_parameter("task is required."))?;
+    let report = TaskReport {
+        task_arn: task,
+        // The task's own status does not move on a container change.
+        status: "PROVISIONING".to_owned(),
+        containers: vec![ContainerReport {
+            name: req.container_name.unwrap_or_default(),
+            status: req.status.unwrap_or_else(|| "PENDING".to_owned()),
+            runtime_id: req.runtime_id,
+            exit_code: req.exit_code,
+            reason: req.reason,
+            network_bindings: req.network_bindings.unwrap_or_default(),
+            health_status: None,
+            image_digest: None,
+        }],
+        ..TaskReport::default()
+    };
+    if !apply_report(call, &cluster, None, &report).await? {
+        return Err(task_not_found());
+    }
+    Ok(SubmitContainerStateChangeResponse {
+        acknowledgment: Some("ACK".to_owned()),
+    })
+}
