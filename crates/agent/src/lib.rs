@@ -2,3 +2,4 @@
 //! instance's whole desired task set, and converges the local container runtime to it.
 
 pub mod runtime;
+pub mod spec;
