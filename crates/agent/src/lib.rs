@@ -1,5 +1,6 @@
 //! The Berth node agent: registers a container instance with the control plane, receives the
 //! instance's whole desired task set, and converges the local container runtime to it.
 
+pub mod images;
 pub mod runtime;
 pub mod spec;
