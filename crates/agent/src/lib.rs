@@ -1,6 +1,7 @@
 //! The Berth node agent: registers a container instance with the control plane, receives the
 //! instance's whole desired task set, and converges the local container runtime to it.
 
+pub mod docker;
 pub mod images;
 pub mod runtime;
 pub mod spec;
