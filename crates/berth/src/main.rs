@@ -1,6 +1,7 @@
 //! The `berth` binary: one executable for the control plane (`server`), the all-in-one
 //! development mode (`dev`) and the benchmarks (`bench`).
 
+mod agent_cmd;
 mod bench;
 mod run;
 
@@ -20,6 +21,8 @@ enum Command {
     Dev(run::DevArgs),
     /// Run the control plane.
     Server(run::ServerArgs),
+    /// Run a node agent: register this host and run tasks on its Docker Engine.
+    Agent(agent_cmd::AgentArgs),
     /// Print the token the agents of a cluster use (read from the server's data directory).
     AgentToken(run::AgentTokenArgs),
     /// Run a benchmark and print its figures as `name=value` lines.
@@ -42,6 +45,7 @@ fn main() -> anyhow::Result<()> {
     match cli.command {
         Command::Dev(args) => runtime.block_on(run::dev(args)),
         Command::Server(args) => runtime.block_on(run::server(args)),
+        Command::Agent(args) => runtime.block_on(agent_cmd::run(args)),
         Command::AgentToken(args) => run::agent_token(&args),
         Command::Bench(bench) => runtime.block_on(bench::run(bench)),
     }

@@ -25,6 +25,9 @@ pub(crate) struct DevArgs {
     /// Seconds without news from an agent before its instance shows agentConnected false.
     #[arg(long, default_value_t = 30)]
     agent_timeout: u64,
+    /// The `ecs.availability-zone` attribute of the built-in agent's container instance.
+    #[arg(long, default_value = "local-1a")]
+    availability_zone: String,
 }
 
 #[derive(Debug, clap::Args)]
@@ -82,6 +85,12 @@ pub(crate) async fn dev(args: DevArgs) -> anyhow::Result<()> {
     })
     .await?;
     let endpoint = format!("http://{}", running.local_addr);
+    running
+        .ctx
+        .ensure_cluster("default")
+        .await
+        .map_err(|e| anyhow::anyhow!("creating the default cluster: {e}"))?;
+    let agent = start_dev_agent(&args, &endpoint).await;
     println!("Berth is running (development mode).");
     println!();
     println!("  ECS endpoint: {endpoint}");
@@ -95,7 +104,36 @@ pub(crate) async fn dev(args: DevArgs) -> anyhow::Result<()> {
     println!("  aws ecs create-cluster --cluster-name default");
     println!();
     println!("(or pass --endpoint-url {endpoint} to each aws command). Stop with Ctrl-C.");
+    match &agent {
+        Ok(_) => {
+            println!("A node agent runs tasks of cluster `default` on the local Docker Engine.")
+        }
+        Err(error) => {
+            println!("No node agent: {error:#}. Tasks cannot run until Docker is reachable.")
+        }
+    }
     running.wait().await
+}
+
+/// Starts the in-process agent of `berth dev` on the local Docker Engine.
+async fn start_dev_agent(
+    args: &DevArgs,
+    endpoint: &str,
+) -> anyhow::Result<tokio::task::JoinHandle<()>> {
+    let runtime = agent::docker::DockerRuntime::connect(None)
+        .await
+        .context("connecting to Docker")?;
+    let secret = agent_secret(&args.data_dir)?;
+    let token = server::caller::agent_token(&secret, "default");
+    let mut config =
+        agent::agent::AgentConfig::new(endpoint, "default", &token, args.data_dir.join("agent"));
+    config.availability_zone = args.availability_zone.clone();
+    let agent = agent::agent::Agent::new(config, Arc::new(runtime));
+    Ok(tokio::spawn(async move {
+        if let Err(error) = agent.run(shutdown_signal()).await {
+            tracing::error!(error = %format!("{error:#}"), "The node agent stopped");
+        }
+    }))
 }
 
 pub(crate) async fn server(args: ServerArgs) -> anyhow::Result<()> {
@@ -203,7 +241,7 @@ pub(crate) async fn start(serve: Serve) -> anyhow::Result<Running> {
     })
 }
 
-async fn shutdown_signal() {
+pub(crate) async fn shutdown_signal() {
     let ctrl_c = tokio::signal::ctrl_c();
     let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
         .expect("installing the SIGTERM handler");

@@ -133,6 +133,15 @@ impl Ctx {
         })
     }
 
+    /// Creates the cluster if it does not exist (`berth dev` makes the `default` one).
+    pub async fn ensure_cluster(&self, name: &str) -> Result<(), api::ApiError> {
+        let request = api::CreateClusterRequest {
+            cluster_name: Some(name.to_owned()),
+            ..Default::default()
+        };
+        clusters::create_cluster(self, request).await.map(|_| ())
+    }
+
     pub fn options(&self) -> &ServeOptions {
         &self.inner.options
     }

@@ -1,0 +1,522 @@
+//! The agent's main loop: register the container instance (keeping its identity across
+//! restarts), long-poll the control plane for the instance's desired task set, run one actor
+//! per task, send the actors' reports back, and wake actors when their containers change.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::StreamExt;
+use serde::{Deserialize, Serialize};
+use tokio::sync::mpsc;
+
+use api::agent::{PollRequest, ReportRequest, TaskReport};
+use api::{Attribute, RegisterContainerInstanceRequest, Resource, VersionInfo};
+
+use crate::client::{ClientError, ControlPlane};
+use crate::images::{ImagePuller, PullBehavior};
+use crate::runtime::{Runtime, RuntimeError, labels};
+use crate::task::{self, Command, TaskEnv};
+
+/// The agent's version, reported in `versionInfo.agentVersion`.
+pub const AGENT_VERSION: &str = "0.1.0";
+
+/// Ports ECS reserves on every container instance by default.
+pub const DEFAULT_RESERVED_PORTS: &[u16] = &[22, 2375, 2376, 51678, 51679];
+
+/// Capability attributes this agent supports, matched against task definitions'
+/// `requiresAttributes`.
+pub const CAPABILITIES: &[&str] = &[
+    "com.amazonaws.ecs.capability.docker-remote-api.1.17",
+    "com.amazonaws.ecs.capability.docker-remote-api.1.18",
+    "com.amazonaws.ecs.capability.docker-remote-api.1.19",
+    "com.amazonaws.ecs.capability.docker-remote-api.1.20",
+    "com.amazonaws.ecs.capability.docker-remote-api.1.21",
+    "com.amazonaws.ecs.capability.docker-remote-api.1.22",
+    "com.amazonaws.ecs.capability.docker-remote-api.1.23",
+    "com.amazonaws.ecs.capability.docker-remote-api.1.24",
+    "com.amazonaws.ecs.capability.docker-remote-api.1.25",
+    "com.amazonaws.ecs.capability.logging-driver.fluentd",
+    "com.amazonaws.ecs.capability.logging-driver.gelf",
+    "com.amazonaws.ecs.capability.logging-driver.journald",
+    "com.amazonaws.ecs.capability.logging-driver.json-file",
+    "com.amazonaws.ecs.capability.logging-driver.none",
+    "com.amazonaws.ecs.capability.logging-driver.splunk",
+    "com.amazonaws.ecs.capability.logging-driver.syslog",
+    "com.amazonaws.ecs.capability.privileged-container",
+    "ecs.capability.container-health-check",
+    "ecs.capability.container-ordering",
+];
+
+/// How an agent runs.
+#[derive(Debug, Clone)]
+pub struct AgentConfig {
+    /// The control plane's URL.
+    pub server: String,
+    pub cluster: String,
+    /// The cluster's agent token.
+    pub token: String,
+    /// Where the agent keeps its identity (the container instance ARN).
+    pub state_dir: PathBuf,
+    pub availability_zone: String,
+    pub instance_type: String,
+    /// The host's id (`ec2InstanceId`); generated and kept in the state directory if absent.
+    pub instance_id: Option<String>,
+    /// MiB of host memory not offered to tasks.
+    pub reserved_memory_mib: u64,
+    pub reserved_ports: Vec<u16>,
+    /// Extra attributes to register (custom ones count against the limit of 10).
+    pub attributes: Vec<(String, Option<String>)>,
+    pub pull_behavior: PullBehavior,
+    pub default_stop_timeout: Duration,
+    pub default_start_timeout: Duration,
+    pub cleanup_wait: Duration,
+    /// How long the control plane may hold a poll.
+    pub poll_wait: Duration,
+}
+
+impl AgentConfig {
+    /// A configuration with ECS's defaults for everything but the connection.
+    pub fn new(server: &str, cluster: &str, token: &str, state_dir: PathBuf) -> AgentConfig {
+        AgentConfig {
+            server: server.to_owned(),
+            cluster: cluster.to_owned(),
+            token: token.to_owned(),
+            state_dir,
+            availability_zone: "local-1a".to_owned(),
+            instance_type: "berth.host".to_owned(),
+            instance_id: None,
+            reserved_memory_mib: 0,
+            reserved_ports: DEFAULT_RESERVED_PORTS.to_vec(),
+            attributes: Vec::new(),
+            pull_behavior: PullBehavior::Default,
+            default_stop_timeout: Duration::from_secs(30),
+            default_start_timeout: Duration::from_secs(180),
+            cleanup_wait: Duration::from_secs(60),
+            poll_wait: Duration::from_secs(10),
+        }
+    }
+}
+
+/// Agent failures that end it.
+#[derive(Debug, thiserror::Error)]
+pub enum AgentError {
+    #[error("the container runtime failed")]
+    Runtime(#[from] RuntimeError),
+    #[error("registering the container instance failed")]
+    Register(#[source] ClientError),
+    #[error("the agent state in `{path}` could not be kept")]
+    State {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// What the agent remembers across restarts.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Identity {
+    cluster: String,
+    container_instance_arn: Option<String>,
+    instance_id: String,
+}
+
+impl Identity {
+    fn path(config: &AgentConfig) -> PathBuf {
+        config.state_dir.join("agent-identity.json")
+    }
+
+    fn load(config: &AgentConfig) -> Identity {
+        std::fs::read(Identity::path(config))
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .unwrap_or_default()
+    }
+
+    fn save(&self, config: &AgentConfig) -> Result<(), AgentError> {
+        let path = Identity::path(config);
+        let error = |source| AgentError::State {
+            path: path.display().to_string(),
+            source,
+        };
+        std::fs::create_dir_all(&config.state_dir).map_err(error)?;
+        let temporary = path.with_extension("tmp");
+        std::fs::write(
+            &temporary,
+            serde_json::to_vec_pretty(self).expect("identity serializes"),
+        )
+        .map_err(error)?;
+        std::fs::rename(&temporary, &path).map_err(error)
+    }
+}
+
+/// A running agent's handle.
+pub struct Agent {
+    config: AgentConfig,
+    runtime: Arc<dyn Runtime>,
+    client: ControlPlane,
+}
+
+impl Agent {
+    pub fn new(config: AgentConfig, runtime: Arc<dyn Runtime>) -> Agent {
+        let client = ControlPlane::new(&config.server, &config.token);
+        Agent {
+            config,
+            runtime,
+            client,
+        }
+    }
+
+    /// Registers the container instance, returning its ARN.
+    async fn register(&self) -> Result<String, AgentError> {
+        let info = self.runtime.info().await?;
+        let mut identity = Identity::load(&self.config);
+        if identity.cluster != self.config.cluster {
+            identity = Identity {
+                cluster: self.config.cluster.clone(),
+                ..Identity::default()
+            };
+        }
+        if let Some(id) = &self.config.instance_id {
+            identity.instance_id = id.clone();
+        }
+        if identity.instance_id.is_empty() {
+            identity.instance_id = format!("i-{}", &uuid_like()[..17]);
+        }
+        let memory =
+            (info.memory_bytes / (1024 * 1024)).saturating_sub(self.config.reserved_memory_mib);
+        let integer = |name: &str, value: u64| Resource {
+            name: Some(name.to_owned()),
+            r#type: Some("INTEGER".to_owned()),
+            integer_value: Some(i32::try_from(value).unwrap_or(i32::MAX)),
+            ..Resource::default()
+        };
+        let ports = |name: &str, ports: &[u16]| Resource {
+            name: Some(name.to_owned()),
+            r#type: Some("STRINGSET".to_owned()),
+            string_set_value: Some(ports.iter().map(u16::to_string).collect()),
+            ..Resource::default()
+        };
+        let architecture = match info.architecture.as_str() {
+            "aarch64" | "arm64" => "arm64",
+            _ => "x86_64",
+        };
+        let attribute = |name: &str, value: Option<&str>| Attribute {
+            name: name.to_owned(),
+            value: value.map(str::to_owned),
+            target_type: None,
+            target_id: None,
+        };
+        let mut attributes = vec![
+            attribute("ecs.os-type", Some(&info.os_type)),
+            attribute("ecs.os-family", Some("LINUX")),
+            attribute("ecs.cpu-architecture", Some(architecture)),
+        ];
+        attributes.extend(CAPABILITIES.iter().map(|name| attribute(name, None)));
+        attributes.extend(
+            self.config
+                .attributes
+                .iter()
+                .map(|(name, value)| attribute(name, value.as_deref())),
+        );
+        let document = serde_json::json!({
+            "instanceId": identity.instance_id,
+            "availabilityZone": self.config.availability_zone,
+            "instanceType": self.config.instance_type,
+        });
+        let mut request = RegisterContainerInstanceRequest {
+            cluster: Some(self.config.cluster.clone()),
+            instance_identity_document: Some(document.to_string()),
+            total_resources: Some(vec![
+                integer("CPU", u64::from(info.cpus) * 1024),
+                integer("MEMORY", memory),
+                ports("PORTS", &self.config.reserved_ports),
+                ports("PORTS_UDP", &[]),
+            ]),
+            version_info: Some(VersionInfo {
+                agent_version: Some(AGENT_VERSION.to_owned()),
+                agent_hash: None,
+                docker_version: Some(format!("DockerVersion: {}", info.version)),
+            }),
+            attributes: Some(attributes),
+            container_instance_arn: identity.container_instance_arn.clone(),
+            ..RegisterContainerInstanceRequest::default()
+        };
+        let response = match self.client.register(&request).await {
+            Ok(response) => response,
+            // The instance was deregistered (or the control plane lost it): start afresh.
+            Err(ClientError::Refused { code, .. })
+                if code == "ClientException" && request.container_instance_arn.is_some() =>
+            {
+                tracing::warn!(
+                    "The control plane does not know this container instance any more; registering a new one"
+                );
+                request.container_instance_arn = None;
+                self.client
+                    .register(&request)
+                    .await
+                    .map_err(AgentError::Register)?
+            }
+            Err(error) => return Err(AgentError::Register(error)),
+        };
+        let arn = response
+            .container_instance
+            .and_then(|ci| ci.container_instance_arn)
+            .ok_or_else(|| {
+                AgentError::Register(ClientError::Refused {
+                    status: 200,
+                    code: "MissingArn".into(),
+                    message: String::new(),
+                })
+            })?;
+        identity.container_instance_arn = Some(arn.clone());
+        identity.save(&self.config)?;
+        tracing::info!(cluster = %self.config.cluster, instance = %arn, "Container instance registered");
+        Ok(arn)
+    }
+
+    /// Runs until `shutdown` completes. Containers keep running when the agent stops.
+    pub async fn run(
+        self,
+        shutdown: impl std::future::Future<Output = ()>,
+    ) -> Result<(), AgentError> {
+        let mut instance_arn = loop {
+            match self.register().await {
+                Ok(arn) => break arn,
+                Err(AgentError::Register(ClientError::Unreachable(error))) => {
+                    tracing::warn!(%error, "The control plane is unreachable; retrying registration");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
+                Err(error) => return Err(error),
+            }
+        };
+        let (reports_tx, reports_rx) = mpsc::unbounded_channel();
+        let env = Arc::new(TaskEnv {
+            runtime: self.runtime.clone(),
+            puller: Arc::new(ImagePuller::new(self.config.pull_behavior)),
+            reports: reports_tx,
+            cluster: self.config.cluster.clone(),
+            instance_arn: instance_arn.clone(),
+            default_stop_timeout: self.config.default_stop_timeout,
+            default_start_timeout: self.config.default_start_timeout,
+            cleanup_wait: self.config.cleanup_wait,
+        });
+        let actors: Arc<parking_lot::Mutex<HashMap<String, mpsc::UnboundedSender<Command>>>> =
+            Default::default();
+        let reporter = tokio::spawn(report_loop(
+            self.client.clone(),
+            self.config.cluster.clone(),
+            instance_arn.clone(),
+            reports_rx,
+        ));
+        let waker = tokio::spawn(wake_loop(
+            self.runtime.clone(),
+            instance_arn.clone(),
+            actors.clone(),
+        ));
+        tokio::pin!(shutdown);
+        let mut generation = 0;
+        let mut backoff = Duration::from_millis(200);
+        let mut swept = false;
+        loop {
+            let request = PollRequest {
+                cluster: self.config.cluster.clone(),
+                container_instance_arn: instance_arn.clone(),
+                generation,
+                wait_seconds: Some(u32::try_from(self.config.poll_wait.as_secs()).unwrap_or(10)),
+            };
+            let response = tokio::select! {
+                _ = &mut shutdown => break,
+                response = self.client.poll(&request, self.config.poll_wait) => response,
+            };
+            let response = match response {
+                Ok(response) => {
+                    backoff = Duration::from_millis(200);
+                    response
+                }
+                Err(error) => {
+                    if matches!(&error, ClientError::Refused { code, .. } if code == "ClientException")
+                    {
+                        // The instance is gone from the control plane's view: register again.
+                        tracing::warn!(%error, "The control plane refused the poll; registering again");
+                        match self.register().await {
+                            Ok(arn) => instance_arn = arn,
+                            Err(error) => tracing::warn!(%error, "Registering again failed"),
+                        }
+                    } else {
+                        tracing::warn!(%error, "Polling the control plane failed");
+                    }
+                    tokio::select! {
+                        _ = &mut shutdown => break,
+                        _ = tokio::time::sleep(backoff) => {}
+                    }
+                    backoff = (backoff * 2).min(Duration::from_secs(5));
+                    continue;
+                }
+            };
+            if response.generation < generation {
+                tracing::debug!(
+                    stale = response.generation,
+                    applied = generation,
+                    "Ignored a stale desired set"
+                );
+                continue;
+            }
+            generation = response.generation;
+            let desired: HashMap<String, _> = response
+                .tasks
+                .into_iter()
+                .map(|t| (t.task_arn.clone(), t))
+                .collect();
+            {
+                let mut actors = actors.lock();
+                actors.retain(|arn, sender| {
+                    if desired.contains_key(arn) {
+                        true
+                    } else {
+                        let _ = sender.send(Command::Forget);
+                        false
+                    }
+                });
+                for (arn, task) in desired.iter() {
+                    match actors.get(arn) {
+                        Some(sender) => {
+                            let _ = sender.send(Command::Desired(Box::new(task.clone())));
+                        }
+                        None => {
+                            let (tx, rx) = mpsc::unbounded_channel();
+                            tokio::spawn(task::run(env.clone(), task.clone(), rx));
+                            actors.insert(arn.clone(), tx);
+                        }
+                    }
+                }
+            }
+            if !swept {
+                // Once, after the first desired set: remove containers of tasks this instance
+                // no longer runs (left over from before a restart).
+                swept = true;
+                sweep(self.runtime.as_ref(), &instance_arn, &desired).await;
+            }
+        }
+        // Dropping the senders lets the actors end without touching their containers.
+        actors.lock().clear();
+        waker.abort();
+        reporter.abort();
+        tracing::info!("Agent stopped");
+        Ok(())
+    }
+}
+
+fn uuid_like() -> String {
+    use std::fmt::Write as _;
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    std::hash::Hash::hash(&(nanos, std::process::id()), &mut hasher);
+    let a = std::hash::Hasher::finish(&hasher);
+    std::hash::Hash::hash(&a, &mut hasher);
+    let b = std::hash::Hasher::finish(&hasher);
+    let mut out = String::new();
+    let _ = write!(out, "{a:016x}{b:016x}");
+    out
+}
+
+/// Removes containers of this instance whose task is not in the desired set.
+async fn sweep(
+    runtime: &dyn Runtime,
+    instance_arn: &str,
+    desired: &HashMap<String, api::agent::DesiredTask>,
+) {
+    let Ok(found) = runtime
+        .list(&[(labels::CONTAINER_INSTANCE, instance_arn)])
+        .await
+    else {
+        return;
+    };
+    for container in found {
+        let Some(task) = container.labels.get(labels::TASK_ARN) else {
+            continue;
+        };
+        if !desired.contains_key(task) {
+            tracing::info!(task = %task, container = %container.name, "Removing a container of a task this instance no longer runs");
+            let _ = runtime.stop(&container.id, Duration::from_secs(10)).await;
+            let _ = runtime.remove(&container.id).await;
+        }
+    }
+}
+
+/// Sends the latest report of every task that changed, batching what queued up, retrying
+/// until the control plane takes it.
+async fn report_loop(
+    client: ControlPlane,
+    cluster: String,
+    instance_arn: String,
+    mut reports: mpsc::UnboundedReceiver<TaskReport>,
+) {
+    let mut pending: HashMap<String, TaskReport> = HashMap::new();
+    loop {
+        if pending.is_empty() {
+            match reports.recv().await {
+                Some(report) => {
+                    pending.insert(report.task_arn.clone(), report);
+                }
+                None => return,
+            }
+        }
+        while let Ok(report) = reports.try_recv() {
+            pending.insert(report.task_arn.clone(), report);
+        }
+        let request = ReportRequest {
+            cluster: cluster.clone(),
+            container_instance_arn: instance_arn.clone(),
+            tasks: pending.values().cloned().collect(),
+        };
+        match client.report(&request).await {
+            Ok(_) => {
+                // Keep anything that changed again while the report was in flight.
+                for sent in &request.tasks {
+                    if pending.get(&sent.task_arn) == Some(sent) {
+                        pending.remove(&sent.task_arn);
+                    }
+                }
+            }
+            Err(error) => {
+                tracing::warn!(%error, tasks = request.tasks.len(), "Reporting task state failed; retrying");
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+        }
+    }
+}
+
+/// Wakes the actor of the task whose container had an event.
+async fn wake_loop(
+    runtime: Arc<dyn Runtime>,
+    instance_arn: String,
+    actors: Arc<parking_lot::Mutex<HashMap<String, mpsc::UnboundedSender<Command>>>>,
+) {
+    loop {
+        let mut events = runtime.events(&[(labels::CONTAINER_INSTANCE, &instance_arn)]);
+        while let Some(event) = events.next().await {
+            let Ok(event) = event else { break };
+            let task = match runtime.inspect(&event.container_id).await {
+                Ok(Some(status)) => status.labels.get(labels::TASK_ARN).cloned(),
+                _ => None,
+            };
+            let actors = actors.lock();
+            match task.and_then(|t| actors.get(&t)) {
+                Some(sender) => {
+                    let _ = sender.send(Command::Wake);
+                }
+                None => {
+                    for sender in actors.values() {
+                        let _ = sender.send(Command::Wake);
+                    }
+                }
+            }
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+}

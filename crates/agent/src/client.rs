@@ -1,0 +1,129 @@
+//! The agent's side of the conversation with the control plane: the ECS operation that
+//! registers the container instance, and the agent channel's long-poll and reports. Every
+//! request carries the cluster's agent token.
+
+use std::time::Duration;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use api::agent::{PollRequest, PollResponse, ReportRequest, ReportResponse, TOKEN_HEADER};
+use api::{RegisterContainerInstanceRequest, RegisterContainerInstanceResponse};
+
+/// Failures talking to the control plane.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    #[error("the control plane is unreachable")]
+    Unreachable(#[source] reqwest::Error),
+    /// The control plane refused the request with an ECS error.
+    #[error("{code}: {message}")]
+    Refused {
+        status: u16,
+        code: String,
+        message: String,
+    },
+    #[error("the control plane's answer could not be read")]
+    Malformed(#[source] reqwest::Error),
+}
+
+impl ClientError {
+    /// The ECS error code, when the control plane answered with one.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            ClientError::Refused { code, .. } => Some(code),
+            _ => None,
+        }
+    }
+}
+
+/// A client of one control plane, for one cluster.
+#[derive(Debug, Clone)]
+pub struct ControlPlane {
+    http: reqwest::Client,
+    url: String,
+    token: String,
+}
+
+impl ControlPlane {
+    pub fn new(url: &str, token: &str) -> ControlPlane {
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(5))
+            .pool_idle_timeout(Duration::from_secs(60))
+            .build()
+            .expect("building an HTTP client");
+        ControlPlane {
+            http,
+            url: url.trim_end_matches('/').to_owned(),
+            token: token.to_owned(),
+        }
+    }
+
+    async fn post<Req: Serialize, Resp: DeserializeOwned>(
+        &self,
+        path: &str,
+        target: Option<&str>,
+        body: &Req,
+        timeout: Duration,
+    ) -> Result<Resp, ClientError> {
+        let mut request = self
+            .http
+            .post(format!("{}{path}", self.url))
+            .header("content-type", api::CONTENT_TYPE)
+            .header(TOKEN_HEADER, &self.token)
+            .timeout(timeout)
+            .json(body);
+        if let Some(target) = target {
+            request = request.header("x-amz-target", format!("{}{target}", api::TARGET_PREFIX));
+        }
+        let response = request.send().await.map_err(ClientError::Unreachable)?;
+        let status = response.status();
+        if status.is_success() {
+            return response.json().await.map_err(ClientError::Malformed);
+        }
+        let body: serde_json::Value = response.json().await.unwrap_or_default();
+        Err(ClientError::Refused {
+            status: status.as_u16(),
+            code: body["__type"].as_str().unwrap_or("UnknownError").to_owned(),
+            message: body["message"].as_str().unwrap_or("").to_owned(),
+        })
+    }
+
+    /// RegisterContainerInstance.
+    pub async fn register(
+        &self,
+        request: &RegisterContainerInstanceRequest,
+    ) -> Result<RegisterContainerInstanceResponse, ClientError> {
+        self.post(
+            "/",
+            Some("RegisterContainerInstance"),
+            request,
+            Duration::from_secs(30),
+        )
+        .await
+    }
+
+    /// Waits (up to `wait`) for a desired set newer than `request.generation`.
+    pub async fn poll(
+        &self,
+        request: &PollRequest,
+        wait: Duration,
+    ) -> Result<PollResponse, ClientError> {
+        self.post(
+            api::agent::POLL_PATH,
+            None,
+            request,
+            wait + Duration::from_secs(15),
+        )
+        .await
+    }
+
+    pub async fn report(&self, request: &ReportRequest) -> Result<ReportResponse, ClientError> {
+        self.post(
+            api::agent::REPORT_PATH,
+            None,
+            request,
+            Duration::from_secs(30),
+        )
+        .await
+    }
+}

@@ -1,0 +1,684 @@
+//! One task's life on this host: a task actor pulls images, creates and starts containers in
+//! `dependsOn` order, watches them (exits, health, ports), stops them when asked or when an
+//! essential container exits, reports the task's state, and finally removes what it created.
+//!
+//! The actor is level-triggered: each turn it inspects its containers, decides from what it
+//! sees and what is desired, acts, and reports the whole task state if it changed. Runtime
+//! events and desired-state changes only wake it up early. After an agent restart a new actor
+//! adopts the task's existing containers (found by label) instead of creating new ones.
+
+use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+
+use api::agent::{ContainerReport, DesiredTask, TaskReport};
+use api::{ContainerCondition, ContainerDefinition, NetworkBinding};
+
+use crate::images::ImagePuller;
+use crate::runtime::{self, ContainerState, Health, Runtime, labels};
+use crate::spec::{self, TaskContext};
+
+/// What every task actor of an agent shares.
+pub struct TaskEnv {
+    pub runtime: Arc<dyn Runtime>,
+    pub puller: Arc<ImagePuller>,
+    pub reports: mpsc::UnboundedSender<TaskReport>,
+    pub cluster: String,
+    pub instance_arn: String,
+    /// Used for containers whose definition has no `stopTimeout`.
+    pub default_stop_timeout: Duration,
+    /// How long to wait for a container's dependencies when it sets no `startTimeout`.
+    pub default_start_timeout: Duration,
+    /// How long a stopped task's containers are kept after the control plane forgets it.
+    pub cleanup_wait: Duration,
+}
+
+/// What the agent tells a task actor.
+#[derive(Debug)]
+pub enum Command {
+    /// The desired state changed (or was confirmed).
+    Desired(Box<DesiredTask>),
+    /// The task is no longer in the desired set: stop it if needed, clean up, exit.
+    Forget,
+    /// Something happened to one of the task's containers.
+    Wake,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Status {
+    Pending,
+    Running,
+    Stopped,
+}
+
+impl Status {
+    fn as_str(self) -> &'static str {
+        match self {
+            Status::Pending => "PENDING",
+            Status::Running => "RUNNING",
+            Status::Stopped => "STOPPED",
+        }
+    }
+}
+
+/// Why the task is stopping.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Stop {
+    /// The control plane asked (StopTask, a service): it already set the code and reason.
+    Desired,
+    EssentialExited,
+    FailedToStart(String),
+}
+
+struct Slot {
+    definition: ContainerDefinition,
+    name: String,
+    essential: bool,
+    has_health_check: bool,
+    runtime_id: Option<String>,
+    status: Status,
+    started: bool,
+    exit_code: Option<i64>,
+    health: Option<Health>,
+    bindings: Vec<runtime::Binding>,
+    reason: Option<String>,
+    image_digest: Option<String>,
+}
+
+struct Actor {
+    env: Arc<TaskEnv>,
+    desired: DesiredTask,
+    task_id: String,
+    slots: Vec<Slot>,
+    pull_started_at: Option<f64>,
+    pull_stopped_at: Option<f64>,
+    started_at: Option<f64>,
+    starting_since: Instant,
+    stopping: Option<Stop>,
+    stopped: bool,
+    execution_stopped_at: Option<f64>,
+    volumes_created: bool,
+    last_report: Option<TaskReport>,
+    forgotten: bool,
+}
+
+/// Epoch seconds now.
+pub fn epoch_now() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_millis() as f64 / 1000.0)
+}
+
+/// The id of a task: the last segment of its ARN.
+pub fn task_id(arn: &str) -> &str {
+    arn.rsplit('/').next().unwrap_or(arn)
+}
+
+/// Runs a task until it is stopped, reported and forgotten.
+pub async fn run(
+    env: Arc<TaskEnv>,
+    desired: DesiredTask,
+    mut commands: mpsc::UnboundedReceiver<Command>,
+) {
+    let task_id = task_id(&desired.task_arn).to_owned();
+    let slots = desired
+        .definition
+        .container_definitions
+        .iter()
+        .flatten()
+        .map(|definition| Slot {
+            name: definition.name.clone().unwrap_or_default(),
+            essential: definition.essential.unwrap_or(true),
+            has_health_check: definition.health_check.is_some(),
+            definition: definition.clone(),
+            runtime_id: None,
+            status: Status::Pending,
+            started: false,
+            exit_code: None,
+            health: None,
+            bindings: Vec::new(),
+            reason: None,
+            image_digest: None,
+        })
+        .collect();
+    let mut actor = Actor {
+        env,
+        desired,
+        task_id,
+        slots,
+        pull_started_at: None,
+        pull_stopped_at: None,
+        started_at: None,
+        starting_since: Instant::now(),
+        stopping: None,
+        stopped: false,
+        execution_stopped_at: None,
+        volumes_created: false,
+        last_report: None,
+        forgotten: false,
+    };
+    actor.adopt().await;
+    loop {
+        actor.refresh().await;
+        actor.decide();
+        if actor.stopping.is_none() && actor.desired.desired_status == "RUNNING" {
+            actor.start_ready().await;
+            actor.refresh().await;
+            actor.decide();
+        }
+        if actor.stopping.is_some() && !actor.stopped {
+            actor.stop_all().await;
+            actor.refresh().await;
+            actor.finish_if_stopped();
+        }
+        actor.report();
+        if actor.stopped && actor.forgotten {
+            tokio::select! {
+                _ = tokio::time::sleep(actor.env.cleanup_wait) => {}
+                // A task the control plane forgot is never wanted again; only shutdown matters.
+                None = commands.recv() => {}
+            }
+            actor.clean_up().await;
+            return;
+        }
+        let tick = if actor.stopping.is_none() && !actor.all_settled() {
+            Duration::from_millis(250)
+        } else {
+            Duration::from_secs(5)
+        };
+        let command = tokio::select! {
+            command = commands.recv() => command,
+            _ = tokio::time::sleep(tick) => Some(Command::Wake),
+        };
+        match command {
+            Some(Command::Desired(desired)) => actor.desired = *desired,
+            Some(Command::Forget) => actor.forgotten = true,
+            Some(Command::Wake) => {}
+            // The agent is shutting down: leave the containers running.
+            None => return,
+        }
+        // Drain what else queued up; the next turn looks at everything anyway.
+        while let Ok(command) = commands.try_recv() {
+            match command {
+                Command::Desired(desired) => actor.desired = *desired,
+                Command::Forget => actor.forgotten = true,
+                Command::Wake => {}
+            }
+        }
+        if actor.forgotten && actor.stopping.is_none() {
+            actor.stopping = Some(Stop::Desired);
+        }
+    }
+}
+
+impl Actor {
+    fn context(&self) -> TaskContext<'_> {
+        TaskContext {
+            cluster: &self.env.cluster,
+            container_instance_arn: &self.env.instance_arn,
+            task_arn: &self.desired.task_arn,
+            task_id: &self.task_id,
+            definition: &self.desired.definition,
+            overrides: self.desired.overrides.as_ref(),
+            default_stop_timeout: self.env.default_stop_timeout,
+        }
+    }
+
+    /// Finds the task's containers that already exist (an agent restart) by their labels.
+    async fn adopt(&mut self) {
+        let found = match self
+            .env
+            .runtime
+            .list(&[
+                (labels::CONTAINER_INSTANCE, &self.env.instance_arn),
+                (labels::TASK_ARN, &self.desired.task_arn),
+            ])
+            .await
+        {
+            Ok(found) => found,
+            Err(error) => {
+                tracing::warn!(task = %self.task_id, %error, "Listing the task's containers failed");
+                return;
+            }
+        };
+        for status in found {
+            let Some(name) = status.labels.get(labels::CONTAINER_NAME) else {
+                continue;
+            };
+            if let Some(slot) = self.slots.iter_mut().find(|s| &s.name == name) {
+                slot.runtime_id = Some(status.id.clone());
+                slot.started = status.started_at.is_some();
+                self.volumes_created = true;
+            }
+        }
+        if self.slots.iter().any(|s| s.runtime_id.is_some()) {
+            tracing::info!(task = %self.task_id, "Adopted the task's existing containers");
+        }
+    }
+
+    /// Reads the state of every created container.
+    async fn refresh(&mut self) {
+        for slot in &mut self.slots {
+            let Some(id) = slot.runtime_id.clone() else {
+                continue;
+            };
+            match self.env.runtime.inspect(&id).await {
+                Ok(Some(status)) => {
+                    let was = slot.status;
+                    slot.status = match status.state {
+                        ContainerState::Running
+                        | ContainerState::Paused
+                        | ContainerState::Restarting => Status::Running,
+                        ContainerState::Exited
+                        | ContainerState::Dead
+                        | ContainerState::Removing => Status::Stopped,
+                        ContainerState::Created => {
+                            if slot.started {
+                                Status::Stopped
+                            } else {
+                                Status::Pending
+                            }
+                        }
+                    };
+                    if slot.status != Status::Pending || status.started_at.is_some() {
+                        slot.started = slot.started || status.started_at.is_some();
+                    }
+                    slot.health = status.health;
+                    if slot.status == Status::Running {
+                        slot.bindings = status.bindings;
+                    }
+                    if slot.status == Status::Stopped {
+                        slot.exit_code = status.exit_code;
+                        if status.oom_killed {
+                            slot.reason = Some(
+                                "OutOfMemoryError: Container killed due to memory usage".to_owned(),
+                            );
+                        } else if let Some(error) = status.error.filter(|e| !e.is_empty()) {
+                            slot.reason.get_or_insert(error);
+                        }
+                    }
+                    if was != slot.status {
+                        tracing::debug!(task = %self.task_id, container = %slot.name, status = slot.status.as_str(), "Container state changed");
+                    }
+                }
+                Ok(None) => {
+                    // Removed behind our back: it is not running any more.
+                    if slot.status != Status::Stopped {
+                        slot.status = Status::Stopped;
+                        slot.reason
+                            .get_or_insert_with(|| "The container was removed".to_owned());
+                    }
+                }
+                Err(error) => {
+                    tracing::warn!(task = %self.task_id, container = %slot.name, %error, "Inspecting a container failed")
+                }
+            }
+        }
+    }
+
+    /// Decides whether the task must stop.
+    fn decide(&mut self) {
+        if self.stopping.is_some() {
+            return;
+        }
+        if self.desired.desired_status == "STOPPED" {
+            self.stopping = Some(Stop::Desired);
+        } else if self
+            .slots
+            .iter()
+            .any(|s| s.essential && s.started && s.status == Status::Stopped)
+        {
+            self.stopping = Some(Stop::EssentialExited);
+        }
+    }
+
+    fn all_settled(&self) -> bool {
+        self.slots.iter().all(|s| s.status != Status::Pending)
+            && self
+                .slots
+                .iter()
+                .all(|s| !s.has_health_check || s.health != Some(Health::Starting))
+    }
+
+    /// Whether a container's dependencies are met: `Ok(true)` yes, `Ok(false)` not yet,
+    /// `Err` never (a dependency ended the wrong way).
+    fn dependencies_met(&self, slot: &Slot) -> Result<bool, String> {
+        for dependency in slot.definition.depends_on.iter().flatten() {
+            let Some(other) = self
+                .slots
+                .iter()
+                .find(|s| s.name == dependency.container_name)
+            else {
+                return Err(format!(
+                    "container {} depends on unknown container {}",
+                    slot.name, dependency.container_name
+                ));
+            };
+            let met = match dependency.condition {
+                ContainerCondition::Start => other.started,
+                ContainerCondition::Complete => other.started && other.status == Status::Stopped,
+                ContainerCondition::Success => {
+                    if other.started && other.status == Status::Stopped {
+                        if other.exit_code != Some(0) {
+                            return Err(format!(
+                                "dependency {} of container {} exited with code {} instead of succeeding",
+                                other.name,
+                                slot.name,
+                                other
+                                    .exit_code
+                                    .map_or("unknown".to_owned(), |c| c.to_string())
+                            ));
+                        }
+                        true
+                    } else {
+                        false
+                    }
+                }
+                ContainerCondition::Healthy => {
+                    if other.started && other.status == Status::Stopped {
+                        return Err(format!(
+                            "dependency {} of container {} stopped before it was healthy",
+                            other.name, slot.name
+                        ));
+                    }
+                    other.health == Some(Health::Healthy)
+                }
+            };
+            if !met {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// Creates and starts every container whose dependencies are met.
+    async fn start_ready(&mut self) {
+        if !self.volumes_created {
+            for volume in spec::task_volumes(&self.context()) {
+                if let Err(error) = self.env.runtime.create_volume(&volume).await {
+                    self.stopping = Some(Stop::FailedToStart(format!(
+                        "CannotCreateVolumeError: {error}"
+                    )));
+                    return;
+                }
+            }
+            self.volumes_created = true;
+        }
+        for index in 0..self.slots.len() {
+            let slot = &self.slots[index];
+            if slot.started || slot.status != Status::Pending {
+                continue;
+            }
+            match self.dependencies_met(slot) {
+                Ok(true) => {}
+                Ok(false) => {
+                    let timeout = slot
+                        .definition
+                        .start_timeout
+                        .map_or(self.env.default_start_timeout, |s| {
+                            Duration::from_secs(u64::try_from(s).unwrap_or(0))
+                        });
+                    if self.starting_since.elapsed() > timeout {
+                        let reason = format!(
+                            "DependencyTimeoutError: the dependencies of container {} were not met within {}s",
+                            slot.name,
+                            timeout.as_secs()
+                        );
+                        self.stopping = Some(Stop::FailedToStart(reason));
+                        return;
+                    }
+                    continue;
+                }
+                Err(reason) => {
+                    self.stopping = Some(Stop::FailedToStart(format!("DependencyError: {reason}")));
+                    return;
+                }
+            }
+            if let Err(reason) = self.start_container(index).await {
+                tracing::warn!(task = %self.task_id, container = %self.slots[index].name, %reason, "A container failed to start");
+                self.slots[index].reason = Some(reason.clone());
+                self.stopping = Some(Stop::FailedToStart(reason));
+                return;
+            }
+        }
+    }
+
+    async fn start_container(&mut self, index: usize) -> Result<(), String> {
+        let image = self.slots[index]
+            .definition
+            .image
+            .clone()
+            .unwrap_or_default();
+        if self.pull_started_at.is_none() {
+            self.pull_started_at = Some(epoch_now());
+        }
+        let pulled = self
+            .env
+            .puller
+            .ensure(self.env.runtime.as_ref(), &image)
+            .await;
+        self.pull_stopped_at = Some(epoch_now());
+        let info = pulled.map_err(|e| format!("CannotPullContainerError: {e}"))?;
+        self.slots[index].image_digest = info.digest;
+        let id = match self.slots[index].runtime_id.clone() {
+            Some(id) => id,
+            None => {
+                let spec = spec::container_spec(&self.context(), &self.slots[index].definition)
+                    .map_err(|e| format!("CannotCreateContainerError: {e}"))?;
+                let id = self
+                    .env
+                    .runtime
+                    .create(&spec)
+                    .await
+                    .map_err(|e| format!("CannotCreateContainerError: {e}"))?;
+                self.slots[index].runtime_id = Some(id.clone());
+                id
+            }
+        };
+        self.env
+            .runtime
+            .start(&id)
+            .await
+            .map_err(|e| format!("CannotStartContainerError: {e}"))?;
+        self.slots[index].started = true;
+        self.slots[index].status = Status::Running;
+        tracing::debug!(task = %self.task_id, container = %self.slots[index].name, "Container started");
+        Ok(())
+    }
+
+    /// Stops every running container, dependents before what they depend on, each with its
+    /// stop timeout (SIGTERM, then SIGKILL).
+    async fn stop_all(&mut self) {
+        let mut remaining: HashSet<usize> = (0..self.slots.len())
+            .filter(|&i| {
+                self.slots[i].runtime_id.is_some() && self.slots[i].status == Status::Running
+            })
+            .collect();
+        while !remaining.is_empty() {
+            // A container can stop once no running container depends on it.
+            let wave: Vec<usize> = remaining
+                .iter()
+                .copied()
+                .filter(|&i| {
+                    let name = &self.slots[i].name;
+                    !remaining.iter().any(|&j| {
+                        j != i
+                            && self.slots[j]
+                                .definition
+                                .depends_on
+                                .iter()
+                                .flatten()
+                                .any(|d| &d.container_name == name)
+                    })
+                })
+                .collect();
+            // A dependency cycle cannot happen (registration refuses it); stop all if it does.
+            let wave = if wave.is_empty() {
+                remaining.iter().copied().collect()
+            } else {
+                wave
+            };
+            let stops = wave.iter().map(|&i| {
+                let slot = &self.slots[i];
+                let timeout = slot
+                    .definition
+                    .stop_timeout
+                    .map_or(self.env.default_stop_timeout, |s| {
+                        Duration::from_secs(u64::try_from(s).unwrap_or(0))
+                    });
+                let id = slot.runtime_id.clone().unwrap_or_default();
+                let runtime = self.env.runtime.clone();
+                async move { (i, runtime.stop(&id, timeout).await) }
+            });
+            for (i, outcome) in futures::future::join_all(stops).await {
+                if let Err(error) = outcome {
+                    tracing::warn!(task = %self.task_id, container = %self.slots[i].name, %error, "Stopping a container failed");
+                }
+                remaining.remove(&i);
+            }
+        }
+    }
+
+    fn finish_if_stopped(&mut self) {
+        if self.slots.iter().all(|s| s.status != Status::Running) {
+            self.stopped = true;
+            self.execution_stopped_at.get_or_insert_with(epoch_now);
+            for slot in &mut self.slots {
+                if slot.status == Status::Pending {
+                    slot.status = Status::Stopped;
+                }
+            }
+        }
+    }
+
+    fn task_status(&self) -> Status {
+        if self.stopped {
+            return Status::Stopped;
+        }
+        let running = self.slots.iter().all(|s| {
+            if s.essential {
+                s.status == Status::Running
+            } else {
+                s.started
+            }
+        });
+        if running && self.stopping.is_none() {
+            Status::Running
+        } else {
+            Status::Pending
+        }
+    }
+
+    fn health(&self) -> Option<&'static str> {
+        let checked: Vec<_> = self
+            .slots
+            .iter()
+            .filter(|s| s.essential && s.has_health_check)
+            .collect();
+        if checked.is_empty() {
+            return Some("UNKNOWN");
+        }
+        if checked.iter().any(|s| s.health == Some(Health::Unhealthy)) {
+            Some("UNHEALTHY")
+        } else if checked.iter().all(|s| s.health == Some(Health::Healthy)) {
+            Some("HEALTHY")
+        } else {
+            Some("UNKNOWN")
+        }
+    }
+
+    fn report(&mut self) {
+        let status = self.task_status();
+        if status == Status::Running && self.started_at.is_none() {
+            self.started_at = Some(epoch_now());
+        }
+        let (stop_code, reason) = match (&self.stopping, status) {
+            (Some(Stop::EssentialExited), Status::Stopped) => (
+                Some("EssentialContainerExited".to_owned()),
+                Some("Essential container in task exited".to_owned()),
+            ),
+            (Some(Stop::FailedToStart(reason)), Status::Stopped) => {
+                (Some("TaskFailedToStart".to_owned()), Some(reason.clone()))
+            }
+            _ => (None, None),
+        };
+        let containers = self
+            .slots
+            .iter()
+            .map(|s| ContainerReport {
+                name: s.name.clone(),
+                status: s.status.as_str().to_owned(),
+                runtime_id: s.runtime_id.clone(),
+                exit_code: s.exit_code.and_then(|c| i32::try_from(c).ok()),
+                reason: s.reason.clone(),
+                network_bindings: s
+                    .bindings
+                    .iter()
+                    .map(|b| NetworkBinding {
+                        bind_ip: Some(b.host_ip.clone()),
+                        container_port: Some(i32::from(b.container_port)),
+                        host_port: Some(i32::from(b.host_port)),
+                        protocol: api::TransportProtocol::parse(b.protocol.as_str()),
+                        ..NetworkBinding::default()
+                    })
+                    .collect(),
+                health_status: s.has_health_check.then(|| {
+                    match s.health {
+                        Some(Health::Healthy) => "HEALTHY",
+                        Some(Health::Unhealthy) => "UNHEALTHY",
+                        _ => "UNKNOWN",
+                    }
+                    .to_owned()
+                }),
+                image_digest: s.image_digest.clone(),
+            })
+            .collect();
+        let report = TaskReport {
+            task_arn: self.desired.task_arn.clone(),
+            status: status.as_str().to_owned(),
+            stop_code,
+            reason,
+            containers,
+            health_status: self.health().map(str::to_owned),
+            pull_started_at: self.pull_started_at,
+            pull_stopped_at: self.pull_stopped_at,
+            started_at: self.started_at,
+            execution_stopped_at: self.execution_stopped_at,
+        };
+        if self.last_report.as_ref() != Some(&report) {
+            let _ = self.env.reports.send(report.clone());
+            self.last_report = Some(report);
+        }
+    }
+
+    async fn clean_up(&mut self) {
+        for slot in &self.slots {
+            if let Some(id) = &slot.runtime_id
+                && let Err(error) = self.env.runtime.remove(id).await
+            {
+                tracing::warn!(task = %self.task_id, container = %slot.name, %error, "Removing a container failed");
+            }
+        }
+        let shared: BTreeMap<_, _> = self
+            .desired
+            .definition
+            .volumes
+            .iter()
+            .flatten()
+            .filter_map(|v| v.name.clone())
+            .map(|n| (spec::volume_name(&self.task_id, &n), n))
+            .collect();
+        for volume in spec::task_volumes(&self.context()) {
+            // Only volumes named for this task are the task's own; shared ones outlive it.
+            if shared.contains_key(&volume.name)
+                && let Err(error) = self.env.runtime.remove_volume(&volume.name).await
+            {
+                tracing::warn!(task = %self.task_id, volume = %volume.name, %error, "Removing a volume failed");
+            }
+        }
+        tracing::debug!(task = %self.task_id, "Task cleaned up");
+    }
+}

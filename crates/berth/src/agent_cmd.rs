@@ -1,0 +1,93 @@
+//! `berth agent`: a node agent that registers this host as a container instance and runs
+//! tasks on the local Docker Engine.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context as _;
+
+use agent::agent::{Agent, AgentConfig};
+use agent::docker::DockerRuntime;
+use agent::images::PullBehavior;
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct AgentArgs {
+    /// The control plane's URL.
+    #[arg(long)]
+    server: String,
+    /// The cluster to join.
+    #[arg(long, default_value = "default")]
+    cluster: String,
+    /// The cluster's agent token (`berth agent-token` prints it).
+    #[arg(long, env = "BERTH_AGENT_TOKEN", hide_env_values = true)]
+    token: String,
+    /// Where the agent keeps its identity across restarts.
+    #[arg(long)]
+    state_dir: Option<PathBuf>,
+    /// The Docker Engine socket (default: DOCKER_HOST or the local socket).
+    #[arg(long)]
+    docker_socket: Option<String>,
+    /// The `ecs.availability-zone` attribute.
+    #[arg(long, default_value = "local-1a")]
+    availability_zone: String,
+    /// The `ecs.instance-type` attribute.
+    #[arg(long, default_value = "berth.host")]
+    instance_type: String,
+    /// The host's id (`ec2InstanceId`); generated and remembered if absent.
+    #[arg(long)]
+    instance_id: Option<String>,
+    /// MiB of memory not offered to tasks.
+    #[arg(long, default_value_t = 0)]
+    reserved_memory: u64,
+    /// A custom attribute, NAME or NAME=VALUE (repeatable).
+    #[arg(long = "attribute")]
+    attributes: Vec<String>,
+    /// ECS image pull behaviour: default, always, once or prefer-cached.
+    #[arg(long, default_value = "default")]
+    image_pull_behavior: PullBehavior,
+    /// Seconds between SIGTERM and SIGKILL for containers without a stopTimeout.
+    #[arg(long, default_value_t = 30)]
+    stop_timeout: u64,
+    /// Seconds a stopped task's containers are kept before removal.
+    #[arg(long, default_value_t = 60)]
+    cleanup_wait: u64,
+}
+
+pub(crate) fn default_state_dir(cluster: &str) -> PathBuf {
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".local/share")))
+        .unwrap_or_else(|| PathBuf::from("."));
+    base.join("berth").join("agent").join(cluster)
+}
+
+pub(crate) async fn run(args: AgentArgs) -> anyhow::Result<()> {
+    let runtime = DockerRuntime::connect(args.docker_socket.as_deref())
+        .await
+        .context("connecting to Docker")?;
+    let state_dir = args
+        .state_dir
+        .clone()
+        .unwrap_or_else(|| default_state_dir(&args.cluster));
+    let mut config = AgentConfig::new(&args.server, &args.cluster, &args.token, state_dir);
+    config.availability_zone = args.availability_zone;
+    config.instance_type = args.instance_type;
+    config.instance_id = args.instance_id;
+    config.reserved_memory_mib = args.reserved_memory;
+    config.attributes = args
+        .attributes
+        .iter()
+        .map(|a| match a.split_once('=') {
+            Some((name, value)) => (name.to_owned(), Some(value.to_owned())),
+            None => (a.clone(), None),
+        })
+        .collect();
+    config.pull_behavior = args.image_pull_behavior;
+    config.default_stop_timeout = Duration::from_secs(args.stop_timeout);
+    config.cleanup_wait = Duration::from_secs(args.cleanup_wait);
+    Agent::new(config, Arc::new(runtime))
+        .run(crate::run::shutdown_signal())
+        .await?;
+    Ok(())
+}
