@@ -110,11 +110,7 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> ApiError {
-        ApiError {
-            code,
-            message: message.into(),
-            resource_ids: None,
-        }
+        ApiError { code, message: message.into(), resource_ids: None }
     }
 
     pub fn invalid_parameter(message: impl Into<String>) -> ApiError {
@@ -135,10 +131,7 @@ impl ApiError {
 
     /// An internal failure. The message stays generic: details go to the server log.
     pub fn server() -> ApiError {
-        ApiError::new(
-            ErrorCode::ServerException,
-            "The server encountered an internal error.",
-        )
+        ApiError::new(ErrorCode::ServerException, "The server encountered an internal error.")
     }
 
     /// The JSON body of the error response.

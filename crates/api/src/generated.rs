@@ -32,13 +32,8 @@ pub enum AcceleratorManufacturer {
 }
 
 impl AcceleratorManufacturer {
-    pub const ALL: &'static [AcceleratorManufacturer] = &[
-        Self::AmazonWebServices,
-        Self::Amd,
-        Self::Nvidia,
-        Self::Xilinx,
-        Self::Habana,
-    ];
+    pub const ALL: &'static [AcceleratorManufacturer] =
+        &[Self::AmazonWebServices, Self::Amd, Self::Nvidia, Self::Xilinx, Self::Habana];
     pub fn as_str(&self) -> &'static str {
         match self {
             Self::AmazonWebServices => "amazon-web-services",
@@ -226,23 +221,11 @@ impl std::fmt::Display for AccessType {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct AdvancedConfiguration {
-    #[serde(
-        rename = "alternateTargetGroupArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "alternateTargetGroupArn", default, skip_serializing_if = "Option::is_none")]
     pub alternate_target_group_arn: Option<String>,
-    #[serde(
-        rename = "productionListenerRule",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "productionListenerRule", default, skip_serializing_if = "Option::is_none")]
     pub production_listener_rule: Option<String>,
-    #[serde(
-        rename = "testListenerRule",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "testListenerRule", default, skip_serializing_if = "Option::is_none")]
     pub test_listener_rule: Option<String>,
     #[serde(rename = "roleArn", default, skip_serializing_if = "Option::is_none")]
     pub role_arn: Option<String>,
@@ -265,14 +248,8 @@ pub enum AgentUpdateStatus {
 }
 
 impl AgentUpdateStatus {
-    pub const ALL: &'static [AgentUpdateStatus] = &[
-        Self::Pending,
-        Self::Staging,
-        Self::Staged,
-        Self::Updating,
-        Self::Updated,
-        Self::Failed,
-    ];
+    pub const ALL: &'static [AgentUpdateStatus] =
+        &[Self::Pending, Self::Staging, Self::Staged, Self::Updating, Self::Updated, Self::Failed];
     pub fn as_str(&self) -> &'static str {
         match self {
             Self::Pending => "PENDING",
@@ -394,11 +371,7 @@ pub struct Attribute {
     pub name: String,
     #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    #[serde(
-        rename = "targetType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "targetType", default, skip_serializing_if = "Option::is_none")]
     pub target_type: Option<TargetType>,
     #[serde(rename = "targetId", default, skip_serializing_if = "Option::is_none")]
     pub target_id: Option<String>,
@@ -437,11 +410,7 @@ impl std::fmt::Display for AutoRepairActionsStatus {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct AutoRepairConfiguration {
-    #[serde(
-        rename = "actionsStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "actionsStatus", default, skip_serializing_if = "Option::is_none")]
     pub actions_status: Option<AutoRepairActionsStatus>,
 }
 
@@ -449,11 +418,7 @@ pub struct AutoRepairConfiguration {
 pub struct AutoScalingGroupProvider {
     #[serde(rename = "autoScalingGroupArn")]
     pub auto_scaling_group_arn: String,
-    #[serde(
-        rename = "managedScaling",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "managedScaling", default, skip_serializing_if = "Option::is_none")]
     pub managed_scaling: Option<ManagedScaling>,
     #[serde(
         rename = "managedTerminationProtection",
@@ -461,21 +426,13 @@ pub struct AutoScalingGroupProvider {
         skip_serializing_if = "Option::is_none"
     )]
     pub managed_termination_protection: Option<ManagedTerminationProtection>,
-    #[serde(
-        rename = "managedDraining",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "managedDraining", default, skip_serializing_if = "Option::is_none")]
     pub managed_draining: Option<ManagedDraining>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct AutoScalingGroupProviderUpdate {
-    #[serde(
-        rename = "managedScaling",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "managedScaling", default, skip_serializing_if = "Option::is_none")]
     pub managed_scaling: Option<ManagedScaling>,
     #[serde(
         rename = "managedTerminationProtection",
@@ -483,11 +440,7 @@ pub struct AutoScalingGroupProviderUpdate {
         skip_serializing_if = "Option::is_none"
     )]
     pub managed_termination_protection: Option<ManagedTerminationProtection>,
-    #[serde(
-        rename = "managedDraining",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "managedDraining", default, skip_serializing_if = "Option::is_none")]
     pub managed_draining: Option<ManagedDraining>,
 }
 
@@ -526,17 +479,9 @@ impl std::fmt::Display for AvailabilityZoneRebalancing {
 pub struct AwsVpcConfiguration {
     #[serde(rename = "subnets")]
     pub subnets: Vec<String>,
-    #[serde(
-        rename = "securityGroups",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "securityGroups", default, skip_serializing_if = "Option::is_none")]
     pub security_groups: Option<Vec<String>>,
-    #[serde(
-        rename = "assignPublicIp",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "assignPublicIp", default, skip_serializing_if = "Option::is_none")]
     pub assign_public_ip: Option<AssignPublicIp>,
 }
 
@@ -652,17 +597,9 @@ impl std::fmt::Display for CPUArchitecture {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct CanaryConfiguration {
-    #[serde(
-        rename = "canaryPercent",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "canaryPercent", default, skip_serializing_if = "Option::is_none")]
     pub canary_percent: Option<f64>,
-    #[serde(
-        rename = "canaryBakeTimeInMinutes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "canaryBakeTimeInMinutes", default, skip_serializing_if = "Option::is_none")]
     pub canary_bake_time_in_minutes: Option<i32>,
 }
 
@@ -703,11 +640,7 @@ impl std::fmt::Display for CapacityOptionType {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct CapacityProvider {
-    #[serde(
-        rename = "capacityProviderArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "capacityProviderArn", default, skip_serializing_if = "Option::is_none")]
     pub capacity_provider_arn: Option<String>,
     #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -715,29 +648,13 @@ pub struct CapacityProvider {
     pub cluster: Option<String>,
     #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<CapacityProviderStatus>,
-    #[serde(
-        rename = "autoScalingGroupProvider",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "autoScalingGroupProvider", default, skip_serializing_if = "Option::is_none")]
     pub auto_scaling_group_provider: Option<AutoScalingGroupProvider>,
-    #[serde(
-        rename = "managedInstancesProvider",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "managedInstancesProvider", default, skip_serializing_if = "Option::is_none")]
     pub managed_instances_provider: Option<ManagedInstancesProvider>,
-    #[serde(
-        rename = "updateStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "updateStatus", default, skip_serializing_if = "Option::is_none")]
     pub update_status: Option<CapacityProviderUpdateStatus>,
-    #[serde(
-        rename = "updateStatusReason",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "updateStatusReason", default, skip_serializing_if = "Option::is_none")]
     pub update_status_reason: Option<String>,
     #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
@@ -785,12 +702,8 @@ pub enum CapacityProviderStatus {
 }
 
 impl CapacityProviderStatus {
-    pub const ALL: &'static [CapacityProviderStatus] = &[
-        Self::Provisioning,
-        Self::Active,
-        Self::Deprovisioning,
-        Self::Inactive,
-    ];
+    pub const ALL: &'static [CapacityProviderStatus] =
+        &[Self::Provisioning, Self::Active, Self::Deprovisioning, Self::Inactive];
     pub fn as_str(&self) -> &'static str {
         match self {
             Self::Provisioning => "PROVISIONING",
@@ -839,12 +752,8 @@ pub enum CapacityProviderType {
 }
 
 impl CapacityProviderType {
-    pub const ALL: &'static [CapacityProviderType] = &[
-        Self::Ec2Autoscaling,
-        Self::ManagedInstances,
-        Self::Fargate,
-        Self::FargateSpot,
-    ];
+    pub const ALL: &'static [CapacityProviderType] =
+        &[Self::Ec2Autoscaling, Self::ManagedInstances, Self::Fargate, Self::FargateSpot];
     pub fn as_str(&self) -> &'static str {
         match self {
             Self::Ec2Autoscaling => "EC2_AUTOSCALING",
@@ -950,11 +859,8 @@ pub enum CapacityReservationPreference {
 }
 
 impl CapacityReservationPreference {
-    pub const ALL: &'static [CapacityReservationPreference] = &[
-        Self::ReservationsOnly,
-        Self::ReservationsFirst,
-        Self::ReservationsExcluded,
-    ];
+    pub const ALL: &'static [CapacityReservationPreference] =
+        &[Self::ReservationsOnly, Self::ReservationsFirst, Self::ReservationsExcluded];
     pub fn as_str(&self) -> &'static str {
         match self {
             Self::ReservationsOnly => "RESERVATIONS_ONLY",
@@ -980,39 +886,19 @@ impl std::fmt::Display for CapacityReservationPreference {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct CapacityReservationRequest {
-    #[serde(
-        rename = "reservationGroupArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "reservationGroupArn", default, skip_serializing_if = "Option::is_none")]
     pub reservation_group_arn: Option<String>,
-    #[serde(
-        rename = "reservationPreference",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "reservationPreference", default, skip_serializing_if = "Option::is_none")]
     pub reservation_preference: Option<CapacityReservationPreference>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct Cluster {
-    #[serde(
-        rename = "clusterArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "clusterArn", default, skip_serializing_if = "Option::is_none")]
     pub cluster_arn: Option<String>,
-    #[serde(
-        rename = "clusterName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "clusterName", default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
-    #[serde(
-        rename = "configuration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "configuration", default, skip_serializing_if = "Option::is_none")]
     pub configuration: Option<ClusterConfiguration>,
     #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
@@ -1022,39 +908,19 @@ pub struct Cluster {
         skip_serializing_if = "Option::is_none"
     )]
     pub registered_container_instances_count: Option<i32>,
-    #[serde(
-        rename = "runningTasksCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "runningTasksCount", default, skip_serializing_if = "Option::is_none")]
     pub running_tasks_count: Option<i32>,
-    #[serde(
-        rename = "pendingTasksCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "pendingTasksCount", default, skip_serializing_if = "Option::is_none")]
     pub pending_tasks_count: Option<i32>,
-    #[serde(
-        rename = "activeServicesCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "activeServicesCount", default, skip_serializing_if = "Option::is_none")]
     pub active_services_count: Option<i32>,
-    #[serde(
-        rename = "statistics",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "statistics", default, skip_serializing_if = "Option::is_none")]
     pub statistics: Option<Vec<KeyValuePair>>,
     #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
     #[serde(rename = "settings", default, skip_serializing_if = "Option::is_none")]
     pub settings: Option<Vec<ClusterSetting>>,
-    #[serde(
-        rename = "capacityProviders",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "capacityProviders", default, skip_serializing_if = "Option::is_none")]
     pub capacity_providers: Option<Vec<String>>,
     #[serde(
         rename = "defaultCapacityProviderStrategy",
@@ -1062,23 +928,11 @@ pub struct Cluster {
         skip_serializing_if = "Option::is_none"
     )]
     pub default_capacity_provider_strategy: Option<Vec<CapacityProviderStrategyItem>>,
-    #[serde(
-        rename = "attachments",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "attachments", default, skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<Attachment>>,
-    #[serde(
-        rename = "attachmentsStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "attachmentsStatus", default, skip_serializing_if = "Option::is_none")]
     pub attachments_status: Option<String>,
-    #[serde(
-        rename = "serviceConnectDefaults",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "serviceConnectDefaults", default, skip_serializing_if = "Option::is_none")]
     pub service_connect_defaults: Option<ClusterServiceConnectDefaults>,
 }
 
@@ -1113,13 +967,8 @@ pub enum ClusterField {
 }
 
 impl ClusterField {
-    pub const ALL: &'static [ClusterField] = &[
-        Self::Attachments,
-        Self::Configurations,
-        Self::Settings,
-        Self::Statistics,
-        Self::Tags,
-    ];
+    pub const ALL: &'static [ClusterField] =
+        &[Self::Attachments, Self::Configurations, Self::Settings, Self::Statistics, Self::Tags];
     pub fn as_str(&self) -> &'static str {
         match self {
             Self::Attachments => "ATTACHMENTS",
@@ -1207,12 +1056,8 @@ pub enum Compatibility {
 }
 
 impl Compatibility {
-    pub const ALL: &'static [Compatibility] = &[
-        Self::Ec2,
-        Self::Fargate,
-        Self::External,
-        Self::ManagedInstances,
-    ];
+    pub const ALL: &'static [Compatibility] =
+        &[Self::Ec2, Self::Fargate, Self::External, Self::ManagedInstances];
     pub fn as_str(&self) -> &'static str {
         match self {
             Self::Ec2 => "EC2",
@@ -1271,11 +1116,7 @@ impl std::fmt::Display for Connectivity {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct Container {
-    #[serde(
-        rename = "containerArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "containerArn", default, skip_serializing_if = "Option::is_none")]
     pub container_arn: Option<String>,
     #[serde(rename = "taskArn", default, skip_serializing_if = "Option::is_none")]
     pub task_arn: Option<String>,
@@ -1283,57 +1124,29 @@ pub struct Container {
     pub name: Option<String>,
     #[serde(rename = "image", default, skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
-    #[serde(
-        rename = "imageDigest",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "imageDigest", default, skip_serializing_if = "Option::is_none")]
     pub image_digest: Option<String>,
     #[serde(rename = "runtimeId", default, skip_serializing_if = "Option::is_none")]
     pub runtime_id: Option<String>,
-    #[serde(
-        rename = "lastStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "lastStatus", default, skip_serializing_if = "Option::is_none")]
     pub last_status: Option<String>,
     #[serde(rename = "exitCode", default, skip_serializing_if = "Option::is_none")]
     pub exit_code: Option<i32>,
     #[serde(rename = "reason", default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
-    #[serde(
-        rename = "networkBindings",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "networkBindings", default, skip_serializing_if = "Option::is_none")]
     pub network_bindings: Option<Vec<NetworkBinding>>,
-    #[serde(
-        rename = "networkInterfaces",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "networkInterfaces", default, skip_serializing_if = "Option::is_none")]
     pub network_interfaces: Option<Vec<NetworkInterface>>,
-    #[serde(
-        rename = "healthStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "healthStatus", default, skip_serializing_if = "Option::is_none")]
     pub health_status: Option<HealthStatus>,
-    #[serde(
-        rename = "managedAgents",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "managedAgents", default, skip_serializing_if = "Option::is_none")]
     pub managed_agents: Option<Vec<ManagedAgent>>,
     #[serde(rename = "cpu", default, skip_serializing_if = "Option::is_none")]
     pub cpu: Option<String>,
     #[serde(rename = "memory", default, skip_serializing_if = "Option::is_none")]
     pub memory: Option<String>,
-    #[serde(
-        rename = "memoryReservation",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "memoryReservation", default, skip_serializing_if = "Option::is_none")]
     pub memory_reservation: Option<String>,
     #[serde(rename = "gpuIds", default, skip_serializing_if = "Option::is_none")]
     pub gpu_ids: Option<Vec<String>>,
@@ -1385,205 +1198,85 @@ pub struct ContainerDefinition {
     pub name: Option<String>,
     #[serde(rename = "image", default, skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
-    #[serde(
-        rename = "repositoryCredentials",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "repositoryCredentials", default, skip_serializing_if = "Option::is_none")]
     pub repository_credentials: Option<RepositoryCredentials>,
     #[serde(rename = "cpu", default, skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i32>,
     #[serde(rename = "memory", default, skip_serializing_if = "Option::is_none")]
     pub memory: Option<i32>,
-    #[serde(
-        rename = "memoryReservation",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "memoryReservation", default, skip_serializing_if = "Option::is_none")]
     pub memory_reservation: Option<i32>,
     #[serde(rename = "links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<String>>,
-    #[serde(
-        rename = "portMappings",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "portMappings", default, skip_serializing_if = "Option::is_none")]
     pub port_mappings: Option<Vec<PortMapping>>,
     #[serde(rename = "essential", default, skip_serializing_if = "Option::is_none")]
     pub essential: Option<bool>,
-    #[serde(
-        rename = "restartPolicy",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "restartPolicy", default, skip_serializing_if = "Option::is_none")]
     pub restart_policy: Option<ContainerRestartPolicy>,
-    #[serde(
-        rename = "entryPoint",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "entryPoint", default, skip_serializing_if = "Option::is_none")]
     pub entry_point: Option<Vec<String>>,
     #[serde(rename = "command", default, skip_serializing_if = "Option::is_none")]
     pub command: Option<Vec<String>>,
-    #[serde(
-        rename = "environment",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "environment", default, skip_serializing_if = "Option::is_none")]
     pub environment: Option<Vec<KeyValuePair>>,
-    #[serde(
-        rename = "environmentFiles",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "environmentFiles", default, skip_serializing_if = "Option::is_none")]
     pub environment_files: Option<Vec<EnvironmentFile>>,
-    #[serde(
-        rename = "mountPoints",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "mountPoints", default, skip_serializing_if = "Option::is_none")]
     pub mount_points: Option<Vec<MountPoint>>,
-    #[serde(
-        rename = "volumesFrom",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "volumesFrom", default, skip_serializing_if = "Option::is_none")]
     pub volumes_from: Option<Vec<VolumeFrom>>,
-    #[serde(
-        rename = "linuxParameters",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "linuxParameters", default, skip_serializing_if = "Option::is_none")]
     pub linux_parameters: Option<LinuxParameters>,
     #[serde(rename = "secrets", default, skip_serializing_if = "Option::is_none")]
     pub secrets: Option<Vec<Secret>>,
     #[serde(rename = "dependsOn", default, skip_serializing_if = "Option::is_none")]
     pub depends_on: Option<Vec<ContainerDependency>>,
-    #[serde(
-        rename = "startTimeout",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "startTimeout", default, skip_serializing_if = "Option::is_none")]
     pub start_timeout: Option<i32>,
-    #[serde(
-        rename = "stopTimeout",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "stopTimeout", default, skip_serializing_if = "Option::is_none")]
     pub stop_timeout: Option<i32>,
-    #[serde(
-        rename = "versionConsistency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "versionConsistency", default, skip_serializing_if = "Option::is_none")]
     pub version_consistency: Option<VersionConsistency>,
     #[serde(rename = "hostname", default, skip_serializing_if = "Option::is_none")]
     pub hostname: Option<String>,
     #[serde(rename = "user", default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
-    #[serde(
-        rename = "workingDirectory",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "workingDirectory", default, skip_serializing_if = "Option::is_none")]
     pub working_directory: Option<String>,
-    #[serde(
-        rename = "disableNetworking",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "disableNetworking", default, skip_serializing_if = "Option::is_none")]
     pub disable_networking: Option<bool>,
-    #[serde(
-        rename = "privileged",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "privileged", default, skip_serializing_if = "Option::is_none")]
     pub privileged: Option<bool>,
-    #[serde(
-        rename = "readonlyRootFilesystem",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "readonlyRootFilesystem", default, skip_serializing_if = "Option::is_none")]
     pub readonly_root_filesystem: Option<bool>,
-    #[serde(
-        rename = "dnsServers",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "dnsServers", default, skip_serializing_if = "Option::is_none")]
     pub dns_servers: Option<Vec<String>>,
-    #[serde(
-        rename = "dnsSearchDomains",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "dnsSearchDomains", default, skip_serializing_if = "Option::is_none")]
     pub dns_search_domains: Option<Vec<String>>,
-    #[serde(
-        rename = "extraHosts",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "extraHosts", default, skip_serializing_if = "Option::is_none")]
     pub extra_hosts: Option<Vec<HostEntry>>,
-    #[serde(
-        rename = "dockerSecurityOptions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "dockerSecurityOptions", default, skip_serializing_if = "Option::is_none")]
     pub docker_security_options: Option<Vec<String>>,
-    #[serde(
-        rename = "interactive",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "interactive", default, skip_serializing_if = "Option::is_none")]
     pub interactive: Option<bool>,
-    #[serde(
-        rename = "pseudoTerminal",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "pseudoTerminal", default, skip_serializing_if = "Option::is_none")]
     pub pseudo_terminal: Option<bool>,
-    #[serde(
-        rename = "dockerLabels",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "dockerLabels", default, skip_serializing_if = "Option::is_none")]
     pub docker_labels: Option<BTreeMap<String, String>>,
     #[serde(rename = "ulimits", default, skip_serializing_if = "Option::is_none")]
     pub ulimits: Option<Vec<Ulimit>>,
-    #[serde(
-        rename = "logConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "logConfiguration", default, skip_serializing_if = "Option::is_none")]
     pub log_configuration: Option<LogConfiguration>,
-    #[serde(
-        rename = "healthCheck",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "healthCheck", default, skip_serializing_if = "Option::is_none")]
     pub health_check: Option<HealthCheck>,
-    #[serde(
-        rename = "systemControls",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "systemControls", default, skip_serializing_if = "Option::is_none")]
     pub system_controls: Option<Vec<SystemControl>>,
-    #[serde(
-        rename = "resourceRequirements",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "resourceRequirements", default, skip_serializing_if = "Option::is_none")]
     pub resource_requirements: Option<Vec<ResourceRequirement>>,
-    #[serde(
-        rename = "firelensConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "firelensConfiguration", default, skip_serializing_if = "Option::is_none")]
     pub firelens_configuration: Option<FirelensConfiguration>,
-    #[serde(
-        rename = "credentialSpecs",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "credentialSpecs", default, skip_serializing_if = "Option::is_none")]
     pub credential_specs: Option<Vec<String>>,
 }
 
@@ -1597,17 +1290,9 @@ pub struct ContainerDependency {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct ContainerImage {
-    #[serde(
-        rename = "containerName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "containerName", default, skip_serializing_if = "Option::is_none")]
     pub container_name: Option<String>,
-    #[serde(
-        rename = "imageDigest",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "imageDigest", default, skip_serializing_if = "Option::is_none")]
     pub image_digest: Option<String>,
     #[serde(rename = "image", default, skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
@@ -1615,101 +1300,41 @@ pub struct ContainerImage {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct ContainerInstance {
-    #[serde(
-        rename = "containerInstanceArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "containerInstanceArn", default, skip_serializing_if = "Option::is_none")]
     pub container_instance_arn: Option<String>,
-    #[serde(
-        rename = "ec2InstanceId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ec2InstanceId", default, skip_serializing_if = "Option::is_none")]
     pub ec2_instance_id: Option<String>,
-    #[serde(
-        rename = "capacityProviderName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "capacityProviderName", default, skip_serializing_if = "Option::is_none")]
     pub capacity_provider_name: Option<String>,
     #[serde(rename = "version", default, skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
-    #[serde(
-        rename = "versionInfo",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "versionInfo", default, skip_serializing_if = "Option::is_none")]
     pub version_info: Option<VersionInfo>,
-    #[serde(
-        rename = "remainingResources",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "remainingResources", default, skip_serializing_if = "Option::is_none")]
     pub remaining_resources: Option<Vec<Resource>>,
-    #[serde(
-        rename = "registeredResources",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "registeredResources", default, skip_serializing_if = "Option::is_none")]
     pub registered_resources: Option<Vec<Resource>>,
     #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    #[serde(
-        rename = "statusReason",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "statusReason", default, skip_serializing_if = "Option::is_none")]
     pub status_reason: Option<String>,
-    #[serde(
-        rename = "agentConnected",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "agentConnected", default, skip_serializing_if = "Option::is_none")]
     pub agent_connected: Option<bool>,
-    #[serde(
-        rename = "runningTasksCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "runningTasksCount", default, skip_serializing_if = "Option::is_none")]
     pub running_tasks_count: Option<i32>,
-    #[serde(
-        rename = "pendingTasksCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "pendingTasksCount", default, skip_serializing_if = "Option::is_none")]
     pub pending_tasks_count: Option<i32>,
-    #[serde(
-        rename = "agentUpdateStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "agentUpdateStatus", default, skip_serializing_if = "Option::is_none")]
     pub agent_update_status: Option<AgentUpdateStatus>,
-    #[serde(
-        rename = "attributes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "attributes", default, skip_serializing_if = "Option::is_none")]
     pub attributes: Option<Vec<Attribute>>,
-    #[serde(
-        rename = "registeredAt",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "registeredAt", default, skip_serializing_if = "Option::is_none")]
     pub registered_at: Option<f64>,
-    #[serde(
-        rename = "attachments",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "attachments", default, skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<Attachment>>,
     #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
-    #[serde(
-        rename = "healthStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "healthStatus", default, skip_serializing_if = "Option::is_none")]
     pub health_status: Option<ContainerInstanceHealthStatus>,
 }
 
@@ -1746,11 +1371,7 @@ impl std::fmt::Display for ContainerInstanceField {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct ContainerInstanceHealthStatus {
-    #[serde(
-        rename = "overallStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "overallStatus", default, skip_serializing_if = "Option::is_none")]
     pub overall_status: Option<InstanceHealthCheckState>,
     #[serde(rename = "details", default, skip_serializing_if = "Option::is_none")]
     pub details: Option<Vec<InstanceHealthCheckResult>>,
@@ -1811,33 +1432,17 @@ pub struct ContainerOverride {
     pub name: Option<String>,
     #[serde(rename = "command", default, skip_serializing_if = "Option::is_none")]
     pub command: Option<Vec<String>>,
-    #[serde(
-        rename = "environment",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "environment", default, skip_serializing_if = "Option::is_none")]
     pub environment: Option<Vec<KeyValuePair>>,
-    #[serde(
-        rename = "environmentFiles",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "environmentFiles", default, skip_serializing_if = "Option::is_none")]
     pub environment_files: Option<Vec<EnvironmentFile>>,
     #[serde(rename = "cpu", default, skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i32>,
     #[serde(rename = "memory", default, skip_serializing_if = "Option::is_none")]
     pub memory: Option<i32>,
-    #[serde(
-        rename = "memoryReservation",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "memoryReservation", default, skip_serializing_if = "Option::is_none")]
     pub memory_reservation: Option<i32>,
-    #[serde(
-        rename = "resourceRequirements",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "resourceRequirements", default, skip_serializing_if = "Option::is_none")]
     pub resource_requirements: Option<Vec<ResourceRequirement>>,
 }
 
@@ -1845,43 +1450,23 @@ pub struct ContainerOverride {
 pub struct ContainerRestartPolicy {
     #[serde(rename = "enabled")]
     pub enabled: bool,
-    #[serde(
-        rename = "ignoredExitCodes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ignoredExitCodes", default, skip_serializing_if = "Option::is_none")]
     pub ignored_exit_codes: Option<Vec<i32>>,
-    #[serde(
-        rename = "restartAttemptPeriod",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "restartAttemptPeriod", default, skip_serializing_if = "Option::is_none")]
     pub restart_attempt_period: Option<i32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct ContainerStateChange {
-    #[serde(
-        rename = "containerName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "containerName", default, skip_serializing_if = "Option::is_none")]
     pub container_name: Option<String>,
-    #[serde(
-        rename = "imageDigest",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "imageDigest", default, skip_serializing_if = "Option::is_none")]
     pub image_digest: Option<String>,
     #[serde(rename = "runtimeId", default, skip_serializing_if = "Option::is_none")]
     pub runtime_id: Option<String>,
     #[serde(rename = "exitCode", default, skip_serializing_if = "Option::is_none")]
     pub exit_code: Option<i32>,
-    #[serde(
-        rename = "networkBindings",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "networkBindings", default, skip_serializing_if = "Option::is_none")]
     pub network_bindings: Option<Vec<NetworkBinding>>,
     #[serde(rename = "reason", default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
@@ -1901,11 +1486,7 @@ pub struct ContinueServiceDeploymentRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct ContinueServiceDeploymentResponse {
-    #[serde(
-        rename = "serviceDeploymentArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "serviceDeploymentArn", default, skip_serializing_if = "Option::is_none")]
     pub service_deployment_arn: Option<String>,
 }
 
@@ -1950,17 +1531,9 @@ pub struct CreateCapacityProviderRequest {
     pub name: String,
     #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<String>,
-    #[serde(
-        rename = "autoScalingGroupProvider",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "autoScalingGroupProvider", default, skip_serializing_if = "Option::is_none")]
     pub auto_scaling_group_provider: Option<AutoScalingGroupProvider>,
-    #[serde(
-        rename = "managedInstancesProvider",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "managedInstancesProvider", default, skip_serializing_if = "Option::is_none")]
     pub managed_instances_provider: Option<CreateManagedInstancesProviderConfiguration>,
     #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
@@ -1968,37 +1541,21 @@ pub struct CreateCapacityProviderRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct CreateCapacityProviderResponse {
-    #[serde(
-        rename = "capacityProvider",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "capacityProvider", default, skip_serializing_if = "Option::is_none")]
     pub capacity_provider: Option<CapacityProvider>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct CreateClusterRequest {
-    #[serde(
-        rename = "clusterName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "clusterName", default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
     #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
     #[serde(rename = "settings", default, skip_serializing_if = "Option::is_none")]
     pub settings: Option<Vec<ClusterSetting>>,
-    #[serde(
-        rename = "configuration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "configuration", default, skip_serializing_if = "Option::is_none")]
     pub configuration: Option<ClusterConfiguration>,
-    #[serde(
-        rename = "capacityProviders",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "capacityProviders", default, skip_serializing_if = "Option::is_none")]
     pub capacity_providers: Option<Vec<String>>,
     #[serde(
         rename = "defaultCapacityProviderStrategy",
@@ -2006,11 +1563,7 @@ pub struct CreateClusterRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub default_capacity_provider_strategy: Option<Vec<CapacityProviderStrategyItem>>,
-    #[serde(
-        rename = "serviceConnectDefaults",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "serviceConnectDefaults", default, skip_serializing_if = "Option::is_none")]
     pub service_connect_defaults: Option<ClusterServiceConnectDefaultsRequest>,
 }
 
@@ -2024,47 +1577,23 @@ pub struct CreateClusterResponse {
 pub struct CreateDaemonRequest {
     #[serde(rename = "daemonName")]
     pub daemon_name: String,
-    #[serde(
-        rename = "clusterArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "clusterArn", default, skip_serializing_if = "Option::is_none")]
     pub cluster_arn: Option<String>,
     #[serde(rename = "daemonTaskDefinitionArn")]
     pub daemon_task_definition_arn: String,
     #[serde(rename = "capacityProviderArns")]
     pub capacity_provider_arns: Vec<String>,
-    #[serde(
-        rename = "deploymentConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "deploymentConfiguration", default, skip_serializing_if = "Option::is_none")]
     pub deployment_configuration: Option<DaemonDeploymentConfiguration>,
     #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
-    #[serde(
-        rename = "propagateTags",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "propagateTags", default, skip_serializing_if = "Option::is_none")]
     pub propagate_tags: Option<DaemonPropagateTags>,
-    #[serde(
-        rename = "enableECSManagedTags",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "enableECSManagedTags", default, skip_serializing_if = "Option::is_none")]
     pub enable_ecs_managed_tags: Option<bool>,
-    #[serde(
-        rename = "enableExecuteCommand",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "enableExecuteCommand", default, skip_serializing_if = "Option::is_none")]
     pub enable_execute_command: Option<bool>,
-    #[serde(
-        rename = "clientToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "clientToken", default, skip_serializing_if = "Option::is_none")]
     pub client_token: Option<String>,
 }
 
@@ -2076,11 +1605,7 @@ pub struct CreateDaemonResponse {
     pub status: Option<DaemonStatus>,
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<f64>,
-    #[serde(
-        rename = "deploymentArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "deploymentArn", default, skip_serializing_if = "Option::is_none")]
     pub deployment_arn: Option<String>,
 }
 
@@ -2090,43 +1615,23 @@ pub struct CreateExpressGatewayServiceRequest {
     pub execution_role_arn: String,
     #[serde(rename = "infrastructureRoleArn")]
     pub infrastructure_role_arn: String,
-    #[serde(
-        rename = "serviceName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "serviceName", default, skip_serializing_if = "Option::is_none")]
     pub service_name: Option<String>,
     #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<String>,
-    #[serde(
-        rename = "healthCheckPath",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "healthCheckPath", default, skip_serializing_if = "Option::is_none")]
     pub health_check_path: Option<String>,
     #[serde(rename = "primaryContainer")]
     pub primary_container: ExpressGatewayContainer,
-    #[serde(
-        rename = "taskRoleArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "taskRoleArn", default, skip_serializing_if = "Option::is_none")]
     pub task_role_arn: Option<String>,
-    #[serde(
-        rename = "networkConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "networkConfiguration", default, skip_serializing_if = "Option::is_none")]
     pub network_configuration: Option<ExpressGatewayServiceNetworkConfiguration>,
     #[serde(rename = "cpu", default, skip_serializing_if = "Option::is_none")]
     pub cpu: Option<String>,
     #[serde(rename = "memory", default, skip_serializing_if = "Option::is_none")]
     pub memory: Option<String>,
-    #[serde(
-        rename = "scalingTarget",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "scalingTarget", default, skip_serializing_if = "Option::is_none")]
     pub scaling_target: Option<ExpressGatewayScalingTarget>,
     #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
@@ -2144,11 +1649,7 @@ pub struct CreateManagedInstancesProviderConfiguration {
     pub infrastructure_role_arn: String,
     #[serde(rename = "instanceLaunchTemplate")]
     pub instance_launch_template: InstanceLaunchTemplate,
-    #[serde(
-        rename = "propagateTags",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "propagateTags", default, skip_serializing_if = "Option::is_none")]
     pub propagate_tags: Option<PropagateMITags>,
     #[serde(
         rename = "infrastructureOptimization",
@@ -2156,11 +1657,7 @@ pub struct CreateManagedInstancesProviderConfiguration {
         skip_serializing_if = "Option::is_none"
     )]
     pub infrastructure_optimization: Option<InfrastructureOptimization>,
-    #[serde(
-        rename = "autoRepairConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "autoRepairConfiguration", default, skip_serializing_if = "Option::is_none")]
     pub auto_repair_configuration: Option<AutoRepairConfiguration>,
 }
 
@@ -2170,11 +1667,7 @@ pub struct CreateServiceRequest {
     pub cluster: Option<String>,
     #[serde(rename = "serviceName")]
     pub service_name: String,
-    #[serde(
-        rename = "taskDefinition",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "taskDefinition", default, skip_serializing_if = "Option::is_none")]
     pub task_definition: Option<String>,
     #[serde(
         rename = "availabilityZoneRebalancing",
@@ -2182,73 +1675,29 @@ pub struct CreateServiceRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub availability_zone_rebalancing: Option<AvailabilityZoneRebalancing>,
-    #[serde(
-        rename = "loadBalancers",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "loadBalancers", default, skip_serializing_if = "Option::is_none")]
     pub load_balancers: Option<Vec<LoadBalancer>>,
-    #[serde(
-        rename = "serviceRegistries",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "serviceRegistries", default, skip_serializing_if = "Option::is_none")]
     pub service_registries: Option<Vec<ServiceRegistry>>,
-    #[serde(
-        rename = "desiredCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "desiredCount", default, skip_serializing_if = "Option::is_none")]
     pub desired_count: Option<i32>,
-    #[serde(
-        rename = "clientToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "clientToken", default, skip_serializing_if = "Option::is_none")]
     pub client_token: Option<String>,
-    #[serde(
-        rename = "launchType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "launchType", default, skip_serializing_if = "Option::is_none")]
     pub launch_type: Option<LaunchType>,
-    #[serde(
-        rename = "capacityProviderStrategy",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "capacityProviderStrategy", default, skip_serializing_if = "Option::is_none")]
     pub capacity_provider_strategy: Option<Vec<CapacityProviderStrategyItem>>,
-    #[serde(
-        rename = "platformVersion",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "platformVersion", default, skip_serializing_if = "Option::is_none")]
     pub platform_version: Option<String>,
     #[serde(rename = "role", default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
-    #[serde(
-        rename = "deploymentConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "deploymentConfiguration", default, skip_serializing_if = "Option::is_none")]
     pub deployment_configuration: Option<DeploymentConfiguration>,
-    #[serde(
-        rename = "placementConstraints",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "placementConstraints", default, skip_serializing_if = "Option::is_none")]
     pub placement_constraints: Option<Vec<PlacementConstraint>>,
-    #[serde(
-        rename = "placementStrategy",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "placementStrategy", default, skip_serializing_if = "Option::is_none")]
     pub placement_strategy: Option<Vec<PlacementStrategy>>,
-    #[serde(
-        rename = "networkConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "networkConfiguration", default, skip_serializing_if = "Option::is_none")]
     pub network_configuration: Option<NetworkConfiguration>,
     #[serde(
         rename = "healthCheckGracePeriodSeconds",
@@ -2256,37 +1705,17 @@ pub struct CreateServiceRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub health_check_grace_period_seconds: Option<i32>,
-    #[serde(
-        rename = "schedulingStrategy",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "schedulingStrategy", default, skip_serializing_if = "Option::is_none")]
     pub scheduling_strategy: Option<SchedulingStrategy>,
-    #[serde(
-        rename = "deploymentController",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "deploymentController", default, skip_serializing_if = "Option::is_none")]
     pub deployment_controller: Option<DeploymentController>,
     #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
-    #[serde(
-        rename = "enableECSManagedTags",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "enableECSManagedTags", default, skip_serializing_if = "Option::is_none")]
     pub enable_ecs_managed_tags: Option<bool>,
-    #[serde(
-        rename = "propagateTags",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "propagateTags", default, skip_serializing_if = "Option::is_none")]
     pub propagate_tags: Option<PropagateTags>,
-    #[serde(
-        rename = "enableExecuteCommand",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "enableExecuteCommand", default, skip_serializing_if = "Option::is_none")]
     pub enable_execute_command: Option<bool>,
     #[serde(
         rename = "serviceConnectConfiguration",
@@ -2294,17 +1723,9 @@ pub struct CreateServiceRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub service_connect_configuration: Option<ServiceConnectConfiguration>,
-    #[serde(
-        rename = "volumeConfigurations",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "volumeConfigurations", default, skip_serializing_if = "Option::is_none")]
     pub volume_configurations: Option<Vec<ServiceVolumeConfiguration>>,
-    #[serde(
-        rename = "vpcLatticeConfigurations",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "vpcLatticeConfigurations", default, skip_serializing_if = "Option::is_none")]
     pub vpc_lattice_configurations: Option<Vec<VpcLatticeConfiguration>>,
 }
 
@@ -2320,57 +1741,25 @@ pub struct CreateTaskSetRequest {
     pub service: String,
     #[serde(rename = "cluster")]
     pub cluster: String,
-    #[serde(
-        rename = "externalId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "externalId", default, skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
     #[serde(rename = "taskDefinition")]
     pub task_definition: String,
-    #[serde(
-        rename = "networkConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "networkConfiguration", default, skip_serializing_if = "Option::is_none")]
     pub network_configuration: Option<NetworkConfiguration>,
-    #[serde(
-        rename = "loadBalancers",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "loadBalancers", default, skip_serializing_if = "Option::is_none")]
     pub load_balancers: Option<Vec<LoadBalancer>>,
-    #[serde(
-        rename = "serviceRegistries",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "serviceRegistries", default, skip_serializing_if = "Option::is_none")]
     pub service_registries: Option<Vec<ServiceRegistry>>,
-    #[serde(
-        rename = "launchType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "launchType", default, skip_serializing_if = "Option::is_none")]
     pub launch_type: Option<LaunchType>,
-    #[serde(
-        rename = "capacityProviderStrategy",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "capacityProviderStrategy", default, skip_serializing_if = "Option::is_none")]
     pub capacity_provider_strategy: Option<Vec<CapacityProviderStrategyItem>>,
-    #[serde(
-        rename = "platformVersion",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "platformVersion", default, skip_serializing_if = "Option::is_none")]
     pub platform_version: Option<String>,
     #[serde(rename = "scale", default, skip_serializing_if = "Option::is_none")]
     pub scale: Option<Scale>,
-    #[serde(
-        rename = "clientToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "clientToken", default, skip_serializing_if = "Option::is_none")]
     pub client_token: Option<String>,
     #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
@@ -2392,11 +1781,7 @@ pub struct CreatedAt {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct DaemonAlarmConfiguration {
-    #[serde(
-        rename = "alarmNames",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "alarmNames", default, skip_serializing_if = "Option::is_none")]
     pub alarm_names: Option<Vec<String>>,
     #[serde(rename = "enable", default, skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -2406,21 +1791,13 @@ pub struct DaemonAlarmConfiguration {
 pub struct DaemonCapacityProvider {
     #[serde(rename = "arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: Option<String>,
-    #[serde(
-        rename = "runningCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "runningCount", default, skip_serializing_if = "Option::is_none")]
     pub running_count: Option<i32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct DaemonCircuitBreaker {
-    #[serde(
-        rename = "failureCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "failureCount", default, skip_serializing_if = "Option::is_none")]
     pub failure_count: Option<i32>,
     #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<DaemonDeploymentRollbackMonitorsStatus>,
@@ -2436,149 +1813,65 @@ pub struct DaemonContainerDefinition {
     pub image: String,
     #[serde(rename = "memory", default, skip_serializing_if = "Option::is_none")]
     pub memory: Option<i32>,
-    #[serde(
-        rename = "memoryReservation",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "memoryReservation", default, skip_serializing_if = "Option::is_none")]
     pub memory_reservation: Option<i32>,
-    #[serde(
-        rename = "repositoryCredentials",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "repositoryCredentials", default, skip_serializing_if = "Option::is_none")]
     pub repository_credentials: Option<RepositoryCredentials>,
-    #[serde(
-        rename = "healthCheck",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "healthCheck", default, skip_serializing_if = "Option::is_none")]
     pub health_check: Option<HealthCheck>,
     #[serde(rename = "cpu", default, skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i32>,
     #[serde(rename = "essential", default, skip_serializing_if = "Option::is_none")]
     pub essential: Option<bool>,
-    #[serde(
-        rename = "entryPoint",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "entryPoint", default, skip_serializing_if = "Option::is_none")]
     pub entry_point: Option<Vec<String>>,
     #[serde(rename = "command", default, skip_serializing_if = "Option::is_none")]
     pub command: Option<Vec<String>>,
-    #[serde(
-        rename = "workingDirectory",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "workingDirectory", default, skip_serializing_if = "Option::is_none")]
     pub working_directory: Option<String>,
-    #[serde(
-        rename = "environmentFiles",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "environmentFiles", default, skip_serializing_if = "Option::is_none")]
     pub environment_files: Option<Vec<EnvironmentFile>>,
-    #[serde(
-        rename = "environment",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "environment", default, skip_serializing_if = "Option::is_none")]
     pub environment: Option<Vec<KeyValuePair>>,
     #[serde(rename = "secrets", default, skip_serializing_if = "Option::is_none")]
     pub secrets: Option<Vec<Secret>>,
-    #[serde(
-        rename = "readonlyRootFilesystem",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "readonlyRootFilesystem", default, skip_serializing_if = "Option::is_none")]
     pub readonly_root_filesystem: Option<bool>,
-    #[serde(
-        rename = "mountPoints",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "mountPoints", default, skip_serializing_if = "Option::is_none")]
     pub mount_points: Option<Vec<MountPoint>>,
-    #[serde(
-        rename = "logConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "logConfiguration", default, skip_serializing_if = "Option::is_none")]
     pub log_configuration: Option<LogConfiguration>,
-    #[serde(
-        rename = "firelensConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "firelensConfiguration", default, skip_serializing_if = "Option::is_none")]
     pub firelens_configuration: Option<FirelensConfiguration>,
-    #[serde(
-        rename = "privileged",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "privileged", default, skip_serializing_if = "Option::is_none")]
     pub privileged: Option<bool>,
     #[serde(rename = "user", default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
     #[serde(rename = "ulimits", default, skip_serializing_if = "Option::is_none")]
     pub ulimits: Option<Vec<Ulimit>>,
-    #[serde(
-        rename = "linuxParameters",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "linuxParameters", default, skip_serializing_if = "Option::is_none")]
     pub linux_parameters: Option<DaemonLinuxParameters>,
     #[serde(rename = "dependsOn", default, skip_serializing_if = "Option::is_none")]
     pub depends_on: Option<Vec<ContainerDependency>>,
-    #[serde(
-        rename = "startTimeout",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "startTimeout", default, skip_serializing_if = "Option::is_none")]
     pub start_timeout: Option<i32>,
-    #[serde(
-        rename = "stopTimeout",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "stopTimeout", default, skip_serializing_if = "Option::is_none")]
     pub stop_timeout: Option<i32>,
-    #[serde(
-        rename = "systemControls",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "systemControls", default, skip_serializing_if = "Option::is_none")]
     pub system_controls: Option<Vec<SystemControl>>,
-    #[serde(
-        rename = "interactive",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "interactive", default, skip_serializing_if = "Option::is_none")]
     pub interactive: Option<bool>,
-    #[serde(
-        rename = "pseudoTerminal",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "pseudoTerminal", default, skip_serializing_if = "Option::is_none")]
     pub pseudo_terminal: Option<bool>,
-    #[serde(
-        rename = "restartPolicy",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "restartPolicy", default, skip_serializing_if = "Option::is_none")]
     pub restart_policy: Option<ContainerRestartPolicy>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct DaemonContainerImage {
-    #[serde(
-        rename = "containerName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "containerName", default, skip_serializing_if = "Option::is_none")]
     pub container_name: Option<String>,
-    #[serde(
-        rename = "imageDigest",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "imageDigest", default, skip_serializing_if = "Option::is_none")]
     pub image_digest: Option<String>,
     #[serde(rename = "image", default, skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
@@ -2586,53 +1879,25 @@ pub struct DaemonContainerImage {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct DaemonDeployment {
-    #[serde(
-        rename = "daemonDeploymentArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "daemonDeploymentArn", default, skip_serializing_if = "Option::is_none")]
     pub daemon_deployment_arn: Option<String>,
-    #[serde(
-        rename = "clusterArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "clusterArn", default, skip_serializing_if = "Option::is_none")]
     pub cluster_arn: Option<String>,
     #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<DaemonDeploymentStatus>,
-    #[serde(
-        rename = "statusReason",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "statusReason", default, skip_serializing_if = "Option::is_none")]
     pub status_reason: Option<String>,
-    #[serde(
-        rename = "targetDaemonRevision",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "targetDaemonRevision", default, skip_serializing_if = "Option::is_none")]
     pub target_daemon_revision: Option<DaemonDeploymentRevisionDetail>,
-    #[serde(
-        rename = "sourceDaemonRevisions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "sourceDaemonRevisions", default, skip_serializing_if = "Option::is_none")]
     pub source_daemon_revisions: Option<Vec<DaemonDeploymentRevisionDetail>>,
-    #[serde(
-        rename = "circuitBreaker",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "circuitBreaker", default, skip_serializing_if = "Option::is_none")]
     pub circuit_breaker: Option<DaemonCircuitBreaker>,
     #[serde(rename = "alarms", default, skip_serializing_if = "Option::is_none")]
     pub alarms: Option<DaemonDeploymentAlarms>,
     #[serde(rename = "rollback", default, skip_serializing_if = "Option::is_none")]
     pub rollback: Option<DaemonRollback>,
-    #[serde(
-        rename = "deploymentConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "deploymentConfiguration", default, skip_serializing_if = "Option::is_none")]
     pub deployment_configuration: Option<DaemonDeploymentConfiguration>,
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<f64>,
@@ -2640,11 +1905,7 @@ pub struct DaemonDeployment {
     pub started_at: Option<f64>,
     #[serde(rename = "stoppedAt", default, skip_serializing_if = "Option::is_none")]
     pub stopped_at: Option<f64>,
-    #[serde(
-        rename = "finishedAt",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "finishedAt", default, skip_serializing_if = "Option::is_none")]
     pub finished_at: Option<f64>,
 }
 
@@ -2652,17 +1913,9 @@ pub struct DaemonDeployment {
 pub struct DaemonDeploymentAlarms {
     #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<DaemonDeploymentRollbackMonitorsStatus>,
-    #[serde(
-        rename = "alarmNames",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "alarmNames", default, skip_serializing_if = "Option::is_none")]
     pub alarm_names: Option<Vec<String>>,
-    #[serde(
-        rename = "triggeredAlarmNames",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "triggeredAlarmNames", default, skip_serializing_if = "Option::is_none")]
     pub triggered_alarm_names: Option<Vec<String>>,
 }
 
@@ -2670,35 +1923,19 @@ pub struct DaemonDeploymentAlarms {
 pub struct DaemonDeploymentCapacityProvider {
     #[serde(rename = "arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: Option<String>,
-    #[serde(
-        rename = "runningInstanceCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "runningInstanceCount", default, skip_serializing_if = "Option::is_none")]
     pub running_instance_count: Option<i32>,
-    #[serde(
-        rename = "drainingInstanceCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "drainingInstanceCount", default, skip_serializing_if = "Option::is_none")]
     pub draining_instance_count: Option<i32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct DaemonDeploymentConfiguration {
-    #[serde(
-        rename = "drainPercent",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "drainPercent", default, skip_serializing_if = "Option::is_none")]
     pub drain_percent: Option<f64>,
     #[serde(rename = "alarms", default, skip_serializing_if = "Option::is_none")]
     pub alarms: Option<DaemonAlarmConfiguration>,
-    #[serde(
-        rename = "bakeTimeInMinutes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "bakeTimeInMinutes", default, skip_serializing_if = "Option::is_none")]
     pub bake_time_in_minutes: Option<i32>,
 }
 
@@ -2706,11 +1943,7 @@ pub struct DaemonDeploymentConfiguration {
 pub struct DaemonDeploymentRevisionDetail {
     #[serde(rename = "arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: Option<String>,
-    #[serde(
-        rename = "capacityProviders",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "capacityProviders", default, skip_serializing_if = "Option::is_none")]
     pub capacity_providers: Option<Vec<DaemonDeploymentCapacityProvider>>,
     #[serde(
         rename = "totalRunningInstanceCount",
@@ -2739,12 +1972,8 @@ pub enum DaemonDeploymentRollbackMonitorsStatus {
 }
 
 impl DaemonDeploymentRollbackMonitorsStatus {
-    pub const ALL: &'static [DaemonDeploymentRollbackMonitorsStatus] = &[
-        Self::Triggered,
-        Self::Monitoring,
-        Self::MonitoringComplete,
-        Self::Disabled,
-    ];
+    pub const ALL: &'static [DaemonDeploymentRollbackMonitorsStatus] =
+        &[Self::Triggered, Self::Monitoring, Self::MonitoringComplete, Self::Disabled];
     pub fn as_str(&self) -> &'static str {
         match self {
             Self::Triggered => "TRIGGERED",
@@ -2836,33 +2065,17 @@ impl std::fmt::Display for DaemonDeploymentStatus {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct DaemonDeploymentSummary {
-    #[serde(
-        rename = "daemonDeploymentArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "daemonDeploymentArn", default, skip_serializing_if = "Option::is_none")]
     pub daemon_deployment_arn: Option<String>,
     #[serde(rename = "daemonArn", default, skip_serializing_if = "Option::is_none")]
     pub daemon_arn: Option<String>,
-    #[serde(
-        rename = "clusterArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "clusterArn", default, skip_serializing_if = "Option::is_none")]
     pub cluster_arn: Option<String>,
     #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<DaemonDeploymentStatus>,
-    #[serde(
-        rename = "statusReason",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "statusReason", default, skip_serializing_if = "Option::is_none")]
     pub status_reason: Option<String>,
-    #[serde(
-        rename = "targetDaemonRevisionArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "targetDaemonRevisionArn", default, skip_serializing_if = "Option::is_none")]
     pub target_daemon_revision_arn: Option<String>,
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<f64>,
@@ -2870,11 +2083,7 @@ pub struct DaemonDeploymentSummary {
     pub started_at: Option<f64>,
     #[serde(rename = "stoppedAt", default, skip_serializing_if = "Option::is_none")]
     pub stopped_at: Option<f64>,
-    #[serde(
-        rename = "finishedAt",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "finishedAt", default, skip_serializing_if = "Option::is_none")]
     pub finished_at: Option<f64>,
 }
 
@@ -2882,25 +2091,13 @@ pub struct DaemonDeploymentSummary {
 pub struct DaemonDetail {
     #[serde(rename = "daemonArn", default, skip_serializing_if = "Option::is_none")]
     pub daemon_arn: Option<String>,
-    #[serde(
-        rename = "clusterArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "clusterArn", default, skip_serializing_if = "Option::is_none")]
     pub cluster_arn: Option<String>,
     #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<DaemonStatus>,
-    #[serde(
-        rename = "currentRevisions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "currentRevisions", default, skip_serializing_if = "Option::is_none")]
     pub current_revisions: Option<Vec<DaemonRevisionDetail>>,
-    #[serde(
-        rename = "deploymentArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "deploymentArn", default, skip_serializing_if = "Option::is_none")]
     pub deployment_arn: Option<String>,
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<f64>,
@@ -2910,19 +2107,11 @@ pub struct DaemonDetail {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct DaemonLinuxParameters {
-    #[serde(
-        rename = "capabilities",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "capabilities", default, skip_serializing_if = "Option::is_none")]
     pub capabilities: Option<KernelCapabilities>,
     #[serde(rename = "devices", default, skip_serializing_if = "Option::is_none")]
     pub devices: Option<Vec<Device>>,
-    #[serde(
-        rename = "initProcessEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "initProcessEnabled", default, skip_serializing_if = "Option::is_none")]
     pub init_process_enabled: Option<bool>,
     #[serde(rename = "tmpfs", default, skip_serializing_if = "Option::is_none")]
     pub tmpfs: Option<Vec<Tmpfs>>,
@@ -2961,51 +2150,23 @@ impl std::fmt::Display for DaemonPropagateTags {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct DaemonRevision {
-    #[serde(
-        rename = "daemonRevisionArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "daemonRevisionArn", default, skip_serializing_if = "Option::is_none")]
     pub daemon_revision_arn: Option<String>,
-    #[serde(
-        rename = "clusterArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "clusterArn", default, skip_serializing_if = "Option::is_none")]
     pub cluster_arn: Option<String>,
     #[serde(rename = "daemonArn", default, skip_serializing_if = "Option::is_none")]
     pub daemon_arn: Option<String>,
-    #[serde(
-        rename = "daemonTaskDefinitionArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "daemonTaskDefinitionArn", default, skip_serializing_if = "Option::is_none")]
     pub daemon_task_definition_arn: Option<String>,
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<f64>,
-    #[serde(
-        rename = "containerImages",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "containerImages", default, skip_serializing_if = "Option::is_none")]
     pub container_images: Option<Vec<DaemonContainerImage>>,
-    #[serde(
-        rename = "propagateTags",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "propagateTags", default, skip_serializing_if = "Option::is_none")]
     pub propagate_tags: Option<DaemonPropagateTags>,
-    #[serde(
-        rename = "enableECSManagedTags",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "enableECSManagedTags", default, skip_serializing_if = "Option::is_none")]
     pub enable_ecs_managed_tags: Option<bool>,
-    #[serde(
-        rename = "enableExecuteCommand",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "enableExecuteCommand", default, skip_serializing_if = "Option::is_none")]
     pub enable_execute_command: Option<bool>,
 }
 
@@ -3013,17 +2174,9 @@ pub struct DaemonRevision {
 pub struct DaemonRevisionDetail {
     #[serde(rename = "arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: Option<String>,
-    #[serde(
-        rename = "capacityProviders",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "capacityProviders", default, skip_serializing_if = "Option::is_none")]
     pub capacity_providers: Option<Vec<DaemonCapacityProvider>>,
-    #[serde(
-        rename = "totalRunningCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "totalRunningCount", default, skip_serializing_if = "Option::is_none")]
     pub total_running_count: Option<i32>,
 }
 
@@ -3092,33 +2245,17 @@ pub struct DaemonSummary {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct DaemonTaskDefinition {
-    #[serde(
-        rename = "daemonTaskDefinitionArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "daemonTaskDefinitionArn", default, skip_serializing_if = "Option::is_none")]
     pub daemon_task_definition_arn: Option<String>,
     #[serde(rename = "family", default, skip_serializing_if = "Option::is_none")]
     pub family: Option<String>,
     #[serde(rename = "revision", default, skip_serializing_if = "Option::is_none")]
     pub revision: Option<i32>,
-    #[serde(
-        rename = "taskRoleArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "taskRoleArn", default, skip_serializing_if = "Option::is_none")]
     pub task_role_arn: Option<String>,
-    #[serde(
-        rename = "executionRoleArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "executionRoleArn", default, skip_serializing_if = "Option::is_none")]
     pub execution_role_arn: Option<String>,
-    #[serde(
-        rename = "containerDefinitions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "containerDefinitions", default, skip_serializing_if = "Option::is_none")]
     pub container_definitions: Option<Vec<DaemonContainerDefinition>>,
     #[serde(rename = "volumes", default, skip_serializing_if = "Option::is_none")]
     pub volumes: Option<Vec<DaemonVolume>>,
@@ -3128,23 +2265,11 @@ pub struct DaemonTaskDefinition {
     pub memory: Option<String>,
     #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<DaemonTaskDefinitionStatus>,
-    #[serde(
-        rename = "registeredAt",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "registeredAt", default, skip_serializing_if = "Option::is_none")]
     pub registered_at: Option<f64>,
-    #[serde(
-        rename = "deleteRequestedAt",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "deleteRequestedAt", default, skip_serializing_if = "Option::is_none")]
     pub delete_requested_at: Option<f64>,
-    #[serde(
-        rename = "registeredBy",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "registeredBy", default, skip_serializing_if = "Option::is_none")]
     pub registered_by: Option<String>,
 }
 
@@ -3251,23 +2376,11 @@ impl std::fmt::Display for DaemonTaskDefinitionStatusFilter {
 pub struct DaemonTaskDefinitionSummary {
     #[serde(rename = "arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: Option<String>,
-    #[serde(
-        rename = "registeredAt",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "registeredAt", default, skip_serializing_if = "Option::is_none")]
     pub registered_at: Option<f64>,
-    #[serde(
-        rename = "registeredBy",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "registeredBy", default, skip_serializing_if = "Option::is_none")]
     pub registered_by: Option<String>,
-    #[serde(
-        rename = "deleteRequestedAt",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "deleteRequestedAt", default, skip_serializing_if = "Option::is_none")]
     pub delete_requested_at: Option<f64>,
     #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<DaemonTaskDefinitionStatus>,
@@ -3285,11 +2398,7 @@ pub struct DaemonVolume {
 pub struct DeleteAccountSettingRequest {
     #[serde(rename = "name")]
     pub name: SettingName,
-    #[serde(
-        rename = "principalArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "principalArn", default, skip_serializing_if = "Option::is_none")]
     pub principal_arn: Option<String>,
 }
 
@@ -3309,11 +2418,7 @@ pub struct DeleteAttributesRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct DeleteAttributesResponse {
-    #[serde(
-        rename = "attributes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "attributes", default, skip_serializing_if = "Option::is_none")]
     pub attributes: Option<Vec<Attribute>>,
 }
 
@@ -3327,11 +2432,7 @@ pub struct DeleteCapacityProviderRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct DeleteCapacityProviderResponse {
-    #[serde(
-        rename = "capacityProvider",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "capacityProvider", default, skip_serializing_if = "Option::is_none")]
     pub capacity_provider: Option<CapacityProvider>,
 }
 
@@ -3363,11 +2464,7 @@ pub struct DeleteDaemonResponse {
     pub created_at: Option<f64>,
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<f64>,
-    #[serde(
-        rename = "deploymentArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "deploymentArn", default, skip_serializing_if = "Option::is_none")]
     pub deployment_arn: Option<String>,
 }
 
@@ -3379,11 +2476,7 @@ pub struct DeleteDaemonTaskDefinitionRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct DeleteDaemonTaskDefinitionResponse {
-    #[serde(
-        rename = "daemonTaskDefinitionArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "daemonTaskDefinitionArn", default, skip_serializing_if = "Option::is_none")]
     pub daemon_task_definition_arn: Option<String>,
 }
 
@@ -3423,11 +2516,7 @@ pub struct DeleteTaskDefinitionsRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct DeleteTaskDefinitionsResponse {
-    #[serde(
-        rename = "taskDefinitions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "taskDefinitions", default, skip_serializing_if = "Option::is_none")]
     pub task_definitions: Option<Vec<TaskDefinition>>,
     #[serde(rename = "failures", default, skip_serializing_if = "Option::is_none")]
     pub failures: Option<Vec<Failure>>,
@@ -3457,81 +2546,33 @@ pub struct Deployment {
     pub id: Option<String>,
     #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    #[serde(
-        rename = "taskDefinition",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "taskDefinition", default, skip_serializing_if = "Option::is_none")]
     pub task_definition: Option<String>,
-    #[serde(
-        rename = "desiredCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "desiredCount", default, skip_serializing_if = "Option::is_none")]
     pub desired_count: Option<i32>,
-    #[serde(
-        rename = "pendingCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "pendingCount", default, skip_serializing_if = "Option::is_none")]
     pub pending_count: Option<i32>,
-    #[serde(
-        rename = "runningCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "runningCount", default, skip_serializing_if = "Option::is_none")]
     pub running_count: Option<i32>,
-    #[serde(
-        rename = "failedTasks",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "failedTasks", default, skip_serializing_if = "Option::is_none")]
     pub failed_tasks: Option<i32>,
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<f64>,
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<f64>,
-    #[serde(
-        rename = "capacityProviderStrategy",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "capacityProviderStrategy", default, skip_serializing_if = "Option::is_none")]
     pub capacity_provider_strategy: Option<Vec<CapacityProviderStrategyItem>>,
-    #[serde(
-        rename = "launchType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "launchType", default, skip_serializing_if = "Option::is_none")]
     pub launch_type: Option<LaunchType>,
-    #[serde(
-        rename = "platformVersion",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "platformVersion", default, skip_serializing_if = "Option::is_none")]
     pub platform_version: Option<String>,
-    #[serde(
-        rename = "platformFamily",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "platformFamily", default, skip_serializing_if = "Option::is_none")]
     pub platform_family: Option<String>,
-    #[serde(
-        rename = "networkConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "networkConfiguration", default, skip_serializing_if = "Option::is_none")]
     pub network_configuration: Option<NetworkConfiguration>,
-    #[serde(
-        rename = "rolloutState",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "rolloutState", default, skip_serializing_if = "Option::is_none")]
     pub rollout_state: Option<DeploymentRolloutState>,
-    #[serde(
-        rename = "rolloutStateReason",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "rolloutStateReason", default, skip_serializing_if = "Option::is_none")]
     pub rollout_state_reason: Option<String>,
     #[serde(
         rename = "serviceConnectConfiguration",
@@ -3539,29 +2580,13 @@ pub struct Deployment {
         skip_serializing_if = "Option::is_none"
     )]
     pub service_connect_configuration: Option<ServiceConnectConfiguration>,
-    #[serde(
-        rename = "serviceConnectResources",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "serviceConnectResources", default, skip_serializing_if = "Option::is_none")]
     pub service_connect_resources: Option<Vec<ServiceConnectServiceResource>>,
-    #[serde(
-        rename = "volumeConfigurations",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "volumeConfigurations", default, skip_serializing_if = "Option::is_none")]
     pub volume_configurations: Option<Vec<ServiceVolumeConfiguration>>,
-    #[serde(
-        rename = "fargateEphemeralStorage",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "fargateEphemeralStorage", default, skip_serializing_if = "Option::is_none")]
     pub fargate_ephemeral_storage: Option<DeploymentEphemeralStorage>,
-    #[serde(
-        rename = "vpcLatticeConfigurations",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "vpcLatticeConfigurations", default, skip_serializing_if = "Option::is_none")]
     pub vpc_lattice_configurations: Option<Vec<VpcLatticeConfiguration>>,
 }
 
@@ -3585,51 +2610,23 @@ pub struct DeploymentCircuitBreaker {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct DeploymentConfiguration {
-    #[serde(
-        rename = "deploymentCircuitBreaker",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "deploymentCircuitBreaker", default, skip_serializing_if = "Option::is_none")]
     pub deployment_circuit_breaker: Option<DeploymentCircuitBreaker>,
-    #[serde(
-        rename = "maximumPercent",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "maximumPercent", default, skip_serializing_if = "Option::is_none")]
     pub maximum_percent: Option<i32>,
-    #[serde(
-        rename = "minimumHealthyPercent",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "minimumHealthyPercent", default, skip_serializing_if = "Option::is_none")]
     pub minimum_healthy_percent: Option<i32>,
     #[serde(rename = "alarms", default, skip_serializing_if = "Option::is_none")]
     pub alarms: Option<DeploymentAlarms>,
     #[serde(rename = "strategy", default, skip_serializing_if = "Option::is_none")]
     pub strategy: Option<DeploymentStrategy>,
-    #[serde(
-        rename = "bakeTimeInMinutes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "bakeTimeInMinutes", default, skip_serializing_if = "Option::is_none")]
     pub bake_time_in_minutes: Option<i32>,
-    #[serde(
-        rename = "lifecycleHooks",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "lifecycleHooks", default, skip_serializing_if = "Option::is_none")]
     pub lifecycle_hooks: Option<Vec<DeploymentLifecycleHook>>,
-    #[serde(
-        rename = "linearConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "linearConfiguration", default, skip_serializing_if = "Option::is_none")]
     pub linear_configuration: Option<LinearConfiguration>,
-    #[serde(
-        rename = "canaryConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "canaryConfiguration", default, skip_serializing_if = "Option::is_none")]
     pub canary_configuration: Option<CanaryConfiguration>,
 }
 
@@ -3683,37 +2680,17 @@ pub struct DeploymentEphemeralStorage {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct DeploymentLifecycleHook {
-    #[serde(
-        rename = "targetType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "targetType", default, skip_serializing_if = "Option::is_none")]
     pub target_type: Option<DeploymentLifecycleHookTargetType>,
-    #[serde(
-        rename = "hookTargetArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "hookTargetArn", default, skip_serializing_if = "Option::is_none")]
     pub hook_target_arn: Option<String>,
     #[serde(rename = "roleArn", default, skip_serializing_if = "Option::is_none")]
     pub role_arn: Option<String>,
-    #[serde(
-        rename = "lifecycleStages",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "lifecycleStages", default, skip_serializing_if = "Option::is_none")]
     pub lifecycle_stages: Option<Vec<DeploymentLifecycleHookStage>>,
-    #[serde(
-        rename = "hookDetails",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "hookDetails", default, skip_serializing_if = "Option::is_none")]
     pub hook_details: Option<HookDetails>,
-    #[serde(
-        rename = "timeoutConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "timeoutConfiguration", default, skip_serializing_if = "Option::is_none")]
     pub timeout_configuration: Option<DeploymentLifecycleHookTimeoutConfiguration>,
 }
 
@@ -3752,11 +2729,7 @@ impl std::fmt::Display for DeploymentLifecycleHookAction {
 pub struct DeploymentLifecycleHookDetail {
     #[serde(rename = "hookId", default, skip_serializing_if = "Option::is_none")]
     pub hook_id: Option<String>,
-    #[serde(
-        rename = "targetType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "targetType", default, skip_serializing_if = "Option::is_none")]
     pub target_type: Option<DeploymentLifecycleHookTargetType>,
     #[serde(rename = "targetArn", default, skip_serializing_if = "Option::is_none")]
     pub target_arn: Option<String>,
@@ -3764,11 +2737,7 @@ pub struct DeploymentLifecycleHookDetail {
     pub status: Option<DeploymentLifecycleHookStatus>,
     #[serde(rename = "expiresAt", default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<f64>,
-    #[serde(
-        rename = "timeoutAction",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "timeoutAction", default, skip_serializing_if = "Option::is_none")]
     pub timeout_action: Option<DeploymentLifecycleHookAction>,
 }
 
@@ -3851,13 +2820,8 @@ pub enum DeploymentLifecycleHookStatus {
 }
 
 impl DeploymentLifecycleHookStatus {
-    pub const ALL: &'static [DeploymentLifecycleHookStatus] = &[
-        Self::AwaitingAction,
-        Self::InProgress,
-        Self::Succeeded,
-        Self::Failed,
-        Self::TimedOut,
-    ];
+    pub const ALL: &'static [DeploymentLifecycleHookStatus] =
+        &[Self::AwaitingAction, Self::InProgress, Self::Succeeded, Self::Failed, Self::TimedOut];
     pub fn as_str(&self) -> &'static str {
         match self {
             Self::AwaitingAction => "AWAITING_ACTION",
@@ -3918,11 +2882,7 @@ impl std::fmt::Display for DeploymentLifecycleHookTargetType {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct DeploymentLifecycleHookTimeoutConfiguration {
-    #[serde(
-        rename = "timeoutInMinutes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "timeoutInMinutes", default, skip_serializing_if = "Option::is_none")]
     pub timeout_in_minutes: Option<i32>,
     #[serde(rename = "action", default, skip_serializing_if = "Option::is_none")]
     pub action: Option<DeploymentLifecycleHookAction>,
@@ -4016,11 +2976,7 @@ pub struct DeregisterContainerInstanceRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct DeregisterContainerInstanceResponse {
-    #[serde(
-        rename = "containerInstance",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "containerInstance", default, skip_serializing_if = "Option::is_none")]
     pub container_instance: Option<ContainerInstance>,
 }
 
@@ -4032,31 +2988,19 @@ pub struct DeregisterTaskDefinitionRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct DeregisterTaskDefinitionResponse {
-    #[serde(
-        rename = "taskDefinition",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "taskDefinition", default, skip_serializing_if = "Option::is_none")]
     pub task_definition: Option<TaskDefinition>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct DescribeCapacityProvidersRequest {
-    #[serde(
-        rename = "capacityProviders",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "capacityProviders", default, skip_serializing_if = "Option::is_none")]
     pub capacity_providers: Option<Vec<String>>,
     #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<String>,
     #[serde(rename = "include", default, skip_serializing_if = "Option::is_none")]
     pub include: Option<Vec<CapacityProviderField>>,
-    #[serde(
-        rename = "maxResults",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "maxResults", default, skip_serializing_if = "Option::is_none")]
     pub max_results: Option<i32>,
     #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
@@ -4064,11 +3008,7 @@ pub struct DescribeCapacityProvidersRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct DescribeCapacityProvidersResponse {
-    #[serde(
-        rename = "capacityProviders",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "capacityProviders", default, skip_serializing_if = "Option::is_none")]
     pub capacity_providers: Option<Vec<CapacityProvider>>,
     #[serde(rename = "failures", default, skip_serializing_if = "Option::is_none")]
     pub failures: Option<Vec<Failure>>,
@@ -4104,11 +3044,7 @@ pub struct DescribeContainerInstancesRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct DescribeContainerInstancesResponse {
-    #[serde(
-        rename = "containerInstances",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "containerInstances", default, skip_serializing_if = "Option::is_none")]
     pub container_instances: Option<Vec<ContainerInstance>>,
     #[serde(rename = "failures", default, skip_serializing_if = "Option::is_none")]
     pub failures: Option<Vec<Failure>>,
@@ -4124,11 +3060,7 @@ pub struct DescribeDaemonDeploymentsRequest {
 pub struct DescribeDaemonDeploymentsResponse {
     #[serde(rename = "failures", default, skip_serializing_if = "Option::is_none")]
     pub failures: Option<Vec<Failure>>,
-    #[serde(
-        rename = "daemonDeployments",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "daemonDeployments", default, skip_serializing_if = "Option::is_none")]
     pub daemon_deployments: Option<Vec<DaemonDeployment>>,
 }
 
@@ -4152,11 +3084,7 @@ pub struct DescribeDaemonRevisionsRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct DescribeDaemonRevisionsResponse {
-    #[serde(
-        rename = "daemonRevisions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "daemonRevisions", default, skip_serializing_if = "Option::is_none")]
     pub daemon_revisions: Option<Vec<DaemonRevision>>,
     #[serde(rename = "failures", default, skip_serializing_if = "Option::is_none")]
     pub failures: Option<Vec<Failure>>,
@@ -4170,11 +3098,7 @@ pub struct DescribeDaemonTaskDefinitionRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct DescribeDaemonTaskDefinitionResponse {
-    #[serde(
-        rename = "daemonTaskDefinition",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "daemonTaskDefinition", default, skip_serializing_if = "Option::is_none")]
     pub daemon_task_definition: Option<DaemonTaskDefinition>,
 }
 
@@ -4200,11 +3124,7 @@ pub struct DescribeServiceDeploymentsRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct DescribeServiceDeploymentsResponse {
-    #[serde(
-        rename = "serviceDeployments",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "serviceDeployments", default, skip_serializing_if = "Option::is_none")]
     pub service_deployments: Option<Vec<ServiceDeployment>>,
     #[serde(rename = "failures", default, skip_serializing_if = "Option::is_none")]
     pub failures: Option<Vec<Failure>>,
@@ -4218,11 +3138,7 @@ pub struct DescribeServiceRevisionsRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct DescribeServiceRevisionsResponse {
-    #[serde(
-        rename = "serviceRevisions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "serviceRevisions", default, skip_serializing_if = "Option::is_none")]
     pub service_revisions: Option<Vec<ServiceRevision>>,
     #[serde(rename = "failures", default, skip_serializing_if = "Option::is_none")]
     pub failures: Option<Vec<Failure>>,
@@ -4256,11 +3172,7 @@ pub struct DescribeTaskDefinitionRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct DescribeTaskDefinitionResponse {
-    #[serde(
-        rename = "taskDefinition",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "taskDefinition", default, skip_serializing_if = "Option::is_none")]
     pub task_definition: Option<TaskDefinition>,
     #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
@@ -4343,17 +3255,9 @@ impl std::fmt::Display for DesiredStatus {
 pub struct Device {
     #[serde(rename = "hostPath")]
     pub host_path: String,
-    #[serde(
-        rename = "containerPath",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "containerPath", default, skip_serializing_if = "Option::is_none")]
     pub container_path: Option<String>,
-    #[serde(
-        rename = "permissions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "permissions", default, skip_serializing_if = "Option::is_none")]
     pub permissions: Option<Vec<DeviceCgroupPermission>>,
 }
 
@@ -4394,11 +3298,7 @@ impl std::fmt::Display for DeviceCgroupPermission {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct DiscoverPollEndpointRequest {
-    #[serde(
-        rename = "containerInstance",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "containerInstance", default, skip_serializing_if = "Option::is_none")]
     pub container_instance: Option<String>,
     #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<String>,
@@ -4408,17 +3308,9 @@ pub struct DiscoverPollEndpointRequest {
 pub struct DiscoverPollEndpointResponse {
     #[serde(rename = "endpoint", default, skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<String>,
-    #[serde(
-        rename = "telemetryEndpoint",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "telemetryEndpoint", default, skip_serializing_if = "Option::is_none")]
     pub telemetry_endpoint: Option<String>,
-    #[serde(
-        rename = "serviceConnectEndpoint",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "serviceConnectEndpoint", default, skip_serializing_if = "Option::is_none")]
     pub service_connect_endpoint: Option<String>,
 }
 
@@ -4426,19 +3318,11 @@ pub struct DiscoverPollEndpointResponse {
 pub struct DockerVolumeConfiguration {
     #[serde(rename = "scope", default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<Scope>,
-    #[serde(
-        rename = "autoprovision",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "autoprovision", default, skip_serializing_if = "Option::is_none")]
     pub autoprovision: Option<bool>,
     #[serde(rename = "driver", default, skip_serializing_if = "Option::is_none")]
     pub driver: Option<String>,
-    #[serde(
-        rename = "driverOpts",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "driverOpts", default, skip_serializing_if = "Option::is_none")]
     pub driver_opts: Option<BTreeMap<String, String>>,
     #[serde(rename = "labels", default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<BTreeMap<String, String>>,
@@ -4477,11 +3361,7 @@ pub struct EBSTagSpecification {
     pub resource_type: EBSResourceType,
     #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
-    #[serde(
-        rename = "propagateTags",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "propagateTags", default, skip_serializing_if = "Option::is_none")]
     pub propagate_tags: Option<PropagateTags>,
 }
 
@@ -4489,37 +3369,17 @@ pub struct EBSTagSpecification {
 pub struct ECSExpressGatewayService {
     #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<String>,
-    #[serde(
-        rename = "serviceName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "serviceName", default, skip_serializing_if = "Option::is_none")]
     pub service_name: Option<String>,
-    #[serde(
-        rename = "serviceArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "serviceArn", default, skip_serializing_if = "Option::is_none")]
     pub service_arn: Option<String>,
-    #[serde(
-        rename = "infrastructureRoleArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "infrastructureRoleArn", default, skip_serializing_if = "Option::is_none")]
     pub infrastructure_role_arn: Option<String>,
     #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ExpressGatewayServiceStatus>,
-    #[serde(
-        rename = "currentDeployment",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "currentDeployment", default, skip_serializing_if = "Option::is_none")]
     pub current_deployment: Option<String>,
-    #[serde(
-        rename = "activeConfigurations",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "activeConfigurations", default, skip_serializing_if = "Option::is_none")]
     pub active_configurations: Option<Vec<ExpressGatewayServiceConfiguration>>,
     #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
@@ -4531,29 +3391,13 @@ pub struct ECSExpressGatewayService {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct ECSManagedResources {
-    #[serde(
-        rename = "ingressPaths",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ingressPaths", default, skip_serializing_if = "Option::is_none")]
     pub ingress_paths: Option<Vec<ManagedIngressPath>>,
-    #[serde(
-        rename = "autoScaling",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "autoScaling", default, skip_serializing_if = "Option::is_none")]
     pub auto_scaling: Option<ManagedAutoScaling>,
-    #[serde(
-        rename = "metricAlarms",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "metricAlarms", default, skip_serializing_if = "Option::is_none")]
     pub metric_alarms: Option<Vec<ManagedMetricAlarm>>,
-    #[serde(
-        rename = "serviceSecurityGroups",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "serviceSecurityGroups", default, skip_serializing_if = "Option::is_none")]
     pub service_security_groups: Option<Vec<ManagedSecurityGroup>>,
     #[serde(rename = "logGroups", default, skip_serializing_if = "Option::is_none")]
     pub log_groups: Option<Vec<ManagedLogGroup>>,
@@ -4561,11 +3405,7 @@ pub struct ECSManagedResources {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct EFSAuthorizationConfig {
-    #[serde(
-        rename = "accessPointId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "accessPointId", default, skip_serializing_if = "Option::is_none")]
     pub access_point_id: Option<String>,
     #[serde(rename = "iam", default, skip_serializing_if = "Option::is_none")]
     pub iam: Option<EFSAuthorizationConfigIAM>,
@@ -4637,29 +3477,13 @@ impl std::fmt::Display for EFSTransitEncryption {
 pub struct EFSVolumeConfiguration {
     #[serde(rename = "fileSystemId")]
     pub file_system_id: String,
-    #[serde(
-        rename = "rootDirectory",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "rootDirectory", default, skip_serializing_if = "Option::is_none")]
     pub root_directory: Option<String>,
-    #[serde(
-        rename = "transitEncryption",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "transitEncryption", default, skip_serializing_if = "Option::is_none")]
     pub transit_encryption: Option<EFSTransitEncryption>,
-    #[serde(
-        rename = "transitEncryptionPort",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "transitEncryptionPort", default, skip_serializing_if = "Option::is_none")]
     pub transit_encryption_port: Option<i32>,
-    #[serde(
-        rename = "authorizationConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "authorizationConfig", default, skip_serializing_if = "Option::is_none")]
     pub authorization_config: Option<EFSAuthorizationConfig>,
 }
 
@@ -4710,21 +3534,13 @@ pub struct ExecuteCommandConfiguration {
     pub kms_key_id: Option<String>,
     #[serde(rename = "logging", default, skip_serializing_if = "Option::is_none")]
     pub logging: Option<ExecuteCommandLogging>,
-    #[serde(
-        rename = "logConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "logConfiguration", default, skip_serializing_if = "Option::is_none")]
     pub log_configuration: Option<ExecuteCommandLogConfiguration>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct ExecuteCommandLogConfiguration {
-    #[serde(
-        rename = "cloudWatchLogGroupName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "cloudWatchLogGroupName", default, skip_serializing_if = "Option::is_none")]
     pub cloud_watch_log_group_name: Option<String>,
     #[serde(
         rename = "cloudWatchEncryptionEnabled",
@@ -4732,23 +3548,11 @@ pub struct ExecuteCommandLogConfiguration {
         skip_serializing_if = "Option::is_none"
     )]
     pub cloud_watch_encryption_enabled: Option<bool>,
-    #[serde(
-        rename = "s3BucketName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "s3BucketName", default, skip_serializing_if = "Option::is_none")]
     pub s3_bucket_name: Option<String>,
-    #[serde(
-        rename = "s3EncryptionEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "s3EncryptionEnabled", default, skip_serializing_if = "Option::is_none")]
     pub s3_encryption_enabled: Option<bool>,
-    #[serde(
-        rename = "s3KeyPrefix",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "s3KeyPrefix", default, skip_serializing_if = "Option::is_none")]
     pub s3_key_prefix: Option<String>,
 }
 
@@ -4803,29 +3607,13 @@ pub struct ExecuteCommandRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct ExecuteCommandResponse {
-    #[serde(
-        rename = "clusterArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "clusterArn", default, skip_serializing_if = "Option::is_none")]
     pub cluster_arn: Option<String>,
-    #[serde(
-        rename = "containerArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "containerArn", default, skip_serializing_if = "Option::is_none")]
     pub container_arn: Option<String>,
-    #[serde(
-        rename = "containerName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "containerName", default, skip_serializing_if = "Option::is_none")]
     pub container_name: Option<String>,
-    #[serde(
-        rename = "interactive",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "interactive", default, skip_serializing_if = "Option::is_none")]
     pub interactive: Option<bool>,
     #[serde(rename = "session", default, skip_serializing_if = "Option::is_none")]
     pub session: Option<Session>,
@@ -4837,31 +3625,15 @@ pub struct ExecuteCommandResponse {
 pub struct ExpressGatewayContainer {
     #[serde(rename = "image")]
     pub image: String,
-    #[serde(
-        rename = "containerPort",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "containerPort", default, skip_serializing_if = "Option::is_none")]
     pub container_port: Option<i32>,
-    #[serde(
-        rename = "awsLogsConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "awsLogsConfiguration", default, skip_serializing_if = "Option::is_none")]
     pub aws_logs_configuration: Option<ExpressGatewayServiceAwsLogsConfiguration>,
-    #[serde(
-        rename = "repositoryCredentials",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "repositoryCredentials", default, skip_serializing_if = "Option::is_none")]
     pub repository_credentials: Option<ExpressGatewayRepositoryCredentials>,
     #[serde(rename = "command", default, skip_serializing_if = "Option::is_none")]
     pub command: Option<Vec<String>>,
-    #[serde(
-        rename = "environment",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "environment", default, skip_serializing_if = "Option::is_none")]
     pub environment: Option<Vec<KeyValuePair>>,
     #[serde(rename = "secrets", default, skip_serializing_if = "Option::is_none")]
     pub secrets: Option<Vec<Secret>>,
@@ -4869,39 +3641,19 @@ pub struct ExpressGatewayContainer {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct ExpressGatewayRepositoryCredentials {
-    #[serde(
-        rename = "credentialsParameter",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "credentialsParameter", default, skip_serializing_if = "Option::is_none")]
     pub credentials_parameter: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct ExpressGatewayScalingTarget {
-    #[serde(
-        rename = "minTaskCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "minTaskCount", default, skip_serializing_if = "Option::is_none")]
     pub min_task_count: Option<i32>,
-    #[serde(
-        rename = "maxTaskCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "maxTaskCount", default, skip_serializing_if = "Option::is_none")]
     pub max_task_count: Option<i32>,
-    #[serde(
-        rename = "autoScalingMetric",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "autoScalingMetric", default, skip_serializing_if = "Option::is_none")]
     pub auto_scaling_metric: Option<ExpressGatewayServiceScalingMetric>,
-    #[serde(
-        rename = "autoScalingTargetValue",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "autoScalingTargetValue", default, skip_serializing_if = "Option::is_none")]
     pub auto_scaling_target_value: Option<i32>,
 }
 
@@ -4915,57 +3667,25 @@ pub struct ExpressGatewayServiceAwsLogsConfiguration {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct ExpressGatewayServiceConfiguration {
-    #[serde(
-        rename = "serviceRevisionArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "serviceRevisionArn", default, skip_serializing_if = "Option::is_none")]
     pub service_revision_arn: Option<String>,
-    #[serde(
-        rename = "executionRoleArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "executionRoleArn", default, skip_serializing_if = "Option::is_none")]
     pub execution_role_arn: Option<String>,
-    #[serde(
-        rename = "taskRoleArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "taskRoleArn", default, skip_serializing_if = "Option::is_none")]
     pub task_role_arn: Option<String>,
     #[serde(rename = "cpu", default, skip_serializing_if = "Option::is_none")]
     pub cpu: Option<String>,
     #[serde(rename = "memory", default, skip_serializing_if = "Option::is_none")]
     pub memory: Option<String>,
-    #[serde(
-        rename = "networkConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "networkConfiguration", default, skip_serializing_if = "Option::is_none")]
     pub network_configuration: Option<ExpressGatewayServiceNetworkConfiguration>,
-    #[serde(
-        rename = "healthCheckPath",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "healthCheckPath", default, skip_serializing_if = "Option::is_none")]
     pub health_check_path: Option<String>,
-    #[serde(
-        rename = "primaryContainer",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "primaryContainer", default, skip_serializing_if = "Option::is_none")]
     pub primary_container: Option<ExpressGatewayContainer>,
-    #[serde(
-        rename = "scalingTarget",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "scalingTarget", default, skip_serializing_if = "Option::is_none")]
     pub scaling_target: Option<ExpressGatewayScalingTarget>,
-    #[serde(
-        rename = "ingressPaths",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ingressPaths", default, skip_serializing_if = "Option::is_none")]
     pub ingress_paths: Option<Vec<IngressPathSummary>>,
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<f64>,
@@ -5000,11 +3720,7 @@ impl std::fmt::Display for ExpressGatewayServiceInclude {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct ExpressGatewayServiceNetworkConfiguration {
-    #[serde(
-        rename = "securityGroups",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "securityGroups", default, skip_serializing_if = "Option::is_none")]
     pub security_groups: Option<Vec<String>>,
     #[serde(rename = "subnets", default, skip_serializing_if = "Option::is_none")]
     pub subnets: Option<Vec<String>>,
@@ -5021,11 +3737,8 @@ pub enum ExpressGatewayServiceScalingMetric {
 }
 
 impl ExpressGatewayServiceScalingMetric {
-    pub const ALL: &'static [ExpressGatewayServiceScalingMetric] = &[
-        Self::AverageCpu,
-        Self::AverageMemory,
-        Self::RequestCountPerTarget,
-    ];
+    pub const ALL: &'static [ExpressGatewayServiceScalingMetric] =
+        &[Self::AverageCpu, Self::AverageMemory, Self::RequestCountPerTarget];
     pub fn as_str(&self) -> &'static str {
         match self {
             Self::AverageCpu => "AVERAGE_CPU",
@@ -5051,17 +3764,9 @@ impl std::fmt::Display for ExpressGatewayServiceScalingMetric {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct ExpressGatewayServiceStatus {
-    #[serde(
-        rename = "statusCode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "statusCode", default, skip_serializing_if = "Option::is_none")]
     pub status_code: Option<ExpressGatewayServiceStatusCode>,
-    #[serde(
-        rename = "statusReason",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "statusReason", default, skip_serializing_if = "Option::is_none")]
     pub status_reason: Option<String>,
 }
 
@@ -5178,11 +3883,7 @@ pub struct GetTaskProtectionRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct GetTaskProtectionResponse {
-    #[serde(
-        rename = "protectedTasks",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "protectedTasks", default, skip_serializing_if = "Option::is_none")]
     pub protected_tasks: Option<Vec<ProtectedTask>>,
     #[serde(rename = "failures", default, skip_serializing_if = "Option::is_none")]
     pub failures: Option<Vec<Failure>>,
@@ -5198,11 +3899,7 @@ pub struct HealthCheck {
     pub timeout: Option<i32>,
     #[serde(rename = "retries", default, skip_serializing_if = "Option::is_none")]
     pub retries: Option<i32>,
-    #[serde(
-        rename = "startPeriod",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "startPeriod", default, skip_serializing_if = "Option::is_none")]
     pub start_period: Option<i32>,
 }
 
@@ -5254,11 +3951,7 @@ pub struct HostEntry {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct HostVolumeProperties {
-    #[serde(
-        rename = "sourcePath",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "sourcePath", default, skip_serializing_if = "Option::is_none")]
     pub source_path: Option<String>,
 }
 
@@ -5272,27 +3965,15 @@ pub struct InferenceAccelerator {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct InferenceAcceleratorOverride {
-    #[serde(
-        rename = "deviceName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "deviceName", default, skip_serializing_if = "Option::is_none")]
     pub device_name: Option<String>,
-    #[serde(
-        rename = "deviceType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "deviceType", default, skip_serializing_if = "Option::is_none")]
     pub device_type: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct InfrastructureOptimization {
-    #[serde(
-        rename = "scaleInAfter",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "scaleInAfter", default, skip_serializing_if = "Option::is_none")]
     pub scale_in_after: Option<i32>,
 }
 
@@ -5341,23 +4022,11 @@ pub struct InstanceHealthCheckResult {
     pub r#type: Option<InstanceHealthCheckType>,
     #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<InstanceHealthCheckState>,
-    #[serde(
-        rename = "statusReason",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "statusReason", default, skip_serializing_if = "Option::is_none")]
     pub status_reason: Option<String>,
-    #[serde(
-        rename = "lastUpdated",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "lastUpdated", default, skip_serializing_if = "Option::is_none")]
     pub last_updated: Option<f64>,
-    #[serde(
-        rename = "lastStatusChange",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "lastStatusChange", default, skip_serializing_if = "Option::is_none")]
     pub last_status_change: Option<f64>,
 }
 
@@ -5374,12 +4043,8 @@ pub enum InstanceHealthCheckState {
 }
 
 impl InstanceHealthCheckState {
-    pub const ALL: &'static [InstanceHealthCheckState] = &[
-        Self::Ok,
-        Self::Impaired,
-        Self::InsufficientData,
-        Self::Initializing,
-    ];
+    pub const ALL: &'static [InstanceHealthCheckState] =
+        &[Self::Ok, Self::Impaired, Self::InsufficientData, Self::Initializing];
     pub fn as_str(&self) -> &'static str {
         match self {
             Self::Ok => "OK",
@@ -5416,11 +4081,8 @@ pub enum InstanceHealthCheckType {
 }
 
 impl InstanceHealthCheckType {
-    pub const ALL: &'static [InstanceHealthCheckType] = &[
-        Self::ContainerRuntime,
-        Self::AcceleratedCompute,
-        Self::Daemon,
-    ];
+    pub const ALL: &'static [InstanceHealthCheckType] =
+        &[Self::ContainerRuntime, Self::AcceleratedCompute, Self::Daemon];
     pub fn as_str(&self) -> &'static str {
         match self {
             Self::ContainerRuntime => "CONTAINER_RUNTIME",
@@ -5450,11 +4112,7 @@ pub struct InstanceLaunchTemplate {
     pub ec2_instance_profile_arn: String,
     #[serde(rename = "networkConfiguration")]
     pub network_configuration: ManagedInstancesNetworkConfiguration,
-    #[serde(
-        rename = "storageConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "storageConfiguration", default, skip_serializing_if = "Option::is_none")]
     pub storage_configuration: Option<ManagedInstancesStorageConfiguration>,
     #[serde(
         rename = "localStorageConfiguration",
@@ -5462,17 +4120,9 @@ pub struct InstanceLaunchTemplate {
         skip_serializing_if = "Option::is_none"
     )]
     pub local_storage_configuration: Option<ManagedInstancesLocalStorageConfiguration>,
-    #[serde(
-        rename = "monitoring",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "monitoring", default, skip_serializing_if = "Option::is_none")]
     pub monitoring: Option<ManagedInstancesMonitoringOptions>,
-    #[serde(
-        rename = "capacityOptionType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "capacityOptionType", default, skip_serializing_if = "Option::is_none")]
     pub capacity_option_type: Option<CapacityOptionType>,
     #[serde(
         rename = "instanceMetadataTagsPropagation",
@@ -5480,45 +4130,21 @@ pub struct InstanceLaunchTemplate {
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_metadata_tags_propagation: Option<bool>,
-    #[serde(
-        rename = "instanceRequirements",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "instanceRequirements", default, skip_serializing_if = "Option::is_none")]
     pub instance_requirements: Option<InstanceRequirementsRequest>,
-    #[serde(
-        rename = "fipsEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "fipsEnabled", default, skip_serializing_if = "Option::is_none")]
     pub fips_enabled: Option<bool>,
-    #[serde(
-        rename = "capacityReservations",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "capacityReservations", default, skip_serializing_if = "Option::is_none")]
     pub capacity_reservations: Option<CapacityReservationRequest>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct InstanceLaunchTemplateUpdate {
-    #[serde(
-        rename = "ec2InstanceProfileArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ec2InstanceProfileArn", default, skip_serializing_if = "Option::is_none")]
     pub ec2_instance_profile_arn: Option<String>,
-    #[serde(
-        rename = "networkConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "networkConfiguration", default, skip_serializing_if = "Option::is_none")]
     pub network_configuration: Option<ManagedInstancesNetworkConfiguration>,
-    #[serde(
-        rename = "storageConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "storageConfiguration", default, skip_serializing_if = "Option::is_none")]
     pub storage_configuration: Option<ManagedInstancesStorageConfiguration>,
     #[serde(
         rename = "instanceMetadataTagsPropagation",
@@ -5532,23 +4158,11 @@ pub struct InstanceLaunchTemplateUpdate {
         skip_serializing_if = "Option::is_none"
     )]
     pub local_storage_configuration: Option<ManagedInstancesLocalStorageConfiguration>,
-    #[serde(
-        rename = "monitoring",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "monitoring", default, skip_serializing_if = "Option::is_none")]
     pub monitoring: Option<ManagedInstancesMonitoringOptions>,
-    #[serde(
-        rename = "instanceRequirements",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "instanceRequirements", default, skip_serializing_if = "Option::is_none")]
     pub instance_requirements: Option<InstanceRequirementsRequest>,
-    #[serde(
-        rename = "capacityReservations",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "capacityReservations", default, skip_serializing_if = "Option::is_none")]
     pub capacity_reservations: Option<CapacityReservationRequest>,
 }
 
@@ -5558,29 +4172,13 @@ pub struct InstanceRequirementsRequest {
     pub v_cpu_count: VCpuCountRangeRequest,
     #[serde(rename = "memoryMiB")]
     pub memory_mi_b: MemoryMiBRequest,
-    #[serde(
-        rename = "cpuManufacturers",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "cpuManufacturers", default, skip_serializing_if = "Option::is_none")]
     pub cpu_manufacturers: Option<Vec<CpuManufacturer>>,
-    #[serde(
-        rename = "memoryGiBPerVCpu",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "memoryGiBPerVCpu", default, skip_serializing_if = "Option::is_none")]
     pub memory_gi_b_per_v_cpu: Option<MemoryGiBPerVCpuRequest>,
-    #[serde(
-        rename = "excludedInstanceTypes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "excludedInstanceTypes", default, skip_serializing_if = "Option::is_none")]
     pub excluded_instance_types: Option<Vec<String>>,
-    #[serde(
-        rename = "instanceGenerations",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "instanceGenerations", default, skip_serializing_if = "Option::is_none")]
     pub instance_generations: Option<Vec<InstanceGeneration>>,
     #[serde(
         rename = "spotMaxPricePercentageOverLowestPrice",
@@ -5596,71 +4194,27 @@ pub struct InstanceRequirementsRequest {
     pub on_demand_max_price_percentage_over_lowest_price: Option<i32>,
     #[serde(rename = "bareMetal", default, skip_serializing_if = "Option::is_none")]
     pub bare_metal: Option<BareMetal>,
-    #[serde(
-        rename = "burstablePerformance",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "burstablePerformance", default, skip_serializing_if = "Option::is_none")]
     pub burstable_performance: Option<BurstablePerformance>,
-    #[serde(
-        rename = "requireHibernateSupport",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "requireHibernateSupport", default, skip_serializing_if = "Option::is_none")]
     pub require_hibernate_support: Option<bool>,
-    #[serde(
-        rename = "networkInterfaceCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "networkInterfaceCount", default, skip_serializing_if = "Option::is_none")]
     pub network_interface_count: Option<NetworkInterfaceCountRequest>,
-    #[serde(
-        rename = "localStorage",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "localStorage", default, skip_serializing_if = "Option::is_none")]
     pub local_storage: Option<LocalStorage>,
-    #[serde(
-        rename = "localStorageTypes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "localStorageTypes", default, skip_serializing_if = "Option::is_none")]
     pub local_storage_types: Option<Vec<LocalStorageType>>,
-    #[serde(
-        rename = "totalLocalStorageGB",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "totalLocalStorageGB", default, skip_serializing_if = "Option::is_none")]
     pub total_local_storage_gb: Option<TotalLocalStorageGBRequest>,
-    #[serde(
-        rename = "baselineEbsBandwidthMbps",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "baselineEbsBandwidthMbps", default, skip_serializing_if = "Option::is_none")]
     pub baseline_ebs_bandwidth_mbps: Option<BaselineEbsBandwidthMbpsRequest>,
-    #[serde(
-        rename = "acceleratorTypes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "acceleratorTypes", default, skip_serializing_if = "Option::is_none")]
     pub accelerator_types: Option<Vec<AcceleratorType>>,
-    #[serde(
-        rename = "acceleratorCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "acceleratorCount", default, skip_serializing_if = "Option::is_none")]
     pub accelerator_count: Option<AcceleratorCountRequest>,
-    #[serde(
-        rename = "acceleratorManufacturers",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "acceleratorManufacturers", default, skip_serializing_if = "Option::is_none")]
     pub accelerator_manufacturers: Option<Vec<AcceleratorManufacturer>>,
-    #[serde(
-        rename = "acceleratorNames",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "acceleratorNames", default, skip_serializing_if = "Option::is_none")]
     pub accelerator_names: Option<Vec<AcceleratorName>>,
     #[serde(
         rename = "acceleratorTotalMemoryMiB",
@@ -5668,17 +4222,9 @@ pub struct InstanceRequirementsRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub accelerator_total_memory_mi_b: Option<AcceleratorTotalMemoryMiBRequest>,
-    #[serde(
-        rename = "networkBandwidthGbps",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "networkBandwidthGbps", default, skip_serializing_if = "Option::is_none")]
     pub network_bandwidth_gbps: Option<NetworkBandwidthGbpsRequest>,
-    #[serde(
-        rename = "allowedInstanceTypes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "allowedInstanceTypes", default, skip_serializing_if = "Option::is_none")]
     pub allowed_instance_types: Option<Vec<String>>,
     #[serde(
         rename = "maxSpotPriceAsPercentageOfOptimalOnDemandPrice",
@@ -5752,12 +4298,8 @@ pub enum LaunchType {
 }
 
 impl LaunchType {
-    pub const ALL: &'static [LaunchType] = &[
-        Self::Ec2,
-        Self::Fargate,
-        Self::External,
-        Self::ManagedInstances,
-    ];
+    pub const ALL: &'static [LaunchType] =
+        &[Self::Ec2, Self::Fargate, Self::External, Self::ManagedInstances];
     pub fn as_str(&self) -> &'static str {
         match self {
             Self::Ec2 => "EC2",
@@ -5785,51 +4327,27 @@ impl std::fmt::Display for LaunchType {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct LinearConfiguration {
-    #[serde(
-        rename = "stepPercent",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "stepPercent", default, skip_serializing_if = "Option::is_none")]
     pub step_percent: Option<f64>,
-    #[serde(
-        rename = "stepBakeTimeInMinutes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "stepBakeTimeInMinutes", default, skip_serializing_if = "Option::is_none")]
     pub step_bake_time_in_minutes: Option<i32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct LinuxParameters {
-    #[serde(
-        rename = "capabilities",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "capabilities", default, skip_serializing_if = "Option::is_none")]
     pub capabilities: Option<KernelCapabilities>,
     #[serde(rename = "devices", default, skip_serializing_if = "Option::is_none")]
     pub devices: Option<Vec<Device>>,
-    #[serde(
-        rename = "initProcessEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "initProcessEnabled", default, skip_serializing_if = "Option::is_none")]
     pub init_process_enabled: Option<bool>,
-    #[serde(
-        rename = "sharedMemorySize",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "sharedMemorySize", default, skip_serializing_if = "Option::is_none")]
     pub shared_memory_size: Option<i32>,
     #[serde(rename = "tmpfs", default, skip_serializing_if = "Option::is_none")]
     pub tmpfs: Option<Vec<Tmpfs>>,
     #[serde(rename = "maxSwap", default, skip_serializing_if = "Option::is_none")]
     pub max_swap: Option<i32>,
-    #[serde(
-        rename = "swappiness",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "swappiness", default, skip_serializing_if = "Option::is_none")]
     pub swappiness: Option<i32>,
 }
 
@@ -5839,25 +4357,13 @@ pub struct ListAccountSettingsRequest {
     pub name: Option<SettingName>,
     #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    #[serde(
-        rename = "principalArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "principalArn", default, skip_serializing_if = "Option::is_none")]
     pub principal_arn: Option<String>,
-    #[serde(
-        rename = "effectiveSettings",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "effectiveSettings", default, skip_serializing_if = "Option::is_none")]
     pub effective_settings: Option<bool>,
     #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
-    #[serde(
-        rename = "maxResults",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "maxResults", default, skip_serializing_if = "Option::is_none")]
     pub max_results: Option<i32>,
 }
 
@@ -5875,35 +4381,19 @@ pub struct ListAttributesRequest {
     pub cluster: Option<String>,
     #[serde(rename = "targetType")]
     pub target_type: TargetType,
-    #[serde(
-        rename = "attributeName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "attributeName", default, skip_serializing_if = "Option::is_none")]
     pub attribute_name: Option<String>,
-    #[serde(
-        rename = "attributeValue",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "attributeValue", default, skip_serializing_if = "Option::is_none")]
     pub attribute_value: Option<String>,
     #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
-    #[serde(
-        rename = "maxResults",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "maxResults", default, skip_serializing_if = "Option::is_none")]
     pub max_results: Option<i32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct ListAttributesResponse {
-    #[serde(
-        rename = "attributes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "attributes", default, skip_serializing_if = "Option::is_none")]
     pub attributes: Option<Vec<Attribute>>,
     #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
@@ -5913,21 +4403,13 @@ pub struct ListAttributesResponse {
 pub struct ListClustersRequest {
     #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
-    #[serde(
-        rename = "maxResults",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "maxResults", default, skip_serializing_if = "Option::is_none")]
     pub max_results: Option<i32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct ListClustersResponse {
-    #[serde(
-        rename = "clusterArns",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "clusterArns", default, skip_serializing_if = "Option::is_none")]
     pub cluster_arns: Option<Vec<String>>,
     #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
@@ -5941,11 +4423,7 @@ pub struct ListContainerInstancesRequest {
     pub filter: Option<String>,
     #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
-    #[serde(
-        rename = "maxResults",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "maxResults", default, skip_serializing_if = "Option::is_none")]
     pub max_results: Option<i32>,
     #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ContainerInstanceStatus>,
@@ -5953,11 +4431,7 @@ pub struct ListContainerInstancesRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct ListContainerInstancesResponse {
-    #[serde(
-        rename = "containerInstanceArns",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "containerInstanceArns", default, skip_serializing_if = "Option::is_none")]
     pub container_instance_arns: Option<Vec<String>>,
     #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
@@ -5971,11 +4445,7 @@ pub struct ListDaemonDeploymentsRequest {
     pub status: Option<Vec<DaemonDeploymentStatus>>,
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<CreatedAt>,
-    #[serde(
-        rename = "maxResults",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "maxResults", default, skip_serializing_if = "Option::is_none")]
     pub max_results: Option<i32>,
     #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
@@ -5985,21 +4455,13 @@ pub struct ListDaemonDeploymentsRequest {
 pub struct ListDaemonDeploymentsResponse {
     #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
-    #[serde(
-        rename = "daemonDeployments",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "daemonDeployments", default, skip_serializing_if = "Option::is_none")]
     pub daemon_deployments: Option<Vec<DaemonDeploymentSummary>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct ListDaemonTaskDefinitionsRequest {
-    #[serde(
-        rename = "familyPrefix",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "familyPrefix", default, skip_serializing_if = "Option::is_none")]
     pub family_prefix: Option<String>,
     #[serde(rename = "family", default, skip_serializing_if = "Option::is_none")]
     pub family: Option<String>,
@@ -6011,21 +4473,13 @@ pub struct ListDaemonTaskDefinitionsRequest {
     pub sort: Option<SortOrder>,
     #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
-    #[serde(
-        rename = "maxResults",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "maxResults", default, skip_serializing_if = "Option::is_none")]
     pub max_results: Option<i32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct ListDaemonTaskDefinitionsResponse {
-    #[serde(
-        rename = "daemonTaskDefinitions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "daemonTaskDefinitions", default, skip_serializing_if = "Option::is_none")]
     pub daemon_task_definitions: Option<Vec<DaemonTaskDefinitionSummary>>,
     #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
@@ -6033,23 +4487,11 @@ pub struct ListDaemonTaskDefinitionsResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct ListDaemonsRequest {
-    #[serde(
-        rename = "clusterArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "clusterArn", default, skip_serializing_if = "Option::is_none")]
     pub cluster_arn: Option<String>,
-    #[serde(
-        rename = "capacityProviderArns",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "capacityProviderArns", default, skip_serializing_if = "Option::is_none")]
     pub capacity_provider_arns: Option<Vec<String>>,
-    #[serde(
-        rename = "maxResults",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "maxResults", default, skip_serializing_if = "Option::is_none")]
     pub max_results: Option<i32>,
     #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
@@ -6057,11 +4499,7 @@ pub struct ListDaemonsRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct ListDaemonsResponse {
-    #[serde(
-        rename = "daemonSummariesList",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "daemonSummariesList", default, skip_serializing_if = "Option::is_none")]
     pub daemon_summaries_list: Option<Vec<DaemonSummary>>,
     #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
@@ -6079,21 +4517,13 @@ pub struct ListServiceDeploymentsRequest {
     pub created_at: Option<CreatedAt>,
     #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
-    #[serde(
-        rename = "maxResults",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "maxResults", default, skip_serializing_if = "Option::is_none")]
     pub max_results: Option<i32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct ListServiceDeploymentsResponse {
-    #[serde(
-        rename = "serviceDeployments",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "serviceDeployments", default, skip_serializing_if = "Option::is_none")]
     pub service_deployments: Option<Vec<ServiceDeploymentBrief>>,
     #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
@@ -6105,21 +4535,13 @@ pub struct ListServicesByNamespaceRequest {
     pub namespace: String,
     #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
-    #[serde(
-        rename = "maxResults",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "maxResults", default, skip_serializing_if = "Option::is_none")]
     pub max_results: Option<i32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct ListServicesByNamespaceResponse {
-    #[serde(
-        rename = "serviceArns",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "serviceArns", default, skip_serializing_if = "Option::is_none")]
     pub service_arns: Option<Vec<String>>,
     #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
@@ -6131,39 +4553,19 @@ pub struct ListServicesRequest {
     pub cluster: Option<String>,
     #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
-    #[serde(
-        rename = "maxResults",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "maxResults", default, skip_serializing_if = "Option::is_none")]
     pub max_results: Option<i32>,
-    #[serde(
-        rename = "launchType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "launchType", default, skip_serializing_if = "Option::is_none")]
     pub launch_type: Option<LaunchType>,
-    #[serde(
-        rename = "schedulingStrategy",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "schedulingStrategy", default, skip_serializing_if = "Option::is_none")]
     pub scheduling_strategy: Option<SchedulingStrategy>,
-    #[serde(
-        rename = "resourceManagementType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "resourceManagementType", default, skip_serializing_if = "Option::is_none")]
     pub resource_management_type: Option<ResourceManagementType>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct ListServicesResponse {
-    #[serde(
-        rename = "serviceArns",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "serviceArns", default, skip_serializing_if = "Option::is_none")]
     pub service_arns: Option<Vec<String>>,
     #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
@@ -6183,21 +4585,13 @@ pub struct ListTagsForResourceResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct ListTaskDefinitionFamiliesRequest {
-    #[serde(
-        rename = "familyPrefix",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "familyPrefix", default, skip_serializing_if = "Option::is_none")]
     pub family_prefix: Option<String>,
     #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<TaskDefinitionFamilyStatus>,
     #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
-    #[serde(
-        rename = "maxResults",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "maxResults", default, skip_serializing_if = "Option::is_none")]
     pub max_results: Option<i32>,
 }
 
@@ -6211,11 +4605,7 @@ pub struct ListTaskDefinitionFamiliesResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct ListTaskDefinitionsRequest {
-    #[serde(
-        rename = "familyPrefix",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "familyPrefix", default, skip_serializing_if = "Option::is_none")]
     pub family_prefix: Option<String>,
     #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<TaskDefinitionStatus>,
@@ -6223,21 +4613,13 @@ pub struct ListTaskDefinitionsRequest {
     pub sort: Option<SortOrder>,
     #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
-    #[serde(
-        rename = "maxResults",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "maxResults", default, skip_serializing_if = "Option::is_none")]
     pub max_results: Option<i32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct ListTaskDefinitionsResponse {
-    #[serde(
-        rename = "taskDefinitionArns",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "taskDefinitionArns", default, skip_serializing_if = "Option::is_none")]
     pub task_definition_arns: Option<Vec<String>>,
     #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
@@ -6247,47 +4629,23 @@ pub struct ListTaskDefinitionsResponse {
 pub struct ListTasksRequest {
     #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<String>,
-    #[serde(
-        rename = "containerInstance",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "containerInstance", default, skip_serializing_if = "Option::is_none")]
     pub container_instance: Option<String>,
     #[serde(rename = "family", default, skip_serializing_if = "Option::is_none")]
     pub family: Option<String>,
     #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
-    #[serde(
-        rename = "maxResults",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "maxResults", default, skip_serializing_if = "Option::is_none")]
     pub max_results: Option<i32>,
     #[serde(rename = "startedBy", default, skip_serializing_if = "Option::is_none")]
     pub started_by: Option<String>,
-    #[serde(
-        rename = "serviceName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "serviceName", default, skip_serializing_if = "Option::is_none")]
     pub service_name: Option<String>,
-    #[serde(
-        rename = "desiredStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "desiredStatus", default, skip_serializing_if = "Option::is_none")]
     pub desired_status: Option<DesiredStatus>,
-    #[serde(
-        rename = "launchType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "launchType", default, skip_serializing_if = "Option::is_none")]
     pub launch_type: Option<LaunchType>,
-    #[serde(
-        rename = "daemonName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "daemonName", default, skip_serializing_if = "Option::is_none")]
     pub daemon_name: Option<String>,
 }
 
@@ -6301,35 +4659,15 @@ pub struct ListTasksResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct LoadBalancer {
-    #[serde(
-        rename = "targetGroupArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "targetGroupArn", default, skip_serializing_if = "Option::is_none")]
     pub target_group_arn: Option<String>,
-    #[serde(
-        rename = "loadBalancerName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "loadBalancerName", default, skip_serializing_if = "Option::is_none")]
     pub load_balancer_name: Option<String>,
-    #[serde(
-        rename = "containerName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "containerName", default, skip_serializing_if = "Option::is_none")]
     pub container_name: Option<String>,
-    #[serde(
-        rename = "containerPort",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "containerPort", default, skip_serializing_if = "Option::is_none")]
     pub container_port: Option<i32>,
-    #[serde(
-        rename = "advancedConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "advancedConfiguration", default, skip_serializing_if = "Option::is_none")]
     pub advanced_configuration: Option<AdvancedConfiguration>,
 }
 
@@ -6405,11 +4743,7 @@ pub struct LogConfiguration {
     pub log_driver: LogDriver,
     #[serde(rename = "options", default, skip_serializing_if = "Option::is_none")]
     pub options: Option<BTreeMap<String, String>>,
-    #[serde(
-        rename = "secretOptions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "secretOptions", default, skip_serializing_if = "Option::is_none")]
     pub secret_options: Option<Vec<Secret>>,
 }
 
@@ -6479,21 +4813,13 @@ impl std::fmt::Display for LogDriver {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct ManagedAgent {
-    #[serde(
-        rename = "lastStartedAt",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "lastStartedAt", default, skip_serializing_if = "Option::is_none")]
     pub last_started_at: Option<f64>,
     #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<ManagedAgentName>,
     #[serde(rename = "reason", default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
-    #[serde(
-        rename = "lastStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "lastStatus", default, skip_serializing_if = "Option::is_none")]
     pub last_status: Option<String>,
 }
 
@@ -6542,11 +4868,7 @@ pub struct ManagedApplicationAutoScalingPolicy {
     pub arn: Option<String>,
     #[serde(rename = "status")]
     pub status: ManagedResourceStatus,
-    #[serde(
-        rename = "statusReason",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "statusReason", default, skip_serializing_if = "Option::is_none")]
     pub status_reason: Option<String>,
     #[serde(rename = "updatedAt")]
     pub updated_at: f64,
@@ -6560,11 +4882,7 @@ pub struct ManagedApplicationAutoScalingPolicy {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct ManagedAutoScaling {
-    #[serde(
-        rename = "scalableTarget",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "scalableTarget", default, skip_serializing_if = "Option::is_none")]
     pub scalable_target: Option<ManagedScalableTarget>,
     #[serde(
         rename = "applicationAutoScalingPolicies",
@@ -6580,11 +4898,7 @@ pub struct ManagedCertificate {
     pub arn: Option<String>,
     #[serde(rename = "status")]
     pub status: ManagedResourceStatus,
-    #[serde(
-        rename = "statusReason",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "statusReason", default, skip_serializing_if = "Option::is_none")]
     pub status_reason: Option<String>,
     #[serde(rename = "updatedAt")]
     pub updated_at: f64,
@@ -6629,11 +4943,7 @@ pub struct ManagedIngressPath {
     pub access_type: AccessType,
     #[serde(rename = "endpoint")]
     pub endpoint: String,
-    #[serde(
-        rename = "loadBalancer",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "loadBalancer", default, skip_serializing_if = "Option::is_none")]
     pub load_balancer: Option<ManagedLoadBalancer>,
     #[serde(
         rename = "loadBalancerSecurityGroups",
@@ -6641,31 +4951,19 @@ pub struct ManagedIngressPath {
         skip_serializing_if = "Option::is_none"
     )]
     pub load_balancer_security_groups: Option<Vec<ManagedSecurityGroup>>,
-    #[serde(
-        rename = "certificate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "certificate", default, skip_serializing_if = "Option::is_none")]
     pub certificate: Option<ManagedCertificate>,
     #[serde(rename = "listener", default, skip_serializing_if = "Option::is_none")]
     pub listener: Option<ManagedListener>,
     #[serde(rename = "rule", default, skip_serializing_if = "Option::is_none")]
     pub rule: Option<ManagedListenerRule>,
-    #[serde(
-        rename = "targetGroups",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "targetGroups", default, skip_serializing_if = "Option::is_none")]
     pub target_groups: Option<Vec<ManagedTargetGroup>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct ManagedInstancesLocalStorageConfiguration {
-    #[serde(
-        rename = "useLocalStorage",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "useLocalStorage", default, skip_serializing_if = "Option::is_none")]
     pub use_local_storage: Option<bool>,
 }
 
@@ -6704,33 +5002,17 @@ impl std::fmt::Display for ManagedInstancesMonitoringOptions {
 pub struct ManagedInstancesNetworkConfiguration {
     #[serde(rename = "subnets", default, skip_serializing_if = "Option::is_none")]
     pub subnets: Option<Vec<String>>,
-    #[serde(
-        rename = "securityGroups",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "securityGroups", default, skip_serializing_if = "Option::is_none")]
     pub security_groups: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct ManagedInstancesProvider {
-    #[serde(
-        rename = "infrastructureRoleArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "infrastructureRoleArn", default, skip_serializing_if = "Option::is_none")]
     pub infrastructure_role_arn: Option<String>,
-    #[serde(
-        rename = "instanceLaunchTemplate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "instanceLaunchTemplate", default, skip_serializing_if = "Option::is_none")]
     pub instance_launch_template: Option<InstanceLaunchTemplate>,
-    #[serde(
-        rename = "propagateTags",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "propagateTags", default, skip_serializing_if = "Option::is_none")]
     pub propagate_tags: Option<PropagateMITags>,
     #[serde(
         rename = "infrastructureOptimization",
@@ -6738,21 +5020,13 @@ pub struct ManagedInstancesProvider {
         skip_serializing_if = "Option::is_none"
     )]
     pub infrastructure_optimization: Option<InfrastructureOptimization>,
-    #[serde(
-        rename = "autoRepairConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "autoRepairConfiguration", default, skip_serializing_if = "Option::is_none")]
     pub auto_repair_configuration: Option<AutoRepairConfiguration>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct ManagedInstancesStorageConfiguration {
-    #[serde(
-        rename = "storageSizeGiB",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "storageSizeGiB", default, skip_serializing_if = "Option::is_none")]
     pub storage_size_gi_b: Option<i32>,
 }
 
@@ -6762,11 +5036,7 @@ pub struct ManagedListener {
     pub arn: Option<String>,
     #[serde(rename = "status")]
     pub status: ManagedResourceStatus,
-    #[serde(
-        rename = "statusReason",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "statusReason", default, skip_serializing_if = "Option::is_none")]
     pub status_reason: Option<String>,
     #[serde(rename = "updatedAt")]
     pub updated_at: f64,
@@ -6778,11 +5048,7 @@ pub struct ManagedListenerRule {
     pub arn: Option<String>,
     #[serde(rename = "status")]
     pub status: ManagedResourceStatus,
-    #[serde(
-        rename = "statusReason",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "statusReason", default, skip_serializing_if = "Option::is_none")]
     pub status_reason: Option<String>,
     #[serde(rename = "updatedAt")]
     pub updated_at: f64,
@@ -6794,11 +5060,7 @@ pub struct ManagedLoadBalancer {
     pub arn: Option<String>,
     #[serde(rename = "status")]
     pub status: ManagedResourceStatus,
-    #[serde(
-        rename = "statusReason",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "statusReason", default, skip_serializing_if = "Option::is_none")]
     pub status_reason: Option<String>,
     #[serde(rename = "updatedAt")]
     pub updated_at: f64,
@@ -6806,11 +5068,7 @@ pub struct ManagedLoadBalancer {
     pub scheme: String,
     #[serde(rename = "subnetIds", default, skip_serializing_if = "Option::is_none")]
     pub subnet_ids: Option<Vec<String>>,
-    #[serde(
-        rename = "securityGroupIds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "securityGroupIds", default, skip_serializing_if = "Option::is_none")]
     pub security_group_ids: Option<Vec<String>>,
 }
 
@@ -6820,11 +5078,7 @@ pub struct ManagedLogGroup {
     pub arn: Option<String>,
     #[serde(rename = "status")]
     pub status: ManagedResourceStatus,
-    #[serde(
-        rename = "statusReason",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "statusReason", default, skip_serializing_if = "Option::is_none")]
     pub status_reason: Option<String>,
     #[serde(rename = "updatedAt")]
     pub updated_at: f64,
@@ -6838,11 +5092,7 @@ pub struct ManagedMetricAlarm {
     pub arn: Option<String>,
     #[serde(rename = "status")]
     pub status: ManagedResourceStatus,
-    #[serde(
-        rename = "statusReason",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "statusReason", default, skip_serializing_if = "Option::is_none")]
     pub status_reason: Option<String>,
     #[serde(rename = "updatedAt")]
     pub updated_at: f64,
@@ -6863,13 +5113,8 @@ pub enum ManagedResourceStatus {
 }
 
 impl ManagedResourceStatus {
-    pub const ALL: &'static [ManagedResourceStatus] = &[
-        Self::Provisioning,
-        Self::Active,
-        Self::Deprovisioning,
-        Self::Deleted,
-        Self::Failed,
-    ];
+    pub const ALL: &'static [ManagedResourceStatus] =
+        &[Self::Provisioning, Self::Active, Self::Deprovisioning, Self::Deleted, Self::Failed];
     pub fn as_str(&self) -> &'static str {
         match self {
             Self::Provisioning => "PROVISIONING",
@@ -6903,11 +5148,7 @@ pub struct ManagedScalableTarget {
     pub arn: Option<String>,
     #[serde(rename = "status")]
     pub status: ManagedResourceStatus,
-    #[serde(
-        rename = "statusReason",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "statusReason", default, skip_serializing_if = "Option::is_none")]
     pub status_reason: Option<String>,
     #[serde(rename = "updatedAt")]
     pub updated_at: f64,
@@ -6921,29 +5162,13 @@ pub struct ManagedScalableTarget {
 pub struct ManagedScaling {
     #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ManagedScalingStatus>,
-    #[serde(
-        rename = "targetCapacity",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "targetCapacity", default, skip_serializing_if = "Option::is_none")]
     pub target_capacity: Option<i32>,
-    #[serde(
-        rename = "minimumScalingStepSize",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "minimumScalingStepSize", default, skip_serializing_if = "Option::is_none")]
     pub minimum_scaling_step_size: Option<i32>,
-    #[serde(
-        rename = "maximumScalingStepSize",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "maximumScalingStepSize", default, skip_serializing_if = "Option::is_none")]
     pub maximum_scaling_step_size: Option<i32>,
-    #[serde(
-        rename = "instanceWarmupPeriod",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "instanceWarmupPeriod", default, skip_serializing_if = "Option::is_none")]
     pub instance_warmup_period: Option<i32>,
 }
 
@@ -6984,11 +5209,7 @@ pub struct ManagedSecurityGroup {
     pub arn: Option<String>,
     #[serde(rename = "status")]
     pub status: ManagedResourceStatus,
-    #[serde(
-        rename = "statusReason",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "statusReason", default, skip_serializing_if = "Option::is_none")]
     pub status_reason: Option<String>,
     #[serde(rename = "updatedAt")]
     pub updated_at: f64,
@@ -7012,11 +5233,7 @@ pub struct ManagedTargetGroup {
     pub arn: Option<String>,
     #[serde(rename = "status")]
     pub status: ManagedResourceStatus,
-    #[serde(
-        rename = "statusReason",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "statusReason", default, skip_serializing_if = "Option::is_none")]
     pub status_reason: Option<String>,
     #[serde(rename = "updatedAt")]
     pub updated_at: f64,
@@ -7077,17 +5294,9 @@ pub struct MemoryMiBRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct MountPoint {
-    #[serde(
-        rename = "sourceVolume",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "sourceVolume", default, skip_serializing_if = "Option::is_none")]
     pub source_volume: Option<String>,
-    #[serde(
-        rename = "containerPath",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "containerPath", default, skip_serializing_if = "Option::is_none")]
     pub container_path: Option<String>,
     #[serde(rename = "readOnly", default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
@@ -7105,59 +5314,31 @@ pub struct NetworkBandwidthGbpsRequest {
 pub struct NetworkBinding {
     #[serde(rename = "bindIP", default, skip_serializing_if = "Option::is_none")]
     pub bind_ip: Option<String>,
-    #[serde(
-        rename = "containerPort",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "containerPort", default, skip_serializing_if = "Option::is_none")]
     pub container_port: Option<i32>,
     #[serde(rename = "hostPort", default, skip_serializing_if = "Option::is_none")]
     pub host_port: Option<i32>,
     #[serde(rename = "protocol", default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<TransportProtocol>,
-    #[serde(
-        rename = "containerPortRange",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "containerPortRange", default, skip_serializing_if = "Option::is_none")]
     pub container_port_range: Option<String>,
-    #[serde(
-        rename = "hostPortRange",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "hostPortRange", default, skip_serializing_if = "Option::is_none")]
     pub host_port_range: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct NetworkConfiguration {
-    #[serde(
-        rename = "awsvpcConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "awsvpcConfiguration", default, skip_serializing_if = "Option::is_none")]
     pub awsvpc_configuration: Option<AwsVpcConfiguration>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct NetworkInterface {
-    #[serde(
-        rename = "attachmentId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "attachmentId", default, skip_serializing_if = "Option::is_none")]
     pub attachment_id: Option<String>,
-    #[serde(
-        rename = "privateIpv4Address",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "privateIpv4Address", default, skip_serializing_if = "Option::is_none")]
     pub private_ipv4_address: Option<String>,
-    #[serde(
-        rename = "ipv6Address",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ipv6Address", default, skip_serializing_if = "Option::is_none")]
     pub ipv6_address: Option<String>,
 }
 
@@ -7317,11 +5498,7 @@ impl std::fmt::Display for PidMode {
 pub struct PlacementConstraint {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<PlacementConstraintType>,
-    #[serde(
-        rename = "expression",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "expression", default, skip_serializing_if = "Option::is_none")]
     pub expression: Option<String>,
 }
 
@@ -7436,11 +5613,7 @@ impl std::fmt::Display for PlatformDeviceType {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct PortMapping {
-    #[serde(
-        rename = "containerPort",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "containerPort", default, skip_serializing_if = "Option::is_none")]
     pub container_port: Option<i32>,
     #[serde(rename = "hostPort", default, skip_serializing_if = "Option::is_none")]
     pub host_port: Option<i32>,
@@ -7448,17 +5621,9 @@ pub struct PortMapping {
     pub protocol: Option<TransportProtocol>,
     #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(
-        rename = "appProtocol",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "appProtocol", default, skip_serializing_if = "Option::is_none")]
     pub app_protocol: Option<ApplicationProtocol>,
-    #[serde(
-        rename = "containerPortRange",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "containerPortRange", default, skip_serializing_if = "Option::is_none")]
     pub container_port_range: Option<String>,
 }
 
@@ -7532,17 +5697,9 @@ impl std::fmt::Display for PropagateTags {
 pub struct ProtectedTask {
     #[serde(rename = "taskArn", default, skip_serializing_if = "Option::is_none")]
     pub task_arn: Option<String>,
-    #[serde(
-        rename = "protectionEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "protectionEnabled", default, skip_serializing_if = "Option::is_none")]
     pub protection_enabled: Option<bool>,
-    #[serde(
-        rename = "expirationDate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "expirationDate", default, skip_serializing_if = "Option::is_none")]
     pub expiration_date: Option<f64>,
 }
 
@@ -7552,11 +5709,7 @@ pub struct ProxyConfiguration {
     pub r#type: Option<ProxyConfigurationType>,
     #[serde(rename = "containerName")]
     pub container_name: String,
-    #[serde(
-        rename = "properties",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "properties", default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<Vec<KeyValuePair>>,
 }
 
@@ -7607,11 +5760,7 @@ pub struct PutAccountSettingRequest {
     pub name: SettingName,
     #[serde(rename = "value")]
     pub value: String,
-    #[serde(
-        rename = "principalArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "principalArn", default, skip_serializing_if = "Option::is_none")]
     pub principal_arn: Option<String>,
 }
 
@@ -7631,11 +5780,7 @@ pub struct PutAttributesRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct PutAttributesResponse {
-    #[serde(
-        rename = "attributes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "attributes", default, skip_serializing_if = "Option::is_none")]
     pub attributes: Option<Vec<Attribute>>,
 }
 
@@ -7659,11 +5804,7 @@ pub struct PutClusterCapacityProvidersResponse {
 pub struct RegisterContainerInstanceRequest {
     #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<String>,
-    #[serde(
-        rename = "instanceIdentityDocument",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "instanceIdentityDocument", default, skip_serializing_if = "Option::is_none")]
     pub instance_identity_document: Option<String>,
     #[serde(
         rename = "instanceIdentityDocumentSignature",
@@ -7671,35 +5812,15 @@ pub struct RegisterContainerInstanceRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_identity_document_signature: Option<String>,
-    #[serde(
-        rename = "totalResources",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "totalResources", default, skip_serializing_if = "Option::is_none")]
     pub total_resources: Option<Vec<Resource>>,
-    #[serde(
-        rename = "versionInfo",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "versionInfo", default, skip_serializing_if = "Option::is_none")]
     pub version_info: Option<VersionInfo>,
-    #[serde(
-        rename = "containerInstanceArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "containerInstanceArn", default, skip_serializing_if = "Option::is_none")]
     pub container_instance_arn: Option<String>,
-    #[serde(
-        rename = "attributes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "attributes", default, skip_serializing_if = "Option::is_none")]
     pub attributes: Option<Vec<Attribute>>,
-    #[serde(
-        rename = "platformDevices",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "platformDevices", default, skip_serializing_if = "Option::is_none")]
     pub platform_devices: Option<Vec<PlatformDevice>>,
     #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
@@ -7707,11 +5828,7 @@ pub struct RegisterContainerInstanceRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct RegisterContainerInstanceResponse {
-    #[serde(
-        rename = "containerInstance",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "containerInstance", default, skip_serializing_if = "Option::is_none")]
     pub container_instance: Option<ContainerInstance>,
 }
 
@@ -7719,17 +5836,9 @@ pub struct RegisterContainerInstanceResponse {
 pub struct RegisterDaemonTaskDefinitionRequest {
     #[serde(rename = "family")]
     pub family: String,
-    #[serde(
-        rename = "taskRoleArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "taskRoleArn", default, skip_serializing_if = "Option::is_none")]
     pub task_role_arn: Option<String>,
-    #[serde(
-        rename = "executionRoleArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "executionRoleArn", default, skip_serializing_if = "Option::is_none")]
     pub execution_role_arn: Option<String>,
     #[serde(rename = "containerDefinitions")]
     pub container_definitions: Vec<DaemonContainerDefinition>,
@@ -7745,11 +5854,7 @@ pub struct RegisterDaemonTaskDefinitionRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct RegisterDaemonTaskDefinitionResponse {
-    #[serde(
-        rename = "daemonTaskDefinitionArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "daemonTaskDefinitionArn", default, skip_serializing_if = "Option::is_none")]
     pub daemon_task_definition_arn: Option<String>,
 }
 
@@ -7757,39 +5862,19 @@ pub struct RegisterDaemonTaskDefinitionResponse {
 pub struct RegisterTaskDefinitionRequest {
     #[serde(rename = "family")]
     pub family: String,
-    #[serde(
-        rename = "taskRoleArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "taskRoleArn", default, skip_serializing_if = "Option::is_none")]
     pub task_role_arn: Option<String>,
-    #[serde(
-        rename = "executionRoleArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "executionRoleArn", default, skip_serializing_if = "Option::is_none")]
     pub execution_role_arn: Option<String>,
-    #[serde(
-        rename = "networkMode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "networkMode", default, skip_serializing_if = "Option::is_none")]
     pub network_mode: Option<NetworkMode>,
     #[serde(rename = "containerDefinitions")]
     pub container_definitions: Vec<ContainerDefinition>,
     #[serde(rename = "volumes", default, skip_serializing_if = "Option::is_none")]
     pub volumes: Option<Vec<Volume>>,
-    #[serde(
-        rename = "placementConstraints",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "placementConstraints", default, skip_serializing_if = "Option::is_none")]
     pub placement_constraints: Option<Vec<TaskDefinitionPlacementConstraint>>,
-    #[serde(
-        rename = "requiresCompatibilities",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "requiresCompatibilities", default, skip_serializing_if = "Option::is_none")]
     pub requires_compatibilities: Option<Vec<Compatibility>>,
     #[serde(rename = "cpu", default, skip_serializing_if = "Option::is_none")]
     pub cpu: Option<String>,
@@ -7801,45 +5886,21 @@ pub struct RegisterTaskDefinitionRequest {
     pub pid_mode: Option<PidMode>,
     #[serde(rename = "ipcMode", default, skip_serializing_if = "Option::is_none")]
     pub ipc_mode: Option<IpcMode>,
-    #[serde(
-        rename = "proxyConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "proxyConfiguration", default, skip_serializing_if = "Option::is_none")]
     pub proxy_configuration: Option<ProxyConfiguration>,
-    #[serde(
-        rename = "inferenceAccelerators",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "inferenceAccelerators", default, skip_serializing_if = "Option::is_none")]
     pub inference_accelerators: Option<Vec<InferenceAccelerator>>,
-    #[serde(
-        rename = "ephemeralStorage",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ephemeralStorage", default, skip_serializing_if = "Option::is_none")]
     pub ephemeral_storage: Option<EphemeralStorage>,
-    #[serde(
-        rename = "runtimePlatform",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "runtimePlatform", default, skip_serializing_if = "Option::is_none")]
     pub runtime_platform: Option<RuntimePlatform>,
-    #[serde(
-        rename = "enableFaultInjection",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "enableFaultInjection", default, skip_serializing_if = "Option::is_none")]
     pub enable_fault_injection: Option<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct RegisterTaskDefinitionResponse {
-    #[serde(
-        rename = "taskDefinition",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "taskDefinition", default, skip_serializing_if = "Option::is_none")]
     pub task_definition: Option<TaskDefinition>,
     #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
@@ -7853,11 +5914,7 @@ pub struct RepositoryCredentials {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct ResolvedConfiguration {
-    #[serde(
-        rename = "loadBalancers",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "loadBalancers", default, skip_serializing_if = "Option::is_none")]
     pub load_balancers: Option<Vec<ServiceRevisionLoadBalancer>>,
 }
 
@@ -7867,25 +5924,13 @@ pub struct Resource {
     pub name: Option<String>,
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    #[serde(
-        rename = "doubleValue",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "doubleValue", default, skip_serializing_if = "Option::is_none")]
     pub double_value: Option<f64>,
     #[serde(rename = "longValue", default, skip_serializing_if = "Option::is_none")]
     pub long_value: Option<i64>,
-    #[serde(
-        rename = "integerValue",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "integerValue", default, skip_serializing_if = "Option::is_none")]
     pub integer_value: Option<i32>,
-    #[serde(
-        rename = "stringSetValue",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "stringSetValue", default, skip_serializing_if = "Option::is_none")]
     pub string_set_value: Option<Vec<String>>,
 }
 
@@ -7965,83 +6010,39 @@ pub struct Rollback {
     pub reason: Option<String>,
     #[serde(rename = "startedAt", default, skip_serializing_if = "Option::is_none")]
     pub started_at: Option<f64>,
-    #[serde(
-        rename = "serviceRevisionArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "serviceRevisionArn", default, skip_serializing_if = "Option::is_none")]
     pub service_revision_arn: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunTaskRequest {
-    #[serde(
-        rename = "capacityProviderStrategy",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "capacityProviderStrategy", default, skip_serializing_if = "Option::is_none")]
     pub capacity_provider_strategy: Option<Vec<CapacityProviderStrategyItem>>,
     #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<String>,
     #[serde(rename = "count", default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i32>,
-    #[serde(
-        rename = "enableECSManagedTags",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "enableECSManagedTags", default, skip_serializing_if = "Option::is_none")]
     pub enable_ecs_managed_tags: Option<bool>,
-    #[serde(
-        rename = "enableExecuteCommand",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "enableExecuteCommand", default, skip_serializing_if = "Option::is_none")]
     pub enable_execute_command: Option<bool>,
     #[serde(rename = "group", default, skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
-    #[serde(
-        rename = "launchType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "launchType", default, skip_serializing_if = "Option::is_none")]
     pub launch_type: Option<LaunchType>,
-    #[serde(
-        rename = "networkConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "networkConfiguration", default, skip_serializing_if = "Option::is_none")]
     pub network_configuration: Option<NetworkConfiguration>,
     #[serde(rename = "overrides", default, skip_serializing_if = "Option::is_none")]
     pub overrides: Option<TaskOverride>,
-    #[serde(
-        rename = "placementConstraints",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "placementConstraints", default, skip_serializing_if = "Option::is_none")]
     pub placement_constraints: Option<Vec<PlacementConstraint>>,
-    #[serde(
-        rename = "placementStrategy",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "placementStrategy", default, skip_serializing_if = "Option::is_none")]
     pub placement_strategy: Option<Vec<PlacementStrategy>>,
-    #[serde(
-        rename = "platformVersion",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "platformVersion", default, skip_serializing_if = "Option::is_none")]
     pub platform_version: Option<String>,
-    #[serde(
-        rename = "propagateTags",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "propagateTags", default, skip_serializing_if = "Option::is_none")]
     pub propagate_tags: Option<PropagateTags>,
-    #[serde(
-        rename = "referenceId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "referenceId", default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
     #[serde(rename = "startedBy", default, skip_serializing_if = "Option::is_none")]
     pub started_by: Option<String>,
@@ -8049,17 +6050,9 @@ pub struct RunTaskRequest {
     pub tags: Option<Vec<Tag>>,
     #[serde(rename = "taskDefinition")]
     pub task_definition: String,
-    #[serde(
-        rename = "clientToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "clientToken", default, skip_serializing_if = "Option::is_none")]
     pub client_token: Option<String>,
-    #[serde(
-        rename = "volumeConfigurations",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "volumeConfigurations", default, skip_serializing_if = "Option::is_none")]
     pub volume_configurations: Option<Vec<TaskVolumeConfiguration>>,
 }
 
@@ -8073,17 +6066,9 @@ pub struct RunTaskResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct RuntimePlatform {
-    #[serde(
-        rename = "cpuArchitecture",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "cpuArchitecture", default, skip_serializing_if = "Option::is_none")]
     pub cpu_architecture: Option<CPUArchitecture>,
-    #[serde(
-        rename = "operatingSystemFamily",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "operatingSystemFamily", default, skip_serializing_if = "Option::is_none")]
     pub operating_system_family: Option<OSFamily>,
 }
 
@@ -8091,23 +6076,11 @@ pub struct RuntimePlatform {
 pub struct S3FilesVolumeConfiguration {
     #[serde(rename = "fileSystemArn")]
     pub file_system_arn: String,
-    #[serde(
-        rename = "rootDirectory",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "rootDirectory", default, skip_serializing_if = "Option::is_none")]
     pub root_directory: Option<String>,
-    #[serde(
-        rename = "transitEncryptionPort",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "transitEncryptionPort", default, skip_serializing_if = "Option::is_none")]
     pub transit_encryption_port: Option<i32>,
-    #[serde(
-        rename = "accessPointArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "accessPointArn", default, skip_serializing_if = "Option::is_none")]
     pub access_point_arn: Option<String>,
 }
 
@@ -8218,99 +6191,39 @@ pub struct Secret {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct Service {
-    #[serde(
-        rename = "serviceArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "serviceArn", default, skip_serializing_if = "Option::is_none")]
     pub service_arn: Option<String>,
-    #[serde(
-        rename = "serviceName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "serviceName", default, skip_serializing_if = "Option::is_none")]
     pub service_name: Option<String>,
-    #[serde(
-        rename = "clusterArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "clusterArn", default, skip_serializing_if = "Option::is_none")]
     pub cluster_arn: Option<String>,
-    #[serde(
-        rename = "loadBalancers",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "loadBalancers", default, skip_serializing_if = "Option::is_none")]
     pub load_balancers: Option<Vec<LoadBalancer>>,
-    #[serde(
-        rename = "serviceRegistries",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "serviceRegistries", default, skip_serializing_if = "Option::is_none")]
     pub service_registries: Option<Vec<ServiceRegistry>>,
     #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    #[serde(
-        rename = "desiredCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "desiredCount", default, skip_serializing_if = "Option::is_none")]
     pub desired_count: Option<i32>,
-    #[serde(
-        rename = "runningCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "runningCount", default, skip_serializing_if = "Option::is_none")]
     pub running_count: Option<i32>,
-    #[serde(
-        rename = "pendingCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "pendingCount", default, skip_serializing_if = "Option::is_none")]
     pub pending_count: Option<i32>,
-    #[serde(
-        rename = "launchType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "launchType", default, skip_serializing_if = "Option::is_none")]
     pub launch_type: Option<LaunchType>,
-    #[serde(
-        rename = "capacityProviderStrategy",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "capacityProviderStrategy", default, skip_serializing_if = "Option::is_none")]
     pub capacity_provider_strategy: Option<Vec<CapacityProviderStrategyItem>>,
-    #[serde(
-        rename = "platformVersion",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "platformVersion", default, skip_serializing_if = "Option::is_none")]
     pub platform_version: Option<String>,
-    #[serde(
-        rename = "platformFamily",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "platformFamily", default, skip_serializing_if = "Option::is_none")]
     pub platform_family: Option<String>,
-    #[serde(
-        rename = "taskDefinition",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "taskDefinition", default, skip_serializing_if = "Option::is_none")]
     pub task_definition: Option<String>,
-    #[serde(
-        rename = "deploymentConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "deploymentConfiguration", default, skip_serializing_if = "Option::is_none")]
     pub deployment_configuration: Option<DeploymentConfiguration>,
     #[serde(rename = "taskSets", default, skip_serializing_if = "Option::is_none")]
     pub task_sets: Option<Vec<TaskSet>>,
-    #[serde(
-        rename = "deployments",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "deployments", default, skip_serializing_if = "Option::is_none")]
     pub deployments: Option<Vec<Deployment>>,
     #[serde(rename = "roleArn", default, skip_serializing_if = "Option::is_none")]
     pub role_arn: Option<String>,
@@ -8318,35 +6231,15 @@ pub struct Service {
     pub events: Option<Vec<ServiceEvent>>,
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<f64>,
-    #[serde(
-        rename = "currentServiceDeployment",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "currentServiceDeployment", default, skip_serializing_if = "Option::is_none")]
     pub current_service_deployment: Option<String>,
-    #[serde(
-        rename = "currentServiceRevisions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "currentServiceRevisions", default, skip_serializing_if = "Option::is_none")]
     pub current_service_revisions: Option<Vec<ServiceCurrentRevisionSummary>>,
-    #[serde(
-        rename = "placementConstraints",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "placementConstraints", default, skip_serializing_if = "Option::is_none")]
     pub placement_constraints: Option<Vec<PlacementConstraint>>,
-    #[serde(
-        rename = "placementStrategy",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "placementStrategy", default, skip_serializing_if = "Option::is_none")]
     pub placement_strategy: Option<Vec<PlacementStrategy>>,
-    #[serde(
-        rename = "networkConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "networkConfiguration", default, skip_serializing_if = "Option::is_none")]
     pub network_configuration: Option<NetworkConfiguration>,
     #[serde(
         rename = "healthCheckGracePeriodSeconds",
@@ -8354,39 +6247,19 @@ pub struct Service {
         skip_serializing_if = "Option::is_none"
     )]
     pub health_check_grace_period_seconds: Option<i32>,
-    #[serde(
-        rename = "schedulingStrategy",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "schedulingStrategy", default, skip_serializing_if = "Option::is_none")]
     pub scheduling_strategy: Option<SchedulingStrategy>,
-    #[serde(
-        rename = "deploymentController",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "deploymentController", default, skip_serializing_if = "Option::is_none")]
     pub deployment_controller: Option<DeploymentController>,
     #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
     #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
-    #[serde(
-        rename = "enableECSManagedTags",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "enableECSManagedTags", default, skip_serializing_if = "Option::is_none")]
     pub enable_ecs_managed_tags: Option<bool>,
-    #[serde(
-        rename = "propagateTags",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "propagateTags", default, skip_serializing_if = "Option::is_none")]
     pub propagate_tags: Option<PropagateTags>,
-    #[serde(
-        rename = "enableExecuteCommand",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "enableExecuteCommand", default, skip_serializing_if = "Option::is_none")]
     pub enable_execute_command: Option<bool>,
     #[serde(
         rename = "availabilityZoneRebalancing",
@@ -8394,11 +6267,7 @@ pub struct Service {
         skip_serializing_if = "Option::is_none"
     )]
     pub availability_zone_rebalancing: Option<AvailabilityZoneRebalancing>,
-    #[serde(
-        rename = "resourceManagementType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "resourceManagementType", default, skip_serializing_if = "Option::is_none")]
     pub resource_management_type: Option<ResourceManagementType>,
 }
 
@@ -8406,11 +6275,7 @@ pub struct Service {
 pub struct ServiceConnectAccessLogConfiguration {
     #[serde(rename = "format")]
     pub format: ServiceConnectAccessLoggingFormat,
-    #[serde(
-        rename = "includeQueryParameters",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "includeQueryParameters", default, skip_serializing_if = "Option::is_none")]
     pub include_query_parameters: Option<ServiceConnectIncludeQueryParameters>,
 }
 
@@ -8451,11 +6316,7 @@ pub struct ServiceConnectClientAlias {
     pub port: i32,
     #[serde(rename = "dnsName", default, skip_serializing_if = "Option::is_none")]
     pub dns_name: Option<String>,
-    #[serde(
-        rename = "testTrafficRules",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "testTrafficRules", default, skip_serializing_if = "Option::is_none")]
     pub test_traffic_rules: Option<ServiceConnectTestTrafficRules>,
 }
 
@@ -8467,17 +6328,9 @@ pub struct ServiceConnectConfiguration {
     pub namespace: Option<String>,
     #[serde(rename = "services", default, skip_serializing_if = "Option::is_none")]
     pub services: Option<Vec<ServiceConnectService>>,
-    #[serde(
-        rename = "logConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "logConfiguration", default, skip_serializing_if = "Option::is_none")]
     pub log_configuration: Option<LogConfiguration>,
-    #[serde(
-        rename = "accessLogConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "accessLogConfiguration", default, skip_serializing_if = "Option::is_none")]
     pub access_log_configuration: Option<ServiceConnectAccessLogConfiguration>,
 }
 
@@ -8517,23 +6370,11 @@ impl std::fmt::Display for ServiceConnectIncludeQueryParameters {
 pub struct ServiceConnectService {
     #[serde(rename = "portName")]
     pub port_name: String,
-    #[serde(
-        rename = "discoveryName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "discoveryName", default, skip_serializing_if = "Option::is_none")]
     pub discovery_name: Option<String>,
-    #[serde(
-        rename = "clientAliases",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "clientAliases", default, skip_serializing_if = "Option::is_none")]
     pub client_aliases: Option<Vec<ServiceConnectClientAlias>>,
-    #[serde(
-        rename = "ingressPortOverride",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ingressPortOverride", default, skip_serializing_if = "Option::is_none")]
     pub ingress_port_override: Option<i32>,
     #[serde(rename = "timeout", default, skip_serializing_if = "Option::is_none")]
     pub timeout: Option<TimeoutConfiguration>,
@@ -8543,17 +6384,9 @@ pub struct ServiceConnectService {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct ServiceConnectServiceResource {
-    #[serde(
-        rename = "discoveryName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "discoveryName", default, skip_serializing_if = "Option::is_none")]
     pub discovery_name: Option<String>,
-    #[serde(
-        rename = "discoveryArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "discoveryArn", default, skip_serializing_if = "Option::is_none")]
     pub discovery_arn: Option<String>,
 }
 
@@ -8579,11 +6412,7 @@ pub struct ServiceConnectTestTrafficRules {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct ServiceConnectTlsCertificateAuthority {
-    #[serde(
-        rename = "awsPcaAuthorityArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "awsPcaAuthorityArn", default, skip_serializing_if = "Option::is_none")]
     pub aws_pca_authority_arn: Option<String>,
 }
 
@@ -8601,105 +6430,49 @@ pub struct ServiceConnectTlsConfiguration {
 pub struct ServiceCurrentRevisionSummary {
     #[serde(rename = "arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: Option<String>,
-    #[serde(
-        rename = "requestedTaskCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "requestedTaskCount", default, skip_serializing_if = "Option::is_none")]
     pub requested_task_count: Option<i32>,
-    #[serde(
-        rename = "runningTaskCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "runningTaskCount", default, skip_serializing_if = "Option::is_none")]
     pub running_task_count: Option<i32>,
-    #[serde(
-        rename = "pendingTaskCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "pendingTaskCount", default, skip_serializing_if = "Option::is_none")]
     pub pending_task_count: Option<i32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct ServiceDeployment {
-    #[serde(
-        rename = "serviceDeploymentArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "serviceDeploymentArn", default, skip_serializing_if = "Option::is_none")]
     pub service_deployment_arn: Option<String>,
-    #[serde(
-        rename = "serviceArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "serviceArn", default, skip_serializing_if = "Option::is_none")]
     pub service_arn: Option<String>,
-    #[serde(
-        rename = "clusterArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "clusterArn", default, skip_serializing_if = "Option::is_none")]
     pub cluster_arn: Option<String>,
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<f64>,
     #[serde(rename = "startedAt", default, skip_serializing_if = "Option::is_none")]
     pub started_at: Option<f64>,
-    #[serde(
-        rename = "finishedAt",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "finishedAt", default, skip_serializing_if = "Option::is_none")]
     pub finished_at: Option<f64>,
     #[serde(rename = "stoppedAt", default, skip_serializing_if = "Option::is_none")]
     pub stopped_at: Option<f64>,
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<f64>,
-    #[serde(
-        rename = "sourceServiceRevisions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "sourceServiceRevisions", default, skip_serializing_if = "Option::is_none")]
     pub source_service_revisions: Option<Vec<ServiceRevisionSummary>>,
-    #[serde(
-        rename = "targetServiceRevision",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "targetServiceRevision", default, skip_serializing_if = "Option::is_none")]
     pub target_service_revision: Option<ServiceRevisionSummary>,
     #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ServiceDeploymentStatus>,
-    #[serde(
-        rename = "statusReason",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "statusReason", default, skip_serializing_if = "Option::is_none")]
     pub status_reason: Option<String>,
-    #[serde(
-        rename = "lifecycleStage",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "lifecycleStage", default, skip_serializing_if = "Option::is_none")]
     pub lifecycle_stage: Option<ServiceDeploymentLifecycleStage>,
-    #[serde(
-        rename = "lifecycleHookDetails",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "lifecycleHookDetails", default, skip_serializing_if = "Option::is_none")]
     pub lifecycle_hook_details: Option<Vec<DeploymentLifecycleHookDetail>>,
-    #[serde(
-        rename = "deploymentConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "deploymentConfiguration", default, skip_serializing_if = "Option::is_none")]
     pub deployment_configuration: Option<DeploymentConfiguration>,
     #[serde(rename = "rollback", default, skip_serializing_if = "Option::is_none")]
     pub rollback: Option<Rollback>,
-    #[serde(
-        rename = "deploymentCircuitBreaker",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "deploymentCircuitBreaker", default, skip_serializing_if = "Option::is_none")]
     pub deployment_circuit_breaker: Option<ServiceDeploymentCircuitBreaker>,
     #[serde(rename = "alarms", default, skip_serializing_if = "Option::is_none")]
     pub alarms: Option<ServiceDeploymentAlarms>,
@@ -8709,63 +6482,31 @@ pub struct ServiceDeployment {
 pub struct ServiceDeploymentAlarms {
     #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ServiceDeploymentRollbackMonitorsStatus>,
-    #[serde(
-        rename = "alarmNames",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "alarmNames", default, skip_serializing_if = "Option::is_none")]
     pub alarm_names: Option<Vec<String>>,
-    #[serde(
-        rename = "triggeredAlarmNames",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "triggeredAlarmNames", default, skip_serializing_if = "Option::is_none")]
     pub triggered_alarm_names: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct ServiceDeploymentBrief {
-    #[serde(
-        rename = "serviceDeploymentArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "serviceDeploymentArn", default, skip_serializing_if = "Option::is_none")]
     pub service_deployment_arn: Option<String>,
-    #[serde(
-        rename = "serviceArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "serviceArn", default, skip_serializing_if = "Option::is_none")]
     pub service_arn: Option<String>,
-    #[serde(
-        rename = "clusterArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "clusterArn", default, skip_serializing_if = "Option::is_none")]
     pub cluster_arn: Option<String>,
     #[serde(rename = "startedAt", default, skip_serializing_if = "Option::is_none")]
     pub started_at: Option<f64>,
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<f64>,
-    #[serde(
-        rename = "finishedAt",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "finishedAt", default, skip_serializing_if = "Option::is_none")]
     pub finished_at: Option<f64>,
-    #[serde(
-        rename = "targetServiceRevisionArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "targetServiceRevisionArn", default, skip_serializing_if = "Option::is_none")]
     pub target_service_revision_arn: Option<String>,
     #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ServiceDeploymentStatus>,
-    #[serde(
-        rename = "statusReason",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "statusReason", default, skip_serializing_if = "Option::is_none")]
     pub status_reason: Option<String>,
 }
 
@@ -8773,11 +6514,7 @@ pub struct ServiceDeploymentBrief {
 pub struct ServiceDeploymentCircuitBreaker {
     #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ServiceDeploymentRollbackMonitorsStatus>,
-    #[serde(
-        rename = "failureCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "failureCount", default, skip_serializing_if = "Option::is_none")]
     pub failure_count: Option<i32>,
     #[serde(rename = "threshold", default, skip_serializing_if = "Option::is_none")]
     pub threshold: Option<i32>,
@@ -8870,12 +6607,8 @@ pub enum ServiceDeploymentRollbackMonitorsStatus {
 }
 
 impl ServiceDeploymentRollbackMonitorsStatus {
-    pub const ALL: &'static [ServiceDeploymentRollbackMonitorsStatus] = &[
-        Self::Triggered,
-        Self::Monitoring,
-        Self::MonitoringComplete,
-        Self::Disabled,
-    ];
+    pub const ALL: &'static [ServiceDeploymentRollbackMonitorsStatus] =
+        &[Self::Triggered, Self::Monitoring, Self::MonitoringComplete, Self::Disabled];
     pub fn as_str(&self) -> &'static str {
         match self {
             Self::Triggered => "TRIGGERED",
@@ -9013,153 +6746,65 @@ pub struct ServiceManagedEBSVolumeConfiguration {
     pub encrypted: Option<bool>,
     #[serde(rename = "kmsKeyId", default, skip_serializing_if = "Option::is_none")]
     pub kms_key_id: Option<String>,
-    #[serde(
-        rename = "volumeType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "volumeType", default, skip_serializing_if = "Option::is_none")]
     pub volume_type: Option<String>,
     #[serde(rename = "sizeInGiB", default, skip_serializing_if = "Option::is_none")]
     pub size_in_gi_b: Option<i32>,
-    #[serde(
-        rename = "snapshotId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "snapshotId", default, skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<String>,
-    #[serde(
-        rename = "volumeInitializationRate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "volumeInitializationRate", default, skip_serializing_if = "Option::is_none")]
     pub volume_initialization_rate: Option<i32>,
     #[serde(rename = "iops", default, skip_serializing_if = "Option::is_none")]
     pub iops: Option<i32>,
-    #[serde(
-        rename = "throughput",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "throughput", default, skip_serializing_if = "Option::is_none")]
     pub throughput: Option<i32>,
-    #[serde(
-        rename = "tagSpecifications",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "tagSpecifications", default, skip_serializing_if = "Option::is_none")]
     pub tag_specifications: Option<Vec<EBSTagSpecification>>,
     #[serde(rename = "roleArn")]
     pub role_arn: String,
-    #[serde(
-        rename = "filesystemType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "filesystemType", default, skip_serializing_if = "Option::is_none")]
     pub filesystem_type: Option<TaskFilesystemType>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct ServiceRegistry {
-    #[serde(
-        rename = "registryArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "registryArn", default, skip_serializing_if = "Option::is_none")]
     pub registry_arn: Option<String>,
     #[serde(rename = "port", default, skip_serializing_if = "Option::is_none")]
     pub port: Option<i32>,
-    #[serde(
-        rename = "containerName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "containerName", default, skip_serializing_if = "Option::is_none")]
     pub container_name: Option<String>,
-    #[serde(
-        rename = "containerPort",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "containerPort", default, skip_serializing_if = "Option::is_none")]
     pub container_port: Option<i32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct ServiceRevision {
-    #[serde(
-        rename = "serviceRevisionArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "serviceRevisionArn", default, skip_serializing_if = "Option::is_none")]
     pub service_revision_arn: Option<String>,
-    #[serde(
-        rename = "serviceArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "serviceArn", default, skip_serializing_if = "Option::is_none")]
     pub service_arn: Option<String>,
-    #[serde(
-        rename = "clusterArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "clusterArn", default, skip_serializing_if = "Option::is_none")]
     pub cluster_arn: Option<String>,
-    #[serde(
-        rename = "taskDefinition",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "taskDefinition", default, skip_serializing_if = "Option::is_none")]
     pub task_definition: Option<String>,
-    #[serde(
-        rename = "capacityProviderStrategy",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "capacityProviderStrategy", default, skip_serializing_if = "Option::is_none")]
     pub capacity_provider_strategy: Option<Vec<CapacityProviderStrategyItem>>,
-    #[serde(
-        rename = "launchType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "launchType", default, skip_serializing_if = "Option::is_none")]
     pub launch_type: Option<LaunchType>,
-    #[serde(
-        rename = "platformVersion",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "platformVersion", default, skip_serializing_if = "Option::is_none")]
     pub platform_version: Option<String>,
-    #[serde(
-        rename = "platformFamily",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "platformFamily", default, skip_serializing_if = "Option::is_none")]
     pub platform_family: Option<String>,
-    #[serde(
-        rename = "loadBalancers",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "loadBalancers", default, skip_serializing_if = "Option::is_none")]
     pub load_balancers: Option<Vec<LoadBalancer>>,
-    #[serde(
-        rename = "serviceRegistries",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "serviceRegistries", default, skip_serializing_if = "Option::is_none")]
     pub service_registries: Option<Vec<ServiceRegistry>>,
-    #[serde(
-        rename = "networkConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "networkConfiguration", default, skip_serializing_if = "Option::is_none")]
     pub network_configuration: Option<NetworkConfiguration>,
-    #[serde(
-        rename = "containerImages",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "containerImages", default, skip_serializing_if = "Option::is_none")]
     pub container_images: Option<Vec<ContainerImage>>,
-    #[serde(
-        rename = "guardDutyEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "guardDutyEnabled", default, skip_serializing_if = "Option::is_none")]
     pub guard_duty_enabled: Option<bool>,
     #[serde(
         rename = "serviceConnectConfiguration",
@@ -9167,53 +6812,25 @@ pub struct ServiceRevision {
         skip_serializing_if = "Option::is_none"
     )]
     pub service_connect_configuration: Option<ServiceConnectConfiguration>,
-    #[serde(
-        rename = "volumeConfigurations",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "volumeConfigurations", default, skip_serializing_if = "Option::is_none")]
     pub volume_configurations: Option<Vec<ServiceVolumeConfiguration>>,
-    #[serde(
-        rename = "fargateEphemeralStorage",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "fargateEphemeralStorage", default, skip_serializing_if = "Option::is_none")]
     pub fargate_ephemeral_storage: Option<DeploymentEphemeralStorage>,
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<f64>,
-    #[serde(
-        rename = "vpcLatticeConfigurations",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "vpcLatticeConfigurations", default, skip_serializing_if = "Option::is_none")]
     pub vpc_lattice_configurations: Option<Vec<VpcLatticeConfiguration>>,
-    #[serde(
-        rename = "resolvedConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "resolvedConfiguration", default, skip_serializing_if = "Option::is_none")]
     pub resolved_configuration: Option<ResolvedConfiguration>,
-    #[serde(
-        rename = "ecsManagedResources",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ecsManagedResources", default, skip_serializing_if = "Option::is_none")]
     pub ecs_managed_resources: Option<ECSManagedResources>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct ServiceRevisionLoadBalancer {
-    #[serde(
-        rename = "targetGroupArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "targetGroupArn", default, skip_serializing_if = "Option::is_none")]
     pub target_group_arn: Option<String>,
-    #[serde(
-        rename = "productionListenerRule",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "productionListenerRule", default, skip_serializing_if = "Option::is_none")]
     pub production_listener_rule: Option<String>,
 }
 
@@ -9221,23 +6838,11 @@ pub struct ServiceRevisionLoadBalancer {
 pub struct ServiceRevisionSummary {
     #[serde(rename = "arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: Option<String>,
-    #[serde(
-        rename = "requestedTaskCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "requestedTaskCount", default, skip_serializing_if = "Option::is_none")]
     pub requested_task_count: Option<i32>,
-    #[serde(
-        rename = "runningTaskCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "runningTaskCount", default, skip_serializing_if = "Option::is_none")]
     pub running_task_count: Option<i32>,
-    #[serde(
-        rename = "pendingTaskCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "pendingTaskCount", default, skip_serializing_if = "Option::is_none")]
     pub pending_task_count: Option<i32>,
     #[serde(
         rename = "requestedTestTrafficWeight",
@@ -9257,11 +6862,7 @@ pub struct ServiceRevisionSummary {
 pub struct ServiceVolumeConfiguration {
     #[serde(rename = "name")]
     pub name: String,
-    #[serde(
-        rename = "managedEBSVolume",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "managedEBSVolume", default, skip_serializing_if = "Option::is_none")]
     pub managed_ebs_volume: Option<ServiceManagedEBSVolumeConfiguration>,
 }
 
@@ -9271,11 +6872,7 @@ pub struct Session {
     pub session_id: Option<String>,
     #[serde(rename = "streamUrl", default, skip_serializing_if = "Option::is_none")]
     pub stream_url: Option<String>,
-    #[serde(
-        rename = "tokenValue",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "tokenValue", default, skip_serializing_if = "Option::is_none")]
     pub token_value: Option<String>,
 }
 
@@ -9285,11 +6882,7 @@ pub struct Setting {
     pub name: Option<SettingName>,
     #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    #[serde(
-        rename = "principalArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "principalArn", default, skip_serializing_if = "Option::is_none")]
     pub principal_arn: Option<String>,
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<SettingType>,
@@ -9473,39 +7066,19 @@ pub struct StartTaskRequest {
     pub cluster: Option<String>,
     #[serde(rename = "containerInstances")]
     pub container_instances: Vec<String>,
-    #[serde(
-        rename = "enableECSManagedTags",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "enableECSManagedTags", default, skip_serializing_if = "Option::is_none")]
     pub enable_ecs_managed_tags: Option<bool>,
-    #[serde(
-        rename = "enableExecuteCommand",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "enableExecuteCommand", default, skip_serializing_if = "Option::is_none")]
     pub enable_execute_command: Option<bool>,
     #[serde(rename = "group", default, skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
-    #[serde(
-        rename = "networkConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "networkConfiguration", default, skip_serializing_if = "Option::is_none")]
     pub network_configuration: Option<NetworkConfiguration>,
     #[serde(rename = "overrides", default, skip_serializing_if = "Option::is_none")]
     pub overrides: Option<TaskOverride>,
-    #[serde(
-        rename = "propagateTags",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "propagateTags", default, skip_serializing_if = "Option::is_none")]
     pub propagate_tags: Option<PropagateTags>,
-    #[serde(
-        rename = "referenceId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "referenceId", default, skip_serializing_if = "Option::is_none")]
     pub reference_id: Option<String>,
     #[serde(rename = "startedBy", default, skip_serializing_if = "Option::is_none")]
     pub started_by: Option<String>,
@@ -9513,11 +7086,7 @@ pub struct StartTaskRequest {
     pub tags: Option<Vec<Tag>>,
     #[serde(rename = "taskDefinition")]
     pub task_definition: String,
-    #[serde(
-        rename = "volumeConfigurations",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "volumeConfigurations", default, skip_serializing_if = "Option::is_none")]
     pub volume_configurations: Option<Vec<TaskVolumeConfiguration>>,
 }
 
@@ -9539,11 +7108,7 @@ pub struct StopServiceDeploymentRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct StopServiceDeploymentResponse {
-    #[serde(
-        rename = "serviceDeploymentArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "serviceDeploymentArn", default, skip_serializing_if = "Option::is_none")]
     pub service_deployment_arn: Option<String>,
 }
 
@@ -9604,11 +7169,7 @@ pub struct SubmitAttachmentStateChangesRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct SubmitAttachmentStateChangesResponse {
-    #[serde(
-        rename = "acknowledgment",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "acknowledgment", default, skip_serializing_if = "Option::is_none")]
     pub acknowledgment: Option<String>,
 }
 
@@ -9618,11 +7179,7 @@ pub struct SubmitContainerStateChangeRequest {
     pub cluster: Option<String>,
     #[serde(rename = "task", default, skip_serializing_if = "Option::is_none")]
     pub task: Option<String>,
-    #[serde(
-        rename = "containerName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "containerName", default, skip_serializing_if = "Option::is_none")]
     pub container_name: Option<String>,
     #[serde(rename = "runtimeId", default, skip_serializing_if = "Option::is_none")]
     pub runtime_id: Option<String>,
@@ -9632,21 +7189,13 @@ pub struct SubmitContainerStateChangeRequest {
     pub exit_code: Option<i32>,
     #[serde(rename = "reason", default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
-    #[serde(
-        rename = "networkBindings",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "networkBindings", default, skip_serializing_if = "Option::is_none")]
     pub network_bindings: Option<Vec<NetworkBinding>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct SubmitContainerStateChangeResponse {
-    #[serde(
-        rename = "acknowledgment",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "acknowledgment", default, skip_serializing_if = "Option::is_none")]
     pub acknowledgment: Option<String>,
 }
 
@@ -9660,51 +7209,23 @@ pub struct SubmitTaskStateChangeRequest {
     pub status: Option<String>,
     #[serde(rename = "reason", default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
-    #[serde(
-        rename = "containers",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "containers", default, skip_serializing_if = "Option::is_none")]
     pub containers: Option<Vec<ContainerStateChange>>,
-    #[serde(
-        rename = "attachments",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "attachments", default, skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<AttachmentStateChange>>,
-    #[serde(
-        rename = "managedAgents",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "managedAgents", default, skip_serializing_if = "Option::is_none")]
     pub managed_agents: Option<Vec<ManagedAgentStateChange>>,
-    #[serde(
-        rename = "pullStartedAt",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "pullStartedAt", default, skip_serializing_if = "Option::is_none")]
     pub pull_started_at: Option<f64>,
-    #[serde(
-        rename = "pullStoppedAt",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "pullStoppedAt", default, skip_serializing_if = "Option::is_none")]
     pub pull_stopped_at: Option<f64>,
-    #[serde(
-        rename = "executionStoppedAt",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "executionStoppedAt", default, skip_serializing_if = "Option::is_none")]
     pub execution_stopped_at: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct SubmitTaskStateChangeResponse {
-    #[serde(
-        rename = "acknowledgment",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "acknowledgment", default, skip_serializing_if = "Option::is_none")]
     pub acknowledgment: Option<String>,
 }
 
@@ -9764,135 +7285,55 @@ impl std::fmt::Display for TargetType {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct Task {
-    #[serde(
-        rename = "attachments",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "attachments", default, skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<Attachment>>,
-    #[serde(
-        rename = "attributes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "attributes", default, skip_serializing_if = "Option::is_none")]
     pub attributes: Option<Vec<Attribute>>,
-    #[serde(
-        rename = "availabilityZone",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "availabilityZone", default, skip_serializing_if = "Option::is_none")]
     pub availability_zone: Option<String>,
-    #[serde(
-        rename = "capacityProviderName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "capacityProviderName", default, skip_serializing_if = "Option::is_none")]
     pub capacity_provider_name: Option<String>,
-    #[serde(
-        rename = "clusterArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "clusterArn", default, skip_serializing_if = "Option::is_none")]
     pub cluster_arn: Option<String>,
-    #[serde(
-        rename = "connectivity",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "connectivity", default, skip_serializing_if = "Option::is_none")]
     pub connectivity: Option<Connectivity>,
-    #[serde(
-        rename = "connectivityAt",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "connectivityAt", default, skip_serializing_if = "Option::is_none")]
     pub connectivity_at: Option<f64>,
-    #[serde(
-        rename = "containerInstanceArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "containerInstanceArn", default, skip_serializing_if = "Option::is_none")]
     pub container_instance_arn: Option<String>,
-    #[serde(
-        rename = "containers",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "containers", default, skip_serializing_if = "Option::is_none")]
     pub containers: Option<Vec<Container>>,
     #[serde(rename = "cpu", default, skip_serializing_if = "Option::is_none")]
     pub cpu: Option<String>,
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<f64>,
-    #[serde(
-        rename = "desiredStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "desiredStatus", default, skip_serializing_if = "Option::is_none")]
     pub desired_status: Option<String>,
-    #[serde(
-        rename = "enableExecuteCommand",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "enableExecuteCommand", default, skip_serializing_if = "Option::is_none")]
     pub enable_execute_command: Option<bool>,
-    #[serde(
-        rename = "executionStoppedAt",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "executionStoppedAt", default, skip_serializing_if = "Option::is_none")]
     pub execution_stopped_at: Option<f64>,
     #[serde(rename = "group", default, skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
-    #[serde(
-        rename = "healthStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "healthStatus", default, skip_serializing_if = "Option::is_none")]
     pub health_status: Option<HealthStatus>,
-    #[serde(
-        rename = "inferenceAccelerators",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "inferenceAccelerators", default, skip_serializing_if = "Option::is_none")]
     pub inference_accelerators: Option<Vec<InferenceAccelerator>>,
-    #[serde(
-        rename = "lastStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "lastStatus", default, skip_serializing_if = "Option::is_none")]
     pub last_status: Option<String>,
-    #[serde(
-        rename = "launchType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "launchType", default, skip_serializing_if = "Option::is_none")]
     pub launch_type: Option<LaunchType>,
     #[serde(rename = "memory", default, skip_serializing_if = "Option::is_none")]
     pub memory: Option<String>,
     #[serde(rename = "overrides", default, skip_serializing_if = "Option::is_none")]
     pub overrides: Option<TaskOverride>,
-    #[serde(
-        rename = "platformVersion",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "platformVersion", default, skip_serializing_if = "Option::is_none")]
     pub platform_version: Option<String>,
-    #[serde(
-        rename = "platformFamily",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "platformFamily", default, skip_serializing_if = "Option::is_none")]
     pub platform_family: Option<String>,
-    #[serde(
-        rename = "pullStartedAt",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "pullStartedAt", default, skip_serializing_if = "Option::is_none")]
     pub pull_started_at: Option<f64>,
-    #[serde(
-        rename = "pullStoppedAt",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "pullStoppedAt", default, skip_serializing_if = "Option::is_none")]
     pub pull_stopped_at: Option<f64>,
     #[serde(rename = "startedAt", default, skip_serializing_if = "Option::is_none")]
     pub started_at: Option<f64>,
@@ -9902,77 +7343,37 @@ pub struct Task {
     pub stop_code: Option<TaskStopCode>,
     #[serde(rename = "stoppedAt", default, skip_serializing_if = "Option::is_none")]
     pub stopped_at: Option<f64>,
-    #[serde(
-        rename = "stoppedReason",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "stoppedReason", default, skip_serializing_if = "Option::is_none")]
     pub stopped_reason: Option<String>,
-    #[serde(
-        rename = "stoppingAt",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "stoppingAt", default, skip_serializing_if = "Option::is_none")]
     pub stopping_at: Option<f64>,
     #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
     #[serde(rename = "taskArn", default, skip_serializing_if = "Option::is_none")]
     pub task_arn: Option<String>,
-    #[serde(
-        rename = "taskDefinitionArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "taskDefinitionArn", default, skip_serializing_if = "Option::is_none")]
     pub task_definition_arn: Option<String>,
     #[serde(rename = "version", default, skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
-    #[serde(
-        rename = "ephemeralStorage",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ephemeralStorage", default, skip_serializing_if = "Option::is_none")]
     pub ephemeral_storage: Option<EphemeralStorage>,
-    #[serde(
-        rename = "fargateEphemeralStorage",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "fargateEphemeralStorage", default, skip_serializing_if = "Option::is_none")]
     pub fargate_ephemeral_storage: Option<TaskEphemeralStorage>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct TaskDefinition {
-    #[serde(
-        rename = "taskDefinitionArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "taskDefinitionArn", default, skip_serializing_if = "Option::is_none")]
     pub task_definition_arn: Option<String>,
-    #[serde(
-        rename = "containerDefinitions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "containerDefinitions", default, skip_serializing_if = "Option::is_none")]
     pub container_definitions: Option<Vec<ContainerDefinition>>,
     #[serde(rename = "family", default, skip_serializing_if = "Option::is_none")]
     pub family: Option<String>,
-    #[serde(
-        rename = "taskRoleArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "taskRoleArn", default, skip_serializing_if = "Option::is_none")]
     pub task_role_arn: Option<String>,
-    #[serde(
-        rename = "executionRoleArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "executionRoleArn", default, skip_serializing_if = "Option::is_none")]
     pub execution_role_arn: Option<String>,
-    #[serde(
-        rename = "networkMode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "networkMode", default, skip_serializing_if = "Option::is_none")]
     pub network_mode: Option<NetworkMode>,
     #[serde(rename = "revision", default, skip_serializing_if = "Option::is_none")]
     pub revision: Option<i32>,
@@ -9980,91 +7381,39 @@ pub struct TaskDefinition {
     pub volumes: Option<Vec<Volume>>,
     #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<TaskDefinitionStatus>,
-    #[serde(
-        rename = "requiresAttributes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "requiresAttributes", default, skip_serializing_if = "Option::is_none")]
     pub requires_attributes: Option<Vec<Attribute>>,
-    #[serde(
-        rename = "placementConstraints",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "placementConstraints", default, skip_serializing_if = "Option::is_none")]
     pub placement_constraints: Option<Vec<TaskDefinitionPlacementConstraint>>,
-    #[serde(
-        rename = "compatibilities",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "compatibilities", default, skip_serializing_if = "Option::is_none")]
     pub compatibilities: Option<Vec<Compatibility>>,
-    #[serde(
-        rename = "runtimePlatform",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "runtimePlatform", default, skip_serializing_if = "Option::is_none")]
     pub runtime_platform: Option<RuntimePlatform>,
-    #[serde(
-        rename = "requiresCompatibilities",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "requiresCompatibilities", default, skip_serializing_if = "Option::is_none")]
     pub requires_compatibilities: Option<Vec<Compatibility>>,
     #[serde(rename = "cpu", default, skip_serializing_if = "Option::is_none")]
     pub cpu: Option<String>,
     #[serde(rename = "memory", default, skip_serializing_if = "Option::is_none")]
     pub memory: Option<String>,
-    #[serde(
-        rename = "inferenceAccelerators",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "inferenceAccelerators", default, skip_serializing_if = "Option::is_none")]
     pub inference_accelerators: Option<Vec<InferenceAccelerator>>,
     #[serde(rename = "pidMode", default, skip_serializing_if = "Option::is_none")]
     pub pid_mode: Option<PidMode>,
     #[serde(rename = "ipcMode", default, skip_serializing_if = "Option::is_none")]
     pub ipc_mode: Option<IpcMode>,
-    #[serde(
-        rename = "proxyConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "proxyConfiguration", default, skip_serializing_if = "Option::is_none")]
     pub proxy_configuration: Option<ProxyConfiguration>,
-    #[serde(
-        rename = "registeredAt",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "registeredAt", default, skip_serializing_if = "Option::is_none")]
     pub registered_at: Option<f64>,
-    #[serde(
-        rename = "deregisteredAt",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "deregisteredAt", default, skip_serializing_if = "Option::is_none")]
     pub deregistered_at: Option<f64>,
-    #[serde(
-        rename = "deleteRequestedAt",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "deleteRequestedAt", default, skip_serializing_if = "Option::is_none")]
     pub delete_requested_at: Option<f64>,
-    #[serde(
-        rename = "registeredBy",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "registeredBy", default, skip_serializing_if = "Option::is_none")]
     pub registered_by: Option<String>,
-    #[serde(
-        rename = "ephemeralStorage",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ephemeralStorage", default, skip_serializing_if = "Option::is_none")]
     pub ephemeral_storage: Option<EphemeralStorage>,
-    #[serde(
-        rename = "enableFaultInjection",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "enableFaultInjection", default, skip_serializing_if = "Option::is_none")]
     pub enable_fault_injection: Option<bool>,
 }
 
@@ -10135,11 +7484,7 @@ impl std::fmt::Display for TaskDefinitionField {
 pub struct TaskDefinitionPlacementConstraint {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<TaskDefinitionPlacementConstraintType>,
-    #[serde(
-        rename = "expression",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "expression", default, skip_serializing_if = "Option::is_none")]
     pub expression: Option<String>,
 }
 
@@ -10286,53 +7631,25 @@ pub struct TaskManagedEBSVolumeConfiguration {
     pub encrypted: Option<bool>,
     #[serde(rename = "kmsKeyId", default, skip_serializing_if = "Option::is_none")]
     pub kms_key_id: Option<String>,
-    #[serde(
-        rename = "volumeType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "volumeType", default, skip_serializing_if = "Option::is_none")]
     pub volume_type: Option<String>,
     #[serde(rename = "sizeInGiB", default, skip_serializing_if = "Option::is_none")]
     pub size_in_gi_b: Option<i32>,
-    #[serde(
-        rename = "snapshotId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "snapshotId", default, skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<String>,
-    #[serde(
-        rename = "volumeInitializationRate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "volumeInitializationRate", default, skip_serializing_if = "Option::is_none")]
     pub volume_initialization_rate: Option<i32>,
     #[serde(rename = "iops", default, skip_serializing_if = "Option::is_none")]
     pub iops: Option<i32>,
-    #[serde(
-        rename = "throughput",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "throughput", default, skip_serializing_if = "Option::is_none")]
     pub throughput: Option<i32>,
-    #[serde(
-        rename = "tagSpecifications",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "tagSpecifications", default, skip_serializing_if = "Option::is_none")]
     pub tag_specifications: Option<Vec<EBSTagSpecification>>,
     #[serde(rename = "roleArn")]
     pub role_arn: String,
-    #[serde(
-        rename = "terminationPolicy",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "terminationPolicy", default, skip_serializing_if = "Option::is_none")]
     pub termination_policy: Option<TaskManagedEBSVolumeTerminationPolicy>,
-    #[serde(
-        rename = "filesystemType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "filesystemType", default, skip_serializing_if = "Option::is_none")]
     pub filesystem_type: Option<TaskFilesystemType>,
 }
 
@@ -10344,11 +7661,7 @@ pub struct TaskManagedEBSVolumeTerminationPolicy {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct TaskOverride {
-    #[serde(
-        rename = "containerOverrides",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "containerOverrides", default, skip_serializing_if = "Option::is_none")]
     pub container_overrides: Option<Vec<ContainerOverride>>,
     #[serde(rename = "cpu", default, skip_serializing_if = "Option::is_none")]
     pub cpu: Option<String>,
@@ -10358,25 +7671,13 @@ pub struct TaskOverride {
         skip_serializing_if = "Option::is_none"
     )]
     pub inference_accelerator_overrides: Option<Vec<InferenceAcceleratorOverride>>,
-    #[serde(
-        rename = "executionRoleArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "executionRoleArn", default, skip_serializing_if = "Option::is_none")]
     pub execution_role_arn: Option<String>,
     #[serde(rename = "memory", default, skip_serializing_if = "Option::is_none")]
     pub memory: Option<String>,
-    #[serde(
-        rename = "taskRoleArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "taskRoleArn", default, skip_serializing_if = "Option::is_none")]
     pub task_role_arn: Option<String>,
-    #[serde(
-        rename = "ephemeralStorage",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ephemeralStorage", default, skip_serializing_if = "Option::is_none")]
     pub ephemeral_storage: Option<EphemeralStorage>,
 }
 
@@ -10384,125 +7685,53 @@ pub struct TaskOverride {
 pub struct TaskSet {
     #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(
-        rename = "taskSetArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "taskSetArn", default, skip_serializing_if = "Option::is_none")]
     pub task_set_arn: Option<String>,
-    #[serde(
-        rename = "serviceArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "serviceArn", default, skip_serializing_if = "Option::is_none")]
     pub service_arn: Option<String>,
-    #[serde(
-        rename = "clusterArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "clusterArn", default, skip_serializing_if = "Option::is_none")]
     pub cluster_arn: Option<String>,
     #[serde(rename = "startedBy", default, skip_serializing_if = "Option::is_none")]
     pub started_by: Option<String>,
-    #[serde(
-        rename = "externalId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "externalId", default, skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
     #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    #[serde(
-        rename = "taskDefinition",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "taskDefinition", default, skip_serializing_if = "Option::is_none")]
     pub task_definition: Option<String>,
-    #[serde(
-        rename = "computedDesiredCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "computedDesiredCount", default, skip_serializing_if = "Option::is_none")]
     pub computed_desired_count: Option<i32>,
-    #[serde(
-        rename = "pendingCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "pendingCount", default, skip_serializing_if = "Option::is_none")]
     pub pending_count: Option<i32>,
-    #[serde(
-        rename = "runningCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "runningCount", default, skip_serializing_if = "Option::is_none")]
     pub running_count: Option<i32>,
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<f64>,
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<f64>,
-    #[serde(
-        rename = "launchType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "launchType", default, skip_serializing_if = "Option::is_none")]
     pub launch_type: Option<LaunchType>,
-    #[serde(
-        rename = "capacityProviderStrategy",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "capacityProviderStrategy", default, skip_serializing_if = "Option::is_none")]
     pub capacity_provider_strategy: Option<Vec<CapacityProviderStrategyItem>>,
-    #[serde(
-        rename = "platformVersion",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "platformVersion", default, skip_serializing_if = "Option::is_none")]
     pub platform_version: Option<String>,
-    #[serde(
-        rename = "platformFamily",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "platformFamily", default, skip_serializing_if = "Option::is_none")]
     pub platform_family: Option<String>,
-    #[serde(
-        rename = "networkConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "networkConfiguration", default, skip_serializing_if = "Option::is_none")]
     pub network_configuration: Option<NetworkConfiguration>,
-    #[serde(
-        rename = "loadBalancers",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "loadBalancers", default, skip_serializing_if = "Option::is_none")]
     pub load_balancers: Option<Vec<LoadBalancer>>,
-    #[serde(
-        rename = "serviceRegistries",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "serviceRegistries", default, skip_serializing_if = "Option::is_none")]
     pub service_registries: Option<Vec<ServiceRegistry>>,
     #[serde(rename = "scale", default, skip_serializing_if = "Option::is_none")]
     pub scale: Option<Scale>,
-    #[serde(
-        rename = "stabilityStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "stabilityStatus", default, skip_serializing_if = "Option::is_none")]
     pub stability_status: Option<StabilityStatus>,
-    #[serde(
-        rename = "stabilityStatusAt",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "stabilityStatusAt", default, skip_serializing_if = "Option::is_none")]
     pub stability_status_at: Option<f64>,
     #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
-    #[serde(
-        rename = "fargateEphemeralStorage",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "fargateEphemeralStorage", default, skip_serializing_if = "Option::is_none")]
     pub fargate_ephemeral_storage: Option<DeploymentEphemeralStorage>,
 }
 
@@ -10591,27 +7820,15 @@ impl std::fmt::Display for TaskStopCode {
 pub struct TaskVolumeConfiguration {
     #[serde(rename = "name")]
     pub name: String,
-    #[serde(
-        rename = "managedEBSVolume",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "managedEBSVolume", default, skip_serializing_if = "Option::is_none")]
     pub managed_ebs_volume: Option<TaskManagedEBSVolumeConfiguration>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct TimeoutConfiguration {
-    #[serde(
-        rename = "idleTimeoutSeconds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "idleTimeoutSeconds", default, skip_serializing_if = "Option::is_none")]
     pub idle_timeout_seconds: Option<i32>,
-    #[serde(
-        rename = "perRequestTimeoutSeconds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "perRequestTimeoutSeconds", default, skip_serializing_if = "Option::is_none")]
     pub per_request_timeout_seconds: Option<i32>,
 }
 
@@ -10621,11 +7838,7 @@ pub struct Tmpfs {
     pub container_path: String,
     #[serde(rename = "size")]
     pub size: i32,
-    #[serde(
-        rename = "mountOptions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "mountOptions", default, skip_serializing_if = "Option::is_none")]
     pub mount_options: Option<Vec<String>>,
 }
 
@@ -10794,27 +8007,15 @@ pub struct UpdateCapacityProviderRequest {
     pub name: String,
     #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<String>,
-    #[serde(
-        rename = "autoScalingGroupProvider",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "autoScalingGroupProvider", default, skip_serializing_if = "Option::is_none")]
     pub auto_scaling_group_provider: Option<AutoScalingGroupProviderUpdate>,
-    #[serde(
-        rename = "managedInstancesProvider",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "managedInstancesProvider", default, skip_serializing_if = "Option::is_none")]
     pub managed_instances_provider: Option<UpdateManagedInstancesProviderConfiguration>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct UpdateCapacityProviderResponse {
-    #[serde(
-        rename = "capacityProvider",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "capacityProvider", default, skip_serializing_if = "Option::is_none")]
     pub capacity_provider: Option<CapacityProvider>,
 }
 
@@ -10824,17 +8025,9 @@ pub struct UpdateClusterRequest {
     pub cluster: String,
     #[serde(rename = "settings", default, skip_serializing_if = "Option::is_none")]
     pub settings: Option<Vec<ClusterSetting>>,
-    #[serde(
-        rename = "configuration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "configuration", default, skip_serializing_if = "Option::is_none")]
     pub configuration: Option<ClusterConfiguration>,
-    #[serde(
-        rename = "serviceConnectDefaults",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "serviceConnectDefaults", default, skip_serializing_if = "Option::is_none")]
     pub service_connect_defaults: Option<ClusterServiceConnectDefaultsRequest>,
 }
 
@@ -10868,11 +8061,7 @@ pub struct UpdateContainerAgentRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct UpdateContainerAgentResponse {
-    #[serde(
-        rename = "containerInstance",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "containerInstance", default, skip_serializing_if = "Option::is_none")]
     pub container_instance: Option<ContainerInstance>,
 }
 
@@ -10888,11 +8077,7 @@ pub struct UpdateContainerInstancesStateRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct UpdateContainerInstancesStateResponse {
-    #[serde(
-        rename = "containerInstances",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "containerInstances", default, skip_serializing_if = "Option::is_none")]
     pub container_instances: Option<Vec<ContainerInstance>>,
     #[serde(rename = "failures", default, skip_serializing_if = "Option::is_none")]
     pub failures: Option<Vec<Failure>>,
@@ -10906,29 +8091,13 @@ pub struct UpdateDaemonRequest {
     pub daemon_task_definition_arn: String,
     #[serde(rename = "capacityProviderArns")]
     pub capacity_provider_arns: Vec<String>,
-    #[serde(
-        rename = "deploymentConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "deploymentConfiguration", default, skip_serializing_if = "Option::is_none")]
     pub deployment_configuration: Option<DaemonDeploymentConfiguration>,
-    #[serde(
-        rename = "propagateTags",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "propagateTags", default, skip_serializing_if = "Option::is_none")]
     pub propagate_tags: Option<DaemonPropagateTags>,
-    #[serde(
-        rename = "enableECSManagedTags",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "enableECSManagedTags", default, skip_serializing_if = "Option::is_none")]
     pub enable_ecs_managed_tags: Option<bool>,
-    #[serde(
-        rename = "enableExecuteCommand",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "enableExecuteCommand", default, skip_serializing_if = "Option::is_none")]
     pub enable_execute_command: Option<bool>,
 }
 
@@ -10942,11 +8111,7 @@ pub struct UpdateDaemonResponse {
     pub created_at: Option<f64>,
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<f64>,
-    #[serde(
-        rename = "deploymentArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "deploymentArn", default, skip_serializing_if = "Option::is_none")]
     pub deployment_arn: Option<String>,
 }
 
@@ -10954,45 +8119,21 @@ pub struct UpdateDaemonResponse {
 pub struct UpdateExpressGatewayServiceRequest {
     #[serde(rename = "serviceArn")]
     pub service_arn: String,
-    #[serde(
-        rename = "executionRoleArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "executionRoleArn", default, skip_serializing_if = "Option::is_none")]
     pub execution_role_arn: Option<String>,
-    #[serde(
-        rename = "healthCheckPath",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "healthCheckPath", default, skip_serializing_if = "Option::is_none")]
     pub health_check_path: Option<String>,
-    #[serde(
-        rename = "primaryContainer",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "primaryContainer", default, skip_serializing_if = "Option::is_none")]
     pub primary_container: Option<ExpressGatewayContainer>,
-    #[serde(
-        rename = "taskRoleArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "taskRoleArn", default, skip_serializing_if = "Option::is_none")]
     pub task_role_arn: Option<String>,
-    #[serde(
-        rename = "networkConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "networkConfiguration", default, skip_serializing_if = "Option::is_none")]
     pub network_configuration: Option<ExpressGatewayServiceNetworkConfiguration>,
     #[serde(rename = "cpu", default, skip_serializing_if = "Option::is_none")]
     pub cpu: Option<String>,
     #[serde(rename = "memory", default, skip_serializing_if = "Option::is_none")]
     pub memory: Option<String>,
-    #[serde(
-        rename = "scalingTarget",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "scalingTarget", default, skip_serializing_if = "Option::is_none")]
     pub scaling_target: Option<ExpressGatewayScalingTarget>,
 }
 
@@ -11008,11 +8149,7 @@ pub struct UpdateManagedInstancesProviderConfiguration {
     pub infrastructure_role_arn: String,
     #[serde(rename = "instanceLaunchTemplate")]
     pub instance_launch_template: InstanceLaunchTemplateUpdate,
-    #[serde(
-        rename = "propagateTags",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "propagateTags", default, skip_serializing_if = "Option::is_none")]
     pub propagate_tags: Option<PropagateMITags>,
     #[serde(
         rename = "infrastructureOptimization",
@@ -11020,11 +8157,7 @@ pub struct UpdateManagedInstancesProviderConfiguration {
         skip_serializing_if = "Option::is_none"
     )]
     pub infrastructure_optimization: Option<InfrastructureOptimization>,
-    #[serde(
-        rename = "autoRepairConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "autoRepairConfiguration", default, skip_serializing_if = "Option::is_none")]
     pub auto_repair_configuration: Option<AutoRepairConfiguration>,
 }
 
@@ -11050,29 +8183,13 @@ pub struct UpdateServiceRequest {
     pub cluster: Option<String>,
     #[serde(rename = "service")]
     pub service: String,
-    #[serde(
-        rename = "desiredCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "desiredCount", default, skip_serializing_if = "Option::is_none")]
     pub desired_count: Option<i32>,
-    #[serde(
-        rename = "taskDefinition",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "taskDefinition", default, skip_serializing_if = "Option::is_none")]
     pub task_definition: Option<String>,
-    #[serde(
-        rename = "capacityProviderStrategy",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "capacityProviderStrategy", default, skip_serializing_if = "Option::is_none")]
     pub capacity_provider_strategy: Option<Vec<CapacityProviderStrategyItem>>,
-    #[serde(
-        rename = "deploymentConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "deploymentConfiguration", default, skip_serializing_if = "Option::is_none")]
     pub deployment_configuration: Option<DeploymentConfiguration>,
     #[serde(
         rename = "availabilityZoneRebalancing",
@@ -11080,35 +8197,15 @@ pub struct UpdateServiceRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub availability_zone_rebalancing: Option<AvailabilityZoneRebalancing>,
-    #[serde(
-        rename = "networkConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "networkConfiguration", default, skip_serializing_if = "Option::is_none")]
     pub network_configuration: Option<NetworkConfiguration>,
-    #[serde(
-        rename = "placementConstraints",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "placementConstraints", default, skip_serializing_if = "Option::is_none")]
     pub placement_constraints: Option<Vec<PlacementConstraint>>,
-    #[serde(
-        rename = "placementStrategy",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "placementStrategy", default, skip_serializing_if = "Option::is_none")]
     pub placement_strategy: Option<Vec<PlacementStrategy>>,
-    #[serde(
-        rename = "platformVersion",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "platformVersion", default, skip_serializing_if = "Option::is_none")]
     pub platform_version: Option<String>,
-    #[serde(
-        rename = "forceNewDeployment",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "forceNewDeployment", default, skip_serializing_if = "Option::is_none")]
     pub force_new_deployment: Option<bool>,
     #[serde(
         rename = "healthCheckGracePeriodSeconds",
@@ -11116,41 +8213,17 @@ pub struct UpdateServiceRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub health_check_grace_period_seconds: Option<i32>,
-    #[serde(
-        rename = "deploymentController",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "deploymentController", default, skip_serializing_if = "Option::is_none")]
     pub deployment_controller: Option<DeploymentController>,
-    #[serde(
-        rename = "enableExecuteCommand",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "enableExecuteCommand", default, skip_serializing_if = "Option::is_none")]
     pub enable_execute_command: Option<bool>,
-    #[serde(
-        rename = "enableECSManagedTags",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "enableECSManagedTags", default, skip_serializing_if = "Option::is_none")]
     pub enable_ecs_managed_tags: Option<bool>,
-    #[serde(
-        rename = "loadBalancers",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "loadBalancers", default, skip_serializing_if = "Option::is_none")]
     pub load_balancers: Option<Vec<LoadBalancer>>,
-    #[serde(
-        rename = "propagateTags",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "propagateTags", default, skip_serializing_if = "Option::is_none")]
     pub propagate_tags: Option<PropagateTags>,
-    #[serde(
-        rename = "serviceRegistries",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "serviceRegistries", default, skip_serializing_if = "Option::is_none")]
     pub service_registries: Option<Vec<ServiceRegistry>>,
     #[serde(
         rename = "serviceConnectConfiguration",
@@ -11158,17 +8231,9 @@ pub struct UpdateServiceRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub service_connect_configuration: Option<ServiceConnectConfiguration>,
-    #[serde(
-        rename = "volumeConfigurations",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "volumeConfigurations", default, skip_serializing_if = "Option::is_none")]
     pub volume_configurations: Option<Vec<ServiceVolumeConfiguration>>,
-    #[serde(
-        rename = "vpcLatticeConfigurations",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "vpcLatticeConfigurations", default, skip_serializing_if = "Option::is_none")]
     pub vpc_lattice_configurations: Option<Vec<VpcLatticeConfiguration>>,
 }
 
@@ -11186,21 +8251,13 @@ pub struct UpdateTaskProtectionRequest {
     pub tasks: Vec<String>,
     #[serde(rename = "protectionEnabled")]
     pub protection_enabled: bool,
-    #[serde(
-        rename = "expiresInMinutes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "expiresInMinutes", default, skip_serializing_if = "Option::is_none")]
     pub expires_in_minutes: Option<i32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct UpdateTaskProtectionResponse {
-    #[serde(
-        rename = "protectedTasks",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "protectedTasks", default, skip_serializing_if = "Option::is_none")]
     pub protected_tasks: Option<Vec<ProtectedTask>>,
     #[serde(rename = "failures", default, skip_serializing_if = "Option::is_none")]
     pub failures: Option<Vec<Failure>>,
@@ -11226,27 +8283,15 @@ pub struct UpdateTaskSetResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct UpdatedExpressGatewayService {
-    #[serde(
-        rename = "serviceArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "serviceArn", default, skip_serializing_if = "Option::is_none")]
     pub service_arn: Option<String>,
     #[serde(rename = "cluster", default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<String>,
-    #[serde(
-        rename = "serviceName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "serviceName", default, skip_serializing_if = "Option::is_none")]
     pub service_name: Option<String>,
     #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ExpressGatewayServiceStatus>,
-    #[serde(
-        rename = "targetConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "targetConfiguration", default, skip_serializing_if = "Option::is_none")]
     pub target_configuration: Option<ExpressGatewayServiceConfiguration>,
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<f64>,
@@ -11295,19 +8340,11 @@ impl std::fmt::Display for VersionConsistency {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct VersionInfo {
-    #[serde(
-        rename = "agentVersion",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "agentVersion", default, skip_serializing_if = "Option::is_none")]
     pub agent_version: Option<String>,
     #[serde(rename = "agentHash", default, skip_serializing_if = "Option::is_none")]
     pub agent_hash: Option<String>,
-    #[serde(
-        rename = "dockerVersion",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "dockerVersion", default, skip_serializing_if = "Option::is_none")]
     pub docker_version: Option<String>,
 }
 
@@ -11323,11 +8360,7 @@ pub struct Volume {
         skip_serializing_if = "Option::is_none"
     )]
     pub docker_volume_configuration: Option<DockerVolumeConfiguration>,
-    #[serde(
-        rename = "efsVolumeConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "efsVolumeConfiguration", default, skip_serializing_if = "Option::is_none")]
     pub efs_volume_configuration: Option<EFSVolumeConfiguration>,
     #[serde(
         rename = "s3filesVolumeConfiguration",
@@ -11342,21 +8375,13 @@ pub struct Volume {
     )]
     pub fsx_windows_file_server_volume_configuration:
         Option<FSxWindowsFileServerVolumeConfiguration>,
-    #[serde(
-        rename = "configuredAtLaunch",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "configuredAtLaunch", default, skip_serializing_if = "Option::is_none")]
     pub configured_at_launch: Option<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct VolumeFrom {
-    #[serde(
-        rename = "sourceContainer",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "sourceContainer", default, skip_serializing_if = "Option::is_none")]
     pub source_container: Option<String>,
     #[serde(rename = "readOnly", default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,

@@ -288,10 +288,7 @@ mod tests {
 
     #[test]
     fn missing_required_member_is_named() {
-        let err = check(
-            Operation::RegisterTaskDefinition,
-            json!({"containerDefinitions": []}),
-        );
+        let err = check(Operation::RegisterTaskDefinition, json!({"containerDefinitions": []}));
         assert_eq!(err.unwrap_err(), "Missing required parameter: family.");
     }
 
@@ -329,18 +326,14 @@ mod tests {
             err.unwrap_err(),
             "Invalid value 1001 for parameter defaultCapacityProviderStrategy[0].weight: it must be between 0 and 1000."
         );
-        let err = check(
-            Operation::ListClusters,
-            json!({"maxResults": 4294967296i64}),
-        );
+        let err = check(Operation::ListClusters, json!({"maxResults": 4294967296i64}));
         assert!(err.unwrap_err().contains("32-bit"));
     }
 
     #[test]
     fn list_lengths_are_checked() {
-        let tags: Vec<Value> = (0..51)
-            .map(|i| json!({"key": format!("k{i}"), "value": "v"}))
-            .collect();
+        let tags: Vec<Value> =
+            (0..51).map(|i| json!({"key": format!("k{i}"), "value": "v"})).collect();
         let err = check(Operation::CreateCluster, json!({"tags": tags}));
         assert_eq!(
             err.unwrap_err(),
@@ -350,11 +343,7 @@ mod tests {
 
     #[test]
     fn nulls_are_absent_and_unknown_members_ignored() {
-        check(
-            Operation::ListClusters,
-            json!({"nextToken": null, "somethingElse": 1}),
-        )
-        .unwrap();
+        check(Operation::ListClusters, json!({"nextToken": null, "somethingElse": 1})).unwrap();
         let err = check(Operation::RegisterTaskDefinition, json!({"family": null}));
         assert_eq!(err.unwrap_err(), "Missing required parameter: family.");
     }

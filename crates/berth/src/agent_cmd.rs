@@ -66,10 +66,7 @@ pub(crate) async fn run(args: AgentArgs) -> anyhow::Result<()> {
     let runtime = DockerRuntime::connect(args.docker_socket.as_deref())
         .await
         .context("connecting to Docker")?;
-    let state_dir = args
-        .state_dir
-        .clone()
-        .unwrap_or_else(|| default_state_dir(&args.cluster));
+    let state_dir = args.state_dir.clone().unwrap_or_else(|| default_state_dir(&args.cluster));
     let mut config = AgentConfig::new(&args.server, &args.cluster, &args.token, state_dir);
     config.availability_zone = args.availability_zone;
     config.instance_type = args.instance_type;
@@ -86,8 +83,6 @@ pub(crate) async fn run(args: AgentArgs) -> anyhow::Result<()> {
     config.pull_behavior = args.image_pull_behavior;
     config.default_stop_timeout = Duration::from_secs(args.stop_timeout);
     config.cleanup_wait = Duration::from_secs(args.cleanup_wait);
-    Agent::new(config, Arc::new(runtime))
-        .run(crate::run::shutdown_signal())
-        .await?;
+    Agent::new(config, Arc::new(runtime)).run(crate::run::shutdown_signal()).await?;
     Ok(())
 }

@@ -120,9 +120,8 @@ async fn start_dev_agent(
     args: &DevArgs,
     endpoint: &str,
 ) -> anyhow::Result<tokio::task::JoinHandle<()>> {
-    let runtime = agent::docker::DockerRuntime::connect(None)
-        .await
-        .context("connecting to Docker")?;
+    let runtime =
+        agent::docker::DockerRuntime::connect(None).await.context("connecting to Docker")?;
     let secret = agent_secret(&args.data_dir)?;
     let token = server::caller::agent_token(&secret, "default");
     let mut config =
@@ -222,23 +221,12 @@ pub(crate) async fn start(serve: Serve) -> anyhow::Result<Running> {
     let options = server::ServeOptions {
         agent_secret: agent_secret(&serve.data_dir)?,
         agent_timeout: serve.agent_timeout,
-        advertise_url: serve
-            .advertise_url
-            .unwrap_or_else(|| format!("http://{local_addr}")),
+        advertise_url: serve.advertise_url.unwrap_or_else(|| format!("http://{local_addr}")),
     };
-    let ctx = server::Ctx::start(
-        serve.config,
-        options,
-        Arc::new(store),
-        Arc::new(SystemClock),
-    )
-    .await?;
+    let ctx =
+        server::Ctx::start(serve.config, options, Arc::new(store), Arc::new(SystemClock)).await?;
     let task = tokio::spawn(server::serve(listener, ctx.clone(), shutdown_signal()));
-    Ok(Running {
-        local_addr,
-        task,
-        ctx,
-    })
+    Ok(Running { local_addr, task, ctx })
 }
 
 pub(crate) async fn shutdown_signal() {

@@ -31,11 +31,8 @@ pub fn select_for_scale_in(
     ctx: &PlanCtx,
 ) -> Vec<String> {
     let mut rng = SmallRng::seed_from_u64(ctx.seed);
-    let instances: BTreeMap<&str, &Instance> = snapshot
-        .instances
-        .iter()
-        .map(|instance| (instance.id.as_str(), instance))
-        .collect();
+    let instances: BTreeMap<&str, &Instance> =
+        snapshot.instances.iter().map(|instance| (instance.id.as_str(), instance)).collect();
 
     // Strategies up to the first `random`, at most five, as in placement.
     let mut slots: Vec<&Strategy> = Vec::new();
@@ -55,18 +52,11 @@ pub fn select_for_scale_in(
     }
     let mut by_instance: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for task in candidates {
-        by_instance
-            .entry(task.instance_id.as_str())
-            .or_default()
-            .push(task.id.as_str());
+        by_instance.entry(task.instance_id.as_str()).or_default().push(task.id.as_str());
     }
     let mut hosts: Vec<Host<'_>> = by_instance
         .into_iter()
-        .map(|(id, tasks)| Host {
-            instance: instances.get(id).copied(),
-            tasks,
-            priority: 0,
-        })
+        .map(|(id, tasks)| Host { instance: instances.get(id).copied(), tasks, priority: 0 })
         .collect();
     if !random {
         for host in &mut hosts {
@@ -84,9 +74,8 @@ pub fn select_for_scale_in(
     for strategy in &slots {
         if let Strategy::Spread(SpreadField::Attribute(name)) = strategy {
             for host in &hosts {
-                *value_counts
-                    .entry((name.as_str(), attribute_of(host, name)))
-                    .or_default() += host.tasks.len() as i64;
+                *value_counts.entry((name.as_str(), attribute_of(host, name))).or_default() +=
+                    host.tasks.len() as i64;
             }
         }
     }
@@ -177,25 +166,18 @@ mod tests {
     /// Stops `count` tasks of the fixture's request group and renders them with their instances.
     fn check(text: &str, count: usize, expected: Expect) {
         let fixture = fixture::parse(text).unwrap();
-        let candidates: Vec<TaskRef> = fixture
-            .snapshot
-            .instances
-            .iter()
-            .flat_map(|instance| {
-                instance
-                    .tasks
-                    .iter()
-                    .filter(|task| task.group == fixture.request.group)
-                    .map(|task| TaskRef {
-                        id: task.id.clone(),
-                        instance_id: instance.id.clone(),
-                    })
-            })
-            .chain([TaskRef {
-                id: "orphan".to_owned(),
-                instance_id: "gone".to_owned(),
-            }])
-            .collect();
+        let candidates: Vec<TaskRef> =
+            fixture
+                .snapshot
+                .instances
+                .iter()
+                .flat_map(|instance| {
+                    instance.tasks.iter().filter(|task| task.group == fixture.request.group).map(
+                        |task| TaskRef { id: task.id.clone(), instance_id: instance.id.clone() },
+                    )
+                })
+                .chain([TaskRef { id: "orphan".to_owned(), instance_id: "gone".to_owned() }])
+                .collect();
         let stopped = select_for_scale_in(
             &fixture.snapshot,
             &candidates,
@@ -241,34 +223,18 @@ request group=service:web
 
     #[test]
     fn spread_instance_id_evens_out_instances() {
-        check(
-            &format!("{ZONES}strategy spread instanceId\n"),
-            4,
-            expect!["orphan a1-3 a1-2 b1-1"],
-        );
+        check(&format!("{ZONES}strategy spread instanceId\n"), 4, expect!["orphan a1-3 a1-2 b1-1"]);
     }
 
     #[test]
     fn binpack_empties_the_instance_with_the_most_left() {
-        check(
-            &format!("{ZONES}strategy binpack memory\n"),
-            4,
-            expect!["orphan c1-1 a2-1 b1-1"],
-        );
+        check(&format!("{ZONES}strategy binpack memory\n"), 4, expect!["orphan c1-1 a2-1 b1-1"]);
     }
 
     #[test]
     fn random_is_seeded() {
-        check(
-            &format!("{ZONES}strategy random\nseed 1\n"),
-            3,
-            expect!["orphan b1-2 a1-1"],
-        );
-        check(
-            &format!("{ZONES}strategy random\nseed 2\n"),
-            3,
-            expect!["orphan a2-1 b1-1"],
-        );
+        check(&format!("{ZONES}strategy random\nseed 1\n"), 3, expect!["orphan b1-2 a1-1"]);
+        check(&format!("{ZONES}strategy random\nseed 2\n"), 3, expect!["orphan a2-1 b1-1"]);
     }
 
     #[test]

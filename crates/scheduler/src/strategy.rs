@@ -112,10 +112,10 @@ impl Constraint {
         match type_ {
             "distinctInstance" => match expression {
                 None => Ok(Constraint::DistinctInstance),
-                Some(_) => Err(
-                    "The distinctInstance placement constraint does not take an expression."
-                        .to_owned(),
-                ),
+                Some(_) => {
+                    Err("The distinctInstance placement constraint does not take an expression."
+                        .to_owned())
+                }
             },
             "memberOf" => {
                 let expression = match expression {
@@ -156,9 +156,7 @@ impl fmt::Display for Constraint {
 pub(crate) fn is_attribute_name(name: &str) -> bool {
     !name.is_empty()
         && name.len() <= 128
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'/' | b'.'))
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'/' | b'.'))
 }
 
 #[cfg(test)]
@@ -185,9 +183,7 @@ mod tests {
         );
         assert_eq!(
             Strategy::from_ecs("spread", Some("attribute:ecs.availability-zone")),
-            Ok(Strategy::Spread(SpreadField::Attribute(
-                "ecs.availability-zone".to_owned()
-            )))
+            Ok(Strategy::Spread(SpreadField::Attribute("ecs.availability-zone".to_owned())))
         );
         assert_eq!(Strategy::from_ecs("random", None), Ok(Strategy::Random));
     }
@@ -205,11 +201,7 @@ mod tests {
                 Some("MEMORY"),
                 "Invalid field \"MEMORY\" for the binpack placement strategy; valid fields are cpu and memory.",
             ),
-            (
-                "binpack",
-                None,
-                "The binpack placement strategy requires a field: cpu or memory.",
-            ),
+            ("binpack", None, "The binpack placement strategy requires a field: cpu or memory."),
             (
                 "spread",
                 None,
@@ -225,11 +217,7 @@ mod tests {
                 Some("zone"),
                 "Invalid field \"zone\" for the spread placement strategy; valid fields are instanceId, host and attribute:<name>.",
             ),
-            (
-                "random",
-                Some("cpu"),
-                "The random placement strategy does not take a field.",
-            ),
+            ("random", Some("cpu"), "The random placement strategy does not take a field."),
         ];
         for (type_, field, message) in cases {
             assert_eq!(
@@ -249,10 +237,7 @@ mod tests {
         let member =
             Constraint::from_ecs("memberOf", Some("attribute:ecs.instance-type == t2.small"))
                 .unwrap();
-        assert_eq!(
-            member.to_string(),
-            "memberOf(attribute:ecs.instance-type == t2.small)"
-        );
+        assert_eq!(member.to_string(), "memberOf(attribute:ecs.instance-type == t2.small)");
 
         let cases = [
             ("distinctInstance", Some("x"), "The distinctInstance placement constraint does not take an expression.".to_owned()),
@@ -262,11 +247,7 @@ mod tests {
             ("memberOf", Some("attribute:ecs.instance-type"), "Invalid memberOf expression: expected an operator after \"attribute:ecs.instance-type\" at position 28.".to_owned()),
         ];
         for (type_, expression, message) in cases {
-            assert_eq!(
-                Constraint::from_ecs(type_, expression),
-                Err(message),
-                "{type_}"
-            );
+            assert_eq!(Constraint::from_ecs(type_, expression), Err(message), "{type_}");
         }
         let long = format!("attribute:a == {}", "x".repeat(1990));
         assert_eq!(

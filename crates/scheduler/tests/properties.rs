@@ -30,63 +30,47 @@ fn instance_strategy() -> impl proptest::strategy::Strategy<Value = Instance> {
         0i64..4096,
         prop::collection::btree_set(prop::sample::select(vec![80u16, 443, 8080]), 0..2),
         prop::collection::btree_set(prop::sample::select(vec![53u16, 123]), 0..2),
-        prop::sample::select(vec![
-            "ACTIVE", "ACTIVE", "ACTIVE", "ACTIVE", "DRAINING", "INACTIVE",
-        ]),
+        prop::sample::select(vec!["ACTIVE", "ACTIVE", "ACTIVE", "ACTIVE", "DRAINING", "INACTIVE"]),
         prop::bool::weighted(0.9),
         prop::collection::vec(prop::sample::select(GROUPS.to_vec()), 0..3),
         prop::bool::weighted(0.2),
     )
-        .prop_map(
-            |(zone, m5, cpu, memory, tcp, udp, status, connected, groups, team)| {
-                let mut attributes = BTreeMap::new();
-                attributes.insert(
-                    "ecs.availability-zone".to_owned(),
-                    Some(ZONES[zone].to_owned()),
-                );
-                attributes.insert(
-                    "ecs.instance-type".to_owned(),
-                    Some(if m5 { "m5.large" } else { "c5.large" }.to_owned()),
-                );
-                if team {
-                    attributes.insert("team".to_owned(), None);
-                }
-                Instance {
-                    id: String::new(),
-                    arn: String::new(),
-                    ec2_instance_id: "i-1".to_owned(),
-                    status: match status {
-                        "ACTIVE" => InstanceStatus::Active,
-                        "DRAINING" => InstanceStatus::Draining,
-                        other => InstanceStatus::Other(other.to_owned()),
-                    },
-                    agent_connected: connected,
-                    agent_version: "1.70.0".to_owned(),
-                    registered_at: 1_700_000_000.0,
-                    attributes,
-                    registered: Resources {
-                        cpu: 2048,
-                        memory: 4096,
-                        ..Resources::default()
-                    },
-                    remaining: Resources {
-                        cpu,
-                        memory,
-                        ports_tcp: tcp,
-                        ports_udp: udp,
-                    },
-                    tasks: groups
-                        .into_iter()
-                        .enumerate()
-                        .map(|(number, group)| TaskOnInstance {
-                            id: format!("t{number}"),
-                            group: group.to_owned(),
-                            started_by: None,
-                        })
-                        .collect(),
-                }
-            },
-        )
+        .prop_map(|(zone, m5, cpu, memory, tcp, udp, status, connected, groups, team)| {
+            let mut attributes = BTreeMap::new();
+            attributes.insert("ecs.availability-zone".to_owned(), Some(ZONES[zone].to_owned()));
+            attributes.insert(
+                "ecs.instance-type".to_owned(),
+                Some(if m5 { "m5.large" } else { "c5.large" }.to_owned()),
+            );
+            if team {
+                attributes.insert("team".to_owned(), None);
+            }
+            Instance {
+                id: String::new(),
+                arn: String::new(),
+                ec2_instance_id: "i-1".to_owned(),
+                status: match status {
+                    "ACTIVE" => InstanceStatus::Active,
+                    "DRAINING" => InstanceStatus::Draining,
+                    other => InstanceStatus::Other(other.to_owned()),
+                },
+                agent_connected: connected,
+                agent_version: "1.70.0".to_owned(),
+                registered_at: 1_700_000_000.0,
+                attributes,
+                registered: Resources { cpu: 2048, memory: 4096, ..Resources::default() },
+                remaining: Resources { cpu, memory, ports_tcp: tcp, ports_udp: udp },
+                tasks: groups
+                    .into_iter()
+                    .enumerate()
+                    .map(|(number, group)| TaskOnInstance {
+                        id: format!("t{number}"),
+                        group: group.to_owned(),
+                        started_by: None,
+                    })
+                    .collect(),
+            }
+        })
 }
 
 fn snapshot_strategy(max: usize) -> impl proptest::strategy::Strategy<Value = Snapshot> {
@@ -165,25 +149,18 @@ fn feasible(instance: &Instance, request: &PlacementRequest) -> bool {
                 (Some(have), Some(want)) => have.as_deref() == Some(want.as_str()),
             }
         })
-        && request
-            .constraints
-            .iter()
-            .all(|constraint| match constraint {
-                Constraint::MemberOf(expr) => expr.matches(instance),
-                Constraint::DistinctInstance => !instance
-                    .tasks
-                    .iter()
-                    .any(|task| task.group == request.group),
-            })
+        && request.constraints.iter().all(|constraint| match constraint {
+            Constraint::MemberOf(expr) => expr.matches(instance),
+            Constraint::DistinctInstance => {
+                !instance.tasks.iter().any(|task| task.group == request.group)
+            }
+        })
         && instance.remaining.cpu >= request.cpu
         && instance.remaining.memory >= request.memory
-        && request
-            .host_ports
-            .iter()
-            .all(|(port, protocol)| match protocol {
-                Protocol::Tcp => !instance.remaining.ports_tcp.contains(port),
-                Protocol::Udp => !instance.remaining.ports_udp.contains(port),
-            })
+        && request.host_ports.iter().all(|(port, protocol)| match protocol {
+            Protocol::Tcp => !instance.remaining.ports_tcp.contains(port),
+            Protocol::Udp => !instance.remaining.ports_udp.contains(port),
+        })
 }
 
 fn apply(instance: &mut Instance, request: &PlacementRequest, task: String) {
@@ -203,17 +180,11 @@ fn apply(instance: &mut Instance, request: &PlacementRequest, task: String) {
 }
 
 fn group_tasks(instance: &Instance, group: &str) -> usize {
-    instance
-        .tasks
-        .iter()
-        .filter(|task| task.group == group)
-        .count()
+    instance.tasks.iter().filter(|task| task.group == group).count()
 }
 
 fn zone(instance: &Instance) -> &str {
-    instance.attributes["ecs.availability-zone"]
-        .as_deref()
-        .unwrap()
+    instance.attributes["ecs.availability-zone"].as_deref().unwrap()
 }
 
 /// Replays the plan on a copy of the snapshot, checking every placement against the naive model
@@ -225,10 +196,7 @@ fn replay(
     mut step: impl FnMut(&Snapshot, usize),
 ) -> Result<Snapshot, TestCaseError> {
     let mut state = snapshot.clone();
-    prop_assert_eq!(
-        result.placements.len() + result.unplaced.len(),
-        request.count as usize
-    );
+    prop_assert_eq!(result.placements.len() + result.unplaced.len(), request.count as usize);
     for (order, placement) in result.placements.iter().enumerate() {
         prop_assert_eq!(placement.task_index as usize, order);
         let number = state
@@ -243,31 +211,18 @@ fn replay(
             placement.instance_id
         );
         step(&state, number);
-        apply(
-            &mut state.instances[number],
-            request,
-            format!("new-{order}"),
-        );
+        apply(&mut state.instances[number], request, format!("new-{order}"));
     }
     // Unplaced only when no instance can take the task.
     if !result.unplaced.is_empty() {
         prop_assert!(
-            !state
-                .instances
-                .iter()
-                .any(|instance| feasible(instance, request)),
+            !state.instances.iter().any(|instance| feasible(instance, request)),
             "a task was left unplaced although an instance could take it"
         );
     }
     for (offset, unplaced) in result.unplaced.iter().enumerate() {
-        prop_assert_eq!(
-            unplaced.task_index as usize,
-            result.placements.len() + offset
-        );
-        prop_assert_eq!(
-            unplaced.instance_arn.is_none(),
-            snapshot.instances.is_empty()
-        );
+        prop_assert_eq!(unplaced.task_index as usize, result.placements.len() + offset);
+        prop_assert_eq!(unplaced.instance_arn.is_none(), snapshot.instances.is_empty());
     }
     Ok(state)
 }

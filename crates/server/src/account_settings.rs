@@ -71,9 +71,7 @@ fn principal(ctx: &Ctx, given: Option<&str>) -> Result<String, ApiError> {
 pub(crate) async fn default_value(ctx: &Ctx, name: &str) -> Result<String, ApiError> {
     let parsed = SettingName::parse(name).expect("callers pass a known setting name");
     let stored = records::get::<Setting>(ctx.store(), &keys::account_setting_default(name)).await?;
-    Ok(stored
-        .and_then(|s| s.value.value)
-        .unwrap_or_else(|| rules(parsed).0.to_owned()))
+    Ok(stored.and_then(|s| s.value.value).unwrap_or_else(|| rules(parsed).0.to_owned()))
 }
 
 pub(crate) async fn put_account_setting(
@@ -89,13 +87,8 @@ pub(crate) async fn put_account_setting(
         r#type: Some(SettingType::User),
     };
     let key = keys::account_setting(&principal, req.name.as_str());
-    ctx.store()
-        .txn(Txn::new().then(Op::put(key, encode(&setting))))
-        .await
-        .map_err(internal)?;
-    Ok(PutAccountSettingResponse {
-        setting: Some(setting),
-    })
+    ctx.store().txn(Txn::new().then(Op::put(key, encode(&setting)))).await.map_err(internal)?;
+    Ok(PutAccountSettingResponse { setting: Some(setting) })
 }
 
 pub(crate) async fn put_account_setting_default(
@@ -110,13 +103,8 @@ pub(crate) async fn put_account_setting_default(
         r#type: Some(SettingType::User),
     };
     let key = keys::account_setting_default(req.name.as_str());
-    ctx.store()
-        .txn(Txn::new().then(Op::put(key, encode(&setting))))
-        .await
-        .map_err(internal)?;
-    Ok(PutAccountSettingDefaultResponse {
-        setting: Some(setting),
-    })
+    ctx.store().txn(Txn::new().then(Op::put(key, encode(&setting)))).await.map_err(internal)?;
+    Ok(PutAccountSettingDefaultResponse { setting: Some(setting) })
 }
 
 pub(crate) async fn delete_account_setting(
@@ -128,10 +116,7 @@ pub(crate) async fn delete_account_setting(
     let existing = records::get::<Setting>(ctx.store(), &key).await?;
     let value = match existing {
         Some(existing) => {
-            ctx.store()
-                .txn(Txn::new().then(Op::delete(&key)))
-                .await
-                .map_err(internal)?;
+            ctx.store().txn(Txn::new().then(Op::delete(&key))).await.map_err(internal)?;
             existing.value.value
         }
         None => Some(default_value(ctx, req.name.as_str()).await?),
@@ -176,10 +161,9 @@ pub(crate) async fn list_account_settings(
                 records::get::<Setting>(store, &keys::account_setting_default(name.as_str()))
                     .await?;
             settings.push(match stored {
-                Some(default) => Setting {
-                    principal_arn: Some(principal.clone()),
-                    ..default.value
-                },
+                Some(default) => {
+                    Setting { principal_arn: Some(principal.clone()), ..default.value }
+                }
                 None => Setting {
                     name: Some(name),
                     value: Some(rules(name).0.to_owned()),
@@ -191,23 +175,11 @@ pub(crate) async fn list_account_settings(
     }
     settings.retain(|s| {
         req.name.is_none_or(|n| s.name == Some(n))
-            && req
-                .value
-                .as_ref()
-                .is_none_or(|v| s.value.as_ref() == Some(v))
+            && req.value.as_ref().is_none_or(|v| s.value.as_ref() == Some(v))
     });
     let key = |s: &Setting| s.name.map(|n| n.as_str().to_owned()).unwrap_or_default();
     settings.sort_by_key(key);
-    let (page, next_token) = paging::page(
-        settings,
-        key,
-        "ListAccountSettings",
-        after.as_deref(),
-        size,
-        true,
-    );
-    Ok(ListAccountSettingsResponse {
-        settings: Some(page),
-        next_token,
-    })
+    let (page, next_token) =
+        paging::page(settings, key, "ListAccountSettings", after.as_deref(), size, true);
+    Ok(ListAccountSettingsResponse { settings: Some(page), next_token })
 }

@@ -55,9 +55,7 @@ fn authorize(
         ));
     }
     let id = instance_id(ctx, cluster, instance_arn)?.ok_or_else(|| {
-        ApiError::client(format!(
-            "Container instance {instance_arn} is not in cluster {cluster}."
-        ))
+        ApiError::client(format!("Container instance {instance_arn} is not in cluster {cluster}."))
     })?;
     let registered = ctx
         .state()
@@ -79,12 +77,7 @@ pub(crate) async fn poll(State(ctx): State<Ctx>, headers: HeaderMap, body: Bytes
 
 async fn serve_poll(ctx: &Ctx, headers: &HeaderMap, body: &[u8]) -> Result<Value, ApiError> {
     let request: PollRequest = parse(body)?;
-    let id = authorize(
-        ctx,
-        headers,
-        &request.cluster,
-        &request.container_instance_arn,
-    )?;
+    let id = authorize(ctx, headers, &request.cluster, &request.container_instance_arn)?;
     ctx.liveness().touch(&request.cluster, &id);
     let mut generations = ctx.state().watch_instance(&request.cluster, &id);
     let current = *generations.borrow_and_update();
@@ -139,12 +132,7 @@ pub(crate) async fn report(State(ctx): State<Ctx>, headers: HeaderMap, body: Byt
 
 async fn serve_report(ctx: &Ctx, headers: &HeaderMap, body: &[u8]) -> Result<Value, ApiError> {
     let request: ReportRequest = parse(body)?;
-    let id = authorize(
-        ctx,
-        headers,
-        &request.cluster,
-        &request.container_instance_arn,
-    )?;
+    let id = authorize(ctx, headers, &request.cluster, &request.container_instance_arn)?;
     ctx.liveness().touch(&request.cluster, &id);
     let outcomes = futures::future::join_all(
         request

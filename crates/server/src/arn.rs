@@ -35,9 +35,7 @@ pub struct Arns {
 
 impl Arns {
     pub fn new(config: &Config) -> Arns {
-        Arns {
-            base: format!("arn:aws:ecs:{}:{}:", config.region, config.account_id),
-        }
+        Arns { base: format!("arn:aws:ecs:{}:{}:", config.region, config.account_id) }
     }
 
     pub fn cluster(&self, name: &str) -> String {
@@ -104,9 +102,7 @@ impl Arns {
 pub fn valid_name(name: &str) -> bool {
     !name.is_empty()
         && name.len() <= 255
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 #[cfg(test)]
@@ -120,47 +116,29 @@ mod tests {
     #[test]
     fn builds_long_format_arns() {
         let a = arns();
-        assert_eq!(
-            a.cluster("prod"),
-            "arn:aws:ecs:us-east-1:000000000000:cluster/prod"
-        );
+        assert_eq!(a.cluster("prod"), "arn:aws:ecs:us-east-1:000000000000:cluster/prod");
         assert_eq!(
             a.task_definition("web", 3),
             "arn:aws:ecs:us-east-1:000000000000:task-definition/web:3"
         );
-        assert_eq!(
-            a.task("prod", "abc"),
-            "arn:aws:ecs:us-east-1:000000000000:task/prod/abc"
-        );
+        assert_eq!(a.task("prod", "abc"), "arn:aws:ecs:us-east-1:000000000000:task/prod/abc");
     }
 
     #[test]
     fn resolves_names_and_arns() {
         let a = arns();
         assert_eq!(a.resolve(Kind::Cluster, "prod").unwrap(), Some("prod"));
+        assert_eq!(a.resolve(Kind::Cluster, &a.cluster("prod")).unwrap(), Some("prod"));
         assert_eq!(
-            a.resolve(Kind::Cluster, &a.cluster("prod")).unwrap(),
-            Some("prod")
-        );
-        assert_eq!(
-            a.resolve(
-                Kind::Cluster,
-                "arn:aws:ecs:eu-west-1:000000000000:cluster/prod"
-            )
-            .unwrap(),
+            a.resolve(Kind::Cluster, "arn:aws:ecs:eu-west-1:000000000000:cluster/prod").unwrap(),
             None
         );
         assert!(
-            a.resolve(
-                Kind::Cluster,
-                "arn:aws:ecs:us-east-1:000000000000:service/x/y"
-            )
-            .is_err()
+            a.resolve(Kind::Cluster, "arn:aws:ecs:us-east-1:000000000000:service/x/y").is_err()
         );
         assert!(a.resolve(Kind::Cluster, "arn:nonsense").is_err());
         assert_eq!(
-            a.resolve(Kind::TaskDefinition, &a.task_definition("web", 2))
-                .unwrap(),
+            a.resolve(Kind::TaskDefinition, &a.task_definition("web", 2)).unwrap(),
             Some("web:2")
         );
     }

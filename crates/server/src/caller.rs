@@ -59,10 +59,7 @@ fn mac(secret: &[u8], cluster: &str) -> hmac::Hmac<Sha256> {
 
 /// The agent token of `cluster`.
 pub fn agent_token(secret: &[u8], cluster: &str) -> String {
-    format!(
-        "{cluster}.{}",
-        hex::encode(mac(secret, cluster).finalize().into_bytes())
-    )
+    format!("{cluster}.{}", hex::encode(mac(secret, cluster).finalize().into_bytes()))
 }
 
 /// The cluster a token is valid for, if it is valid. The comparison is constant-time.
@@ -80,10 +77,7 @@ mod tests {
     #[test]
     fn tokens_are_per_cluster_and_per_secret() {
         let token = agent_token(b"secret", "prod");
-        assert_eq!(
-            verify_agent_token(b"secret", &token).as_deref(),
-            Some("prod")
-        );
+        assert_eq!(verify_agent_token(b"secret", &token).as_deref(), Some("prod"));
         assert_eq!(verify_agent_token(b"other", &token), None);
         let forged = token.replacen("prod", "dev", 1);
         assert_eq!(verify_agent_token(b"secret", &forged), None);

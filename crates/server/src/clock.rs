@@ -23,10 +23,7 @@ pub trait Clock: Send + Sync + 'static {
 pub struct SystemClock;
 
 impl Clock for SystemClock {
-    #[allow(
-        clippy::disallowed_methods,
-        reason = "the one module that reads the wall clock"
-    )]
+    #[allow(clippy::disallowed_methods, reason = "the one module that reads the wall clock")]
     fn now_millis(&self) -> i64 {
         std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)

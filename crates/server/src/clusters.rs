@@ -62,10 +62,7 @@ fn check_capacity_providers(providers: &[String]) -> Result<(), ApiError> {
 /// checking that it exists.
 pub(crate) fn cluster_name(ctx: &Ctx, reference: Option<&str>) -> Result<Option<String>, ApiError> {
     let reference = reference.unwrap_or(DEFAULT_CLUSTER);
-    Ok(ctx
-        .arns()
-        .resolve(Kind::Cluster, reference)?
-        .map(str::to_owned))
+    Ok(ctx.arns().resolve(Kind::Cluster, reference)?.map(str::to_owned))
 }
 
 /// The ACTIVE cluster a request refers to, or ClusterNotFoundException.
@@ -115,10 +112,7 @@ async fn counts(ctx: &Ctx, name: &str) -> Result<Counts, ApiError> {
                 .instances
                 .values()
                 .filter(|e| {
-                    matches!(
-                        e.record.instance.status.as_deref(),
-                        Some("ACTIVE") | Some("DRAINING")
-                    )
+                    matches!(e.record.instance.status.as_deref(), Some("ACTIVE") | Some("DRAINING"))
                 })
                 .count() as i32;
         }
@@ -164,10 +158,7 @@ async fn render(
             stat("runningFargateTasksCount", c.running_fargate),
             stat("pendingEC2TasksCount", c.pending_tasks - c.pending_fargate),
             stat("pendingFargateTasksCount", c.pending_fargate),
-            stat(
-                "activeEC2ServiceCount",
-                c.active_services - c.active_fargate_services,
-            ),
+            stat("activeEC2ServiceCount", c.active_services - c.active_fargate_services),
             stat("activeFargateServiceCount", c.active_fargate_services),
             stat("drainingEC2ServiceCount", c.draining_services),
             stat("drainingFargateServiceCount", 0),
@@ -191,20 +182,14 @@ async fn render(
     Ok(cluster)
 }
 
-const EVERYTHING: &[ClusterField] = &[
-    ClusterField::Configurations,
-    ClusterField::Settings,
-    ClusterField::Tags,
-];
+const EVERYTHING: &[ClusterField] =
+    &[ClusterField::Configurations, ClusterField::Settings, ClusterField::Tags];
 
 pub(crate) async fn create_cluster(
     ctx: &Ctx,
     req: CreateClusterRequest,
 ) -> Result<CreateClusterResponse, ApiError> {
-    let name = req
-        .cluster_name
-        .clone()
-        .unwrap_or_else(|| DEFAULT_CLUSTER.to_owned());
+    let name = req.cluster_name.clone().unwrap_or_else(|| DEFAULT_CLUSTER.to_owned());
     if !valid_name(&name) {
         return Err(ApiError::invalid_parameter(
             "Cluster name can contain up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens.",
@@ -243,9 +228,7 @@ pub(crate) async fn create_cluster(
         {
             // CreateCluster is idempotent on the name: the existing cluster is returned.
             let cluster = render(ctx, existing.value.clone(), EVERYTHING).await?;
-            return Ok(CreateClusterResponse {
-                cluster: Some(cluster),
-            });
+            return Ok(CreateClusterResponse { cluster: Some(cluster) });
         }
         let count = records::get::<ClusterCount>(store, CLUSTER_COUNT).await?;
         let count_revision = count.as_ref().map_or(0, |c| c.mod_revision);
@@ -265,32 +248,23 @@ pub(crate) async fn create_cluster(
             configuration: req.configuration.clone(),
             capacity_providers: Some(providers.clone()),
             default_capacity_provider_strategy: Some(
-                req.default_capacity_provider_strategy
-                    .clone()
-                    .unwrap_or_default(),
+                req.default_capacity_provider_strategy.clone().unwrap_or_default(),
             ),
             service_connect_defaults: req.service_connect_defaults.as_ref().map(|d| {
-                api::ClusterServiceConnectDefaults {
-                    namespace: Some(d.namespace.clone()),
-                }
+                api::ClusterServiceConnectDefaults { namespace: Some(d.namespace.clone()) }
             }),
             tags: Some(tag_list.clone()),
             ..Cluster::default()
         };
         let txn = Txn::new()
-            .when(Compare::mod_revision(
-                &key,
-                existing.as_ref().map_or(0, |e| e.mod_revision),
-            ))
+            .when(Compare::mod_revision(&key, existing.as_ref().map_or(0, |e| e.mod_revision)))
             .when(Compare::mod_revision(CLUSTER_COUNT, count_revision))
             .then(Op::put(&key, encode(&cluster)))
             .then(Op::put(CLUSTER_COUNT, encode(&count)));
         if store.txn(txn).await.map_err(internal)?.succeeded {
             tracing::info!(cluster = %name, "Cluster created");
             let cluster = render(ctx, cluster, EVERYTHING).await?;
-            return Ok(CreateClusterResponse {
-                cluster: Some(cluster),
-            });
+            return Ok(CreateClusterResponse { cluster: Some(cluster) });
         }
     }
     Err(records::contention(&key))
@@ -341,9 +315,7 @@ pub(crate) async fn delete_cluster(
         if store.txn(txn).await.map_err(internal)?.succeeded {
             tracing::info!(cluster = %name, "Cluster deleted");
             let cluster = render(ctx, cluster, EVERYTHING).await?;
-            return Ok(DeleteClusterResponse {
-                cluster: Some(cluster),
-            });
+            return Ok(DeleteClusterResponse { cluster: Some(cluster) });
         }
     }
     Err(records::contention(&req.cluster))
@@ -353,9 +325,7 @@ pub(crate) async fn describe_clusters(
     ctx: &Ctx,
     req: DescribeClustersRequest,
 ) -> Result<DescribeClustersResponse, ApiError> {
-    let references = req
-        .clusters
-        .unwrap_or_else(|| vec![DEFAULT_CLUSTER.to_owned()]);
+    let references = req.clusters.unwrap_or_else(|| vec![DEFAULT_CLUSTER.to_owned()]);
     if references.len() > 100 {
         return Err(ApiError::invalid_parameter(
             "DescribeClusters accepts at most 100 clusters per call.",
@@ -385,10 +355,7 @@ pub(crate) async fn describe_clusters(
             }
         }
     }
-    Ok(DescribeClustersResponse {
-        clusters: Some(clusters),
-        failures: Some(failures),
-    })
+    Ok(DescribeClustersResponse { clusters: Some(clusters), failures: Some(failures) })
 }
 
 pub(crate) async fn list_clusters(
@@ -403,14 +370,8 @@ pub(crate) async fn list_clusters(
         .filter(|c| c.value.status.as_deref() == Some(ACTIVE))
         .filter_map(|c| c.value.cluster_name)
         .collect();
-    let (page, next_token) = paging::page(
-        names,
-        Clone::clone,
-        "ListClusters",
-        after.as_deref(),
-        size,
-        true,
-    );
+    let (page, next_token) =
+        paging::page(names, Clone::clone, "ListClusters", after.as_deref(), size, true);
     Ok(ListClustersResponse {
         cluster_arns: Some(page.iter().map(|n| ctx.arns().cluster(n)).collect()),
         next_token,
@@ -424,11 +385,8 @@ pub(crate) async fn update_cluster(
     if let Some(settings) = &req.settings {
         check_settings(settings)?;
     }
-    let name = active_cluster(ctx, Some(&req.cluster))
-        .await?
-        .value
-        .cluster_name
-        .unwrap_or_default();
+    let name =
+        active_cluster(ctx, Some(&req.cluster)).await?.value.cluster_name.unwrap_or_default();
     let cluster = records::modify::<Cluster, _>(ctx, &keys::cluster(&name), |current| {
         let mut cluster = current
             .filter(|c| c.status.as_deref() == Some(ACTIVE))
@@ -448,9 +406,7 @@ pub(crate) async fn update_cluster(
     })
     .await?;
     let cluster = render(ctx, cluster, EVERYTHING).await?;
-    Ok(UpdateClusterResponse {
-        cluster: Some(cluster),
-    })
+    Ok(UpdateClusterResponse { cluster: Some(cluster) })
 }
 
 pub(crate) async fn update_cluster_settings(
@@ -458,11 +414,8 @@ pub(crate) async fn update_cluster_settings(
     req: UpdateClusterSettingsRequest,
 ) -> Result<UpdateClusterSettingsResponse, ApiError> {
     check_settings(&req.settings)?;
-    let name = active_cluster(ctx, Some(&req.cluster))
-        .await?
-        .value
-        .cluster_name
-        .unwrap_or_default();
+    let name =
+        active_cluster(ctx, Some(&req.cluster)).await?.value.cluster_name.unwrap_or_default();
     let cluster = records::modify::<Cluster, _>(ctx, &keys::cluster(&name), |current| {
         let mut cluster = current
             .filter(|c| c.status.as_deref() == Some(ACTIVE))
@@ -472,9 +425,7 @@ pub(crate) async fn update_cluster_settings(
     })
     .await?;
     let cluster = render(ctx, cluster, EVERYTHING).await?;
-    Ok(UpdateClusterSettingsResponse {
-        cluster: Some(cluster),
-    })
+    Ok(UpdateClusterSettingsResponse { cluster: Some(cluster) })
 }
 
 fn merge_settings(cluster: &mut Cluster, settings: &[ClusterSetting]) {
@@ -506,16 +457,11 @@ mod tests {
             advertise_url: "http://127.0.0.1:0".into(),
         };
         let clock = Arc::new(ManualClock::new(1_700_000_000_000));
-        Ctx::start(config, options, Arc::new(MemoryStore::new()), clock)
-            .await
-            .unwrap()
+        Ctx::start(config, options, Arc::new(MemoryStore::new()), clock).await.unwrap()
     }
 
     async fn create(ctx: &Ctx, name: &str) {
-        let req = CreateClusterRequest {
-            cluster_name: Some(name.into()),
-            ..Default::default()
-        };
+        let req = CreateClusterRequest { cluster_name: Some(name.into()), ..Default::default() };
         create_cluster(ctx, req).await.unwrap();
     }
 
@@ -541,26 +487,12 @@ mod tests {
     }
 
     async fn delete(ctx: &Ctx, name: &str) -> Result<DeleteClusterResponse, ApiError> {
-        delete_cluster(
-            ctx,
-            DeleteClusterRequest {
-                cluster: name.into(),
-            },
-        )
-        .await
+        delete_cluster(ctx, DeleteClusterRequest { cluster: name.into() }).await
     }
 
     async fn describe(ctx: &Ctx, name: &str) -> Cluster {
-        let req = DescribeClustersRequest {
-            clusters: Some(vec![name.into()]),
-            include: None,
-        };
-        describe_clusters(ctx, req)
-            .await
-            .unwrap()
-            .clusters
-            .unwrap()
-            .remove(0)
+        let req = DescribeClustersRequest { clusters: Some(vec![name.into()]), include: None };
+        describe_clusters(ctx, req).await.unwrap().clusters.unwrap().remove(0)
     }
 
     #[tokio::test]
@@ -582,10 +514,7 @@ mod tests {
         // A task that moves on is counted where it is now.
         task(&ctx, "demo", "b", "RUNNING").await;
         let cluster = describe(&ctx, "demo").await;
-        assert_eq!(
-            (cluster.running_tasks_count, cluster.pending_tasks_count),
-            (Some(2), Some(0))
-        );
+        assert_eq!((cluster.running_tasks_count, cluster.pending_tasks_count), (Some(2), Some(0)));
         // A cluster whose name is a prefix of another's does not see its records.
         let other = describe(&ctx, "demo-2").await;
         assert_eq!(other.running_tasks_count, Some(0));
@@ -613,11 +542,7 @@ mod tests {
             delete(&ctx, "busy").await.unwrap_err().code,
             ErrorCode::ClusterContainsTasksException
         );
-        assert_eq!(
-            ctx.store().revision(),
-            before,
-            "a refused deletion writes nothing"
-        );
+        assert_eq!(ctx.store().revision(), before, "a refused deletion writes nothing");
         assert_eq!(describe(&ctx, "busy").await.status.as_deref(), Some(ACTIVE));
         task(&ctx, "busy", "t", "STOPPED").await;
         let deleted = delete(&ctx, "busy").await.unwrap();

@@ -107,9 +107,7 @@ pub struct Config {
 impl Config {
     /// The container policy of a cluster.
     pub fn container_policy(&self, cluster: &str) -> &ContainerPolicy {
-        self.cluster_containers
-            .get(cluster)
-            .unwrap_or(&self.containers)
+        self.cluster_containers.get(cluster).unwrap_or(&self.containers)
     }
 }
 
@@ -139,14 +137,10 @@ impl Config {
 
     /// Reads and validates a TOML configuration file.
     pub fn from_file(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
-            path: path.display().to_string(),
-            source,
-        })?;
-        let raw: RawConfig = toml::from_str(&text).map_err(|source| ConfigError::Parse {
-            path: path.display().to_string(),
-            source,
-        })?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|source| ConfigError::Read { path: path.display().to_string(), source })?;
+        let raw: RawConfig = toml::from_str(&text)
+            .map_err(|source| ConfigError::Parse { path: path.display().to_string(), source })?;
         Config::try_from(raw)
     }
 }
@@ -155,21 +149,15 @@ impl TryFrom<RawConfig> for Config {
     type Error = ConfigError;
 
     fn try_from(raw: RawConfig) -> Result<Config, ConfigError> {
-        let region = raw
-            .region
-            .unwrap_or_else(|| Config::DEFAULT_REGION.to_owned());
+        let region = raw.region.unwrap_or_else(|| Config::DEFAULT_REGION.to_owned());
         if region.is_empty()
-            || !region
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            || !region.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         {
             return Err(ConfigError::Invalid(format!(
                 "region `{region}` must be lowercase letters, digits and hyphens, like us-east-1"
             )));
         }
-        let account_id = raw
-            .account_id
-            .unwrap_or_else(|| Config::DEFAULT_ACCOUNT_ID.to_owned());
+        let account_id = raw.account_id.unwrap_or_else(|| Config::DEFAULT_ACCOUNT_ID.to_owned());
         if account_id.len() != 12 || !account_id.chars().all(|c| c.is_ascii_digit()) {
             return Err(ConfigError::Invalid(format!(
                 "account-id `{account_id}` must be 12 digits"
@@ -180,12 +168,7 @@ impl TryFrom<RawConfig> for Config {
             .clusters
             .unwrap_or_default()
             .into_iter()
-            .map(|(name, cluster)| {
-                (
-                    name,
-                    cluster.containers.unwrap_or_else(|| containers.clone()),
-                )
-            })
+            .map(|(name, cluster)| (name, cluster.containers.unwrap_or_else(|| containers.clone())))
             .collect();
         Ok(Config {
             region,
@@ -232,12 +215,7 @@ mod tests {
     #[test]
     fn bad_values_are_refused() {
         let raw: RawConfig = toml::from_str("account-id = \"12\"").unwrap();
-        assert!(
-            Config::try_from(raw)
-                .unwrap_err()
-                .to_string()
-                .contains("12 digits")
-        );
+        assert!(Config::try_from(raw).unwrap_err().to_string().contains("12 digits"));
         assert!(toml::from_str::<RawConfig>("regoin = \"x\"").is_err());
     }
 }

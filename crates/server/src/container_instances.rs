@@ -61,9 +61,7 @@ fn check_attribute(attribute: &Attribute) -> Result<(), ApiError> {
     let name = &attribute.name;
     let name_ok = !name.is_empty()
         && name.len() <= 128
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_/.@".contains(c));
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || "-_/.@".contains(c));
     if !name_ok {
         return Err(ApiError::invalid_parameter(format!(
             "Attribute name {name:?} must be 1 to 128 letters, numbers, hyphens, underscores, slashes, periods or @."
@@ -73,9 +71,7 @@ fn check_attribute(attribute: &Attribute) -> Result<(), ApiError> {
         let value_ok = !value.is_empty()
             && value.len() <= 128
             && value.trim() == value
-            && value
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "-_.@/: ".contains(c));
+            && value.chars().all(|c| c.is_ascii_alphanumeric() || "-_.@/: ".contains(c));
         if !value_ok {
             return Err(ApiError::invalid_parameter(format!(
                 "The value of attribute {name:?} must be 1 to 128 letters, numbers, hyphens, underscores, periods, @, slashes, colons or spaces, without leading or trailing spaces."
@@ -99,18 +95,10 @@ pub(crate) fn render(
     let tasks: Vec<_> = cluster.tasks_on(&record.id).collect();
     let remaining = placement::remaining(&registered, tasks.iter().map(|t| &t.reservation));
     rendered.remaining_resources = Some(placement::to_ecs(&remaining));
-    rendered.running_tasks_count = Some(
-        tasks
-            .iter()
-            .filter(|t| t.last_status() == "RUNNING")
-            .count() as i32,
-    );
-    rendered.pending_tasks_count = Some(
-        tasks
-            .iter()
-            .filter(|t| t.last_status() != "RUNNING")
-            .count() as i32,
-    );
+    rendered.running_tasks_count =
+        Some(tasks.iter().filter(|t| t.last_status() == "RUNNING").count() as i32);
+    rendered.pending_tasks_count =
+        Some(tasks.iter().filter(|t| t.last_status() != "RUNNING").count() as i32);
     let inactive = rendered.status.as_deref() == Some("INACTIVE");
     rendered.agent_connected = Some(!inactive && ctx.agent_connected(cluster_name, &record.id));
     if !with_tags {
@@ -136,11 +124,8 @@ pub(crate) async fn register_container_instance(
     call: &Call<'_>,
     req: RegisterContainerInstanceRequest,
 ) -> Result<RegisterContainerInstanceResponse, ApiError> {
-    let cluster_name = active_cluster(call, req.cluster.as_deref())
-        .await?
-        .value
-        .cluster_name
-        .unwrap_or_default();
+    let cluster_name =
+        active_cluster(call, req.cluster.as_deref()).await?.value.cluster_name.unwrap_or_default();
     call.require_agent(&cluster_name)?;
     let _lifecycle = call.inner.cluster_lifecycle.read().await;
     let resources = req.total_resources.clone().unwrap_or_default();
@@ -207,11 +192,7 @@ pub(crate) async fn register_container_instance(
     let now = call.clock().now();
     let (record, revision) = {
         let existing = existing_id.as_ref().and_then(|id| {
-            call.state()
-                .read()
-                .cluster(&cluster_name)
-                .and_then(|c| c.instances.get(id))
-                .cloned()
+            call.state().read().cluster(&cluster_name).and_then(|c| c.instances.get(id)).cloned()
         });
         match (existing_id, existing) {
             (Some(_), Some(entry))
@@ -227,10 +208,8 @@ pub(crate) async fn register_container_instance(
                     .unwrap_or_default()
                     .into_iter()
                     .filter(|a| !builtin(&a.name));
-                let mut merged: Vec<Attribute> = attributes
-                    .into_iter()
-                    .filter(|a| builtin(&a.name))
-                    .collect();
+                let mut merged: Vec<Attribute> =
+                    attributes.into_iter().filter(|a| builtin(&a.name)).collect();
                 merged.extend(kept);
                 let ci = &mut record.instance;
                 ci.attributes = Some(merged);
@@ -266,38 +245,25 @@ pub(crate) async fn register_container_instance(
                         call.arns().container_instance(&cluster_name, &id),
                     ),
                     ec2_instance_id: Some(
-                        document
-                            .instance_id
-                            .unwrap_or_else(|| format!("i-{}", &new_id()[..17])),
+                        document.instance_id.unwrap_or_else(|| format!("i-{}", &new_id()[..17])),
                     ),
                     status: Some("ACTIVE".to_owned()),
                     registered_resources: Some(resources),
                     attributes: Some(attributes),
-                    version_info: req
-                        .version_info
-                        .clone()
-                        .or_else(|| Some(VersionInfo::default())),
+                    version_info: req.version_info.clone().or_else(|| Some(VersionInfo::default())),
                     registered_at: Some(now),
                     version: Some(1),
                     tags: Some(tag_list),
                     attachments: Some(Vec::new()),
                     ..ContainerInstance::default()
                 };
-                (
-                    InstanceRecord {
-                        cluster: cluster_name.clone(),
-                        id,
-                        instance: ci,
-                    },
-                    0,
-                )
+                (InstanceRecord { cluster: cluster_name.clone(), id, instance: ci }, 0)
             }
         }
     };
     let key = instance_key(&cluster_name, &record.id);
-    let txn = Txn::new()
-        .when(Compare::mod_revision(&key, revision))
-        .then(Op::put(&key, encode(&record)));
+    let txn =
+        Txn::new().when(Compare::mod_revision(&key, revision)).then(Op::put(&key, encode(&record)));
     let response = call.store().txn(txn).await.map_err(internal)?;
     if !response.succeeded {
         return Err(crate::records::contention(&key));
@@ -316,24 +282,15 @@ pub(crate) async fn deregister_container_instance(
     ctx: &Ctx,
     req: DeregisterContainerInstanceRequest,
 ) -> Result<DeregisterContainerInstanceResponse, ApiError> {
-    let cluster_name = active_cluster(ctx, req.cluster.as_deref())
-        .await?
-        .value
-        .cluster_name
-        .unwrap_or_default();
+    let cluster_name =
+        active_cluster(ctx, req.cluster.as_deref()).await?.value.cluster_name.unwrap_or_default();
     let id =
         instance_id(ctx, &cluster_name, &req.container_instance)?.ok_or_else(instance_not_found)?;
     let (mut record, revision, busy) = {
         let index = ctx.state().read();
-        let cluster = index
-            .cluster(&cluster_name)
-            .ok_or_else(instance_not_found)?;
+        let cluster = index.cluster(&cluster_name).ok_or_else(instance_not_found)?;
         let entry = cluster.instances.get(&id).ok_or_else(instance_not_found)?;
-        (
-            (*entry.record).clone(),
-            entry.mod_revision,
-            cluster.tasks_on(&id).count(),
-        )
+        ((*entry.record).clone(), entry.mod_revision, cluster.tasks_on(&id).count())
     };
     if record.instance.status.as_deref() == Some("INACTIVE") {
         return Err(instance_not_found());
@@ -346,9 +303,8 @@ pub(crate) async fn deregister_container_instance(
     record.instance.status = Some("INACTIVE".to_owned());
     record.instance.version = Some(record.instance.version.unwrap_or(0) + 1);
     let key = instance_key(&cluster_name, &id);
-    let txn = Txn::new()
-        .when(Compare::mod_revision(&key, revision))
-        .then(Op::put(&key, encode(&record)));
+    let txn =
+        Txn::new().when(Compare::mod_revision(&key, revision)).then(Op::put(&key, encode(&record)));
     let response = ctx.store().txn(txn).await.map_err(internal)?;
     if !response.succeeded {
         return Err(crate::records::contention(&key));
@@ -371,20 +327,14 @@ pub(crate) async fn describe_container_instances(
     ctx: &Ctx,
     req: DescribeContainerInstancesRequest,
 ) -> Result<DescribeContainerInstancesResponse, ApiError> {
-    let cluster_name = active_cluster(ctx, req.cluster.as_deref())
-        .await?
-        .value
-        .cluster_name
-        .unwrap_or_default();
+    let cluster_name =
+        active_cluster(ctx, req.cluster.as_deref()).await?.value.cluster_name.unwrap_or_default();
     if req.container_instances.len() > 100 {
         return Err(ApiError::invalid_parameter(
             "DescribeContainerInstances accepts at most 100 container instances.",
         ));
     }
-    let with_tags = req
-        .include
-        .unwrap_or_default()
-        .contains(&ContainerInstanceField::Tags);
+    let with_tags = req.include.unwrap_or_default().contains(&ContainerInstanceField::Tags);
     let index = ctx.state().read();
     let empty = ClusterIndex::default();
     let cluster = index.cluster(&cluster_name).unwrap_or(&empty);
@@ -394,13 +344,9 @@ pub(crate) async fn describe_container_instances(
         let found =
             instance_id(ctx, &cluster_name, reference)?.and_then(|id| cluster.instances.get(&id));
         match found {
-            Some(entry) => instances.push(render(
-                ctx,
-                cluster,
-                &cluster_name,
-                &entry.record,
-                with_tags,
-            )),
+            Some(entry) => {
+                instances.push(render(ctx, cluster, &cluster_name, &entry.record, with_tags))
+            }
             None => failures.push(Failure {
                 arn: Some(if reference.starts_with("arn:") {
                     reference.clone()
@@ -422,11 +368,8 @@ pub(crate) async fn list_container_instances(
     ctx: &Ctx,
     req: ListContainerInstancesRequest,
 ) -> Result<ListContainerInstancesResponse, ApiError> {
-    let cluster_name = active_cluster(ctx, req.cluster.as_deref())
-        .await?
-        .value
-        .cluster_name
-        .unwrap_or_default();
+    let cluster_name =
+        active_cluster(ctx, req.cluster.as_deref()).await?.value.cluster_name.unwrap_or_default();
     let size = paging::page_size(req.max_results, 100)?;
     let after = paging::resume_after("ListContainerInstances", req.next_token.as_deref())?;
     let filter = match &req.filter {
@@ -457,19 +400,11 @@ pub(crate) async fn list_container_instances(
             .map(|e| e.record.id.clone())
             .collect()
     };
-    let (page, next_token) = paging::page(
-        ids,
-        Clone::clone,
-        "ListContainerInstances",
-        after.as_deref(),
-        size,
-        true,
-    );
+    let (page, next_token) =
+        paging::page(ids, Clone::clone, "ListContainerInstances", after.as_deref(), size, true);
     Ok(ListContainerInstancesResponse {
         container_instance_arns: Some(
-            page.iter()
-                .map(|id| ctx.arns().container_instance(&cluster_name, id))
-                .collect(),
+            page.iter().map(|id| ctx.arns().container_instance(&cluster_name, id)).collect(),
         ),
         next_token,
     })
@@ -479,11 +414,8 @@ pub(crate) async fn update_container_instances_state(
     ctx: &Ctx,
     req: UpdateContainerInstancesStateRequest,
 ) -> Result<UpdateContainerInstancesStateResponse, ApiError> {
-    let cluster_name = active_cluster(ctx, req.cluster.as_deref())
-        .await?
-        .value
-        .cluster_name
-        .unwrap_or_default();
+    let cluster_name =
+        active_cluster(ctx, req.cluster.as_deref()).await?.value.cluster_name.unwrap_or_default();
     let wanted = match req.status {
         ContainerInstanceStatus::Active => "ACTIVE",
         ContainerInstanceStatus::Draining => "DRAINING",
@@ -579,10 +511,7 @@ async fn change_attributes(
     change: impl Fn(&mut Vec<Attribute>, &Attribute) -> Result<(), ApiError>,
 ) -> Result<(), ApiError> {
     for attribute in attributes {
-        if attribute
-            .target_type
-            .is_some_and(|t| t != TargetType::ContainerInstance)
-        {
+        if attribute.target_type.is_some_and(|t| t != TargetType::ContainerInstance) {
             return Err(ApiError::invalid_parameter(
                 "Attributes can only target container instances.",
             ));
@@ -618,11 +547,8 @@ pub(crate) async fn put_attributes(
     ctx: &Ctx,
     req: PutAttributesRequest,
 ) -> Result<PutAttributesResponse, ApiError> {
-    let cluster_name = active_cluster(ctx, req.cluster.as_deref())
-        .await?
-        .value
-        .cluster_name
-        .unwrap_or_default();
+    let cluster_name =
+        active_cluster(ctx, req.cluster.as_deref()).await?.value.cluster_name.unwrap_or_default();
     let limit = ctx.config().quotas.custom_attributes_per_resource;
     for attribute in &req.attributes {
         check_attribute(attribute)?;
@@ -652,20 +578,15 @@ pub(crate) async fn put_attributes(
         Ok(())
     })
     .await?;
-    Ok(PutAttributesResponse {
-        attributes: Some(req.attributes),
-    })
+    Ok(PutAttributesResponse { attributes: Some(req.attributes) })
 }
 
 pub(crate) async fn delete_attributes(
     ctx: &Ctx,
     req: DeleteAttributesRequest,
 ) -> Result<DeleteAttributesResponse, ApiError> {
-    let cluster_name = active_cluster(ctx, req.cluster.as_deref())
-        .await?
-        .value
-        .cluster_name
-        .unwrap_or_default();
+    let cluster_name =
+        active_cluster(ctx, req.cluster.as_deref()).await?.value.cluster_name.unwrap_or_default();
     for attribute in &req.attributes {
         if builtin(&attribute.name) {
             return Err(ApiError::invalid_parameter(format!(
@@ -679,24 +600,17 @@ pub(crate) async fn delete_attributes(
         Ok(())
     })
     .await?;
-    Ok(DeleteAttributesResponse {
-        attributes: Some(req.attributes),
-    })
+    Ok(DeleteAttributesResponse { attributes: Some(req.attributes) })
 }
 
 pub(crate) async fn list_attributes(
     ctx: &Ctx,
     req: ListAttributesRequest,
 ) -> Result<ListAttributesResponse, ApiError> {
-    let cluster_name = active_cluster(ctx, req.cluster.as_deref())
-        .await?
-        .value
-        .cluster_name
-        .unwrap_or_default();
+    let cluster_name =
+        active_cluster(ctx, req.cluster.as_deref()).await?.value.cluster_name.unwrap_or_default();
     if req.target_type != TargetType::ContainerInstance {
-        return Err(ApiError::invalid_parameter(
-            "targetType must be container-instance.",
-        ));
+        return Err(ApiError::invalid_parameter("targetType must be container-instance."));
     }
     if req.attribute_value.is_some() && req.attribute_name.is_none() {
         return Err(ApiError::invalid_parameter(
@@ -715,10 +629,7 @@ pub(crate) async fn list_attributes(
                     continue;
                 }
                 for attribute in ci.attributes.iter().flatten() {
-                    if req
-                        .attribute_name
-                        .as_ref()
-                        .is_some_and(|n| n != &attribute.name)
+                    if req.attribute_name.as_ref().is_some_and(|n| n != &attribute.name)
                         || req
                             .attribute_value
                             .as_ref()
@@ -739,14 +650,8 @@ pub(crate) async fn list_attributes(
             }
         }
     }
-    let (page, next_token) = paging::page(
-        listed,
-        |(k, _)| k.clone(),
-        "ListAttributes",
-        after.as_deref(),
-        size,
-        true,
-    );
+    let (page, next_token) =
+        paging::page(listed, |(k, _)| k.clone(), "ListAttributes", after.as_deref(), size, true);
     Ok(ListAttributesResponse {
         attributes: Some(page.into_iter().map(|(_, a)| a).collect()),
         next_token,

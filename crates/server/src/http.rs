@@ -36,14 +36,8 @@ pub fn router(ctx: Ctx) -> Router {
 async fn handle(State(ctx): State<Ctx>, headers: HeaderMap, body: Bytes) -> Response {
     let request_id = uuid::Uuid::new_v4().to_string();
     let started = tokio::time::Instant::now();
-    let target = headers
-        .get("x-amz-target")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let call = Call {
-        ctx: &ctx,
-        caller: caller(&ctx, &headers),
-    };
+    let target = headers.get("x-amz-target").and_then(|v| v.to_str().ok()).unwrap_or("");
+    let call = Call { ctx: &ctx, caller: caller(&ctx, &headers) };
     let result = serve(&call, target, &body).await;
     let elapsed = started.elapsed();
     match result {
@@ -101,15 +95,9 @@ fn parse_target(target: &str) -> Result<Operation, ApiError> {
             "The X-Amz-Target header is missing.",
         ));
     }
-    target
-        .strip_prefix(api::TARGET_PREFIX)
-        .and_then(Operation::from_name)
-        .ok_or_else(|| {
-            ApiError::new(
-                ErrorCode::UnknownOperationException,
-                format!("Unknown operation {target}."),
-            )
-        })
+    target.strip_prefix(api::TARGET_PREFIX).and_then(Operation::from_name).ok_or_else(|| {
+        ApiError::new(ErrorCode::UnknownOperationException, format!("Unknown operation {target}."))
+    })
 }
 
 pub(crate) fn respond(
@@ -121,10 +109,7 @@ pub(crate) fn respond(
     let bytes = serde_json::to_vec(body).unwrap_or_else(|_| b"{}".to_vec());
     let mut response = (status, bytes).into_response();
     let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(api::CONTENT_TYPE),
-    );
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(api::CONTENT_TYPE));
     if let Ok(id) = HeaderValue::from_str(request_id) {
         headers.insert("x-amzn-requestid", id);
     }

@@ -37,9 +37,7 @@ pub async fn serve(
     ctx: Ctx,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(ctx))
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(listener, router(ctx)).with_graceful_shutdown(shutdown).await
 }
 use crate::arn::Arns;
 use crate::clock::Clock;
@@ -92,9 +90,7 @@ pub(crate) struct KeyLocks {
 
 impl KeyLocks {
     fn new(stripes: usize) -> KeyLocks {
-        KeyLocks {
-            stripes: (0..stripes).map(|_| tokio::sync::Mutex::new(())).collect(),
-        }
+        KeyLocks { stripes: (0..stripes).map(|_| tokio::sync::Mutex::new(())).collect() }
     }
 
     /// Locks the stripe of `key` until the guard is dropped.
@@ -135,10 +131,8 @@ impl Ctx {
 
     /// Creates the cluster if it does not exist (`berth dev` makes the `default` one).
     pub async fn ensure_cluster(&self, name: &str) -> Result<(), api::ApiError> {
-        let request = api::CreateClusterRequest {
-            cluster_name: Some(name.to_owned()),
-            ..Default::default()
-        };
+        let request =
+            api::CreateClusterRequest { cluster_name: Some(name.to_owned()), ..Default::default() };
         clusters::create_cluster(self, request).await.map(|_| ())
     }
 
@@ -156,9 +150,7 @@ impl Ctx {
 
     /// Whether the agent of an instance is connected.
     pub(crate) fn agent_connected(&self, cluster: &str, instance_id: &str) -> bool {
-        self.inner
-            .liveness
-            .connected(cluster, instance_id, self.inner.options.agent_timeout)
+        self.inner.liveness.connected(cluster, instance_id, self.inner.options.agent_timeout)
     }
 
     /// A registered task definition revision, whatever its status.
@@ -178,10 +170,7 @@ impl Ctx {
         .await?;
         Ok(stored.map(|record| {
             let definition = Arc::new(record.value.definition);
-            self.inner
-                .definitions
-                .lock()
-                .insert(key, definition.clone());
+            self.inner.definitions.lock().insert(key, definition.clone());
             definition
         }))
     }

@@ -16,16 +16,12 @@ pub(crate) struct Liveness {
 impl Liveness {
     /// Records that the agent of an instance was just heard from.
     pub(crate) fn touch(&self, cluster: &str, instance_id: &str) {
-        self.last_seen
-            .lock()
-            .insert((cluster.to_owned(), instance_id.to_owned()), Instant::now());
+        self.last_seen.lock().insert((cluster.to_owned(), instance_id.to_owned()), Instant::now());
     }
 
     /// Forgets an instance (deregistered).
     pub(crate) fn forget(&self, cluster: &str, instance_id: &str) {
-        self.last_seen
-            .lock()
-            .remove(&(cluster.to_owned(), instance_id.to_owned()));
+        self.last_seen.lock().remove(&(cluster.to_owned(), instance_id.to_owned()));
     }
 
     /// Whether the instance's agent was heard from within `timeout`.

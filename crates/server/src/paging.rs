@@ -54,11 +54,7 @@ pub(crate) fn page<T>(
             .into_iter()
             .filter(|item| {
                 let k = key(item);
-                if ascending {
-                    k.as_str() > after
-                } else {
-                    k.as_str() < after
-                }
+                if ascending { k.as_str() > after } else { k.as_str() < after }
             })
             .collect(),
     };
@@ -89,14 +85,7 @@ mod tests {
         let mut seen = Vec::new();
         let mut after = None;
         loop {
-            let (page, next) = page(
-                items.clone(),
-                |s| s.clone(),
-                "x",
-                after.as_deref(),
-                10,
-                true,
-            );
+            let (page, next) = page(items.clone(), |s| s.clone(), "x", after.as_deref(), 10, true);
             seen.extend(page);
             match next {
                 Some(token) => after = resume_after("x", Some(&token)).unwrap(),

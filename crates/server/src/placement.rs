@@ -14,18 +14,9 @@ use crate::state::{ClusterIndex, InstanceRecord, Reservation};
 pub(crate) fn totals(resources: &[Resource]) -> Resources {
     let mut totals = Resources::default();
     for resource in resources {
-        let integer = resource
-            .integer_value
-            .map(i64::from)
-            .or(resource.long_value)
-            .unwrap_or(0);
+        let integer = resource.integer_value.map(i64::from).or(resource.long_value).unwrap_or(0);
         let ports = || -> BTreeSet<u16> {
-            resource
-                .string_set_value
-                .iter()
-                .flatten()
-                .filter_map(|p| p.parse().ok())
-                .collect()
+            resource.string_set_value.iter().flatten().filter_map(|p| p.parse().ok()).collect()
         };
         match resource.name.as_deref() {
             Some("CPU") => totals.cpu = integer,
@@ -48,12 +39,8 @@ pub(crate) fn remaining<'a>(
     for reservation in reservations {
         remaining.cpu -= reservation.cpu;
         remaining.memory -= reservation.memory;
-        remaining
-            .ports_tcp
-            .extend(reservation.ports_tcp.iter().copied());
-        remaining
-            .ports_udp
-            .extend(reservation.ports_udp.iter().copied());
+        remaining.ports_tcp.extend(reservation.ports_tcp.iter().copied());
+        remaining.ports_udp.extend(reservation.ports_udp.iter().copied());
     }
     remaining
 }
@@ -99,12 +86,8 @@ pub(crate) fn instance(
     let registered = totals(ci.registered_resources.as_deref().unwrap_or_default());
     let tasks: Vec<_> = cluster.tasks_on(&record.id).collect();
     let remaining = remaining(&registered, tasks.iter().map(|t| &t.reservation));
-    let attributes: BTreeMap<String, Option<String>> = ci
-        .attributes
-        .iter()
-        .flatten()
-        .map(|a| (a.name.clone(), a.value.clone()))
-        .collect();
+    let attributes: BTreeMap<String, Option<String>> =
+        ci.attributes.iter().flatten().map(|a| (a.name.clone(), a.value.clone())).collect();
     Instance {
         id: record.id.clone(),
         arn: ci.container_instance_arn.clone().unwrap_or_default(),
@@ -158,9 +141,7 @@ pub(crate) fn constraints(
         .iter()
         .flatten()
         .map(|c| (c.r#type.map(|t| t.as_str()), c.expression.as_deref()));
-    let from_call = extra
-        .iter()
-        .map(|c| (c.r#type.map(|t| t.as_str()), c.expression.as_deref()));
+    let from_call = extra.iter().map(|c| (c.r#type.map(|t| t.as_str()), c.expression.as_deref()));
     let all: Vec<_> = from_definition.chain(from_call).collect();
     if all.len() > limit {
         return Err(ApiError::invalid_parameter(format!(

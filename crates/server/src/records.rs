@@ -110,28 +110,19 @@ pub(crate) async fn get<T: DeserializeOwned>(
     let Some(kv) = store.get(key).await.map_err(internal)? else {
         return Ok(None);
     };
-    Ok(Some(Versioned {
-        value: decode(key, &kv.value)?,
-        mod_revision: kv.mod_revision,
-    }))
+    Ok(Some(Versioned { value: decode(key, &kv.value)?, mod_revision: kv.mod_revision }))
 }
 
 pub(crate) async fn list<T: DeserializeOwned>(
     store: &dyn Store,
     prefix: &str,
 ) -> Result<Vec<Versioned<T>>, ApiError> {
-    let range = store
-        .range(prefix, RangeOptions::default())
-        .await
-        .map_err(internal)?;
+    let range = store.range(prefix, RangeOptions::default()).await.map_err(internal)?;
     range
         .kvs
         .iter()
         .map(|kv| {
-            Ok(Versioned {
-                value: decode(&kv.key, &kv.value)?,
-                mod_revision: kv.mod_revision,
-            })
+            Ok(Versioned { value: decode(&kv.key, &kv.value)?, mod_revision: kv.mod_revision })
         })
         .collect()
 }
@@ -153,9 +144,8 @@ where
         let current = get::<T>(store, key).await?;
         let revision = current.as_ref().map_or(0, |v| v.mod_revision);
         let next = change(current.map(|v| v.value))?;
-        let txn = Txn::new()
-            .when(Compare::mod_revision(key, revision))
-            .then(Op::put(key, encode(&next)));
+        let txn =
+            Txn::new().when(Compare::mod_revision(key, revision)).then(Op::put(key, encode(&next)));
         if store.txn(txn).await.map_err(internal)?.succeeded {
             return Ok(next);
         }

@@ -237,10 +237,7 @@ async fn load(store: &dyn Store) -> Result<Index, StoreError> {
         let range = store.range(prefix, RangeOptions::default()).await?;
         index.revision = index.revision.max(range.revision);
         for kv in range.kvs {
-            let event = Event {
-                kind: EventKind::Put,
-                kv,
-            };
+            let event = Event { kind: EventKind::Put, kv };
             apply_event(&mut index, &event, &mut woken);
         }
     }
@@ -306,13 +303,9 @@ fn apply_event(index: &mut Index, event: &Event, woken: &mut Vec<((String, Strin
         };
         let cluster_index = index.clusters.entry(cluster.to_owned()).or_default();
         let old = match &new {
-            Some(record) => cluster_index.tasks.insert(
-                id.to_owned(),
-                Entry {
-                    record: record.clone(),
-                    mod_revision: revision,
-                },
-            ),
+            Some(record) => cluster_index
+                .tasks
+                .insert(id.to_owned(), Entry { record: record.clone(), mod_revision: revision }),
             None => cluster_index.tasks.remove(id),
         };
         if let Some(old) = &old {
@@ -333,14 +326,11 @@ fn apply_event(index: &mut Index, event: &Event, woken: &mut Vec<((String, Strin
                     .insert(id.to_owned());
             }
         }
-        let before = old.as_ref().and_then(|o| {
-            o.record
-                .desired_view()
-                .map(|(i, d)| (i.to_owned(), d.to_owned()))
-        });
-        let after = new
+        let before = old
             .as_ref()
-            .and_then(|n| n.desired_view().map(|(i, d)| (i.to_owned(), d.to_owned())));
+            .and_then(|o| o.record.desired_view().map(|(i, d)| (i.to_owned(), d.to_owned())));
+        let after =
+            new.as_ref().and_then(|n| n.desired_view().map(|(i, d)| (i.to_owned(), d.to_owned())));
         if before != after {
             for (instance, _) in before.into_iter().chain(after) {
                 let key = (cluster.to_owned(), instance);
@@ -355,10 +345,7 @@ fn apply_event(index: &mut Index, event: &Event, woken: &mut Vec<((String, Strin
                 Ok(record) => {
                     cluster_index.instances.insert(
                         id.to_owned(),
-                        Entry {
-                            record: Arc::new(record),
-                            mod_revision: revision,
-                        },
+                        Entry { record: Arc::new(record), mod_revision: revision },
                     );
                 }
                 Err(error) => {

@@ -190,21 +190,13 @@ mod tests {
     use super::*;
 
     fn tag(k: &str, v: &str) -> Tag {
-        Tag {
-            key: Some(k.into()),
-            value: Some(v.into()),
-        }
+        Tag { key: Some(k.into()), value: Some(v.into()) }
     }
 
     #[test]
     fn tag_rules() {
         check_tags(&[tag("team", "core"), tag("cost center", "a/b@c")], 50).unwrap();
-        assert!(
-            check_tags(&[tag("aws:x", "v")], 50)
-                .unwrap_err()
-                .message
-                .contains("reserved")
-        );
+        assert!(check_tags(&[tag("aws:x", "v")], 50).unwrap_err().message.contains("reserved"));
         assert!(check_tags(&[tag("AWS:x", "v")], 50).is_err());
         assert!(check_tags(&[tag("", "v")], 50).is_err());
         assert!(check_tags(&[tag(&"k".repeat(129), "v")], 50).is_err());

@@ -110,11 +110,7 @@ fn container_override<'a>(
     overrides: Option<&'a TaskOverride>,
     name: &str,
 ) -> Option<&'a api::ContainerOverride> {
-    overrides?
-        .container_overrides
-        .as_ref()?
-        .iter()
-        .find(|o| o.name.as_deref() == Some(name))
+    overrides?.container_overrides.as_ref()?.iter().find(|o| o.name.as_deref() == Some(name))
 }
 
 fn parse_units(value: Option<&str>) -> Option<i64> {
@@ -125,10 +121,7 @@ fn parse_units(value: Option<&str>) -> Option<i64> {
 /// otherwise the containers' sums (memoryReservation if set, else memory); and the static host
 /// ports of its port mappings.
 fn reservation(definition: &TaskDefinition, overrides: Option<&TaskOverride>) -> Reservation {
-    let containers = definition
-        .container_definitions
-        .as_deref()
-        .unwrap_or_default();
+    let containers = definition.container_definitions.as_deref().unwrap_or_default();
     let cpu = parse_units(overrides.and_then(|o| o.cpu.as_deref()))
         .or_else(|| parse_units(definition.cpu.as_deref()))
         .unwrap_or_else(|| {
@@ -147,9 +140,7 @@ fn reservation(definition: &TaskDefinition, overrides: Option<&TaskOverride>) ->
                 .iter()
                 .map(|c| {
                     let o = container_override(overrides, c.name.as_deref().unwrap_or(""));
-                    let reservation = o
-                        .and_then(|o| o.memory_reservation)
-                        .or(c.memory_reservation);
+                    let reservation = o.and_then(|o| o.memory_reservation).or(c.memory_reservation);
                     let hard = o.and_then(|o| o.memory).or(c.memory);
                     i64::from(reservation.or(hard).unwrap_or(0))
                 })
@@ -158,10 +149,7 @@ fn reservation(definition: &TaskDefinition, overrides: Option<&TaskOverride>) ->
     let mode = definition.network_mode.unwrap_or(NetworkMode::Bridge);
     let mut ports_tcp = BTreeSet::new();
     let mut ports_udp = BTreeSet::new();
-    for mapping in containers
-        .iter()
-        .flat_map(|c| c.port_mappings.iter().flatten())
-    {
+    for mapping in containers.iter().flat_map(|c| c.port_mappings.iter().flatten()) {
         let host = match mode {
             NetworkMode::Host => mapping.host_port.or(mapping.container_port),
             NetworkMode::None => None,
@@ -190,27 +178,13 @@ async fn prepare(
     reference: &str,
     launch_type: Option<LaunchType>,
     overrides: Option<TaskOverride>,
-) -> Result<
-    (
-        Arc<TaskDefinition>,
-        String,
-        i32,
-        Reservation,
-        Option<TaskOverride>,
-    ),
-    ApiError,
-> {
+) -> Result<(Arc<TaskDefinition>, String, i32, Reservation, Option<TaskOverride>), ApiError> {
     let not_found = || ApiError::client(format!("TaskDefinition not found: {reference}."));
     let parsed = task_definitions::parse_reference(ctx, reference)?.ok_or_else(not_found)?;
-    let record = task_definitions::find(ctx, &parsed)
-        .await?
-        .ok_or_else(not_found)?
-        .value;
+    let record = task_definitions::find(ctx, &parsed).await?.ok_or_else(not_found)?.value;
     let definition = record.definition;
     if definition.status != Some(TaskDefinitionStatus::Active) {
-        return Err(ApiError::client(format!(
-            "TaskDefinition is inactive: {reference}."
-        )));
+        return Err(ApiError::client(format!("TaskDefinition is inactive: {reference}.")));
     }
     let family = definition.family.clone().unwrap_or_default();
     let revision = definition.revision.unwrap_or(0);
@@ -231,10 +205,7 @@ async fn prepare(
         ));
     }
     let policy = ctx.config().container_policy(cluster);
-    let containers = definition
-        .container_definitions
-        .as_deref()
-        .unwrap_or_default();
+    let containers = definition.container_definitions.as_deref().unwrap_or_default();
     if !policy.allow_privileged
         && let Some(c) = containers.iter().find(|c| c.privileged == Some(true))
     {
@@ -278,24 +249,13 @@ async fn prepare(
             }
         }
         for (what, value) in [("cpu", &overrides.cpu), ("memory", &overrides.memory)] {
-            if value
-                .as_deref()
-                .is_some_and(|v| parse_units(Some(v)).is_none_or(|n| n <= 0))
-            {
-                return Err(ApiError::invalid_parameter(format!(
-                    "Invalid task {what} override."
-                )));
+            if value.as_deref().is_some_and(|v| parse_units(Some(v)).is_none_or(|n| n <= 0)) {
+                return Err(ApiError::invalid_parameter(format!("Invalid task {what} override.")));
             }
         }
     }
     let reservation = reservation(&definition, overrides.as_ref());
-    Ok((
-        Arc::new(definition),
-        family,
-        revision,
-        reservation,
-        overrides,
-    ))
+    Ok((Arc::new(definition), family, revision, reservation, overrides))
 }
 
 fn new_record(ctx: &Ctx, launch: &Launch, instance: &InstanceRecord, now: f64) -> TaskRecord {
@@ -431,10 +391,7 @@ fn fingerprint(req: &RunTaskRequest, cluster: &str) -> String {
     let mut canonical = serde_json::to_value(req).unwrap_or_default();
     if let Some(object) = canonical.as_object_mut() {
         object.remove("clientToken");
-        object.insert(
-            "cluster".into(),
-            serde_json::Value::String(cluster.to_owned()),
-        );
+        object.insert("cluster".into(), serde_json::Value::String(cluster.to_owned()));
     }
     hex::encode(sha2::Sha256::digest(canonical.to_string().as_bytes()))
 }
@@ -461,12 +418,8 @@ async fn place(
         .map(|a| (a.name.clone(), a.value.clone()))
         .collect();
     for _ in 0..16 {
-        let placed_revision = ctx
-            .store()
-            .get(&key)
-            .await
-            .map_err(internal)?
-            .map_or(0, |kv| kv.mod_revision);
+        let placed_revision =
+            ctx.store().get(&key).await.map_err(internal)?.map_or(0, |kv| kv.mod_revision);
         // The snapshot must include every placement up to the one the transaction compares.
         ctx.state().wait_for(placed_revision).await;
         let now = ctx.clock().now();
@@ -484,11 +437,7 @@ async fn place(
                     "No Container Instances were found in your cluster.",
                 ));
             }
-            let instances = cluster_index
-                .instances
-                .values()
-                .map(|e| e.record.clone())
-                .collect();
+            let instances = cluster_index.instances.values().map(|e| e.record.clone()).collect();
             let request = |count: u32| scheduler::PlacementRequest {
                 count,
                 group: launch.group.clone(),
@@ -500,11 +449,7 @@ async fn place(
                     .iter()
                     .map(|&p| (p, scheduler::Protocol::Tcp))
                     .chain(
-                        launch
-                            .reservation
-                            .ports_udp
-                            .iter()
-                            .map(|&p| (p, scheduler::Protocol::Udp)),
+                        launch.reservation.ports_udp.iter().map(|&p| (p, scheduler::Protocol::Udp)),
                     )
                     .collect(),
                 required_attributes: required_attributes.clone(),
@@ -512,9 +457,7 @@ async fn place(
                 strategy: strategy.clone(),
             };
             let seed = u64::from_le_bytes(
-                uuid::Uuid::new_v4().as_bytes()[..8]
-                    .try_into()
-                    .expect("8 bytes"),
+                uuid::Uuid::new_v4().as_bytes()[..8].try_into().expect("8 bytes"),
             );
             let plans = match only_instances {
                 None => vec![(
@@ -532,10 +475,7 @@ async fn place(
                                 .cloned()
                                 .collect(),
                         };
-                        (
-                            scheduler::plan(&one, &request(1), &scheduler::PlanCtx { seed }),
-                            1,
-                        )
+                        (scheduler::plan(&one, &request(1), &scheduler::PlanCtx { seed }), 1)
                     })
                     .collect(),
             };
@@ -582,10 +522,7 @@ async fn place(
 
 fn check_started_by(started_by: Option<&str>) -> Result<(), ApiError> {
     if let Some(s) = started_by
-        && (s.len() > 128
-            || !s
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "-_/".contains(c)))
+        && (s.len() > 128 || !s.chars().all(|c| c.is_ascii_alphanumeric() || "-_/".contains(c)))
     {
         return Err(ApiError::invalid_parameter(
             "startedBy can be up to 128 letters, numbers, hyphens, underscores and forward slashes.",
@@ -597,19 +534,14 @@ fn check_started_by(started_by: Option<&str>) -> Result<(), ApiError> {
 fn group_of(given: Option<String>, family: &str) -> Result<String, ApiError> {
     let group = given.unwrap_or_else(|| format!("family:{family}"));
     if group.is_empty() || group.len() > 255 {
-        return Err(ApiError::invalid_parameter(
-            "group must be 1 to 255 characters.",
-        ));
+        return Err(ApiError::invalid_parameter("group must be 1 to 255 characters."));
     }
     Ok(group)
 }
 
 pub(crate) async fn run_task(ctx: &Ctx, req: RunTaskRequest) -> Result<RunTaskResponse, ApiError> {
-    let cluster = active_cluster(ctx, req.cluster.as_deref())
-        .await?
-        .value
-        .cluster_name
-        .unwrap_or_default();
+    let cluster =
+        active_cluster(ctx, req.cluster.as_deref()).await?.value.cluster_name.unwrap_or_default();
     let _lifecycle = ctx.inner.cluster_lifecycle.read().await;
     let quotas = &ctx.config().quotas;
     let count = req.count.unwrap_or(1);
@@ -620,11 +552,7 @@ pub(crate) async fn run_task(ctx: &Ctx, req: RunTaskRequest) -> Result<RunTaskRe
         )));
     }
     check_started_by(req.started_by.as_deref())?;
-    if req
-        .capacity_provider_strategy
-        .as_ref()
-        .is_some_and(|s| !s.is_empty())
-    {
+    if req.capacity_provider_strategy.as_ref().is_some_and(|s| !s.is_empty()) {
         return Err(ApiError::new(
             ErrorCode::UnsupportedFeatureException,
             "Berth does not run tasks through capacity provider strategies yet; use launchType.",
@@ -635,18 +563,11 @@ pub(crate) async fn run_task(ctx: &Ctx, req: RunTaskRequest) -> Result<RunTaskRe
     if let Some(token) = &req.client_token
         && (token.is_empty() || token.len() > 64)
     {
-        return Err(ApiError::invalid_parameter(
-            "clientToken must be 1 to 64 characters.",
-        ));
+        return Err(ApiError::invalid_parameter("clientToken must be 1 to 64 characters."));
     }
-    let (definition, family, revision, reservation, overrides) = prepare(
-        ctx,
-        &cluster,
-        &req.task_definition,
-        req.launch_type,
-        req.overrides.clone(),
-    )
-    .await?;
+    let (definition, family, revision, reservation, overrides) =
+        prepare(ctx, &cluster, &req.task_definition, req.launch_type, req.overrides.clone())
+            .await?;
     let constraints = placement::constraints(
         &definition,
         req.placement_constraints.as_deref().unwrap_or_default(),
@@ -717,16 +638,8 @@ pub(crate) async fn run_task(ctx: &Ctx, req: RunTaskRequest) -> Result<RunTaskRe
         tags: task_tags,
         enable_execute_command: req.enable_execute_command.unwrap_or(false),
     };
-    let (records, failures) = place(
-        ctx,
-        &launch,
-        count as u32,
-        None,
-        constraints,
-        strategy,
-        token,
-    )
-    .await?;
+    let (records, failures) =
+        place(ctx, &launch, count as u32, None, constraints, strategy, token).await?;
     Ok(RunTaskResponse {
         tasks: Some(records.iter().map(|r| render(ctx, r, true)).collect()),
         failures: Some(failures),
@@ -737,11 +650,8 @@ pub(crate) async fn start_task(
     ctx: &Ctx,
     req: StartTaskRequest,
 ) -> Result<StartTaskResponse, ApiError> {
-    let cluster = active_cluster(ctx, req.cluster.as_deref())
-        .await?
-        .value
-        .cluster_name
-        .unwrap_or_default();
+    let cluster =
+        active_cluster(ctx, req.cluster.as_deref()).await?.value.cluster_name.unwrap_or_default();
     let _lifecycle = ctx.inner.cluster_lifecycle.read().await;
     let quotas = &ctx.config().quotas;
     if req.container_instances.is_empty()
@@ -755,14 +665,8 @@ pub(crate) async fn start_task(
     check_started_by(req.started_by.as_deref())?;
     let tag_list = req.tags.clone().unwrap_or_default();
     tags::check_tags(&tag_list, quotas.tags_per_resource)?;
-    let (definition, family, revision, reservation, overrides) = prepare(
-        ctx,
-        &cluster,
-        &req.task_definition,
-        None,
-        req.overrides.clone(),
-    )
-    .await?;
+    let (definition, family, revision, reservation, overrides) =
+        prepare(ctx, &cluster, &req.task_definition, None, req.overrides.clone()).await?;
     // StartTask bypasses strategies but not the task definition's constraints.
     let constraints = placement::constraints(&definition, &[], quotas.placement_constraints)?;
     let mut ids = Vec::new();
@@ -774,11 +678,8 @@ pub(crate) async fn start_task(
                 ))
             },
         )?;
-        let known = ctx
-            .state()
-            .read()
-            .cluster(&cluster)
-            .is_some_and(|c| c.instances.contains_key(&id));
+        let known =
+            ctx.state().read().cluster(&cluster).is_some_and(|c| c.instances.contains_key(&id));
         if !known {
             return Err(ApiError::invalid_parameter(format!(
                 "Container instance {reference} was not found."
@@ -810,15 +711,10 @@ pub(crate) async fn stop_task(
     ctx: &Ctx,
     req: StopTaskRequest,
 ) -> Result<StopTaskResponse, ApiError> {
-    let cluster = active_cluster(ctx, req.cluster.as_deref())
-        .await?
-        .value
-        .cluster_name
-        .unwrap_or_default();
+    let cluster =
+        active_cluster(ctx, req.cluster.as_deref()).await?.value.cluster_name.unwrap_or_default();
     if req.reason.as_ref().is_some_and(|r| r.len() > 255) {
-        return Err(ApiError::invalid_parameter(
-            "reason can be at most 255 characters.",
-        ));
+        return Err(ApiError::invalid_parameter("reason can be at most 255 characters."));
     }
     let id = task_id(ctx, &cluster, &req.task)?.ok_or_else(task_not_found)?;
     let instance_gone = {
@@ -833,28 +729,17 @@ pub(crate) async fn stop_task(
         })
     };
     let now = ctx.clock().now();
-    let reason = req
-        .reason
-        .clone()
-        .unwrap_or_else(|| "Task stopped by user".to_owned());
+    let reason = req.reason.clone().unwrap_or_else(|| "Task stopped by user".to_owned());
     let record =
         crate::records::modify::<TaskRecord, _>(ctx, &task_key(&cluster, &id), |current| {
             let mut record = current.ok_or_else(task_not_found)?;
-            stop(
-                &mut record,
-                TaskStopCode::UserInitiated,
-                &reason,
-                now,
-                instance_gone,
-            );
+            stop(&mut record, TaskStopCode::UserInitiated, &reason, now, instance_gone);
             Ok(record)
         })
         .await?;
     ctx.state().wait_for(ctx.store().revision()).await;
     tracing::info!(cluster = %cluster, task = %id, "Task stop requested");
-    Ok(StopTaskResponse {
-        task: Some(render(ctx, &record, true)),
-    })
+    Ok(StopTaskResponse { task: Some(render(ctx, &record, true)) })
 }
 
 /// Asks a task to stop (once: a task already stopping keeps its first reason). A task whose
@@ -891,15 +776,10 @@ pub(crate) async fn describe_tasks(
     ctx: &Ctx,
     req: DescribeTasksRequest,
 ) -> Result<DescribeTasksResponse, ApiError> {
-    let cluster = active_cluster(ctx, req.cluster.as_deref())
-        .await?
-        .value
-        .cluster_name
-        .unwrap_or_default();
+    let cluster =
+        active_cluster(ctx, req.cluster.as_deref()).await?.value.cluster_name.unwrap_or_default();
     if req.tasks.len() > 100 {
-        return Err(ApiError::invalid_parameter(
-            "DescribeTasks accepts at most 100 tasks.",
-        ));
+        return Err(ApiError::invalid_parameter("DescribeTasks accepts at most 100 tasks."));
     }
     let with_tags = req.include.unwrap_or_default().contains(&TaskField::Tags);
     let index = ctx.state().read();
@@ -922,21 +802,15 @@ pub(crate) async fn describe_tasks(
             }),
         }
     }
-    Ok(DescribeTasksResponse {
-        tasks: Some(tasks),
-        failures: Some(failures),
-    })
+    Ok(DescribeTasksResponse { tasks: Some(tasks), failures: Some(failures) })
 }
 
 pub(crate) async fn list_tasks(
     ctx: &Ctx,
     req: ListTasksRequest,
 ) -> Result<ListTasksResponse, ApiError> {
-    let cluster = active_cluster(ctx, req.cluster.as_deref())
-        .await?
-        .value
-        .cluster_name
-        .unwrap_or_default();
+    let cluster =
+        active_cluster(ctx, req.cluster.as_deref()).await?.value.cluster_name.unwrap_or_default();
     let size = paging::page_size(req.max_results, 100)?;
     let after = paging::resume_after("ListTasks", req.next_token.as_deref())?;
     let desired = req.desired_status.map_or("RUNNING", |d| d.as_str());
@@ -960,27 +834,19 @@ pub(crate) async fn list_tasks(
         for (id, entry) in range {
             let record = &entry.record;
             let matches = record.desired_status() == desired
-                && instance
-                    .as_ref()
-                    .is_none_or(|i| record.instance_id.as_ref() == Some(i))
+                && instance.as_ref().is_none_or(|i| record.instance_id.as_ref() == Some(i))
                 && req.family.as_ref().is_none_or(|f| &record.family == f)
                 && req
                     .started_by
                     .as_ref()
                     .is_none_or(|s| record.task.started_by.as_ref() == Some(s))
-                && group
-                    .as_ref()
-                    .is_none_or(|g| record.task.group.as_ref() == Some(g))
-                && req
-                    .launch_type
-                    .is_none_or(|l| record.task.launch_type == Some(l));
+                && group.as_ref().is_none_or(|g| record.task.group.as_ref() == Some(g))
+                && req.launch_type.is_none_or(|l| record.task.launch_type == Some(l));
             if !matches {
                 continue;
             }
             if ids.len() == size {
-                next_token = ids
-                    .last()
-                    .map(|last: &String| paging::token("ListTasks", last));
+                next_token = ids.last().map(|last: &String| paging::token("ListTasks", last));
                 break;
             }
             ids.push(id.clone());
@@ -997,10 +863,7 @@ pub(crate) async fn list_tasks(
 pub(crate) fn merge(record: &mut TaskRecord, report: &TaskReport, now: f64) -> bool {
     let before = serde_json::to_value(&record.task).ok();
     let task = &mut record.task;
-    let current = task
-        .last_status
-        .clone()
-        .unwrap_or_else(|| "PENDING".to_owned());
+    let current = task.last_status.clone().unwrap_or_else(|| "PENDING".to_owned());
     let reported = report.status.as_str();
     if rank(reported) > rank(&current) {
         task.last_status = Some(reported.to_owned());
@@ -1028,19 +891,12 @@ pub(crate) fn merge(record: &mut TaskRecord, report: &TaskReport, now: f64) -> b
     if task.pull_stopped_at.is_none() {
         task.pull_stopped_at = report.pull_stopped_at;
     }
-    if let Some(health) = report
-        .health_status
-        .as_deref()
-        .and_then(HealthStatus::parse)
-    {
+    if let Some(health) = report.health_status.as_deref().and_then(HealthStatus::parse) {
         task.health_status = Some(health);
     }
     for reported in &report.containers {
-        if let Some(container) = task
-            .containers
-            .iter_mut()
-            .flatten()
-            .find(|c| c.name.as_deref() == Some(&reported.name))
+        if let Some(container) =
+            task.containers.iter_mut().flatten().find(|c| c.name.as_deref() == Some(&reported.name))
         {
             merge_container(container, reported);
         }
@@ -1053,10 +909,7 @@ pub(crate) fn merge(record: &mut TaskRecord, report: &TaskReport, now: f64) -> b
 }
 
 fn merge_container(container: &mut Container, reported: &ContainerReport) {
-    let current = container
-        .last_status
-        .clone()
-        .unwrap_or_else(|| "PENDING".to_owned());
+    let current = container.last_status.clone().unwrap_or_else(|| "PENDING".to_owned());
     if container_rank(&reported.status) >= container_rank(&current) {
         container.last_status = Some(reported.status.clone());
         if reported.runtime_id.is_some() {
@@ -1071,11 +924,7 @@ fn merge_container(container: &mut Container, reported: &ContainerReport) {
         if !reported.network_bindings.is_empty() || reported.status == "STOPPED" {
             container.network_bindings = Some(reported.network_bindings.clone());
         }
-        if let Some(health) = reported
-            .health_status
-            .as_deref()
-            .and_then(HealthStatus::parse)
-        {
+        if let Some(health) = reported.health_status.as_deref().and_then(HealthStatus::parse) {
             container.health_status = Some(health);
         }
         if reported.image_digest.is_some() {
@@ -1136,15 +985,10 @@ pub(crate) async fn submit_task_state_change(
     call: &Call<'_>,
     req: SubmitTaskStateChangeRequest,
 ) -> Result<SubmitTaskStateChangeResponse, ApiError> {
-    let cluster = active_cluster(call, req.cluster.as_deref())
-        .await?
-        .value
-        .cluster_name
-        .unwrap_or_default();
+    let cluster =
+        active_cluster(call, req.cluster.as_deref()).await?.value.cluster_name.unwrap_or_default();
     call.require_agent(&cluster)?;
-    let task = req
-        .task
-        .ok_or_else(|| ApiError::invalid_parameter("task is required."))?;
+    let task = req.task.ok_or_else(|| ApiError::invalid_parameter("task is required."))?;
     let report = TaskReport {
         task_arn: task,
         status: req.status.unwrap_or_else(|| "PENDING".to_owned()),
@@ -1172,24 +1016,17 @@ pub(crate) async fn submit_task_state_change(
     if !apply_report(call, &cluster, None, &report).await? {
         return Err(task_not_found());
     }
-    Ok(SubmitTaskStateChangeResponse {
-        acknowledgment: Some("ACK".to_owned()),
-    })
+    Ok(SubmitTaskStateChangeResponse { acknowledgment: Some("ACK".to_owned()) })
 }
 
 pub(crate) async fn submit_container_state_change(
     call: &Call<'_>,
     req: SubmitContainerStateChangeRequest,
 ) -> Result<SubmitContainerStateChangeResponse, ApiError> {
-    let cluster = active_cluster(call, req.cluster.as_deref())
-        .await?
-        .value
-        .cluster_name
-        .unwrap_or_default();
+    let cluster =
+        active_cluster(call, req.cluster.as_deref()).await?.value.cluster_name.unwrap_or_default();
     call.require_agent(&cluster)?;
-    let task = req
-        .task
-        .ok_or_else(|| ApiError::invalid_parameter("task is required."))?;
+    let task = req.task.ok_or_else(|| ApiError::invalid_parameter("task is required."))?;
     let report = TaskReport {
         task_arn: task,
         // The task's own status does not move on a container change.
@@ -1209,7 +1046,5 @@ pub(crate) async fn submit_container_state_change(
     if !apply_report(call, &cluster, None, &report).await? {
         return Err(task_not_found());
     }
-    Ok(SubmitContainerStateChangeResponse {
-        acknowledgment: Some("ACK".to_owned()),
-    })
+    Ok(SubmitContainerStateChangeResponse { acknowledgment: Some("ACK".to_owned()) })
 }

@@ -21,17 +21,11 @@ pub struct Subject {
 
 impl Subject {
     pub fn new(store: impl Store) -> Subject {
-        Subject {
-            store: Arc::new(store),
-            guard: Box::new(()),
-        }
+        Subject { store: Arc::new(store), guard: Box::new(()) }
     }
 
     pub fn with_guard(store: impl Store, guard: impl Any + Send) -> Subject {
-        Subject {
-            store: Arc::new(store),
-            guard: Box::new(guard),
-        }
+        Subject { store: Arc::new(store), guard: Box::new(guard) }
     }
 }
 
@@ -73,45 +67,26 @@ fn b(s: &str) -> Bytes {
 pub async fn put_and_get_track_revisions(store: Arc<dyn Store>) {
     let start = store.revision();
     assert!(store.get("/a").await.unwrap().is_none());
-    let r1 = store
-        .txn(Txn::new().then(Op::put("/a", "1")))
-        .await
-        .unwrap();
+    let r1 = store.txn(Txn::new().then(Op::put("/a", "1"))).await.unwrap();
     assert!(r1.succeeded);
     assert_eq!(r1.revision, start + 1);
     let kv = store.get("/a").await.unwrap().unwrap();
     assert_eq!(
-        (
-            kv.value.as_ref(),
-            kv.create_revision,
-            kv.mod_revision,
-            kv.version
-        ),
+        (kv.value.as_ref(), kv.create_revision, kv.mod_revision, kv.version),
         (&b"1"[..], start + 1, start + 1, 1)
     );
-    let r2 = store
-        .txn(Txn::new().then(Op::put("/a", "2")))
-        .await
-        .unwrap();
+    let r2 = store.txn(Txn::new().then(Op::put("/a", "2"))).await.unwrap();
     assert_eq!(r2.revision, start + 2);
     let kv = store.get("/a").await.unwrap().unwrap();
     assert_eq!(
-        (
-            kv.value.as_ref(),
-            kv.create_revision,
-            kv.mod_revision,
-            kv.version
-        ),
+        (kv.value.as_ref(), kv.create_revision, kv.mod_revision, kv.version),
         (&b"2"[..], start + 1, start + 2, 2)
     );
     assert_eq!(store.revision(), start + 2);
 }
 
 pub async fn failed_comparisons_change_nothing(store: Arc<dyn Store>) {
-    store
-        .txn(Txn::new().then(Op::put("/k", "v")))
-        .await
-        .unwrap();
+    store.txn(Txn::new().then(Op::put("/k", "v"))).await.unwrap();
     let before = store.revision();
     let res = store
         .txn(
@@ -130,16 +105,8 @@ pub async fn failed_comparisons_change_nothing(store: Arc<dyn Store>) {
 }
 
 pub async fn comparisons_cover_every_target(store: Arc<dyn Store>) {
-    let created = store
-        .txn(Txn::new().then(Op::put("/c", "v1")))
-        .await
-        .unwrap()
-        .revision;
-    let modified = store
-        .txn(Txn::new().then(Op::put("/c", "v2")))
-        .await
-        .unwrap()
-        .revision;
+    let created = store.txn(Txn::new().then(Op::put("/c", "v1"))).await.unwrap().revision;
+    let modified = store.txn(Txn::new().then(Op::put("/c", "v2"))).await.unwrap().revision;
     let holds = |c: Compare| {
         let store = store.clone();
         async move { store.txn(Txn::new().when(c)).await.unwrap().succeeded }
@@ -204,14 +171,8 @@ pub async fn comparisons_cover_every_target(store: Arc<dyn Store>) {
 }
 
 pub async fn deletes_and_recreation(store: Arc<dyn Store>) {
-    store
-        .txn(Txn::new().then(Op::put("/d", "1")))
-        .await
-        .unwrap();
-    store
-        .txn(Txn::new().then(Op::put("/d", "2")))
-        .await
-        .unwrap();
+    store.txn(Txn::new().then(Op::put("/d", "1"))).await.unwrap();
+    store.txn(Txn::new().then(Op::put("/d", "2"))).await.unwrap();
     let before = store.revision();
     let res = store.txn(Txn::new().then(Op::delete("/d"))).await.unwrap();
     assert_eq!(res.revision, before + 1);
@@ -220,11 +181,7 @@ pub async fn deletes_and_recreation(store: Arc<dyn Store>) {
     let res = store.txn(Txn::new().then(Op::delete("/d"))).await.unwrap();
     assert!(res.succeeded);
     assert_eq!(res.revision, before + 1);
-    let recreated = store
-        .txn(Txn::new().then(Op::put("/d", "3")))
-        .await
-        .unwrap()
-        .revision;
+    let recreated = store.txn(Txn::new().then(Op::put("/d", "3"))).await.unwrap().revision;
     let kv = store.get("/d").await.unwrap().unwrap();
     assert_eq!((kv.create_revision, kv.version), (recreated, 1));
 }
@@ -238,50 +195,21 @@ pub async fn range_reads_in_key_order_with_pages(store: Arc<dyn Store>) {
     assert_eq!(keys, ["/r/a", "/r/b", "/r/c", "/r/d"]);
     assert!(!all.more);
     assert_eq!(all.revision, store.revision());
-    let page = store
-        .range(
-            "/r/",
-            RangeOptions {
-                start_after: None,
-                limit: Some(3),
-            },
-        )
-        .await
-        .unwrap();
+    let page =
+        store.range("/r/", RangeOptions { start_after: None, limit: Some(3) }).await.unwrap();
     assert_eq!(page.kvs.len(), 3);
     assert!(page.more);
     let rest = store
-        .range(
-            "/r/",
-            RangeOptions {
-                start_after: Some(page.kvs[2].key.clone()),
-                limit: Some(3),
-            },
-        )
+        .range("/r/", RangeOptions { start_after: Some(page.kvs[2].key.clone()), limit: Some(3) })
         .await
         .unwrap();
     let keys: Vec<_> = rest.kvs.iter().map(|kv| kv.key.as_str()).collect();
     assert_eq!(keys, ["/r/d"]);
     assert!(!rest.more);
-    let exact = store
-        .range(
-            "/r/",
-            RangeOptions {
-                start_after: None,
-                limit: Some(4),
-            },
-        )
-        .await
-        .unwrap();
+    let exact =
+        store.range("/r/", RangeOptions { start_after: None, limit: Some(4) }).await.unwrap();
     assert!(!exact.more, "no key is left after the fourth");
-    assert!(
-        store
-            .range("/none/", RangeOptions::default())
-            .await
-            .unwrap()
-            .kvs
-            .is_empty()
-    );
+    assert!(store.range("/none/", RangeOptions::default()).await.unwrap().kvs.is_empty());
 }
 
 pub async fn transactions_are_atomic(store: Arc<dyn Store>) {
@@ -310,67 +238,37 @@ pub async fn transactions_are_atomic(store: Arc<dyn Store>) {
         .unwrap();
     assert!(res.succeeded);
     assert!(store.get("/t/1").await.unwrap().is_none());
-    assert_eq!(
-        store.get("/t/3").await.unwrap().unwrap().mod_revision,
-        res.revision
-    );
+    assert_eq!(store.get("/t/3").await.unwrap().unwrap().mod_revision, res.revision);
 }
 
 pub async fn watch_replays_and_follows_changes(store: Arc<dyn Store>) {
     let start = store.revision();
-    store
-        .txn(Txn::new().then(Op::put("/w/a", "1")))
-        .await
-        .unwrap();
-    store
-        .txn(Txn::new().then(Op::put("/other", "x")))
-        .await
-        .unwrap();
+    store.txn(Txn::new().then(Op::put("/w/a", "1"))).await.unwrap();
+    store.txn(Txn::new().then(Op::put("/other", "x"))).await.unwrap();
     let mut watcher = store.watch("/w/", start).unwrap();
     let events = watcher.next().await.unwrap();
     assert_eq!(events.len(), 1);
-    assert_eq!(
-        (events[0].kind, events[0].kv.key.as_str()),
-        (EventKind::Put, "/w/a")
-    );
+    assert_eq!((events[0].kind, events[0].kv.key.as_str()), (EventKind::Put, "/w/a"));
 
     let writer = store.clone();
     let handle = tokio::spawn(async move {
-        writer
-            .txn(
-                Txn::new()
-                    .then(Op::put("/w/b", "2"))
-                    .then(Op::delete("/w/a")),
-            )
-            .await
-            .unwrap()
+        writer.txn(Txn::new().then(Op::put("/w/b", "2")).then(Op::delete("/w/a"))).await.unwrap()
     });
     let events = tokio::time::timeout(std::time::Duration::from_secs(10), watcher.next())
         .await
         .unwrap()
         .unwrap();
     let rev = handle.await.unwrap().revision;
-    let seen: Vec<_> = events
-        .iter()
-        .map(|e| (e.kind, e.kv.key.as_str(), e.kv.mod_revision))
-        .collect();
-    assert_eq!(
-        seen,
-        [
-            (EventKind::Put, "/w/b", rev),
-            (EventKind::Delete, "/w/a", rev)
-        ]
-    );
+    let seen: Vec<_> =
+        events.iter().map(|e| (e.kind, e.kv.key.as_str(), e.kv.mod_revision)).collect();
+    assert_eq!(seen, [(EventKind::Put, "/w/b", rev), (EventKind::Delete, "/w/a", rev)]);
 }
 
 pub async fn watch_from_a_compacted_revision_fails(store: Arc<dyn Store>) {
     let start = store.revision();
     // The backends under test keep a bounded history (64 events in the suite's factories).
     for i in 0..200 {
-        store
-            .txn(Txn::new().then(Op::put(format!("/h/{i}"), "v")))
-            .await
-            .unwrap();
+        store.txn(Txn::new().then(Op::put(format!("/h/{i}"), "v"))).await.unwrap();
     }
     match store.watch("/h/", start) {
         Err(StoreError::Compacted { requested, oldest }) => {
@@ -385,10 +283,7 @@ pub async fn watch_from_a_compacted_revision_fails(store: Arc<dyn Store>) {
 }
 
 pub async fn concurrent_cas_loses_no_update(store: Arc<dyn Store>) {
-    store
-        .txn(Txn::new().then(Op::put("/counter", "0")))
-        .await
-        .unwrap();
+    store.txn(Txn::new().then(Op::put("/counter", "0"))).await.unwrap();
     let mut handles = Vec::new();
     for _ in 0..8 {
         let store = store.clone();
@@ -410,10 +305,7 @@ pub async fn concurrent_cas_loses_no_update(store: Arc<dyn Store>) {
     for handle in handles {
         handle.await.unwrap();
     }
-    assert_eq!(
-        store.get("/counter").await.unwrap().unwrap().value,
-        b("200")
-    );
+    assert_eq!(store.get("/counter").await.unwrap().unwrap().value, b("200"));
 }
 
 pub async fn racing_creates_have_one_winner(store: Arc<dyn Store>) {
@@ -423,9 +315,7 @@ pub async fn racing_creates_have_one_winner(store: Arc<dyn Store>) {
         handles.push(tokio::spawn(async move {
             store
                 .txn(
-                    Txn::new()
-                        .when(Compare::absent("/race"))
-                        .then(Op::put("/race", i.to_string())),
+                    Txn::new().when(Compare::absent("/race")).then(Op::put("/race", i.to_string())),
                 )
                 .await
                 .unwrap()

@@ -99,11 +99,7 @@ impl Engine {
             .name(format!("store-writer-{name}"))
             .spawn(move || write_loop(&writer_shared, rx, persist, max_batch))
             .expect("spawning the store writer thread");
-        Engine {
-            shared,
-            requests: Some(tx),
-            writer: Some(writer),
-        }
+        Engine { shared, requests: Some(tx), writer: Some(writer) }
     }
 
     pub(crate) fn get(&self, key: &str) -> Option<KeyValue> {
@@ -119,10 +115,7 @@ impl Engine {
         };
         let mut kvs = Vec::new();
         let mut more = false;
-        for (key, kv) in state
-            .kvs
-            .range::<str, _>((lower, std::ops::Bound::Unbounded))
-        {
+        for (key, kv) in state.kvs.range::<str, _>((lower, std::ops::Bound::Unbounded)) {
             if !key.starts_with(prefix) {
                 break;
             }
@@ -132,19 +125,13 @@ impl Engine {
             }
             kvs.push(kv.clone());
         }
-        RangeResponse {
-            kvs,
-            revision: state.revision,
-            more,
-        }
+        RangeResponse { kvs, revision: state.revision, more }
     }
 
     pub(crate) async fn txn(&self, txn: Txn) -> Result<TxnResponse, StoreError> {
         let (reply, rx) = oneshot::channel();
         let requests = self.requests.as_ref().ok_or(StoreError::Closed)?;
-        requests
-            .send(Request { txn, reply })
-            .map_err(|_| StoreError::Closed)?;
+        requests.send(Request { txn, reply }).map_err(|_| StoreError::Closed)?;
         rx.await.map_err(|_| StoreError::Closed)?
     }
 
@@ -155,10 +142,7 @@ impl Engine {
     pub(crate) fn watch(&self, prefix: &str, after: Revision) -> Result<Watcher, StoreError> {
         let oldest = self.shared.state.read().oldest_watchable;
         if after < oldest {
-            return Err(StoreError::Compacted {
-                requested: after,
-                oldest,
-            });
+            return Err(StoreError::Compacted { requested: after, oldest });
         }
         Ok(Watcher::new(Box::new(EngineWatch {
             shared: self.shared.clone(),
@@ -216,10 +200,7 @@ fn write_loop(
                     .iter()
                     .all(|c| compare(c, lookup(&changes, &state.kvs, &c.key).as_ref()));
                 if !holds {
-                    outcomes.push(TxnResponse {
-                        succeeded: false,
-                        revision,
-                    });
+                    outcomes.push(TxnResponse { succeeded: false, revision });
                     continue;
                 }
                 let next = revision + 1;
@@ -237,10 +218,7 @@ fn write_loop(
                                 mod_revision: next,
                                 version: current.as_ref().map_or(1, |kv| kv.version + 1),
                             };
-                            events.push(Event {
-                                kind: EventKind::Put,
-                                kv: kv.clone(),
-                            });
+                            events.push(Event { kind: EventKind::Put, kv: kv.clone() });
                             changes.insert(key.clone(), Some(kv));
                             wrote = true;
                         }
@@ -265,10 +243,7 @@ fn write_loop(
                 if wrote {
                     revision = next;
                 }
-                outcomes.push(TxnResponse {
-                    succeeded: true,
-                    revision,
-                });
+                outcomes.push(TxnResponse { succeeded: true, revision });
             }
         }
 
@@ -277,9 +252,7 @@ fn write_loop(
                 tracing::error!(error = %ErrorChain(&error), "Store commit failed; the batch is rejected");
                 let message = ErrorChain(&error).to_string();
                 for request in batch {
-                    let _ = request
-                        .reply
-                        .send(Err(StoreError::CommitFailed(message.clone())));
+                    let _ = request.reply.send(Err(StoreError::CommitFailed(message.clone())));
                 }
                 continue;
             }
@@ -366,9 +339,7 @@ impl WatchSource for EngineWatch {
                         oldest: state.oldest_watchable,
                     });
                 }
-                let start = state
-                    .log
-                    .partition_point(|e| e.kv.mod_revision <= self.after);
+                let start = state.log.partition_point(|e| e.kv.mod_revision <= self.after);
                 let events: Vec<Event> = state
                     .log
                     .range(start..)

@@ -91,11 +91,7 @@ impl Compare {
 
     /// The key exists.
     pub fn exists(key: impl Into<String>) -> Compare {
-        Compare {
-            key: key.into(),
-            op: CompareOp::Greater,
-            target: CompareTarget::Version(0),
-        }
+        Compare { key: key.into(), op: CompareOp::Greater, target: CompareTarget::Version(0) }
     }
 
     /// The key holds exactly `value`.
@@ -117,10 +113,7 @@ pub enum Op {
 
 impl Op {
     pub fn put(key: impl Into<String>, value: impl Into<Bytes>) -> Op {
-        Op::Put {
-            key: key.into(),
-            value: value.into(),
-        }
+        Op::Put { key: key.into(), value: value.into() }
     }
 
     pub fn delete(key: impl Into<String>) -> Op {
@@ -207,10 +200,7 @@ pub enum StoreError {
     /// The watch start revision is older than the history the store still holds; the
     /// watcher must read the current state again and watch from its revision.
     #[error("revision {requested} has been compacted; the oldest watchable revision is {oldest}")]
-    Compacted {
-        requested: Revision,
-        oldest: Revision,
-    },
+    Compacted { requested: Revision, oldest: Revision },
     /// The durable commit of the batch carrying this transaction failed; nothing of the
     /// batch was applied. The text is the underlying error's chain.
     #[error("the commit failed: {0}")]

@@ -33,13 +33,8 @@ impl MemoryStore {
 
     /// A store that keeps the last `events` changes for watchers.
     pub fn with_history(events: usize) -> MemoryStore {
-        let options = EngineOptions {
-            max_batch: 4096,
-            log_capacity: events,
-        };
-        MemoryStore {
-            engine: Engine::start("memory", BTreeMap::new(), 0, Nothing, options),
-        }
+        let options = EngineOptions { max_batch: 4096, log_capacity: events };
+        MemoryStore { engine: Engine::start("memory", BTreeMap::new(), 0, Nothing, options) }
     }
 }
 

@@ -29,10 +29,7 @@ pub struct SqliteOptions {
 
 impl Default for SqliteOptions {
     fn default() -> SqliteOptions {
-        SqliteOptions {
-            max_batch: 4096,
-            history: 100_000,
-        }
+        SqliteOptions { max_batch: 4096, history: 100_000 }
     }
 }
 
@@ -53,17 +50,13 @@ impl SqliteStore {
     /// Opens (creating if needed) the store file at `path` and loads it.
     pub fn open(path: &Path, options: SqliteOptions) -> Result<SqliteStore, StoreError> {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).map_err(|source| StoreError::Io {
-                path: parent.display().to_string(),
-                source,
-            })?;
+            std::fs::create_dir_all(parent)
+                .map_err(|source| StoreError::Io { path: parent.display().to_string(), source })?;
         }
         let conn = Connection::open(path).map_err(sql("open"))?;
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(sql("journal_mode"))?;
+        conn.pragma_update(None, "journal_mode", "WAL").map_err(sql("journal_mode"))?;
         // FULL in WAL mode syncs the log on every commit: a commit that returned is durable.
-        conn.pragma_update(None, "synchronous", "FULL")
-            .map_err(sql("synchronous"))?;
+        conn.pragma_update(None, "synchronous", "FULL").map_err(sql("synchronous"))?;
         conn.execute_batch(
             "CREATE TABLE IF NOT EXISTS kv (
                  key TEXT PRIMARY KEY NOT NULL,
@@ -79,11 +72,7 @@ impl SqliteStore {
         )
         .map_err(sql("create tables"))?;
         let revision: Revision = conn
-            .query_row(
-                "SELECT value FROM meta WHERE name = 'revision'",
-                [],
-                |row| row.get(0),
-            )
+            .query_row("SELECT value FROM meta WHERE name = 'revision'", [], |row| row.get(0))
             .optional()
             .map_err(sql("read revision"))?
             .unwrap_or(0);
@@ -109,10 +98,8 @@ impl SqliteStore {
             }
         }
         tracing::info!(path = %path.display(), keys = kvs.len(), revision, "Store opened");
-        let engine_options = EngineOptions {
-            max_batch: options.max_batch,
-            log_capacity: options.history,
-        };
+        let engine_options =
+            EngineOptions { max_batch: options.max_batch, log_capacity: options.history };
         let engine = Engine::start("sqlite", kvs, revision, Sqlite { conn }, engine_options);
         Ok(SqliteStore { engine })
     }
@@ -203,10 +190,7 @@ mod tests {
 
     conformance::suite!(|| async {
         let dir = tempfile::tempdir().unwrap();
-        let options = SqliteOptions {
-            history: 64,
-            ..SqliteOptions::default()
-        };
+        let options = SqliteOptions { history: 64, ..SqliteOptions::default() };
         let store = SqliteStore::open(&dir.path().join("store.db"), options).unwrap();
         conformance::Subject::with_guard(store, dir)
     });
@@ -217,15 +201,9 @@ mod tests {
         let path = dir.path().join("store.db");
         let (revision, kept) = {
             let store = SqliteStore::open(&path, SqliteOptions::default()).unwrap();
-            store
-                .txn(Txn::new().then(Op::put("/a", "1")).then(Op::put("/b", "2")))
-                .await
-                .unwrap();
+            store.txn(Txn::new().then(Op::put("/a", "1")).then(Op::put("/b", "2"))).await.unwrap();
             store.txn(Txn::new().then(Op::delete("/a"))).await.unwrap();
-            let r = store
-                .txn(Txn::new().then(Op::put("/b", "3")))
-                .await
-                .unwrap();
+            let r = store.txn(Txn::new().then(Op::put("/b", "3"))).await.unwrap();
             (r.revision, store.get("/b").await.unwrap().unwrap())
         };
         let store = SqliteStore::open(&path, SqliteOptions::default()).unwrap();
@@ -254,10 +232,7 @@ mod tests {
         for i in 0..400 {
             let store = store.clone();
             handles.push(tokio::spawn(async move {
-                store
-                    .txn(Txn::new().then(Op::put(format!("/k/{i}"), "v")))
-                    .await
-                    .unwrap()
+                store.txn(Txn::new().then(Op::put(format!("/k/{i}"), "v"))).await.unwrap()
             }));
         }
         for handle in handles {
@@ -265,19 +240,7 @@ mod tests {
         }
         let stats = store.stats();
         assert_eq!(stats.txns, 400);
-        assert!(
-            stats.commits < 400,
-            "400 concurrent writes took {} commits",
-            stats.commits
-        );
-        assert_eq!(
-            store
-                .range("/k/", RangeOptions::default())
-                .await
-                .unwrap()
-                .kvs
-                .len(),
-            400
-        );
+        assert!(stats.commits < 400, "400 concurrent writes took {} commits", stats.commits);
+        assert_eq!(store.range("/k/", RangeOptions::default()).await.unwrap().kvs.len(), 400);
     }
 }

@@ -119,19 +119,9 @@ async fn start_server() -> anyhow::Result<Child> {
         .context("starting berth server")?;
     let stdout = process.stdout.take().context("server stdout")?;
     let mut line = String::new();
-    tokio::io::BufReader::new(stdout)
-        .read_line(&mut line)
-        .await?;
-    let endpoint = line
-        .trim()
-        .strip_prefix("Listening on ")
-        .context("server endpoint")?
-        .to_owned();
-    Ok(Child {
-        process,
-        endpoint,
-        _dir: dir,
-    })
+    tokio::io::BufReader::new(stdout).read_line(&mut line).await?;
+    let endpoint = line.trim().strip_prefix("Listening on ").context("server endpoint")?.to_owned();
+    Ok(Child { process, endpoint, _dir: dir })
 }
 
 pub(crate) async fn run(args: ApiBenchArgs) -> anyhow::Result<()> {
@@ -144,13 +134,8 @@ pub(crate) async fn run(args: ApiBenchArgs) -> anyhow::Result<()> {
         .clone()
         .or_else(|| child.as_ref().map(|c| c.endpoint.clone()))
         .context("an endpoint")?;
-    let setup = Client {
-        http: reqwest::Client::new(),
-        endpoint: endpoint.clone(),
-    };
-    setup
-        .call("CreateCluster", &json!({"clusterName": "bench"}))
-        .await?;
+    let setup = Client { http: reqwest::Client::new(), endpoint: endpoint.clone() };
+    setup.call("CreateCluster", &json!({"clusterName": "bench"})).await?;
     setup
         .call(
             "RegisterTaskDefinition",
@@ -165,9 +150,7 @@ pub(crate) async fn run(args: ApiBenchArgs) -> anyhow::Result<()> {
             let mut handles = Vec::new();
             for n in 0..clients {
                 let client = Client {
-                    http: reqwest::Client::builder()
-                        .pool_max_idle_per_host(1)
-                        .build()?,
+                    http: reqwest::Client::builder().pool_max_idle_per_host(1).build()?,
                     endpoint: endpoint.clone(),
                 };
                 handles.push(tokio::spawn(async move {

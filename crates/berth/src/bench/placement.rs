@@ -93,9 +93,8 @@ fn run_size(
     let memory_budget = (memory_capacity as f64 * TARGET_UTILISATION) as i64;
 
     let mut workload = Lcg(args.seed ^ 0x9e37_79b9_7f4a_7c15);
-    let services: Vec<(i64, i64)> = (0..SERVICES)
-        .map(|_| (64 << workload.below(3), 256 << workload.below(3)))
-        .collect();
+    let services: Vec<(i64, i64)> =
+        (0..SERVICES).map(|_| (64 << workload.below(3), 256 << workload.below(3))).collect();
     let mut live: VecDeque<Live> = VecDeque::new();
     let (mut cpu_used, mut memory_used) = (0i64, 0i64);
     let mut placed = 0u64;
@@ -142,9 +141,7 @@ fn run_size(
             constraints: vec![constraint.clone()],
             strategy: strategy.to_vec(),
         };
-        let ctx = PlanCtx {
-            seed: args.seed.wrapping_add(durations.len() as u64),
-        };
+        let ctx = PlanCtx { seed: args.seed.wrapping_add(durations.len() as u64) };
         let started = Instant::now();
         let plan = scheduler::plan(&snapshot, &request, &ctx);
         let elapsed = started.elapsed();
@@ -158,14 +155,7 @@ fn run_size(
                 plan.unplaced.first().map(|u| &u.detail)
             );
         }
-        apply(
-            &mut snapshot,
-            &by_id,
-            &plan,
-            &request,
-            &mut next_task,
-            &mut live,
-        );
+        apply(&mut snapshot, &by_id, &plan, &request, &mut next_task, &mut live);
         placed += plan.placements.len() as u64;
         cpu_used += plan.placements.len() as i64 * task_cpu;
         memory_used += plan.placements.len() as i64 * task_memory;
@@ -208,12 +198,7 @@ fn apply(
             group: request.group.clone(),
             started_by: None,
         });
-        live.push_back(Live {
-            instance: number,
-            id,
-            cpu: request.cpu,
-            memory: request.memory,
-        });
+        live.push_back(Live { instance: number, id, cpu: request.cpu, memory: request.memory });
     }
 }
 
@@ -223,10 +208,8 @@ struct Lcg(u64);
 impl Lcg {
     fn next_u64(&mut self) -> u64 {
         // PCG-style output of a 64-bit LCG (Knuth's MMIX constants).
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
+        self.0 =
+            self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
         let x = self.0;
         (x ^ (x >> 33)).wrapping_mul(0xff51_afd7_ed55_8ccd) ^ (x >> 29)
     }

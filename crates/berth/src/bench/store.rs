@@ -28,10 +28,7 @@ pub(crate) async fn run(args: StoreBenchArgs) -> anyhow::Result<()> {
     for &writers in &args.writers {
         for (batching, max_batch) in [("off", 1), ("on", 4096)] {
             let dir = tempfile::tempdir_in(&args.dir)?;
-            let options = SqliteOptions {
-                max_batch,
-                ..SqliteOptions::default()
-            };
+            let options = SqliteOptions { max_batch, ..SqliteOptions::default() };
             let store = Arc::new(SqliteStore::open(&dir.path().join("bench.db"), options)?);
             let value = vec![b'x'; args.value_size];
             let per_writer = args.txns.div_ceil(writers);

@@ -19,10 +19,7 @@ async fn settings_defaults_and_effective_values() {
         .await
         .unwrap();
     assert_eq!(effective.settings()[0].value(), Some("disabled"));
-    assert_eq!(
-        effective.settings()[0].r#type(),
-        Some(&SettingType::AwsManaged)
-    );
+    assert_eq!(effective.settings()[0].r#type(), Some(&SettingType::AwsManaged));
 
     ecs.put_account_setting_default()
         .name(SettingName::ContainerInsights)
@@ -39,16 +36,8 @@ async fn settings_defaults_and_effective_values() {
         .unwrap();
     assert_eq!(effective.settings()[0].value(), Some("enabled"));
     // New clusters take the account default.
-    let cluster = ecs
-        .create_cluster()
-        .cluster_name("insightful")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        cluster.cluster().unwrap().settings()[0].value(),
-        Some("enabled")
-    );
+    let cluster = ecs.create_cluster().cluster_name("insightful").send().await.unwrap();
+    assert_eq!(cluster.cluster().unwrap().settings()[0].value(), Some("enabled"));
 
     let user = "arn:aws:iam::000000000000:user/alice";
     let put = ecs
@@ -60,21 +49,11 @@ async fn settings_defaults_and_effective_values() {
         .await
         .unwrap();
     assert_eq!(put.setting().unwrap().principal_arn(), Some(user));
-    let alice = ecs
-        .list_account_settings()
-        .principal_arn(user)
-        .send()
-        .await
-        .unwrap();
+    let alice = ecs.list_account_settings().principal_arn(user).send().await.unwrap();
     assert_eq!(alice.settings().len(), 1);
     assert_eq!(alice.settings()[0].value(), Some("disabled"));
-    let filtered = ecs
-        .list_account_settings()
-        .principal_arn(user)
-        .value("enabled")
-        .send()
-        .await
-        .unwrap();
+    let filtered =
+        ecs.list_account_settings().principal_arn(user).value("enabled").send().await.unwrap();
     assert!(filtered.settings().is_empty());
 
     let all = ecs
@@ -95,10 +74,7 @@ async fn settings_defaults_and_effective_values() {
         .send()
         .await
         .unwrap();
-    assert_eq!(
-        all.settings().len() + rest.settings().len(),
-        SettingName::values().len()
-    );
+    assert_eq!(all.settings().len() + rest.settings().len(), SettingName::values().len());
 
     ecs.delete_account_setting()
         .name(SettingName::ContainerInsights)
@@ -106,12 +82,7 @@ async fn settings_defaults_and_effective_values() {
         .send()
         .await
         .unwrap();
-    let alice = ecs
-        .list_account_settings()
-        .principal_arn(user)
-        .send()
-        .await
-        .unwrap();
+    let alice = ecs.list_account_settings().principal_arn(user).send().await.unwrap();
     assert!(alice.settings().is_empty());
 
     let err = ecs
@@ -131,11 +102,6 @@ async fn settings_defaults_and_effective_values() {
         .await
         .unwrap_err();
     assert_eq!(code(&err), "InvalidParameterException");
-    let err = ecs
-        .list_account_settings()
-        .max_results(11)
-        .send()
-        .await
-        .unwrap_err();
+    let err = ecs.list_account_settings().max_results(11).send().await.unwrap_err();
     assert_eq!(code(&err), "InvalidParameterException");
 }

@@ -10,18 +10,10 @@ async fn cluster_lifecycle() {
     let server = Server::start();
     let ecs = server.ecs();
 
-    let created = ecs
-        .create_cluster()
-        .cluster_name("prod")
-        .send()
-        .await
-        .unwrap();
+    let created = ecs.create_cluster().cluster_name("prod").send().await.unwrap();
     let cluster = created.cluster().unwrap();
     assert_eq!(cluster.cluster_name(), Some("prod"));
-    assert_eq!(
-        cluster.cluster_arn(),
-        Some("arn:aws:ecs:us-east-1:000000000000:cluster/prod")
-    );
+    assert_eq!(cluster.cluster_arn(), Some("arn:aws:ecs:us-east-1:000000000000:cluster/prod"));
     assert_eq!(cluster.status(), Some("ACTIVE"));
     assert_eq!(cluster.running_tasks_count(), 0);
     assert_eq!(cluster.pending_tasks_count(), 0);
@@ -29,44 +21,19 @@ async fn cluster_lifecycle() {
     assert_eq!(cluster.registered_container_instances_count(), 0);
 
     // CreateCluster is idempotent on the name.
-    let again = ecs
-        .create_cluster()
-        .cluster_name("prod")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        again.cluster().unwrap().cluster_arn(),
-        cluster.cluster_arn()
-    );
+    let again = ecs.create_cluster().cluster_name("prod").send().await.unwrap();
+    assert_eq!(again.cluster().unwrap().cluster_arn(), cluster.cluster_arn());
     let listed = ecs.list_clusters().send().await.unwrap();
     assert_eq!(listed.cluster_arns(), [cluster.cluster_arn().unwrap()]);
 
     let deleted = ecs.delete_cluster().cluster("prod").send().await.unwrap();
     assert_eq!(deleted.cluster().unwrap().status(), Some("INACTIVE"));
-    assert!(
-        ecs.list_clusters()
-            .send()
-            .await
-            .unwrap()
-            .cluster_arns()
-            .is_empty()
-    );
+    assert!(ecs.list_clusters().send().await.unwrap().cluster_arns().is_empty());
     // A deleted cluster stays describable, as INACTIVE.
-    let described = ecs
-        .describe_clusters()
-        .clusters("prod")
-        .send()
-        .await
-        .unwrap();
+    let described = ecs.describe_clusters().clusters("prod").send().await.unwrap();
     assert_eq!(described.clusters()[0].status(), Some("INACTIVE"));
 
-    let err = ecs
-        .delete_cluster()
-        .cluster("prod")
-        .send()
-        .await
-        .unwrap_err();
+    let err = ecs.delete_cluster().cluster("prod").send().await.unwrap_err();
     assert_eq!(code(&err), "ClusterNotFoundException");
     let err = ecs
         .update_cluster_settings()
@@ -83,12 +50,7 @@ async fn cluster_lifecycle() {
     assert_eq!(code(&err), "ClusterNotFoundException");
 
     // The name can be used again.
-    let recreated = ecs
-        .create_cluster()
-        .cluster_name("prod")
-        .send()
-        .await
-        .unwrap();
+    let recreated = ecs.create_cluster().cluster_name("prod").send().await.unwrap();
     assert_eq!(recreated.cluster().unwrap().status(), Some("ACTIVE"));
 }
 
@@ -132,18 +94,10 @@ async fn describe_clusters_include_and_failures() {
         .unwrap()
         .to_owned();
 
-    let plain = ecs
-        .describe_clusters()
-        .clusters("tagged")
-        .send()
-        .await
-        .unwrap();
+    let plain = ecs.describe_clusters().clusters("tagged").send().await.unwrap();
     let c = &plain.clusters()[0];
     assert!(c.tags().is_empty(), "tags only with include TAGS");
-    assert!(
-        c.settings().is_empty(),
-        "settings only with include SETTINGS"
-    );
+    assert!(c.settings().is_empty(), "settings only with include SETTINGS");
 
     let full = ecs
         .describe_clusters()
@@ -159,34 +113,19 @@ async fn describe_clusters_include_and_failures() {
     let c = &full.clusters()[0];
     assert_eq!(c.tags()[0].key(), Some("team"));
     assert_eq!(c.settings()[0].value(), Some("enabled"));
-    assert!(
-        c.statistics()
-            .iter()
-            .any(|s| s.name() == Some("runningFargateTasksCount"))
-    );
-    let failures: Vec<_> = full
-        .failures()
-        .iter()
-        .map(|f| (f.arn().unwrap(), f.reason().unwrap()))
-        .collect();
+    assert!(c.statistics().iter().any(|s| s.name() == Some("runningFargateTasksCount")));
+    let failures: Vec<_> =
+        full.failures().iter().map(|f| (f.arn().unwrap(), f.reason().unwrap())).collect();
     assert_eq!(
         failures,
         [
-            (
-                "arn:aws:ecs:us-east-1:000000000000:cluster/missing",
-                "MISSING"
-            ),
+            ("arn:aws:ecs:us-east-1:000000000000:cluster/missing", "MISSING"),
             ("arn:aws:ecs:us-east-1:000000000000:cluster/gone", "MISSING"),
         ]
     );
 
     let many: Vec<String> = (0..101).map(|i| format!("c{i}")).collect();
-    let err = ecs
-        .describe_clusters()
-        .set_clusters(Some(many))
-        .send()
-        .await
-        .unwrap_err();
+    let err = ecs.describe_clusters().set_clusters(Some(many)).send().await.unwrap_err();
     assert_eq!(code(&err), "InvalidParameterException");
 }
 
@@ -197,24 +136,14 @@ async fn list_clusters_pages() {
     let mut expected = Vec::new();
     for i in 0..7 {
         let name = format!("c{i}");
-        ecs.create_cluster()
-            .cluster_name(&name)
-            .send()
-            .await
-            .unwrap();
+        ecs.create_cluster().cluster_name(&name).send().await.unwrap();
         expected.push(format!("arn:aws:ecs:us-east-1:000000000000:cluster/{name}"));
     }
     let mut seen = Vec::new();
     let mut token = None;
     let mut pages = 0;
     loop {
-        let page = ecs
-            .list_clusters()
-            .max_results(3)
-            .set_next_token(token)
-            .send()
-            .await
-            .unwrap();
+        let page = ecs.list_clusters().max_results(3).set_next_token(token).send().await.unwrap();
         assert!(page.cluster_arns().len() <= 3);
         seen.extend(page.cluster_arns().iter().cloned());
         pages += 1;
@@ -227,21 +156,11 @@ async fn list_clusters_pages() {
     assert_eq!(seen, expected);
 
     for bad in [0, 101] {
-        let err = ecs
-            .list_clusters()
-            .max_results(bad)
-            .send()
-            .await
-            .unwrap_err();
+        let err = ecs.list_clusters().max_results(bad).send().await.unwrap_err();
         assert_eq!(code(&err), "InvalidParameterException", "maxResults {bad}");
         assert!(message(&err).contains("maxResults"));
     }
-    let err = ecs
-        .list_clusters()
-        .next_token("bogus")
-        .send()
-        .await
-        .unwrap_err();
+    let err = ecs.list_clusters().next_token("bogus").send().await.unwrap_err();
     assert_eq!(code(&err), "InvalidParameterException");
 }
 
@@ -296,13 +215,7 @@ async fn update_cluster_and_settings() {
         .await
         .unwrap();
     let cluster = configured.cluster().unwrap();
-    assert!(
-        cluster
-            .configuration()
-            .unwrap()
-            .execute_command_configuration()
-            .is_some()
-    );
+    assert!(cluster.configuration().unwrap().execute_command_configuration().is_some());
     let described = ecs
         .describe_clusters()
         .clusters("u")
@@ -311,18 +224,10 @@ async fn update_cluster_and_settings() {
         .send()
         .await
         .unwrap();
-    assert_eq!(
-        described.clusters()[0].settings()[0].value(),
-        Some("enhanced")
-    );
+    assert_eq!(described.clusters()[0].settings()[0].value(), Some("enhanced"));
     assert!(described.clusters()[0].configuration().is_some());
 
-    let err = ecs
-        .update_cluster()
-        .cluster("nope")
-        .send()
-        .await
-        .unwrap_err();
+    let err = ecs.update_cluster().cluster("nope").send().await.unwrap_err();
     assert_eq!(code(&err), "ClusterNotFoundException");
 }
 
@@ -331,12 +236,7 @@ async fn bad_cluster_names_create_nothing() {
     let server = Server::start();
     let ecs = server.ecs();
     for name in ["has space", "slash/y", &"x".repeat(256)] {
-        let err = ecs
-            .create_cluster()
-            .cluster_name(name)
-            .send()
-            .await
-            .unwrap_err();
+        let err = ecs.create_cluster().cluster_name(name).send().await.unwrap_err();
         assert_eq!(code(&err), "InvalidParameterException", "{name}");
     }
     let err = ecs
@@ -355,14 +255,7 @@ async fn bad_cluster_names_create_nothing() {
         .await
         .unwrap_err();
     assert_eq!(code(&err), "InvalidParameterException");
-    assert!(
-        ecs.list_clusters()
-            .send()
-            .await
-            .unwrap()
-            .cluster_arns()
-            .is_empty()
-    );
+    assert!(ecs.list_clusters().send().await.unwrap().cluster_arns().is_empty());
 }
 
 #[tokio::test]
@@ -376,22 +269,9 @@ async fn cluster_quota_is_enforced() {
     ecs.create_cluster().cluster_name("b").send().await.unwrap();
     // Re-creating an existing cluster is not a new cluster.
     ecs.create_cluster().cluster_name("b").send().await.unwrap();
-    let err = ecs
-        .create_cluster()
-        .cluster_name("c")
-        .send()
-        .await
-        .unwrap_err();
+    let err = ecs.create_cluster().cluster_name("c").send().await.unwrap_err();
     assert_eq!(code(&err), "LimitExceededException");
-    assert_eq!(
-        ecs.list_clusters()
-            .send()
-            .await
-            .unwrap()
-            .cluster_arns()
-            .len(),
-        2
-    );
+    assert_eq!(ecs.list_clusters().send().await.unwrap().cluster_arns().len(), 2);
     ecs.delete_cluster().cluster("a").send().await.unwrap();
     ecs.create_cluster().cluster_name("c").send().await.unwrap();
 }

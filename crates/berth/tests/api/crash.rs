@@ -20,9 +20,7 @@ async fn write_until_killed(endpoint: String, writer: usize, acked: Arc<Mutex<Ac
     for i in 0.. {
         let response = if i % 2 == 0 {
             let name = format!("crash-{writer}-{i}");
-            let r = raw
-                .try_op("CreateCluster", json!({"clusterName": name}))
-                .await;
+            let r = raw.try_op("CreateCluster", json!({"clusterName": name})).await;
             if r.as_ref().is_some_and(|r| r.status == 200) {
                 acked.lock().unwrap().clusters.push(name);
             }
@@ -96,10 +94,7 @@ async fn acknowledged_writes_survive_kill_9() {
                     json!({"taskDefinition": format!("{family}:{revision}")}),
                 )
                 .await;
-            assert_eq!(
-                described.status, 200,
-                "round {round}: {family}:{revision} is missing"
-            );
+            assert_eq!(described.status, 200, "round {round}: {family}:{revision} is missing");
             let entry = highest.entry(family.clone()).or_insert(0);
             *entry = (*entry).max(*revision);
         }

@@ -13,10 +13,7 @@ async fn success_responses_carry_protocol_headers() {
     let raw = server.raw();
     let response = raw.op("ListClusters", json!({})).await;
     assert_eq!(response.status, 200);
-    assert_eq!(
-        response.content_type.as_deref(),
-        Some("application/x-amz-json-1.1")
-    );
+    assert_eq!(response.content_type.as_deref(), Some("application/x-amz-json-1.1"));
     assert_eq!(response.request_id.as_ref().map(String::len), Some(36));
     assert_eq!(response.body, json!({"clusterArns": []}));
     // An empty body is an empty request.
@@ -33,25 +30,16 @@ async fn errors_name_the_problem_in_header_and_body() {
         assert_eq!(response.error_type.as_deref(), Some(code), "{response:?}");
         assert_eq!(response.body["__type"], code);
         let message = response.body["message"].as_str().unwrap();
-        assert!(
-            message.contains(needle),
-            "{message:?} should mention {needle:?}"
-        );
+        assert!(message.contains(needle), "{message:?} should mention {needle:?}");
         assert!(response.request_id.is_some());
     };
     check(
-        raw.call(Some(&format!("{PREFIX}LaunchRockets")), "{}")
-            .await,
+        raw.call(Some(&format!("{PREFIX}LaunchRockets")), "{}").await,
         400,
         "UnknownOperationException",
         "LaunchRockets",
     );
-    check(
-        raw.call(None, "{}").await,
-        400,
-        "UnknownOperationException",
-        "X-Amz-Target",
-    );
+    check(raw.call(None, "{}").await, 400, "UnknownOperationException", "X-Amz-Target");
     check(
         raw.call(Some("SomeOtherService.ListClusters"), "{}").await,
         400,
@@ -59,8 +47,7 @@ async fn errors_name_the_problem_in_header_and_body() {
         "SomeOtherService",
     );
     check(
-        raw.call(Some(&format!("{PREFIX}ListClusters")), "{\"maxResults\": ")
-            .await,
+        raw.call(Some(&format!("{PREFIX}ListClusters")), "{\"maxResults\": ").await,
         400,
         "SerializationException",
         "not valid JSON",
@@ -106,8 +93,7 @@ async fn errors_name_the_problem_in_header_and_body() {
         "weight",
     );
     check(
-        raw.op("DescribeClusters", json!({"include": ["EVERYTHING"]}))
-            .await,
+        raw.op("DescribeClusters", json!({"include": ["EVERYTHING"]})).await,
         400,
         "InvalidParameterException",
         "include[0]",
@@ -119,10 +105,7 @@ async fn errors_name_the_problem_in_header_and_body() {
         "Cluster not found",
     );
     // Nothing above created anything.
-    assert_eq!(
-        raw.op("ListClusters", json!({})).await.body,
-        json!({"clusterArns": []})
-    );
+    assert_eq!(raw.op("ListClusters", json!({})).await.body, json!({"clusterArns": []}));
 }
 
 #[tokio::test]
@@ -130,10 +113,7 @@ async fn operations_not_built_yet_say_so() {
     let server = Server::start();
     let response = server.raw().op("CreateExpressGatewayService", json!({"executionRoleArn": "x", "infrastructureRoleArn": "y", "primaryContainer": {"image": "z"}})).await;
     assert_eq!(response.status, 400);
-    assert_eq!(
-        response.error_type.as_deref(),
-        Some("UnsupportedFeatureException")
-    );
+    assert_eq!(response.error_type.as_deref(), Some("UnsupportedFeatureException"));
 }
 
 #[tokio::test]
@@ -143,8 +123,6 @@ async fn timestamps_are_epoch_seconds() {
     let response = raw
         .op("RegisterTaskDefinition", json!({"family": "t", "containerDefinitions": [{"name": "a", "image": "x", "memory": 16}]}))
         .await;
-    let at = response.body["taskDefinition"]["registeredAt"]
-        .as_f64()
-        .unwrap();
+    let at = response.body["taskDefinition"]["registeredAt"].as_f64().unwrap();
     assert!(at > 1.7e9 && at < 1e10, "{at}");
 }

@@ -43,11 +43,7 @@ async fn tag_untag_list_on_clusters_and_task_definitions() {
         .register_task_definition()
         .family("t")
         .container_definitions(
-            ContainerDefinition::builder()
-                .name("c")
-                .image("busybox")
-                .memory(32)
-                .build(),
+            ContainerDefinition::builder().name("c").image("busybox").memory(32).build(),
         )
         .send()
         .await
@@ -66,26 +62,12 @@ async fn tag_untag_list_on_clusters_and_task_definitions() {
             .send()
             .await
             .unwrap();
-        assert_eq!(
-            tags_of(&ecs, arn).await,
-            [("a".into(), "3".into()), ("b".into(), "2".into())]
-        );
-        ecs.untag_resource()
-            .resource_arn(arn)
-            .tag_keys("a")
-            .tag_keys("zzz")
-            .send()
-            .await
-            .unwrap();
+        assert_eq!(tags_of(&ecs, arn).await, [("a".into(), "3".into()), ("b".into(), "2".into())]);
+        ecs.untag_resource().resource_arn(arn).tag_keys("a").tag_keys("zzz").send().await.unwrap();
         assert_eq!(tags_of(&ecs, arn).await, [("b".to_owned(), "2".to_owned())]);
 
-        let err = ecs
-            .tag_resource()
-            .resource_arn(arn)
-            .tags(tag("aws:x", "1"))
-            .send()
-            .await
-            .unwrap_err();
+        let err =
+            ecs.tag_resource().resource_arn(arn).tags(tag("aws:x", "1")).send().await.unwrap_err();
         assert_eq!(code(&err), "InvalidParameterException");
         let mut request = ecs.tag_resource().resource_arn(arn);
         for i in 0..50 {
@@ -93,11 +75,7 @@ async fn tag_untag_list_on_clusters_and_task_definitions() {
         }
         let err = request.send().await.unwrap_err();
         assert_eq!(code(&err), "InvalidParameterException", "51 tags in all");
-        assert_eq!(
-            tags_of(&ecs, arn).await.len(),
-            1,
-            "a refused TagResource changes nothing"
-        );
+        assert_eq!(tags_of(&ecs, arn).await.len(), 1, "a refused TagResource changes nothing");
     }
 
     let err = ecs
@@ -115,11 +93,6 @@ async fn tag_untag_list_on_clusters_and_task_definitions() {
         .await
         .unwrap_err();
     assert_eq!(code(&err), "ResourceNotFoundException");
-    let err = ecs
-        .list_tags_for_resource()
-        .resource_arn("not-an-arn")
-        .send()
-        .await
-        .unwrap_err();
+    let err = ecs.list_tags_for_resource().resource_arn("not-an-arn").send().await.unwrap_err();
     assert_eq!(code(&err), "InvalidParameterException");
 }

@@ -19,9 +19,7 @@ fn assert_preserved(input: &Value, output: &Value, path: &str) {
         (Value::Object(i), Value::Object(o)) => {
             for (k, v) in i {
                 let p = format!("{path}.{k}");
-                let got = o
-                    .get(k)
-                    .unwrap_or_else(|| panic!("{p} is missing from the output"));
+                let got = o.get(k).unwrap_or_else(|| panic!("{p} is missing from the output"));
                 assert_preserved(v, got, &p);
             }
         }
@@ -39,11 +37,7 @@ async fn register(ecs: &aws_sdk_ecs::Client, family: &str) -> String {
     ecs.register_task_definition()
         .family(family)
         .container_definitions(
-            ContainerDefinition::builder()
-                .name("app")
-                .image("busybox")
-                .memory(64)
-                .build(),
+            ContainerDefinition::builder().name("app").image("busybox").memory(64).build(),
         )
         .send()
         .await
@@ -69,54 +63,25 @@ async fn a_realistic_definition_round_trips() {
         td["taskDefinitionArn"],
         "arn:aws:ecs:us-east-1:000000000000:task-definition/webapp:1"
     );
-    assert!(
-        td["registeredAt"].is_number(),
-        "timestamps are epoch seconds"
-    );
+    assert!(td["registeredAt"].is_number(), "timestamps are epoch seconds");
     assert!(td["requiresAttributes"].is_array());
-    assert!(
-        td["compatibilities"]
-            .as_array()
-            .unwrap()
-            .contains(&json!("EC2"))
-    );
-    assert_eq!(
-        registered.body["tags"],
-        json!([{"key": "app", "value": "webapp"}])
-    );
+    assert!(td["compatibilities"].as_array().unwrap().contains(&json!("EC2")));
+    assert_eq!(registered.body["tags"], json!([{"key": "app", "value": "webapp"}]));
 
     let described = raw
-        .op(
-            "DescribeTaskDefinition",
-            json!({"taskDefinition": "webapp", "include": ["TAGS"]}),
-        )
+        .op("DescribeTaskDefinition", json!({"taskDefinition": "webapp", "include": ["TAGS"]}))
         .await;
     assert_eq!(described.status, 200);
     let mut without_tags = input.clone();
     without_tags.as_object_mut().unwrap().remove("tags");
-    assert_preserved(
-        &without_tags,
-        &described.body["taskDefinition"],
-        "taskDefinition",
-    );
+    assert_preserved(&without_tags, &described.body["taskDefinition"], "taskDefinition");
     assert_eq!(described.body["tags"], input["tags"]);
     // Through the SDK too: the typed client sees the same definition.
     let ecs = server.ecs();
-    let sdk = ecs
-        .describe_task_definition()
-        .task_definition("webapp:1")
-        .send()
-        .await
-        .unwrap();
+    let sdk = ecs.describe_task_definition().task_definition("webapp:1").send().await.unwrap();
     let td = sdk.task_definition().unwrap();
     assert_eq!(td.container_definitions().len(), 3);
-    assert_eq!(
-        td.container_definitions()[0]
-            .health_check()
-            .unwrap()
-            .interval(),
-        Some(10)
-    );
+    assert_eq!(td.container_definitions()[0].health_check().unwrap().interval(), Some(10));
     assert!(sdk.tags().is_empty(), "tags only with include TAGS");
 }
 
@@ -130,82 +95,31 @@ async fn revisions_and_references() {
     assert!(second.ends_with("task-definition/api:2"));
 
     for reference in ["api", "api:2", second.as_str()] {
-        let td = ecs
-            .describe_task_definition()
-            .task_definition(reference)
-            .send()
-            .await
-            .unwrap();
+        let td = ecs.describe_task_definition().task_definition(reference).send().await.unwrap();
         assert_eq!(td.task_definition().unwrap().revision(), 2, "{reference}");
     }
-    let td = ecs
-        .describe_task_definition()
-        .task_definition(&first)
-        .send()
-        .await
-        .unwrap();
+    let td = ecs.describe_task_definition().task_definition(&first).send().await.unwrap();
     assert_eq!(td.task_definition().unwrap().revision(), 1);
 
     // The family resolves to the latest ACTIVE revision.
-    let gone = ecs
-        .deregister_task_definition()
-        .task_definition("api:2")
-        .send()
-        .await
-        .unwrap();
+    let gone = ecs.deregister_task_definition().task_definition("api:2").send().await.unwrap();
     let gone = gone.task_definition().unwrap();
     assert_eq!(gone.status(), Some(&TaskDefinitionStatus::Inactive));
     assert!(gone.deregistered_at().is_some());
-    let td = ecs
-        .describe_task_definition()
-        .task_definition("api")
-        .send()
-        .await
-        .unwrap();
+    let td = ecs.describe_task_definition().task_definition("api").send().await.unwrap();
     assert_eq!(td.task_definition().unwrap().revision(), 1);
     // An INACTIVE revision is still describable by revision.
-    let td = ecs
-        .describe_task_definition()
-        .task_definition("api:2")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        td.task_definition().unwrap().status(),
-        Some(&TaskDefinitionStatus::Inactive)
-    );
+    let td = ecs.describe_task_definition().task_definition("api:2").send().await.unwrap();
+    assert_eq!(td.task_definition().unwrap().status(), Some(&TaskDefinitionStatus::Inactive));
 
-    for missing in [
-        "nope",
-        "api:9",
-        "arn:aws:ecs:us-east-1:000000000000:task-definition/nope:1",
-    ] {
-        let err = ecs
-            .describe_task_definition()
-            .task_definition(missing)
-            .send()
-            .await
-            .unwrap_err();
+    for missing in ["nope", "api:9", "arn:aws:ecs:us-east-1:000000000000:task-definition/nope:1"] {
+        let err = ecs.describe_task_definition().task_definition(missing).send().await.unwrap_err();
         assert_eq!(code(&err), "ClientException", "{missing}");
     }
-    let err = ecs
-        .describe_task_definition()
-        .task_definition("bad name")
-        .send()
-        .await
-        .unwrap_err();
+    let err = ecs.describe_task_definition().task_definition("bad name").send().await.unwrap_err();
     assert_eq!(code(&err), "InvalidParameterException");
-    let err = ecs
-        .deregister_task_definition()
-        .task_definition("api")
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(
-        code(&err),
-        "ClientException",
-        "deregistration needs a revision"
-    );
+    let err = ecs.deregister_task_definition().task_definition("api").send().await.unwrap_err();
+    assert_eq!(code(&err), "ClientException", "deregistration needs a revision");
 }
 
 #[tokio::test]
@@ -217,23 +131,15 @@ async fn listing_filters_sorts_and_pages() {
             register(&ecs, family).await;
         }
     }
-    ecs.deregister_task_definition()
-        .task_definition("web:2")
-        .send()
-        .await
-        .unwrap();
+    ecs.deregister_task_definition().task_definition("web:2").send().await.unwrap();
 
     let suffixes = |arns: &[String]| -> Vec<String> {
-        arns.iter()
-            .map(|a| a.rsplit('/').next().unwrap().to_owned())
-            .collect()
+        arns.iter().map(|a| a.rsplit('/').next().unwrap().to_owned()).collect()
     };
     let all = ecs.list_task_definitions().send().await.unwrap();
     assert_eq!(
         suffixes(all.task_definition_arns()),
-        [
-            "web:1", "web:3", "web-2:1", "web-2:2", "web-2:3", "worker:1", "worker:2", "worker:3"
-        ]
+        ["web:1", "web:3", "web-2:1", "web-2:2", "web-2:3", "worker:1", "worker:2", "worker:3"]
     );
     let web = ecs
         .list_task_definitions()
@@ -243,12 +149,8 @@ async fn listing_filters_sorts_and_pages() {
         .await
         .unwrap();
     assert_eq!(suffixes(web.task_definition_arns()), ["web:3", "web:1"]);
-    let inactive = ecs
-        .list_task_definitions()
-        .status(TaskDefinitionStatus::Inactive)
-        .send()
-        .await
-        .unwrap();
+    let inactive =
+        ecs.list_task_definitions().status(TaskDefinitionStatus::Inactive).send().await.unwrap();
     assert_eq!(suffixes(inactive.task_definition_arns()), ["web:2"]);
 
     let mut seen = Vec::new();
@@ -270,24 +172,12 @@ async fn listing_filters_sorts_and_pages() {
     }
     assert_eq!(
         seen,
-        [
-            "worker:3", "worker:2", "worker:1", "web-2:3", "web-2:2", "web-2:1", "web:3", "web:1"
-        ]
+        ["worker:3", "worker:2", "worker:1", "web-2:3", "web-2:2", "web-2:1", "web:3", "web:1"]
     );
 
-    let families = ecs
-        .list_task_definition_families()
-        .family_prefix("we")
-        .send()
-        .await
-        .unwrap();
+    let families = ecs.list_task_definition_families().family_prefix("we").send().await.unwrap();
     assert_eq!(families.families(), ["web", "web-2"]);
-    let page = ecs
-        .list_task_definition_families()
-        .max_results(2)
-        .send()
-        .await
-        .unwrap();
+    let page = ecs.list_task_definition_families().max_results(2).send().await.unwrap();
     assert_eq!(page.families(), ["web", "web-2"]);
     let rest = ecs
         .list_task_definition_families()
@@ -331,20 +221,11 @@ async fn deletion_and_revisions_never_reused() {
     register(&ecs, "batch").await;
     register(&ecs, "batch").await;
 
-    let refused = ecs
-        .delete_task_definitions()
-        .task_definitions("batch:2")
-        .send()
-        .await
-        .unwrap();
+    let refused = ecs.delete_task_definitions().task_definitions("batch:2").send().await.unwrap();
     assert!(refused.task_definitions().is_empty());
     assert!(refused.failures()[0].reason().unwrap().contains("ACTIVE"));
 
-    ecs.deregister_task_definition()
-        .task_definition("batch:2")
-        .send()
-        .await
-        .unwrap();
+    ecs.deregister_task_definition().task_definition("batch:2").send().await.unwrap();
     let deleted = ecs
         .delete_task_definitions()
         .task_definitions("batch:2")
@@ -366,10 +247,7 @@ async fn deletion_and_revisions_never_reused() {
     assert_eq!(listed.task_definition_arns().len(), 1);
 
     let next = register(&ecs, "batch").await;
-    assert!(
-        next.ends_with(":3"),
-        "revision numbers are never reused: {next}"
-    );
+    assert!(next.ends_with(":3"), "revision numbers are never reused: {next}");
     let err = ecs.delete_task_definitions().send().await.unwrap_err();
     assert_eq!(code(&err), "InvalidParameterException");
 }
@@ -410,9 +288,7 @@ async fn refused_definitions_change_nothing() {
         );
         assert!(!response.body["message"].as_str().unwrap().is_empty());
     }
-    let families = raw
-        .op("ListTaskDefinitionFamilies", json!({"status": "ALL"}))
-        .await;
+    let families = raw.op("ListTaskDefinitionFamilies", json!({"status": "ALL"})).await;
     assert_eq!(families.body["families"], json!([]));
     // The first good registration gets revision 1: refused ones consumed nothing.
     let ok = raw
@@ -428,18 +304,9 @@ async fn describe_with_tags_include() {
     ecs.register_task_definition()
         .family("tagged")
         .container_definitions(
-            ContainerDefinition::builder()
-                .name("app")
-                .image("busybox")
-                .memory(64)
-                .build(),
+            ContainerDefinition::builder().name("app").image("busybox").memory(64).build(),
         )
-        .tags(
-            aws_sdk_ecs::types::Tag::builder()
-                .key("owner")
-                .value("me")
-                .build(),
-        )
+        .tags(aws_sdk_ecs::types::Tag::builder().key("owner").value("me").build())
         .send()
         .await
         .unwrap();

@@ -41,10 +41,7 @@ impl Server {
     pub fn start_in(data_dir: &Path, port: Option<u16>, config: Option<&Path>) -> Server {
         let listen = format!("127.0.0.1:{}", port.unwrap_or(0));
         let mut command = Command::new(env!("CARGO_BIN_EXE_berth"));
-        command
-            .args(["server", "--data-dir"])
-            .arg(data_dir)
-            .args(["--listen", &listen]);
+        command.args(["server", "--data-dir"]).arg(data_dir).args(["--listen", &listen]);
         if let Some(config) = config {
             command.arg("--config").arg(config);
         }
@@ -56,20 +53,13 @@ impl Server {
             .expect("starting berth server");
         let stdout = child.stdout.take().expect("piped stdout");
         let mut line = String::new();
-        BufReader::new(stdout)
-            .read_line(&mut line)
-            .expect("reading the server's first line");
+        BufReader::new(stdout).read_line(&mut line).expect("reading the server's first line");
         let endpoint = line
             .trim()
             .strip_prefix("Listening on ")
             .unwrap_or_else(|| panic!("unexpected first line from berth server: {line:?}"))
             .to_owned();
-        Server {
-            child: Some(child),
-            endpoint,
-            data_dir: data_dir.to_path_buf(),
-            _temp: None,
-        }
+        Server { child: Some(child), endpoint, data_dir: data_dir.to_path_buf(), _temp: None }
     }
 
     /// The port the server listens on.
@@ -111,10 +101,7 @@ impl Server {
     }
 
     pub fn raw_for(endpoint: &str) -> Raw {
-        Raw {
-            endpoint: endpoint.to_owned(),
-            http: reqwest::Client::new(),
-        }
+        Raw { endpoint: endpoint.to_owned(), http: reqwest::Client::new() }
     }
 }
 
@@ -129,13 +116,7 @@ pub fn ecs_client(endpoint: &str) -> aws_sdk_ecs::Client {
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new("us-east-1"))
         .endpoint_url(endpoint)
-        .credentials_provider(Credentials::new(
-            "AKIDBERTHTEST",
-            "secret",
-            None,
-            None,
-            "test",
-        ))
+        .credentials_provider(Credentials::new("AKIDBERTHTEST", "secret", None, None, "test"))
         .build();
     aws_sdk_ecs::Client::from_conf(config)
 }
@@ -173,11 +154,7 @@ impl Raw {
         }
         let response = request.send().await.ok()?;
         let header = |name: &str| {
-            response
-                .headers()
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned)
+            response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
         };
         let status = response.status().as_u16();
         let error_type = header("x-amzn-errortype");
@@ -185,30 +162,18 @@ impl Raw {
         let content_type = header("content-type");
         let text = response.text().await.ok()?;
         let body = serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text));
-        Some(RawResponse {
-            status,
-            error_type,
-            request_id,
-            content_type,
-            body,
-        })
+        Some(RawResponse { status, error_type, request_id, content_type, body })
     }
 
     /// Calls an operation by name with a JSON body.
     pub async fn op(&self, op: &str, body: serde_json::Value) -> RawResponse {
-        self.call(
-            Some(&format!("AmazonEC2ContainerServiceV20141113.{op}")),
-            &body.to_string(),
-        )
-        .await
+        self.call(Some(&format!("AmazonEC2ContainerServiceV20141113.{op}")), &body.to_string())
+            .await
     }
 
     pub async fn try_op(&self, op: &str, body: serde_json::Value) -> Option<RawResponse> {
-        self.try_call(
-            Some(&format!("AmazonEC2ContainerServiceV20141113.{op}")),
-            &body.to_string(),
-        )
-        .await
+        self.try_call(Some(&format!("AmazonEC2ContainerServiceV20141113.{op}")), &body.to_string())
+            .await
     }
 }
 
@@ -217,11 +182,7 @@ pub fn code<E, R>(error: &aws_sdk_ecs::error::SdkError<E, R>) -> String
 where
     E: aws_sdk_ecs::error::ProvideErrorMetadata,
 {
-    error
-        .as_service_error()
-        .and_then(|e| e.code())
-        .unwrap_or("<not a service error>")
-        .to_owned()
+    error.as_service_error().and_then(|e| e.code()).unwrap_or("<not a service error>").to_owned()
 }
 
 /// The error message of an SDK error.
@@ -229,9 +190,5 @@ pub fn message<E, R>(error: &aws_sdk_ecs::error::SdkError<E, R>) -> String
 where
     E: aws_sdk_ecs::error::ProvideErrorMetadata,
 {
-    error
-        .as_service_error()
-        .and_then(|e| e.message())
-        .unwrap_or("")
-        .to_owned()
+    error.as_service_error().and_then(|e| e.message()).unwrap_or("").to_owned()
 }

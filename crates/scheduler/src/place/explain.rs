@@ -53,10 +53,7 @@ pub(super) fn closest(snapshot: &Snapshot, prepared: &Prepared<'_>, placed: &[u3
             continue;
         };
         // Strictly closer only, so that ties keep snapshot order.
-        if best
-            .as_ref()
-            .is_none_or(|best| miss.closeness(best) == Ordering::Greater)
-        {
+        if best.as_ref().is_none_or(|best| miss.closeness(best) == Ordering::Greater) {
             best = Some(miss);
         }
     }
@@ -80,13 +77,7 @@ pub(super) fn closest(snapshot: &Snapshot, prepared: &Prepared<'_>, placed: &[u3
 
 /// The first stage the instance fails, or `None` when it could take the task.
 fn miss<'a>(prepared: &Prepared<'_>, instance: &'a Instance, placed: u32) -> Option<Miss<'a>> {
-    let at = |reason| Miss {
-        instance,
-        reason,
-        lacking: 0,
-        shortfall: 0,
-        placed,
-    };
+    let at = |reason| Miss { instance, reason, lacking: 0, shortfall: 0, placed };
     if instance.status != InstanceStatus::Active {
         return Some(at(FailureReason::Inactive));
     }
@@ -128,13 +119,7 @@ fn miss<'a>(prepared: &Prepared<'_>, instance: &'a Instance, placed: u32) -> Opt
         lacking += 1;
         shortfall += (ports.len() as u64 * 1_000_000) / request.host_ports.len() as u64;
     }
-    reason.map(|reason| Miss {
-        instance,
-        reason,
-        lacking,
-        shortfall,
-        placed,
-    })
+    reason.map(|reason| Miss { instance, reason, lacking, shortfall, placed })
 }
 
 fn detail(prepared: &Prepared<'_>, miss: &Miss<'_>) -> String {
@@ -151,9 +136,8 @@ fn detail(prepared: &Prepared<'_>, miss: &Miss<'_>) -> String {
             "no ACTIVE container instance in the cluster has a connected agent; the agent of container instance {id} is disconnected"
         ),
         FailureReason::Attribute => {
-            let (name, want) = prepared
-                .first_missing_attribute(instance)
-                .expect("the attribute stage failed");
+            let (name, want) =
+                prepared.first_missing_attribute(instance).expect("the attribute stage failed");
             match (instance.attributes.get(name), want) {
                 (Some(have), Some(want)) => format!(
                     "container instance {id} has attribute {name}{}, the task requires {name}={want}",
@@ -171,11 +155,7 @@ fn detail(prepared: &Prepared<'_>, miss: &Miss<'_>) -> String {
             format!("container instance {id} does not satisfy memberOf({expr})")
         }
         FailureReason::DistinctInstance => {
-            match instance
-                .tasks
-                .iter()
-                .find(|task| task.group == request.group)
-            {
+            match instance.tasks.iter().find(|task| task.group == request.group) {
                 Some(task) => format!(
                     "container instance {id} already runs task {} of group {} (distinctInstance)",
                     task.id, request.group
@@ -193,10 +173,7 @@ fn detail(prepared: &Prepared<'_>, miss: &Miss<'_>) -> String {
             let mut parts = Vec::new();
             let cpu_left = instance.remaining.cpu - used * request.cpu;
             if cpu_left < request.cpu {
-                parts.push(format!(
-                    "{cpu_left} CPU units left, the task needs {}",
-                    request.cpu
-                ));
+                parts.push(format!("{cpu_left} CPU units left, the task needs {}", request.cpu));
             }
             let memory_left = instance.remaining.memory - used * request.memory;
             if memory_left < request.memory {
@@ -215,10 +192,8 @@ fn detail(prepared: &Prepared<'_>, miss: &Miss<'_>) -> String {
                 format!("is already using {noun} {}", list.join(", "))
             });
             let mut sentence = format!("container instance {id} ");
-            let mut clauses: Vec<String> = parts
-                .into_iter()
-                .map(|part| format!("has {part}"))
-                .collect();
+            let mut clauses: Vec<String> =
+                parts.into_iter().map(|part| format!("has {part}")).collect();
             clauses.extend(ports_part);
             for (index, clause) in clauses.iter().enumerate() {
                 if index > 0 {

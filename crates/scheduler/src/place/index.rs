@@ -117,17 +117,9 @@ impl<'a> Index<'a> {
             let next = cells.len() as u32;
             let cell = *cell_ids.entry(values).or_insert(next);
             if cell == next {
-                cells.push(Cell {
-                    values,
-                    members: BTreeMap::new(),
-                    full_key: None,
-                });
+                cells.push(Cell { values, members: BTreeMap::new(), full_key: None });
             }
-            let priority = if prepared.random {
-                0
-            } else {
-                rng.next_u64() as i64
-            };
+            let priority = if prepared.random { 0 } else { rng.next_u64() as i64 };
             candidates.push(Candidate {
                 instance: number as u32,
                 cell,
@@ -235,11 +227,7 @@ impl<'a> Index<'a> {
             total += size;
             self.tied.push((cell, size));
         }
-        let mut draw = if total > 1 {
-            rng.random_range(0..total)
-        } else {
-            0
-        };
+        let mut draw = if total > 1 { rng.random_range(0..total) } else { 0 };
         for &(cell, size) in &self.tied {
             if draw < size {
                 return match self.cells[cell as usize].members.first_key_value() {

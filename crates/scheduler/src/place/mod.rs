@@ -99,10 +99,7 @@ pub fn plan(snapshot: &Snapshot, request: &PlacementRequest, ctx: &PlanCtx) -> P
                 let placed = index.placed_per_instance();
                 let failure = explain::closest(snapshot, &prepared, &placed);
                 plan.unplaced = (task_index..request.count)
-                    .map(|task_index| Unplaced {
-                        task_index,
-                        ..failure.clone()
-                    })
+                    .map(|task_index| Unplaced { task_index, ..failure.clone() })
                     .collect();
                 break;
             }
@@ -177,11 +174,7 @@ impl<'r> Prepared<'r> {
 
     pub(crate) fn group_count(&self, instance: &Instance) -> u32 {
         let group = self.request.group.as_bytes();
-        instance
-            .tasks
-            .iter()
-            .filter(|task| same_group(task.group.as_bytes(), group))
-            .count() as u32
+        instance.tasks.iter().filter(|task| same_group(task.group.as_bytes(), group)).count() as u32
     }
 
     /// The static filter stages: status, agent and required attributes.
@@ -196,14 +189,13 @@ impl<'r> Prepared<'r> {
         &self,
         instance: &Instance,
     ) -> Option<&'r (String, Option<String>)> {
-        self.request
-            .required_attributes
-            .iter()
-            .find(|(name, want)| match (instance.attributes.get(name), want) {
+        self.request.required_attributes.iter().find(|(name, want)| {
+            match (instance.attributes.get(name), want) {
                 (None, _) => true,
                 (Some(_), None) => false,
                 (Some(have), Some(want)) => have.as_deref() != Some(want.as_str()),
-            })
+            }
+        })
     }
 
     /// Whether the instance, with `placed` tasks of this request already on it, has room for one more.
@@ -247,15 +239,8 @@ impl<'r> Prepared<'r> {
         instance: &Instance,
         placed: u32,
     ) -> Option<&'r Expr> {
-        let view = WorkingInstance {
-            instance,
-            placed,
-            group: &self.request.group,
-        };
-        self.member_of
-            .iter()
-            .copied()
-            .find(|expr| !expr.eval(&view))
+        let view = WorkingInstance { instance, placed, group: &self.request.group };
+        self.member_of.iter().copied().find(|expr| !expr.eval(&view))
     }
 }
 

@@ -289,11 +289,9 @@ impl Term {
                 Some(value) => self.check.holds(Some(value.unwrap_or(""))),
                 None => self.check.holds_for_absent(),
             },
-            Subject::AgentConnected => self.check.holds(Some(if target.agent_connected() {
-                "true"
-            } else {
-                "false"
-            })),
+            Subject::AgentConnected => {
+                self.check.holds(Some(if target.agent_connected() { "true" } else { "false" }))
+            }
             Subject::Ec2InstanceId => self.check.holds(Some(target.ec2_instance_id())),
             Subject::AgentVersion => self.check.compare(|value| match value {
                 Typed::Version(version) => {
@@ -323,10 +321,7 @@ impl Check {
             Check::Exists { negate } => !*negate,
             Check::OneOf { values, negate } => values.iter().any(|v| v == value) != *negate,
             Check::Regex { regex, negate } => regex.is_match(value) != *negate,
-            Check::Compare {
-                operator,
-                value: typed,
-            } => match typed {
+            Check::Compare { operator, value: typed } => match typed {
                 Typed::Text { text, number } => {
                     let ordering = match number {
                         Some(literal) => value

@@ -38,11 +38,7 @@ pub enum ParseErrorKind {
     )]
     UnknownOperator { operator: String },
     #[error("operator \"{operator}\" is not allowed with {subject}, which takes {allowed}")]
-    OperatorNotAllowed {
-        operator: String,
-        subject: String,
-        allowed: &'static str,
-    },
+    OperatorNotAllowed { operator: String, subject: String, allowed: &'static str },
     #[error("expected a value after \"{after}\"")]
     ExpectedValue { after: String },
     #[error("operator \"{operator}\" takes a single value, not a list")]
@@ -52,11 +48,7 @@ pub enum ParseErrorKind {
     #[error("unterminated quoted value")]
     UnterminatedQuote,
     #[error("invalid value \"{value}\" for {subject}: expected {expected}")]
-    InvalidValue {
-        value: String,
-        subject: String,
-        expected: &'static str,
-    },
+    InvalidValue { value: String, subject: String, expected: &'static str },
     #[error("invalid regular expression \"{pattern}\": {reason}")]
     InvalidRegex { pattern: String, reason: String },
     #[error("expected \"and\", \"or\"{close} or the end of the expression, found \"{found}\"")]
@@ -69,18 +61,12 @@ pub enum ParseErrorKind {
 
 /// Parses a cluster query language expression.
 pub fn parse(input: &str) -> Result<Expr, ParseError> {
-    let mut parser = Parser {
-        chars: input.chars().collect(),
-        pos: 0,
-        depth: 0,
-    };
+    let mut parser = Parser { chars: input.chars().collect(), pos: 0, depth: 0 };
     let expr = parser.or_expr()?;
     parser.skip_whitespace();
     if parser.pos < parser.chars.len() {
-        return Err(parser.error(ParseErrorKind::ExpectedConnective {
-            found: parser.peek_token(),
-            close: "",
-        }));
+        return Err(parser
+            .error(ParseErrorKind::ExpectedConnective { found: parser.peek_token(), close: "" }));
     }
     Ok(expr)
 }
@@ -108,10 +94,7 @@ impl Parser {
     }
 
     fn error_at(&self, pos: usize, kind: ParseErrorKind) -> ParseError {
-        ParseError {
-            position: pos + 1,
-            kind,
-        }
+        ParseError { position: pos + 1, kind }
     }
 
     fn peek(&self) -> Option<char> {
@@ -127,11 +110,7 @@ impl Parser {
     /// The text from the current position to the next whitespace, for error messages.
     fn peek_token(&self) -> String {
         let rest = &self.chars[self.pos..];
-        let len = rest
-            .iter()
-            .take_while(|c| !c.is_whitespace())
-            .count()
-            .max(1);
+        let len = rest.iter().take_while(|c| !c.is_whitespace()).count().max(1);
         rest[..len.min(rest.len())].iter().collect()
     }
 
@@ -139,10 +118,7 @@ impl Parser {
     fn eat_word(&mut self, word: &str) -> bool {
         let len = word.chars().count();
         let matches = self.chars.len() >= self.pos + len
-            && self.chars[self.pos..self.pos + len]
-                .iter()
-                .copied()
-                .eq(word.chars());
+            && self.chars[self.pos..self.pos + len].iter().copied().eq(word.chars());
         let boundary = self
             .chars
             .get(self.pos + len)
@@ -158,10 +134,7 @@ impl Parser {
     fn eat_symbol(&mut self, symbol: &str) -> bool {
         let len = symbol.chars().count();
         if self.chars.len() >= self.pos + len
-            && self.chars[self.pos..self.pos + len]
-                .iter()
-                .copied()
-                .eq(symbol.chars())
+            && self.chars[self.pos..self.pos + len].iter().copied().eq(symbol.chars())
         {
             self.pos += len;
             true
@@ -215,11 +188,7 @@ impl Parser {
         self.skip_whitespace();
         let start = self.pos;
         for keyword in ["not", "!"] {
-            let matched = if keyword == "!" {
-                self.eat_symbol("!")
-            } else {
-                self.eat_word("not")
-            };
+            let matched = if keyword == "!" { self.eat_symbol("!") } else { self.eat_word("not") };
             if !matched {
                 continue;
             }
@@ -248,9 +217,9 @@ impl Parser {
         let inner = self.or_expr()?;
         self.skip_whitespace();
         if self.peek() != Some(')') {
-            return Err(self.error(ParseErrorKind::UnclosedParenthesis {
-                opened_at: opened_at + 1,
-            }));
+            return Err(
+                self.error(ParseErrorKind::UnclosedParenthesis { opened_at: opened_at + 1 })
+            );
         }
         self.pos += 1;
         self.depth -= 1;
@@ -261,9 +230,7 @@ impl Parser {
         let subject_start = self.pos;
         let subject_text: String = self.take_while(is_subject_char);
         if subject_text.is_empty() {
-            return Err(self.error(ParseErrorKind::ExpectedSubject {
-                found: self.peek_token(),
-            }));
+            return Err(self.error(ParseErrorKind::ExpectedSubject { found: self.peek_token() }));
         }
         let subject = match subject_text.as_str() {
             "agentConnected" => Subject::AgentConnected,
@@ -277,17 +244,13 @@ impl Parser {
                 Some(name) => {
                     return Err(self.error_at(
                         subject_start + "attribute:".len(),
-                        ParseErrorKind::InvalidAttributeName {
-                            name: name.to_owned(),
-                        },
+                        ParseErrorKind::InvalidAttributeName { name: name.to_owned() },
                     ));
                 }
                 None => {
                     return Err(self.error_at(
                         subject_start,
-                        ParseErrorKind::UnknownSubject {
-                            subject: other.to_owned(),
-                        },
+                        ParseErrorKind::UnknownSubject { subject: other.to_owned() },
                     ));
                 }
             },
@@ -307,17 +270,13 @@ impl Parser {
                 self.take_while(|c| c.is_ascii_alphabetic() || c == '_')
             }
             _ => {
-                return Err(self.error(ParseErrorKind::ExpectedOperator {
-                    after: subject_text,
-                }));
+                return Err(self.error(ParseErrorKind::ExpectedOperator { after: subject_text }));
             }
         };
         let Some(operator) = Operator::from_token(&operator_text) else {
             return Err(self.error_at(
                 operator_start,
-                ParseErrorKind::UnknownOperator {
-                    operator: operator_text,
-                },
+                ParseErrorKind::UnknownOperator { operator: operator_text },
             ));
         };
         if !subject.allows(operator) {
@@ -332,24 +291,15 @@ impl Parser {
         }
 
         if !operator.takes_argument() {
-            let check = Check::Exists {
-                negate: operator == Operator::NotExists,
-            };
-            return Ok(Term {
-                subject,
-                operator,
-                argument: Argument::None,
-                check,
-            });
+            let check = Check::Exists { negate: operator == Operator::NotExists };
+            return Ok(Term { subject, operator, argument: Argument::None, check });
         }
 
         self.skip_whitespace();
         let argument_start = self.pos;
         let argument = match self.peek() {
             None | Some(')') => {
-                return Err(self.error(ParseErrorKind::ExpectedValue {
-                    after: operator_text,
-                }));
+                return Err(self.error(ParseErrorKind::ExpectedValue { after: operator_text }));
             }
             Some('[') => {
                 self.pos += 1;
@@ -379,9 +329,7 @@ impl Parser {
                 if !matches!(operator, Operator::In | Operator::NotIn) {
                     return Err(self.error_at(
                         argument_start,
-                        ParseErrorKind::ListNotAllowed {
-                            operator: operator_text,
-                        },
+                        ParseErrorKind::ListNotAllowed { operator: operator_text },
                     ));
                 }
                 Argument::List(values)
@@ -390,12 +338,7 @@ impl Parser {
         };
         let check = compile(&subject, operator, &argument)
             .map_err(|kind| self.error_at(argument_start, kind))?;
-        Ok(Term {
-            subject,
-            operator,
-            argument,
-            check,
-        })
+        Ok(Term { subject, operator, argument, check })
     }
 
     fn take_while(&mut self, predicate: impl Fn(char) -> bool) -> String {
@@ -444,9 +387,9 @@ impl Parser {
                     !c.is_whitespace() && c != ')' && !(in_list && (c == ',' || c == ']'))
                 });
                 if value.is_empty() {
-                    return Err(self.error(ParseErrorKind::ExpectedValue {
-                        after: after.to_owned(),
-                    }));
+                    return Err(
+                        self.error(ParseErrorKind::ExpectedValue { after: after.to_owned() })
+                    );
                 }
                 Ok(value)
             }
@@ -471,9 +414,9 @@ fn compile(
         expected,
     };
     match operator {
-        Operator::Exists | Operator::NotExists => Ok(Check::Exists {
-            negate: operator == Operator::NotExists,
-        }),
+        Operator::Exists | Operator::NotExists => {
+            Ok(Check::Exists { negate: operator == Operator::NotExists })
+        }
         Operator::Matches | Operator::NotMatches => {
             let pattern = values[0];
             let regex = Regex::new(&format!("^(?:{pattern})$")).map_err(|err| {
@@ -482,10 +425,7 @@ fn compile(
                     reason: regex_reason(&err),
                 }
             })?;
-            Ok(Check::Regex {
-                regex,
-                negate: operator == Operator::NotMatches,
-            })
+            Ok(Check::Regex { regex, negate: operator == Operator::NotMatches })
         }
         Operator::Eq | Operator::Ne | Operator::In | Operator::NotIn
             if !matches!(
@@ -524,19 +464,14 @@ fn compile(
                         .floor() as i64,
                 ),
                 Subject::RunningTasksCount => Typed::Count(
-                    value
-                        .parse()
-                        .map_err(|_| invalid(value, "a non-negative whole number"))?,
+                    value.parse().map_err(|_| invalid(value, "a non-negative whole number"))?,
                 ),
                 _ => Typed::Text {
                     text: value.to_owned(),
                     number: value.trim().parse::<f64>().ok().filter(|n| n.is_finite()),
                 },
             };
-            Ok(Check::Compare {
-                operator,
-                value: typed,
-            })
+            Ok(Check::Compare { operator, value: typed })
         }
     }
 }

@@ -47,18 +47,9 @@ fn check(expression: &str, expected: Expect) {
 #[test]
 fn attribute_equality_in_symbol_and_word_forms() {
     check("attribute:ecs.instance-type == t2.small", expect!["[b]"]);
-    check(
-        "attribute:ecs.instance-type equals t2.small",
-        expect!["[b]"],
-    );
-    check(
-        "attribute:ecs.instance-type != t2.small",
-        expect!["[a c d]"],
-    );
-    check(
-        "attribute:ecs.instance-type not_equals t2.small",
-        expect!["[a c d]"],
-    );
+    check("attribute:ecs.instance-type equals t2.small", expect!["[b]"]);
+    check("attribute:ecs.instance-type != t2.small", expect!["[a c d]"]);
+    check("attribute:ecs.instance-type not_equals t2.small", expect!["[a c d]"]);
     // An absent attribute is "not equal".
     check("attribute:team != blue", expect!["[a b c d]"]);
     check("attribute:team == blue", expect!["[]"]);
@@ -74,22 +65,10 @@ fn attribute_exists() {
 
 #[test]
 fn attribute_in_lists() {
-    check(
-        "attribute:ecs.availability-zone in [us-east-1a, us-east-1b]",
-        expect!["[a b]"],
-    );
-    check(
-        "attribute:ecs.availability-zone !in [us-east-1a, 'us-east-1b']",
-        expect!["[c d]"],
-    );
-    check(
-        "attribute:ecs.availability-zone not_in [\"us-east-1a\"]",
-        expect!["[b c d]"],
-    );
-    check(
-        "attribute:ecs.availability-zone in us-east-1c",
-        expect!["[c]"],
-    );
+    check("attribute:ecs.availability-zone in [us-east-1a, us-east-1b]", expect!["[a b]"]);
+    check("attribute:ecs.availability-zone !in [us-east-1a, 'us-east-1b']", expect!["[c d]"]);
+    check("attribute:ecs.availability-zone not_in [\"us-east-1a\"]", expect!["[b c d]"]);
+    check("attribute:ecs.availability-zone in us-east-1c", expect!["[c]"]);
     check("attribute:team in [blue,green]", expect!["[]"]);
     check("attribute:team !in [blue,green]", expect!["[a b c d]"]);
 }
@@ -101,10 +80,7 @@ fn attribute_matches_whole_string() {
     // Whole-string semantics, like Java's String.matches.
     check("attribute:ecs.instance-type =~ m5", expect!["[]"]);
     check("attribute:ecs.instance-type !~ m5.*", expect!["[b c]"]);
-    check(
-        "attribute:ecs.instance-type not_matches 'm5\\..*'",
-        expect!["[b c]"],
-    );
+    check("attribute:ecs.instance-type not_matches 'm5\\..*'", expect!["[b c]"]);
     check("attribute:team !~ x.*", expect!["[a b c d]"]);
 }
 
@@ -116,10 +92,7 @@ fn attribute_ordering_is_numeric_when_the_literal_is_a_number() {
     check("attribute:slots less_than_equal 16", expect!["[a b]"]);
     // `slots=abc` is not a number, so no numeric comparison holds for it; a text literal compares text.
     check("attribute:slots >= abc", expect!["[c]"]);
-    check(
-        "attribute:ecs.availability-zone > us-east-1b",
-        expect!["[c d]"],
-    );
+    check("attribute:ecs.availability-zone > us-east-1b", expect!["[c d]"]);
 }
 
 #[test]
@@ -146,10 +119,7 @@ fn agent_version_compares_dotted_versions() {
 
 #[test]
 fn ec2_instance_id() {
-    check(
-        "ec2InstanceId in ['i-abcd1234', 'i-wxyx7890']",
-        expect!["[a b]"],
-    );
+    check("ec2InstanceId in ['i-abcd1234', 'i-wxyx7890']", expect!["[a b]"]);
     check("ec2InstanceId == i-abcd1234", expect!["[a]"]);
     check("ec2InstanceId != i-abcd1234", expect!["[b c d]"]);
     check("ec2InstanceId not_in [i-abcd1234]", expect!["[b c d]"]);
@@ -183,10 +153,7 @@ fn running_tasks_count() {
 #[test]
 fn task_group_holds_when_any_task_matches() {
     check("task:group == service:web", expect!["[a b]"]);
-    check(
-        "task:group in [service:database, service:cache]",
-        expect!["[b]"],
-    );
+    check("task:group in [service:database, service:cache]", expect!["[b]"]);
     check("task:group =~ service:.*", expect!["[a b]"]);
     // `!=` means "some task of another group"; an instance without tasks has none.
     check("task:group != service:web", expect!["[b]"]);
@@ -202,14 +169,8 @@ fn connectives_and_grouping() {
         "attribute:ecs.instance-type =~ g2.* and attribute:ecs.availability-zone != us-east-1d",
         expect!["[c]"],
     );
-    check(
-        "attribute:ecs.instance-type == t2.small || agentConnected == false",
-        expect!["[b c]"],
-    );
-    check(
-        "attribute:ecs.instance-type == t2.small && agentConnected == false",
-        expect!["[]"],
-    );
+    check("attribute:ecs.instance-type == t2.small || agentConnected == false", expect!["[b c]"]);
+    check("attribute:ecs.instance-type == t2.small && agentConnected == false", expect!["[]"]);
     // `and` binds tighter than `or`.
     check(
         "runningTasksCount == 0 or runningTasksCount == 2 and attribute:slots == 16",
@@ -220,10 +181,7 @@ fn connectives_and_grouping() {
         expect!["[b]"],
     );
     check("!(agentConnected == true)", expect!["[c]"]);
-    check(
-        "not (agentConnected == true) and not(attribute:team exists)",
-        expect!["[c]"],
-    );
+    check("not (agentConnected == true) and not(attribute:team exists)", expect!["[c]"]);
     check("((agentVersion >= 2))", expect!["[d]"]);
     check("runningTasksCount==1", expect!["[a]"]);
 }
@@ -237,10 +195,7 @@ fn parse_errors_name_the_position_and_what_was_expected() {
         ]],
     );
     check("", expect!["error: expected an expression at position 1"]);
-    check(
-        "attribute:a == b and",
-        expect!["error: expected an expression at position 21"],
-    );
+    check("attribute:a == b and", expect!["error: expected an expression at position 21"]);
     check(
         "colour == red",
         expect![[
@@ -293,10 +248,7 @@ fn parse_errors_name_the_position_and_what_was_expected() {
             r#"error: operator "exists" is not allowed with task:group, which takes ==, !=, in, !in, =~ and !~ at position 12"#
         ]],
     );
-    check(
-        "attribute:a ==",
-        expect![[r#"error: expected a value after "==" at position 15"#]],
-    );
+    check("attribute:a ==", expect![[r#"error: expected a value after "==" at position 15"#]]);
     check(
         "attribute:a == [x, y]",
         expect![[r#"error: operator "==" takes a single value, not a list at position 16"#]],
@@ -305,20 +257,14 @@ fn parse_errors_name_the_position_and_what_was_expected() {
         "attribute:a in [x y]",
         expect![[r#"error: expected "," or "]" in the list, found "y]" at position 19"#]],
     );
-    check(
-        "attribute:a in [x,",
-        expect![[r#"error: expected a value after "in" at position 19"#]],
-    );
+    check("attribute:a in [x,", expect![[r#"error: expected a value after "in" at position 19"#]]);
     check(
         "attribute:a in [x",
         expect![[
             r#"error: expected "," or "]" in the list, found "end of the expression" at position 18"#
         ]],
     );
-    check(
-        "attribute:a == 'x",
-        expect!["error: unterminated quoted value at position 16"],
-    );
+    check("attribute:a == 'x", expect!["error: unterminated quoted value at position 16"]);
     check(
         "agentConnected == yes",
         expect![[
@@ -371,10 +317,7 @@ fn parse_errors_name_the_position_and_what_was_expected() {
             r#"error: expected "and", "or" or the end of the expression, found ")" at position 17"#
         ]],
     );
-    check(
-        "not attribute:a exists",
-        expect![[r#"error: expected "(" after "not" at position 5"#]],
-    );
+    check("not attribute:a exists", expect![[r#"error: expected "(" after "not" at position 5"#]]);
     check(
         "attribute:a == b andattribute:c == d",
         expect![[
@@ -386,28 +329,14 @@ fn parse_errors_name_the_position_and_what_was_expected() {
 #[test]
 fn quoted_values_keep_spaces_and_special_characters() {
     let expr = parse(r#"attribute:note == 'it\'s (a) test, ok'"#).unwrap();
-    assert_eq!(
-        expr.to_string(),
-        r#"attribute:note == 'it\'s (a) test, ok'"#
-    );
+    assert_eq!(expr.to_string(), r#"attribute:note == 'it\'s (a) test, ok'"#);
     let expr = parse(r#"attribute:ecs.instance-type in ["m5.large", 'c5.large']"#).unwrap();
-    assert_eq!(
-        expr.to_string(),
-        "attribute:ecs.instance-type in [m5.large, c5.large]"
-    );
+    assert_eq!(expr.to_string(), "attribute:ecs.instance-type in [m5.large, c5.large]");
 }
 
 #[test]
 fn dynamic_subjects_are_flagged() {
     assert!(parse("runningTasksCount > 1").unwrap().is_dynamic());
-    assert!(
-        parse("attribute:a exists or not(task:group == x)")
-            .unwrap()
-            .is_dynamic()
-    );
-    assert!(
-        !parse("attribute:a exists and agentVersion > 1")
-            .unwrap()
-            .is_dynamic()
-    );
+    assert!(parse("attribute:a exists or not(task:group == x)").unwrap().is_dynamic());
+    assert!(!parse("attribute:a exists and agentVersion > 1").unwrap().is_dynamic());
 }

@@ -155,41 +155,20 @@ mod tests {
         assert_eq!(v("2").cmp(&v("1.99.99")), Ordering::Greater);
         assert_eq!(Version::parse_strict("1..2"), None);
         assert_eq!(Version::parse_strict("1.2a"), None);
-        assert_eq!(
-            Version::parse_lenient("v1.70.2-dev").cmp(&v("1.70.2")),
-            Ordering::Equal
-        );
-        assert_eq!(
-            Version::parse_lenient("garbage").cmp(&v("0")),
-            Ordering::Equal
-        );
+        assert_eq!(Version::parse_lenient("v1.70.2-dev").cmp(&v("1.70.2")), Ordering::Equal);
+        assert_eq!(Version::parse_lenient("garbage").cmp(&v("0")), Ordering::Equal);
     }
 
     #[test]
     fn times_in_every_documented_form() {
         let midnight = 1_529_280_000.0; // 2018-06-18T00:00:00Z
         assert_eq!(parse_time("2018-06-18"), Some(midnight));
-        assert_eq!(
-            parse_time("2018-06-18T22:28:28Z"),
-            Some(midnight + 80_908.0)
-        );
-        assert_eq!(
-            parse_time("2018-06-18T22:28:28+00:00"),
-            Some(midnight + 80_908.0)
-        );
+        assert_eq!(parse_time("2018-06-18T22:28:28Z"), Some(midnight + 80_908.0));
+        assert_eq!(parse_time("2018-06-18T22:28:28+00:00"), Some(midnight + 80_908.0));
         assert_eq!(parse_time("2018-06-18T22:28:28"), Some(midnight + 80_908.0));
-        assert_eq!(
-            parse_time("2018-06-18T23:28:28+01:00"),
-            Some(midnight + 80_908.0)
-        );
-        assert_eq!(
-            parse_time("2018-06-18T21:28:28-0100"),
-            Some(midnight + 80_908.0)
-        );
-        assert_eq!(
-            parse_time("2018-06-18T22:28:28.5Z"),
-            Some(midnight + 80_908.5)
-        );
+        assert_eq!(parse_time("2018-06-18T23:28:28+01:00"), Some(midnight + 80_908.0));
+        assert_eq!(parse_time("2018-06-18T21:28:28-0100"), Some(midnight + 80_908.0));
+        assert_eq!(parse_time("2018-06-18T22:28:28.5Z"), Some(midnight + 80_908.5));
         assert_eq!(parse_time("1970-01-01"), Some(0.0));
         assert_eq!(parse_time("2000-02-29"), Some(951_782_400.0));
         for bad in [

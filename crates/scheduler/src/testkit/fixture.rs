@@ -103,26 +103,18 @@ pub fn parse(text: &str) -> Result<Fixture, String> {
                 let (type_, expression) =
                     rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
                 let expression = Some(expression.trim()).filter(|e| !e.is_empty());
-                request
-                    .constraints
-                    .push(Constraint::from_ecs(type_, expression).map_err(fail)?);
+                request.constraints.push(Constraint::from_ecs(type_, expression).map_err(fail)?);
             }
             "strategy" => {
                 let (type_, field) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
                 let field = Some(field.trim()).filter(|f| !f.is_empty());
-                request
-                    .strategy
-                    .push(Strategy::from_ecs(type_, field).map_err(fail)?);
+                request.strategy.push(Strategy::from_ecs(type_, field).map_err(fail)?);
             }
             "seed" => seed = number_of(rest).map_err(fail)?,
             other => return Err(fail(format!("unknown keyword `{other}`"))),
         }
     }
-    Ok(Fixture {
-        snapshot,
-        request,
-        ctx: PlanCtx { seed },
-    })
+    Ok(Fixture { snapshot, request, ctx: PlanCtx { seed } })
 }
 
 fn instance(rest: &str) -> Result<Instance, String> {
@@ -139,16 +131,8 @@ fn instance(rest: &str) -> Result<Instance, String> {
         agent_version: "1.70.0".to_owned(),
         registered_at: 1_704_067_200.0,
         attributes: BTreeMap::new(),
-        registered: Resources {
-            cpu: 1024,
-            memory: 2048,
-            ..Resources::default()
-        },
-        remaining: Resources {
-            cpu: 1024,
-            memory: 2048,
-            ..Resources::default()
-        },
+        registered: Resources { cpu: 1024, memory: 2048, ..Resources::default() },
+        remaining: Resources { cpu: 1024, memory: 2048, ..Resources::default() },
         tasks: Vec::new(),
     };
     for (key, value) in pairs(rest)? {
@@ -194,9 +178,7 @@ fn instance(rest: &str) -> Result<Instance, String> {
                     .insert("ecs.availability-zone".to_owned(), Some(value.to_owned()));
             }
             "type" => {
-                instance
-                    .attributes
-                    .insert("ecs.instance-type".to_owned(), Some(value.to_owned()));
+                instance.attributes.insert("ecs.instance-type".to_owned(), Some(value.to_owned()));
             }
             other => return Err(format!("unknown instance key `{other}`")),
         }
@@ -207,8 +189,7 @@ fn instance(rest: &str) -> Result<Instance, String> {
 fn pairs(text: &str) -> Result<Vec<(&str, &str)>, String> {
     text.split_whitespace()
         .map(|pair| {
-            pair.split_once('=')
-                .ok_or_else(|| format!("expected key=value, found `{pair}`"))
+            pair.split_once('=').ok_or_else(|| format!("expected key=value, found `{pair}`"))
         })
         .collect()
 }
@@ -221,8 +202,7 @@ fn name_value(text: &str) -> (String, Option<String>) {
 }
 
 fn number_of<T: std::str::FromStr>(text: &str) -> Result<T, String> {
-    text.parse()
-        .map_err(|_| format!("`{text}` is not a number"))
+    text.parse().map_err(|_| format!("`{text}` is not a number"))
 }
 
 fn port_set(text: &str) -> Result<BTreeSet<u16>, String> {
@@ -245,11 +225,7 @@ fn ports(text: &str) -> Result<Vec<(u16, Protocol)>, String> {
 pub fn render(fixture: &Fixture, plan: &Plan) -> String {
     let mut out = String::new();
     for placement in &plan.placements {
-        let _ = writeln!(
-            out,
-            "task {} -> {}",
-            placement.task_index, placement.instance_id
-        );
+        let _ = writeln!(out, "task {} -> {}", placement.task_index, placement.instance_id);
     }
     for unplaced in &plan.unplaced {
         let closest = unplaced
@@ -278,11 +254,8 @@ pub fn render(fixture: &Fixture, plan: &Plan) -> String {
                 Some(value) => value.clone().unwrap_or_default(),
                 None => "(absent)".to_owned(),
             };
-            let existing = instance
-                .tasks
-                .iter()
-                .filter(|task| task.group == fixture.request.group)
-                .count();
+            let existing =
+                instance.tasks.iter().filter(|task| task.group == fixture.request.group).count();
             let placed = plan
                 .placements
                 .iter()
@@ -290,16 +263,9 @@ pub fn render(fixture: &Fixture, plan: &Plan) -> String {
                 .count();
             *counts.entry(value).or_default() += existing + placed;
         }
-        let summary: Vec<String> = counts
-            .iter()
-            .map(|(value, count)| format!("{value}={count}"))
-            .collect();
-        let _ = writeln!(
-            out,
-            "{} per {name}: {}",
-            fixture.request.group,
-            summary.join(" ")
-        );
+        let summary: Vec<String> =
+            counts.iter().map(|(value, count)| format!("{value}={count}")).collect();
+        let _ = writeln!(out, "{} per {name}: {}", fixture.request.group, summary.join(" "));
     }
     out
 }

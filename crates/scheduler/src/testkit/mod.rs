@@ -60,16 +60,10 @@ pub fn synthetic_cluster(instances: usize, zones: usize, seed: u64) -> Snapshot 
         let agent_connected = !rng.random_ratio(1, 100);
         let mut attributes: BTreeMap<String, Option<String>> = BTreeMap::new();
         attributes.insert("ecs.availability-zone".to_owned(), Some(zone));
-        attributes.insert(
-            "ecs.instance-type".to_owned(),
-            Some(instance_type.to_owned()),
-        );
+        attributes.insert("ecs.instance-type".to_owned(), Some(instance_type.to_owned()));
         attributes.insert("ecs.os-type".to_owned(), Some("linux".to_owned()));
         attributes.insert("ecs.cpu-architecture".to_owned(), Some("x86_64".to_owned()));
-        attributes.insert(
-            "ecs.ami-id".to_owned(),
-            Some("ami-0123456789abcdef0".to_owned()),
-        );
+        attributes.insert("ecs.ami-id".to_owned(), Some("ami-0123456789abcdef0".to_owned()));
         for capability in [
             "com.amazonaws.ecs.capability.docker-remote-api.1.44",
             "com.amazonaws.ecs.capability.logging-driver.awslogs",
@@ -78,12 +72,8 @@ pub fn synthetic_cluster(instances: usize, zones: usize, seed: u64) -> Snapshot 
             attributes.insert(capability.to_owned(), None);
         }
         let ports: BTreeSet<u16> = AGENT_PORTS.into_iter().collect();
-        let registered = Resources {
-            cpu,
-            memory,
-            ports_tcp: ports.clone(),
-            ports_udp: BTreeSet::new(),
-        };
+        let registered =
+            Resources { cpu, memory, ports_tcp: ports.clone(), ports_udp: BTreeSet::new() };
         let mut remaining = registered.clone();
         let mut tasks = Vec::new();
         if rng.random_ratio(1, 3) {
@@ -125,11 +115,7 @@ pub fn synthetic_cluster(instances: usize, zones: usize, seed: u64) -> Snapshot 
 
 fn zone_letter(zone: usize) -> String {
     let letters = b"abcdefghijklmnopqrstuvwxyz";
-    if zone < letters.len() {
-        (letters[zone] as char).to_string()
-    } else {
-        format!("z{zone}")
-    }
+    if zone < letters.len() { (letters[zone] as char).to_string() } else { format!("z{zone}") }
 }
 
 #[cfg(test)]
@@ -155,16 +141,8 @@ mod tests {
             .map(|instance| instance.attributes["ecs.instance-type"].clone())
             .collect();
         assert_eq!(types.len(), INSTANCE_TYPES.len());
-        assert!(
-            one.instances
-                .iter()
-                .any(|i| i.status == InstanceStatus::Draining)
-        );
+        assert!(one.instances.iter().any(|i| i.status == InstanceStatus::Draining));
         assert!(one.instances.iter().any(|i| !i.agent_connected));
-        assert!(
-            one.instances
-                .iter()
-                .all(|i| i.remaining.cpu >= 0 && i.remaining.memory >= 0)
-        );
+        assert!(one.instances.iter().all(|i| i.remaining.cpu >= 0 && i.remaining.memory >= 0));
     }
 }

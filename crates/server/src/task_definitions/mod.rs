@@ -123,25 +123,15 @@ pub(crate) async fn register_task_definition(
         definition.status = Some(TaskDefinitionStatus::Active);
         definition.registered_at = Some(ctx.clock().now());
         definition.registered_by = Some(ctx.principal_arn());
-        let record = TaskDefinitionRecord {
-            definition: definition.clone(),
-            tags: tag_list.clone(),
-        };
+        let record =
+            TaskDefinitionRecord { definition: definition.clone(), tags: tag_list.clone() };
         let txn = Txn::new()
             .when(Compare::mod_revision(
                 &family_key,
                 current.as_ref().map_or(0, |f| f.mod_revision),
             ))
-            .then(Op::put(
-                &family_key,
-                encode(&FamilyRecord {
-                    last_revision: revision,
-                }),
-            ))
-            .then(Op::put(
-                keys::task_definition(&family, revision),
-                encode(&record),
-            ));
+            .then(Op::put(&family_key, encode(&FamilyRecord { last_revision: revision })))
+            .then(Op::put(keys::task_definition(&family, revision), encode(&record)));
         if store.txn(txn).await.map_err(internal)?.succeeded {
             tracing::info!(family = %family, revision, "Task definition registered");
             return Ok(RegisterTaskDefinitionResponse {
@@ -158,14 +148,8 @@ pub(crate) async fn describe_task_definition(
     req: DescribeTaskDefinitionRequest,
 ) -> Result<DescribeTaskDefinitionResponse, ApiError> {
     let reference = parse_reference(ctx, &req.task_definition)?.ok_or_else(unable_to_describe)?;
-    let record = find(ctx, &reference)
-        .await?
-        .ok_or_else(unable_to_describe)?
-        .value;
-    let with_tags = req
-        .include
-        .unwrap_or_default()
-        .contains(&TaskDefinitionField::Tags);
+    let record = find(ctx, &reference).await?.ok_or_else(unable_to_describe)?.value;
+    let with_tags = req.include.unwrap_or_default().contains(&TaskDefinitionField::Tags);
     Ok(DescribeTaskDefinitionResponse {
         task_definition: Some(record.definition),
         tags: with_tags.then_some(record.tags),
@@ -185,11 +169,7 @@ pub(crate) async fn list_task_definitions(
         Some(family) => keys::task_definitions_of(family),
         None => keys::TASK_DEFINITIONS.to_owned(),
     };
-    let range = ctx
-        .store()
-        .range(&prefix, Default::default())
-        .await
-        .map_err(internal)?;
+    let range = ctx.store().range(&prefix, Default::default()).await.map_err(internal)?;
     let mut listed: Vec<(String, String)> = Vec::new();
     for kv in &range.kvs {
         let record: TaskDefinitionRecord = serde_json::from_slice(&kv.value).map_err(|e| {
@@ -259,10 +239,7 @@ pub(crate) async fn list_task_definition_families(
         size,
         true,
     );
-    Ok(ListTaskDefinitionFamiliesResponse {
-        families: Some(page),
-        next_token,
-    })
+    Ok(ListTaskDefinitionFamiliesResponse { families: Some(page), next_token })
 }
 
 /// The one revision a reference must name for deregistration and deletion.
@@ -303,9 +280,7 @@ pub(crate) async fn deregister_task_definition(
     )
     .await?;
     tracing::info!(family = %family, revision, "Task definition deregistered");
-    Ok(DeregisterTaskDefinitionResponse {
-        task_definition: Some(record.definition),
-    })
+    Ok(DeregisterTaskDefinitionResponse { task_definition: Some(record.definition) })
 }
 
 pub(crate) async fn delete_task_definitions(
@@ -358,8 +333,5 @@ pub(crate) async fn delete_task_definitions(
             Err(error) => return Err(error),
         }
     }
-    Ok(DeleteTaskDefinitionsResponse {
-        task_definitions: Some(deleted),
-        failures: Some(failures),
-    })
+    Ok(DeleteTaskDefinitionsResponse { task_definitions: Some(deleted), failures: Some(failures) })
 }

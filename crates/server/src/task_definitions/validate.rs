@@ -86,10 +86,7 @@ const ATTR_TASK_IAM_ROLE_NETWORK_HOST: &str =
 
 /// Every attribute name [`check_registration`] can put in `requiresAttributes`, sorted. The
 /// node agent registers all of them, so a task is never unplaceable for want of one.
-#[allow(
-    dead_code,
-    reason = "the node agent's registration is not wired in yet"
-)]
+#[allow(dead_code, reason = "the node agent's registration is not wired in yet")]
 pub(crate) const CAPABILITY_ATTRIBUTES: &[&str] = &[
     "com.amazonaws.ecs.capability.docker-remote-api.1.18",
     "com.amazonaws.ecs.capability.docker-remote-api.1.19",
@@ -197,26 +194,13 @@ pub(crate) fn placement_memory(container: &ContainerDefinition) -> Option<i32> {
 #[allow(dead_code, reason = "placement is not wired in yet")]
 pub(crate) fn task_requirements(td: &TaskDefinition) -> (i64, i64) {
     let containers = td.container_definitions.as_deref().unwrap_or_default();
-    let cpu = td
-        .cpu
-        .as_deref()
-        .and_then(|value| parse_units(value, "vcpu"))
-        .unwrap_or_else(|| {
-            containers
-                .iter()
-                .map(|c| i64::from(c.cpu.unwrap_or(0).max(0)))
-                .sum()
+    let cpu =
+        td.cpu.as_deref().and_then(|value| parse_units(value, "vcpu")).unwrap_or_else(|| {
+            containers.iter().map(|c| i64::from(c.cpu.unwrap_or(0).max(0))).sum()
         });
-    let memory = td
-        .memory
-        .as_deref()
-        .and_then(|value| parse_units(value, "gb"))
-        .unwrap_or_else(|| {
-            containers
-                .iter()
-                .filter_map(placement_memory)
-                .map(|m| i64::from(m.max(0)))
-                .sum()
+    let memory =
+        td.memory.as_deref().and_then(|value| parse_units(value, "gb")).unwrap_or_else(|| {
+            containers.iter().filter_map(placement_memory).map(|m| i64::from(m.max(0))).sum()
         });
     (cpu, memory)
 }
@@ -237,17 +221,11 @@ impl<'a> Ctx<'a> {
     }
 
     fn container(&self, name: &str) -> Option<&'a ContainerDefinition> {
-        self.containers()
-            .iter()
-            .find(|c| c.name.as_deref() == Some(name))
+        self.containers().iter().find(|c| c.name.as_deref() == Some(name))
     }
 
     fn requires(&self, compatibility: Compatibility) -> bool {
-        self.req
-            .requires_compatibilities
-            .as_deref()
-            .unwrap_or_default()
-            .contains(&compatibility)
+        self.req.requires_compatibilities.as_deref().unwrap_or_default().contains(&compatibility)
     }
 
     fn has_volume(&self, name: &str) -> bool {
@@ -256,10 +234,7 @@ impl<'a> Ctx<'a> {
     }
 
     fn has_execution_role(&self) -> bool {
-        self.req
-            .execution_role_arn
-            .as_deref()
-            .is_some_and(|arn| !arn.is_empty())
+        self.req.execution_role_arn.as_deref().is_some_and(|arn| !arn.is_empty())
     }
 
     fn is_windows(&self) -> bool {
@@ -284,8 +259,7 @@ fn has_items<T>(list: &Option<Vec<T>>) -> bool {
 }
 
 fn is_valid_name(name: &str) -> bool {
-    name.bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 /// A Linux path from the root, or a Windows path from a drive (`C:\data`, `C:/data`).
@@ -305,9 +279,7 @@ fn is_ecr_image(image: &str) -> bool {
 }
 
 fn container_error(container: &str, detail: impl Display) -> ApiError {
-    ApiError::client(format!(
-        "Invalid setting for container '{container}'. {detail}"
-    ))
+    ApiError::client(format!("Invalid setting for container '{container}'. {detail}"))
 }
 
 /// "Invalid 'MEMBER' setting for container 'NAME'." followed by `detail` when there is one.
@@ -359,9 +331,7 @@ fn check_container_list(
     for container in containers {
         let name = match container.name.as_deref() {
             None | Some("") => {
-                return Err(ApiError::client(
-                    "Container.name should not be null or empty.",
-                ));
+                return Err(ApiError::client("Container.name should not be null or empty."));
             }
             Some(name) => name,
         };
@@ -372,10 +342,7 @@ fn check_container_list(
             ));
         }
         if !is_valid_name(name) {
-            return Err(container_error(
-                name,
-                "Container.name contains invalid characters.",
-            ));
+            return Err(container_error(name, "Container.name contains invalid characters."));
         }
         if !seen.insert(name) {
             return Err(container_error(
@@ -383,15 +350,8 @@ fn check_container_list(
                 "Container names must be unique within a Task Definition.",
             ));
         }
-        if container
-            .image
-            .as_deref()
-            .is_none_or(|image| image.trim().is_empty())
-        {
-            return Err(container_error(
-                name,
-                "Container.image should not be null or empty.",
-            ));
+        if container.image.as_deref().is_none_or(|image| image.trim().is_empty()) {
+            return Err(container_error(name, "Container.image should not be null or empty."));
         }
     }
     Ok(())
@@ -438,16 +398,8 @@ fn parse_units(value: &str, unit: &str) -> Option<i64> {
         return None;
     }
     let scale = 10_i64.pow(u32::try_from(fraction.len()).ok()?);
-    let whole: i64 = if whole.is_empty() {
-        0
-    } else {
-        whole.parse().ok()?
-    };
-    let fraction: i64 = if fraction.is_empty() {
-        0
-    } else {
-        fraction.parse().ok()?
-    };
+    let whole: i64 = if whole.is_empty() { 0 } else { whole.parse().ok()? };
+    let fraction: i64 = if fraction.is_empty() { 0 } else { fraction.parse().ok()? };
     let scaled = (whole * scale + fraction) * 1024;
     (scaled % scale == 0).then_some(scaled / scale)
 }
@@ -497,14 +449,10 @@ fn fargate_supports(cpu: i64, memory: i64, windows: bool) -> bool {
 fn check_fargate(ctx: &Ctx<'_>) -> Result<(), ApiError> {
     let req = ctx.req;
     if ctx.network_mode != NetworkMode::Awsvpc {
-        return Err(ApiError::client(
-            "Fargate only supports network mode 'awsvpc'.",
-        ));
+        return Err(ApiError::client("Fargate only supports network mode 'awsvpc'."));
     }
     let Some(cpu) = ctx.task_cpu else {
-        return Err(ApiError::client(
-            "Fargate requires that 'cpu' be defined at the task level.",
-        ));
+        return Err(ApiError::client("Fargate requires that 'cpu' be defined at the task level."));
     };
     let Some(memory) = ctx.task_memory else {
         return Err(ApiError::client(
@@ -533,11 +481,7 @@ fn check_fargate(ctx: &Ctx<'_>) -> Result<(), ApiError> {
     }
     for volume in req.volumes.as_deref().unwrap_or_default() {
         let name = volume.name.as_deref().unwrap_or_default();
-        if volume
-            .host
-            .as_ref()
-            .is_some_and(|host| host.source_path.is_some())
-        {
+        if volume.host.as_ref().is_some_and(|host| host.source_path.is_some()) {
             return Err(ApiError::client(format!(
                 "Fargate compatible task definitions do not support sourcePath (volume '{name}')."
             )));
@@ -557,10 +501,7 @@ fn check_fargate(ctx: &Ctx<'_>) -> Result<(), ApiError> {
                 format!("Tasks using the Fargate launch type do not support '{member}'."),
             ));
         }
-        if container
-            .stop_timeout
-            .is_some_and(|t| t > FARGATE_MAX_STOP_TIMEOUT)
-        {
+        if container.stop_timeout.is_some_and(|t| t > FARGATE_MAX_STOP_TIMEOUT) {
             return Err(member_error(
                 "stopTimeout",
                 name,
@@ -610,34 +551,21 @@ fn fargate_unsupported_member(container: &ContainerDefinition) -> Option<&'stati
         ("dnsServers", has_items(&container.dns_servers)),
         ("dnsSearchDomains", has_items(&container.dns_search_domains)),
         ("extraHosts", has_items(&container.extra_hosts)),
-        (
-            "dockerSecurityOptions",
-            has_items(&container.docker_security_options),
-        ),
+        ("dockerSecurityOptions", has_items(&container.docker_security_options)),
         ("systemControls", has_items(&container.system_controls)),
     ];
     if let Some((member, _)) = lists.into_iter().find(|(_, used)| *used) {
         return Some(member);
     }
-    let requirements = container
-        .resource_requirements
-        .as_deref()
-        .unwrap_or_default();
+    let requirements = container.resource_requirements.as_deref().unwrap_or_default();
     if requirements.iter().any(|r| r.r#type == ResourceType::Gpu) {
         return Some("resourceRequirements GPU");
     }
     let linux = container.linux_parameters.as_ref()?;
-    let adds = linux
-        .capabilities
-        .as_ref()
-        .and_then(|c| c.add.as_deref())
-        .unwrap_or_default();
+    let adds = linux.capabilities.as_ref().and_then(|c| c.add.as_deref()).unwrap_or_default();
     let checks = [
         ("linuxParameters.devices", has_items(&linux.devices)),
-        (
-            "linuxParameters.sharedMemorySize",
-            linux.shared_memory_size.is_some(),
-        ),
+        ("linuxParameters.sharedMemorySize", linux.shared_memory_size.is_some()),
         ("linuxParameters.tmpfs", has_items(&linux.tmpfs)),
         ("linuxParameters.maxSwap", linux.max_swap.is_some()),
         ("linuxParameters.swappiness", linux.swappiness.is_some()),
@@ -646,10 +574,7 @@ fn fargate_unsupported_member(container: &ContainerDefinition) -> Option<&'stati
             adds.iter().any(|cap| cap != FARGATE_ADDABLE_CAPABILITY),
         ),
     ];
-    checks
-        .into_iter()
-        .find(|(_, used)| *used)
-        .map(|(member, _)| member)
+    checks.into_iter().find(|(_, used)| *used).map(|(member, _)| member)
 }
 
 /// ECS Anywhere (EXTERNAL) instances have no ENI to give an `awsvpc` task.
@@ -678,10 +603,7 @@ fn check_volumes(ctx: &Ctx<'_>) -> Result<(), ApiError> {
             ));
         }
         if !is_valid_name(name) {
-            return Err(volume_error(
-                name,
-                "Volume.name contains invalid characters.",
-            ));
+            return Err(volume_error(name, "Volume.name contains invalid characters."));
         }
         if !seen.insert(name) {
             return Err(volume_error(
@@ -689,11 +611,7 @@ fn check_volumes(ctx: &Ctx<'_>) -> Result<(), ApiError> {
                 "Volume names must be unique within a Task Definition.",
             ));
         }
-        if let Some(path) = volume
-            .host
-            .as_ref()
-            .and_then(|host| host.source_path.as_deref())
-        {
+        if let Some(path) = volume.host.as_ref().and_then(|host| host.source_path.as_deref()) {
             if path.trim().is_empty() {
                 return Err(volume_error(name, "host.sourcePath should not be blank."));
             }
@@ -718,11 +636,7 @@ fn check_efs_volume(name: &str, efs: &EFSVolumeConfiguration) -> Result<(), ApiE
     let Some(auth) = &efs.authorization_config else {
         return Ok(());
     };
-    if auth
-        .access_point_id
-        .as_deref()
-        .is_some_and(|id| !id.is_empty())
-    {
+    if auth.access_point_id.as_deref().is_some_and(|id| !id.is_empty()) {
         if !transit_encryption {
             return Err(volume_error(
                 name,
@@ -756,10 +670,9 @@ fn check_container(ctx: &Ctx<'_>, container: &ContainerDefinition) -> Result<(),
     check_volumes_from(ctx, name, container)?;
     check_mount_points(ctx, name, container)?;
     check_dependencies(ctx, name, container)?;
-    for (member, value) in [
-        ("startTimeout", container.start_timeout),
-        ("stopTimeout", container.stop_timeout),
-    ] {
+    for (member, value) in
+        [("startTimeout", container.start_timeout), ("stopTimeout", container.stop_timeout)]
+    {
         if value.is_some_and(|seconds| seconds < 0) {
             return Err(member_error(member, name, "It must not be negative."));
         }
@@ -907,11 +820,7 @@ fn check_health_check(name: &str, health_check: &HealthCheck) -> Result<(), ApiE
         ("interval", health_check.interval, HEALTH_CHECK_INTERVAL),
         ("timeout", health_check.timeout, HEALTH_CHECK_TIMEOUT),
         ("retries", health_check.retries, HEALTH_CHECK_RETRIES),
-        (
-            "startPeriod",
-            health_check.start_period,
-            HEALTH_CHECK_START_PERIOD,
-        ),
+        ("startPeriod", health_check.start_period, HEALTH_CHECK_START_PERIOD),
     ];
     for (member, value, range) in limits {
         let Some(value) = value else { continue };
@@ -942,17 +851,12 @@ fn check_links(ctx: &Ctx<'_>, name: &str, container: &ContainerDefinition) -> Re
     if ctx.network_mode != NetworkMode::Bridge {
         return Err(container_error(
             name,
-            format!(
-                "Links are not supported when networkMode={}.",
-                ctx.network_mode.as_str()
-            ),
+            format!("Links are not supported when networkMode={}.", ctx.network_mode.as_str()),
         ));
     }
     for link in links {
         // A link is "container" or "container:alias".
-        let target = link
-            .split_once(':')
-            .map_or(link.as_str(), |(target, _)| target);
+        let target = link.split_once(':').map_or(link.as_str(), |(target, _)| target);
         if target == name || ctx.container(target).is_none() {
             return Err(member_error(
                 "links",
@@ -1041,10 +945,7 @@ fn check_dependencies(
     for dependency in container.depends_on.as_deref().unwrap_or_default() {
         let target_name = dependency.container_name.as_str();
         if target_name == name {
-            return Err(container_error(
-                name,
-                "A container cannot depend on itself.",
-            ));
+            return Err(container_error(name, "A container cannot depend on itself."));
         }
         let Some(target) = ctx.container(target_name) else {
             return Err(container_error(
@@ -1083,10 +984,7 @@ fn check_environment(
     container: &ContainerDefinition,
 ) -> Result<(), ApiError> {
     let variables = container.environment.as_deref().unwrap_or_default();
-    if variables
-        .iter()
-        .any(|v| v.name.as_deref().is_none_or(str::is_empty))
-    {
+    if variables.iter().any(|v| v.name.as_deref().is_none_or(str::is_empty)) {
         return Err(member_error(
             "environment",
             name,
@@ -1109,20 +1007,13 @@ fn check_environment(
 
 fn check_secret(name: &str, member: &str, secret: &Secret) -> Result<(), ApiError> {
     if secret.name.trim().is_empty() {
-        return Err(member_error(
-            member,
-            name,
-            "Secret names should not be null or empty.",
-        ));
+        return Err(member_error(member, name, "Secret names should not be null or empty."));
     }
     if secret.value_from.trim().is_empty() {
         return Err(member_error(
             member,
             name,
-            format!(
-                "The valueFrom of secret '{}' should not be null or empty.",
-                secret.name
-            ),
+            format!("The valueFrom of secret '{}' should not be null or empty.", secret.name),
         ));
     }
     Ok(())
@@ -1135,10 +1026,7 @@ fn check_ulimits(name: &str, container: &ContainerDefinition) -> Result<(), ApiE
             return Err(member_error(
                 "ulimits",
                 name,
-                format!(
-                    "The ulimit '{}' is specified more than once.",
-                    ulimit.name.as_str()
-                ),
+                format!("The ulimit '{}' is specified more than once.", ulimit.name.as_str()),
             ));
         }
     }
@@ -1155,27 +1043,17 @@ fn check_log_configuration(
             let options = log.options.as_ref();
             let missing: Vec<&str> = ["awslogs-region", "awslogs-group"]
                 .into_iter()
-                .filter(|key| {
-                    options
-                        .and_then(|o| o.get(*key))
-                        .is_none_or(|v| v.is_empty())
-                })
+                .filter(|key| options.and_then(|o| o.get(*key)).is_none_or(|v| v.is_empty()))
                 .collect();
             if !missing.is_empty() {
                 return Err(container_error(
                     name,
-                    format!(
-                        "Log driver awslogs requires options: {}.",
-                        missing.join(", ")
-                    ),
+                    format!("Log driver awslogs requires options: {}.", missing.join(", ")),
                 ));
             }
         }
         LogDriver::Awsfirelens
-            if !ctx
-                .containers()
-                .iter()
-                .any(|c| c.firelens_configuration.is_some()) =>
+            if !ctx.containers().iter().any(|c| c.firelens_configuration.is_some()) =>
         {
             return Err(container_error(
                 name,
@@ -1198,20 +1076,14 @@ fn check_container_resources(ctx: &Ctx<'_>) -> Result<(), ApiError> {
         if container.cpu.is_some_and(|cpu| cpu < 0) {
             return Err(member_error("cpu", name, "It must not be negative."));
         }
-        if container
-            .memory
-            .is_some_and(|memory| memory < MIN_CONTAINER_MEMORY_MIB)
-        {
+        if container.memory.is_some_and(|memory| memory < MIN_CONTAINER_MEMORY_MIB) {
             return Err(member_error(
                 "memory",
                 name,
                 format!("The minimum is {MIN_CONTAINER_MEMORY_MIB} MiB."),
             ));
         }
-        if container
-            .memory_reservation
-            .is_some_and(|reservation| reservation <= 0)
-        {
+        if container.memory_reservation.is_some_and(|reservation| reservation <= 0) {
             return Err(member_error(
                 "memoryReservation",
                 name,
@@ -1245,11 +1117,8 @@ fn check_container_resources(ctx: &Ctx<'_>) -> Result<(), ApiError> {
     }
     let containers = ctx.containers();
     if let Some(task_memory) = ctx.task_memory {
-        let reserved: i64 = containers
-            .iter()
-            .filter_map(|c| c.memory_reservation)
-            .map(i64::from)
-            .sum();
+        let reserved: i64 =
+            containers.iter().filter_map(|c| c.memory_reservation).map(i64::from).sum();
         if reserved > task_memory {
             return Err(ApiError::client(
                 "The sum of all container 'memoryReservation' values cannot be greater than the \
@@ -1279,11 +1148,8 @@ fn check_host_port_conflicts(ctx: &Ctx<'_>) -> Result<(), ApiError> {
             if mapping.container_port_range.is_some() {
                 continue;
             }
-            let host_port = mapping.host_port.or(if static_mode {
-                mapping.container_port
-            } else {
-                None
-            });
+            let host_port =
+                mapping.host_port.or(if static_mode { mapping.container_port } else { None });
             let Some(port) = host_port.filter(|port| *port != 0) else {
                 continue;
             };
@@ -1303,9 +1169,7 @@ fn check_essential(ctx: &Ctx<'_>) -> Result<(), ApiError> {
     if ctx.containers().iter().any(is_essential) {
         Ok(())
     } else {
-        Err(ApiError::client(
-            "At least one essential container is required.",
-        ))
+        Err(ApiError::client("At least one essential container is required."))
     }
 }
 
@@ -1313,11 +1177,8 @@ fn check_essential(ctx: &Ctx<'_>) -> Result<(), ApiError> {
 /// found (containers and dependencies in definition order) is reported.
 fn check_dependency_cycles(ctx: &Ctx<'_>) -> Result<(), ApiError> {
     let containers = ctx.containers();
-    let index: BTreeMap<&str, usize> = containers
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (name_of(c), i))
-        .collect();
+    let index: BTreeMap<&str, usize> =
+        containers.iter().enumerate().map(|(i, c)| (name_of(c), i)).collect();
     let edges: Vec<Vec<usize>> = containers
         .iter()
         .map(|c| {
@@ -1335,10 +1196,8 @@ fn check_dependency_cycles(ctx: &Ctx<'_>) -> Result<(), ApiError> {
             continue;
         }
         if let Some(cycle) = find_cycle(start, &edges, &mut state, &mut path) {
-            let names: Vec<String> = cycle
-                .iter()
-                .map(|&i| format!("'{}'", name_of(&containers[i])))
-                .collect();
+            let names: Vec<String> =
+                cycle.iter().map(|&i| format!("'{}'", name_of(&containers[i]))).collect();
             return Err(ApiError::client(format!(
                 "Invalid setting for container dependencies. The dependsOn settings form a \
                  cycle: {}.",
@@ -1514,15 +1373,9 @@ fn container_with_defaults(
         }
     }
     if let Some(health_check) = &mut container.health_check {
-        health_check
-            .interval
-            .get_or_insert(HEALTH_CHECK_DEFAULT_INTERVAL);
-        health_check
-            .timeout
-            .get_or_insert(HEALTH_CHECK_DEFAULT_TIMEOUT);
-        health_check
-            .retries
-            .get_or_insert(HEALTH_CHECK_DEFAULT_RETRIES);
+        health_check.interval.get_or_insert(HEALTH_CHECK_DEFAULT_INTERVAL);
+        health_check.timeout.get_or_insert(HEALTH_CHECK_DEFAULT_TIMEOUT);
+        health_check.retries.get_or_insert(HEALTH_CHECK_DEFAULT_RETRIES);
     }
     container
 }
@@ -1531,9 +1384,7 @@ fn container_with_defaults(
 /// settings, defaults included), before the computed `compatibilities` and
 /// `requiresAttributes` are added.
 fn check_size(definition: &TaskDefinition, quotas: &Quotas) -> Result<(), ApiError> {
-    let size = serde_json::to_vec(definition)
-        .map_err(|_| ApiError::server())?
-        .len();
+    let size = serde_json::to_vec(definition).map_err(|_| ApiError::server())?.len();
     if size > quotas.task_definition_size {
         return Err(ApiError::client(format!(
             "Actual length: '{size}'. Max allowed length is '{}' bytes.",
@@ -1596,11 +1447,7 @@ fn required_attributes(ctx: &Ctx<'_>) -> Vec<Attribute> {
     if ctx.network_mode == NetworkMode::Awsvpc {
         names.insert(ATTR_TASK_ENI);
     }
-    if req
-        .task_role_arn
-        .as_deref()
-        .is_some_and(|arn| !arn.is_empty())
-    {
+    if req.task_role_arn.as_deref().is_some_and(|arn| !arn.is_empty()) {
         names.insert(ATTR_TASK_IAM_ROLE);
         if ctx.network_mode == NetworkMode::Host {
             names.insert(ATTR_TASK_IAM_ROLE_NETWORK_HOST);
@@ -1657,29 +1504,18 @@ fn container_attributes(
     {
         names.insert(ATTR_CONTAINER_ORDERING);
     }
-    if container
-        .docker_labels
-        .as_ref()
-        .is_some_and(|labels| !labels.is_empty())
+    if container.docker_labels.as_ref().is_some_and(|labels| !labels.is_empty())
         || has_items(&container.ulimits)
     {
         names.insert(ATTR_DOCKER_API_1_18);
     }
-    if container
-        .linux_parameters
-        .as_ref()
-        .is_some_and(|p| p.init_process_enabled == Some(true))
-    {
+    if container.linux_parameters.as_ref().is_some_and(|p| p.init_process_enabled == Some(true)) {
         names.insert(ATTR_DOCKER_API_1_25);
     }
     if let Some(log) = &container.log_configuration {
         names.insert(ATTR_DOCKER_API_1_18);
         names.insert(logging_driver_attribute(log.log_driver));
-        if log
-            .options
-            .as_ref()
-            .is_some_and(|options| !options.is_empty())
-        {
+        if log.options.as_ref().is_some_and(|options| !options.is_empty()) {
             names.insert(ATTR_DOCKER_API_1_19);
         }
         if log.log_driver == LogDriver::Awslogs && execution_role {

@@ -110,10 +110,7 @@ fn to_json(definition: &TaskDefinition) -> Value {
 }
 
 fn attribute_names(definition: &TaskDefinition) -> Vec<String> {
-    let attributes = definition
-        .requires_attributes
-        .as_deref()
-        .unwrap_or_default();
+    let attributes = definition.requires_attributes.as_deref().unwrap_or_default();
     attributes.iter().map(|a| a.name.clone()).collect()
 }
 
@@ -262,10 +259,7 @@ fn realistic_multi_container_definition_is_kept_with_defaults() {
     let mut kept = input;
     kept.as_object_mut().expect("an object").remove("tags");
     assert_kept(&kept, &output, "");
-    assert!(
-        output.get("tags").is_none(),
-        "tags are stored with the resource, not here"
-    );
+    assert!(output.get("tags").is_none(), "tags are stored with the resource, not here");
 
     let containers = &output["containerDefinitions"];
     // Defaults ECS fills in.
@@ -275,10 +269,7 @@ fn realistic_multi_container_definition_is_kept_with_defaults() {
     assert_eq!(containers[2]["environment"], json!([]));
     assert_eq!(containers[2]["mountPoints"], json!([]));
     assert_eq!(containers[0]["volumesFrom"], json!([]));
-    assert_eq!(
-        containers[0]["portMappings"][1],
-        json!({"containerPort": 9090, "protocol": "tcp"})
-    );
+    assert_eq!(containers[0]["portMappings"][1], json!({"containerPort": 9090, "protocol": "tcp"}));
     assert_eq!(
         containers[1]["healthCheck"],
         json!({"command": ["CMD", "pg_isready", "-U", "postgres"], "interval": 30, "timeout": 5, "retries": 3})
@@ -438,29 +429,19 @@ fn every_request_member_round_trips() {
         "ecs.capability.secrets.ssm.bootstrap.log-driver",
         "ecs.capability.secrets.ssm.environment-variables",
     ] {
-        assert!(
-            attributes.iter().any(|a| a == expected),
-            "{expected} missing from {attributes:?}"
-        );
+        assert!(attributes.iter().any(|a| a == expected), "{expected} missing from {attributes:?}");
     }
 }
 
 #[test]
 fn tags_are_not_part_of_the_definition() {
-    let definition = accepted(one_with(
-        json!({}),
-        json!({"tags": [{"key": "k", "value": "v"}]}),
-    ));
+    let definition = accepted(one_with(json!({}), json!({"tags": [{"key": "k", "value": "v"}]})));
     assert!(to_json(&definition).get("tags").is_none());
 }
 
 #[test]
 fn network_mode_is_stored_as_sent() {
-    assert!(
-        to_json(&accepted(one(json!({}))))
-            .get("networkMode")
-            .is_none()
-    );
+    assert!(to_json(&accepted(one(json!({})))).get("networkMode").is_none());
     let host = accepted(one_with(json!({}), json!({"networkMode": "host"})));
     assert_eq!(to_json(&host)["networkMode"], json!("host"));
 }
@@ -470,23 +451,13 @@ fn network_mode_is_stored_as_sent() {
 
 #[test]
 fn family_rules() {
-    let with_family = |family: &str| {
-        task(
-            json!([container("web", json!({}))]),
-            json!({"family": family}),
-        )
-    };
+    let with_family =
+        |family: &str| task(json!([container("web", json!({}))]), json!({"family": family}));
     accepted(with_family("web_app-2"));
     accepted(with_family(&"a".repeat(255)));
     assert_client(with_family(""), "Family should not be null or empty.");
-    assert_client(
-        with_family("web app"),
-        "Family contains invalid characters.",
-    );
-    assert_client(
-        with_family("web.app"),
-        "Family contains invalid characters.",
-    );
+    assert_client(with_family("web app"), "Family contains invalid characters.");
+    assert_client(with_family("web.app"), "Family contains invalid characters.");
     assert_client(
         with_family(&"a".repeat(256)),
         "Family is too long. Up to 255 letters (uppercase and lowercase), numbers, hyphens, and \
@@ -496,26 +467,18 @@ fn family_rules() {
 
 #[test]
 fn container_list_must_not_be_empty() {
-    assert_client(
-        task(json!([]), json!({})),
-        "Container list cannot be empty.",
-    );
+    assert_client(task(json!([]), json!({})), "Container list cannot be empty.");
 }
 
 #[test]
 fn container_count_is_limited_by_the_quota() {
     let containers = |n: usize| {
-        let list: Vec<Value> = (0..n)
-            .map(|i| container(&format!("c{i}"), json!({})))
-            .collect();
+        let list: Vec<Value> = (0..n).map(|i| container(&format!("c{i}"), json!({}))).collect();
         task(Value::Array(list), json!({}))
     };
     accepted(containers(10));
     assert_client(containers(11), "Too many containers. Max allowed is '10'.");
-    let quotas = Quotas {
-        containers_per_task_definition: 2,
-        ..Quotas::default()
-    };
+    let quotas = Quotas { containers_per_task_definition: 2, ..Quotas::default() };
     assert!(register_with(containers(2), &quotas).is_ok());
     let error = register_with(containers(3), &quotas).expect_err("over the quota");
     assert_eq!(error.message, "Too many containers. Max allowed is '2'.");
@@ -528,10 +491,7 @@ fn container_name_rules() {
         "Container.name should not be null or empty.",
     );
     assert_client(
-        task(
-            json!([{"name": "", "image": "nginx", "memory": 512}]),
-            json!({}),
-        ),
+        task(json!([{"name": "", "image": "nginx", "memory": 512}]), json!({})),
         "Container.name should not be null or empty.",
     );
     assert_client(
@@ -545,15 +505,9 @@ fn container_name_rules() {
             "Invalid setting for container '{long}'. Container.name must be at most 255 characters long."
         ),
     );
-    accepted(task(
-        json!([container(&"w".repeat(255), json!({}))]),
-        json!({}),
-    ));
+    accepted(task(json!([container(&"w".repeat(255), json!({}))]), json!({})));
     assert_client(
-        task(
-            json!([container("web", json!({})), container("web", json!({}))]),
-            json!({}),
-        ),
+        task(json!([container("web", json!({})), container("web", json!({}))]), json!({})),
         "Invalid setting for container 'web'. Container names must be unique within a Task Definition.",
     );
 }
@@ -582,10 +536,7 @@ fn at_least_one_container_is_essential() {
         )
     };
     accepted(containers(false, true));
-    assert_client(
-        containers(false, false),
-        "At least one essential container is required.",
-    );
+    assert_client(containers(false, false), "At least one essential container is required.");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -600,10 +551,7 @@ fn containers_need_memory_unless_the_task_has_it() {
          must be specified.",
     );
     accepted(task(no_memory, json!({"memory": "512"})));
-    accepted(task(
-        json!([{"name": "web", "image": "nginx", "memoryReservation": 128}]),
-        json!({}),
-    ));
+    accepted(task(json!([{"name": "web", "image": "nginx", "memoryReservation": 128}]), json!({})));
 }
 
 #[test]
@@ -659,10 +607,7 @@ fn container_memory_fits_the_task_memory() {
 fn container_cpu_fits_the_task_cpu() {
     let cpus = |a: i32, b: i32| {
         task(
-            json!([
-                container("a", json!({"cpu": a})),
-                container("b", json!({"cpu": b}))
-            ]),
+            json!([container("a", json!({"cpu": a})), container("b", json!({"cpu": b}))]),
             json!({"cpu": "512"}),
         )
     };
@@ -691,11 +636,7 @@ fn task_cpu_and_memory_are_normalized() {
     for (cpu, memory, stored_cpu, stored_memory) in cases {
         let definition = accepted(one_with(json!({}), json!({"cpu": cpu, "memory": memory})));
         assert_eq!(definition.cpu.as_deref(), Some(stored_cpu), "cpu {cpu:?}");
-        assert_eq!(
-            definition.memory.as_deref(),
-            Some(stored_memory),
-            "memory {memory:?}"
-        );
+        assert_eq!(definition.memory.as_deref(), Some(stored_memory), "memory {memory:?}");
     }
 }
 
@@ -775,11 +716,7 @@ fn fargate_accepts_the_documented_combinations() {
             Ok(definition) => definition,
             Err(error) => panic!("{cpu} / {memory} refused: {error}"),
         };
-        assert_eq!(
-            compatibilities(&definition),
-            ["EC2", "FARGATE"],
-            "{cpu} / {memory}"
-        );
+        assert_eq!(compatibilities(&definition), ["EC2", "FARGATE"], "{cpu} / {memory}");
     }
 }
 
@@ -830,10 +767,7 @@ fn fargate_windows_needs_a_whole_vcpu_and_no_large_rows() {
 #[test]
 fn fargate_requires_awsvpc_and_task_sizes() {
     let mut bridge = fargate("256", "512", json!({}), json!({}));
-    bridge
-        .as_object_mut()
-        .expect("an object")
-        .remove("networkMode");
+    bridge.as_object_mut().expect("an object").remove("networkMode");
     assert_client(bridge, "Fargate only supports network mode 'awsvpc'.");
     assert_client(
         fargate("256", "512", json!({}), json!({"networkMode": "host"})),
@@ -841,29 +775,15 @@ fn fargate_requires_awsvpc_and_task_sizes() {
     );
     let mut no_cpu = fargate("256", "512", json!({}), json!({}));
     no_cpu.as_object_mut().expect("an object").remove("cpu");
-    assert_client(
-        no_cpu,
-        "Fargate requires that 'cpu' be defined at the task level.",
-    );
+    assert_client(no_cpu, "Fargate requires that 'cpu' be defined at the task level.");
     let mut no_memory = fargate("256", "512", json!({}), json!({}));
-    no_memory
-        .as_object_mut()
-        .expect("an object")
-        .remove("memory");
-    assert_client(
-        no_memory,
-        "Fargate requires that 'memory' be defined at the task level.",
-    );
+    no_memory.as_object_mut().expect("an object").remove("memory");
+    assert_client(no_memory, "Fargate requires that 'memory' be defined at the task level.");
 }
 
 #[test]
 fn fargate_stop_timeout_is_at_most_120_seconds() {
-    accepted(fargate(
-        "256",
-        "512",
-        json!({"stopTimeout": 120}),
-        json!({}),
-    ));
+    accepted(fargate("256", "512", json!({"stopTimeout": 120}), json!({})));
     assert_client(
         fargate("256", "512", json!({"stopTimeout": 121}), json!({})),
         "Invalid 'stopTimeout' setting for container 'web'. Fargate allows at most 120 seconds.",
@@ -880,14 +800,8 @@ fn fargate_refuses_unsupported_container_parameters() {
         (json!({"links": ["other"]}), "links"),
         (json!({"dnsServers": ["10.0.0.2"]}), "dnsServers"),
         (json!({"dnsSearchDomains": ["corp"]}), "dnsSearchDomains"),
-        (
-            json!({"extraHosts": [{"hostname": "db", "ipAddress": "10.0.0.5"}]}),
-            "extraHosts",
-        ),
-        (
-            json!({"dockerSecurityOptions": ["no-new-privileges"]}),
-            "dockerSecurityOptions",
-        ),
+        (json!({"extraHosts": [{"hostname": "db", "ipAddress": "10.0.0.5"}]}), "extraHosts"),
+        (json!({"dockerSecurityOptions": ["no-new-privileges"]}), "dockerSecurityOptions"),
         (
             json!({"systemControls": [{"namespace": "net.core.somaxconn", "value": "1024"}]}),
             "systemControls",
@@ -900,22 +814,13 @@ fn fargate_refuses_unsupported_container_parameters() {
             json!({"linuxParameters": {"devices": [{"hostPath": "/dev/fuse"}]}}),
             "linuxParameters.devices",
         ),
-        (
-            json!({"linuxParameters": {"sharedMemorySize": 64}}),
-            "linuxParameters.sharedMemorySize",
-        ),
+        (json!({"linuxParameters": {"sharedMemorySize": 64}}), "linuxParameters.sharedMemorySize"),
         (
             json!({"linuxParameters": {"tmpfs": [{"containerPath": "/tmp", "size": 64}]}}),
             "linuxParameters.tmpfs",
         ),
-        (
-            json!({"linuxParameters": {"maxSwap": 512}}),
-            "linuxParameters.maxSwap",
-        ),
-        (
-            json!({"linuxParameters": {"swappiness": 10}}),
-            "linuxParameters.swappiness",
-        ),
+        (json!({"linuxParameters": {"maxSwap": 512}}), "linuxParameters.maxSwap"),
+        (json!({"linuxParameters": {"swappiness": 10}}), "linuxParameters.swappiness"),
         (
             json!({"linuxParameters": {"capabilities": {"add": ["SYS_PTRACE", "NET_ADMIN"]}}}),
             "linuxParameters.capabilities.add",
@@ -954,10 +859,7 @@ fn fargate_accepts_what_it_supports() {
 #[test]
 fn fargate_refuses_unsupported_task_parameters() {
     let cases = [
-        (
-            json!({"ipcMode": "task"}),
-            "Tasks using the Fargate launch type do not support ipcMode.",
-        ),
+        (json!({"ipcMode": "task"}), "Tasks using the Fargate launch type do not support ipcMode."),
         (
             json!({"pidMode": "host"}),
             "Tasks using the Fargate launch type do not support pidMode 'host'.",
@@ -984,12 +886,7 @@ fn fargate_refuses_unsupported_task_parameters() {
 #[test]
 fn fargate_log_drivers_and_execution_role() {
     assert_client(
-        fargate(
-            "256",
-            "512",
-            json!({"logConfiguration": {"logDriver": "syslog"}}),
-            json!({}),
-        ),
+        fargate("256", "512", json!({"logConfiguration": {"logDriver": "syslog"}}), json!({})),
         "Invalid setting for container 'web'. Tasks using the Fargate launch type do not support \
          log driver 'syslog'.",
     );
@@ -1036,22 +933,14 @@ fn compatibilities_follow_the_definition() {
         json!({"networkMode": "awsvpc", "cpu": "256", "memory": "512"}),
     ));
     assert_eq!(compatibilities(&privileged), ["EC2"]);
-    let managed = accepted(one_with(
-        json!({}),
-        json!({"requiresCompatibilities": ["MANAGED_INSTANCES"]}),
-    ));
-    assert_eq!(
-        compatibilities(&managed),
-        ["EC2", "EXTERNAL", "MANAGED_INSTANCES"]
-    );
+    let managed =
+        accepted(one_with(json!({}), json!({"requiresCompatibilities": ["MANAGED_INSTANCES"]})));
+    assert_eq!(compatibilities(&managed), ["EC2", "EXTERNAL", "MANAGED_INSTANCES"]);
 }
 
 #[test]
 fn external_does_not_support_awsvpc() {
-    accepted(one_with(
-        json!({}),
-        json!({"requiresCompatibilities": ["EXTERNAL"]}),
-    ));
+    accepted(one_with(json!({}), json!({"requiresCompatibilities": ["EXTERNAL"]})));
     assert_client(
         one_with(
             json!({}),
@@ -1066,14 +955,10 @@ fn external_does_not_support_awsvpc() {
 
 #[test]
 fn container_port_is_required_and_in_range() {
-    accepted(one(
-        json!({"portMappings": [{"containerPort": 1}, {"containerPort": 65535}]}),
-    ));
-    for mapping in [
-        json!({"hostPort": 80}),
-        json!({"containerPort": 0}),
-        json!({"containerPort": 65536}),
-    ] {
+    accepted(one(json!({"portMappings": [{"containerPort": 1}, {"containerPort": 65535}]})));
+    for mapping in
+        [json!({"hostPort": 80}), json!({"containerPort": 0}), json!({"containerPort": 65536})]
+    {
         assert_client(
             one(json!({"portMappings": [mapping]})),
             "Invalid 'containerPort' setting for container 'web'.",
@@ -1132,15 +1017,9 @@ fn awsvpc_and_host_ports_must_match() {
 
 #[test]
 fn network_mode_none_has_no_port_mappings() {
-    accepted(one_with(
-        json!({"portMappings": []}),
-        json!({"networkMode": "none"}),
-    ));
+    accepted(one_with(json!({"portMappings": []}), json!({"networkMode": "none"})));
     assert_client(
-        one_with(
-            json!({"portMappings": [{"containerPort": 80}]}),
-            json!({"networkMode": "none"}),
-        ),
+        one_with(json!({"portMappings": [{"containerPort": 80}]}), json!({"networkMode": "none"})),
         "Invalid setting for container 'web'. Port mappings are not supported when networkMode=none.",
     );
 }
@@ -1208,34 +1087,20 @@ fn host_ports_are_not_mapped_twice_in_a_task() {
 #[test]
 fn container_port_ranges() {
     let ranged = |mapping: Value, mode: &str| {
-        one_with(
-            json!({"portMappings": [mapping]}),
-            json!({"networkMode": mode}),
-        )
+        one_with(json!({"portMappings": [mapping]}), json!({"networkMode": mode}))
     };
     let definition = accepted(ranged(json!({"containerPortRange": "8000-8010"}), "awsvpc"));
     assert_eq!(
         to_json(&definition)["containerDefinitions"][0]["portMappings"],
         json!([{"containerPortRange": "8000-8010", "protocol": "tcp"}])
     );
-    accepted(ranged(
-        json!({"containerPortRange": "8000-8010", "protocol": "udp"}),
-        "bridge",
-    ));
+    accepted(ranged(json!({"containerPortRange": "8000-8010", "protocol": "udp"}), "bridge"));
     assert_client(
         ranged(json!({"containerPortRange": "8000-8010"}), "host"),
         "Invalid 'containerPortRange' setting for container 'web'. Port ranges are only supported \
          when networkMode is bridge or awsvpc.",
     );
-    for range in [
-        "8000",
-        "9000-8000",
-        "8000-8000",
-        "0-10",
-        "8000-70000",
-        "a-b",
-        "80-90-100",
-    ] {
+    for range in ["8000", "9000-8000", "8000-8000", "0-10", "8000-70000", "a-b", "80-90-100"] {
         assert_invalid(
             ranged(json!({"containerPortRange": range}), "awsvpc"),
             &format!(
@@ -1245,18 +1110,12 @@ fn container_port_ranges() {
         );
     }
     assert_client(
-        ranged(
-            json!({"containerPortRange": "8000-8010", "containerPort": 8000}),
-            "awsvpc",
-        ),
+        ranged(json!({"containerPortRange": "8000-8010", "containerPort": 8000}), "awsvpc"),
         "Invalid 'containerPortRange' setting for container 'web'. A port mapping sets either \
          'containerPort' or 'containerPortRange', not both.",
     );
     assert_client(
-        ranged(
-            json!({"containerPortRange": "8000-8010", "hostPort": 8000}),
-            "awsvpc",
-        ),
+        ranged(json!({"containerPortRange": "8000-8010", "hostPort": 8000}), "awsvpc"),
         "Invalid 'containerPortRange' setting for container 'web'. A port mapping with a port \
          range cannot set 'hostPort'.",
     );
@@ -1272,10 +1131,7 @@ fn container_port_ranges() {
         let list: Vec<Value> = (0..n)
             .map(|i| json!({"containerPortRange": format!("{}-{}", 10000 + 2 * i, 10001 + 2 * i)}))
             .collect();
-        one_with(
-            json!({"portMappings": list}),
-            json!({"networkMode": "awsvpc"}),
-        )
+        one_with(json!({"portMappings": list}), json!({"networkMode": "awsvpc"}))
     };
     accepted(ranges(100));
     assert_client(
@@ -1290,12 +1146,8 @@ fn container_port_ranges() {
 
 #[test]
 fn health_check_command_starts_with_cmd_or_cmd_shell() {
-    accepted(one(
-        json!({"healthCheck": {"command": ["CMD", "/bin/true"]}}),
-    ));
-    accepted(one(
-        json!({"healthCheck": {"command": ["CMD-SHELL", "exit 0"]}}),
-    ));
+    accepted(one(json!({"healthCheck": {"command": ["CMD", "/bin/true"]}})));
+    accepted(one(json!({"healthCheck": {"command": ["CMD-SHELL", "exit 0"]}})));
     for command in [json!(["NONE"]), json!(["/bin/true"]), json!(["cmd", "x"])] {
         assert_client(
             one(json!({"healthCheck": {"command": command}})),
@@ -1311,12 +1163,9 @@ fn health_check_command_starts_with_cmd_or_cmd_shell() {
 
 #[test]
 fn health_check_ranges() {
-    for (member, min, max) in [
-        ("interval", 5, 300),
-        ("timeout", 2, 60),
-        ("retries", 1, 10),
-        ("startPeriod", 0, 300),
-    ] {
+    for (member, min, max) in
+        [("interval", 5, 300), ("timeout", 2, 60), ("retries", 1, 10), ("startPeriod", 0, 300)]
+    {
         let check =
             |value: i32| one(json!({"healthCheck": {"command": ["CMD", "true"], member: value}}));
         accepted(check(min));
@@ -1340,9 +1189,8 @@ fn health_check_ranges() {
 
 #[test]
 fn health_check_defaults_are_stored_and_start_period_is_not() {
-    let definition = accepted(one(
-        json!({"healthCheck": {"command": ["CMD", "true"], "retries": 5}}),
-    ));
+    let definition =
+        accepted(one(json!({"healthCheck": {"command": ["CMD", "true"], "retries": 5}})));
     assert_eq!(
         to_json(&definition)["containerDefinitions"][0]["healthCheck"],
         json!({"command": ["CMD", "true"], "interval": 30, "timeout": 5, "retries": 5})
@@ -1353,10 +1201,7 @@ fn health_check_defaults_are_stored_and_start_period_is_not() {
 // Dependencies
 
 fn pair(web_extra: Value, init_extra: Value) -> Value {
-    task(
-        json!([container("web", web_extra), container("init", init_extra)]),
-        json!({}),
-    )
+    task(json!([container("web", web_extra), container("init", init_extra)]), json!({}))
 }
 
 fn depends(on: &str, condition: &str) -> Value {
@@ -1380,10 +1225,7 @@ fn dependencies_name_another_container() {
 #[test]
 fn complete_and_success_need_a_non_essential_dependency() {
     for condition in ["COMPLETE", "SUCCESS"] {
-        accepted(pair(
-            depends("init", condition),
-            json!({"essential": false}),
-        ));
+        accepted(pair(depends("init", condition), json!({"essential": false})));
         assert_client(
             pair(depends("init", condition), json!({})),
             "Invalid setting for container 'web'. A dependency container with SUCCESS or COMPLETE \
@@ -1459,17 +1301,11 @@ fn timeouts_are_not_negative() {
 
 #[test]
 fn links_only_in_bridge_mode_to_other_containers() {
-    accepted(pair(
-        json!({"links": ["init", "init:bootstrap"]}),
-        json!({}),
-    ));
+    accepted(pair(json!({"links": ["init", "init:bootstrap"]}), json!({})));
     for mode in ["awsvpc", "host", "none"] {
         assert_client(
             task(
-                json!([
-                    container("web", json!({"links": ["init"]})),
-                    container("init", json!({}))
-                ]),
+                json!([container("web", json!({"links": ["init"]})), container("init", json!({}))]),
                 json!({"networkMode": mode}),
             ),
             &format!(
@@ -1496,17 +1332,11 @@ fn volumes_from_another_existing_container() {
         json!({}),
     ));
     assert_client(
-        pair(
-            json!({"volumesFrom": [{"sourceContainer": "cache"}]}),
-            json!({}),
-        ),
+        pair(json!({"volumesFrom": [{"sourceContainer": "cache"}]}), json!({})),
         "Invalid 'volumesFrom' setting for container 'web'. Source container 'cache' does not exist.",
     );
     assert_client(
-        pair(
-            json!({"volumesFrom": [{"sourceContainer": "web"}]}),
-            json!({}),
-        ),
+        pair(json!({"volumesFrom": [{"sourceContainer": "web"}]}), json!({})),
         "Invalid 'volumesFrom' setting for container 'web'. A container cannot mount volumes from \
          itself.",
     );
@@ -1525,12 +1355,8 @@ fn mount_points_use_task_volumes_and_absolute_paths() {
             json!({"volumes": [{"name": "data", "host": {}}]}),
         )
     };
-    accepted(mounted(
-        json!({"sourceVolume": "data", "containerPath": "/data", "readOnly": true}),
-    ));
-    accepted(mounted(
-        json!({"sourceVolume": "data", "containerPath": "C:\\data"}),
-    ));
+    accepted(mounted(json!({"sourceVolume": "data", "containerPath": "/data", "readOnly": true})));
+    accepted(mounted(json!({"sourceVolume": "data", "containerPath": "C:\\data"})));
     assert_client(
         mounted(json!({"sourceVolume": "logs", "containerPath": "/logs"})),
         "Invalid setting for container 'web'. Unknown volume 'logs'.",
@@ -1554,13 +1380,8 @@ fn mount_points_use_task_volumes_and_absolute_paths() {
 #[test]
 fn volume_names_and_host_paths() {
     let volumes = |list: Value| one_with(json!({}), json!({"volumes": list}));
-    accepted(volumes(
-        json!([{"name": "a"}, {"name": "b", "host": {"sourcePath": "/srv/b"}}]),
-    ));
-    assert_client(
-        volumes(json!([{"host": {}}])),
-        "Volume.name should not be null or empty.",
-    );
+    accepted(volumes(json!([{"name": "a"}, {"name": "b", "host": {"sourcePath": "/srv/b"}}])));
+    assert_client(volumes(json!([{"host": {}}])), "Volume.name should not be null or empty.");
     assert_client(
         volumes(json!([{"name": "my data"}])),
         "Invalid setting for volume 'my data'. Volume.name contains invalid characters.",
@@ -1621,9 +1442,7 @@ fn efs_authorization_needs_transit_encryption() {
 
 #[test]
 fn environment_variable_names_are_not_empty() {
-    accepted(one(
-        json!({"environment": [{"name": "A", "value": ""}, {"name": "B"}]}),
-    ));
+    accepted(one(json!({"environment": [{"name": "A", "value": ""}, {"name": "B"}]})));
     for variable in [json!({"name": "", "value": "x"}), json!({"value": "x"})] {
         assert_client(
             one(json!({"environment": [variable]})),
@@ -1675,9 +1494,7 @@ fn awslogs_requires_region_and_group() {
     let awslogs = |options: Value| {
         one(json!({"logConfiguration": {"logDriver": "awslogs", "options": options}}))
     };
-    accepted(awslogs(
-        json!({"awslogs-group": "/ecs/web", "awslogs-region": "us-east-1"}),
-    ));
+    accepted(awslogs(json!({"awslogs-group": "/ecs/web", "awslogs-region": "us-east-1"})));
     assert_client(
         awslogs(json!({})),
         "Invalid setting for container 'web'. Log driver awslogs requires options: awslogs-region, \
@@ -1696,19 +1513,13 @@ fn awslogs_requires_region_and_group() {
 
 #[test]
 fn awsfirelens_needs_a_firelens_container() {
-    let web = container(
-        "web",
-        json!({"logConfiguration": {"logDriver": "awsfirelens"}}),
-    );
+    let web = container("web", json!({"logConfiguration": {"logDriver": "awsfirelens"}}));
     assert_client(
         task(json!([web.clone()]), json!({})),
         "Invalid setting for container 'web'. Log driver awsfirelens requires a container with a \
          firelensConfiguration in the task definition.",
     );
-    let router = container(
-        "router",
-        json!({"firelensConfiguration": {"type": "fluentbit"}}),
-    );
+    let router = container("router", json!({"firelensConfiguration": {"type": "fluentbit"}}));
     accepted(task(json!([web, router]), json!({})));
 }
 
@@ -1748,10 +1559,7 @@ fn placement_constraints_are_member_of_with_an_expression() {
     let definition = accepted(constraints(
         json!([{"type": "memberOf", "expression": "attribute:ecs.os-type == linux"}]),
     ));
-    assert_eq!(
-        definition.placement_constraints.as_deref().map(<[_]>::len),
-        Some(1)
-    );
+    assert_eq!(definition.placement_constraints.as_deref().map(<[_]>::len), Some(1));
     assert_client(
         constraints(json!([{"expression": "attribute:ecs.os-type == linux"}])),
         "Invalid placement constraint. Task definition placement constraints must be of type 'memberOf'.",
@@ -1760,9 +1568,7 @@ fn placement_constraints_are_member_of_with_an_expression() {
         constraints(json!([{"type": "memberOf"}])),
         "Invalid placement constraint. A 'memberOf' constraint requires an expression.",
     );
-    accepted(constraints(
-        json!([{"type": "memberOf", "expression": "x".repeat(2000)}]),
-    ));
+    accepted(constraints(json!([{"type": "memberOf", "expression": "x".repeat(2000)}])));
     assert_client(
         constraints(json!([{"type": "memberOf", "expression": "x".repeat(2001)}])),
         "Invalid placement constraint. The expression must be at most 2000 characters long.",
@@ -1778,19 +1584,10 @@ fn placement_constraint_count_is_limited_by_the_quota() {
         one_with(json!({}), json!({"placementConstraints": list}))
     };
     accepted(constraints(10));
-    assert_client(
-        constraints(11),
-        "Too many placement constraints. Max allowed is '10'.",
-    );
-    let quotas = Quotas {
-        placement_constraints: 1,
-        ..Quotas::default()
-    };
+    assert_client(constraints(11), "Too many placement constraints. Max allowed is '10'.");
+    let quotas = Quotas { placement_constraints: 1, ..Quotas::default() };
     let error = register_with(constraints(2), &quotas).expect_err("over the quota");
-    assert_eq!(
-        error.message,
-        "Too many placement constraints. Max allowed is '1'."
-    );
+    assert_eq!(error.message, "Too many placement constraints. Max allowed is '1'.");
 }
 
 #[test]
@@ -1817,37 +1614,21 @@ fn definition_size_is_limited_by_the_quota() {
     stored.requires_attributes = None;
     let size = serde_json::to_vec(&stored).expect("serializes").len();
 
-    let exact = Quotas {
-        task_definition_size: size,
-        ..Quotas::default()
-    };
+    let exact = Quotas { task_definition_size: size, ..Quotas::default() };
     assert!(register_with(definition.clone(), &exact).is_ok());
-    let smaller = Quotas {
-        task_definition_size: size - 1,
-        ..Quotas::default()
-    };
+    let smaller = Quotas { task_definition_size: size - 1, ..Quotas::default() };
     let error = register_with(definition, &smaller).expect_err("too large");
     assert_eq!(error.code, ErrorCode::ClientException);
     assert_eq!(
         error.message,
-        format!(
-            "Actual length: '{size}'. Max allowed length is '{}' bytes.",
-            size - 1
-        )
+        format!("Actual length: '{size}'. Max allowed length is '{}' bytes.", size - 1)
     );
 
-    let error = refused(one(
-        json!({"environment": [{"name": "BLOB", "value": "x".repeat(70_000)}]}),
-    ));
+    let error =
+        refused(one(json!({"environment": [{"name": "BLOB", "value": "x".repeat(70_000)}]})));
+    assert!(error.message.starts_with("Actual length: '"), "{}", error.message);
     assert!(
-        error.message.starts_with("Actual length: '"),
-        "{}",
-        error.message
-    );
-    assert!(
-        error
-            .message
-            .ends_with("'. Max allowed length is '65536' bytes."),
+        error.message.ends_with("'. Max allowed length is '65536' bytes."),
         "{}",
         error.message
     );
@@ -1858,11 +1639,7 @@ fn definition_size_is_limited_by_the_quota() {
 
 #[test]
 fn capability_attribute_list_is_sorted_and_unique() {
-    assert!(
-        CAPABILITY_ATTRIBUTES
-            .windows(2)
-            .all(|pair| pair[0] < pair[1])
-    );
+    assert!(CAPABILITY_ATTRIBUTES.windows(2).all(|pair| pair[0] < pair[1]));
 }
 
 #[test]
@@ -1875,15 +1652,9 @@ fn attribute_cases() -> Vec<(Value, Vec<&'static str>)> {
     let role = json!({"executionRoleArn": "arn:aws:iam::123456789012:role/execution"});
     let ecr = "123456789012.dkr.ecr.us-east-1.amazonaws.com/web:1";
     let mut cases = vec![
+        (one_with(json!({}), json!({"networkMode": "awsvpc"})), vec!["ecs.capability.task-eni"]),
         (
-            one_with(json!({}), json!({"networkMode": "awsvpc"})),
-            vec!["ecs.capability.task-eni"],
-        ),
-        (
-            one_with(
-                json!({}),
-                json!({"taskRoleArn": "arn:aws:iam::123456789012:role/task"}),
-            ),
+            one_with(json!({}), json!({"taskRoleArn": "arn:aws:iam::123456789012:role/task"})),
             vec!["com.amazonaws.ecs.capability.task-iam-role"],
         ),
         (
@@ -1941,18 +1712,9 @@ fn attribute_cases() -> Vec<(Value, Vec<&'static str>)> {
                 "ecs.capability.container-health-check",
             ],
         ),
-        (
-            pair(depends("init", "START"), json!({})),
-            vec!["ecs.capability.container-ordering"],
-        ),
-        (
-            one(json!({"startTimeout": 10})),
-            vec!["ecs.capability.container-ordering"],
-        ),
-        (
-            one(json!({"stopTimeout": 10})),
-            vec!["ecs.capability.container-ordering"],
-        ),
+        (pair(depends("init", "START"), json!({})), vec!["ecs.capability.container-ordering"]),
+        (one(json!({"startTimeout": 10})), vec!["ecs.capability.container-ordering"]),
+        (one(json!({"stopTimeout": 10})), vec!["ecs.capability.container-ordering"]),
         (
             one(json!({"dockerLabels": {"a": "b"}})),
             vec!["com.amazonaws.ecs.capability.docker-remote-api.1.18"],
@@ -1979,12 +1741,10 @@ fn attribute_cases() -> Vec<(Value, Vec<&'static str>)> {
             ],
         ),
         (
-            one(
-                json!({"logConfiguration": {"logDriver": "splunk", "secretOptions": [
-                    {"name": "a", "valueFrom": "arn:aws:secretsmanager:us-east-1:123456789012:secret:a"},
-                    {"name": "b", "valueFrom": "arn:aws:ssm:us-east-1:123456789012:parameter/b"}
-                ]}}),
-            ),
+            one(json!({"logConfiguration": {"logDriver": "splunk", "secretOptions": [
+                {"name": "a", "valueFrom": "arn:aws:secretsmanager:us-east-1:123456789012:secret:a"},
+                {"name": "b", "valueFrom": "arn:aws:ssm:us-east-1:123456789012:parameter/b"}
+            ]}})),
             vec![
                 "com.amazonaws.ecs.capability.docker-remote-api.1.18",
                 "com.amazonaws.ecs.capability.logging-driver.splunk",
@@ -1992,16 +1752,10 @@ fn attribute_cases() -> Vec<(Value, Vec<&'static str>)> {
                 "ecs.capability.secrets.ssm.bootstrap.log-driver",
             ],
         ),
-        (
-            one(json!({"image": ecr})),
-            vec!["com.amazonaws.ecs.capability.ecr-auth"],
-        ),
+        (one(json!({"image": ecr})), vec!["com.amazonaws.ecs.capability.ecr-auth"]),
         (
             one_with(json!({"image": ecr}), role.clone()),
-            vec![
-                "com.amazonaws.ecs.capability.ecr-auth",
-                "ecs.capability.execution-role-ecr-pull",
-            ],
+            vec!["com.amazonaws.ecs.capability.ecr-auth", "ecs.capability.execution-role-ecr-pull"],
         ),
         (
             one(
@@ -2046,10 +1800,8 @@ fn attribute_cases() -> Vec<(Value, Vec<&'static str>)> {
             "router",
             json!({"essential": false, "firelensConfiguration": {"type": "fluentbit"}}),
         );
-        let definition = task(
-            json!([container("web", json!({"logConfiguration": log})), router]),
-            json!({}),
-        );
+        let definition =
+            task(json!([container("web", json!({"logConfiguration": log})), router]), json!({}));
         let mut expected = vec![
             "com.amazonaws.ecs.capability.docker-remote-api.1.18",
             "ecs.capability.firelens.fluentbit",
@@ -2080,10 +1832,8 @@ fn every_capability_attribute_can_be_required_and_no_other() {
     for (definition, _) in attribute_cases() {
         seen.extend(attribute_names(&accepted(definition)));
     }
-    let all: BTreeSet<String> = CAPABILITY_ATTRIBUTES
-        .iter()
-        .map(|name| (*name).to_owned())
-        .collect();
+    let all: BTreeSet<String> =
+        CAPABILITY_ATTRIBUTES.iter().map(|name| (*name).to_owned()).collect();
     assert_eq!(seen, all);
 }
 
@@ -2108,14 +1858,8 @@ fn placement_memory_prefers_the_reservation() {
         placement_memory(&container(json!({"memory": 512, "memoryReservation": 128}))),
         Some(128)
     );
-    assert_eq!(
-        placement_memory(&container(json!({"memory": 512}))),
-        Some(512)
-    );
-    assert_eq!(
-        placement_memory(&container(json!({"memoryReservation": 64}))),
-        Some(64)
-    );
+    assert_eq!(placement_memory(&container(json!({"memory": 512}))), Some(512));
+    assert_eq!(placement_memory(&container(json!({"memoryReservation": 64}))), Some(64));
     assert_eq!(placement_memory(&container(json!({}))), None);
 }
 
@@ -2125,10 +1869,7 @@ fn task_requirements_use_task_sizes_else_container_sums() {
         {"name": "a", "image": "nginx", "cpu": 256, "memory": 512, "memoryReservation": 128},
         {"name": "b", "image": "nginx", "memory": 256}
     ]);
-    let sized = accepted(task(
-        containers.clone(),
-        json!({"cpu": "1 vCPU", "memory": "2 GB"}),
-    ));
+    let sized = accepted(task(containers.clone(), json!({"cpu": "1 vCPU", "memory": "2 GB"})));
     assert_eq!(task_requirements(&sized), (1024, 2048));
     let summed = accepted(task(containers.clone(), json!({})));
     assert_eq!(task_requirements(&summed), (256, 384));
