@@ -137,17 +137,11 @@ impl Identity {
 
     fn save(&self, config: &AgentConfig) -> Result<(), AgentError> {
         let path = Identity::path(config);
-        let error = |source| AgentError::State {
-            path: path.display().to_string(),
-            source,
-        };
+        let error = |source| AgentError::State { path: path.display().to_string(), source };
         std::fs::create_dir_all(&config.state_dir).map_err(error)?;
         let temporary = path.with_extension("tmp");
-        std::fs::write(
-            &temporary,
-            serde_json::to_vec_pretty(self).expect("identity serializes"),
-        )
-        .map_err(error)?;
+        std::fs::write(&temporary, serde_json::to_vec_pretty(self).expect("identity serializes"))
+            .map_err(error)?;
         std::fs::rename(&temporary, &path).map_err(error)
     }
 }
@@ -162,11 +156,7 @@ pub struct Agent {
 impl Agent {
     pub fn new(config: AgentConfig, runtime: Arc<dyn Runtime>) -> Agent {
         let client = ControlPlane::new(&config.server, &config.token);
-        Agent {
-            config,
-            runtime,
-            client,
-        }
+        Agent { config, runtime, client }
     }
 
     /// Registers the container instance, returning its ARN.
@@ -174,10 +164,7 @@ impl Agent {
         let info = self.runtime.info().await?;
         let mut identity = Identity::load(&self.config);
         if identity.cluster != self.config.cluster {
-            identity = Identity {
-                cluster: self.config.cluster.clone(),
-                ..Identity::default()
-            };
+            identity = Identity { cluster: self.config.cluster.clone(), ..Identity::default() };
         }
         if let Some(id) = &self.config.instance_id {
             identity.instance_id = id.clone();
@@ -216,10 +203,7 @@ impl Agent {
         ];
         attributes.extend(CAPABILITIES.iter().map(|name| attribute(name, None)));
         attributes.extend(
-            self.config
-                .attributes
-                .iter()
-                .map(|(name, value)| attribute(name, value.as_deref())),
+            self.config.attributes.iter().map(|(name, value)| attribute(name, value.as_deref())),
         );
         let document = serde_json::json!({
             "instanceId": identity.instance_id,
@@ -254,23 +238,19 @@ impl Agent {
                     "The control plane does not know this container instance any more; registering a new one"
                 );
                 request.container_instance_arn = None;
-                self.client
-                    .register(&request)
-                    .await
-                    .map_err(AgentError::Register)?
+                self.client.register(&request).await.map_err(AgentError::Register)?
             }
             Err(error) => return Err(AgentError::Register(error)),
         };
-        let arn = response
-            .container_instance
-            .and_then(|ci| ci.container_instance_arn)
-            .ok_or_else(|| {
+        let arn = response.container_instance.and_then(|ci| ci.container_instance_arn).ok_or_else(
+            || {
                 AgentError::Register(ClientError::Refused {
                     status: 200,
                     code: "MissingArn".into(),
                     message: String::new(),
                 })
-            })?;
+            },
+        )?;
         identity.container_instance_arn = Some(arn.clone());
         identity.save(&self.config)?;
         tracing::info!(cluster = %self.config.cluster, instance = %arn, "Container instance registered");
@@ -311,11 +291,8 @@ impl Agent {
             instance_arn.clone(),
             reports_rx,
         ));
-        let waker = tokio::spawn(wake_loop(
-            self.runtime.clone(),
-            instance_arn.clone(),
-            actors.clone(),
-        ));
+        let waker =
+            tokio::spawn(wake_loop(self.runtime.clone(), instance_arn.clone(), actors.clone()));
         tokio::pin!(shutdown);
         let mut generation = 0;
         let mut backoff = Duration::from_millis(200);
@@ -365,11 +342,8 @@ impl Agent {
                 continue;
             }
             generation = response.generation;
-            let desired: HashMap<String, _> = response
-                .tasks
-                .into_iter()
-                .map(|t| (t.task_arn.clone(), t))
-                .collect();
+            let desired: HashMap<String, _> =
+                response.tasks.into_iter().map(|t| (t.task_arn.clone(), t)).collect();
             {
                 let mut actors = actors.lock();
                 actors.retain(|arn, sender| {
@@ -430,10 +404,7 @@ async fn sweep(
     instance_arn: &str,
     desired: &HashMap<String, api::agent::DesiredTask>,
 ) {
-    let Ok(found) = runtime
-        .list(&[(labels::CONTAINER_INSTANCE, instance_arn)])
-        .await
-    else {
+    let Ok(found) = runtime.list(&[(labels::CONTAINER_INSTANCE, instance_arn)]).await else {
         return;
     };
     for container in found {

@@ -17,11 +17,7 @@ pub enum ClientError {
     Unreachable(#[source] reqwest::Error),
     /// The control plane refused the request with an ECS error.
     #[error("{code}: {message}")]
-    Refused {
-        status: u16,
-        code: String,
-        message: String,
-    },
+    Refused { status: u16, code: String, message: String },
     #[error("the control plane's answer could not be read")]
     Malformed(#[source] reqwest::Error),
 }
@@ -51,11 +47,7 @@ impl ControlPlane {
             .pool_idle_timeout(Duration::from_secs(60))
             .build()
             .expect("building an HTTP client");
-        ControlPlane {
-            http,
-            url: url.trim_end_matches('/').to_owned(),
-            token: token.to_owned(),
-        }
+        ControlPlane { http, url: url.trim_end_matches('/').to_owned(), token: token.to_owned() }
     }
 
     async fn post<Req: Serialize, Resp: DeserializeOwned>(
@@ -93,13 +85,7 @@ impl ControlPlane {
         &self,
         request: &RegisterContainerInstanceRequest,
     ) -> Result<RegisterContainerInstanceResponse, ClientError> {
-        self.post(
-            "/",
-            Some("RegisterContainerInstance"),
-            request,
-            Duration::from_secs(30),
-        )
-        .await
+        self.post("/", Some("RegisterContainerInstance"), request, Duration::from_secs(30)).await
     }
 
     /// Waits (up to `wait`) for a desired set newer than `request.generation`.
@@ -108,22 +94,10 @@ impl ControlPlane {
         request: &PollRequest,
         wait: Duration,
     ) -> Result<PollResponse, ClientError> {
-        self.post(
-            api::agent::POLL_PATH,
-            None,
-            request,
-            wait + Duration::from_secs(15),
-        )
-        .await
+        self.post(api::agent::POLL_PATH, None, request, wait + Duration::from_secs(15)).await
     }
 
     pub async fn report(&self, request: &ReportRequest) -> Result<ReportResponse, ClientError> {
-        self.post(
-            api::agent::REPORT_PATH,
-            None,
-            request,
-            Duration::from_secs(30),
-        )
-        .await
+        self.post(api::agent::REPORT_PATH, None, request, Duration::from_secs(30)).await
     }
 }

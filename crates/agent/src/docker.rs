@@ -94,10 +94,7 @@ enum Subject<'a> {
 /// rest to `Refused` with Docker's message.
 fn runtime_error(operation: &'static str, subject: Subject<'_>, err: DockerError) -> RuntimeError {
     match err {
-        DockerError::DockerResponseServerError {
-            status_code: 404,
-            message,
-        } => match subject {
+        DockerError::DockerResponseServerError { status_code: 404, message } => match subject {
             Subject::Container(id) => RuntimeError::NoSuchContainer(id.to_string()),
             Subject::Image(image) => RuntimeError::ImageNotPresent(image.to_string()),
             Subject::Other => RuntimeError::Refused { operation, message },
@@ -112,10 +109,7 @@ fn runtime_error(operation: &'static str, subject: Subject<'_>, err: DockerError
         | DockerError::SocketNotFoundError(_) => {
             RuntimeError::Unavailable(format!("{operation}: {err}"))
         }
-        other => RuntimeError::Refused {
-            operation,
-            message: other.to_string(),
-        },
+        other => RuntimeError::Refused { operation, message: other.to_string() },
     }
 }
 
@@ -126,19 +120,13 @@ fn is_status(err: &DockerError, status: u16) -> bool {
 #[async_trait::async_trait]
 impl Runtime for DockerRuntime {
     async fn info(&self) -> Result<RuntimeInfo, RuntimeError> {
-        let info = self
-            .docker
-            .info()
-            .await
-            .map_err(|e| runtime_error("info", Subject::Other, e))?;
+        let info =
+            self.docker.info().await.map_err(|e| runtime_error("info", Subject::Other, e))?;
         Ok(RuntimeInfo {
             version: info.server_version.unwrap_or_default(),
             api_version: self.api_version(),
             cpus: info.ncpu.and_then(|n| u32::try_from(n).ok()).unwrap_or(0),
-            memory_bytes: info
-                .mem_total
-                .and_then(|m| u64::try_from(m).ok())
-                .unwrap_or(0),
+            memory_bytes: info.mem_total.and_then(|m| u64::try_from(m).ok()).unwrap_or(0),
             os_type: info.os_type.unwrap_or_default(),
             architecture: info.architecture.unwrap_or_default(),
         })
@@ -157,42 +145,30 @@ impl Runtime for DockerRuntime {
 
     async fn pull(&self, image: &str) -> Result<ImageInfo, RuntimeError> {
         let reference = with_default_tag(image);
-        let options = CreateImageOptionsBuilder::default()
-            .from_image(&reference)
-            .build();
+        let options = CreateImageOptionsBuilder::default().from_image(&reference).build();
         let mut progress = self.docker.create_image(Some(options), None, None);
         while let Some(item) = progress.next().await {
             if let Err(e) = item {
                 return Err(match runtime_error("pull", Subject::Image(image), e) {
                     unavailable @ RuntimeError::Unavailable(_) => unavailable,
-                    RuntimeError::Refused { message, .. } => RuntimeError::Pull {
-                        image: image.to_string(),
-                        message,
-                    },
-                    other => RuntimeError::Pull {
-                        image: image.to_string(),
-                        message: other.to_string(),
-                    },
+                    RuntimeError::Refused { message, .. } => {
+                        RuntimeError::Pull { image: image.to_string(), message }
+                    }
+                    other => {
+                        RuntimeError::Pull { image: image.to_string(), message: other.to_string() }
+                    }
                 });
             }
         }
-        self.image(&reference)
-            .await?
-            .ok_or_else(|| RuntimeError::Pull {
-                image: image.to_string(),
-                message: "the pull finished but the image is not there".to_string(),
-            })
+        self.image(&reference).await?.ok_or_else(|| RuntimeError::Pull {
+            image: image.to_string(),
+            message: "the pull finished but the image is not there".to_string(),
+        })
     }
 
     async fn create(&self, spec: &ContainerSpec) -> Result<String, RuntimeError> {
-        let options = CreateContainerOptionsBuilder::default()
-            .name(&spec.name)
-            .build();
-        match self
-            .docker
-            .create_container(Some(options), create_body(spec))
-            .await
-        {
+        let options = CreateContainerOptionsBuilder::default().name(&spec.name).build();
+        match self.docker.create_container(Some(options), create_body(spec)).await {
             Ok(created) => {
                 for warning in created.warnings.iter().filter(|w| !w.is_empty()) {
                     tracing::warn!(container = %spec.name, warning, "Docker warned on create.");
@@ -201,10 +177,9 @@ impl Runtime for DockerRuntime {
             }
             // A 404 on create is the image, or a container named by volumes_from or the
             // network mode.
-            Err(DockerError::DockerResponseServerError {
-                status_code: 404,
-                message,
-            }) if message.contains("image") => {
+            Err(DockerError::DockerResponseServerError { status_code: 404, message })
+                if message.contains("image") =>
+            {
                 Err(RuntimeError::ImageNotPresent(spec.image.clone()))
             }
             Err(e) => Err(runtime_error("create", Subject::Other, e)),
@@ -237,18 +212,16 @@ impl Runtime for DockerRuntime {
     }
 
     async fn remove(&self, id: &str) -> Result<(), RuntimeError> {
-        let options = RemoveContainerOptionsBuilder::default()
-            .force(true)
-            .v(true)
-            .build();
+        let options = RemoveContainerOptionsBuilder::default().force(true).v(true).build();
         match self.docker.remove_container(id, Some(options)).await {
             Ok(()) => Ok(()),
             Err(e) if is_status(&e, 404) => Ok(()),
             // "removal of container ... is already in progress": it is going away.
-            Err(DockerError::DockerResponseServerError {
-                status_code: 409,
-                message,
-            }) if message.contains("already in progress") => Ok(()),
+            Err(DockerError::DockerResponseServerError { status_code: 409, message })
+                if message.contains("already in progress") =>
+            {
+                Ok(())
+            }
             Err(e) => Err(runtime_error("remove", Subject::Container(id), e)),
         }
     }
@@ -266,10 +239,7 @@ impl Runtime for DockerRuntime {
         if !labels.is_empty() {
             filters.insert("label", label_filters(labels));
         }
-        let options = ListContainersOptionsBuilder::default()
-            .all(true)
-            .filters(&filters)
-            .build();
+        let options = ListContainersOptionsBuilder::default().all(true).filters(&filters).build();
         let summaries = self
             .docker
             .list_containers(Some(options))
@@ -282,10 +252,7 @@ impl Runtime for DockerRuntime {
         // `Send` check.
         let requests: Vec<_> = ids.iter().map(|id| self.inspect(id)).collect();
         let inspected: Vec<Result<Option<ContainerStatus>, RuntimeError>> =
-            futures::stream::iter(requests)
-                .buffer_unordered(LIST_CONCURRENCY)
-                .collect()
-                .await;
+            futures::stream::iter(requests).buffer_unordered(LIST_CONCURRENCY).collect().await;
         let mut res = Vec::with_capacity(inspected.len());
         for status in inspected {
             res.extend(status?);
@@ -327,18 +294,13 @@ impl Runtime for DockerRuntime {
         filters.insert("type", vec!["container".to_string()]);
         filters.insert(
             "event",
-            ["start", "die", "oom", "health_status", "destroy"]
-                .map(String::from)
-                .to_vec(),
+            ["start", "die", "oom", "health_status", "destroy"].map(String::from).to_vec(),
         );
         if !labels.is_empty() {
             filters.insert("label", label_filters(labels));
         }
         let since = docker_timestamp(SystemTime::now());
-        let options = EventsOptionsBuilder::default()
-            .since(&since)
-            .filters(&filters)
-            .build();
+        let options = EventsOptionsBuilder::default().since(&since).filters(&filters).build();
         self.docker
             .events(Some(options))
             .filter_map(|item| async move {
@@ -353,10 +315,7 @@ impl Runtime for DockerRuntime {
     async fn stats(&self, id: &str) -> Result<Option<ContainerStats>, RuntimeError> {
         // Not one-shot: the daemon then takes two samples about a second apart, which the
         // CPU delta needs.
-        let options = StatsOptionsBuilder::default()
-            .stream(false)
-            .one_shot(false)
-            .build();
+        let options = StatsOptionsBuilder::default().stream(false).one_shot(false).build();
         let mut samples = self.docker.stats(id, Some(options));
         match samples.next().await {
             None => Ok(None),
@@ -368,10 +327,7 @@ impl Runtime for DockerRuntime {
 }
 
 fn label_filters(labels: &[(&str, &str)]) -> Vec<String> {
-    labels
-        .iter()
-        .map(|(key, value)| format!("{key}={value}"))
-        .collect()
+    labels.iter().map(|(key, value)| format!("{key}={value}")).collect()
 }
 
 fn non_empty_map(map: &BTreeMap<String, String>) -> Option<HashMap<String, String>> {
@@ -385,11 +341,7 @@ fn non_empty_vec(list: &[String]) -> Option<Vec<String>> {
 /// `seconds.nanoseconds`, as Docker's `since` and `until` take it.
 fn docker_timestamp(time: SystemTime) -> String {
     let since_epoch = time.duration_since(UNIX_EPOCH).unwrap_or_default();
-    format!(
-        "{}.{:09}",
-        since_epoch.as_secs(),
-        since_epoch.subsec_nanos()
-    )
+    format!("{}.{:09}", since_epoch.as_secs(), since_epoch.subsec_nanos())
 }
 
 fn port_key(port: u16, protocol: Protocol) -> String {
@@ -471,10 +423,7 @@ fn create_body(spec: &ContainerSpec) -> ContainerCreateBody {
         cap_add: non_empty_vec(&spec.cap_add),
         cap_drop: non_empty_vec(&spec.cap_drop),
         tmpfs: (!spec.tmpfs.is_empty()).then(|| {
-            spec.tmpfs
-                .iter()
-                .map(|(path, options)| (path.clone(), options.join(",")))
-                .collect()
+            spec.tmpfs.iter().map(|(path, options)| (path.clone(), options.join(","))).collect()
         }),
         shm_size: spec.shm_size_mib.map(|m| m * MIB),
         dns: non_empty_vec(&spec.dns_servers),
@@ -493,12 +442,8 @@ fn create_body(spec: &ContainerSpec) -> ContainerCreateBody {
     ContainerCreateBody {
         image: Some(spec.image.clone()),
         labels: non_empty_map(&spec.labels),
-        env: (!spec.env.is_empty()).then(|| {
-            spec.env
-                .iter()
-                .map(|(name, value)| format!("{name}={value}"))
-                .collect()
-        }),
+        env: (!spec.env.is_empty())
+            .then(|| spec.env.iter().map(|(name, value)| format!("{name}={value}")).collect()),
         entrypoint: spec.entrypoint.clone(),
         cmd: spec.command.clone(),
         working_dir: spec.working_dir.clone(),
@@ -545,11 +490,8 @@ fn container_status(inspect: ContainerInspectResponse) -> ContainerStatus {
         HealthStatusEnum::NONE | HealthStatusEnum::EMPTY => None,
     });
     let config = inspect.config.unwrap_or_default();
-    let host_network = inspect
-        .host_config
-        .as_ref()
-        .and_then(|h| h.network_mode.as_deref())
-        == Some("host");
+    let host_network =
+        inspect.host_config.as_ref().and_then(|h| h.network_mode.as_deref()) == Some("host");
     let bindings = if host_network {
         // Nothing is published in host mode; the exposed ports are the host's own.
         let mut res: Vec<Binding> = config
@@ -579,10 +521,7 @@ fn container_status(inspect: ContainerInspectResponse) -> ContainerStatus {
         .map(|finished| started_at.map_or(finished, |started| finished.max(started)));
     ContainerStatus {
         id: inspect.id.unwrap_or_default(),
-        name: inspect
-            .name
-            .map(|n| n.trim_start_matches('/').to_string())
-            .unwrap_or_default(),
+        name: inspect.name.map(|n| n.trim_start_matches('/').to_string()).unwrap_or_default(),
         labels: config.labels.unwrap_or_default().into_iter().collect(),
         state: status,
         exit_code: if finished { state.exit_code } else { None },
@@ -609,20 +548,13 @@ fn parse_port_key(key: &str) -> Option<(u16, Protocol)> {
 /// IPv4 addresses before IPv6 ones, then by port: the first binding of a port is the one
 /// ECS clients expect to see.
 fn binding_order(a: &Binding, b: &Binding) -> std::cmp::Ordering {
-    (
-        a.container_port,
-        a.protocol,
-        a.host_ip.contains(':'),
-        &a.host_ip,
-        a.host_port,
-    )
-        .cmp(&(
-            b.container_port,
-            b.protocol,
-            b.host_ip.contains(':'),
-            &b.host_ip,
-            b.host_port,
-        ))
+    (a.container_port, a.protocol, a.host_ip.contains(':'), &a.host_ip, a.host_port).cmp(&(
+        b.container_port,
+        b.protocol,
+        b.host_ip.contains(':'),
+        &b.host_ip,
+        b.host_port,
+    ))
 }
 
 fn bindings_from(ports: Option<&PortMap>) -> Vec<Binding> {
@@ -737,18 +669,12 @@ fn container_stats(sample: &ContainerStatsResponse) -> Option<ContainerStats> {
     let inactive = memory
         .stats
         .as_ref()
-        .and_then(|s| {
-            s.get("total_inactive_file")
-                .or_else(|| s.get("inactive_file"))
-                .copied()
-        })
+        .and_then(|s| s.get("total_inactive_file").or_else(|| s.get("inactive_file")).copied())
         .unwrap_or(0);
     let cpu = sample.cpu_stats.as_ref();
     let precpu = sample.precpu_stats.as_ref();
     let total = |s: Option<&bollard::models::ContainerCpuStats>| {
-        s.and_then(|s| s.cpu_usage.as_ref())
-            .and_then(|u| u.total_usage)
-            .unwrap_or(0)
+        s.and_then(|s| s.cpu_usage.as_ref()).and_then(|u| u.total_usage).unwrap_or(0)
     };
     let system = |s: Option<&bollard::models::ContainerCpuStats>| {
         s.and_then(|s| s.system_cpu_usage).unwrap_or(0)
@@ -768,10 +694,7 @@ fn container_stats(sample: &ContainerStatsResponse) -> Option<ContainerStats> {
     } else {
         0.0
     };
-    Some(ContainerStats {
-        cpu_units,
-        memory_bytes: usage.saturating_sub(inactive),
-    })
+    Some(ContainerStats { cpu_units, memory_bytes: usage.saturating_sub(inactive) })
 }
 
 /// The reference with `:latest` added when it has neither tag nor digest: Docker's pull API
@@ -805,16 +728,11 @@ fn pick_digest(image: &str, repo_digests: &[String]) -> Option<String> {
     let wanted = repository(image);
     let familiar = |repo: &str| {
         // Docker Hub references are shown short: `library/nginx` and `docker.io/x` are `nginx`, `x`.
-        repo.trim_start_matches("docker.io/")
-            .trim_start_matches("library/")
-            .to_string()
+        repo.trim_start_matches("docker.io/").trim_start_matches("library/").to_string()
     };
     // No fallback to another repository's digest: images with the same content share one
     // list, so a locally built image can carry the digest of some other name's push.
-    repo_digests
-        .iter()
-        .find(|d| familiar(repository(d)) == familiar(wanted))
-        .cloned()
+    repo_digests.iter().find(|d| familiar(repository(d)) == familiar(wanted)).cloned()
 }
 
 #[cfg(test)]

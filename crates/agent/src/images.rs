@@ -72,10 +72,7 @@ pub struct ImagePuller {
 
 impl ImagePuller {
     pub fn new(behavior: PullBehavior) -> ImagePuller {
-        ImagePuller {
-            behavior,
-            pulled: Mutex::new(HashSet::new()),
-        }
+        ImagePuller { behavior, pulled: Mutex::new(HashSet::new()) }
     }
 
     pub fn behavior(&self) -> PullBehavior {
@@ -131,10 +128,7 @@ impl ImagePuller {
     }
 
     fn was_pulled(&self, image: &str) -> bool {
-        self.pulled
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .contains(image)
+        self.pulled.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).contains(image)
     }
 }
 
@@ -171,9 +165,7 @@ mod tests {
                 registry_up,
                 pulls: 0,
             };
-            FakeImages {
-                state: Mutex::new(state),
-            }
+            FakeImages { state: Mutex::new(state) }
         }
 
         fn pulls(&self) -> usize {
@@ -202,13 +194,7 @@ mod tests {
             unreachable!("not used by the puller")
         }
         async fn image(&self, image: &str) -> Result<Option<ImageInfo>, RuntimeError> {
-            Ok(self
-                .state
-                .lock()
-                .unwrap()
-                .local
-                .contains(image)
-                .then(|| info(image, false)))
+            Ok(self.state.lock().unwrap().local.contains(image).then(|| info(image, false)))
         }
         async fn pull(&self, image: &str) -> Result<ImageInfo, RuntimeError> {
             let mut state = self.state.lock().unwrap();
@@ -283,17 +269,11 @@ mod tests {
     async fn default_pulls_and_falls_back_to_the_cache() {
         let puller = ImagePuller::new(PullBehavior::Default);
         let runtime = FakeImages::new(&[IMAGE], true);
-        assert_eq!(
-            puller.ensure(&runtime, IMAGE).await.unwrap(),
-            info(IMAGE, true)
-        );
+        assert_eq!(puller.ensure(&runtime, IMAGE).await.unwrap(), info(IMAGE, true));
         assert_eq!(runtime.pulls(), 1, "default pulls even when cached");
 
         runtime.set_registry_up(false);
-        assert_eq!(
-            puller.ensure(&runtime, IMAGE).await.unwrap(),
-            info(IMAGE, false)
-        );
+        assert_eq!(puller.ensure(&runtime, IMAGE).await.unwrap(), info(IMAGE, false));
         assert_eq!(runtime.pulls(), 2);
 
         runtime.forget(IMAGE);
@@ -310,10 +290,7 @@ mod tests {
         assert_eq!(runtime.pulls(), 2);
         runtime.set_registry_up(false);
         let err = puller.ensure(&runtime, IMAGE).await.unwrap_err();
-        assert!(
-            matches!(err, RuntimeError::Pull { .. }),
-            "cached copy must not be used: {err}"
-        );
+        assert!(matches!(err, RuntimeError::Pull { .. }), "cached copy must not be used: {err}");
     }
 
     #[tokio::test]
@@ -321,24 +298,15 @@ mod tests {
         let puller = ImagePuller::new(PullBehavior::Once);
         // Present locally but never pulled by this agent: pulled anyway.
         let runtime = FakeImages::new(&[IMAGE], true);
-        assert_eq!(
-            puller.ensure(&runtime, IMAGE).await.unwrap(),
-            info(IMAGE, true)
-        );
+        assert_eq!(puller.ensure(&runtime, IMAGE).await.unwrap(), info(IMAGE, true));
         assert_eq!(runtime.pulls(), 1);
         // Afterwards the cache serves, even with the registry down.
         runtime.set_registry_up(false);
-        assert_eq!(
-            puller.ensure(&runtime, IMAGE).await.unwrap(),
-            info(IMAGE, false)
-        );
+        assert_eq!(puller.ensure(&runtime, IMAGE).await.unwrap(), info(IMAGE, false));
         assert_eq!(runtime.pulls(), 1);
         // Cleaned up behind our back: pulled again (and that pull can fail).
         runtime.forget(IMAGE);
-        assert!(matches!(
-            puller.ensure(&runtime, IMAGE).await,
-            Err(RuntimeError::Pull { .. })
-        ));
+        assert!(matches!(puller.ensure(&runtime, IMAGE).await, Err(RuntimeError::Pull { .. })));
         assert_eq!(runtime.pulls(), 2);
         runtime.set_registry_up(true);
         puller.ensure(&runtime, IMAGE).await.unwrap();
@@ -347,10 +315,7 @@ mod tests {
         // A failed first pull does not count as pulled.
         let other = "registry.example/other:1";
         let runtime = FakeImages::new(&[other], false);
-        assert!(matches!(
-            puller.ensure(&runtime, other).await,
-            Err(RuntimeError::Pull { .. })
-        ));
+        assert!(matches!(puller.ensure(&runtime, other).await, Err(RuntimeError::Pull { .. })));
         runtime.set_registry_up(true);
         puller.ensure(&runtime, other).await.unwrap();
         assert_eq!(runtime.pulls(), 2);
@@ -360,22 +325,13 @@ mod tests {
     async fn prefer_cached_pulls_only_when_missing() {
         let puller = ImagePuller::new(PullBehavior::PreferCached);
         let runtime = FakeImages::new(&[IMAGE], false);
-        assert_eq!(
-            puller.ensure(&runtime, IMAGE).await.unwrap(),
-            info(IMAGE, false)
-        );
+        assert_eq!(puller.ensure(&runtime, IMAGE).await.unwrap(), info(IMAGE, false));
         assert_eq!(runtime.pulls(), 0);
 
         let missing = "registry.example/missing:1";
-        assert!(matches!(
-            puller.ensure(&runtime, missing).await,
-            Err(RuntimeError::Pull { .. })
-        ));
+        assert!(matches!(puller.ensure(&runtime, missing).await, Err(RuntimeError::Pull { .. })));
         runtime.set_registry_up(true);
-        assert_eq!(
-            puller.ensure(&runtime, missing).await.unwrap(),
-            info(missing, true)
-        );
+        assert_eq!(puller.ensure(&runtime, missing).await.unwrap(), info(missing, true));
         assert_eq!(runtime.pulls(), 2);
     }
 }

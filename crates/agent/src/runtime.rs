@@ -304,7 +304,10 @@ pub trait Runtime: Send + Sync + 'static {
     async fn remove_volume(&self, name: &str) -> Result<(), RuntimeError>;
 
     /// Events of containers carrying all the given labels, from now on.
-    fn events(&self, labels: &[(&str, &str)]) -> BoxStream<'static, Result<RuntimeEvent, RuntimeError>>;
+    fn events(
+        &self,
+        labels: &[(&str, &str)],
+    ) -> BoxStream<'static, Result<RuntimeEvent, RuntimeError>>;
 
     /// One resource-use sample of a running container.
     async fn stats(&self, id: &str) -> Result<Option<ContainerStats>, RuntimeError>;

@@ -94,11 +94,10 @@ fn exit_code_of(spec: &ContainerSpec) -> Option<i64> {
         .chain(spec.command.iter().flatten())
         .flat_map(|part| part.split_whitespace())
         .collect();
-    words.windows(2).find(|w| w[0] == "exit").and_then(|w| {
-        w[1].trim_matches(|c: char| !c.is_ascii_digit())
-            .parse()
-            .ok()
-    })
+    words
+        .windows(2)
+        .find(|w| w[0] == "exit")
+        .and_then(|w| w[1].trim_matches(|c: char| !c.is_ascii_digit()).parse().ok())
 }
 
 impl SimRuntime {
@@ -118,10 +117,7 @@ impl SimRuntime {
     }
 
     fn emit(&self, id: &str, kind: EventKind) {
-        let _ = self.events.send(RuntimeEvent {
-            container_id: id.to_owned(),
-            kind,
-        });
+        let _ = self.events.send(RuntimeEvent { container_id: id.to_owned(), kind });
     }
 
     /// Kills a running container as if its process died with `exit_code`.
@@ -221,17 +217,11 @@ impl Runtime for SimRuntime {
     }
 
     async fn image(&self, image: &str) -> Result<Option<ImageInfo>, RuntimeError> {
-        Ok(Some(ImageInfo {
-            id: format!("sha256:sim-{image}"),
-            digest: None,
-        }))
+        Ok(Some(ImageInfo { id: format!("sha256:sim-{image}"), digest: None }))
     }
 
     async fn pull(&self, image: &str) -> Result<ImageInfo, RuntimeError> {
-        Ok(ImageInfo {
-            id: format!("sha256:sim-{image}"),
-            digest: None,
-        })
+        Ok(ImageInfo { id: format!("sha256:sim-{image}"), digest: None })
     }
 
     async fn create(&self, spec: &ContainerSpec) -> Result<String, RuntimeError> {
@@ -249,11 +239,8 @@ impl Runtime for SimRuntime {
             let host_port = match port.host_port {
                 Some(p) => p,
                 None => {
-                    inner.next_port = if inner.next_port == u16::MAX {
-                        49153
-                    } else {
-                        inner.next_port + 1
-                    };
+                    inner.next_port =
+                        if inner.next_port == u16::MAX { 49153 } else { inner.next_port + 1 };
                     inner.next_port
                 }
             };
@@ -310,17 +297,12 @@ impl Runtime for SimRuntime {
         if let Some(code) = exit {
             self.kill(id, code);
         } else if let Some(check) = health_spec {
-            let healthy = !check
-                .test
-                .iter()
-                .any(|t| t.contains("exit 1") || t.contains("false"));
+            let healthy = !check.test.iter().any(|t| t.contains("exit 1") || t.contains("false"));
             let me = self.clone();
             let id = id.to_owned();
             tokio::spawn(async move {
                 tokio::time::sleep(
-                    check
-                        .start_period
-                        .max(check.interval.min(Duration::from_secs(1))),
+                    check.start_period.max(check.interval.min(Duration::from_secs(1))),
                 )
                 .await;
                 let running = me
@@ -330,14 +312,7 @@ impl Runtime for SimRuntime {
                     .get(&id)
                     .is_some_and(|c| c.state == ContainerState::Running);
                 if running {
-                    me.set_health(
-                        &id,
-                        if healthy {
-                            Health::Healthy
-                        } else {
-                            Health::Unhealthy
-                        },
-                    );
+                    me.set_health(&id, if healthy { Health::Healthy } else { Health::Unhealthy });
                 }
             });
         }
@@ -375,12 +350,7 @@ impl Runtime for SimRuntime {
     }
 
     async fn inspect(&self, id: &str) -> Result<Option<ContainerStatus>, RuntimeError> {
-        Ok(self
-            .inner
-            .lock()
-            .containers
-            .get(id)
-            .map(|c| SimRuntime::status(id, c)))
+        Ok(self.inner.lock().containers.get(id).map(|c| SimRuntime::status(id, c)))
     }
 
     async fn list(&self, labels: &[(&str, &str)]) -> Result<Vec<ContainerStatus>, RuntimeError> {
@@ -389,9 +359,7 @@ impl Runtime for SimRuntime {
             .containers
             .iter()
             .filter(|(_, c)| {
-                labels
-                    .iter()
-                    .all(|(k, v)| c.spec.labels.get(*k).is_some_and(|x| x == v))
+                labels.iter().all(|(k, v)| c.spec.labels.get(*k).is_some_and(|x| x == v))
             })
             .map(|(id, c)| SimRuntime::status(id, c))
             .collect();
@@ -411,10 +379,8 @@ impl Runtime for SimRuntime {
         &self,
         labels: &[(&str, &str)],
     ) -> BoxStream<'static, Result<RuntimeEvent, RuntimeError>> {
-        let wanted: BTreeMap<String, String> = labels
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect();
+        let wanted: BTreeMap<String, String> =
+            labels.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
         let inner = self.inner.clone();
         let receiver = self.events.subscribe();
         futures::stream::unfold(receiver, |mut receiver| async move {
@@ -441,20 +407,15 @@ impl Runtime for SimRuntime {
 
     async fn stats(&self, id: &str) -> Result<Option<ContainerStats>, RuntimeError> {
         let inner = self.inner.lock();
-        Ok(inner
-            .containers
-            .get(id)
-            .filter(|c| c.state == ContainerState::Running)
-            .map(|c| ContainerStats {
+        Ok(inner.containers.get(id).filter(|c| c.state == ContainerState::Running).map(|c| {
+            ContainerStats {
                 cpu_units: 0.0,
-                memory_bytes: c
-                    .spec
-                    .memory_reservation_mib
-                    .or(c.spec.memory_mib)
-                    .unwrap_or(0) as u64
+                memory_bytes: c.spec.memory_reservation_mib.or(c.spec.memory_mib).unwrap_or(0)
+                    as u64
                     * 1024
                     * 1024
                     / 2,
-            }))
+            }
+        }))
     }
 }

@@ -100,13 +100,7 @@ pub fn volume_name(task_id: &str, volume: &str) -> String {
 fn docker_name(raw: &str) -> String {
     let mut name: String = raw
         .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-') {
-                c
-            } else {
-                '_'
-            }
-        })
+        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-') { c } else { '_' })
         .collect();
     if name != raw || name.len() > MAX_NAME_LEN {
         // 16 hex digits and a dash.
@@ -133,10 +127,7 @@ pub fn container_spec(
     container: &api::ContainerDefinition,
 ) -> Result<ContainerSpec, SpecError> {
     let name = container.name.as_deref().unwrap_or("<unnamed>");
-    let cx = Ctx {
-        task: ctx,
-        container: name,
-    };
+    let cx = Ctx { task: ctx, container: name };
     let Some(container_name_in_task) = container.name.as_deref() else {
         return Err(cx.invalid("the container definition has no name"));
     };
@@ -149,14 +140,9 @@ pub fn container_spec(
     let overrides = ctx
         .overrides
         .and_then(|o| o.container_overrides.as_deref())
-        .and_then(|all| {
-            all.iter()
-                .find(|o| o.name.as_deref() == Some(container_name_in_task))
-        });
+        .and_then(|all| all.iter().find(|o| o.name.as_deref() == Some(container_name_in_task)));
     if let Some(o) = overrides
-        && o.environment_files
-            .as_ref()
-            .is_some_and(|files| !files.is_empty())
+        && o.environment_files.as_ref().is_some_and(|files| !files.is_empty())
     {
         return Err(cx.unsupported("containerOverrides.environmentFiles (no S3 access)"));
     }
@@ -164,9 +150,8 @@ pub fn container_spec(
     let network = cx.network(container)?;
     let cpu = overrides.and_then(|o| o.cpu).or(container.cpu);
     let memory = overrides.and_then(|o| o.memory).or(container.memory);
-    let memory_reservation = overrides
-        .and_then(|o| o.memory_reservation)
-        .or(container.memory_reservation);
+    let memory_reservation =
+        overrides.and_then(|o| o.memory_reservation).or(container.memory_reservation);
     let (cpu_shares, memory_mib, memory_reservation_mib) =
         cx.resources(cpu, memory, memory_reservation)?;
 
@@ -179,16 +164,10 @@ pub fn container_spec(
         labels: cx.labels(container),
         env: cx.environment(container, overrides)?,
         entrypoint: container.entry_point.clone(),
-        command: overrides
-            .and_then(|o| o.command.clone())
-            .or_else(|| container.command.clone()),
+        command: overrides.and_then(|o| o.command.clone()).or_else(|| container.command.clone()),
         working_dir: container.working_directory.clone(),
         user: container.user.clone(),
-        hostname: if network == Network::Bridge {
-            container.hostname.clone()
-        } else {
-            None
-        },
+        hostname: if network == Network::Bridge { container.hostname.clone() } else { None },
         cpu_shares: Some(cpu_shares),
         memory_mib,
         memory_reservation_mib,
@@ -197,11 +176,7 @@ pub fn container_spec(
         volumes_from: cx.volumes_from(container)?,
         links: cx.links(container, &network)?,
         network,
-        health_check: container
-            .health_check
-            .as_ref()
-            .map(|h| cx.health_check(h))
-            .transpose()?,
+        health_check: container.health_check.as_ref().map(|h| cx.health_check(h)).transpose()?,
         ulimits: container
             .ulimits
             .iter()
@@ -216,9 +191,7 @@ pub fn container_spec(
         readonly_rootfs: container.readonly_root_filesystem.unwrap_or(false),
         init: linux.and_then(|l| l.init_process_enabled).unwrap_or(false),
         cap_add: capabilities.and_then(|c| c.add.clone()).unwrap_or_default(),
-        cap_drop: capabilities
-            .and_then(|c| c.drop.clone())
-            .unwrap_or_default(),
+        cap_drop: capabilities.and_then(|c| c.drop.clone()).unwrap_or_default(),
         tmpfs: cx.tmpfs(linux)?,
         shm_size_mib: cx.shm_size(linux)?,
         dns_servers: container.dns_servers.clone().unwrap_or_default(),
@@ -229,10 +202,7 @@ pub fn container_spec(
             .flatten()
             .map(|h| format!("{}:{}", h.hostname, h.ip_address))
             .collect(),
-        security_opts: container
-            .docker_security_options
-            .clone()
-            .unwrap_or_default(),
+        security_opts: container.docker_security_options.clone().unwrap_or_default(),
         sysctls: cx.sysctls(container)?,
         log: cx.log(container)?,
         stop_timeout: Some(cx.stop_timeout(container)?),
@@ -262,11 +232,7 @@ pub fn task_volumes(ctx: &TaskContext<'_>) -> Vec<VolumeSpec> {
                     continue;
                 }
                 res.push(VolumeSpec {
-                    name: if shared {
-                        name.to_string()
-                    } else {
-                        volume_name(ctx.task_id, name)
-                    },
+                    name: if shared { name.to_string() } else { volume_name(ctx.task_id, name) },
                     driver: config.driver.clone(),
                     driver_opts: config.driver_opts.clone().unwrap_or_default(),
                     labels: volume_labels(ctx, !shared, config.labels.as_ref()),
@@ -290,10 +256,7 @@ fn volume_labels(
     res.remove(labels::CONTAINER_NAME);
     res.insert(labels::MANAGED.to_string(), "true".to_string());
     res.insert(labels::CLUSTER.to_string(), ctx.cluster.to_string());
-    res.insert(
-        labels::CONTAINER_INSTANCE.to_string(),
-        ctx.container_instance_arn.to_string(),
-    );
+    res.insert(labels::CONTAINER_INSTANCE.to_string(), ctx.container_instance_arn.to_string());
     if task_scoped {
         res.insert(labels::TASK_ARN.to_string(), ctx.task_arn.to_string());
     }
@@ -303,10 +266,7 @@ fn volume_labels(
 enum VolumeKind<'v> {
     Bind(&'v str),
     Scratch,
-    Docker {
-        shared: bool,
-        config: &'v api::DockerVolumeConfiguration,
-    },
+    Docker { shared: bool, config: &'v api::DockerVolumeConfiguration },
     Unsupported(&'static str),
 }
 
@@ -314,10 +274,7 @@ fn volume_kind(volume: &api::Volume) -> VolumeKind<'_> {
     if volume.efs_volume_configuration.is_some() {
         return VolumeKind::Unsupported("EFS volumes");
     }
-    if volume
-        .fsx_windows_file_server_volume_configuration
-        .is_some()
-    {
+    if volume.fsx_windows_file_server_volume_configuration.is_some() {
         return VolumeKind::Unsupported("FSx for Windows File Server volumes");
     }
     if volume.s3files_volume_configuration.is_some() {
@@ -345,17 +302,11 @@ struct Ctx<'a, 'b> {
 
 impl Ctx<'_, '_> {
     fn invalid(&self, message: impl Into<String>) -> SpecError {
-        SpecError::Invalid {
-            container: self.container.to_string(),
-            message: message.into(),
-        }
+        SpecError::Invalid { container: self.container.to_string(), message: message.into() }
     }
 
     fn unsupported(&self, feature: impl Into<String>) -> SpecError {
-        SpecError::Unsupported {
-            container: self.container.to_string(),
-            feature: feature.into(),
-        }
+        SpecError::Unsupported { container: self.container.to_string(), feature: feature.into() }
     }
 
     fn refuse_unsupported(&self, c: &api::ContainerDefinition) -> Result<(), SpecError> {
@@ -364,36 +315,21 @@ impl Ctx<'_, '_> {
         }
         let def = self.task.definition;
         let refused = [
-            (
-                non_empty(&c.secrets),
-                "secrets (no Secrets Manager or SSM access)",
-            ),
-            (
-                non_empty(&c.environment_files),
-                "environmentFiles (no S3 access)",
-            ),
+            (non_empty(&c.secrets), "secrets (no Secrets Manager or SSM access)"),
+            (non_empty(&c.environment_files), "environmentFiles (no S3 access)"),
             (
                 c.repository_credentials.is_some(),
                 "repositoryCredentials (no Secrets Manager access)",
             ),
-            (
-                non_empty(&c.resource_requirements),
-                "resourceRequirements (GPUs, accelerators)",
-            ),
+            (non_empty(&c.resource_requirements), "resourceRequirements (GPUs, accelerators)"),
             (c.firelens_configuration.is_some(), "firelensConfiguration"),
             (non_empty(&c.credential_specs), "credentialSpecs"),
             (c.interactive == Some(true), "interactive (an open stdin)"),
             (c.pseudo_terminal == Some(true), "pseudoTerminal (a TTY)"),
             (def.pid_mode.is_some(), "the task's pidMode"),
             (def.ipc_mode.is_some(), "the task's ipcMode"),
-            (
-                def.proxy_configuration.is_some(),
-                "the task's proxyConfiguration",
-            ),
-            (
-                non_empty(&def.inference_accelerators),
-                "the task's inferenceAccelerators",
-            ),
+            (def.proxy_configuration.is_some(), "the task's proxyConfiguration"),
+            (non_empty(&def.inference_accelerators), "the task's inferenceAccelerators"),
         ];
         if let Some((_, feature)) = refused.iter().find(|(refused, _)| *refused) {
             return Err(self.unsupported(*feature));
@@ -421,11 +357,7 @@ impl Ctx<'_, '_> {
                 return Err(self.unsupported("networkMode awsvpc"));
             }
         };
-        Ok(if c.disable_networking == Some(true) {
-            Network::None
-        } else {
-            network
-        })
+        Ok(if c.disable_networking == Some(true) { Network::None } else { network })
     }
 
     fn resources(
@@ -438,10 +370,7 @@ impl Ctx<'_, '_> {
         if cpu < 0 {
             return Err(self.invalid(format!("cpu must not be negative, got {cpu}")));
         }
-        for (field, value) in [
-            ("memory", memory),
-            ("memoryReservation", memory_reservation),
-        ] {
+        for (field, value) in [("memory", memory), ("memoryReservation", memory_reservation)] {
             if let Some(value) = value
                 && value <= 0
             {
@@ -455,11 +384,7 @@ impl Ctx<'_, '_> {
                 "memory ({memory} MiB) must not be less than memoryReservation ({reservation} MiB)"
             )));
         }
-        Ok((
-            cpu.max(MIN_CPU_SHARES),
-            memory.map(i64::from),
-            memory_reservation.map(i64::from),
-        ))
+        Ok((cpu.max(MIN_CPU_SHARES), memory.map(i64::from), memory_reservation.map(i64::from)))
     }
 
     fn labels(&self, c: &api::ContainerDefinition) -> BTreeMap<String, String> {
@@ -486,10 +411,7 @@ impl Ctx<'_, '_> {
     ) -> Result<Vec<(String, String)>, SpecError> {
         let mut res: Vec<(String, String)> = Vec::new();
         let pairs = c.environment.iter().flatten();
-        let override_pairs = overrides
-            .and_then(|o| o.environment.as_ref())
-            .into_iter()
-            .flatten();
+        let override_pairs = overrides.and_then(|o| o.environment.as_ref()).into_iter().flatten();
         for pair in pairs.chain(override_pairs) {
             let Some(name) = pair.name.as_deref().filter(|n| !n.is_empty()) else {
                 return Err(self.invalid("an environment variable has no name"));
@@ -541,12 +463,7 @@ impl Ctx<'_, '_> {
                 None | Some(api::TransportProtocol::Tcp) => Protocol::Tcp,
                 Some(api::TransportProtocol::Udp) => Protocol::Udp,
             };
-            res.push(PortSpec {
-                container_port,
-                host_port,
-                protocol,
-                host_ip: None,
-            });
+            res.push(PortSpec { container_port, host_port, protocol, host_ip: None });
         }
         Ok(res)
     }
@@ -565,9 +482,9 @@ impl Ctx<'_, '_> {
                 return Err(self.invalid("a mount point has no sourceVolume"));
             };
             let Some(target) = mount.container_path.as_deref().filter(|p| !p.is_empty()) else {
-                return Err(self.invalid(format!(
-                    "the mount point of `{source}` has no containerPath"
-                )));
+                return Err(
+                    self.invalid(format!("the mount point of `{source}` has no containerPath"))
+                );
             };
             let volume = self
                 .task
@@ -620,15 +537,8 @@ impl Ctx<'_, '_> {
                     "volumesFrom source container `{source}` is not in the task definition"
                 )));
             }
-            let suffix = if from.read_only == Some(true) {
-                ":ro"
-            } else {
-                ""
-            };
-            res.push(format!(
-                "{}{suffix}",
-                container_name(self.task.task_id, source)
-            ));
+            let suffix = if from.read_only == Some(true) { ":ro" } else { "" };
+            res.push(format!("{}{suffix}", container_name(self.task.task_id, source)));
         }
         Ok(res)
     }
@@ -653,10 +563,7 @@ impl Ctx<'_, '_> {
                     "linked container `{target}` is not in the task definition"
                 )));
             }
-            res.push(format!(
-                "{}:{alias}",
-                container_name(self.task.task_id, target)
-            ));
+            res.push(format!("{}:{alias}", container_name(self.task.task_id, target)));
         }
         Ok(res)
     }
@@ -689,11 +596,7 @@ impl Ctx<'_, '_> {
             interval: secs("interval", h.interval, HEALTH_CHECK_INTERVAL_SECS)?,
             timeout: secs("timeout", h.timeout, HEALTH_CHECK_TIMEOUT_SECS)?,
             retries,
-            start_period: secs(
-                "startPeriod",
-                h.start_period,
-                HEALTH_CHECK_START_PERIOD_SECS,
-            )?,
+            start_period: secs("startPeriod", h.start_period, HEALTH_CHECK_START_PERIOD_SECS)?,
         })
     }
 
@@ -722,9 +625,8 @@ impl Ctx<'_, '_> {
 
     fn shm_size(&self, linux: Option<&api::LinuxParameters>) -> Result<Option<i64>, SpecError> {
         match linux.and_then(|l| l.shared_memory_size) {
-            Some(size) if size <= 0 => Err(self.invalid(format!(
-                "linuxParameters.sharedMemorySize must be positive, got {size}"
-            ))),
+            Some(size) if size <= 0 => Err(self
+                .invalid(format!("linuxParameters.sharedMemorySize must be positive, got {size}"))),
             size => Ok(size.map(i64::from)),
         }
     }

@@ -308,8 +308,7 @@ impl Actor {
                     // Removed behind our back: it is not running any more.
                     if slot.status != Status::Stopped {
                         slot.status = Status::Stopped;
-                        slot.reason
-                            .get_or_insert_with(|| "The container was removed".to_owned());
+                        slot.reason.get_or_insert_with(|| "The container was removed".to_owned());
                     }
                 }
                 Err(error) => {
@@ -326,10 +325,7 @@ impl Actor {
         }
         if self.desired.desired_status == "STOPPED" {
             self.stopping = Some(Stop::Desired);
-        } else if self
-            .slots
-            .iter()
-            .any(|s| s.essential && s.started && s.status == Status::Stopped)
+        } else if self.slots.iter().any(|s| s.essential && s.started && s.status == Status::Stopped)
         {
             self.stopping = Some(Stop::EssentialExited);
         }
@@ -337,20 +333,14 @@ impl Actor {
 
     fn all_settled(&self) -> bool {
         self.slots.iter().all(|s| s.status != Status::Pending)
-            && self
-                .slots
-                .iter()
-                .all(|s| !s.has_health_check || s.health != Some(Health::Starting))
+            && self.slots.iter().all(|s| !s.has_health_check || s.health != Some(Health::Starting))
     }
 
     /// Whether a container's dependencies are met: `Ok(true)` yes, `Ok(false)` not yet,
     /// `Err` never (a dependency ended the wrong way).
     fn dependencies_met(&self, slot: &Slot) -> Result<bool, String> {
         for dependency in slot.definition.depends_on.iter().flatten() {
-            let Some(other) = self
-                .slots
-                .iter()
-                .find(|s| s.name == dependency.container_name)
+            let Some(other) = self.slots.iter().find(|s| s.name == dependency.container_name)
             else {
                 return Err(format!(
                     "container {} depends on unknown container {}",
@@ -367,9 +357,7 @@ impl Actor {
                                 "dependency {} of container {} exited with code {} instead of succeeding",
                                 other.name,
                                 slot.name,
-                                other
-                                    .exit_code
-                                    .map_or("unknown".to_owned(), |c| c.to_string())
+                                other.exit_code.map_or("unknown".to_owned(), |c| c.to_string())
                             ));
                         }
                         true
@@ -399,9 +387,8 @@ impl Actor {
         if !self.volumes_created {
             for volume in spec::task_volumes(&self.context()) {
                 if let Err(error) = self.env.runtime.create_volume(&volume).await {
-                    self.stopping = Some(Stop::FailedToStart(format!(
-                        "CannotCreateVolumeError: {error}"
-                    )));
+                    self.stopping =
+                        Some(Stop::FailedToStart(format!("CannotCreateVolumeError: {error}")));
                     return;
                 }
             }
@@ -415,10 +402,8 @@ impl Actor {
             match self.dependencies_met(slot) {
                 Ok(true) => {}
                 Ok(false) => {
-                    let timeout = slot
-                        .definition
-                        .start_timeout
-                        .map_or(self.env.default_start_timeout, |s| {
+                    let timeout =
+                        slot.definition.start_timeout.map_or(self.env.default_start_timeout, |s| {
                             Duration::from_secs(u64::try_from(s).unwrap_or(0))
                         });
                     if self.starting_since.elapsed() > timeout {
@@ -447,19 +432,11 @@ impl Actor {
     }
 
     async fn start_container(&mut self, index: usize) -> Result<(), String> {
-        let image = self.slots[index]
-            .definition
-            .image
-            .clone()
-            .unwrap_or_default();
+        let image = self.slots[index].definition.image.clone().unwrap_or_default();
         if self.pull_started_at.is_none() {
             self.pull_started_at = Some(epoch_now());
         }
-        let pulled = self
-            .env
-            .puller
-            .ensure(self.env.runtime.as_ref(), &image)
-            .await;
+        let pulled = self.env.puller.ensure(self.env.runtime.as_ref(), &image).await;
         self.pull_stopped_at = Some(epoch_now());
         let info = pulled.map_err(|e| format!("CannotPullContainerError: {e}"))?;
         self.slots[index].image_digest = info.digest;
@@ -478,11 +455,7 @@ impl Actor {
                 id
             }
         };
-        self.env
-            .runtime
-            .start(&id)
-            .await
-            .map_err(|e| format!("CannotStartContainerError: {e}"))?;
+        self.env.runtime.start(&id).await.map_err(|e| format!("CannotStartContainerError: {e}"))?;
         self.slots[index].started = true;
         self.slots[index].status = Status::Running;
         tracing::debug!(task = %self.task_id, container = %self.slots[index].name, "Container started");
@@ -516,17 +489,11 @@ impl Actor {
                 })
                 .collect();
             // A dependency cycle cannot happen (registration refuses it); stop all if it does.
-            let wave = if wave.is_empty() {
-                remaining.iter().copied().collect()
-            } else {
-                wave
-            };
+            let wave = if wave.is_empty() { remaining.iter().copied().collect() } else { wave };
             let stops = wave.iter().map(|&i| {
                 let slot = &self.slots[i];
-                let timeout = slot
-                    .definition
-                    .stop_timeout
-                    .map_or(self.env.default_stop_timeout, |s| {
+                let timeout =
+                    slot.definition.stop_timeout.map_or(self.env.default_stop_timeout, |s| {
                         Duration::from_secs(u64::try_from(s).unwrap_or(0))
                     });
                 let id = slot.runtime_id.clone().unwrap_or_default();
@@ -558,26 +525,16 @@ impl Actor {
         if self.stopped {
             return Status::Stopped;
         }
-        let running = self.slots.iter().all(|s| {
-            if s.essential {
-                s.status == Status::Running
-            } else {
-                s.started
-            }
-        });
-        if running && self.stopping.is_none() {
-            Status::Running
-        } else {
-            Status::Pending
-        }
+        let running = self
+            .slots
+            .iter()
+            .all(|s| if s.essential { s.status == Status::Running } else { s.started });
+        if running && self.stopping.is_none() { Status::Running } else { Status::Pending }
     }
 
     fn health(&self) -> Option<&'static str> {
-        let checked: Vec<_> = self
-            .slots
-            .iter()
-            .filter(|s| s.essential && s.has_health_check)
-            .collect();
+        let checked: Vec<_> =
+            self.slots.iter().filter(|s| s.essential && s.has_health_check).collect();
         if checked.is_empty() {
             return Some("UNKNOWN");
         }

@@ -46,26 +46,18 @@ async fn create_start_and_inspect_carry_the_spec() {
     within(TEST_LIMIT, async {
         let runtime = runtime().await;
         let scope = Scope::new("values");
-        let mut spec = scope.spec(
-            "values",
-            &["sh", "-c", "echo \"$A\" > /tmp/out; exec sleep 1000"],
-        );
+        let mut spec =
+            scope.spec("values", &["sh", "-c", "echo \"$A\" > /tmp/out; exec sleep 1000"]);
         spec.labels.insert("team".to_string(), "a".to_string());
-        spec.env = vec![
-            ("A".to_string(), "1".to_string()),
-            ("B".to_string(), "two words".to_string()),
-        ];
+        spec.env =
+            vec![("A".to_string(), "1".to_string()), ("B".to_string(), "two words".to_string())];
         spec.working_dir = Some("/bin".to_string());
         spec.user = Some("1000".to_string());
         spec.hostname = Some("values-host".to_string());
         spec.cpu_shares = Some(512);
         spec.memory_mib = Some(64);
         spec.memory_reservation_mib = Some(32);
-        spec.ulimits = vec![Ulimit {
-            name: "nofile".to_string(),
-            soft: 1024,
-            hard: 2048,
-        }];
+        spec.ulimits = vec![Ulimit { name: "nofile".to_string(), soft: 1024, hard: 2048 }];
         spec.readonly_rootfs = true;
         spec.init = true;
         spec.cap_add = vec!["NET_ADMIN".to_string()];
@@ -90,11 +82,7 @@ async fn create_start_and_inspect_carry_the_spec() {
         runtime.start(&id).await.unwrap();
         runtime.start(&id).await.unwrap(); // starting a running container is fine
 
-        let status = runtime
-            .inspect(&id)
-            .await
-            .unwrap()
-            .expect("container exists");
+        let status = runtime.inspect(&id).await.unwrap().expect("container exists");
         assert_eq!(status.state, ContainerState::Running);
         assert_eq!(status.id, id);
         assert_eq!(status.name, spec.name);
@@ -102,31 +90,15 @@ async fn create_start_and_inspect_carry_the_spec() {
         assert_eq!(status.health, None);
         assert_eq!(status.finished_at, None);
         assert!(status.started_at.is_some());
-        assert!(
-            status
-                .image_id
-                .as_deref()
-                .is_some_and(|i| i.starts_with("sha256:")),
-            "{status:?}"
-        );
+        assert!(status.image_id.as_deref().is_some_and(|i| i.starts_with("sha256:")), "{status:?}");
         assert_eq!(status.labels, spec.labels);
 
         let inspect = docker_inspect(&id);
         let config = &inspect["Config"];
-        let env: Vec<&str> = config["Env"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v.as_str().unwrap())
-            .collect();
-        assert!(
-            env.contains(&"A=1") && env.contains(&"B=two words"),
-            "{env:?}"
-        );
-        assert_eq!(
-            config["Cmd"],
-            json!(["sh", "-c", "echo \"$A\" > /tmp/out; exec sleep 1000"])
-        );
+        let env: Vec<&str> =
+            config["Env"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+        assert!(env.contains(&"A=1") && env.contains(&"B=two words"), "{env:?}");
+        assert_eq!(config["Cmd"], json!(["sh", "-c", "echo \"$A\" > /tmp/out; exec sleep 1000"]));
         assert_eq!(config["WorkingDir"], "/bin");
         assert_eq!(config["User"], "1000");
         assert_eq!(config["Hostname"], "values-host");
@@ -136,10 +108,7 @@ async fn create_start_and_inspect_carry_the_spec() {
         assert_eq!(host["CpuShares"], 512);
         assert_eq!(host["Memory"], 64 * 1024 * 1024);
         assert_eq!(host["MemoryReservation"], 32 * 1024 * 1024);
-        assert_eq!(
-            host["Ulimits"],
-            json!([{"Name": "nofile", "Soft": 1024, "Hard": 2048}])
-        );
+        assert_eq!(host["Ulimits"], json!([{"Name": "nofile", "Soft": 1024, "Hard": 2048}]));
         assert_eq!(host["ReadonlyRootfs"], true);
         assert_eq!(host["Init"], true);
         assert_eq!(host["CapAdd"], json!(["NET_ADMIN"]));
@@ -156,13 +125,8 @@ async fn create_start_and_inspect_carry_the_spec() {
         assert_eq!(host["LogConfig"]["Config"]["max-size"], "1m");
 
         // And the process really runs that way.
-        let seen = docker(&[
-            "exec",
-            &id,
-            "sh",
-            "-c",
-            "id -u; pwd; cat /tmp/out; grep db /etc/hosts",
-        ]);
+        let seen =
+            docker(&["exec", &id, "sh", "-c", "id -u; pwd; cat /tmp/out; grep db /etc/hosts"]);
         let lines: Vec<&str> = seen.lines().collect();
         assert_eq!(&lines[..3], ["1000", "/bin", "1"], "{seen}");
         assert!(lines[3].starts_with("10.0.0.5"), "{seen}");
@@ -241,10 +205,8 @@ async fn failing_health_check_goes_unhealthy() {
         runtime.start(&id).await.unwrap();
         let first = runtime.inspect(&id).await.unwrap().unwrap();
         assert_eq!(first.health, Some(Health::Starting));
-        wait_status(&runtime, &id, SHORT, "unhealthy", |s| {
-            s.health == Some(Health::Unhealthy)
-        })
-        .await;
+        wait_status(&runtime, &id, SHORT, "unhealthy", |s| s.health == Some(Health::Unhealthy))
+            .await;
         // The change was announced (`health_status: unhealthy` filtered as `health_status`).
         let announced = tokio::time::timeout(SHORT, async {
             while let Some(event) = events.next().await {
@@ -265,10 +227,7 @@ async fn exit_code_is_reported() {
     within(TEST_LIMIT, async {
         let runtime = runtime().await;
         let scope = Scope::new("exit");
-        let id = runtime
-            .create(&scope.spec("exit", &["sh", "-c", "exit 3"]))
-            .await
-            .unwrap();
+        let id = runtime.create(&scope.spec("exit", &["sh", "-c", "exit 3"])).await.unwrap();
         runtime.start(&id).await.unwrap();
         let status = wait_status(&runtime, &id, SHORT, "exited", exited).await;
         assert_eq!(status.exit_code, Some(3));
@@ -291,10 +250,7 @@ async fn stop_waits_for_the_timeout_then_kills() {
             .await
             .unwrap();
         let polite = runtime
-            .create(&scope.spec(
-                "polite",
-                &["sh", "-c", "trap 'exit 0' TERM; sleep 1000 & wait"],
-            ))
+            .create(&scope.spec("polite", &["sh", "-c", "trap 'exit 0' TERM; sleep 1000 & wait"]))
             .await
             .unwrap();
         runtime.start(&stubborn).await.unwrap();
@@ -303,37 +259,19 @@ async fn stop_waits_for_the_timeout_then_kills() {
         tokio::time::sleep(Duration::from_millis(500)).await;
 
         let started = Instant::now();
-        runtime
-            .stop(&stubborn, Duration::from_secs(3))
-            .await
-            .unwrap();
+        runtime.stop(&stubborn, Duration::from_secs(3)).await.unwrap();
         let took = started.elapsed();
-        assert!(
-            took >= Duration::from_millis(2500),
-            "killed before the timeout: {took:?}"
-        );
+        assert!(took >= Duration::from_millis(2500), "killed before the timeout: {took:?}");
         assert!(took < Duration::from_secs(30), "stop took {took:?}");
         let status = runtime.inspect(&stubborn).await.unwrap().unwrap();
-        assert_eq!(
-            (status.state, status.exit_code),
-            (ContainerState::Exited, Some(137))
-        );
+        assert_eq!((status.state, status.exit_code), (ContainerState::Exited, Some(137)));
 
         let started = Instant::now();
-        runtime
-            .stop(&polite, Duration::from_secs(20))
-            .await
-            .unwrap();
+        runtime.stop(&polite, Duration::from_secs(20)).await.unwrap();
         let took = started.elapsed();
-        assert!(
-            took < Duration::from_secs(10),
-            "a container that exits on SIGTERM took {took:?}"
-        );
+        assert!(took < Duration::from_secs(10), "a container that exits on SIGTERM took {took:?}");
         let status = runtime.inspect(&polite).await.unwrap().unwrap();
-        assert_eq!(
-            (status.state, status.exit_code),
-            (ContainerState::Exited, Some(0))
-        );
+        assert_eq!((status.state, status.exit_code), (ContainerState::Exited, Some(0)));
 
         runtime.stop(&polite, Duration::from_secs(1)).await.unwrap();
     })
@@ -349,17 +287,12 @@ async fn events_cover_labelled_containers_only() {
         // Subscribed before anything happens, polled only later: `since` must cover the gap.
         let mut events = runtime.events(&[watched.label()]);
 
-        let other_id = runtime
-            .create(&other.spec("other", &["true"]))
-            .await
-            .unwrap();
+        let other_id = runtime.create(&other.spec("other", &["true"])).await.unwrap();
         runtime.start(&other_id).await.unwrap();
         wait_status(&runtime, &other_id, SHORT, "exited", exited).await;
 
-        let id = runtime
-            .create(&watched.spec("watched", &["sh", "-c", "sleep 0.2"]))
-            .await
-            .unwrap();
+        let id =
+            runtime.create(&watched.spec("watched", &["sh", "-c", "sleep 0.2"])).await.unwrap();
         runtime.start(&id).await.unwrap();
         wait_status(&runtime, &id, SHORT, "exited", exited).await;
         runtime.remove(&id).await.unwrap();
@@ -375,19 +308,10 @@ async fn events_cover_labelled_containers_only() {
             }
         })
         .await;
-        assert!(
-            collected.is_ok(),
-            "no destroy event within {SHORT:?}; saw {seen:?}"
-        );
-        assert!(
-            seen.iter().all(|e| e.container_id == id),
-            "events of other containers: {seen:?}"
-        );
+        assert!(collected.is_ok(), "no destroy event within {SHORT:?}; saw {seen:?}");
+        assert!(seen.iter().all(|e| e.container_id == id), "events of other containers: {seen:?}");
         let kinds: Vec<EventKind> = seen.iter().map(|e| e.kind).collect();
-        assert_eq!(
-            kinds,
-            vec![EventKind::Start, EventKind::Die, EventKind::Destroy]
-        );
+        assert_eq!(kinds, vec![EventKind::Start, EventKind::Die, EventKind::Destroy]);
     })
     .await;
 }
@@ -399,24 +323,13 @@ async fn list_by_labels_includes_stopped_containers() {
         let scope = Scope::new("list");
         let other = Scope::new("list-other");
         let mut done_spec = scope.spec("done", &["true"]);
-        done_spec
-            .labels
-            .insert(labels::CONTAINER_NAME.to_string(), "done".to_string());
+        done_spec.labels.insert(labels::CONTAINER_NAME.to_string(), "done".to_string());
         let done = runtime.create(&done_spec).await.unwrap();
         runtime.start(&done).await.unwrap();
-        let running = runtime
-            .create(&scope.spec("running", &["sleep", "1000"]))
-            .await
-            .unwrap();
+        let running = runtime.create(&scope.spec("running", &["sleep", "1000"])).await.unwrap();
         runtime.start(&running).await.unwrap();
-        let never_started = runtime
-            .create(&scope.spec("never", &["true"]))
-            .await
-            .unwrap();
-        let elsewhere = runtime
-            .create(&other.spec("elsewhere", &["sleep", "1000"]))
-            .await
-            .unwrap();
+        let never_started = runtime.create(&scope.spec("never", &["true"])).await.unwrap();
+        let elsewhere = runtime.create(&other.spec("elsewhere", &["sleep", "1000"])).await.unwrap();
         runtime.start(&elsewhere).await.unwrap();
         wait_status(&runtime, &done, SHORT, "exited", exited).await;
 
@@ -432,21 +345,9 @@ async fn list_by_labels_includes_stopped_containers() {
         assert_eq!(found, expected);
         assert_eq!(listed[0].exit_code, Some(0));
 
-        let both = runtime
-            .list(&[scope.label(), (labels::CONTAINER_NAME, "done")])
-            .await
-            .unwrap();
-        assert_eq!(
-            both.iter().map(|s| s.id.as_str()).collect::<Vec<_>>(),
-            vec![done.as_str()]
-        );
-        assert!(
-            runtime
-                .list(&[(TEST_LABEL, "nobody-uses-this")])
-                .await
-                .unwrap()
-                .is_empty()
-        );
+        let both = runtime.list(&[scope.label(), (labels::CONTAINER_NAME, "done")]).await.unwrap();
+        assert_eq!(both.iter().map(|s| s.id.as_str()).collect::<Vec<_>>(), vec![done.as_str()]);
+        assert!(runtime.list(&[(TEST_LABEL, "nobody-uses-this")]).await.unwrap().is_empty());
     })
     .await;
 }
@@ -472,11 +373,7 @@ async fn bind_mounts_and_named_volumes() {
 
         let mut bind = scope.spec(
             "bind",
-            &[
-                "sh",
-                "-c",
-                "grep -q from-host /host/in && echo from-container > /host/out",
-            ],
+            &["sh", "-c", "grep -q from-host /host/in && echo from-container > /host/out"],
         );
         bind.mounts = vec![MountSpec {
             source: MountSource::Bind(host_dir.path().to_path_buf()),
@@ -505,10 +402,8 @@ async fn bind_mounts_and_named_volumes() {
         let mut writer = scope.spec("writer", &["sh", "-c", "echo kept > /v/f"]);
         writer.mounts = vec![mount(false)];
         assert_eq!(run_to_exit(&runtime, &writer).await, 0);
-        let mut reader = scope.spec(
-            "reader",
-            &["sh", "-c", "grep -q kept /v/f && ! touch /v/g 2>/dev/null"],
-        );
+        let mut reader =
+            scope.spec("reader", &["sh", "-c", "grep -q kept /v/f && ! touch /v/g 2>/dev/null"]);
         reader.mounts = vec![mount(true)];
         assert_eq!(
             run_to_exit(&runtime, &reader).await,
@@ -517,10 +412,7 @@ async fn bind_mounts_and_named_volumes() {
         );
 
         let in_use = runtime.remove_volume(&volume).await;
-        assert!(
-            matches!(in_use, Err(RuntimeError::Refused { .. })),
-            "{in_use:?}"
-        );
+        assert!(matches!(in_use, Err(RuntimeError::Refused { .. })), "{in_use:?}");
         for name in ["writer", "reader"] {
             runtime.remove(&scope.name(name)).await.unwrap();
         }
@@ -552,19 +444,13 @@ async fn volumes_from_another_container() {
         }];
         assert_eq!(run_to_exit(&runtime, &source).await, 0);
 
-        let mut reader = scope.spec(
-            "reader",
-            &["sh", "-c", "grep -q shared /data/f && touch /data/g"],
-        );
+        let mut reader =
+            scope.spec("reader", &["sh", "-c", "grep -q shared /data/f && touch /data/g"]);
         reader.volumes_from = vec![source.name.clone()];
         assert_eq!(run_to_exit(&runtime, &reader).await, 0);
         let mut read_only = scope.spec(
             "read-only",
-            &[
-                "sh",
-                "-c",
-                "grep -q shared /data/f && ! touch /data/h 2>/dev/null",
-            ],
+            &["sh", "-c", "grep -q shared /data/f && ! touch /data/h 2>/dev/null"],
         );
         read_only.volumes_from = vec![format!("{}:ro", source.name)];
         assert_eq!(run_to_exit(&runtime, &read_only).await, 0);
@@ -631,28 +517,14 @@ async fn stats_sample_a_busy_container() {
             .unwrap();
         runtime.start(&id).await.unwrap();
         tokio::time::sleep(Duration::from_millis(500)).await;
-        let stats = runtime
-            .stats(&id)
-            .await
-            .unwrap()
-            .expect("a running container has stats");
+        let stats = runtime.stats(&id).await.unwrap().expect("a running container has stats");
         // A spinning shell uses up to a core (1024 units); the machine may be busy, so loosely.
-        assert!(
-            stats.cpu_units > 50.0 && stats.cpu_units < 1024.0 * 1.5,
-            "{stats:?}"
-        );
+        assert!(stats.cpu_units > 50.0 && stats.cpu_units < 1024.0 * 1.5, "{stats:?}");
         assert!(stats.memory_bytes > 0, "{stats:?}");
 
         runtime.stop(&id, Duration::ZERO).await.unwrap();
-        assert_eq!(
-            runtime.stats(&id).await.unwrap(),
-            None,
-            "a stopped container has no sample"
-        );
-        assert_eq!(
-            runtime.stats("berth-test-no-such-container").await.unwrap(),
-            None
-        );
+        assert_eq!(runtime.stats(&id).await.unwrap(), None, "a stopped container has no sample");
+        assert_eq!(runtime.stats("berth-test-no-such-container").await.unwrap(), None);
     })
     .await;
 }
@@ -691,11 +563,7 @@ async fn pull_from_a_local_registry() {
     within(TEST_LIMIT, async {
         let runtime = runtime().await;
         let registry = Registry::start();
-        let reference = format!(
-            "127.0.0.1:{}/{}:1",
-            registry.port,
-            unique("berth-test-pull")
-        );
+        let reference = format!("127.0.0.1:{}/{}:1", registry.port, unique("berth-test-pull"));
         let _tags = Tags(vec![reference.clone()]);
         docker(&["tag", TEST_IMAGE, &reference]);
         docker(&["push", &reference]);
@@ -705,31 +573,18 @@ async fn pull_from_a_local_registry() {
         let pulled = runtime.pull(&reference).await.unwrap();
         let repository = reference.rsplit_once(':').unwrap().0;
         let digest = pulled.digest.clone().expect("a pulled image has a digest");
-        assert!(
-            digest.starts_with(&format!("{repository}@sha256:")),
-            "{digest}"
-        );
-        let local = runtime
-            .image(&reference)
-            .await
-            .unwrap()
-            .expect("pulled image is local");
+        assert!(digest.starts_with(&format!("{repository}@sha256:")), "{digest}");
+        let local = runtime.image(&reference).await.unwrap().expect("pulled image is local");
         assert_eq!(local, pulled);
         let test_image = runtime.image(TEST_IMAGE).await.unwrap().unwrap();
         assert_eq!(local.id, test_image.id, "same content, same image id");
-        assert_eq!(
-            test_image.digest, None,
-            "a locally built image has no registry digest"
-        );
+        assert_eq!(test_image.digest, None, "a locally built image has no registry digest");
 
         // Pulling again is fine; a name the registry does not have is a pull error.
         runtime.pull(&reference).await.unwrap();
         let missing = format!("127.0.0.1:{}/berth-test-never-pushed:1", registry.port);
         let err = runtime.pull(&missing).await.unwrap_err();
-        assert!(
-            matches!(&err, RuntimeError::Pull { image, .. } if *image == missing),
-            "{err:?}"
-        );
+        assert!(matches!(&err, RuntimeError::Pull { image, .. } if *image == missing), "{err:?}");
     })
     .await;
 }
@@ -755,29 +610,17 @@ async fn pull_behaviors_with_an_unreachable_registry() {
             "default falls back to the cache"
         );
         let prefer_cached = ImagePuller::new(PullBehavior::PreferCached);
-        assert_eq!(
-            prefer_cached.ensure(&runtime, &cached).await.unwrap().id,
-            image_id
-        );
+        assert_eq!(prefer_cached.ensure(&runtime, &cached).await.unwrap().id, image_id);
         let always = ImagePuller::new(PullBehavior::Always);
-        assert!(matches!(
-            always.ensure(&runtime, &cached).await,
-            Err(RuntimeError::Pull { .. })
-        ));
+        assert!(matches!(always.ensure(&runtime, &cached).await, Err(RuntimeError::Pull { .. })));
         let once = ImagePuller::new(PullBehavior::Once);
         assert!(
-            matches!(
-                once.ensure(&runtime, &cached).await,
-                Err(RuntimeError::Pull { .. })
-            ),
+            matches!(once.ensure(&runtime, &cached).await, Err(RuntimeError::Pull { .. })),
             "once pulls the first time even when cached"
         );
 
         let absent = format!("127.0.0.1:{dead}/{}:1", unique("berth-test-absent"));
-        assert!(matches!(
-            default.ensure(&runtime, &absent).await,
-            Err(RuntimeError::Pull { .. })
-        ));
+        assert!(matches!(default.ensure(&runtime, &absent).await, Err(RuntimeError::Pull { .. })));
     })
     .await;
 }

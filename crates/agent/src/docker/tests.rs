@@ -25,10 +25,7 @@ fn body_json(spec: &ContainerSpec) -> serde_json::Value {
 fn create_body_maps_every_field() {
     let spec = ContainerSpec {
         labels: [("berth.managed".to_string(), "true".to_string())].into(),
-        env: vec![
-            ("A".to_string(), "1".to_string()),
-            ("B".to_string(), "x=y".to_string()),
-        ],
+        env: vec![("A".to_string(), "1".to_string()), ("B".to_string(), "x=y".to_string())],
         entrypoint: Some(vec!["sh".to_string(), "-c".to_string()]),
         command: Some(vec!["echo hi".to_string()]),
         working_dir: Some("/w".to_string()),
@@ -57,20 +54,13 @@ fn create_body_maps_every_field() {
             retries: 3,
             start_period: Duration::ZERO,
         }),
-        ulimits: vec![Ulimit {
-            name: "nofile".to_string(),
-            soft: 1024,
-            hard: 2048,
-        }],
+        ulimits: vec![Ulimit { name: "nofile".to_string(), soft: 1024, hard: 2048 }],
         privileged: true,
         readonly_rootfs: true,
         init: true,
         cap_add: vec!["NET_ADMIN".to_string()],
         cap_drop: vec!["MKNOD".to_string()],
-        tmpfs: vec![(
-            "/run".to_string(),
-            vec!["noexec".to_string(), "size=16m".to_string()],
-        )],
+        tmpfs: vec![("/run".to_string(), vec!["noexec".to_string(), "size=16m".to_string()])],
         shm_size_mib: Some(128),
         dns_servers: vec!["10.0.0.2".to_string()],
         dns_search: vec!["example.com".to_string()],
@@ -107,10 +97,7 @@ fn create_body_maps_every_field() {
     assert_eq!(host["NetworkMode"], "bridge");
     assert_eq!(host["Binds"], json!(["/srv:/data:ro", "vol:/v"]));
     assert_eq!(host["VolumesFrom"], json!(["other:ro"]));
-    assert_eq!(
-        host["Ulimits"],
-        json!([{"Name": "nofile", "Soft": 1024, "Hard": 2048}])
-    );
+    assert_eq!(host["Ulimits"], json!([{"Name": "nofile", "Soft": 1024, "Hard": 2048}]));
     assert_eq!(host["Privileged"], true);
     assert_eq!(host["ReadonlyRootfs"], true);
     assert_eq!(host["Init"], true);
@@ -124,36 +111,18 @@ fn create_body_maps_every_field() {
     assert_eq!(host["Links"], json!(["berth-t-db:db"]));
     assert_eq!(host["SecurityOpt"], json!(["no-new-privileges"]));
     assert_eq!(host["Sysctls"], json!({"net.core.somaxconn": "1024"}));
-    assert_eq!(
-        host["LogConfig"],
-        json!({"Type": "json-file", "Config": {"max-size": "1m"}})
-    );
+    assert_eq!(host["LogConfig"], json!({"Type": "json-file", "Config": {"max-size": "1m"}}));
 }
 
 #[test]
 fn create_body_leaves_unset_fields_out() {
     let body = body_json(&spec());
     let host = body["HostConfig"].as_object().unwrap();
-    for absent in [
-        "Memory",
-        "Binds",
-        "PortBindings",
-        "Init",
-        "Tmpfs",
-        "LogConfig",
-        "Dns",
-        "Links",
-    ] {
+    for absent in ["Memory", "Binds", "PortBindings", "Init", "Tmpfs", "LogConfig", "Dns", "Links"]
+    {
         assert!(!host.contains_key(absent), "{absent} should not be sent");
     }
-    for absent in [
-        "Env",
-        "Cmd",
-        "Entrypoint",
-        "Healthcheck",
-        "ExposedPorts",
-        "StopTimeout",
-    ] {
+    for absent in ["Env", "Cmd", "Entrypoint", "Healthcheck", "ExposedPorts", "StopTimeout"] {
         assert!(body.get(absent).is_none(), "{absent} should not be sent");
     }
 }
@@ -175,12 +144,8 @@ fn create_body_ports() {
         ..spec()
     };
     let body = body_json(&bridge);
-    let mut exposed: Vec<String> = body["ExposedPorts"]
-        .as_object()
-        .unwrap()
-        .keys()
-        .cloned()
-        .collect();
+    let mut exposed: Vec<String> =
+        body["ExposedPorts"].as_object().unwrap().keys().cloned().collect();
     exposed.sort();
     assert_eq!(exposed, vec!["53/udp", "80/tcp"]);
     assert_eq!(
@@ -198,21 +163,13 @@ fn create_body_ports() {
     };
     let body = body_json(&host);
     assert_eq!(body["HostConfig"]["NetworkMode"], "host");
-    assert!(
-        body["HostConfig"].get("PortBindings").is_none(),
-        "host mode publishes nothing"
-    );
+    assert!(body["HostConfig"].get("PortBindings").is_none(), "host mode publishes nothing");
     assert_eq!(body["ExposedPorts"], json!({"80/tcp": {}}));
 
-    let body = body_json(&ContainerSpec {
-        network: Network::Container("other".to_string()),
-        ..spec()
-    });
+    let body =
+        body_json(&ContainerSpec { network: Network::Container("other".to_string()), ..spec() });
     assert_eq!(body["HostConfig"]["NetworkMode"], "container:other");
-    let body = body_json(&ContainerSpec {
-        network: Network::None,
-        ..spec()
-    });
+    let body = body_json(&ContainerSpec { network: Network::None, ..spec() });
     assert_eq!(body["HostConfig"]["NetworkMode"], "none");
 }
 
@@ -239,19 +196,13 @@ fn status_of_a_running_container() {
     assert_eq!(status.id, "abc");
     assert_eq!(status.name, "berth-t-web");
     assert_eq!(status.state, ContainerState::Running);
-    assert_eq!(
-        status.exit_code, None,
-        "a running container has no exit code"
-    );
+    assert_eq!(status.exit_code, None, "a running container has no exit code");
     assert_eq!(status.health, Some(Health::Starting));
     assert_eq!(status.started_at, Some(1_714_564_800.5));
     assert_eq!(status.finished_at, None, "Docker's zero time means never");
     assert_eq!(status.image_id.as_deref(), Some("sha256:img"));
     assert_eq!(status.error, None);
-    assert_eq!(
-        status.labels.get("berth.managed").map(String::as_str),
-        Some("true")
-    );
+    assert_eq!(status.labels.get("berth.managed").map(String::as_str), Some("true"));
     assert_eq!(
         status.bindings,
         vec![
@@ -290,10 +241,7 @@ fn status_of_an_exited_container() {
         "State": {"Status": "exited", "ExitCode": 0,
                   "StartedAt": "2024-05-01T12:00:00.002Z", "FinishedAt": "2024-05-01T12:00:00.001Z"}
     })));
-    assert_eq!(
-        quick.finished_at, quick.started_at,
-        "Docker's finish-before-start is clamped"
-    );
+    assert_eq!(quick.finished_at, quick.started_at, "Docker's finish-before-start is clamped");
 
     let failed = container_status(inspect(json!({
         "Id": "abc", "Name": "/x",
@@ -301,10 +249,7 @@ fn status_of_an_exited_container() {
     })));
     assert_eq!(failed.state, ContainerState::Created);
     assert_eq!(failed.exit_code, None);
-    assert_eq!(
-        failed.error.as_deref(),
-        Some("exec: \"nope\": executable file not found")
-    );
+    assert_eq!(failed.error.as_deref(), Some("exec: \"nope\": executable file not found"));
 }
 
 #[test]
@@ -335,11 +280,9 @@ fn host_mode_reports_exposed_ports_as_bound() {
 
 #[test]
 fn health_states() {
-    for (docker, health) in [
-        ("healthy", Some(Health::Healthy)),
-        ("unhealthy", Some(Health::Unhealthy)),
-        ("none", None),
-    ] {
+    for (docker, health) in
+        [("healthy", Some(Health::Healthy)), ("unhealthy", Some(Health::Unhealthy)), ("none", None)]
+    {
         let status = container_status(inspect(
             json!({"State": {"Status": "running", "Health": {"Status": docker}}}),
         ));
@@ -350,29 +293,16 @@ fn health_states() {
 #[test]
 fn docker_times() {
     assert_eq!(parse_docker_time("1970-01-01T00:00:00Z"), Some(0.0));
-    assert_eq!(
-        parse_docker_time("2000-03-01T00:00:00Z"),
-        Some(951_868_800.0)
-    );
+    assert_eq!(parse_docker_time("2000-03-01T00:00:00Z"), Some(951_868_800.0));
     // Nanoseconds are beyond an f64 of this size: compare to a microsecond.
     let leap = parse_docker_time("2024-02-29T23:59:59.123456789Z").unwrap();
     assert!((leap - 1_709_251_199.123_456).abs() < 1e-5, "{leap}");
-    assert_eq!(
-        parse_docker_time("2024-05-01T14:00:00+02:00"),
-        Some(1_714_564_800.0)
-    );
-    assert_eq!(
-        parse_docker_time("2024-05-01T10:30:00-01:30"),
-        Some(1_714_564_800.0)
-    );
+    assert_eq!(parse_docker_time("2024-05-01T14:00:00+02:00"), Some(1_714_564_800.0));
+    assert_eq!(parse_docker_time("2024-05-01T10:30:00-01:30"), Some(1_714_564_800.0));
     assert_eq!(parse_docker_time("0001-01-01T00:00:00Z"), None);
-    for bad in [
-        "",
-        "yesterday",
-        "2024-13-01T00:00:00Z",
-        "2024-05-01T00:00:00.x1Z",
-        "2024-05-01 00:00:00Z",
-    ] {
+    for bad in
+        ["", "yesterday", "2024-13-01T00:00:00Z", "2024-05-01T00:00:00.x1Z", "2024-05-01 00:00:00Z"]
+    {
         assert_eq!(parse_docker_time(bad), None, "{bad}");
     }
 }
@@ -390,23 +320,12 @@ fn events_are_filtered_and_mapped() {
     assert_eq!(kind("container", "die"), Some(EventKind::Die));
     assert_eq!(kind("container", "oom"), Some(EventKind::Oom));
     assert_eq!(kind("container", "destroy"), Some(EventKind::Destroy));
-    assert_eq!(
-        kind("container", "health_status: healthy"),
-        Some(EventKind::HealthChanged)
-    );
-    assert_eq!(
-        kind("container", "health_status: unhealthy"),
-        Some(EventKind::HealthChanged)
-    );
+    assert_eq!(kind("container", "health_status: healthy"), Some(EventKind::HealthChanged));
+    assert_eq!(kind("container", "health_status: unhealthy"), Some(EventKind::HealthChanged));
     assert_eq!(kind("container", "exec_start: sh"), None);
     assert_eq!(kind("container", "create"), None);
     assert_eq!(kind("network", "start"), None);
-    assert_eq!(
-        runtime_event(&event("container", "die"))
-            .unwrap()
-            .container_id,
-        "c1"
-    );
+    assert_eq!(runtime_event(&event("container", "die")).unwrap().container_id, "c1");
 }
 
 #[test]
@@ -420,11 +339,7 @@ fn stats_cpu_units_and_memory() {
     .unwrap();
     let stats = container_stats(&sample).unwrap();
     // 1 s of CPU in 2 s of host CPU time over 2 CPUs: one core busy.
-    assert!(
-        (stats.cpu_units - 1024.0).abs() < 1e-6,
-        "{}",
-        stats.cpu_units
-    );
+    assert!((stats.cpu_units - 1024.0).abs() < 1e-6, "{}", stats.cpu_units);
     assert_eq!(stats.memory_bytes, 9_000_000);
 
     let v2: ContainerStatsResponse = serde_json::from_value(json!({
@@ -448,22 +363,13 @@ fn stats_cpu_units_and_memory() {
 fn image_references() {
     assert_eq!(with_default_tag("busybox"), "busybox:latest");
     assert_eq!(with_default_tag("busybox:1"), "busybox:1");
-    assert_eq!(
-        with_default_tag("127.0.0.1:5000/bb"),
-        "127.0.0.1:5000/bb:latest"
-    );
-    assert_eq!(
-        with_default_tag("127.0.0.1:5000/bb:1"),
-        "127.0.0.1:5000/bb:1"
-    );
+    assert_eq!(with_default_tag("127.0.0.1:5000/bb"), "127.0.0.1:5000/bb:latest");
+    assert_eq!(with_default_tag("127.0.0.1:5000/bb:1"), "127.0.0.1:5000/bb:1");
     assert_eq!(with_default_tag("bb@sha256:abc"), "bb@sha256:abc");
     assert_eq!(repository("127.0.0.1:5000/bb:1"), "127.0.0.1:5000/bb");
     assert_eq!(repository("127.0.0.1:5000/bb"), "127.0.0.1:5000/bb");
     assert_eq!(repository("bb@sha256:abc"), "bb");
-    let digests = vec![
-        "other/x@sha256:1".to_string(),
-        "127.0.0.1:5000/bb@sha256:2".to_string(),
-    ];
+    let digests = vec!["other/x@sha256:1".to_string(), "127.0.0.1:5000/bb@sha256:2".to_string()];
     assert_eq!(
         pick_digest("127.0.0.1:5000/bb:1", &digests).as_deref(),
         Some("127.0.0.1:5000/bb@sha256:2")
@@ -473,11 +379,7 @@ fn image_references() {
         Some("nginx@sha256:3")
     );
     assert_eq!(pick_digest("local:1", &[]), None);
-    assert_eq!(
-        pick_digest("local:1", &digests),
-        None,
-        "another repository's digest is not ours"
-    );
+    assert_eq!(pick_digest("local:1", &digests), None, "another repository's digest is not ours");
 }
 
 #[test]
@@ -501,11 +403,7 @@ fn errors_map_to_runtime_errors() {
         RuntimeError::Unavailable(_)
     ));
     assert!(matches!(
-        runtime_error(
-            "list",
-            Subject::Other,
-            DockerError::SocketNotFoundError("/x".to_string())
-        ),
+        runtime_error("list", Subject::Other, DockerError::SocketNotFoundError("/x".to_string())),
         RuntimeError::Unavailable(_)
     ));
 }

@@ -63,36 +63,20 @@ fn one_spec(extra: serde_json::Value) -> Result<ContainerSpec, SpecError> {
 }
 
 fn unsupported(feature: &str) -> SpecError {
-    SpecError::Unsupported {
-        container: "web".to_string(),
-        feature: feature.to_string(),
-    }
+    SpecError::Unsupported { container: "web".to_string(), feature: feature.to_string() }
 }
 
 #[test]
 fn names_are_prefixed_and_docker_safe() {
-    assert_eq!(
-        container_name(TASK_ID, "web"),
-        format!("berth-{TASK_ID}-web")
-    );
-    assert_eq!(
-        volume_name(TASK_ID, "data_1"),
-        format!("berth-{TASK_ID}-data_1")
-    );
+    assert_eq!(container_name(TASK_ID, "web"), format!("berth-{TASK_ID}-web"));
+    assert_eq!(volume_name(TASK_ID, "data_1"), format!("berth-{TASK_ID}-data_1"));
     let odd = container_name("t", "a b/c");
     assert!(odd.starts_with("berth-t-a_b_c-"), "{odd}");
-    assert_ne!(
-        odd,
-        container_name("t", "a_b_c"),
-        "sanitising must not merge distinct names"
-    );
+    assert_ne!(odd, container_name("t", "a_b_c"), "sanitising must not merge distinct names");
     let long = container_name(TASK_ID, &"x".repeat(255));
     assert_eq!(long.len(), MAX_NAME_LEN);
     assert_ne!(long, container_name(TASK_ID, &"x".repeat(254)));
-    assert!(
-        long.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c))
-    );
+    assert!(long.chars().all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c)));
     // Stable across runs and releases.
     assert_eq!(container_name("t", "a b"), container_name("t", "a b"));
 }
@@ -102,11 +86,7 @@ fn minimal_container_gets_ecs_defaults() {
     let spec = one_spec(json!({})).unwrap();
     assert_eq!(spec.name, format!("berth-{TASK_ID}-web"));
     assert_eq!(spec.image, "busybox:1");
-    assert_eq!(
-        spec.cpu_shares,
-        Some(2),
-        "no cpu means Linux's minimum of 2 shares, as ECS does"
-    );
+    assert_eq!(spec.cpu_shares, Some(2), "no cpu means Linux's minimum of 2 shares, as ECS does");
     assert_eq!(spec.memory_mib, None);
     assert_eq!(spec.memory_reservation_mib, None);
     assert_eq!(spec.network, Network::Bridge);
@@ -141,34 +121,18 @@ fn berth_labels_win_over_docker_labels() {
 #[test]
 fn cpu_and_memory() {
     for (cpu, shares) in [(0, 2), (1, 2), (2, 2), (256, 256), (1024, 1024)] {
-        assert_eq!(
-            one_spec(json!({"cpu": cpu})).unwrap().cpu_shares,
-            Some(shares),
-            "cpu {cpu}"
-        );
+        assert_eq!(one_spec(json!({"cpu": cpu})).unwrap().cpu_shares, Some(shares), "cpu {cpu}");
     }
     let spec = one_spec(json!({"memory": 512, "memoryReservation": 256})).unwrap();
-    assert_eq!(
-        (spec.memory_mib, spec.memory_reservation_mib),
-        (Some(512), Some(256))
-    );
+    assert_eq!((spec.memory_mib, spec.memory_reservation_mib), (Some(512), Some(256)));
     let spec = one_spec(json!({"memoryReservation": 128})).unwrap();
-    assert_eq!(
-        (spec.memory_mib, spec.memory_reservation_mib),
-        (None, Some(128))
-    );
+    assert_eq!((spec.memory_mib, spec.memory_reservation_mib), (None, Some(128)));
     assert!(matches!(
         one_spec(json!({"memory": 128, "memoryReservation": 256})),
         Err(SpecError::Invalid { .. })
     ));
-    assert!(matches!(
-        one_spec(json!({"memory": 0})),
-        Err(SpecError::Invalid { .. })
-    ));
-    assert!(matches!(
-        one_spec(json!({"cpu": -1})),
-        Err(SpecError::Invalid { .. })
-    ));
+    assert!(matches!(one_spec(json!({"memory": 0})), Err(SpecError::Invalid { .. })));
+    assert!(matches!(one_spec(json!({"cpu": -1})), Err(SpecError::Invalid { .. })));
 }
 
 #[test]
@@ -185,15 +149,9 @@ fn overrides_apply_by_container_name() {
     let web = spec_of(&def, Some(&ov), "web").unwrap();
     assert_eq!(web.command, Some(vec!["b".to_string(), "c".to_string()]));
     assert_eq!(web.cpu_shares, Some(512));
-    assert_eq!(
-        (web.memory_mib, web.memory_reservation_mib),
-        (Some(1024), Some(64))
-    );
+    assert_eq!((web.memory_mib, web.memory_reservation_mib), (Some(1024), Some(64)));
     let env = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
     };
     assert_eq!(web.env, env(&[("A", "1"), ("B", "20"), ("C", "3")]));
     let side = spec_of(&def, Some(&ov), "side").unwrap();
@@ -205,10 +163,7 @@ fn overrides_apply_by_container_name() {
 fn override_memory_is_checked_against_reservation() {
     let def = one(json!({"memory": 512, "memoryReservation": 256}));
     let ov = overrides(json!({"containerOverrides": [{"name": "web", "memory": 128}]}));
-    assert!(matches!(
-        spec_of(&def, Some(&ov), "web"),
-        Err(SpecError::Invalid { .. })
-    ));
+    assert!(matches!(spec_of(&def, Some(&ov), "web"), Err(SpecError::Invalid { .. })));
 }
 
 #[test]
@@ -234,10 +189,7 @@ fn process_fields_pass_through() {
         "stopTimeout": 7
     }))
     .unwrap();
-    assert_eq!(
-        spec.entrypoint,
-        Some(vec!["sh".to_string(), "-c".to_string()])
-    );
+    assert_eq!(spec.entrypoint, Some(vec!["sh".to_string(), "-c".to_string()]));
     assert_eq!(spec.command, Some(vec!["echo hi".to_string()]));
     assert_eq!(spec.user.as_deref(), Some("1000:1000"));
     assert_eq!(spec.working_dir.as_deref(), Some("/w"));
@@ -247,23 +199,10 @@ fn process_fields_pass_through() {
     assert_eq!(spec.dns_search, vec!["example.com"]);
     assert_eq!(spec.extra_hosts, vec!["db:10.0.0.5"]);
     assert_eq!(spec.security_opts, vec!["no-new-privileges"]);
-    assert_eq!(
-        spec.sysctls.get("net.core.somaxconn").map(String::as_str),
-        Some("1024")
-    );
-    assert_eq!(
-        spec.ulimits,
-        vec![Ulimit {
-            name: "nofile".to_string(),
-            soft: 1024,
-            hard: 4096
-        }]
-    );
+    assert_eq!(spec.sysctls.get("net.core.somaxconn").map(String::as_str), Some("1024"));
+    assert_eq!(spec.ulimits, vec![Ulimit { name: "nofile".to_string(), soft: 1024, hard: 4096 }]);
     assert_eq!(spec.stop_timeout, Some(Duration::from_secs(7)));
-    assert!(matches!(
-        one_spec(json!({"stopTimeout": -1})),
-        Err(SpecError::Invalid { .. })
-    ));
+    assert!(matches!(one_spec(json!({"stopTimeout": -1})), Err(SpecError::Invalid { .. })));
     assert!(matches!(
         one_spec(json!({"systemControls": [{"namespace": "kernel.x"}]})),
         Err(SpecError::Invalid { .. })
@@ -292,10 +231,7 @@ fn network_modes() {
     assert_eq!(disabled.network, Network::None);
     // Links need bridge mode.
     let links = with_mode("host", json!({"links": ["web"]}));
-    assert!(matches!(
-        spec_of(&links, None, "web"),
-        Err(SpecError::Invalid { .. })
-    ));
+    assert!(matches!(spec_of(&links, None, "web"), Err(SpecError::Invalid { .. })));
 }
 
 #[test]
@@ -329,15 +265,10 @@ fn ports_in_bridge_mode() {
             },
         ]
     );
-    for bad in [
-        json!({"hostPort": 1}),
-        json!({"containerPort": 70000}),
-        json!({"containerPort": 0}),
-    ] {
-        assert!(matches!(
-            one_spec(json!({"portMappings": [bad]})),
-            Err(SpecError::Invalid { .. })
-        ));
+    for bad in
+        [json!({"hostPort": 1}), json!({"containerPort": 70000}), json!({"containerPort": 0})]
+    {
+        assert!(matches!(one_spec(json!({"portMappings": [bad]})), Err(SpecError::Invalid { .. })));
     }
     assert_eq!(
         one_spec(json!({"portMappings": [{"containerPort": 80, "containerPortRange": "80-90"}]})),
@@ -348,11 +279,9 @@ fn ports_in_bridge_mode() {
 #[test]
 fn ports_in_host_and_none_modes() {
     let def = |mode: &str, host_port: serde_json::Value| {
-        definition(
-            json!({"family": "f", "networkMode": mode, "containerDefinitions": [
-                {"name": "web", "image": "i", "portMappings": [{"containerPort": 8080, "hostPort": host_port}]}
-            ]}),
-        )
+        definition(json!({"family": "f", "networkMode": mode, "containerDefinitions": [
+            {"name": "web", "image": "i", "portMappings": [{"containerPort": 8080, "hostPort": host_port}]}
+        ]}))
     };
     for host_port in [json!(null), json!(0), json!(8080)] {
         let spec = spec_of(&def("host", host_port.clone()), None, "web").unwrap();
@@ -420,11 +349,7 @@ fn mount_points_map_to_binds_and_volumes() {
             mount(volume("taskvol"), "/t", false),
             mount(volume("noscope"), "/n", false),
             mount(MountSource::Volume("shared-auto".to_string()), "/sa", false),
-            mount(
-                MountSource::Volume("shared-existing".to_string()),
-                "/se",
-                false
-            ),
+            mount(MountSource::Volume("shared-existing".to_string()), "/se", false),
         ]
     );
     let side = container_name(TASK_ID, "side");
@@ -437,14 +362,8 @@ fn mount_points_map_to_binds_and_volumes() {
             feature: "EFS volumes (volume `efs`)".to_string()
         })
     );
-    assert!(matches!(
-        spec_of(&def, None, "missing-volume"),
-        Err(SpecError::Invalid { .. })
-    ));
-    assert!(matches!(
-        spec_of(&def, None, "missing-from"),
-        Err(SpecError::Invalid { .. })
-    ));
+    assert!(matches!(spec_of(&def, None, "missing-volume"), Err(SpecError::Invalid { .. })));
+    assert!(matches!(spec_of(&def, None, "missing-from"), Err(SpecError::Invalid { .. })));
 }
 
 #[test]
@@ -456,42 +375,20 @@ fn task_volumes_lists_what_the_agent_creates() {
     let emptyhost = volume_name(TASK_ID, "emptyhost");
     let taskvol = volume_name(TASK_ID, "taskvol");
     let noscope = volume_name(TASK_ID, "noscope");
-    assert_eq!(
-        names,
-        vec![&scratch, &emptyhost, &taskvol, &noscope, "shared-auto"]
-    );
+    assert_eq!(names, vec![&scratch, &emptyhost, &taskvol, &noscope, "shared-auto"]);
 
     let task_volume = &volumes[2];
     assert_eq!(task_volume.driver.as_deref(), Some("local"));
-    assert_eq!(
-        task_volume.driver_opts.get("type").map(String::as_str),
-        Some("tmpfs")
-    );
+    assert_eq!(task_volume.driver_opts.get("type").map(String::as_str), Some("tmpfs"));
     assert_eq!(task_volume.labels.get("v").map(String::as_str), Some("1"));
-    assert_eq!(
-        task_volume.labels.get(labels::TASK_ARN).map(String::as_str),
-        Some(TASK_ARN)
-    );
-    assert_eq!(
-        task_volume.labels.get(labels::MANAGED).map(String::as_str),
-        Some("true")
-    );
+    assert_eq!(task_volume.labels.get(labels::TASK_ARN).map(String::as_str), Some(TASK_ARN));
+    assert_eq!(task_volume.labels.get(labels::MANAGED).map(String::as_str), Some("true"));
     assert_eq!(volumes[0].driver, None);
-    assert_eq!(
-        volumes[0].labels.get(labels::TASK_ARN).map(String::as_str),
-        Some(TASK_ARN)
-    );
+    assert_eq!(volumes[0].labels.get(labels::TASK_ARN).map(String::as_str), Some(TASK_ARN));
 
     let shared = &volumes[4];
-    assert_eq!(
-        shared.labels.get(labels::TASK_ARN),
-        None,
-        "shared volumes outlive the task"
-    );
-    assert_eq!(
-        shared.labels.get(labels::CLUSTER).map(String::as_str),
-        Some("c1")
-    );
+    assert_eq!(shared.labels.get(labels::TASK_ARN), None, "shared volumes outlive the task");
+    assert_eq!(shared.labels.get(labels::CLUSTER).map(String::as_str), Some("c1"));
 }
 
 #[test]
@@ -510,10 +407,7 @@ fn links_use_runtime_names() {
             format!("{}:redis", container_name(TASK_ID, "cache")),
         ]
     );
-    assert!(matches!(
-        spec_of(&def, None, "bad"),
-        Err(SpecError::Invalid { .. })
-    ));
+    assert!(matches!(spec_of(&def, None, "bad"), Err(SpecError::Invalid { .. })));
 }
 
 #[test]
@@ -529,26 +423,14 @@ fn health_check_defaults_and_values() {
             start_period: Duration::ZERO,
         })
     );
-    let spec = one_spec(
-        json!({"healthCheck": {"command": ["CMD", "/bin/check", "-q"],
-        "interval": 10, "timeout": 2, "retries": 5, "startPeriod": 60}}),
-    )
+    let spec = one_spec(json!({"healthCheck": {"command": ["CMD", "/bin/check", "-q"],
+        "interval": 10, "timeout": 2, "retries": 5, "startPeriod": 60}}))
     .unwrap();
     let check = spec.health_check.unwrap();
     assert_eq!(check.test, vec!["CMD", "/bin/check", "-q"]);
     assert_eq!(
-        (
-            check.interval,
-            check.timeout,
-            check.retries,
-            check.start_period
-        ),
-        (
-            Duration::from_secs(10),
-            Duration::from_secs(2),
-            5,
-            Duration::from_secs(60)
-        )
+        (check.interval, check.timeout, check.retries, check.start_period),
+        (Duration::from_secs(10), Duration::from_secs(2), 5, Duration::from_secs(60))
     );
     for bad in [json!(["true"]), json!(["CMD"]), json!([])] {
         assert!(
@@ -580,26 +462,17 @@ fn linux_parameters() {
     assert_eq!(
         spec.tmpfs,
         vec![
-            (
-                "/run".to_string(),
-                vec!["noexec".to_string(), "size=64m".to_string()]
-            ),
+            ("/run".to_string(), vec!["noexec".to_string(), "size=64m".to_string()]),
             ("/tmp".to_string(), vec!["size=16m".to_string()]),
         ]
     );
     assert_eq!(spec.shm_size_mib, Some(128));
     for (params, feature) in [
-        (
-            json!({"devices": [{"hostPath": "/dev/fuse"}]}),
-            "linuxParameters.devices",
-        ),
+        (json!({"devices": [{"hostPath": "/dev/fuse"}]}), "linuxParameters.devices"),
         (json!({"maxSwap": 0}), "linuxParameters.maxSwap"),
         (json!({"swappiness": 10}), "linuxParameters.swappiness"),
     ] {
-        assert_eq!(
-            one_spec(json!({"linuxParameters": params})),
-            Err(unsupported(feature))
-        );
+        assert_eq!(one_spec(json!({"linuxParameters": params})), Err(unsupported(feature)));
     }
     assert!(matches!(
         one_spec(json!({"linuxParameters": {"sharedMemorySize": 0}})),
@@ -658,11 +531,7 @@ fn features_without_a_berth_equivalent_are_refused() {
         (json!({"pseudoTerminal": true}), "pseudoTerminal (a TTY)"),
     ];
     for (extra, feature) in cases {
-        assert_eq!(
-            one_spec(extra.clone()),
-            Err(unsupported(feature)),
-            "{extra}"
-        );
+        assert_eq!(one_spec(extra.clone()), Err(unsupported(feature)), "{extra}");
     }
     // Empty lists and `false` are fine.
     one_spec(json!({"secrets": [], "environmentFiles": [], "interactive": false})).unwrap();
@@ -670,19 +539,14 @@ fn features_without_a_berth_equivalent_are_refused() {
     let def = definition(
         json!({"family": "f", "pidMode": "host", "containerDefinitions": [{"name": "web", "image": "i"}]}),
     );
-    assert_eq!(
-        spec_of(&def, None, "web"),
-        Err(unsupported("the task's pidMode"))
-    );
+    assert_eq!(spec_of(&def, None, "web"), Err(unsupported("the task's pidMode")));
 
     let ov = overrides(
         json!({"containerOverrides": [{"name": "web", "environmentFiles": [{"type": "s3", "value": "arn:x"}]}]}),
     );
     assert_eq!(
         spec_of(&one(json!({})), Some(&ov), "web"),
-        Err(unsupported(
-            "containerOverrides.environmentFiles (no S3 access)"
-        ))
+        Err(unsupported("containerOverrides.environmentFiles (no S3 access)"))
     );
 }
 
@@ -690,13 +554,7 @@ fn features_without_a_berth_equivalent_are_refused() {
 fn name_and_image_are_required() {
     let def = definition(json!({"family": "f", "containerDefinitions": [{"image": "i"}]}));
     let container = &def.container_definitions.as_ref().unwrap()[0];
-    assert!(matches!(
-        container_spec(&ctx(&def, None), container),
-        Err(SpecError::Invalid { .. })
-    ));
+    assert!(matches!(container_spec(&ctx(&def, None), container), Err(SpecError::Invalid { .. })));
     let err = one_spec(json!({"image": ""})).unwrap_err();
-    assert_eq!(
-        err.to_string(),
-        "container `web`: the container definition has no image"
-    );
+    assert_eq!(err.to_string(), "container `web`: the container definition has no image");
 }

@@ -99,13 +99,7 @@ pub(crate) fn ensure_test_image() {
             "FROM scratch\nCOPY busybox /bin/busybox\nRUN [\"/bin/busybox\", \"--install\", \"-s\", \"/bin\"]\nCMD [\"/bin/sh\"]\n",
         )
         .expect("write Dockerfile");
-        docker(&[
-            "build",
-            "-q",
-            "-t",
-            TEST_IMAGE,
-            &dir.path().display().to_string(),
-        ]);
+        docker(&["build", "-q", "-t", TEST_IMAGE, &dir.path().display().to_string()]);
     }
     *ready = true;
 }
@@ -113,11 +107,7 @@ pub(crate) fn ensure_test_image() {
 /// A unique name for this process and call: `<base>-<pid>-<n>`.
 pub(crate) fn unique(base: &str) -> String {
     static COUNTER: AtomicUsize = AtomicUsize::new(0);
-    format!(
-        "{base}-{}-{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    )
+    format!("{base}-{}-{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed))
 }
 
 /// One test's label; dropping it force-removes every container and volume carrying it.
@@ -127,9 +117,7 @@ pub(crate) struct Scope {
 
 impl Scope {
     pub(crate) fn new(test: &str) -> Scope {
-        Scope {
-            value: unique(test),
-        }
+        Scope { value: unique(test) }
     }
 
     pub(crate) fn label(&self) -> (&str, &str) {
@@ -215,19 +203,14 @@ pub(crate) async fn wait_status(
     done: impl Fn(&ContainerStatus) -> bool,
 ) -> ContainerStatus {
     let found = wait_for(limit, Duration::from_millis(200), || async {
-        runtime
-            .inspect(id)
-            .await
-            .expect("inspect")
-            .filter(|s| done(s))
+        runtime.inspect(id).await.expect("inspect").filter(|s| done(s))
     })
     .await;
     match found {
         Some(status) => status,
-        None => panic!(
-            "container {id} not {what} within {limit:?}: {:?}",
-            runtime.inspect(id).await
-        ),
+        None => {
+            panic!("container {id} not {what} within {limit:?}: {:?}", runtime.inspect(id).await)
+        }
     }
 }
 
@@ -285,11 +268,7 @@ impl Registry {
             .unwrap_or_else(|e| {
                 panic!("cannot start docker-registry (Debian package docker-registry): {e}")
             });
-        let registry = Registry {
-            port,
-            child,
-            _dir: dir,
-        };
+        let registry = Registry { port, child, _dir: dir };
         let started = Instant::now();
         while !http_get(port, "/v2/")
             .is_ok_and(|r| r.starts_with("HTTP/1.0 200") || r.starts_with("HTTP/1.1 200"))
