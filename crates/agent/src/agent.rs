@@ -294,7 +294,8 @@ impl Agent {
         let waker =
             tokio::spawn(wake_loop(self.runtime.clone(), instance_arn.clone(), actors.clone()));
         tokio::pin!(shutdown);
-        let mut generation = 0;
+        // Below every real generation, so the first poll is answered at once.
+        let mut generation = -1;
         let mut backoff = Duration::from_millis(200);
         let mut swept = false;
         loop {

@@ -23,7 +23,8 @@ pub const REPORT_PATH: &str = "/agent/v1/report";
 pub struct PollRequest {
     pub cluster: String,
     pub container_instance_arn: String,
-    /// The generation of the desired set the agent applied last (0 at start).
+    /// The generation of the desired set the agent applied last (-1 at start, so the first
+    /// poll is answered at once).
     pub generation: i64,
     /// How long the control plane may hold the request when nothing changed.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -6,7 +6,9 @@ mod common;
 
 mod account_settings;
 mod clusters;
+mod container_instances;
 mod crash;
 mod protocol;
 mod tags;
 mod task_definitions;
+mod tasks;

@@ -14,7 +14,8 @@ use aws_sdk_ecs::config::{BehaviorVersion, Credentials, Region};
 pub struct Server {
     child: Option<Child>,
     pub endpoint: String,
-    data_dir: PathBuf,
+    pub data_dir: PathBuf,
+    args: Vec<String>,
     _temp: Option<tempfile::TempDir>,
 }
 
@@ -37,14 +38,29 @@ impl Server {
         server
     }
 
+    /// Starts a server with a fresh data directory and extra command-line arguments.
+    pub fn start_with_args(args: &[&str]) -> Server {
+        let temp = tempfile::tempdir().expect("temporary directory");
+        let dir = temp.path().to_path_buf();
+        let mut server = Server::launch(&dir, None, None, args);
+        server.args = args.iter().map(|a| (*a).to_owned()).collect();
+        server._temp = Some(temp);
+        server
+    }
+
     /// Starts a server on `data_dir`, listening on `port` if given (else a free one).
     pub fn start_in(data_dir: &Path, port: Option<u16>, config: Option<&Path>) -> Server {
+        Server::launch(data_dir, port, config, &[])
+    }
+
+    fn launch(data_dir: &Path, port: Option<u16>, config: Option<&Path>, args: &[&str]) -> Server {
         let listen = format!("127.0.0.1:{}", port.unwrap_or(0));
         let mut command = Command::new(env!("CARGO_BIN_EXE_berth"));
         command.args(["server", "--data-dir"]).arg(data_dir).args(["--listen", &listen]);
         if let Some(config) = config {
             command.arg("--config").arg(config);
         }
+        command.args(args);
         let mut child = command
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
@@ -59,7 +75,13 @@ impl Server {
             .strip_prefix("Listening on ")
             .unwrap_or_else(|| panic!("unexpected first line from berth server: {line:?}"))
             .to_owned();
-        Server { child: Some(child), endpoint, data_dir: data_dir.to_path_buf(), _temp: None }
+        Server {
+            child: Some(child),
+            endpoint,
+            data_dir: data_dir.to_path_buf(),
+            args: Vec::new(),
+            _temp: None,
+        }
     }
 
     /// The port the server listens on.
@@ -84,12 +106,21 @@ impl Server {
     /// Starts the (stopped) server again on the same data and port.
     pub fn restart(&mut self) {
         assert!(self.child.is_none(), "the server is still running");
-        let restarted = Server::start_in(&self.data_dir, Some(self.port()), None);
+        let args: Vec<&str> = self.args.iter().map(String::as_str).collect();
+        let restarted = Server::launch(&self.data_dir, Some(self.port()), None, &args);
         self.child = restarted.into_child();
     }
 
     fn into_child(mut self) -> Option<Child> {
         self.child.take()
+    }
+
+    /// The agent token of `cluster`, read from the server's data directory.
+    pub fn agent_token(&self, cluster: &str) -> String {
+        let text =
+            std::fs::read_to_string(self.data_dir.join("agent-secret")).expect("the agent secret");
+        let secret = hex::decode(text.trim()).expect("a hex secret");
+        server::caller::agent_token(&secret, cluster)
     }
 
     pub fn ecs(&self) -> aws_sdk_ecs::Client {
@@ -171,6 +202,52 @@ impl Raw {
             .await
     }
 
+    /// Calls an operation carrying an agent token.
+    pub async fn op_with_token(
+        &self,
+        op: &str,
+        body: serde_json::Value,
+        token: &str,
+    ) -> RawResponse {
+        let request = self
+            .http
+            .post(format!("{}/", self.endpoint))
+            .header("content-type", "application/x-amz-json-1.1")
+            .header("x-amz-target", format!("AmazonEC2ContainerServiceV20141113.{op}"))
+            .header("x-berth-agent-token", token)
+            .body(body.to_string());
+        Raw::read(request.send().await.expect("request")).await
+    }
+
+    /// Posts to a non-ECS path (the agent channel) carrying an agent token.
+    pub async fn post_with_token(
+        &self,
+        path: &str,
+        body: serde_json::Value,
+        token: &str,
+    ) -> RawResponse {
+        let request = self
+            .http
+            .post(format!("{}{path}", self.endpoint))
+            .header("content-type", "application/json")
+            .header("x-berth-agent-token", token)
+            .body(body.to_string());
+        Raw::read(request.send().await.expect("request")).await
+    }
+
+    async fn read(response: reqwest::Response) -> RawResponse {
+        let header = |name: &str| {
+            response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
+        };
+        let status = response.status().as_u16();
+        let error_type = header("x-amzn-errortype");
+        let request_id = header("x-amzn-requestid");
+        let content_type = header("content-type");
+        let text = response.text().await.expect("body");
+        let body = serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text));
+        RawResponse { status, error_type, request_id, content_type, body }
+    }
+
     pub async fn try_op(&self, op: &str, body: serde_json::Value) -> Option<RawResponse> {
         self.try_call(Some(&format!("AmazonEC2ContainerServiceV20141113.{op}")), &body.to_string())
             .await
@@ -191,4 +268,88 @@ where
     E: aws_sdk_ecs::error::ProvideErrorMetadata,
 {
     error.as_service_error().and_then(|e| e.message()).unwrap_or("").to_owned()
+}
+
+/// A node agent running in the test process on the SIMULATED runtime (no real containers).
+pub struct SimAgent {
+    pub runtime: agent::sim::SimRuntime,
+    pub state_dir: Option<tempfile::TempDir>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    handle: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl SimAgent {
+    pub fn start(server: &Server, cluster: &str, zone: &str) -> SimAgent {
+        let runtime = agent::sim::SimRuntime::new(agent::sim::SimOptions::default());
+        SimAgent::start_on(server, cluster, zone, runtime, tempfile::tempdir().unwrap())
+    }
+
+    /// Starts an agent on a given simulated runtime and state directory (a restart keeps both).
+    pub fn start_on(
+        server: &Server,
+        cluster: &str,
+        zone: &str,
+        runtime: agent::sim::SimRuntime,
+        state_dir: tempfile::TempDir,
+    ) -> SimAgent {
+        let mut config = agent::agent::AgentConfig::new(
+            &server.endpoint,
+            cluster,
+            &server.agent_token(cluster),
+            state_dir.path().to_path_buf(),
+        );
+        config.availability_zone = zone.to_owned();
+        config.poll_wait = std::time::Duration::from_secs(2);
+        config.cleanup_wait = std::time::Duration::from_millis(100);
+        config.default_stop_timeout = std::time::Duration::from_secs(2);
+        let agent = agent::agent::Agent::new(config, std::sync::Arc::new(runtime.clone()));
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let handle = tokio::spawn(async move {
+            let _ = agent
+                .run(async {
+                    let _ = stopped.await;
+                })
+                .await;
+        });
+        SimAgent { runtime, state_dir: Some(state_dir), stop: Some(stop), handle: Some(handle) }
+    }
+
+    /// Stops the agent (its simulated containers keep running) and returns what a restarted
+    /// agent on the same host needs: the runtime and the state directory.
+    pub async fn stop(mut self) -> (agent::sim::SimRuntime, tempfile::TempDir) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(handle) = self.handle.take() {
+            let _ = handle.await;
+        }
+        (self.runtime.clone(), self.state_dir.take().expect("the state directory"))
+    }
+}
+
+impl Drop for SimAgent {
+    fn drop(&mut self) {
+        if let Some(handle) = self.handle.take() {
+            handle.abort();
+        }
+    }
+}
+
+/// Polls `check` until it returns `Some`, or panics after `seconds` naming `what`.
+pub async fn eventually<T, F, Fut>(seconds: u64, what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(seconds);
+    loop {
+        if let Some(value) = check().await {
+            return value;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out after {seconds}s waiting for {what}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
 }

@@ -1,0 +1,381 @@
+//! Container instances through aws-sdk-ecs, registered by node agents running in the test
+//! process on the SIMULATED runtime: registration, description, the query-language filter,
+//! draining, custom attributes, deregistration, liveness and agent authentication.
+
+use std::time::Duration;
+
+use aws_sdk_ecs::types::{
+    Attribute, ContainerDefinition, ContainerInstanceStatus, PlacementConstraint, TargetType,
+};
+use serde_json::json;
+
+use crate::common::{Server, SimAgent, code, eventually, message};
+
+async fn instances(ecs: &aws_sdk_ecs::Client, cluster: &str, n: usize) -> Vec<String> {
+    eventually(10, &format!("{n} registered instances"), || async {
+        let out = ecs.list_container_instances().cluster(cluster).send().await.unwrap();
+        (out.container_instance_arns().len() == n).then(|| out.container_instance_arns().to_vec())
+    })
+    .await
+}
+
+async fn register_web(ecs: &aws_sdk_ecs::Client) {
+    ecs.register_task_definition()
+        .family("web")
+        .container_definitions(
+            ContainerDefinition::builder()
+                .name("web")
+                .image("busybox")
+                .memory(64)
+                .command("httpd")
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn registration_describes_the_host() {
+    let server = Server::start();
+    let ecs = server.ecs();
+    ecs.create_cluster().cluster_name("c").send().await.unwrap();
+    let _agent = SimAgent::start(&server, "c", "zone-a");
+    let arns = instances(&ecs, "c", 1).await;
+    assert!(arns[0].starts_with("arn:aws:ecs:us-east-1:000000000000:container-instance/c/"));
+    let out = ecs
+        .describe_container_instances()
+        .cluster("c")
+        .container_instances(&arns[0])
+        .send()
+        .await
+        .unwrap();
+    let ci = &out.container_instances()[0];
+    assert_eq!(ci.status(), Some("ACTIVE"));
+    assert!(ci.agent_connected());
+    assert!(ci.ec2_instance_id().unwrap().starts_with("i-"));
+    assert!(ci.registered_at().is_some());
+    let resource = |name: &str| {
+        ci.registered_resources().iter().find(|r| r.name() == Some(name)).cloned().unwrap()
+    };
+    assert_eq!(resource("CPU").integer_value(), 4 * 1024);
+    assert_eq!(resource("MEMORY").integer_value(), 8 * 1024);
+    assert!(resource("PORTS").string_set_value().contains(&"22".to_owned()));
+    let attribute = |name: &str| {
+        ci.attributes().iter().find(|a| a.name() == name).and_then(|a| a.value().map(str::to_owned))
+    };
+    assert_eq!(attribute("ecs.availability-zone").as_deref(), Some("zone-a"));
+    assert_eq!(attribute("ecs.os-type").as_deref(), Some("linux"));
+    assert!(ci.attributes().iter().any(|a| a.name() == "ecs.capability.container-health-check"));
+    assert_eq!(ci.version_info().unwrap().agent_version(), Some("0.1.0"));
+    let missing = ecs
+        .describe_container_instances()
+        .cluster("c")
+        .container_instances("nope")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.failures()[0].reason(), Some("MISSING"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn filters_draining_and_attributes_steer_placement() {
+    let server = Server::start();
+    let ecs = server.ecs();
+    ecs.create_cluster().cluster_name("c").send().await.unwrap();
+    let _a = SimAgent::start(&server, "c", "zone-a");
+    let _b = SimAgent::start(&server, "c", "zone-b");
+    let arns = instances(&ecs, "c", 2).await;
+    register_web(&ecs).await;
+
+    let in_b = ecs
+        .list_container_instances()
+        .cluster("c")
+        .filter("attribute:ecs.availability-zone == zone-b")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(in_b.container_instance_arns().len(), 1);
+    let zone_of = |arn: &str| {
+        let ecs = ecs.clone();
+        let arn = arn.to_owned();
+        async move {
+            let out = ecs
+                .describe_container_instances()
+                .cluster("c")
+                .container_instances(arn)
+                .send()
+                .await
+                .unwrap();
+            out.container_instances()[0]
+                .attributes()
+                .iter()
+                .find(|a| a.name() == "ecs.availability-zone")
+                .and_then(|a| a.value().map(str::to_owned))
+                .unwrap()
+        }
+    };
+    assert_eq!(zone_of(&in_b.container_instance_arns()[0]).await, "zone-b");
+    let err = ecs
+        .list_container_instances()
+        .cluster("c")
+        .filter("attribute:ecs.availability-zone ==")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "InvalidParameterException");
+
+    // Drain zone-b's instance: new tasks go to the other one.
+    let b = in_b.container_instance_arns()[0].clone();
+    let a = arns.iter().find(|x| **x != b).unwrap().clone();
+    let drained = ecs
+        .update_container_instances_state()
+        .cluster("c")
+        .container_instances(&b)
+        .status(ContainerInstanceStatus::Draining)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(drained.container_instances()[0].status(), Some("DRAINING"));
+    let draining = ecs
+        .list_container_instances()
+        .cluster("c")
+        .status(ContainerInstanceStatus::Draining)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(draining.container_instance_arns(), std::slice::from_ref(&b));
+    let out = ecs.run_task().cluster("c").task_definition("web").count(4).send().await.unwrap();
+    assert_eq!(out.tasks().len(), 4);
+    assert!(out.tasks().iter().all(|t| t.container_instance_arn() == Some(a.as_str())));
+    let err = ecs
+        .update_container_instances_state()
+        .cluster("c")
+        .container_instances(&b)
+        .status(ContainerInstanceStatus::Deregistering)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "InvalidParameterException");
+    ecs.update_container_instances_state()
+        .cluster("c")
+        .container_instances(&b)
+        .status(ContainerInstanceStatus::Active)
+        .send()
+        .await
+        .unwrap();
+
+    // A custom attribute and a memberOf constraint pick the instance.
+    let gpu = |value: &str| {
+        Attribute::builder()
+            .name("gpu")
+            .value(value)
+            .target_type(TargetType::ContainerInstance)
+            .target_id(&b)
+            .build()
+            .unwrap()
+    };
+    ecs.put_attributes().cluster("c").attributes(gpu("yes")).send().await.unwrap();
+    let listed = ecs
+        .list_attributes()
+        .cluster("c")
+        .target_type(TargetType::ContainerInstance)
+        .attribute_name("gpu")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(listed.attributes().len(), 1);
+    assert_eq!(listed.attributes()[0].target_id(), Some(b.as_str()));
+    let out = ecs
+        .run_task()
+        .cluster("c")
+        .task_definition("web")
+        .count(3)
+        .placement_constraints(
+            PlacementConstraint::builder()
+                .r#type("memberOf".into())
+                .expression("attribute:gpu == yes")
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.tasks().len(), 3);
+    assert!(out.tasks().iter().all(|t| t.container_instance_arn() == Some(b.as_str())));
+    let filtered = ecs
+        .list_container_instances()
+        .cluster("c")
+        .filter("attribute:gpu exists")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(filtered.container_instance_arns(), std::slice::from_ref(&b));
+
+    let mut many = ecs.put_attributes().cluster("c");
+    for i in 0..10 {
+        many = many.attributes(
+            Attribute::builder()
+                .name(format!("custom-{i}"))
+                .value("x")
+                .target_type(TargetType::ContainerInstance)
+                .target_id(&b)
+                .build()
+                .unwrap(),
+        );
+    }
+    let err = many.send().await.unwrap_err();
+    assert_eq!(code(&err), "AttributeLimitExceededException");
+    let reserved = Attribute::builder()
+        .name("ecs.availability-zone")
+        .value("x")
+        .target_id(&b)
+        .build()
+        .unwrap();
+    let err = ecs.put_attributes().cluster("c").attributes(reserved).send().await.unwrap_err();
+    assert_eq!(code(&err), "InvalidParameterException");
+    ecs.delete_attributes().cluster("c").attributes(gpu("yes")).send().await.unwrap();
+    let listed = ecs
+        .list_attributes()
+        .cluster("c")
+        .target_type(TargetType::ContainerInstance)
+        .attribute_name("gpu")
+        .send()
+        .await
+        .unwrap();
+    assert!(listed.attributes().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deregistration_and_cluster_deletion() {
+    let server = Server::start();
+    let ecs = server.ecs();
+    ecs.create_cluster().cluster_name("c").send().await.unwrap();
+    let agent = SimAgent::start(&server, "c", "zone-a");
+    let arns = instances(&ecs, "c", 1).await;
+    register_web(&ecs).await;
+    let err = ecs.delete_cluster().cluster("c").send().await.unwrap_err();
+    assert_eq!(code(&err), "ClusterContainsContainerInstancesException");
+    ecs.run_task().cluster("c").task_definition("web").send().await.unwrap();
+    let err = ecs
+        .deregister_container_instance()
+        .cluster("c")
+        .container_instance(&arns[0])
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "InvalidParameterException");
+    assert!(message(&err).contains("running tasks"));
+    let _ = agent.stop().await;
+    let out = ecs
+        .deregister_container_instance()
+        .cluster("c")
+        .container_instance(&arns[0])
+        .force(true)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.container_instance().unwrap().status(), Some("INACTIVE"));
+    assert!(!out.container_instance().unwrap().agent_connected());
+    assert!(
+        ecs.list_container_instances()
+            .cluster("c")
+            .send()
+            .await
+            .unwrap()
+            .container_instance_arns()
+            .is_empty()
+    );
+    let err = ecs.delete_cluster().cluster("c").send().await.unwrap_err();
+    assert_eq!(code(&err), "ClusterContainsTasksException", "the orphaned task still counts");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_silent_agent_is_disconnected_within_the_timeout() {
+    let server = Server::start_with_args(&["--agent-timeout", "2"]);
+    let ecs = server.ecs();
+    ecs.create_cluster().cluster_name("c").send().await.unwrap();
+    let agent = SimAgent::start(&server, "c", "zone-a");
+    let arn = instances(&ecs, "c", 1).await.remove(0);
+    let connected = |ecs: aws_sdk_ecs::Client, arn: String| async move {
+        let out = ecs
+            .describe_container_instances()
+            .cluster("c")
+            .container_instances(arn)
+            .send()
+            .await
+            .unwrap();
+        out.container_instances()[0].agent_connected()
+    };
+    // A connected agent stays connected across several timeouts (its polls count).
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    assert!(connected(ecs.clone(), arn.clone()).await);
+    let (runtime, state_dir) = agent.stop().await;
+    let lost = tokio::time::Instant::now();
+    eventually(10, "agentConnected false", || {
+        let f = connected(ecs.clone(), arn.clone());
+        async move { (!f.await).then_some(()) }
+    })
+    .await;
+    assert!(lost.elapsed() < Duration::from_secs(4), "took {:?}", lost.elapsed());
+    register_web(&ecs).await;
+    let out = ecs.run_task().cluster("c").task_definition("web").send().await.unwrap();
+    assert_eq!(out.failures()[0].reason(), Some("AGENT"));
+    let _agent = SimAgent::start_on(&server, "c", "zone-a", runtime, state_dir);
+    eventually(10, "agentConnected true", || {
+        let f = connected(ecs.clone(), arn.clone());
+        async move { f.await.then_some(()) }
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn agent_operations_need_the_cluster_token() {
+    let server = Server::start();
+    let ecs = server.ecs();
+    for name in ["c", "other"] {
+        ecs.create_cluster().cluster_name(name).send().await.unwrap();
+    }
+    let raw = server.raw();
+    let body = json!({"cluster": "c", "totalResources": [
+        {"name": "CPU", "type": "INTEGER", "integerValue": 1024},
+        {"name": "MEMORY", "type": "INTEGER", "integerValue": 1024}]});
+    let response = raw.op("RegisterContainerInstance", body.clone()).await;
+    assert_eq!(response.error_type.as_deref(), Some("AccessDeniedException"));
+    let response = raw
+        .op_with_token("RegisterContainerInstance", body.clone(), &server.agent_token("other"))
+        .await;
+    assert_eq!(response.error_type.as_deref(), Some("AccessDeniedException"));
+    let response = raw.op_with_token("RegisterContainerInstance", body.clone(), "c.0000").await;
+    assert_eq!(response.error_type.as_deref(), Some("AccessDeniedException"));
+    assert!(
+        ecs.list_container_instances()
+            .cluster("c")
+            .send()
+            .await
+            .unwrap()
+            .container_instance_arns()
+            .is_empty()
+    );
+    let response =
+        raw.op_with_token("RegisterContainerInstance", body, &server.agent_token("c")).await;
+    assert_eq!(response.status, 200, "{:?}", response.body);
+    let arn =
+        response.body["containerInstance"]["containerInstanceArn"].as_str().unwrap().to_owned();
+    let poll = raw
+        .post_with_token(
+            "/agent/v1/poll",
+            json!({"cluster": "c", "containerInstanceArn": arn, "generation": 0}),
+            &server.agent_token("other"),
+        )
+        .await;
+    assert_eq!(poll.error_type.as_deref(), Some("AccessDeniedException"));
+    let poll = raw
+        .post_with_token(
+            "/agent/v1/poll",
+            json!({"cluster": "c", "containerInstanceArn": arn, "generation": -1}),
+            &server.agent_token("c"),
+        )
+        .await;
+    assert_eq!(poll.status, 200);
+    assert_eq!(poll.body["tasks"], json!([]));
+}
