@@ -1,0 +1,9 @@
+//! End-to-end tests on a real Docker Engine: a `berth server` process and `berth agent`
+//! processes, driven with `aws-sdk-ecs`, running real containers. Each test uses its own
+//! cluster and removes every container and volume labelled with it, even when it fails.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod support;
+mod tasks;

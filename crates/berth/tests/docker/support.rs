@@ -1,0 +1,207 @@
+//! Real-Docker test support: the busybox test image, `berth agent` processes, a local
+//! registry, and cleanup of everything a test cluster created.
+
+#![allow(unreachable_pub)]
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::Once;
+use std::time::Duration;
+
+use crate::common::Server;
+
+pub const IMAGE: &str = "berth-test/busybox:1";
+
+fn docker(args: &[&str]) -> std::process::Output {
+    Command::new("docker").args(args).output().expect("running the docker CLI")
+}
+
+/// Builds the busybox test image offline (FROM scratch with Debian's busybox-static).
+pub fn ensure_image() {
+    static BUILD: Once = Once::new();
+    BUILD.call_once(|| {
+        assert!(
+            docker(&["info", "--format", "{{.ServerVersion}}"]).status.success(),
+            "Docker is not reachable: start dockerd (CI's .ci/run does)"
+        );
+        if docker(&["image", "inspect", IMAGE]).status.success() {
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::copy("/bin/busybox", dir.path().join("busybox")).expect("/bin/busybox (Debian's busybox-static)");
+        std::fs::write(
+            dir.path().join("Dockerfile"),
+            "FROM scratch\nCOPY busybox /bin/busybox\nRUN [\"/bin/busybox\", \"--install\", \"-s\", \"/bin\"]\nCMD [\"/bin/sh\"]\n",
+        )
+        .unwrap();
+        let built = docker(&["build", "-q", "-t", IMAGE, dir.path().to_str().unwrap()]);
+        assert!(built.status.success(), "building the test image: {}", String::from_utf8_lossy(&built.stderr));
+    });
+}
+
+/// A unique cluster name for a test, and the cleanup of what it leaves in Docker.
+pub struct TestCluster {
+    pub name: String,
+}
+
+impl TestCluster {
+    pub fn new(prefix: &str) -> TestCluster {
+        ensure_image();
+        let unique = format!("{:x}", std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos());
+        TestCluster { name: format!("e2e-{prefix}-{}", &unique[unique.len() - 8..]) }
+    }
+}
+
+impl Drop for TestCluster {
+    fn drop(&mut self) {
+        let filter = format!("label=berth.cluster={}", self.name);
+        let ids = docker(&["ps", "-aq", "--filter", &filter]);
+        for id in String::from_utf8_lossy(&ids.stdout).split_whitespace() {
+            let _ = docker(&["rm", "-f", "-v", id]);
+        }
+        let volumes = docker(&["volume", "ls", "-q", "--filter", &filter]);
+        for name in String::from_utf8_lossy(&volumes.stdout).split_whitespace() {
+            let _ = docker(&["volume", "rm", "-f", name]);
+        }
+    }
+}
+
+/// A `berth agent` process, killed when dropped.
+pub struct AgentProcess {
+    child: Option<Child>,
+    server: String,
+    cluster: String,
+    token: String,
+    state_dir: std::path::PathBuf,
+    zone: String,
+    _state: Option<tempfile::TempDir>,
+}
+
+impl AgentProcess {
+    pub fn start(server: &Server, cluster: &str, zone: &str) -> AgentProcess {
+        let state = tempfile::tempdir().unwrap();
+        let mut agent = AgentProcess {
+            child: None,
+            server: server.endpoint.clone(),
+            cluster: cluster.to_owned(),
+            token: server.agent_token(cluster),
+            state_dir: state.path().to_path_buf(),
+            zone: zone.to_owned(),
+            _state: Some(state),
+        };
+        agent.spawn();
+        agent
+    }
+
+    fn spawn(&mut self) {
+        let child = Command::new(env!("CARGO_BIN_EXE_berth"))
+            .args(["agent", "--server", &self.server, "--cluster", &self.cluster, "--availability-zone", &self.zone])
+            .arg("--state-dir")
+            .arg(&self.state_dir)
+            .args(["--cleanup-wait", "1", "--stop-timeout", "10"])
+            .env("BERTH_AGENT_TOKEN", &self.token)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("starting berth agent");
+        self.child = Some(child);
+    }
+
+    /// SIGKILL: the agent gets no chance to clean up.
+    pub fn kill9(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// Starts the agent again with the same state directory.
+    pub fn restart(&mut self) {
+        assert!(self.child.is_none());
+        self.spawn();
+    }
+
+    pub fn state_dir(&self) -> &Path {
+        &self.state_dir
+    }
+}
+
+impl Drop for AgentProcess {
+    fn drop(&mut self) {
+        self.kill9();
+    }
+}
+
+/// Debian's `docker-registry` on a free loopback port, stopped when dropped.
+pub struct Registry {
+    child: Child,
+    pub address: String,
+    _storage: tempfile::TempDir,
+}
+
+impl Registry {
+    pub fn start() -> Registry {
+        let storage = tempfile::tempdir().unwrap();
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let address = format!("127.0.0.1:{port}");
+        let config = storage.path().join("config.yml");
+        std::fs::write(
+            &config,
+            format!(
+                "version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: {}\nhttp:\n  addr: {address}\n",
+                storage.path().join("data").display()
+            ),
+        )
+        .unwrap();
+        let mut child = Command::new("docker-registry")
+            .arg("serve")
+            .arg(&config)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("starting docker-registry (Debian's docker-registry package)");
+        // Wait until it listens.
+        let stderr = child.stderr.take().unwrap();
+        std::thread::spawn(move || for _ in BufReader::new(stderr).lines() {});
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(&address).is_ok() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Registry { child, address, _storage: storage }
+    }
+
+    /// Pushes the test image as `name` and removes the local copy of that name, so only a pull
+    /// can bring it back. Returns the image reference.
+    pub fn push_test_image(&self, name: &str) -> String {
+        let reference = format!("{}/{name}", self.address);
+        assert!(docker(&["tag", IMAGE, &reference]).status.success());
+        let pushed = docker(&["push", &reference]);
+        assert!(pushed.status.success(), "push: {}", String::from_utf8_lossy(&pushed.stderr));
+        assert!(docker(&["rmi", &reference]).status.success());
+        reference
+    }
+}
+
+impl Drop for Registry {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Removes a local image reference (after a test pulled it).
+pub fn remove_image(reference: &str) {
+    let _ = docker(&["rmi", "-f", reference]);
+}
+
+/// The `docker inspect` document of a container.
+pub fn inspect(id: &str) -> serde_json::Value {
+    let out = docker(&["inspect", id]);
+    assert!(out.status.success(), "docker inspect {id}");
+    let all: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    all[0].clone()
+}
