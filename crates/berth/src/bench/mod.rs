@@ -3,6 +3,7 @@
 mod api;
 mod placement;
 mod store;
+mod task_start;
 
 #[derive(Debug, clap::Subcommand)]
 pub(crate) enum Bench {
@@ -12,6 +13,8 @@ pub(crate) enum Bench {
     Placement(placement::PlacementBenchArgs),
     /// Durable commit rate of the SQLite store, with and without group commit.
     Store(store::StoreBenchArgs),
+    /// RunTask to RUNNING on real Docker, beside the Docker floor.
+    TaskStart(task_start::TaskStartBenchArgs),
 }
 
 pub(crate) async fn run(bench: Bench) -> anyhow::Result<()> {
@@ -19,5 +22,6 @@ pub(crate) async fn run(bench: Bench) -> anyhow::Result<()> {
         Bench::Api(args) => api::run(args).await,
         Bench::Placement(args) => placement::run(&args),
         Bench::Store(args) => store::run(args).await,
+        Bench::TaskStart(args) => task_start::run(args).await,
     }
 }

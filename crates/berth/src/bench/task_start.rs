@@ -1,0 +1,183 @@
+//! `berth bench task-start`: how long a one-container task takes from RunTask to RUNNING on
+//! real Docker, beside the Docker floor measured in the same run: the same container created
+//! and started through the Engine API (what the agent does), and `docker run -d` through the
+//! CLI. Runs alternate between the three so that drift in the machine affects them alike.
+//!
+//! Output: one line per measured path, `bench=task-start path=.. runs=.. p50_ms=.. p99_ms=..
+//! mean_ms=..`, then `ratio_p50=..` and `ratio_p99=..` (Berth over the Engine API floor).
+
+use std::process::Stdio;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, bail};
+use serde_json::{Value, json};
+use tokio::io::AsyncBufReadExt;
+
+use agent::docker::DockerRuntime;
+use agent::runtime::{ContainerSpec, Runtime};
+
+use super::store::percentile;
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct TaskStartBenchArgs {
+    /// Measured runs of each path.
+    #[arg(long, default_value_t = 50)]
+    runs: usize,
+    /// The image to run (must be present locally).
+    #[arg(long, default_value = "berth-test/busybox:1")]
+    image: String,
+}
+
+const CLUSTER: &str = "bench-task-start";
+
+async fn call(http: &reqwest::Client, endpoint: &str, op: &str, body: Value) -> anyhow::Result<Value> {
+    let response = http
+        .post(format!("{endpoint}/"))
+        .header("x-amz-target", format!("AmazonEC2ContainerServiceV20141113.{op}"))
+        .header("content-type", "application/x-amz-json-1.1")
+        .body(body.to_string())
+        .send()
+        .await?;
+    let status = response.status();
+    let value: Value = response.json().await?;
+    if !status.is_success() {
+        bail!("{op}: {value}");
+    }
+    Ok(value)
+}
+
+struct Children {
+    processes: Vec<tokio::process::Child>,
+}
+
+impl Drop for Children {
+    fn drop(&mut self) {
+        for child in &mut self.processes {
+            let _ = child.start_kill();
+        }
+    }
+}
+
+pub(crate) async fn run(args: TaskStartBenchArgs) -> anyhow::Result<()> {
+    let exe = std::env::current_exe()?;
+    let dir = tempfile::tempdir_in(".")?;
+    let mut server = tokio::process::Command::new(&exe)
+        .args(["server", "--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(dir.path().join("server"))
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()?;
+    let mut line = String::new();
+    tokio::io::BufReader::new(server.stdout.take().context("stdout")?).read_line(&mut line).await?;
+    let endpoint = line.trim().strip_prefix("Listening on ").context("server endpoint")?.to_owned();
+    let http = reqwest::Client::new();
+    call(&http, &endpoint, "CreateCluster", json!({"clusterName": CLUSTER})).await?;
+    let secret = crate::run::agent_secret(&dir.path().join("server"))?;
+    let token = server::caller::agent_token(&secret, CLUSTER);
+    let agent = tokio::process::Command::new(&exe)
+        .args(["agent", "--server", &endpoint, "--cluster", CLUSTER, "--image-pull-behavior", "prefer-cached"])
+        .args(["--cleanup-wait", "1", "--stop-timeout", "1"])
+        .arg("--state-dir")
+        .arg(dir.path().join("agent"))
+        .env("BERTH_AGENT_TOKEN", &token)
+        .env("RUST_LOG", "warn")
+        .kill_on_drop(true)
+        .spawn()?;
+    let _children = Children { processes: vec![server, agent] };
+    for _ in 0..100 {
+        let listed = call(&http, &endpoint, "ListContainerInstances", json!({"cluster": CLUSTER})).await?;
+        if listed["containerInstanceArns"].as_array().is_some_and(|a| !a.is_empty()) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    call(
+        &http,
+        &endpoint,
+        "RegisterTaskDefinition",
+        json!({"family": "bench", "containerDefinitions": [{"name": "main", "image": args.image, "memory": 32,
+            "command": ["sleep", "600"]}]}),
+    )
+    .await?;
+    let docker = Arc::new(DockerRuntime::connect(None).await?);
+
+    let mut berth = Vec::new();
+    let mut engine = Vec::new();
+    let mut cli = Vec::new();
+    // One warm-up round of each, not counted.
+    for round in 0..=args.runs {
+        // Berth: RunTask until DescribeTasks says RUNNING.
+        let started = Instant::now();
+        let out = call(&http, &endpoint, "RunTask", json!({"cluster": CLUSTER, "taskDefinition": "bench"})).await?;
+        let arn = out["tasks"][0]["taskArn"].as_str().context("a placed task")?.to_owned();
+        loop {
+            let described = call(&http, &endpoint, "DescribeTasks", json!({"cluster": CLUSTER, "tasks": [arn]})).await?;
+            let status = described["tasks"][0]["lastStatus"].as_str().unwrap_or("");
+            if status == "RUNNING" {
+                break;
+            }
+            if status == "STOPPED" || started.elapsed() > Duration::from_secs(60) {
+                bail!("the task did not reach RUNNING: {described}");
+            }
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+        let elapsed = started.elapsed();
+        call(&http, &endpoint, "StopTask", json!({"cluster": CLUSTER, "task": arn})).await?;
+
+        // The Engine API floor: create and start the same container.
+        let spec = ContainerSpec {
+            name: format!("berth-bench-engine-{round}"),
+            image: args.image.clone(),
+            command: Some(vec!["sleep".into(), "600".into()]),
+            memory_mib: Some(32),
+            cpu_shares: Some(2),
+            labels: [("berth.bench".to_owned(), "task-start".to_owned())].into(),
+            ..ContainerSpec::default()
+        };
+        let t = Instant::now();
+        let id = docker.create(&spec).await?;
+        docker.start(&id).await?;
+        let engine_elapsed = t.elapsed();
+        docker.remove(&id).await?;
+
+        // The CLI: docker run -d.
+        let t = Instant::now();
+        let output = tokio::process::Command::new("docker")
+            .args(["run", "-d", "--label", "berth.bench=task-start", "-m", "32m", &args.image, "sleep", "600"])
+            .output()
+            .await?;
+        let cli_elapsed = t.elapsed();
+        if !output.status.success() {
+            bail!("docker run: {}", String::from_utf8_lossy(&output.stderr));
+        }
+        let id = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+        docker.remove(&id).await?;
+
+        if round > 0 {
+            berth.push(elapsed.as_secs_f64() * 1000.0);
+            engine.push(engine_elapsed.as_secs_f64() * 1000.0);
+            cli.push(cli_elapsed.as_secs_f64() * 1000.0);
+        }
+        // Let the stopped task's container go before the next round.
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+    }
+    for (name, samples) in [("berth-runtask", &mut berth), ("engine-api", &mut engine), ("docker-run-cli", &mut cli)] {
+        samples.sort_by(f64::total_cmp);
+        println!(
+            "bench=task-start path={name} runs={} p50_ms={:.1} p99_ms={:.1} mean_ms={:.1}",
+            samples.len(),
+            percentile(samples, 0.5),
+            percentile(samples, 0.99),
+            samples.iter().sum::<f64>() / samples.len() as f64
+        );
+    }
+    println!(
+        "bench=task-start ratio_p50={:.3} ratio_p99={:.3} ratio_p50_vs_cli={:.3}",
+        percentile(&berth, 0.5) / percentile(&engine, 0.5),
+        percentile(&berth, 0.99) / percentile(&engine, 0.99),
+        percentile(&berth, 0.5) / percentile(&cli, 0.5),
+    );
+    Ok(())
+}
