@@ -479,3 +479,36 @@ async fn privileged_containers_need_the_cluster_to_allow_them() {
     assert!(crate::common::message(&err).contains("privileged"));
     assert!(ecs.list_tasks().cluster("t").send().await.unwrap().task_arns().is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_run_tasks_never_over_commit() {
+    let server = Server::start();
+    let ecs = server.ecs();
+    cluster(&ecs, "t").await;
+    // One simulated instance with 8 GiB: exactly eight 1 GiB tasks fit.
+    let _agent = SimAgent::start(&server, "t", "zone-a");
+    let mut c = container("big", &["httpd"]);
+    c.memory = Some(1024);
+    register(&ecs, "big", vec![c]).await;
+    eventually(10, "an instance", || async {
+        let out = ecs.list_container_instances().cluster("t").send().await.unwrap();
+        (!out.container_instance_arns().is_empty()).then_some(())
+    })
+    .await;
+    let calls: Vec<_> = (0..20)
+        .map(|_| {
+            let ecs = ecs.clone();
+            tokio::spawn(async move { ecs.run_task().cluster("t").task_definition("big").send().await.unwrap() })
+        })
+        .collect();
+    let mut placed = 0;
+    let mut refused = 0;
+    for call in calls {
+        let out = call.await.unwrap();
+        placed += out.tasks().len();
+        refused += out.failures().iter().filter(|f| f.reason() == Some("RESOURCE:MEMORY")).count();
+    }
+    assert_eq!((placed, refused), (8, 12));
+    let listed = ecs.list_tasks().cluster("t").send().await.unwrap();
+    assert_eq!(listed.task_arns().len(), 8);
+}
