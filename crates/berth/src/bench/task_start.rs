@@ -160,8 +160,12 @@ pub(crate) async fn run(args: TaskStartBenchArgs) -> anyhow::Result<()> {
             engine.push(engine_elapsed.as_secs_f64() * 1000.0);
             cli.push(cli_elapsed.as_secs_f64() * 1000.0);
         }
-        // Let the stopped task's container go before the next round.
-        tokio::time::sleep(Duration::from_millis(1500)).await;
+        // Let the stopped task's container go before the next round, so no stop or removal
+        // overlaps a measurement.
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !docker.list(&[("berth.cluster", CLUSTER)]).await?.is_empty() && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
     for (name, samples) in [("berth-runtask", &mut berth), ("engine-api", &mut engine), ("docker-run-cli", &mut cli)] {
         samples.sort_by(f64::total_cmp);
