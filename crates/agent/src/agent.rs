@@ -74,6 +74,8 @@ pub struct AgentConfig {
     pub cleanup_wait: Duration,
     /// How long the control plane may hold a poll.
     pub poll_wait: Duration,
+    /// How often resource use of running tasks is sampled and reported.
+    pub usage_interval: Duration,
 }
 
 impl AgentConfig {
@@ -95,6 +97,7 @@ impl AgentConfig {
             default_start_timeout: Duration::from_secs(180),
             cleanup_wait: Duration::from_secs(60),
             poll_wait: Duration::from_secs(10),
+            usage_interval: Duration::from_secs(20),
         }
     }
 }
@@ -273,6 +276,8 @@ impl Agent {
             }
         };
         let (reports_tx, reports_rx) = mpsc::unbounded_channel();
+        let (logs_tx, logs_rx) = mpsc::unbounded_channel();
+        let log_cursors = Arc::new(parking_lot::Mutex::new(load_cursors(&self.config)));
         let env = Arc::new(TaskEnv {
             runtime: self.runtime.clone(),
             puller: Arc::new(ImagePuller::new(self.config.pull_behavior)),
@@ -282,6 +287,8 @@ impl Agent {
             default_stop_timeout: self.config.default_stop_timeout,
             default_start_timeout: self.config.default_start_timeout,
             cleanup_wait: self.config.cleanup_wait,
+            logs: logs_tx,
+            log_cursors: log_cursors.clone(),
         });
         let actors: Arc<parking_lot::Mutex<HashMap<String, mpsc::UnboundedSender<Command>>>> =
             Default::default();
@@ -293,6 +300,20 @@ impl Agent {
         ));
         let waker =
             tokio::spawn(wake_loop(self.runtime.clone(), instance_arn.clone(), actors.clone()));
+        let shipper = tokio::spawn(ship_logs(
+            self.client.clone(),
+            self.config.clone(),
+            instance_arn.clone(),
+            logs_rx,
+            log_cursors,
+        ));
+        let sampler = tokio::spawn(sample_usage(
+            self.client.clone(),
+            self.runtime.clone(),
+            self.config.cluster.clone(),
+            instance_arn.clone(),
+            self.config.usage_interval,
+        ));
         tokio::pin!(shutdown);
         // Below every real generation, so the first poll is answered at once.
         let mut generation = -1;
@@ -379,6 +400,8 @@ impl Agent {
         actors.lock().clear();
         waker.abort();
         reporter.abort();
+        shipper.abort();
+        sampler.abort();
         tracing::info!("Agent stopped");
         Ok(())
     }
@@ -445,6 +468,7 @@ async fn report_loop(
             cluster: cluster.clone(),
             container_instance_arn: instance_arn.clone(),
             tasks: pending.values().cloned().collect(),
+            usage: Vec::new(),
         };
         match client.report(&request).await {
             Ok(_) => {
@@ -490,5 +514,165 @@ async fn wake_loop(
             }
         }
         tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+}
+
+fn cursors_path(config: &AgentConfig) -> PathBuf {
+    config.state_dir.join("log-cursors.json")
+}
+
+fn load_cursors(config: &AgentConfig) -> HashMap<String, i64> {
+    std::fs::read(cursors_path(config))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default()
+}
+
+/// The most log lines held while the control plane cannot take them; older ones are dropped.
+const MAX_BUFFERED_LINES: usize = 20_000;
+
+/// Sends container log lines to the control plane in batches, and remembers per container the
+/// newest line shipped so that a restarted agent does not send lines twice.
+async fn ship_logs(
+    client: ControlPlane,
+    config: AgentConfig,
+    instance_arn: String,
+    mut lines: mpsc::UnboundedReceiver<task::LogShipment>,
+    cursors: Arc<parking_lot::Mutex<HashMap<String, i64>>>,
+) {
+    let mut buffer: Vec<task::LogShipment> = Vec::new();
+    let mut saved_at = tokio::time::Instant::now();
+    loop {
+        if buffer.is_empty() {
+            match lines.recv().await {
+                Some(line) => buffer.push(line),
+                None => return,
+            }
+        }
+        // Gather what else arrives in a short window into the same batch.
+        let window = tokio::time::sleep(Duration::from_millis(200));
+        tokio::pin!(window);
+        loop {
+            tokio::select! {
+                _ = &mut window => break,
+                line = lines.recv() => match line {
+                    Some(line) => buffer.push(line),
+                    None => break,
+                },
+            }
+        }
+        if buffer.len() > MAX_BUFFERED_LINES {
+            let excess = buffer.len() - MAX_BUFFERED_LINES;
+            buffer.drain(..excess);
+            tracing::warn!(
+                dropped = excess,
+                "Dropped container log lines the control plane could not take"
+            );
+        }
+        let mut batches: Vec<api::agent::LogBatch> = Vec::new();
+        for shipment in &buffer {
+            let event = api::agent::LogEvent {
+                timestamp: shipment.line.timestamp,
+                stream: if shipment.line.stderr { "stderr" } else { "stdout" }.to_owned(),
+                message: shipment.line.message.clone(),
+            };
+            let same = |b: &&mut api::agent::LogBatch| {
+                b.task_arn == shipment.task_arn && b.container_name == shipment.container_name
+            };
+            match batches.iter_mut().find(same) {
+                Some(batch) => batch.events.push(event),
+                None => batches.push(api::agent::LogBatch {
+                    task_arn: shipment.task_arn.clone(),
+                    container_name: shipment.container_name.clone(),
+                    events: vec![event],
+                }),
+            }
+        }
+        let request = api::agent::LogsRequest {
+            cluster: config.cluster.clone(),
+            container_instance_arn: instance_arn.clone(),
+            batches,
+        };
+        match client.logs(&request).await {
+            Ok(_) => {
+                {
+                    let mut cursors = cursors.lock();
+                    for shipment in buffer.drain(..) {
+                        let cursor = cursors.entry(shipment.runtime_id).or_insert(0);
+                        *cursor = (*cursor).max(shipment.line.timestamp);
+                    }
+                }
+                if saved_at.elapsed() > Duration::from_secs(2) {
+                    saved_at = tokio::time::Instant::now();
+                    let snapshot = serde_json::to_vec(&*cursors.lock()).unwrap_or_default();
+                    let path = cursors_path(&config);
+                    let temporary = path.with_extension("tmp");
+                    if std::fs::write(&temporary, snapshot)
+                        .and_then(|_| std::fs::rename(&temporary, &path))
+                        .is_err()
+                    {
+                        tracing::warn!("Could not save the log cursors");
+                    }
+                }
+            }
+            Err(error) => {
+                tracing::warn!(%error, lines = buffer.len(), "Shipping container logs failed; retrying");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+        }
+    }
+}
+
+/// Samples the resource use of every running container of this instance and reports it per
+/// task.
+async fn sample_usage(
+    client: ControlPlane,
+    runtime: Arc<dyn Runtime>,
+    cluster: String,
+    instance_arn: String,
+    every: Duration,
+) {
+    loop {
+        tokio::time::sleep(every).await;
+        let Ok(containers) = runtime.list(&[(labels::CONTAINER_INSTANCE, &instance_arn)]).await
+        else {
+            continue;
+        };
+        let running: Vec<_> = containers
+            .into_iter()
+            .filter(|c| c.state == crate::runtime::ContainerState::Running)
+            .collect();
+        let samples = futures::future::join_all(running.iter().map(|c| runtime.stats(&c.id))).await;
+        let mut per_task: HashMap<String, (f64, f64)> = HashMap::new();
+        for (container, sample) in running.iter().zip(samples) {
+            let (Some(task), Ok(Some(stats))) = (container.labels.get(labels::TASK_ARN), sample)
+            else {
+                continue;
+            };
+            let entry = per_task.entry(task.clone()).or_default();
+            entry.0 += stats.cpu_units;
+            entry.1 += stats.memory_bytes as f64 / (1024.0 * 1024.0);
+        }
+        if per_task.is_empty() {
+            continue;
+        }
+        let now = task::epoch_now();
+        let request = ReportRequest {
+            cluster: cluster.clone(),
+            container_instance_arn: instance_arn.clone(),
+            tasks: Vec::new(),
+            usage: per_task
+                .into_iter()
+                .map(|(task_arn, (cpu_units, memory_mib))| api::agent::TaskUsage {
+                    task_arn,
+                    cpu_units,
+                    memory_mib,
+                    sampled_at: now,
+                })
+                .collect(),
+        };
+        if let Err(error) = client.report(&request).await {
+            tracing::debug!(%error, "Reporting resource use failed");
+        }
     }
 }

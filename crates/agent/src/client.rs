@@ -97,6 +97,13 @@ impl ControlPlane {
         self.post(api::agent::POLL_PATH, None, request, wait + Duration::from_secs(15)).await
     }
 
+    pub async fn logs(
+        &self,
+        request: &api::agent::LogsRequest,
+    ) -> Result<serde_json::Value, ClientError> {
+        self.post(api::agent::LOGS_PATH, None, request, Duration::from_secs(30)).await
+    }
+
     pub async fn report(&self, request: &ReportRequest) -> Result<ReportResponse, ClientError> {
         self.post(api::agent::REPORT_PATH, None, request, Duration::from_secs(30)).await
     }

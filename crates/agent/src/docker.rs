@@ -31,15 +31,15 @@ use bollard::models::{
 };
 use bollard::query_parameters::{
     CreateContainerOptionsBuilder, CreateImageOptionsBuilder, EventsOptionsBuilder,
-    ListContainersOptionsBuilder, RemoveContainerOptionsBuilder, RemoveVolumeOptionsBuilder,
-    StatsOptionsBuilder, StopContainerOptionsBuilder,
+    ListContainersOptionsBuilder, LogsOptionsBuilder, RemoveContainerOptionsBuilder,
+    RemoveVolumeOptionsBuilder, StatsOptionsBuilder, StopContainerOptionsBuilder,
 };
 use futures::stream::{BoxStream, StreamExt};
 
 use crate::runtime::{
     Binding, ContainerSpec, ContainerState, ContainerStats, ContainerStatus, EventKind, Health,
-    ImageInfo, MountSource, Network, Protocol, Runtime, RuntimeError, RuntimeEvent, RuntimeInfo,
-    VolumeSpec,
+    ImageInfo, LogLine, MountSource, Network, Protocol, Runtime, RuntimeError, RuntimeEvent,
+    RuntimeInfo, VolumeSpec,
 };
 
 /// bollard's own request timeout (for everything but `stop`, which takes as long as asked).
@@ -312,6 +312,45 @@ impl Runtime for DockerRuntime {
             .boxed()
     }
 
+    fn logs(
+        &self,
+        id: &str,
+        since: Option<i64>,
+    ) -> BoxStream<'static, Result<LogLine, RuntimeError>> {
+        let options = LogsOptionsBuilder::default()
+            .follow(true)
+            .stdout(true)
+            .stderr(true)
+            .timestamps(true)
+            .since(since.and_then(|s| i32::try_from(s).ok()).unwrap_or(0))
+            .build();
+        let id = id.to_owned();
+        self.docker
+            .logs(&id, Some(options))
+            .filter_map(move |item| {
+                let id = id.clone();
+                async move {
+                    match item {
+                        Ok(output) => {
+                            let (stderr, message) = match output {
+                                bollard::container::LogOutput::StdErr { message } => {
+                                    (true, message)
+                                }
+                                bollard::container::LogOutput::StdOut { message }
+                                | bollard::container::LogOutput::Console { message } => {
+                                    (false, message)
+                                }
+                                bollard::container::LogOutput::StdIn { .. } => return None,
+                            };
+                            Some(Ok(log_line(stderr, &String::from_utf8_lossy(&message))))
+                        }
+                        Err(e) => Some(Err(runtime_error("logs", Subject::Container(&id), e))),
+                    }
+                }
+            })
+            .boxed()
+    }
+
     async fn stats(&self, id: &str) -> Result<Option<ContainerStats>, RuntimeError> {
         // Not one-shot: the daemon then takes two samples about a second apart, which the
         // CPU delta needs.
@@ -324,6 +363,19 @@ impl Runtime for DockerRuntime {
             Some(Err(e)) => Err(runtime_error("stats", Subject::Container(id), e)),
         }
     }
+}
+
+/// A log line as Docker sends it with timestamps: `<RFC 3339 time> <message>`.
+fn log_line(stderr: bool, text: &str) -> LogLine {
+    let text = text.strip_suffix('\n').unwrap_or(text);
+    let (timestamp, message) = match text.split_once(' ') {
+        Some((time, message)) => match parse_docker_time(time) {
+            Some(seconds) => ((seconds * 1000.0) as i64, message),
+            None => (0, text),
+        },
+        None => (0, text),
+    };
+    LogLine { timestamp, stderr, message: message.to_owned() }
 }
 
 fn label_filters(labels: &[(&str, &str)]) -> Vec<String> {

@@ -238,6 +238,13 @@ mod tests {
         ) -> BoxStream<'static, Result<RuntimeEvent, RuntimeError>> {
             unreachable!()
         }
+        fn logs(
+            &self,
+            _: &str,
+            _: Option<i64>,
+        ) -> BoxStream<'static, Result<crate::runtime::LogLine, RuntimeError>> {
+            unreachable!()
+        }
         async fn stats(&self, _: &str) -> Result<Option<ContainerStats>, RuntimeError> {
             unreachable!()
         }

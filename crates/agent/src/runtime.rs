@@ -244,6 +244,15 @@ pub enum EventKind {
     Destroy,
 }
 
+/// One line a container wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogLine {
+    /// Epoch milliseconds.
+    pub timestamp: i64,
+    pub stderr: bool,
+    pub message: String,
+}
+
 /// Resource use of a container.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ContainerStats {
@@ -308,6 +317,14 @@ pub trait Runtime: Send + Sync + 'static {
         &self,
         labels: &[(&str, &str)],
     ) -> BoxStream<'static, Result<RuntimeEvent, RuntimeError>>;
+
+    /// The lines a container writes, from `since` (epoch seconds; everything when absent), and
+    /// then as they come until the container stops.
+    fn logs(
+        &self,
+        id: &str,
+        since: Option<i64>,
+    ) -> BoxStream<'static, Result<LogLine, RuntimeError>>;
 
     /// One resource-use sample of a running container.
     async fn stats(&self, id: &str) -> Result<Option<ContainerStats>, RuntimeError>;

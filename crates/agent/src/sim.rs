@@ -25,7 +25,7 @@ use tokio::sync::broadcast;
 
 use crate::runtime::{
     ContainerSpec, ContainerState, ContainerStats, ContainerStatus, EventKind, Health, ImageInfo,
-    Runtime, RuntimeError, RuntimeEvent, RuntimeInfo, VolumeSpec,
+    LogLine, Runtime, RuntimeError, RuntimeEvent, RuntimeInfo, VolumeSpec,
 };
 use crate::task::epoch_now;
 
@@ -403,6 +403,20 @@ impl Runtime for SimRuntime {
         })
         .map(Ok)
         .boxed()
+    }
+
+    /// A simulated container writes one line when it starts.
+    fn logs(
+        &self,
+        id: &str,
+        _since: Option<i64>,
+    ) -> BoxStream<'static, Result<LogLine, RuntimeError>> {
+        let line = self.inner.lock().containers.get(id).map(|c| LogLine {
+            timestamp: (c.started_at.unwrap_or_default() * 1000.0) as i64,
+            stderr: false,
+            message: format!("simulated container {} started", c.spec.name),
+        });
+        futures::stream::iter(line.map(Ok)).boxed()
     }
 
     async fn stats(&self, id: &str) -> Result<Option<ContainerStats>, RuntimeError> {

@@ -7,7 +7,7 @@
 //! events and desired-state changes only wake it up early. After an agent restart a new actor
 //! adopts the task's existing containers (found by label) instead of creating new ones.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -34,6 +34,19 @@ pub struct TaskEnv {
     pub default_start_timeout: Duration,
     /// How long a stopped task's containers are kept after the control plane forgets it.
     pub cleanup_wait: Duration,
+    /// Where container log lines go to be shipped to the control plane.
+    pub logs: mpsc::UnboundedSender<LogShipment>,
+    /// The newest log timestamp already shipped, per container runtime id.
+    pub log_cursors: Arc<parking_lot::Mutex<HashMap<String, i64>>>,
+}
+
+/// One log line of one container, on its way to the control plane.
+#[derive(Debug, Clone)]
+pub struct LogShipment {
+    pub task_arn: String,
+    pub container_name: String,
+    pub runtime_id: String,
+    pub line: crate::runtime::LogLine,
 }
 
 /// What the agent tells a task actor.
@@ -103,6 +116,8 @@ struct Actor {
     volumes_created: bool,
     last_report: Option<TaskReport>,
     forgotten: bool,
+    /// Containers whose logs are being followed.
+    followed: HashSet<String>,
 }
 
 /// Epoch seconds now.
@@ -159,17 +174,24 @@ pub async fn run(
         volumes_created: false,
         last_report: None,
         forgotten: false,
+        followed: HashSet::new(),
     };
     actor.adopt().await;
     loop {
         actor.refresh().await;
+        actor.follow_logs();
         actor.decide();
+        // Say what the task is now (PENDING as soon as this agent has it), before starting
+        // containers takes its time.
+        actor.report();
         if actor.stopping.is_none() && actor.desired.desired_status == "RUNNING" {
             actor.start_ready().await;
             actor.refresh().await;
             actor.decide();
         }
         if actor.stopping.is_some() && !actor.stopped {
+            // Say STOPPING first: stopping can take as long as the stop timeouts.
+            actor.report();
             actor.stop_all().await;
             actor.refresh().await;
             actor.finish_if_stopped();
@@ -315,6 +337,40 @@ impl Actor {
                     tracing::warn!(task = %self.task_id, container = %slot.name, %error, "Inspecting a container failed")
                 }
             }
+        }
+    }
+
+    /// Follows the logs of every started container not followed yet.
+    fn follow_logs(&mut self) {
+        for slot in &self.slots {
+            let Some(id) = &slot.runtime_id else { continue };
+            if !slot.started || !self.followed.insert(id.clone()) {
+                continue;
+            }
+            let cursor = self.env.log_cursors.lock().get(id).copied().unwrap_or(0);
+            let mut lines = self.env.runtime.logs(id, (cursor > 0).then_some(cursor / 1000));
+            let shipments = self.env.logs.clone();
+            let task_arn = self.desired.task_arn.clone();
+            let container_name = slot.name.clone();
+            let runtime_id = id.clone();
+            tokio::spawn(async move {
+                use futures::StreamExt as _;
+                while let Some(Ok(line)) = lines.next().await {
+                    // `since` has whole seconds: skip what was shipped already.
+                    if line.timestamp <= cursor {
+                        continue;
+                    }
+                    let shipment = LogShipment {
+                        task_arn: task_arn.clone(),
+                        container_name: container_name.clone(),
+                        runtime_id: runtime_id.clone(),
+                        line,
+                    };
+                    if shipments.send(shipment).is_err() {
+                        return;
+                    }
+                }
+            });
         }
     }
 
@@ -521,15 +577,19 @@ impl Actor {
         }
     }
 
-    fn task_status(&self) -> Status {
+    /// The task's `lastStatus` as this agent sees it.
+    fn task_status(&self) -> &'static str {
         if self.stopped {
-            return Status::Stopped;
+            return "STOPPED";
+        }
+        if self.stopping.is_some() {
+            return "STOPPING";
         }
         let running = self
             .slots
             .iter()
             .all(|s| if s.essential { s.status == Status::Running } else { s.started });
-        if running && self.stopping.is_none() { Status::Running } else { Status::Pending }
+        if running { "RUNNING" } else { "PENDING" }
     }
 
     fn health(&self) -> Option<&'static str> {
@@ -549,15 +609,15 @@ impl Actor {
 
     fn report(&mut self) {
         let status = self.task_status();
-        if status == Status::Running && self.started_at.is_none() {
+        if status == "RUNNING" && self.started_at.is_none() {
             self.started_at = Some(epoch_now());
         }
         let (stop_code, reason) = match (&self.stopping, status) {
-            (Some(Stop::EssentialExited), Status::Stopped) => (
+            (Some(Stop::EssentialExited), "STOPPED") => (
                 Some("EssentialContainerExited".to_owned()),
                 Some("Essential container in task exited".to_owned()),
             ),
-            (Some(Stop::FailedToStart(reason)), Status::Stopped) => {
+            (Some(Stop::FailedToStart(reason)), "STOPPED") => {
                 (Some("TaskFailedToStart".to_owned()), Some(reason.clone()))
             }
             _ => (None, None),
@@ -595,7 +655,7 @@ impl Actor {
             .collect();
         let report = TaskReport {
             task_arn: self.desired.task_arn.clone(),
-            status: status.as_str().to_owned(),
+            status: status.to_owned(),
             stop_code,
             reason,
             containers,

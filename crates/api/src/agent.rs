@@ -58,6 +58,9 @@ pub struct ReportRequest {
     pub cluster: String,
     pub container_instance_arn: String,
     pub tasks: Vec<TaskReport>,
+    /// Resource use of running tasks, sent every so often.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub usage: Vec<TaskUsage>,
 }
 
 /// The agent's view of one task, sent whole each time it changes.
@@ -112,4 +115,47 @@ pub struct ContainerReport {
 pub struct ReportResponse {
     /// How many task reports were applied (reports about unknown tasks are skipped).
     pub applied: usize,
+}
+
+pub const LOGS_PATH: &str = "/agent/v1/logs";
+
+/// One line a container wrote.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LogEvent {
+    /// Epoch milliseconds.
+    pub timestamp: i64,
+    /// `stdout` or `stderr`.
+    pub stream: String,
+    pub message: String,
+}
+
+/// New log lines of one container.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LogBatch {
+    pub task_arn: String,
+    pub container_name: String,
+    pub events: Vec<LogEvent>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LogsRequest {
+    pub cluster: String,
+    pub container_instance_arn: String,
+    pub batches: Vec<LogBatch>,
+}
+
+/// Resource use of one task, sampled by its agent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TaskUsage {
+    pub task_arn: String,
+    /// CPU used, in CPU units (1024 per core).
+    pub cpu_units: f64,
+    /// Memory used, in MiB.
+    pub memory_mib: f64,
+    /// Epoch seconds.
+    pub sampled_at: f64,
 }

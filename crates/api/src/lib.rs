@@ -5,6 +5,7 @@
 //! HTTP, storage or scheduling; the server converts these shapes into its own records.
 
 pub mod agent;
+pub mod berth;
 mod error;
 mod generated;
 pub mod validate;

@@ -52,6 +52,9 @@ pub(crate) struct AgentArgs {
     /// Seconds a stopped task's containers are kept before removal.
     #[arg(long, default_value_t = 60)]
     cleanup_wait: u64,
+    /// Seconds between samples of the tasks' resource use.
+    #[arg(long, default_value_t = 20)]
+    usage_interval: u64,
 }
 
 pub(crate) fn default_state_dir(cluster: &str) -> PathBuf {
@@ -83,6 +86,7 @@ pub(crate) async fn run(args: AgentArgs) -> anyhow::Result<()> {
     config.pull_behavior = args.image_pull_behavior;
     config.default_stop_timeout = Duration::from_secs(args.stop_timeout);
     config.cleanup_wait = Duration::from_secs(args.cleanup_wait);
+    config.usage_interval = Duration::from_secs(args.usage_interval.max(1));
     Agent::new(config, Arc::new(runtime)).run(crate::run::shutdown_signal()).await?;
     Ok(())
 }

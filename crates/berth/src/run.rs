@@ -25,6 +25,12 @@ pub(crate) struct DevArgs {
     /// Seconds without news from an agent before its instance shows agentConnected false.
     #[arg(long, default_value_t = 30)]
     agent_timeout: u64,
+    /// Seconds STOPPED tasks stay describable before they are removed.
+    #[arg(long, default_value_t = 3600)]
+    stopped_task_retention: u64,
+    /// Bytes of log kept per container (the oldest lines go first).
+    #[arg(long, default_value_t = 1 << 20)]
+    log_bytes_per_container: usize,
     /// The `ecs.availability-zone` attribute of the built-in agent's container instance.
     #[arg(long, default_value = "local-1a")]
     availability_zone: String,
@@ -44,6 +50,12 @@ pub(crate) struct ServerArgs {
     /// Seconds without news from an agent before its instance shows agentConnected false.
     #[arg(long, default_value_t = 30)]
     agent_timeout: u64,
+    /// Seconds STOPPED tasks stay describable before they are removed.
+    #[arg(long, default_value_t = 3600)]
+    stopped_task_retention: u64,
+    /// Bytes of log kept per container (the oldest lines go first).
+    #[arg(long, default_value_t = 1 << 20)]
+    log_bytes_per_container: usize,
     /// The URL agents reach this server at (default: http:// and the listening address).
     #[arg(long)]
     advertise_url: Option<String>,
@@ -82,6 +94,8 @@ pub(crate) async fn dev(args: DevArgs) -> anyhow::Result<()> {
         config: config.clone(),
         agent_timeout: Duration::from_secs(args.agent_timeout),
         advertise_url: None,
+        retention: Duration::from_secs(args.stopped_task_retention),
+        log_bytes: args.log_bytes_per_container,
     })
     .await?;
     let endpoint = format!("http://{}", running.local_addr);
@@ -146,6 +160,8 @@ pub(crate) async fn server(args: ServerArgs) -> anyhow::Result<()> {
         config,
         agent_timeout: Duration::from_secs(args.agent_timeout),
         advertise_url: args.advertise_url.clone(),
+        retention: Duration::from_secs(args.stopped_task_retention),
+        log_bytes: args.log_bytes_per_container,
     })
     .await?;
     // The first line of standard output names the endpoint, for scripts and tests.
@@ -204,6 +220,8 @@ pub(crate) struct Serve {
     pub(crate) config: Config,
     pub(crate) agent_timeout: Duration,
     pub(crate) advertise_url: Option<String>,
+    pub(crate) retention: Duration,
+    pub(crate) log_bytes: usize,
 }
 
 /// Opens the store under the data directory and starts serving.
@@ -222,6 +240,8 @@ pub(crate) async fn start(serve: Serve) -> anyhow::Result<Running> {
         agent_secret: agent_secret(&serve.data_dir)?,
         agent_timeout: serve.agent_timeout,
         advertise_url: serve.advertise_url.unwrap_or_else(|| format!("http://{local_addr}")),
+        stopped_task_retention: serve.retention,
+        log_bytes_per_container: serve.log_bytes,
     };
     let ctx =
         server::Ctx::start(serve.config, options, Arc::new(store), Arc::new(SystemClock)).await?;

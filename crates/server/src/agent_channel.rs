@@ -134,6 +134,7 @@ async fn serve_report(ctx: &Ctx, headers: &HeaderMap, body: &[u8]) -> Result<Val
     let request: ReportRequest = parse(body)?;
     let id = authorize(ctx, headers, &request.cluster, &request.container_instance_arn)?;
     ctx.liveness().touch(&request.cluster, &id);
+    crate::tasks::record_usage(ctx, &request.cluster, &request.usage);
     let outcomes = futures::future::join_all(
         request
             .tasks
@@ -146,4 +147,32 @@ async fn serve_report(ctx: &Ctx, headers: &HeaderMap, body: &[u8]) -> Result<Val
         applied += usize::from(outcome?);
     }
     serde_json::to_value(ReportResponse { applied }).map_err(|_| ApiError::server())
+}
+
+pub(crate) async fn logs(State(ctx): State<Ctx>, headers: HeaderMap, body: Bytes) -> Response {
+    reply(serve_logs(&ctx, &headers, &body).await)
+}
+
+async fn serve_logs(ctx: &Ctx, headers: &HeaderMap, body: &[u8]) -> Result<Value, ApiError> {
+    let request: api::agent::LogsRequest = parse(body)?;
+    let id = authorize(ctx, headers, &request.cluster, &request.container_instance_arn)?;
+    let mut accepted = 0;
+    for batch in request.batches {
+        // An agent writes logs only for its own tasks.
+        let task_id =
+            crate::tasks::task_id(ctx, &request.cluster, &batch.task_arn)?.unwrap_or_default();
+        let owned = ctx
+            .state()
+            .read()
+            .cluster(&request.cluster)
+            .and_then(|c| c.tasks.get(&task_id))
+            .is_some_and(|t| t.record.instance_id.as_deref() == Some(id.as_str()));
+        if !owned || !crate::arn::valid_name(&batch.container_name) {
+            continue;
+        }
+        accepted += batch.events.len();
+        crate::logs::append(ctx, &request.cluster, &task_id, &batch.container_name, batch.events)
+            .await?;
+    }
+    Ok(serde_json::json!({ "accepted": accepted }))
 }

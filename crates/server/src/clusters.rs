@@ -455,6 +455,8 @@ mod tests {
             agent_secret: b"test".to_vec(),
             agent_timeout: std::time::Duration::from_secs(30),
             advertise_url: "http://127.0.0.1:0".into(),
+            stopped_task_retention: std::time::Duration::from_secs(3600),
+            log_bytes_per_container: 1 << 20,
         };
         let clock = Arc::new(ManualClock::new(1_700_000_000_000));
         Ctx::start(config, options, Arc::new(MemoryStore::new()), clock).await.unwrap()

@@ -97,8 +97,12 @@ pub(crate) fn render(
     rendered.remaining_resources = Some(placement::to_ecs(&remaining));
     rendered.running_tasks_count =
         Some(tasks.iter().filter(|t| t.last_status() == "RUNNING").count() as i32);
-    rendered.pending_tasks_count =
-        Some(tasks.iter().filter(|t| t.last_status() != "RUNNING").count() as i32);
+    rendered.pending_tasks_count = Some(
+        tasks
+            .iter()
+            .filter(|t| matches!(t.last_status(), "PROVISIONING" | "PENDING" | "ACTIVATING"))
+            .count() as i32,
+    );
     let inactive = rendered.status.as_deref() == Some("INACTIVE");
     rendered.agent_connected = Some(!inactive && ctx.agent_connected(cluster_name, &record.id));
     if !with_tags {

@@ -74,3 +74,26 @@ pub(crate) async fn dispatch(
         DeleteAccountSetting => account_settings::delete_account_setting,
     )
 }
+
+/// Berth's own operations (`BerthV1.*`). Their requests are typed by serde alone: a member of
+/// the wrong type is an `InvalidParameterException` naming it.
+pub(crate) async fn dispatch_berth(
+    call: &Call<'_>,
+    op: api::berth::BerthOperation,
+    body: Value,
+) -> Result<Value, ApiError> {
+    use api::berth::BerthOperation;
+    fn decode<T: serde::de::DeserializeOwned>(body: Value) -> Result<T, ApiError> {
+        serde_json::from_value(body)
+            .map_err(|e| ApiError::invalid_parameter(format!("Invalid request: {e}.")))
+    }
+    let response = match op {
+        BerthOperation::GetContainerLogs => {
+            serde_json::to_value(crate::logs::get_container_logs(call, decode(body)?).await?)
+        }
+        BerthOperation::DescribeTaskUsage => {
+            serde_json::to_value(crate::tasks::describe_task_usage(call, decode(body)?).await?)
+        }
+    };
+    response.map_err(|_| ApiError::server())
+}

@@ -29,6 +29,7 @@ pub fn router(ctx: Ctx) -> Router {
         .route("/healthz", get(|| async { "ok\n" }))
         .route(api::agent::POLL_PATH, post(crate::agent_channel::poll))
         .route(api::agent::REPORT_PATH, post(crate::agent_channel::report))
+        .route(api::agent::LOGS_PATH, post(crate::agent_channel::logs))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(ctx)
 }
@@ -73,6 +74,25 @@ pub(crate) fn caller(ctx: &Ctx, headers: &HeaderMap) -> Caller {
 }
 
 async fn serve(call: &Call<'_>, target: &str, body: &[u8]) -> Result<Value, ApiError> {
+    if let Some(name) = target.strip_prefix(api::berth::TARGET_PREFIX) {
+        let op = api::berth::BerthOperation::from_name(name).ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::UnknownOperationException,
+                format!("Unknown operation {target}."),
+            )
+        })?;
+        let value: Value = if body.iter().all(u8::is_ascii_whitespace) {
+            Value::Object(Default::default())
+        } else {
+            serde_json::from_slice(body).map_err(|e| {
+                ApiError::new(
+                    ErrorCode::SerializationException,
+                    format!("The request body is not valid JSON: {e}."),
+                )
+            })?
+        };
+        return crate::dispatch::dispatch_berth(call, op, value).await;
+    }
     let op = parse_target(target)?;
     let value: Value = if body.iter().all(u8::is_ascii_whitespace) {
         Value::Object(Default::default())

@@ -17,8 +17,10 @@ mod container_instances;
 mod dispatch;
 mod http;
 mod liveness;
+mod logs;
 mod paging;
 mod placement;
+mod reaper;
 mod records;
 mod state;
 mod tags;
@@ -46,7 +48,7 @@ use crate::config::Config;
 /// Everything an operation needs: configuration, the store and the clock. Cheap to clone.
 #[derive(Clone)]
 pub struct Ctx {
-    inner: Arc<CtxInner>,
+    pub(crate) inner: Arc<CtxInner>,
 }
 
 /// How this control-plane process runs (as opposed to what the account looks like, which is
@@ -59,13 +61,21 @@ pub struct ServeOptions {
     pub agent_timeout: std::time::Duration,
     /// The URL agents reach this control plane at (DiscoverPollEndpoint).
     pub advertise_url: String,
+    /// How long STOPPED tasks stay describable.
+    pub stopped_task_retention: std::time::Duration,
+    /// The most bytes of log kept per container.
+    pub log_bytes_per_container: usize,
 }
 
-struct CtxInner {
+pub(crate) struct CtxInner {
     config: Config,
     options: ServeOptions,
     state: Arc<state::State>,
     liveness: liveness::Liveness,
+    /// What the control plane knows about the stored logs of each container.
+    logs: logs::LogIndex,
+    /// The latest resource use agents sampled, by cluster and task id (kept in memory only).
+    usage: parking_lot::Mutex<std::collections::HashMap<(String, String), api::agent::TaskUsage>>,
     /// Task definitions by (family, revision), for the agent channel. Their content never
     /// changes once registered.
     definitions:
@@ -113,7 +123,8 @@ impl Ctx {
     ) -> Result<Ctx, store::StoreError> {
         let arns = Arns::new(&config);
         let state = state::State::start(store.clone()).await?;
-        Ok(Ctx {
+        let retention = options.stopped_task_retention;
+        let ctx = Ctx {
             inner: Arc::new(CtxInner {
                 config,
                 options,
@@ -125,8 +136,12 @@ impl Ctx {
                 clock,
                 cluster_lifecycle: tokio::sync::RwLock::new(()),
                 key_locks: KeyLocks::new(256),
+                logs: logs::LogIndex::default(),
+                usage: parking_lot::Mutex::new(Default::default()),
             }),
-        })
+        };
+        tokio::spawn(reaper::run(Arc::downgrade(&ctx.inner), retention));
+        Ok(ctx)
     }
 
     /// Creates the cluster if it does not exist (`berth dev` makes the `default` one).

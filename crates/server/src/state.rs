@@ -101,8 +101,9 @@ impl ClusterIndex {
     fn count(&mut self, task: &TaskRecord, delta: isize) {
         let counter = match task.last_status() {
             "RUNNING" => &mut self.running_tasks,
-            "STOPPED" | "DELETED" => return,
-            _ => &mut self.pending_tasks,
+            "PROVISIONING" | "PENDING" | "ACTIVATING" => &mut self.pending_tasks,
+            // Stopping tasks are neither running nor pending, as in ECS's counts.
+            _ => return,
         };
         *counter = counter.saturating_add_signed(delta);
     }

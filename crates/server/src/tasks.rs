@@ -308,7 +308,8 @@ fn new_record(ctx: &Ctx, launch: &Launch, instance: &InstanceRecord, now: f64) -
         container_instance_arn: instance.instance.container_instance_arn.clone(),
         availability_zone: zone,
         launch_type: Some(LaunchType::Ec2),
-        last_status: Some("PENDING".to_owned()),
+        // PROVISIONING until the instance's agent has the task; it then reports PENDING.
+        last_status: Some("PROVISIONING".to_owned()),
         desired_status: Some("RUNNING".to_owned()),
         created_at: Some(now),
         group: Some(launch.group.clone()),
@@ -384,7 +385,7 @@ struct TokenRecord {
 }
 
 /// How long a RunTask client token is remembered, as in ECS.
-const TOKEN_TTL_SECONDS: f64 = 24.0 * 3600.0;
+pub(crate) const TOKEN_TTL_SECONDS: f64 = 24.0 * 3600.0;
 
 fn fingerprint(req: &RunTaskRequest, cluster: &str) -> String {
     use sha2::Digest;
@@ -865,8 +866,15 @@ pub(crate) fn merge(record: &mut TaskRecord, report: &TaskReport, now: f64) -> b
     let task = &mut record.task;
     let current = task.last_status.clone().unwrap_or_else(|| "PENDING".to_owned());
     let reported = report.status.as_str();
+    // The agent has the task: it is connected to it from now on.
+    if task.connectivity_at.is_none() {
+        task.connectivity_at = Some(now);
+    }
     if rank(reported) > rank(&current) {
         task.last_status = Some(reported.to_owned());
+        if rank(reported) >= rank("STOPPING") {
+            task.stopping_at = task.stopping_at.or(Some(now));
+        }
         if reported == "RUNNING"
             || (rank(reported) > rank("RUNNING")
                 && task.started_at.is_none()
@@ -1047,4 +1055,46 @@ pub(crate) async fn submit_container_state_change(
         return Err(task_not_found());
     }
     Ok(SubmitContainerStateChangeResponse { acknowledgment: Some("ACK".to_owned()) })
+}
+
+/// Records the resource use an agent sampled.
+pub(crate) fn record_usage(ctx: &Ctx, cluster: &str, usage: &[api::agent::TaskUsage]) {
+    let mut all = ctx.inner.usage.lock();
+    for sample in usage {
+        let id = sample.task_arn.rsplit('/').next().unwrap_or_default().to_owned();
+        all.insert((cluster.to_owned(), id), sample.clone());
+    }
+}
+
+pub(crate) async fn describe_task_usage(
+    ctx: &Ctx,
+    req: api::berth::DescribeTaskUsageRequest,
+) -> Result<api::berth::DescribeTaskUsageResponse, ApiError> {
+    let cluster =
+        active_cluster(ctx, req.cluster.as_deref()).await?.value.cluster_name.unwrap_or_default();
+    let ids: Vec<String> = match &req.tasks {
+        Some(references) => {
+            let mut ids = Vec::new();
+            for reference in references {
+                ids.push(task_id(ctx, &cluster, reference)?.ok_or_else(task_not_found)?);
+            }
+            ids
+        }
+        None => ctx
+            .state()
+            .read()
+            .cluster(&cluster)
+            .map(|c| {
+                c.tasks
+                    .iter()
+                    .filter(|(_, e)| e.record.last_status() == "RUNNING")
+                    .map(|(id, _)| id.clone())
+                    .collect()
+            })
+            .unwrap_or_default(),
+    };
+    let all = ctx.inner.usage.lock();
+    let usage =
+        ids.iter().filter_map(|id| all.get(&(cluster.clone(), id.clone())).cloned()).collect();
+    Ok(api::berth::DescribeTaskUsageResponse { usage })
 }

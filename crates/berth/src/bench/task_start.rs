@@ -31,7 +31,12 @@ pub(crate) struct TaskStartBenchArgs {
 
 const CLUSTER: &str = "bench-task-start";
 
-async fn call(http: &reqwest::Client, endpoint: &str, op: &str, body: Value) -> anyhow::Result<Value> {
+async fn call(
+    http: &reqwest::Client,
+    endpoint: &str,
+    op: &str,
+    body: Value,
+) -> anyhow::Result<Value> {
     let response = http
         .post(format!("{endpoint}/"))
         .header("x-amz-target", format!("AmazonEC2ContainerServiceV20141113.{op}"))
@@ -77,7 +82,15 @@ pub(crate) async fn run(args: TaskStartBenchArgs) -> anyhow::Result<()> {
     let secret = crate::run::agent_secret(&dir.path().join("server"))?;
     let token = server::caller::agent_token(&secret, CLUSTER);
     let agent = tokio::process::Command::new(&exe)
-        .args(["agent", "--server", &endpoint, "--cluster", CLUSTER, "--image-pull-behavior", "prefer-cached"])
+        .args([
+            "agent",
+            "--server",
+            &endpoint,
+            "--cluster",
+            CLUSTER,
+            "--image-pull-behavior",
+            "prefer-cached",
+        ])
         .args(["--cleanup-wait", "1", "--stop-timeout", "1"])
         .arg("--state-dir")
         .arg(dir.path().join("agent"))
@@ -87,7 +100,8 @@ pub(crate) async fn run(args: TaskStartBenchArgs) -> anyhow::Result<()> {
         .spawn()?;
     let _children = Children { processes: vec![server, agent] };
     for _ in 0..100 {
-        let listed = call(&http, &endpoint, "ListContainerInstances", json!({"cluster": CLUSTER})).await?;
+        let listed =
+            call(&http, &endpoint, "ListContainerInstances", json!({"cluster": CLUSTER})).await?;
         if listed["containerInstanceArns"].as_array().is_some_and(|a| !a.is_empty()) {
             break;
         }
@@ -110,10 +124,22 @@ pub(crate) async fn run(args: TaskStartBenchArgs) -> anyhow::Result<()> {
     for round in 0..=args.runs {
         // Berth: RunTask until DescribeTasks says RUNNING.
         let started = Instant::now();
-        let out = call(&http, &endpoint, "RunTask", json!({"cluster": CLUSTER, "taskDefinition": "bench"})).await?;
+        let out = call(
+            &http,
+            &endpoint,
+            "RunTask",
+            json!({"cluster": CLUSTER, "taskDefinition": "bench"}),
+        )
+        .await?;
         let arn = out["tasks"][0]["taskArn"].as_str().context("a placed task")?.to_owned();
         loop {
-            let described = call(&http, &endpoint, "DescribeTasks", json!({"cluster": CLUSTER, "tasks": [arn]})).await?;
+            let described = call(
+                &http,
+                &endpoint,
+                "DescribeTasks",
+                json!({"cluster": CLUSTER, "tasks": [arn]}),
+            )
+            .await?;
             let status = described["tasks"][0]["lastStatus"].as_str().unwrap_or("");
             if status == "RUNNING" {
                 break;
@@ -145,7 +171,17 @@ pub(crate) async fn run(args: TaskStartBenchArgs) -> anyhow::Result<()> {
         // The CLI: docker run -d.
         let t = Instant::now();
         let output = tokio::process::Command::new("docker")
-            .args(["run", "-d", "--label", "berth.bench=task-start", "-m", "32m", &args.image, "sleep", "600"])
+            .args([
+                "run",
+                "-d",
+                "--label",
+                "berth.bench=task-start",
+                "-m",
+                "32m",
+                &args.image,
+                "sleep",
+                "600",
+            ])
             .output()
             .await?;
         let cli_elapsed = t.elapsed();
@@ -163,11 +199,15 @@ pub(crate) async fn run(args: TaskStartBenchArgs) -> anyhow::Result<()> {
         // Let the stopped task's container go before the next round, so no stop or removal
         // overlaps a measurement.
         let deadline = Instant::now() + Duration::from_secs(30);
-        while !docker.list(&[("berth.cluster", CLUSTER)]).await?.is_empty() && Instant::now() < deadline {
+        while !docker.list(&[("berth.cluster", CLUSTER)]).await?.is_empty()
+            && Instant::now() < deadline
+        {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
-    for (name, samples) in [("berth-runtask", &mut berth), ("engine-api", &mut engine), ("docker-run-cli", &mut cli)] {
+    for (name, samples) in
+        [("berth-runtask", &mut berth), ("engine-api", &mut engine), ("docker-run-cli", &mut cli)]
+    {
         samples.sort_by(f64::total_cmp);
         println!(
             "bench=task-start path={name} runs={} p50_ms={:.1} p99_ms={:.1} mean_ms={:.1}",

@@ -78,7 +78,7 @@ async fn a_task_runs_and_stops() {
         .await
         .unwrap();
     let task = &out.tasks()[0];
-    assert_eq!(task.last_status(), Some("PENDING"));
+    assert_eq!(task.last_status(), Some("PROVISIONING"));
     assert_eq!(task.desired_status(), Some("RUNNING"));
     assert_eq!(task.group(), Some("family:web"));
     assert_eq!(task.started_by(), Some("tester"));
@@ -498,7 +498,9 @@ async fn concurrent_run_tasks_never_over_commit() {
     let calls: Vec<_> = (0..20)
         .map(|_| {
             let ecs = ecs.clone();
-            tokio::spawn(async move { ecs.run_task().cluster("t").task_definition("big").send().await.unwrap() })
+            tokio::spawn(async move {
+                ecs.run_task().cluster("t").task_definition("big").send().await.unwrap()
+            })
         })
         .collect();
     let mut placed = 0;
@@ -511,4 +513,98 @@ async fn concurrent_run_tasks_never_over_commit() {
     assert_eq!((placed, refused), (8, 12));
     let listed = ecs.list_tasks().cluster("t").send().await.unwrap();
     assert_eq!(listed.task_arns().len(), 8);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lifecycle_states_logs_usage_and_retention() {
+    let server = Server::start_with_args(&["--stopped-task-retention", "2"]);
+    let ecs = server.ecs();
+    cluster(&ecs, "t").await;
+    let options = agent::sim::SimOptions {
+        start_delay: Duration::from_millis(300),
+        stop_delay: Duration::from_millis(1500),
+        ..agent::sim::SimOptions::default()
+    };
+    let _agent = SimAgent::start_with(&server, "t", "zone-a", options);
+    register(&ecs, "web", vec![container("web", &["httpd"])]).await;
+    let arn = eventually(10, "a placed task", || async {
+        let out = ecs.run_task().cluster("t").task_definition("web").send().await.ok()?;
+        out.tasks().first().and_then(|t| t.task_arn()).map(str::to_owned)
+    })
+    .await;
+    // PROVISIONING until the agent has it, PENDING while it starts, then RUNNING.
+    let pending = wait_status(&ecs, "t", &arn, "PENDING").await;
+    assert!(pending.connectivity_at().is_some());
+    let running = wait_status(&ecs, "t", &arn, "RUNNING").await;
+    assert!(running.started_at().unwrap() >= running.created_at().unwrap());
+
+    // The agent samples resource use and ships logs.
+    let raw = server.raw();
+    let usage = eventually(10, "resource use", || async {
+        let out = raw.berth("DescribeTaskUsage", serde_json::json!({"cluster": "t"})).await;
+        let usage = out.body["usage"].as_array().cloned().unwrap_or_default();
+        (!usage.is_empty()).then_some(usage)
+    })
+    .await;
+    assert_eq!(usage[0]["taskArn"], arn.as_str());
+    assert!(usage[0]["memoryMib"].as_f64().unwrap() > 0.0);
+    let logs = eventually(10, "the container's log", || async {
+        let out = raw
+            .berth(
+                "GetContainerLogs",
+                serde_json::json!({"cluster": "t", "task": arn, "containerName": "web"}),
+            )
+            .await;
+        let events = out.body["events"].as_array().cloned().unwrap_or_default();
+        (!events.is_empty()).then_some(events)
+    })
+    .await;
+    assert!(logs[0]["message"].as_str().unwrap().contains("started"), "{logs:?}");
+    let unknown = raw
+        .berth(
+            "GetContainerLogs",
+            serde_json::json!({"cluster": "t", "task": "feed", "containerName": "web"}),
+        )
+        .await;
+    assert_eq!(unknown.error_type.as_deref(), Some("ResourceNotFoundException"));
+
+    // STOPPING while the container stops, then STOPPED, then gone after the retention.
+    ecs.stop_task().cluster("t").task(&arn).send().await.unwrap();
+    let stopping = wait_status(&ecs, "t", &arn, "STOPPING").await;
+    assert!(stopping.stopping_at().is_some());
+    let stopped = wait_status(&ecs, "t", &arn, "STOPPED").await;
+    assert!(stopped.execution_stopped_at().is_some() && stopped.stopped_at().is_some());
+    eventually(15, "the stopped task to be removed", || async {
+        let out = ecs.describe_tasks().cluster("t").tasks(&arn).send().await.unwrap();
+        (out.failures().first().and_then(|f| f.reason()) == Some("MISSING")).then_some(())
+    })
+    .await;
+    let gone = raw
+        .berth(
+            "GetContainerLogs",
+            serde_json::json!({"cluster": "t", "task": arn, "containerName": "web"}),
+        )
+        .await;
+    assert_eq!(gone.error_type.as_deref(), Some("ResourceNotFoundException"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_container_that_exits_while_its_agent_is_down_is_reported() {
+    let server = Server::start();
+    let ecs = server.ecs();
+    cluster(&ecs, "t").await;
+    let agent = SimAgent::start(&server, "t", "zone-a");
+    register(&ecs, "web", vec![container("web", &["httpd"])]).await;
+    let arn = eventually(10, "a placed task", || async {
+        let out = ecs.run_task().cluster("t").task_definition("web").send().await.ok()?;
+        out.tasks().first().and_then(|t| t.task_arn()).map(str::to_owned)
+    })
+    .await;
+    let running = wait_status(&ecs, "t", &arn, "RUNNING").await;
+    let (runtime, state_dir) = agent.stop().await;
+    assert!(runtime.kill(running.containers()[0].runtime_id().unwrap(), 42));
+    let _agent = SimAgent::start_on(&server, "t", "zone-a", runtime, state_dir);
+    let stopped = wait_status(&ecs, "t", &arn, "STOPPED").await;
+    assert_eq!(stopped.containers()[0].exit_code(), Some(42));
+    assert_eq!(stopped.stop_code(), Some(&TaskStopCode::EssentialContainerExited));
 }

@@ -248,6 +248,11 @@ impl Raw {
         RawResponse { status, error_type, request_id, content_type, body }
     }
 
+    /// Calls one of Berth's own operations (`BerthV1.*`).
+    pub async fn berth(&self, op: &str, body: serde_json::Value) -> RawResponse {
+        self.call(Some(&format!("BerthV1.{op}")), &body.to_string()).await
+    }
+
     pub async fn try_op(&self, op: &str, body: serde_json::Value) -> Option<RawResponse> {
         self.try_call(Some(&format!("AmazonEC2ContainerServiceV20141113.{op}")), &body.to_string())
             .await
@@ -280,7 +285,16 @@ pub struct SimAgent {
 
 impl SimAgent {
     pub fn start(server: &Server, cluster: &str, zone: &str) -> SimAgent {
-        let runtime = agent::sim::SimRuntime::new(agent::sim::SimOptions::default());
+        SimAgent::start_with(server, cluster, zone, agent::sim::SimOptions::default())
+    }
+
+    pub fn start_with(
+        server: &Server,
+        cluster: &str,
+        zone: &str,
+        options: agent::sim::SimOptions,
+    ) -> SimAgent {
+        let runtime = agent::sim::SimRuntime::new(options);
         SimAgent::start_on(server, cluster, zone, runtime, tempfile::tempdir().unwrap())
     }
 
@@ -302,6 +316,7 @@ impl SimAgent {
         config.poll_wait = std::time::Duration::from_secs(2);
         config.cleanup_wait = std::time::Duration::from_millis(100);
         config.default_stop_timeout = std::time::Duration::from_secs(2);
+        config.usage_interval = std::time::Duration::from_millis(300);
         let agent = agent::agent::Agent::new(config, std::sync::Arc::new(runtime.clone()));
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let handle = tokio::spawn(async move {

@@ -48,7 +48,10 @@ pub struct TestCluster {
 impl TestCluster {
     pub fn new(prefix: &str) -> TestCluster {
         ensure_image();
-        let unique = format!("{:x}", std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos());
+        let unique = format!(
+            "{:x}",
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()
+        );
         TestCluster { name: format!("e2e-{prefix}-{}", &unique[unique.len() - 8..]) }
     }
 }
@@ -96,10 +99,18 @@ impl AgentProcess {
 
     fn spawn(&mut self) {
         let child = Command::new(env!("CARGO_BIN_EXE_berth"))
-            .args(["agent", "--server", &self.server, "--cluster", &self.cluster, "--availability-zone", &self.zone])
+            .args([
+                "agent",
+                "--server",
+                &self.server,
+                "--cluster",
+                &self.cluster,
+                "--availability-zone",
+                &self.zone,
+            ])
             .arg("--state-dir")
             .arg(&self.state_dir)
-            .args(["--cleanup-wait", "1", "--stop-timeout", "10"])
+            .args(["--cleanup-wait", "1", "--stop-timeout", "10", "--usage-interval", "1"])
             .env("BERTH_AGENT_TOKEN", &self.token)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())

@@ -1,0 +1,81 @@
+//! Removes what the control plane keeps only for a while: STOPPED tasks once the retention time
+//! has passed since they stopped (ECS keeps them describable for at least an hour), their
+//! logs, and RunTask client tokens older than their 24-hour lifetime.
+
+use std::sync::Weak;
+use std::time::Duration;
+
+use store::{Compare, Op, RangeOptions, Txn};
+
+use crate::records::ErrorChain;
+use crate::{Ctx, CtxInner};
+
+/// Runs until the control plane is dropped.
+pub(crate) async fn run(inner: Weak<CtxInner>, retention: Duration) {
+    let every = (retention / 4).clamp(Duration::from_millis(200), Duration::from_secs(60));
+    loop {
+        tokio::time::sleep(every).await;
+        let Some(inner) = inner.upgrade() else { return };
+        let ctx = Ctx { inner };
+        if let Err(error) = pass(&ctx, retention).await {
+            tracing::warn!(error = %error, "A cleanup pass failed");
+        }
+    }
+}
+
+/// One pass: removes every expired task and token.
+pub(crate) async fn pass(ctx: &Ctx, retention: Duration) -> Result<usize, String> {
+    let cutoff = ctx.clock().now() - retention.as_secs_f64();
+    let expired: Vec<(String, String, i64)> = {
+        let index = ctx.state().read();
+        index
+            .clusters
+            .iter()
+            .flat_map(|(cluster, c)| {
+                c.tasks.iter().filter_map(move |(id, entry)| {
+                    let task = &entry.record.task;
+                    let stopped_at = task.stopped_at?;
+                    (entry.record.is_stopped() && stopped_at <= cutoff)
+                        .then(|| (cluster.clone(), id.clone(), entry.mod_revision))
+                })
+            })
+            .collect()
+    };
+    let mut removed = 0;
+    for (cluster, id, revision) in &expired {
+        let key = crate::tasks::task_key(cluster, id);
+        let txn = Txn::new().when(Compare::mod_revision(&key, *revision)).then(Op::delete(&key));
+        match ctx.store().txn(txn).await {
+            Ok(response) if response.succeeded => {
+                removed += 1;
+                crate::logs::forget_task(ctx, cluster, id).await.map_err(|e| e.message)?;
+            }
+            Ok(_) => {}
+            Err(error) => return Err(ErrorChain(&error).to_string()),
+        }
+    }
+    if removed > 0 {
+        tracing::info!(tasks = removed, "Removed stopped tasks past their retention");
+        ctx.state().wait_for(ctx.store().revision()).await;
+    }
+    // RunTask client tokens past their lifetime.
+    let now = ctx.clock().now();
+    let tokens = ctx
+        .store()
+        .range("/run-tokens/", RangeOptions::default())
+        .await
+        .map_err(|e| ErrorChain(&e).to_string())?;
+    for kv in tokens.kvs {
+        let created: f64 = serde_json::from_slice::<serde_json::Value>(&kv.value)
+            .ok()
+            .and_then(|v| v["createdAt"].as_f64())
+            .unwrap_or(0.0);
+        if now - created > crate::tasks::TOKEN_TTL_SECONDS {
+            let txn = Txn::new()
+                .when(Compare::mod_revision(&kv.key, kv.mod_revision))
+                .then(Op::delete(&kv.key));
+            ctx.store().txn(txn).await.map_err(|e| ErrorChain(&e).to_string())?;
+        }
+    }
+    Ok(removed)
+}
