@@ -27,6 +27,7 @@
 //! is chosen, and `docs/dev/scheduler.md` for the data structures that keep each placement
 //! `O(log n)`.
 
+pub mod deploy;
 mod model;
 mod place;
 pub mod query;
