@@ -6,7 +6,7 @@
 use std::cmp::Ordering;
 
 use super::Prepared;
-use crate::model::{FailureReason, Instance, InstanceStatus, Protocol, Snapshot, Unplaced};
+use crate::model::{FailureReason, Instance, InstanceStatus, Protocol, Unplaced};
 
 /// How far one instance got, and by how much it missed.
 struct Miss<'a> {
@@ -44,11 +44,15 @@ fn stage(reason: FailureReason) -> u8 {
     }
 }
 
-/// The failure for the next task, with `placed[i]` tasks of the request already on instance `i`.
-/// `task_index` is left 0 for the caller to fill in.
-pub(super) fn closest(snapshot: &Snapshot, prepared: &Prepared<'_>, placed: &[u32]) -> Unplaced {
+/// The failure for the next task, with `placed[i]` tasks of the request already on `instances[i]`
+/// (in snapshot order). `task_index` is left 0 for the caller to fill in.
+pub(crate) fn closest(
+    instances: &[&Instance],
+    prepared: &Prepared<'_>,
+    placed: &[u32],
+) -> Unplaced {
     let mut best: Option<Miss<'_>> = None;
-    for (instance, &placed) in snapshot.instances.iter().zip(placed) {
+    for (&instance, &placed) in instances.iter().zip(placed) {
         let Some(miss) = miss(prepared, instance, placed) else {
             continue;
         };
@@ -59,7 +63,7 @@ pub(super) fn closest(snapshot: &Snapshot, prepared: &Prepared<'_>, placed: &[u3
     }
     let Some(best) = best else {
         // Every instance passes every stage, which the index rules out; answer sensibly anyway.
-        let instance = &snapshot.instances[0];
+        let instance = instances[0];
         return Unplaced {
             task_index: 0,
             reason: FailureReason::ResourceCpu,

@@ -6,21 +6,21 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use rand::Rng;
 use rand::rngs::SmallRng;
-use rand::{Rng, RngCore};
 
-use super::{Prepared, Slot};
-use crate::model::Snapshot;
+use super::{Prepared, Slot, hash_str, tie_label, tie_priority};
+use crate::model::{Instance, InstanceStatus};
 use crate::strategy::BinpackField;
 
-/// Strategy slots (≤ 5) plus the three tie-breaks (group tasks on the instance, random priority,
+/// Strategy slots (≤ 5) plus the three tie-breaks (group tasks on the instance, seeded priority,
 /// candidate number), compared lexicographically; smaller is preferred.
-pub(super) type Key = [i64; 8];
+pub(crate) type Key = [i64; 8];
 
 /// Spread levels beyond this many are folded into the last one's cell key; ECS allows 5 strategies.
-const MAX_LEVELS: usize = super::MAX_STRATEGIES;
+pub(crate) const MAX_LEVELS: usize = super::MAX_STRATEGIES;
 
-type CellValues = [u32; MAX_LEVELS];
+pub(crate) type CellValues = [u32; MAX_LEVELS];
 
 struct Candidate {
     instance: u32,
@@ -51,7 +51,7 @@ struct Cell {
 }
 
 pub(super) struct Index<'a> {
-    snapshot: &'a Snapshot,
+    instances: &'a [&'a Instance],
     prepared: &'a Prepared<'a>,
     candidates: Vec<Candidate>,
     cells: Vec<Cell>,
@@ -67,10 +67,11 @@ pub(super) struct Index<'a> {
 }
 
 impl<'a> Index<'a> {
+    /// Filters the instances and indexes the candidates; `offset` is the request's tie-break offset.
     pub(super) fn build(
-        snapshot: &'a Snapshot,
+        instances: &'a [&'a Instance],
         prepared: &'a Prepared<'a>,
-        rng: &mut SmallRng,
+        offset: u64,
     ) -> Index<'a> {
         let levels = prepared.spread_attributes.len();
         let mut value_ids: Vec<BTreeMap<Option<&str>, u32>> = vec![BTreeMap::new(); levels];
@@ -85,19 +86,14 @@ impl<'a> Index<'a> {
                 id
             };
         let attribute_value =
-            |instance: &'a crate::model::Instance, level: usize| -> Option<&'a str> {
-                match instance.attributes.get(prepared.spread_attributes[level]) {
-                    Some(value) => Some(value.as_deref().unwrap_or("")),
-                    None => None,
-                }
-            };
+            |instance: &'a Instance, level: usize| prepared.spread_value(instance, level);
 
         let mut candidates = Vec::new();
         let mut cell_ids: BTreeMap<CellValues, u32> = BTreeMap::new();
         let mut cells: Vec<Cell> = Vec::new();
-        for (number, instance) in snapshot.instances.iter().enumerate() {
+        for (number, &instance) in instances.iter().enumerate() {
             let group_tasks = prepared.group_count(instance);
-            if group_tasks > 0 && instance.status == crate::model::InstanceStatus::Active {
+            if group_tasks > 0 && instance.status == InstanceStatus::Active {
                 for level in 0..levels {
                     let id = intern(level, attribute_value(instance, level), &mut spread_counts);
                     spread_counts[level][id as usize] += i64::from(group_tasks);
@@ -119,7 +115,11 @@ impl<'a> Index<'a> {
             if cell == next {
                 cells.push(Cell { values, members: BTreeMap::new(), full_key: None });
             }
-            let priority = if prepared.random { 0 } else { rng.next_u64() as i64 };
+            let priority = if prepared.random {
+                0
+            } else {
+                tie_priority(tie_label(hash_str(&instance.id), prepared.group_hash), offset)
+            };
             candidates.push(Candidate {
                 instance: number as u32,
                 cell,
@@ -132,7 +132,7 @@ impl<'a> Index<'a> {
         }
 
         let mut index = Index {
-            snapshot,
+            instances,
             prepared,
             candidates,
             cells,
@@ -194,7 +194,7 @@ impl<'a> Index<'a> {
 
     /// Tasks placed per snapshot instance so far.
     pub(super) fn placed_per_instance(&self) -> Vec<u32> {
-        let mut placed = vec![0; self.snapshot.instances.len()];
+        let mut placed = vec![0; self.instances.len()];
         for candidate in &self.candidates {
             placed[candidate.instance as usize] = candidate.placed;
         }
@@ -276,7 +276,7 @@ impl<'a> Index<'a> {
     /// Whether the candidate can take one more task of the request.
     fn still_fits(&self, candidate: u32) -> bool {
         let candidate = &self.candidates[candidate as usize];
-        let instance = &self.snapshot.instances[candidate.instance as usize];
+        let instance = self.instances[candidate.instance as usize];
         !self.prepared.distinct
             && self.prepared.fits(instance, candidate.placed)
             && (!self.prepared.dynamic_member_of
@@ -286,7 +286,7 @@ impl<'a> Index<'a> {
     /// The candidate's key within its cell: per-instance slots, then the tie-breaks.
     fn instance_key(&self, number: u32) -> Key {
         let candidate = &self.candidates[number as usize];
-        let instance = &self.snapshot.instances[candidate.instance as usize];
+        let instance = self.instances[candidate.instance as usize];
         let request = self.prepared.request;
         let placed = i64::from(candidate.placed);
         let group_tasks = i64::from(candidate.group_tasks) + placed;

@@ -1,12 +1,13 @@
-//! Task placement: [`plan`] and the request preparation it shares with the failure explanation.
+//! Task placement: [`plan`] and the request preparation it shares with the failure explanation and
+//! the incremental [`crate::Planner`].
 
-mod explain;
-mod index;
+pub(crate) mod explain;
+pub(crate) mod index;
 #[cfg(test)]
 mod tests;
 
-use rand::SeedableRng;
 use rand::rngs::SmallRng;
+use rand::{RngCore, SeedableRng};
 
 use crate::model::{
     FailureReason, Instance, InstanceStatus, Placement, PlacementRequest, Plan, PlanCtx, Snapshot,
@@ -38,10 +39,15 @@ pub(crate) const MAX_STRATEGIES: usize = 5;
 ///    So `[spread(AZ), binpack(memory)]` picks the zone with the fewest tasks of the group, then the
 ///    instance in that zone (or in any zone tied with it) with the least memory left.
 /// 3. **Tie-breaks** after the last strategy (when there is no `random`): the fewest tasks of the group
-///    on the instance (ECS's "then the instance with the fewest such tasks"), then a random priority
-///    that each candidate draws once per request from `SmallRng::seed_from_u64(ctx.seed)`, in
-///    snapshot order. Binpack therefore keeps filling one instance, and spread visits tied instances
-///    in a seeded random order.
+///    on the instance (ECS's "then the instance with the fewest such tasks"), then a seeded random
+///    priority: each instance has a fixed 64-bit label per task group (a hash of the group and the
+///    instance id), and the request draws one offset from
+///    `SmallRng::seed_from_u64(ctx.seed)`; the preferred instance is the one whose label comes first
+///    at or after the offset, wrapping around (smallest `label - offset` modulo 2^64). Binpack
+///    therefore keeps filling one instance, spread visits tied instances in an order that differs per
+///    group and starts at a random point per request, and the order of equal candidates never depends
+///    on which other instances exist, which lets [`crate::Planner`] keep it across requests. Equal
+///    labels (a 64-bit collision) fall back to snapshot order.
 ///
 /// Each placement updates the working copy: the instance's remaining CPU and memory, its ports, its
 /// count of the group's tasks and running tasks (so `distinctInstance`, spread, `task:group` and
@@ -65,47 +71,113 @@ pub(crate) const MAX_STRATEGIES: usize = 5;
 /// # Cost
 ///
 /// `O(n + t)` per request for the filter (n instances, t tasks on them) plus `O(log n)` per placed
-/// task; see `docs/dev/scheduler.md`.
+/// task; see `docs/dev/scheduler.md`. [`crate::Planner`] gives the same plans for the same state
+/// while keeping the filter and the index between requests.
 pub fn plan(snapshot: &Snapshot, request: &PlacementRequest, ctx: &PlanCtx) -> Plan {
-    let mut plan = Plan::default();
+    let instances: Vec<&Instance> = snapshot.instances.iter().collect();
+    plan_over(&instances, request, ctx)
+}
+
+/// [`plan`] over instances given by reference, in snapshot order.
+pub(crate) fn plan_over(
+    instances: &[&Instance],
+    request: &PlacementRequest,
+    ctx: &PlanCtx,
+) -> Plan {
     if request.count == 0 {
-        return plan;
+        return Plan::default();
     }
-    if snapshot.instances.is_empty() {
-        plan.unplaced = (0..request.count)
-            .map(|task_index| Unplaced {
-                task_index,
-                reason: FailureReason::NoInstances,
-                instance_arn: None,
-                detail: FailureReason::NoInstances.as_ecs().to_owned(),
-            })
-            .collect();
-        return plan;
+    if instances.is_empty() {
+        return no_instances(request.count);
     }
     let prepared = Prepared::new(request);
     let mut rng = SmallRng::seed_from_u64(ctx.seed);
-    let mut index = Index::build(snapshot, &prepared, &mut rng);
+    let offset = tie_offset(&prepared, &mut rng);
+    let mut index = Index::build(instances, &prepared, offset);
+    let mut plan = Plan::default();
     plan.placements.reserve(request.count as usize);
     for task_index in 0..request.count {
         match index.pick(&mut rng) {
             Some(candidate) => {
                 plan.placements.push(Placement {
                     task_index,
-                    instance_id: snapshot.instances[index.instance_of(candidate)].id.clone(),
+                    instance_id: instances[index.instance_of(candidate)].id.clone(),
                 });
                 index.place(candidate);
             }
             None => {
                 let placed = index.placed_per_instance();
-                let failure = explain::closest(snapshot, &prepared, &placed);
-                plan.unplaced = (task_index..request.count)
-                    .map(|task_index| Unplaced { task_index, ..failure.clone() })
-                    .collect();
+                plan.unplaced = unplaced_from(task_index, request.count, || {
+                    explain::closest(instances, &prepared, &placed)
+                });
                 break;
             }
         }
     }
     plan
+}
+
+/// Every task of the request unplaced because the cluster has no instances.
+pub(crate) fn no_instances(count: u32) -> Plan {
+    Plan {
+        placements: Vec::new(),
+        unplaced: (0..count)
+            .map(|task_index| Unplaced {
+                task_index,
+                reason: FailureReason::NoInstances,
+                instance_arn: None,
+                detail: FailureReason::NoInstances.as_ecs().to_owned(),
+            })
+            .collect(),
+    }
+}
+
+/// Tasks `first..count` unplaced with the failure `explain` computes once.
+pub(crate) fn unplaced_from(
+    first: u32,
+    count: u32,
+    explain: impl FnOnce() -> Unplaced,
+) -> Vec<Unplaced> {
+    let failure = explain();
+    (first..count).map(|task_index| Unplaced { task_index, ..failure.clone() }).collect()
+}
+
+/// The request's tie-break offset: the first draw of the seeded generator, or 0 (and no draw) when
+/// the chain ends in `random`, whose draws then start from the seed.
+pub(crate) fn tie_offset(prepared: &Prepared<'_>, rng: &mut SmallRng) -> u64 {
+    if prepared.random { 0 } else { rng.next_u64() }
+}
+
+/// A string's 64-bit FNV-1a hash: stable across platforms and runs, unlike `std`'s hashers.
+pub(crate) fn hash_str(text: &str) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in text.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    hash
+}
+
+/// A bijective 64-bit mixer (the SplitMix64 finaliser), so that similar ids get unrelated labels.
+pub(crate) fn mix64(mut value: u64) -> u64 {
+    value = (value ^ (value >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    value = (value ^ (value >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    value ^ (value >> 31)
+}
+
+/// An instance's tie-break label for one task group, from `hash_str(id)` and `hash_str(group)`.
+pub(crate) fn tie_label(id_hash: u64, group_hash: u64) -> u64 {
+    mix64(id_hash ^ mix64(group_hash))
+}
+
+/// Maps `u64` onto `i64` preserving order, for the `[i64; 8]` keys.
+pub(crate) fn ordered(value: u64) -> i64 {
+    (value ^ (1 << 63)) as i64
+}
+
+/// The tie-break priority of a label under a request's offset: smaller is preferred.
+pub(crate) fn tie_priority(label: u64, offset: u64) -> i64 {
+    ordered(label.wrapping_sub(offset))
 }
 
 /// The request, digested once for the filter and the index.
@@ -121,6 +193,8 @@ pub(crate) struct Prepared<'r> {
     pub(crate) random: bool,
     /// Attribute names of the `spread(attribute:NAME)` slots, by level.
     pub(crate) spread_attributes: Vec<&'r str>,
+    /// `hash_str(group)`, for `tie_label`.
+    pub(crate) group_hash: u64,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -169,7 +243,17 @@ impl<'r> Prepared<'r> {
             slots,
             random,
             spread_attributes,
+            group_hash: hash_str(&request.group),
         }
+    }
+
+    /// The value of spread level `level` on the instance: `None` when it lacks the attribute, the
+    /// empty string for an attribute without a value.
+    pub(crate) fn spread_value<'i>(&self, instance: &'i Instance, level: usize) -> Option<&'i str> {
+        instance
+            .attributes
+            .get(self.spread_attributes[level])
+            .map(|value| value.as_deref().unwrap_or(""))
     }
 
     pub(crate) fn group_count(&self, instance: &Instance) -> u32 {

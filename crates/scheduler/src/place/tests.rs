@@ -68,10 +68,10 @@ strategy spread instanceId
 seed 3
 "#,
         expect![[r#"
-            task 0 -> b
-            task 1 -> c
-            task 2 -> b
-            task 3 -> c
+            task 0 -> c
+            task 1 -> b
+            task 2 -> c
+            task 3 -> b
         "#]],
     );
 }
@@ -152,8 +152,8 @@ request count=2
 strategy spread attribute:ecs.availability-zone
 "#,
         expect![[r#"
-            task 0 -> a1
-            task 1 -> x1
+            task 0 -> x1
+            task 1 -> a1
             family:test per ecs.availability-zone: (absent)=1 us-east-1a=1
         "#]],
     );
@@ -172,12 +172,12 @@ strategy spread attribute:ecs.availability-zone
 strategy binpack memory
 "#,
         expect![[r#"
-            task 0 -> b-small
-            task 1 -> a-small
-            task 2 -> b-small
-            task 3 -> a-small
-            task 4 -> a-big
-            task 5 -> b-big
+            task 0 -> a-small
+            task 1 -> b-small
+            task 2 -> a-small
+            task 3 -> b-small
+            task 4 -> b-big
+            task 5 -> a-big
             service:web per ecs.availability-zone: us-east-1a=3 us-east-1b=3
         "#]],
     );
@@ -273,9 +273,9 @@ request count=3
 seed 11
 "#,
         expect![[r#"
-            task 0 -> b
-            task 1 -> c
-            task 2 -> b
+            task 0 -> c
+            task 1 -> b
+            task 2 -> a
         "#]],
     );
 }
@@ -294,8 +294,8 @@ constraint distinctInstance
 strategy binpack memory
 "#,
         expect![[r#"
-            task 0 -> b
-            task 1 -> c
+            task 0 -> c
+            task 1 -> b
             task 2 unplaced: DistinctInstance placement constraint unsatisfied. (closest a): container instance a already runs task t1 of group service:web (distinctInstance)
         "#]],
     );
@@ -361,8 +361,8 @@ constraint memberOf runningTasksCount < 2
 strategy binpack memory
 "#,
         expect![[r#"
-            task 0 -> a
-            task 1 -> b
+            task 0 -> b
+            task 1 -> a
             task 2 -> b
             task 3 unplaced: MemberOf placement constraint unsatisfied. (closest a): container instance a does not satisfy memberOf(runningTasksCount < 2)
         "#]],
@@ -654,10 +654,10 @@ strategy spread attribute:ecs.availability-zone
 strategy spread attribute:ecs.instance-type
 "#,
         expect![[r#"
-            task 0 -> b-c
-            task 1 -> a-m
-            task 2 -> b-m
-            task 3 -> a-c
+            task 0 -> b-m
+            task 1 -> a-c
+            task 2 -> a-m
+            task 3 -> b-c
             family:test per ecs.availability-zone: us-east-1a=2 us-east-1b=2
             family:test per ecs.instance-type: c5=2 m5=2
         "#]],
