@@ -30,6 +30,7 @@
 pub mod deploy;
 mod model;
 mod place;
+mod planner;
 pub mod query;
 mod scale_in;
 mod strategy;
@@ -40,5 +41,6 @@ pub use self::model::{
     Resources, Snapshot, TaskOnInstance, TaskRef, Unplaced,
 };
 pub use self::place::plan;
+pub use self::planner::{DEFAULT_MAX_SHAPES, Delta, DeltaError, Planner};
 pub use self::scale_in::select_for_scale_in;
 pub use self::strategy::{BinpackField, Constraint, MAX_EXPRESSION_CHARS, SpreadField, Strategy};

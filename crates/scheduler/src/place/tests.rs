@@ -13,6 +13,13 @@ fn check(text: &str, expected: Expect) {
     // Same input, same output.
     let again = plan(&fixture.snapshot, &fixture.request, &fixture.ctx);
     assert_eq!(result, again, "plan is not deterministic");
+    // The incremental planner agrees with the stateless plan on the same instances in id order
+    // (its order), twice: from a fresh index and from the cached one.
+    let mut planner = crate::Planner::new(fixture.snapshot.clone());
+    let sorted = planner.snapshot();
+    let stateless = plan(&sorted, &fixture.request, &fixture.ctx);
+    assert_eq!(planner.plan(&fixture.request, &fixture.ctx), stateless, "planner differs");
+    assert_eq!(planner.plan(&fixture.request, &fixture.ctx), stateless, "cached index differs");
     expected.assert_eq(&rendered);
 }
 
