@@ -1,5 +1,6 @@
 //! Property tests of the placement engine through its public API: plans are replayed step by step
-//! against an independent, naive model of the filters and strategies.
+//! against an independent, naive model of the filters and strategies, and the incremental
+//! `Planner`, fed random deltas, is compared with the stateless `plan` on the equivalent snapshot.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -7,8 +8,9 @@ use proptest::prelude::*;
 use proptest::strategy::Strategy as _;
 use scheduler::query::parse;
 use scheduler::{
-    Constraint, Instance, InstanceStatus, PlacementRequest, Plan, PlanCtx, Protocol, Resources,
-    Snapshot, SpreadField, Strategy, TaskOnInstance, TaskRef, plan, select_for_scale_in,
+    Constraint, Delta, Instance, InstanceStatus, PlacementRequest, Plan, PlanCtx, Planner,
+    Protocol, Resources, Snapshot, SpreadField, Strategy, TaskOnInstance, TaskRef, plan,
+    select_for_scale_in,
 };
 
 const ZONES: [&str; 3] = ["us-east-1a", "us-east-1b", "us-east-1c"];
@@ -391,5 +393,328 @@ proptest! {
             let max = *per_zone.values().max().unwrap();
             prop_assert_eq!(per_zone[&zone_of(task)], max);
         }
+    }
+}
+
+/// One step of a planner scenario.
+#[derive(Debug, Clone)]
+enum Op {
+    /// Plan request `shape` (of the scenario's pool) with this count and seed; when `commit`,
+    /// apply its placements as `TaskPlaced` deltas.
+    Request {
+        shape: usize,
+        count: u32,
+        seed: u64,
+        commit: bool,
+    },
+    /// A task placed from outside (another scheduler, an adopted task).
+    Place {
+        instance: usize,
+        group: usize,
+        cpu: i64,
+        memory: i64,
+        port: Option<(u16, Protocol)>,
+    },
+    /// Stop the `task`-th known task (modulo their number).
+    Remove {
+        task: usize,
+    },
+    /// Change an instance's status, agent, zone, type or `team` attribute.
+    Update {
+        instance: usize,
+        change: u8,
+        value: usize,
+    },
+    /// Register a new instance whose id sorts after `ci-{after}`.
+    Add {
+        after: usize,
+        instance: Box<Instance>,
+    },
+    Deregister {
+        instance: usize,
+    },
+}
+
+fn op_strategy() -> impl proptest::strategy::Strategy<Value = Op> {
+    prop_oneof![
+        4 => (0usize..3, 0u32..12, any::<u64>(), prop::bool::weighted(0.8))
+            .prop_map(|(shape, count, seed, commit)| Op::Request { shape, count, seed, commit }),
+        3 => (
+            any::<usize>(),
+            0..GROUPS.len(),
+            0i64..300,
+            0i64..600,
+            prop::option::weighted(0.2, prop::sample::select(vec![(80u16, Protocol::Tcp), (53, Protocol::Udp)])),
+        )
+            .prop_map(|(instance, group, cpu, memory, port)| Op::Place { instance, group, cpu, memory, port }),
+        3 => any::<usize>().prop_map(|task| Op::Remove { task }),
+        2 => (any::<usize>(), 0u8..5, any::<usize>())
+            .prop_map(|(instance, change, value)| Op::Update { instance, change, value }),
+        1 => (0usize..12, instance_strategy()).prop_map(|(after, instance)| Op::Add { after, instance: Box::new(instance) }),
+        1 => any::<usize>().prop_map(|instance| Op::Deregister { instance }),
+    ]
+}
+
+/// A task the scenario knows the reservation of (tasks of the initial snapshot reserve nothing).
+#[derive(Debug, Clone)]
+struct Known {
+    instance_id: String,
+    task_id: String,
+    cpu: i64,
+    memory: i64,
+    ports: Vec<(u16, Protocol)>,
+}
+
+/// The model's side of a `TaskPlaced`/`TaskRemoved`, as documented on `Delta`.
+fn model_place(snapshot: &mut Snapshot, task: &Known, group: &str) {
+    let instance = snapshot.instances.iter_mut().find(|i| i.id == task.instance_id).unwrap();
+    instance.remaining.cpu -= task.cpu;
+    instance.remaining.memory -= task.memory;
+    for (port, protocol) in &task.ports {
+        match protocol {
+            Protocol::Tcp => instance.remaining.ports_tcp.insert(*port),
+            Protocol::Udp => instance.remaining.ports_udp.insert(*port),
+        };
+    }
+    instance.tasks.push(TaskOnInstance {
+        id: task.task_id.clone(),
+        group: group.to_owned(),
+        started_by: None,
+    });
+}
+
+fn model_remove(snapshot: &mut Snapshot, task: &Known) {
+    let instance = snapshot.instances.iter_mut().find(|i| i.id == task.instance_id).unwrap();
+    let position = instance.tasks.iter().position(|t| t.id == task.task_id).unwrap();
+    instance.tasks.remove(position);
+    instance.remaining.cpu += task.cpu;
+    instance.remaining.memory += task.memory;
+    for (port, protocol) in &task.ports {
+        match protocol {
+            Protocol::Tcp if !instance.registered.ports_tcp.contains(port) => {
+                instance.remaining.ports_tcp.remove(port);
+            }
+            Protocol::Udp if !instance.registered.ports_udp.contains(port) => {
+                instance.remaining.ports_udp.remove(port);
+            }
+            _ => {}
+        }
+    }
+}
+
+fn placed_delta(task: &Known, group: &str) -> Delta {
+    Delta::TaskPlaced {
+        instance_id: task.instance_id.clone(),
+        task: TaskOnInstance {
+            id: task.task_id.clone(),
+            group: group.to_owned(),
+            started_by: None,
+        },
+        cpu: task.cpu,
+        memory: task.memory,
+        host_ports: task.ports.clone(),
+    }
+}
+
+/// Runs a scenario against the planner and the model snapshot, checking after every step that the
+/// planner's view equals the model and that every plan equals the stateless plan of the model.
+fn run_scenario(
+    initial: Snapshot,
+    shapes: &[PlacementRequest],
+    ops: &[Op],
+    max_shapes: usize,
+) -> Result<(), TestCaseError> {
+    let mut model = initial.clone();
+    let mut planner = Planner::new(initial);
+    planner.set_max_shapes(max_shapes);
+    let mut known: Vec<Known> = model
+        .instances
+        .iter()
+        .flat_map(|instance| {
+            instance.tasks.iter().map(|task| Known {
+                instance_id: instance.id.clone(),
+                task_id: task.id.clone(),
+                cpu: 0,
+                memory: 0,
+                ports: Vec::new(),
+            })
+        })
+        .collect();
+    let mut groups_of: BTreeMap<String, String> = model
+        .instances
+        .iter()
+        .flat_map(|i| i.tasks.iter().map(|t| (t.id.clone(), t.group.clone())))
+        .collect();
+    let mut next_task = 0u32;
+    for op in ops {
+        match op.clone() {
+            Op::Request { shape, count, seed, commit } => {
+                let mut request = shapes[shape].clone();
+                request.count = count;
+                let ctx = PlanCtx { seed };
+                let got = planner.plan(&request, &ctx);
+                let want = plan(&model, &request, &ctx);
+                prop_assert_eq!(&got, &want, "planner and stateless plan differ for {:?}", request);
+                replay(&model, &request, &got, |_, _| {})?;
+                if commit {
+                    for placement in &got.placements {
+                        next_task += 1;
+                        let task = Known {
+                            instance_id: placement.instance_id.clone(),
+                            task_id: format!("p{next_task}"),
+                            cpu: request.cpu,
+                            memory: request.memory,
+                            ports: request.host_ports.clone(),
+                        };
+                        planner.apply(placed_delta(&task, &request.group)).unwrap();
+                        model_place(&mut model, &task, &request.group);
+                        groups_of.insert(task.task_id.clone(), request.group.clone());
+                        known.push(task);
+                    }
+                }
+            }
+            Op::Place { instance, group, cpu, memory, port } => {
+                if model.instances.is_empty() {
+                    continue;
+                }
+                next_task += 1;
+                let task = Known {
+                    instance_id: model.instances[instance % model.instances.len()].id.clone(),
+                    task_id: format!("x{next_task}"),
+                    cpu,
+                    memory,
+                    ports: port.into_iter().collect(),
+                };
+                planner.apply(placed_delta(&task, GROUPS[group])).unwrap();
+                model_place(&mut model, &task, GROUPS[group]);
+                groups_of.insert(task.task_id.clone(), GROUPS[group].to_owned());
+                known.push(task);
+            }
+            Op::Remove { task } => {
+                if known.is_empty() {
+                    continue;
+                }
+                let task = known.swap_remove(task % known.len());
+                planner
+                    .apply(Delta::TaskRemoved {
+                        instance_id: task.instance_id.clone(),
+                        task_id: task.task_id.clone(),
+                        cpu: task.cpu,
+                        memory: task.memory,
+                        host_ports: task.ports.clone(),
+                    })
+                    .unwrap();
+                model_remove(&mut model, &task);
+            }
+            Op::Update { instance, change, value } => {
+                if model.instances.is_empty() {
+                    continue;
+                }
+                let number = instance % model.instances.len();
+                let target = &mut model.instances[number];
+                match change {
+                    0 => {
+                        target.status = match value % 3 {
+                            0 => InstanceStatus::Active,
+                            1 => InstanceStatus::Draining,
+                            _ => InstanceStatus::Other("INACTIVE".to_owned()),
+                        }
+                    }
+                    1 => target.agent_connected = !target.agent_connected,
+                    2 => {
+                        target.attributes.insert(
+                            "ecs.availability-zone".to_owned(),
+                            Some(ZONES[value % ZONES.len()].to_owned()),
+                        );
+                    }
+                    3 => {
+                        let kind = if value % 2 == 0 { "m5.large" } else { "c5.large" };
+                        target
+                            .attributes
+                            .insert("ecs.instance-type".to_owned(), Some(kind.to_owned()));
+                    }
+                    _ => {
+                        if target.attributes.remove("team").is_none() {
+                            target.attributes.insert("team".to_owned(), None);
+                        }
+                        target.remaining.cpu += (value % 512) as i64 - 256;
+                    }
+                }
+                planner.apply(Delta::UpsertInstance(target.clone())).unwrap();
+            }
+            Op::Add { after, mut instance } => {
+                instance.id = format!("ci-{after:03}x{next_task}");
+                next_task += 1;
+                instance.arn =
+                    format!("arn:aws:ecs:us-east-1:0:container-instance/c/{}", instance.id);
+                for task in &mut instance.tasks {
+                    next_task += 1;
+                    task.id = format!("a{next_task}");
+                    groups_of.insert(task.id.clone(), task.group.clone());
+                    known.push(Known {
+                        instance_id: instance.id.clone(),
+                        task_id: task.id.clone(),
+                        cpu: 0,
+                        memory: 0,
+                        ports: Vec::new(),
+                    });
+                }
+                let position = model.instances.partition_point(|i| i.id < instance.id);
+                model.instances.insert(position, (*instance).clone());
+                planner.apply(Delta::UpsertInstance(*instance)).unwrap();
+            }
+            Op::Deregister { instance } => {
+                if model.instances.is_empty() {
+                    continue;
+                }
+                let removed = model.instances.remove(instance % model.instances.len());
+                known.retain(|task| task.instance_id != removed.id);
+                planner.apply(Delta::RemoveInstance { instance_id: removed.id }).unwrap();
+            }
+        }
+        prop_assert_eq!(&planner.snapshot(), &model);
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// The planner, fed random deltas, gives exactly the stateless plan of the equivalent
+    /// snapshot for every request (same seed), and its plans pass the same replay checks.
+    #[test]
+    fn planner_equals_stateless_plan(
+        snapshot in snapshot_strategy(12),
+        shapes in prop::collection::vec(request_strategy(), 3),
+        ops in prop::collection::vec(op_strategy(), 1..40),
+        max_shapes in 1usize..4,
+    ) {
+        run_scenario(snapshot, &shapes, &ops, max_shapes)?;
+    }
+
+    /// The same with the incremental path only (no `random`, no dynamic `memberOf`) and the
+    /// bench's chain, so that catch-up, not the fallback, is what gets compared.
+    #[test]
+    fn planner_equals_stateless_plan_on_incremental_shapes(
+        snapshot in snapshot_strategy(12),
+        mut shapes in prop::collection::vec(request_strategy(), 3),
+        chains in prop::collection::vec(strategy_chain(), 3),
+        ops in prop::collection::vec(op_strategy(), 1..60),
+    ) {
+        for (number, (shape, chain)) in shapes.iter_mut().zip(chains).enumerate() {
+            shape.strategy = if number == 0 {
+                vec![
+                    Strategy::Spread(SpreadField::Attribute("ecs.availability-zone".to_owned())),
+                    Strategy::from_ecs("binpack", Some("memory")).unwrap(),
+                ]
+            } else {
+                chain.into_iter().filter(|s| *s != Strategy::Random).collect()
+            };
+            shape.constraints.retain(|c| match c {
+                Constraint::MemberOf(expr) => !expr.is_dynamic(),
+                Constraint::DistinctInstance => true,
+            });
+        }
+        run_scenario(snapshot, &shapes, &ops, 3)?;
     }
 }
