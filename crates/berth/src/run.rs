@@ -31,6 +31,9 @@ pub(crate) struct DevArgs {
     /// Bytes of log kept per container (the oldest lines go first).
     #[arg(long, default_value_t = 1 << 20)]
     log_bytes_per_container: usize,
+    /// Seconds a service task without health checks must have run to count as healthy.
+    #[arg(long, default_value_t = 40)]
+    task_settle_time: u64,
     /// The `ecs.availability-zone` attribute of the built-in agent's container instance.
     #[arg(long, default_value = "local-1a")]
     availability_zone: String,
@@ -56,6 +59,9 @@ pub(crate) struct ServerArgs {
     /// Bytes of log kept per container (the oldest lines go first).
     #[arg(long, default_value_t = 1 << 20)]
     log_bytes_per_container: usize,
+    /// Seconds a service task without health checks must have run to count as healthy.
+    #[arg(long, default_value_t = 40)]
+    task_settle_time: u64,
     /// The URL agents reach this server at (default: http:// and the listening address).
     #[arg(long)]
     advertise_url: Option<String>,
@@ -96,6 +102,7 @@ pub(crate) async fn dev(args: DevArgs) -> anyhow::Result<()> {
         advertise_url: None,
         retention: Duration::from_secs(args.stopped_task_retention),
         log_bytes: args.log_bytes_per_container,
+        settle: Duration::from_secs(args.task_settle_time),
     })
     .await?;
     let endpoint = format!("http://{}", running.local_addr);
@@ -162,6 +169,7 @@ pub(crate) async fn server(args: ServerArgs) -> anyhow::Result<()> {
         advertise_url: args.advertise_url.clone(),
         retention: Duration::from_secs(args.stopped_task_retention),
         log_bytes: args.log_bytes_per_container,
+        settle: Duration::from_secs(args.task_settle_time),
     })
     .await?;
     // The first line of standard output names the endpoint, for scripts and tests.
@@ -222,6 +230,7 @@ pub(crate) struct Serve {
     pub(crate) advertise_url: Option<String>,
     pub(crate) retention: Duration,
     pub(crate) log_bytes: usize,
+    pub(crate) settle: Duration,
 }
 
 /// Opens the store under the data directory and starts serving.
@@ -242,6 +251,7 @@ pub(crate) async fn start(serve: Serve) -> anyhow::Result<Running> {
         advertise_url: serve.advertise_url.unwrap_or_else(|| format!("http://{local_addr}")),
         stopped_task_retention: serve.retention,
         log_bytes_per_container: serve.log_bytes,
+        task_settle_time: serve.settle,
     };
     let ctx =
         server::Ctx::start(serve.config, options, Arc::new(store), Arc::new(SystemClock)).await?;

@@ -423,10 +423,11 @@ fn replica(
     // the budget of healthy tasks above minHealthy.
     let healthy_count = live_now.iter().filter(|t| healthy(service, t, now)).count();
     let mut budget = healthy_count.saturating_sub(min_healthy);
-    // Old deployments' tasks that are not healthy.
-    for task in
-        live_now.iter().filter(|t| t.deployment_id != primary.id && !healthy(service, t, now))
-    {
+    // Old deployments' tasks that are pending or unhealthy. A RUNNING task that is still
+    // settling is not free to stop: it is about to count as healthy.
+    for task in live_now.iter().filter(|t| {
+        t.deployment_id != primary.id && (t.phase == Phase::Pending || unhealthy(service, t, now))
+    }) {
         stop(decision, &mut stopping, task, scaling());
     }
     // Unhealthy PRIMARY tasks: once their replacements exist, or one at a time when

@@ -90,18 +90,7 @@ struct Counts {
     active_fargate_services: i32,
 }
 
-/// The members of task, service and container-instance records the counts need.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct StatusView {
-    #[serde(default)]
-    status: Option<String>,
-    #[serde(default)]
-    launch_type: Option<String>,
-}
-
 async fn counts(ctx: &Ctx, name: &str) -> Result<Counts, ApiError> {
-    let store = ctx.store();
     let mut counts = Counts::default();
     {
         let index = ctx.state().read();
@@ -117,15 +106,21 @@ async fn counts(ctx: &Ctx, name: &str) -> Result<Counts, ApiError> {
                 .count() as i32;
         }
     }
-    for service in records::list::<StatusView>(store, &keys::services_of(name)).await? {
-        let fargate = service.value.launch_type.as_deref() == Some("FARGATE");
-        match service.value.status.as_deref() {
-            Some("ACTIVE") => {
-                counts.active_services += 1;
-                counts.active_fargate_services += i32::from(fargate);
+    {
+        let index = ctx.state().read();
+        if let Some(cluster) = index.cluster(name) {
+            for entry in cluster.services.values() {
+                let service = &entry.record.service;
+                let fargate = service.launch_type == Some(api::LaunchType::Fargate);
+                match service.status.as_deref() {
+                    Some("ACTIVE") => {
+                        counts.active_services += 1;
+                        counts.active_fargate_services += i32::from(fargate);
+                    }
+                    Some("DRAINING") => counts.draining_services += 1,
+                    _ => {}
+                }
             }
-            Some("DRAINING") => counts.draining_services += 1,
-            _ => {}
         }
     }
     Ok(counts)
@@ -457,6 +452,7 @@ mod tests {
             advertise_url: "http://127.0.0.1:0".into(),
             stopped_task_retention: std::time::Duration::from_secs(3600),
             log_bytes_per_container: 1 << 20,
+            task_settle_time: std::time::Duration::from_secs(40),
         };
         let clock = Arc::new(ManualClock::new(1_700_000_000_000));
         Ctx::start(config, options, Arc::new(MemoryStore::new()), clock).await.unwrap()
@@ -483,6 +479,12 @@ mod tests {
         put(ctx, &format!("/tasks/{cluster}/{id}"), record).await;
     }
 
+    async fn service(ctx: &Ctx, cluster: &str, name: &str, status: &str) {
+        let record = json!({"cluster": cluster, "name": name, "service": {"status": status}, "deployments": [],
+            "lastCompleted": null, "clientToken": null, "fingerprint": null});
+        put(ctx, &format!("/services/{cluster}/{name}"), record).await;
+    }
+
     async fn instance(ctx: &Ctx, cluster: &str, id: &str, status: &str) {
         let record = json!({"cluster": cluster, "id": id, "instance": {"status": status}});
         put(ctx, &format!("/instances/{cluster}/{id}"), record).await;
@@ -505,7 +507,7 @@ mod tests {
         task(&ctx, "demo", "a", "RUNNING").await;
         task(&ctx, "demo", "b", "PENDING").await;
         task(&ctx, "demo", "c", "STOPPED").await;
-        put(&ctx, "/services/demo/web", json!({"status": "ACTIVE"})).await;
+        service(&ctx, "demo", "web", "ACTIVE").await;
         instance(&ctx, "demo", "i1", "DRAINING").await;
         instance(&ctx, "demo", "i2", "INACTIVE").await;
         let cluster = describe(&ctx, "demo").await;
@@ -532,12 +534,12 @@ mod tests {
             ErrorCode::ClusterContainsContainerInstancesException
         );
         instance(&ctx, "busy", "i1", "INACTIVE").await;
-        put(&ctx, "/services/busy/web", json!({"status": "DRAINING"})).await;
+        service(&ctx, "busy", "web", "DRAINING").await;
         assert_eq!(
             delete(&ctx, "busy").await.unwrap_err().code,
             ErrorCode::ClusterContainsServicesException
         );
-        put(&ctx, "/services/busy/web", json!({"status": "INACTIVE"})).await;
+        service(&ctx, "busy", "web", "INACTIVE").await;
         task(&ctx, "busy", "t", "PROVISIONING").await;
         let before = ctx.store().revision();
         assert_eq!(

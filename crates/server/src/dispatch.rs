@@ -6,7 +6,9 @@ use serde_json::Value;
 use api::{ApiError, ErrorCode, Operation};
 
 use crate::caller::Call;
-use crate::{account_settings, clusters, container_instances, tags, task_definitions, tasks};
+use crate::{
+    account_settings, clusters, container_instances, services, tags, task_definitions, tasks,
+};
 
 macro_rules! route {
     ($call:expr, $op:expr, $body:expr; $($name:ident => $handler:path),* $(,)?) => {
@@ -61,6 +63,13 @@ pub(crate) async fn dispatch(
         DeleteAttributes => container_instances::delete_attributes,
         ListAttributes => container_instances::list_attributes,
         DiscoverPollEndpoint => container_instances::discover_poll_endpoint,
+        CreateService => services::create_service,
+        UpdateService => services::update_service,
+        DeleteService => services::delete_service,
+        DescribeServices => services::describe_services,
+        ListServices => services::list_services,
+        DescribeServiceDeployments => services::describe_service_deployments,
+        ListServiceDeployments => services::list_service_deployments,
         RunTask => tasks::run_task,
         StartTask => tasks::start_task,
         StopTask => tasks::stop_task,

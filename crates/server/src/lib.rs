@@ -22,6 +22,8 @@ mod paging;
 mod placement;
 mod reaper;
 mod records;
+mod service_scheduler;
+mod services;
 mod state;
 mod tags;
 mod task_definitions;
@@ -65,6 +67,9 @@ pub struct ServeOptions {
     pub stopped_task_retention: std::time::Duration,
     /// The most bytes of log kept per container.
     pub log_bytes_per_container: usize,
+    /// How long a service task without health checks must have been RUNNING to count as
+    /// healthy (ECS waits 40 seconds).
+    pub task_settle_time: std::time::Duration,
 }
 
 pub(crate) struct CtxInner {
@@ -76,6 +81,8 @@ pub(crate) struct CtxInner {
     logs: logs::LogIndex,
     /// The latest resource use agents sampled, by cluster and task id (kept in memory only).
     usage: parking_lot::Mutex<std::collections::HashMap<(String, String), api::agent::TaskUsage>>,
+    /// Wakes the service scheduler when a service changes.
+    service_wake: tokio::sync::Notify,
     /// Task definitions by (family, revision), for the agent channel. Their content never
     /// changes once registered.
     definitions:
@@ -138,9 +145,11 @@ impl Ctx {
                 key_locks: KeyLocks::new(256),
                 logs: logs::LogIndex::default(),
                 usage: parking_lot::Mutex::new(Default::default()),
+                service_wake: tokio::sync::Notify::new(),
             }),
         };
         tokio::spawn(reaper::run(Arc::downgrade(&ctx.inner), retention));
+        tokio::spawn(service_scheduler::run(ctx.clone()));
         Ok(ctx)
     }
 

@@ -56,10 +56,6 @@ pub(crate) mod keys {
     pub(crate) fn account_setting_default(name: &str) -> String {
         format!("{ACCOUNT_SETTING_DEFAULTS}{name}")
     }
-
-    pub(crate) fn services_of(cluster: &str) -> String {
-        format!("/services/{cluster}/")
-    }
 }
 
 /// A task definition family: the highest revision ever registered, so revisions are never

@@ -79,6 +79,70 @@ impl TaskRecord {
     }
 }
 
+/// One deployment of a service.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct DeploymentRecord {
+    /// `ecs-svc/<19 digits>`; tasks of the deployment carry it in `startedBy`.
+    pub(crate) id: String,
+    /// PRIMARY, ACTIVE or INACTIVE.
+    pub(crate) status: String,
+    pub(crate) task_definition: String,
+    pub(crate) family: String,
+    pub(crate) revision: i32,
+    /// IN_PROGRESS, COMPLETED or FAILED.
+    pub(crate) rollout: String,
+    pub(crate) rollout_reason: Option<String>,
+    pub(crate) configuration: api::DeploymentConfiguration,
+    pub(crate) desired_count: i32,
+    pub(crate) failed_tasks: i32,
+    pub(crate) created_at: f64,
+    pub(crate) updated_at: f64,
+    pub(crate) finished_at: Option<f64>,
+    /// This deployment rolls back to an earlier one.
+    #[serde(default)]
+    pub(crate) rollback: bool,
+    /// The deployments it replaced.
+    #[serde(default)]
+    pub(crate) replaced: Vec<String>,
+}
+
+/// A service as stored: the ECS shape (without deployments, events and counts) and Berth's
+/// bookkeeping.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ServiceRecord {
+    pub(crate) cluster: String,
+    pub(crate) name: String,
+    pub(crate) service: api::Service,
+    /// Newest first. INACTIVE ones are kept (the last few) for DescribeServiceDeployments.
+    pub(crate) deployments: Vec<DeploymentRecord>,
+    /// Newest first, at most 100.
+    #[serde(default)]
+    pub(crate) events: Vec<api::ServiceEvent>,
+    /// The last deployment that completed, for rollbacks.
+    pub(crate) last_completed: Option<String>,
+    /// The CreateService client token and a fingerprint of the request, for idempotency.
+    pub(crate) client_token: Option<String>,
+    pub(crate) fingerprint: Option<String>,
+}
+
+impl ServiceRecord {
+    pub(crate) fn status(&self) -> &str {
+        self.service.status.as_deref().unwrap_or("ACTIVE")
+    }
+
+    /// Whether a task belongs to this service: its group and one of its deployments.
+    pub(crate) fn owns(&self, task: &TaskRecord) -> bool {
+        task.task.group.as_deref() == Some(format!("service:{}", self.name).as_str())
+            && task
+                .task
+                .started_by
+                .as_ref()
+                .is_some_and(|by| self.deployments.iter().any(|d| &d.id == by))
+    }
+}
+
 /// A record and the revision that last wrote it.
 #[derive(Debug, Clone)]
 pub(crate) struct Entry<T> {
@@ -91,6 +155,7 @@ pub(crate) struct Entry<T> {
 pub(crate) struct ClusterIndex {
     pub(crate) instances: BTreeMap<String, Entry<InstanceRecord>>,
     pub(crate) tasks: BTreeMap<String, Entry<TaskRecord>>,
+    pub(crate) services: BTreeMap<String, Entry<ServiceRecord>>,
     /// Task ids per instance id, for tasks that are not STOPPED.
     pub(crate) active_by_instance: HashMap<String, BTreeSet<String>>,
     pub(crate) running_tasks: usize,
@@ -146,12 +211,16 @@ impl Index {
 pub(crate) struct State {
     index: RwLock<Index>,
     applied: watch::Sender<Revision>,
+    /// Counts changes to tasks, services and container instances (not to other keys), for the
+    /// loops that act on them.
+    changes: watch::Sender<u64>,
     /// Wakes the long-polls of instances whose desired set changed (by cluster and id).
     pollers: parking_lot::Mutex<HashMap<(String, String), watch::Sender<Revision>>>,
 }
 
 const TASKS: &str = "/tasks/";
 const INSTANCES: &str = "/instances/";
+const SERVICES: &str = "/services/";
 
 /// Splits `/tasks/<cluster>/<id>` into its cluster and id.
 fn names<'a>(key: &'a str, prefix: &str) -> Option<(&'a str, &'a str)> {
@@ -167,6 +236,7 @@ impl State {
         let state = Arc::new(State {
             index: RwLock::new(index),
             applied,
+            changes: watch::channel(0).0,
             pollers: parking_lot::Mutex::new(HashMap::new()),
         });
         tokio::spawn(follow(store, Arc::downgrade(&state), revision));
@@ -182,6 +252,11 @@ impl State {
     pub(crate) async fn wait_for(&self, revision: Revision) {
         let mut applied = self.applied.subscribe();
         let _ = applied.wait_for(|&r| r >= revision).await;
+    }
+
+    /// A receiver that changes whenever a task, service or container instance does.
+    pub(crate) fn subscribe_changes(&self) -> watch::Receiver<u64> {
+        self.changes.subscribe()
     }
 
     /// A receiver that changes whenever the instance's desired set does.
@@ -200,6 +275,10 @@ impl State {
 
     fn apply(&self, events: &[Event]) {
         let mut woken = Vec::new();
+        let relevant = events.iter().any(|e| {
+            let key = e.kv.key.as_str();
+            key.starts_with(TASKS) || key.starts_with(SERVICES) || key.starts_with(INSTANCES)
+        });
         {
             let mut index = self.index.write();
             for event in events {
@@ -217,6 +296,9 @@ impl State {
         }
         let revision = self.index.read().revision;
         self.applied.send_replace(revision);
+        if relevant {
+            self.changes.send_modify(|n| *n += 1);
+        }
     }
 
     fn replace(&self, index: Index) {
@@ -227,6 +309,7 @@ impl State {
             sender.send_replace(revision);
         }
         self.applied.send_replace(revision);
+        self.changes.send_modify(|n| *n += 1);
     }
 }
 
@@ -234,7 +317,7 @@ async fn load(store: &dyn Store) -> Result<Index, StoreError> {
     let mut index = Index::default();
     let mut woken = Vec::new();
     let revision = store.revision();
-    for prefix in [INSTANCES, TASKS] {
+    for prefix in [INSTANCES, TASKS, SERVICES] {
         let range = store.range(prefix, RangeOptions::default()).await?;
         index.revision = index.revision.max(range.revision);
         for kv in range.kvs {
@@ -337,6 +420,24 @@ fn apply_event(index: &mut Index, event: &Event, woken: &mut Vec<((String, Strin
                 let key = (cluster.to_owned(), instance);
                 index.generations.insert(key.clone(), revision);
                 woken.push((key, revision));
+            }
+        }
+    } else if let Some((cluster, name)) = names(key, SERVICES) {
+        let cluster_index = index.clusters.entry(cluster.to_owned()).or_default();
+        match event.kind {
+            EventKind::Put => match serde_json::from_slice::<ServiceRecord>(&event.kv.value) {
+                Ok(record) => {
+                    cluster_index.services.insert(
+                        name.to_owned(),
+                        Entry { record: Arc::new(record), mod_revision: revision },
+                    );
+                }
+                Err(error) => {
+                    tracing::error!(key, error = %error, "A stored service does not decode")
+                }
+            },
+            EventKind::Delete => {
+                cluster_index.services.remove(name);
             }
         }
     } else if let Some((cluster, id)) = names(key, INSTANCES) {

@@ -63,7 +63,7 @@ pub(crate) fn task_id(
     }
 }
 
-fn task_not_found() -> ApiError {
+pub(crate) fn task_not_found() -> ApiError {
     ApiError::invalid_parameter("The referenced task was not found.")
 }
 
@@ -92,17 +92,17 @@ fn container_rank(status: &str) -> u8 {
 }
 
 /// What one task of a launch needs and carries, worked out once per call.
-struct Launch {
-    cluster: String,
-    definition: Arc<TaskDefinition>,
-    family: String,
-    revision: i32,
-    overrides: Option<TaskOverride>,
-    reservation: Reservation,
-    group: String,
-    started_by: Option<String>,
-    tags: Vec<api::Tag>,
-    enable_execute_command: bool,
+pub(crate) struct Launch {
+    pub(crate) cluster: String,
+    pub(crate) definition: Arc<TaskDefinition>,
+    pub(crate) family: String,
+    pub(crate) revision: i32,
+    pub(crate) overrides: Option<TaskOverride>,
+    pub(crate) reservation: Reservation,
+    pub(crate) group: String,
+    pub(crate) started_by: Option<String>,
+    pub(crate) tags: Vec<api::Tag>,
+    pub(crate) enable_execute_command: bool,
 }
 
 /// The overrides of one container, if any.
@@ -120,7 +120,10 @@ fn parse_units(value: Option<&str>) -> Option<i64> {
 /// What placement deducts for one task: task-level cpu/memory when set (overrides first),
 /// otherwise the containers' sums (memoryReservation if set, else memory); and the static host
 /// ports of its port mappings.
-fn reservation(definition: &TaskDefinition, overrides: Option<&TaskOverride>) -> Reservation {
+pub(crate) fn reservation(
+    definition: &TaskDefinition,
+    overrides: Option<&TaskOverride>,
+) -> Reservation {
     let containers = definition.container_definitions.as_deref().unwrap_or_default();
     let cpu = parse_units(overrides.and_then(|o| o.cpu.as_deref()))
         .or_else(|| parse_units(definition.cpu.as_deref()))
@@ -172,7 +175,7 @@ fn reservation(definition: &TaskDefinition, overrides: Option<&TaskOverride>) ->
 }
 
 /// The checks every way of launching a task makes before anything is placed.
-async fn prepare(
+pub(crate) async fn prepare(
     ctx: &Ctx,
     cluster: &str,
     reference: &str,
@@ -399,7 +402,7 @@ fn fingerprint(req: &RunTaskRequest, cluster: &str) -> String {
 
 /// Plans and records `count` tasks (or one task on each of `instances`), returning them and
 /// the failures.
-async fn place(
+pub(crate) async fn place(
     ctx: &Ctx,
     launch: &Launch,
     count: u32,

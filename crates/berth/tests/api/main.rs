@@ -9,6 +9,7 @@ mod clusters;
 mod container_instances;
 mod crash;
 mod protocol;
+mod services;
 mod tags;
 mod task_definitions;
 mod tasks;

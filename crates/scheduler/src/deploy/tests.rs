@@ -138,6 +138,22 @@ fn desired_2_min_75_cannot_stop_and_desired_3_max_125_cannot_start() {
 }
 
 #[test]
+fn settling_old_tasks_are_not_stopped_for_free() {
+    // Old tasks RUNNING for 10 s (settling takes 40 s) are not healthy yet, but they are not
+    // free to stop either: stopping them would leave nothing running.
+    let s = with_old(service(4, 50, 150));
+    let settling: Vec<TaskView> = (0..4)
+        .map(|i| TaskView { started_at: Some(NOW - 10.0), ..running(&format!("o{i}"), "old") })
+        .collect();
+    let d = decide_now(&s, &settling);
+    assert!(d.stop.is_empty(), "{:?}", d.stop);
+    assert_eq!(d.start, vec![("new".to_owned(), 2)]);
+    // Pending old tasks are.
+    let d = decide_now(&s, &[pending("p0", "old")]);
+    assert_eq!(stopped(&d), ["p0"]);
+}
+
+#[test]
 fn stopped_tasks_are_replaced_and_scale_out_is_capped() {
     let s = service(5, 100, 200);
     let d = decide_now(&s, &tasks("n", "new", 3));

@@ -1,0 +1,636 @@
+//! Services through aws-sdk-ecs, with node agents in the test process on the SIMULATED runtime:
+//! keeping the desired count, spreading over zones, replacing stopped and unhealthy tasks,
+//! rolling deployments within the percentages, the circuit breaker and rollback, throttling,
+//! DAEMON services, draining, deletion, restarts and the operations' rules.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use aws_sdk_ecs::types::{
+    ContainerDefinition, ContainerInstanceStatus, DeploymentCircuitBreaker,
+    DeploymentConfiguration, HealthCheck, SchedulingStrategy, Service,
+};
+
+use crate::common::{Server, SimAgent, code, eventually};
+
+fn server() -> Server {
+    Server::start_with_args(&["--task-settle-time", "1"])
+}
+
+fn container(name: &str, command: &[&str]) -> ContainerDefinition {
+    ContainerDefinition::builder()
+        .name(name)
+        .image("berth-test/busybox:1")
+        .memory(64)
+        .set_command(Some(command.iter().map(|s| (*s).to_owned()).collect()))
+        .build()
+}
+
+async fn register(ecs: &aws_sdk_ecs::Client, family: &str, c: ContainerDefinition) -> String {
+    ecs.register_task_definition()
+        .family(family)
+        .container_definitions(c)
+        .send()
+        .await
+        .unwrap()
+        .task_definition()
+        .unwrap()
+        .task_definition_arn()
+        .unwrap()
+        .to_owned()
+}
+
+async fn describe(ecs: &aws_sdk_ecs::Client, name: &str) -> Service {
+    let out = ecs.describe_services().cluster("c").services(name).send().await.unwrap();
+    out.services()
+        .first()
+        .cloned()
+        .unwrap_or_else(|| panic!("service {name} missing: {:?}", out.failures()))
+}
+
+/// `aws ecs wait services-stable`'s condition (one deployment, runningCount == desiredCount),
+/// and the deployment COMPLETED (its tasks healthy).
+async fn stable(ecs: &aws_sdk_ecs::Client, name: &str, seconds: u64) -> Service {
+    eventually(seconds, &format!("service {name} to be stable"), || async {
+        let s = describe(ecs, name).await;
+        let completed = s.deployments().first().and_then(|d| d.rollout_state()).map(|r| r.as_str())
+            == Some("COMPLETED");
+        (s.deployments().len() == 1 && s.running_count() == s.desired_count() && completed)
+            .then_some(s)
+    })
+    .await
+}
+
+async fn setup(zones: &[&str]) -> (Server, aws_sdk_ecs::Client, Vec<SimAgent>) {
+    let server = server();
+    let ecs = server.ecs();
+    ecs.create_cluster().cluster_name("c").send().await.unwrap();
+    let agents: Vec<SimAgent> = zones.iter().map(|z| SimAgent::start(&server, "c", z)).collect();
+    let n = agents.len();
+    eventually(10, "the instances", || async {
+        let out = ecs.list_container_instances().cluster("c").send().await.unwrap();
+        (out.container_instance_arns().len() == n).then_some(())
+    })
+    .await;
+    (server, ecs, agents)
+}
+
+/// Running tasks of a service per availability zone.
+async fn zones(ecs: &aws_sdk_ecs::Client, service: &str) -> BTreeMap<String, usize> {
+    let arns = ecs
+        .list_tasks()
+        .cluster("c")
+        .service_name(service)
+        .send()
+        .await
+        .unwrap()
+        .task_arns()
+        .to_vec();
+    let mut zones = BTreeMap::new();
+    if arns.is_empty() {
+        return zones;
+    }
+    let tasks = ecs.describe_tasks().cluster("c").set_tasks(Some(arns)).send().await.unwrap();
+    for t in tasks.tasks().iter().filter(|t| t.last_status() == Some("RUNNING")) {
+        *zones.entry(t.availability_zone().unwrap_or("").to_owned()).or_default() += 1;
+    }
+    zones
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_service_spreads_over_zones_and_replaces_what_dies() {
+    let (_server, ecs, agents) = setup(&["zone-a", "zone-b"]).await;
+    register(&ecs, "web", container("web", &["httpd"])).await;
+    let created = ecs
+        .create_service()
+        .cluster("c")
+        .service_name("web")
+        .task_definition("web")
+        .desired_count(6)
+        .send()
+        .await
+        .unwrap();
+    let service = created.service().unwrap();
+    assert_eq!(service.status(), Some("ACTIVE"));
+    assert_eq!(service.deployments()[0].status(), Some("PRIMARY"));
+    assert!(service.deployments()[0].id().unwrap().starts_with("ecs-svc/"));
+
+    let service = stable(&ecs, "web", 30).await;
+    assert_eq!(service.running_count(), 6);
+    assert_eq!(
+        zones(&ecs, "web").await,
+        BTreeMap::from([("zone-a".to_owned(), 3), ("zone-b".to_owned(), 3)])
+    );
+    assert_eq!(service.deployments()[0].rollout_state().map(|s| s.as_str()), Some("COMPLETED"));
+    let messages: Vec<&str> = service.events().iter().filter_map(|e| e.message()).collect();
+    assert!(
+        messages.iter().any(|m| m.starts_with("(service web) has started 6 tasks:")),
+        "{messages:?}"
+    );
+    assert!(
+        messages.contains(&"(service web) has reached a steady state."),
+        "{messages:?}"
+    );
+    let cluster = ecs.describe_clusters().clusters("c").send().await.unwrap();
+    assert_eq!(cluster.clusters()[0].active_services_count(), 1);
+
+    // A container dies: its task stops and a replacement takes its place.
+    let victim = agents[0].runtime.running_with_label("berth.cluster", "c")[0].clone();
+    assert!(agents[0].runtime.kill(&victim, 137));
+    eventually(30, "a replacement", || async {
+        let s = describe(&ecs, "web").await;
+        let replaced = s
+            .events()
+            .iter()
+            .filter_map(|e| e.message())
+            .filter(|m| m.contains("has started 1 tasks"))
+            .count()
+            > 0;
+        (replaced && s.running_count() == 6).then_some(())
+    })
+    .await;
+    assert_eq!(zones(&ecs, "web").await.values().sum::<usize>(), 6);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rolling_deployment_stays_within_the_percentages() {
+    let (_server, ecs, _agents) = setup(&["zone-a", "zone-b"]).await;
+    register(&ecs, "web", container("web", &["httpd"])).await;
+    let v2 = register(&ecs, "web", container("web", &["httpd", "-v2"])).await;
+    ecs.create_service()
+        .cluster("c")
+        .service_name("web")
+        .task_definition("web:1")
+        .desired_count(4)
+        .deployment_configuration(
+            DeploymentConfiguration::builder()
+                .minimum_healthy_percent(50)
+                .maximum_percent(150)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    stable(&ecs, "web", 30).await;
+    ecs.update_service().cluster("c").service("web").task_definition("web:2").send().await.unwrap();
+    let during = describe(&ecs, "web").await;
+    assert_eq!(during.deployments().len(), 2);
+    assert_eq!(during.deployments()[0].status(), Some("PRIMARY"));
+    assert_eq!(during.deployments()[1].status(), Some("ACTIVE"));
+    assert_eq!(during.task_definition(), Some(v2.as_str()));
+    // Sample while it rolls: never more than 6 live tasks (150%), never fewer than 2 running (50%).
+    let mut max_live = 0;
+    let mut min_running = usize::MAX;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let s = describe(&ecs, "web").await;
+        let live = (s.running_count() + s.pending_count()) as usize;
+        max_live = max_live.max(live);
+        min_running = min_running.min(s.running_count() as usize);
+        let completed = s.deployments().first().and_then(|d| d.rollout_state()).map(|r| r.as_str())
+            == Some("COMPLETED");
+        if s.deployments().len() == 1 && s.running_count() == 4 && completed {
+            assert_eq!(s.deployments()[0].task_definition(), Some(v2.as_str()));
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the deployment did not finish: {:?}",
+            s.deployments()
+        );
+        tokio::time::sleep(Duration::from_millis(30)).await;
+    }
+    assert!(max_live <= 6, "{max_live} live tasks exceeded maximumPercent 150");
+    assert!(min_running >= 2, "{min_running} running tasks fell below minimumHealthyPercent 50");
+    let listed = ecs.list_service_deployments().cluster("c").service("web").send().await.unwrap();
+    assert_eq!(listed.service_deployments().len(), 2);
+    let statuses: Vec<_> = listed
+        .service_deployments()
+        .iter()
+        .map(|d| d.status().unwrap().as_str().to_owned())
+        .collect();
+    assert_eq!(statuses, ["SUCCESSFUL", "SUCCESSFUL"]);
+    let arn = listed.service_deployments()[0].service_deployment_arn().unwrap();
+    let described =
+        ecs.describe_service_deployments().service_deployment_arns(arn).send().await.unwrap();
+    assert_eq!(
+        described.service_deployments()[0]
+            .target_service_revision()
+            .unwrap()
+            .requested_task_count(),
+        4
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_circuit_breaker_rolls_back_a_failing_deployment() {
+    let (_server, ecs, _agents) = setup(&["zone-a"]).await;
+    register(&ecs, "web", container("web", &["httpd"])).await;
+    register(&ecs, "web", container("web", &["sh", "-c", "exit 1"])).await;
+    ecs.create_service()
+        .cluster("c")
+        .service_name("web")
+        .task_definition("web:1")
+        .desired_count(2)
+        .deployment_configuration(
+            DeploymentConfiguration::builder()
+                .deployment_circuit_breaker(
+                    DeploymentCircuitBreaker::builder().enable(true).rollback(true).build(),
+                )
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    stable(&ecs, "web", 30).await;
+    ecs.update_service().cluster("c").service("web").task_definition("web:2").send().await.unwrap();
+    let service = eventually(60, "the rollback to finish", || async {
+        let s = describe(&ecs, "web").await;
+        let messages: Vec<String> =
+            s.events().iter().filter_map(|e| e.message().map(str::to_owned)).collect();
+        let rolled = messages.iter().any(|m| m.contains("rolling back to deployment"));
+        let completed = s.deployments().first().and_then(|d| d.rollout_state()).map(|r| r.as_str())
+            == Some("COMPLETED");
+        (rolled && s.deployments().len() == 1 && s.running_count() == 2 && completed).then_some(s)
+    })
+    .await;
+    assert!(
+        service.task_definition().unwrap().ends_with("task-definition/web:1"),
+        "{:?}",
+        service.task_definition()
+    );
+    let messages: Vec<&str> = service.events().iter().filter_map(|e| e.message()).collect();
+    assert!(
+        messages.iter().any(|m| m.contains("deployment failed: tasks failed to start.")),
+        "{messages:?}"
+    );
+    let listed = ecs.list_service_deployments().cluster("c").service("web").send().await.unwrap();
+    let statuses: Vec<String> = listed
+        .service_deployments()
+        .iter()
+        .map(|d| d.status().unwrap().as_str().to_owned())
+        .collect();
+    assert_eq!(statuses, ["ROLLBACK_SUCCESSFUL", "ROLLBACK_REQUESTED", "SUCCESSFUL"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tasks_that_keep_failing_are_throttled() {
+    let (_server, ecs, _agents) = setup(&["zone-a"]).await;
+    register(&ecs, "crash", container("c", &["sh", "-c", "exit 1"])).await;
+    ecs.create_service()
+        .cluster("c")
+        .service_name("crash")
+        .task_definition("crash")
+        .desired_count(1)
+        .send()
+        .await
+        .unwrap();
+    let service = eventually(30, "the throttling event", || async {
+        let s = describe(&ecs, "crash").await;
+        s.events()
+            .iter()
+            .any(|e| {
+                e.message()
+                    == Some("(service crash) is unable to consistently start tasks successfully.")
+            })
+            .then_some(s)
+    })
+    .await;
+    // While throttled (10 s after the third failure), no new task starts.
+    let started = |s: &Service| {
+        s.events().iter().filter(|e| e.message().is_some_and(|m| m.contains("has started"))).count()
+    };
+    let before = started(&service);
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(started(&describe(&ecs, "crash").await), before);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unhealthy_tasks_are_replaced() {
+    let (_server, ecs, _agents) = setup(&["zone-a"]).await;
+    let mut sick = container("web", &["httpd"]);
+    sick.health_check = Some(
+        HealthCheck::builder().command("CMD-SHELL").command("exit 1").interval(5).build().unwrap(),
+    );
+    register(&ecs, "sick", sick).await;
+    ecs.create_service()
+        .cluster("c")
+        .service_name("sick")
+        .task_definition("sick")
+        .desired_count(1)
+        .send()
+        .await
+        .unwrap();
+    let service = eventually(60, "a health replacement", || async {
+        let s = describe(&ecs, "sick").await;
+        s.events()
+            .iter()
+            .any(|e| e.message().is_some_and(|m| m.ends_with("failed container health checks.")))
+            .then_some(s)
+    })
+    .await;
+    assert!(service.deployments()[0].failed_tasks() >= 1);
+    let stopped = ecs
+        .list_tasks()
+        .cluster("c")
+        .desired_status(aws_sdk_ecs::types::DesiredStatus::Stopped)
+        .send()
+        .await
+        .unwrap();
+    let tasks = ecs
+        .describe_tasks()
+        .cluster("c")
+        .set_tasks(Some(stopped.task_arns().to_vec()))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        tasks
+            .tasks()
+            .iter()
+            .any(|t| t.stopped_reason() == Some("Task failed container health checks"))
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn daemon_services_cover_new_instances_and_leave_draining_ones() {
+    let (server, ecs, _agents) = setup(&["zone-a", "zone-b"]).await;
+    register(&ecs, "agentd", container("d", &["httpd"])).await;
+    ecs.create_service()
+        .cluster("c")
+        .service_name("agentd")
+        .task_definition("agentd")
+        .scheduling_strategy(SchedulingStrategy::Daemon)
+        .send()
+        .await
+        .unwrap();
+    let service = stable(&ecs, "agentd", 30).await;
+    assert_eq!(service.desired_count(), 2);
+    let _third = SimAgent::start(&server, "c", "zone-c");
+    eventually(30, "a task on the new instance", || async {
+        let s = describe(&ecs, "agentd").await;
+        (s.desired_count() == 3 && s.running_count() == 3).then_some(())
+    })
+    .await;
+    let instances = ecs
+        .list_container_instances()
+        .cluster("c")
+        .send()
+        .await
+        .unwrap()
+        .container_instance_arns()
+        .to_vec();
+    ecs.update_container_instances_state()
+        .cluster("c")
+        .container_instances(&instances[0])
+        .status(ContainerInstanceStatus::Draining)
+        .send()
+        .await
+        .unwrap();
+    eventually(30, "the draining instance to be left", || async {
+        let s = describe(&ecs, "agentd").await;
+        let on_drained =
+            ecs.list_tasks().cluster("c").container_instance(&instances[0]).send().await.unwrap();
+        (s.desired_count() == 2 && s.running_count() == 2 && on_drained.task_arns().is_empty())
+            .then_some(())
+    })
+    .await;
+    let err = ecs
+        .create_service()
+        .cluster("c")
+        .service_name("bad")
+        .task_definition("agentd")
+        .scheduling_strategy(SchedulingStrategy::Daemon)
+        .placement_strategy(
+            aws_sdk_ecs::types::PlacementStrategy::builder().r#type("random".into()).build(),
+        )
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "InvalidParameterException");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn draining_moves_service_tasks() {
+    let (_server, ecs, _agents) = setup(&["zone-a", "zone-b"]).await;
+    register(&ecs, "web", container("web", &["httpd"])).await;
+    ecs.create_service()
+        .cluster("c")
+        .service_name("web")
+        .task_definition("web")
+        .desired_count(4)
+        .deployment_configuration(
+            DeploymentConfiguration::builder()
+                .minimum_healthy_percent(50)
+                .maximum_percent(200)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    stable(&ecs, "web", 30).await;
+    let instances = ecs
+        .list_container_instances()
+        .cluster("c")
+        .send()
+        .await
+        .unwrap()
+        .container_instance_arns()
+        .to_vec();
+    ecs.update_container_instances_state()
+        .cluster("c")
+        .container_instances(&instances[0])
+        .status(ContainerInstanceStatus::Draining)
+        .send()
+        .await
+        .unwrap();
+    eventually(60, "all tasks on the other instance", || async {
+        let s = describe(&ecs, "web").await;
+        let left =
+            ecs.list_tasks().cluster("c").container_instance(&instances[0]).send().await.unwrap();
+        let moved =
+            ecs.list_tasks().cluster("c").container_instance(&instances[1]).send().await.unwrap();
+        (left.task_arns().is_empty() && moved.task_arns().len() == 4 && s.running_count() == 4)
+            .then_some(())
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deleting_a_service_stops_its_tasks() {
+    let (_server, ecs, _agents) = setup(&["zone-a"]).await;
+    register(&ecs, "web", container("web", &["httpd"])).await;
+    ecs.create_service()
+        .cluster("c")
+        .service_name("web")
+        .task_definition("web")
+        .desired_count(2)
+        .send()
+        .await
+        .unwrap();
+    stable(&ecs, "web", 30).await;
+    let err = ecs.delete_service().cluster("c").service("web").send().await.unwrap_err();
+    assert_eq!(code(&err), "InvalidParameterException");
+    let err = ecs.delete_cluster().cluster("c").send().await.unwrap_err();
+    assert_eq!(code(&err), "ClusterContainsContainerInstancesException");
+    let deleted =
+        ecs.delete_service().cluster("c").service("web").force(true).send().await.unwrap();
+    assert_eq!(deleted.service().unwrap().status(), Some("DRAINING"));
+    assert!(ecs.list_services().cluster("c").send().await.unwrap().service_arns().is_empty());
+    eventually(30, "the service to be INACTIVE", || async {
+        let s = describe(&ecs, "web").await;
+        (s.status() == Some("INACTIVE")).then_some(())
+    })
+    .await;
+    assert!(ecs.list_tasks().cluster("c").send().await.unwrap().task_arns().is_empty());
+    let err =
+        ecs.update_service().cluster("c").service("web").desired_count(1).send().await.unwrap_err();
+    assert_eq!(code(&err), "ServiceNotActiveException");
+    // The name is free again.
+    ecs.create_service()
+        .cluster("c")
+        .service_name("web")
+        .task_definition("web")
+        .desired_count(1)
+        .send()
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_control_plane_crash_during_a_deployment_adds_no_tasks() {
+    let (mut server, ecs, _agents) = setup(&["zone-a", "zone-b"]).await;
+    register(&ecs, "web", container("web", &["httpd"])).await;
+    register(&ecs, "web", container("web", &["httpd", "-v2"])).await;
+    ecs.create_service()
+        .cluster("c")
+        .service_name("web")
+        .task_definition("web:1")
+        .desired_count(6)
+        .send()
+        .await
+        .unwrap();
+    stable(&ecs, "web", 30).await;
+    ecs.update_service().cluster("c").service("web").task_definition("web:2").send().await.unwrap();
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    server.crash_and_restart();
+    let ecs = server.ecs();
+    let service = stable(&ecs, "web", 60).await;
+    assert!(service.task_definition().unwrap().ends_with(":2"));
+    let running = ecs.list_tasks().cluster("c").service_name("web").send().await.unwrap();
+    assert_eq!(running.task_arns().len(), 6, "exactly the desired count runs");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn service_operations_follow_ecs_rules() {
+    let (_server, ecs, _agents) = setup(&["zone-a"]).await;
+    register(&ecs, "web", container("web", &["httpd"])).await;
+    let err = ecs
+        .create_service()
+        .cluster("c")
+        .service_name("web")
+        .task_definition("web")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "InvalidParameterException", "REPLICA needs desiredCount");
+    let err = ecs
+        .create_service()
+        .cluster("c")
+        .service_name("web")
+        .task_definition("nope")
+        .desired_count(1)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "ClientException");
+    let make = || {
+        ecs.create_service()
+            .cluster("c")
+            .service_name("web")
+            .task_definition("web")
+            .desired_count(1)
+            .client_token("t-1")
+    };
+    let first = make().send().await.unwrap();
+    let again = make().send().await.unwrap();
+    assert_eq!(
+        first.service().unwrap().created_at(),
+        again.service().unwrap().created_at(),
+        "idempotent with the same token"
+    );
+    let err = ecs
+        .create_service()
+        .cluster("c")
+        .service_name("web")
+        .task_definition("web")
+        .desired_count(2)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "InvalidParameterException");
+    assert!(crate::common::message(&err).contains("not idempotent"));
+    for i in 0..11 {
+        ecs.create_service()
+            .cluster("c")
+            .service_name(format!("s{i:02}"))
+            .task_definition("web")
+            .desired_count(0)
+            .send()
+            .await
+            .unwrap();
+    }
+    let page = ecs.list_services().cluster("c").send().await.unwrap();
+    assert_eq!(page.service_arns().len(), 10, "ListServices returns 10 by default");
+    let rest = ecs
+        .list_services()
+        .cluster("c")
+        .next_token(page.next_token().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(rest.service_arns().len(), 2);
+    let described = ecs
+        .describe_services()
+        .cluster("c")
+        .services("web")
+        .services("ghost")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(described.failures()[0].reason(), Some("MISSING"));
+    let err = ecs
+        .update_service()
+        .cluster("c")
+        .service("ghost")
+        .desired_count(1)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "ServiceNotFoundException");
+    let err = ecs
+        .update_service()
+        .cluster("c")
+        .service("web")
+        .deployment_configuration(
+            DeploymentConfiguration::builder().minimum_healthy_percent(150).build(),
+        )
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "InvalidParameterException");
+    // Scaling alone does not start a new deployment.
+    let scaled =
+        ecs.update_service().cluster("c").service("web").desired_count(3).send().await.unwrap();
+    assert_eq!(scaled.service().unwrap().deployments().len(), 1);
+    assert_eq!(scaled.service().unwrap().deployments()[0].desired_count(), 3);
+    let forced = ecs
+        .update_service()
+        .cluster("c")
+        .service("web")
+        .force_new_deployment(true)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forced.service().unwrap().deployments().len(), 2);
+}

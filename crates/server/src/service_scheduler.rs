@@ -1,0 +1,577 @@
+//! The service scheduler: a level-triggered loop that moves every service toward its goal.
+//!
+//! Each pass reads a fresh view of each ACTIVE or DRAINING service from the in-memory index,
+//! asks the pure `scheduler::deploy::decide` what to do, and does it: stops tasks, places new
+//! ones through the placement engine (with compare-and-swap), and records what happened in the
+//! service (deployment states, events) with a compare-and-swap on the service record. It never
+//! acts on why it woke up: a pass after a restart, or after another pass, sees the tasks the
+//! earlier one wrote and decides from them, so nothing is started twice.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+use std::time::Duration;
+
+use api::{ApiError, ErrorCode, SchedulingStrategy, ServiceEvent, TaskStopCode};
+use scheduler::deploy::{
+    self, Decision, DeploymentView, Phase, Rollout, ServiceView, StopReason, TaskView,
+};
+use store::{Compare, Op, Txn};
+
+use crate::records::{ErrorChain, encode, internal};
+use crate::services::{deployment_id, service_key};
+use crate::state::{ClusterIndex, ServiceRecord, TaskRecord};
+use crate::tasks::{Launch, task_key};
+use crate::{Ctx, placement};
+
+/// The reason of tasks the scheduler replaces for failing health checks.
+pub(crate) const HEALTH_REASON: &str = "Task failed container health checks";
+
+/// How many events a service keeps, as in ECS.
+const MAX_EVENTS: usize = 100;
+
+/// How many INACTIVE deployments a service remembers (for DescribeServiceDeployments).
+const KEPT_INACTIVE: usize = 10;
+
+/// Runs passes until the process ends: after every change to tasks, services or instances, and
+/// at least once a second (timers: grace periods, settling, throttling, agent liveness).
+pub(crate) async fn run(ctx: Ctx) {
+    let mut changes = ctx.state().subscribe_changes();
+    loop {
+        let wake = ctx.inner.service_wake.notified();
+        tokio::select! {
+            _ = changes.changed() => {}
+            _ = wake => {}
+            _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+        }
+        // Let a burst of changes settle into one pass.
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        changes.borrow_and_update();
+        pass(&ctx).await;
+    }
+}
+
+/// One pass over every service.
+pub(crate) async fn pass(ctx: &Ctx) {
+    let services: Vec<(String, String)> = {
+        let index = ctx.state().read();
+        index
+            .clusters
+            .iter()
+            .flat_map(|(cluster, c)| {
+                c.services
+                    .values()
+                    .filter(|e| matches!(e.record.status(), "ACTIVE" | "DRAINING"))
+                    .map(move |e| (cluster.clone(), e.record.name.clone()))
+            })
+            .collect()
+    };
+    for (cluster, name) in services {
+        if let Err(error) = reconcile(ctx, &cluster, &name).await {
+            tracing::warn!(cluster = %cluster, service = %name, code = %error.code, message = %error.message, "A service pass failed");
+        }
+    }
+}
+
+fn phase(task: &TaskRecord) -> Phase {
+    match (task.last_status(), task.desired_status()) {
+        ("STOPPED", _) => Phase::Stopped,
+        (_, "STOPPED") => Phase::Stopping,
+        ("RUNNING", _) => Phase::Running,
+        _ => Phase::Pending,
+    }
+}
+
+fn health(task: &TaskRecord) -> deploy::Health {
+    match task.task.health_status {
+        Some(api::HealthStatus::Healthy) => deploy::Health::Healthy,
+        Some(api::HealthStatus::Unhealthy) => deploy::Health::Unhealthy,
+        _ => deploy::Health::Unknown,
+    }
+}
+
+fn rollout(value: &str) -> Rollout {
+    match value {
+        "COMPLETED" => Rollout::Completed,
+        "FAILED" => Rollout::Failed,
+        _ => Rollout::InProgress,
+    }
+}
+
+/// What a pass reads under the index lock.
+struct Read {
+    record: ServiceRecord,
+    revision: i64,
+    tasks: Vec<Arc<TaskRecord>>,
+    snapshot: scheduler::Snapshot,
+    /// Instances that are DRAINING or gone (deregistered): their tasks must move.
+    leaving: BTreeSet<String>,
+}
+
+fn read(ctx: &Ctx, cluster: &str, name: &str) -> Option<Read> {
+    let index = ctx.state().read();
+    let cluster_index: &ClusterIndex = index.cluster(cluster)?;
+    let entry = cluster_index.services.get(name)?;
+    let record = (*entry.record).clone();
+    let tasks = cluster_index
+        .tasks
+        .values()
+        .filter(|t| record.owns(&t.record))
+        .map(|t| t.record.clone())
+        .collect();
+    let leaving = cluster_index
+        .instances
+        .values()
+        .filter(|e| {
+            matches!(e.record.instance.status.as_deref(), Some("DRAINING") | Some("INACTIVE"))
+        })
+        .map(|e| e.record.id.clone())
+        .collect();
+    let snapshot = placement::snapshot(ctx, cluster_index, cluster);
+    Some(Read { record, revision: entry.mod_revision, tasks, snapshot, leaving })
+}
+
+async fn reconcile(ctx: &Ctx, cluster: &str, name: &str) -> Result<(), ApiError> {
+    let Some(Read { record, revision, tasks, snapshot, leaving }) = read(ctx, cluster, name) else {
+        return Ok(());
+    };
+    let scheduling = record.service.scheduling_strategy.unwrap_or(SchedulingStrategy::Replica);
+    let live: Vec<_> = record.deployments.iter().filter(|d| d.status != "INACTIVE").collect();
+    let Some(primary) = live.first() else { return Ok(()) };
+    let quotas = &ctx.config().quotas;
+
+    // Which task definitions have an essential container with a health check.
+    let mut checked: BTreeMap<(String, i32), bool> = BTreeMap::new();
+    for key in tasks
+        .iter()
+        .map(|t| (t.family.clone(), t.revision))
+        .chain(live.iter().map(|d| (d.family.clone(), d.revision)))
+    {
+        if checked.contains_key(&key) {
+            continue;
+        }
+        let has = ctx.definition(&key.0, key.1).await?.is_some_and(|td| {
+            td.container_definitions
+                .iter()
+                .flatten()
+                .any(|c| c.essential.unwrap_or(true) && c.health_check.is_some())
+        });
+        checked.insert(key, has);
+    }
+    let primary_definition =
+        ctx.definition(&primary.family, primary.revision).await?.ok_or_else(ApiError::server)?;
+    let constraints = placement::constraints(
+        &primary_definition,
+        record.service.placement_constraints.as_deref().unwrap_or_default(),
+        quotas.placement_constraints,
+    )?;
+    let mut strategy = placement::strategies(
+        record.service.placement_strategy.as_deref().unwrap_or_default(),
+        quotas.placement_strategies,
+    )?;
+    if strategy.is_empty() && scheduling == SchedulingStrategy::Replica {
+        // ECS's default for services: balance over zones, then over instances.
+        strategy = vec![
+            scheduler::Strategy::Spread(scheduler::SpreadField::Attribute(
+                "ecs.availability-zone".to_owned(),
+            )),
+            scheduler::Strategy::Spread(scheduler::SpreadField::InstanceId),
+        ];
+    }
+    let daemon_instances: Vec<String> = if scheduling == SchedulingStrategy::Daemon {
+        let required: Vec<&str> = primary_definition
+            .requires_attributes
+            .iter()
+            .flatten()
+            .map(|a| a.name.as_str())
+            .collect();
+        snapshot
+            .instances
+            .iter()
+            .filter(|i| i.status == scheduler::InstanceStatus::Active)
+            .filter(|i| required.iter().all(|r| i.attributes.contains_key(*r)))
+            .filter(|i| {
+                constraints.iter().all(|c| match c {
+                    scheduler::Constraint::MemberOf(expr) => expr.matches(i),
+                    scheduler::Constraint::DistinctInstance => true,
+                })
+            })
+            .map(|i| i.id.clone())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let configuration = &primary.configuration;
+    let view = ServiceView {
+        name: name.to_owned(),
+        scheduling: match scheduling {
+            SchedulingStrategy::Daemon => deploy::SchedulingStrategy::Daemon,
+            SchedulingStrategy::Replica => deploy::SchedulingStrategy::Replica,
+        },
+        desired_count: u32::try_from(record.service.desired_count.unwrap_or(0)).unwrap_or(0),
+        minimum_healthy_percent: u32::try_from(
+            configuration.minimum_healthy_percent.unwrap_or(100),
+        )
+        .unwrap_or(100),
+        maximum_percent: u32::try_from(configuration.maximum_percent.unwrap_or(200)).unwrap_or(200),
+        health_check_grace_period: f64::from(
+            record.service.health_check_grace_period_seconds.unwrap_or(0),
+        ),
+        settle_time: ctx.options().task_settle_time.as_secs_f64(),
+        deleting: record.status() == "DRAINING",
+        deployments: live
+            .iter()
+            .map(|d| DeploymentView {
+                id: d.id.clone(),
+                rollout: rollout(&d.rollout),
+                circuit_breaker: d
+                    .configuration
+                    .deployment_circuit_breaker
+                    .as_ref()
+                    .filter(|b| b.enable)
+                    .map(|b| b.rollback),
+                created_at: d.created_at,
+            })
+            .collect(),
+        last_completed: record.last_completed.clone(),
+        strategy: strategy.clone(),
+        daemon_instances: daemon_instances.clone(),
+    };
+    let views: Vec<TaskView> = tasks
+        .iter()
+        .map(|t| TaskView {
+            id: t.id.clone(),
+            deployment_id: t.task.started_by.clone().unwrap_or_default(),
+            instance_id: t.instance_id.clone(),
+            phase: phase(t),
+            started_at: t.task.started_at,
+            stopped_at: t.task.stopped_at,
+            health: health(t),
+            has_health_check: checked
+                .get(&(t.family.clone(), t.revision))
+                .copied()
+                .unwrap_or(false),
+            on_draining_instance: t.instance_id.as_ref().is_some_and(|i| {
+                leaving.contains(i) || !snapshot.instances.iter().any(|s| &s.id == i)
+            }),
+            stopped_for_health: t.task.stopped_reason.as_deref() == Some(HEALTH_REASON),
+        })
+        .collect();
+    let seed =
+        u64::from_le_bytes(uuid::Uuid::new_v4().as_bytes()[..8].try_into().expect("8 bytes"));
+    let now = ctx.clock().now();
+    let decision = deploy::decide(&view, &views, &snapshot, &scheduler::PlanCtx { seed }, now);
+
+    let mut events: Vec<String> = Vec::new();
+    stop_tasks(ctx, cluster, name, primary.id.as_str(), &decision, &mut events).await?;
+    start_tasks(ctx, cluster, &record, &decision, &constraints, &strategy, &mut events).await?;
+    events.extend(decision.events.iter().cloned());
+    record_outcome(ctx, cluster, name, revision, &decision, &daemon_instances, &events).await
+}
+
+async fn stop_tasks(
+    ctx: &Ctx,
+    cluster: &str,
+    name: &str,
+    primary: &str,
+    decision: &Decision,
+    events: &mut Vec<String>,
+) -> Result<(), ApiError> {
+    if decision.stop.is_empty() {
+        return Ok(());
+    }
+    let now = ctx.clock().now();
+    let mut stopped = Vec::new();
+    for (id, reason) in &decision.stop {
+        let text = match reason {
+            StopReason::Scaling { deployment_id } => {
+                format!("Scaling activity initiated by (deployment {deployment_id})")
+            }
+            StopReason::Unhealthy => HEALTH_REASON.to_owned(),
+            StopReason::Draining => {
+                "Task stopped because its container instance is draining".to_owned()
+            }
+            StopReason::Deleted => format!("Scaling activity initiated by (deployment {primary})"),
+        };
+        let instance_gone = {
+            let index = ctx.state().read();
+            let c = index.cluster(cluster);
+            let instance =
+                c.and_then(|c| c.tasks.get(id)).and_then(|t| t.record.instance_id.clone());
+            instance.is_none_or(|i| {
+                c.and_then(|c| c.instances.get(&i))
+                    .is_none_or(|e| e.record.instance.status.as_deref() == Some("INACTIVE"))
+            })
+        };
+        let outcome =
+            crate::records::modify::<TaskRecord, _>(ctx, &task_key(cluster, id), |current| {
+                let mut record = current.ok_or_else(crate::tasks::task_not_found)?;
+                crate::tasks::stop(
+                    &mut record,
+                    TaskStopCode::ServiceSchedulerInitiated,
+                    &text,
+                    now,
+                    instance_gone,
+                );
+                Ok(record)
+            })
+            .await;
+        match outcome {
+            Ok(_) => {
+                if *reason == StopReason::Unhealthy {
+                    events.push(format!("(task {id}) failed container health checks."));
+                }
+                stopped.push(id.clone());
+            }
+            Err(error) if error.code == ErrorCode::InvalidParameterException => {}
+            Err(error) => return Err(error),
+        }
+    }
+    ctx.state().wait_for(ctx.store().revision()).await;
+    if !stopped.is_empty() {
+        tracing::info!(cluster, service = name, tasks = stopped.len(), "Service tasks stopped");
+        let list: Vec<String> = stopped.iter().map(|id| format!("(task {id})")).collect();
+        events.push(format!("has stopped {} running tasks: {}.", stopped.len(), list.join(" ")));
+    }
+    Ok(())
+}
+
+fn placement_failure(failure: &api::Failure) -> String {
+    let reason = failure.reason.as_deref().unwrap_or("");
+    let closest = failure.arn.as_deref().and_then(|a| a.rsplit('/').next()).unwrap_or("unknown");
+    let what = match reason {
+        "RESOURCE:MEMORY" => "has insufficient memory available".to_owned(),
+        "RESOURCE:CPU" => "has insufficient CPU units available".to_owned(),
+        "RESOURCE:PORTS" => "is already using a port required by your task".to_owned(),
+        other => format!("encountered error \"{other}\""),
+    };
+    let detail = failure.detail.as_deref().map(|d| format!(" [{d}]")).unwrap_or_default();
+    format!(
+        "was unable to place a task because no container instance met all of its requirements. The closest matching (container-instance {closest}) {what}.{detail} For more information, see the Troubleshooting section of the Amazon ECS Developer Guide."
+    )
+}
+
+async fn start_tasks(
+    ctx: &Ctx,
+    cluster: &str,
+    record: &ServiceRecord,
+    decision: &Decision,
+    constraints: &[scheduler::Constraint],
+    strategy: &[scheduler::Strategy],
+    events: &mut Vec<String>,
+) -> Result<(), ApiError> {
+    let mut orders: Vec<(String, u32, Option<String>)> =
+        decision.start.iter().map(|(d, n)| (d.clone(), *n, None)).collect();
+    orders.extend(decision.start_on.iter().map(|(d, i)| (d.clone(), 1, Some(i.clone()))));
+    let mut started = Vec::new();
+    for (deployment, count, instance) in orders {
+        let Some(d) = record.deployments.iter().find(|x| x.id == deployment) else { continue };
+        let definition =
+            ctx.definition(&d.family, d.revision).await?.ok_or_else(ApiError::server)?;
+        let mut tags = match record.service.propagate_tags {
+            Some(api::PropagateTags::Service) => record.service.tags.clone().unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        if record.service.propagate_tags == Some(api::PropagateTags::TaskDefinition) {
+            let reference =
+                crate::task_definitions::Reference::Revision(d.family.clone(), d.revision);
+            if let Some(found) = crate::task_definitions::find(ctx, &reference).await? {
+                tags = found.value.tags;
+            }
+        }
+        let launch = Launch {
+            cluster: cluster.to_owned(),
+            reservation: crate::tasks::reservation(&definition, None),
+            definition,
+            family: d.family.clone(),
+            revision: d.revision,
+            overrides: None,
+            group: format!("service:{}", record.name),
+            started_by: Some(deployment.clone()),
+            tags,
+            enable_execute_command: record.service.enable_execute_command.unwrap_or(false),
+        };
+        let only = instance.map(|i| vec![i]);
+        let strategies = if only.is_some() { Vec::new() } else { strategy.to_vec() };
+        match crate::tasks::place(
+            ctx,
+            &launch,
+            count,
+            only.as_deref(),
+            constraints.to_vec(),
+            strategies,
+            None,
+        )
+        .await
+        {
+            Ok((records, failures)) => {
+                started.extend(records.iter().map(|r| r.id.clone()));
+                if let Some(failure) = failures.first() {
+                    events.push(placement_failure(failure));
+                }
+            }
+            Err(error) if error.code == ErrorCode::InvalidParameterException => {
+                events.push(format!("was unable to place a task. Reason: {}", error.message));
+            }
+            Err(error) => return Err(error),
+        }
+    }
+    if !started.is_empty() {
+        tracing::info!(cluster, service = %record.name, tasks = started.len(), "Service tasks started");
+        let list: Vec<String> = started.iter().map(|id| format!("(task {id})")).collect();
+        events.push(format!("has started {} tasks: {}.", started.len(), list.join(" ")));
+    }
+    Ok(())
+}
+
+/// Writes the pass's outcome into the service record: rollouts, retired deployments, a
+/// rollback, the end of a deletion, and events (a message identical to the latest one is not
+/// repeated for six hours, as in ECS).
+async fn record_outcome(
+    ctx: &Ctx,
+    cluster: &str,
+    name: &str,
+    revision: i64,
+    decision: &Decision,
+    daemon_instances: &[String],
+    events: &[String],
+) -> Result<(), ApiError> {
+    let key = service_key(cluster, name);
+    let Some(entry) =
+        ctx.state().read().cluster(cluster).and_then(|c| c.services.get(name)).cloned()
+    else {
+        return Ok(());
+    };
+    if entry.mod_revision != revision {
+        // The user changed the service during the pass: the next pass starts from that.
+        return Ok(());
+    }
+    let mut record = (*entry.record).clone();
+    let before = serde_json::to_value(&record).map_err(|_| ApiError::server())?;
+    let now = ctx.clock().now();
+    for (id, state, reason) in &decision.rollouts {
+        if let Some(d) = record.deployments.iter_mut().find(|d| &d.id == id) {
+            d.rollout = match state {
+                Rollout::Completed => "COMPLETED",
+                Rollout::Failed => "FAILED",
+                Rollout::InProgress => "IN_PROGRESS",
+            }
+            .to_owned();
+            d.rollout_reason =
+                reason.clone().or_else(|| Some(format!("ECS deployment {id} completed.")));
+            d.updated_at = now;
+            d.finished_at = Some(now);
+            if *state == Rollout::Completed {
+                record.last_completed = Some(id.clone());
+            }
+        }
+    }
+    if let Some(primary) = record.deployments.iter_mut().find(|d| d.status == "PRIMARY") {
+        let failed = i32::try_from(decision.failed_tasks).unwrap_or(i32::MAX);
+        if primary.failed_tasks != failed {
+            primary.failed_tasks = failed;
+            primary.updated_at = now;
+        }
+    }
+    for id in &decision.retire {
+        if let Some(d) = record.deployments.iter_mut().find(|d| &d.id == id) {
+            d.status = "INACTIVE".to_owned();
+            d.updated_at = now;
+            d.finished_at.get_or_insert(now);
+        }
+    }
+    if let Some(target) = &decision.rollback_to
+        && let Some(source) = record.deployments.iter().find(|d| &d.id == target).cloned()
+    {
+        let mut replaced = Vec::new();
+        for d in record.deployments.iter_mut() {
+            if d.status == "PRIMARY" {
+                d.status = "ACTIVE".to_owned();
+            }
+            if d.status != "INACTIVE" {
+                replaced.push(d.id.clone());
+            }
+        }
+        let mut rollback = source.clone();
+        rollback.id = deployment_id();
+        rollback.status = "PRIMARY".to_owned();
+        rollback.rollout = "IN_PROGRESS".to_owned();
+        rollback.rollout_reason = Some(format!("Rolling back to deployment {target}."));
+        rollback.failed_tasks = 0;
+        rollback.created_at = now;
+        rollback.updated_at = now;
+        rollback.finished_at = None;
+        rollback.rollback = true;
+        rollback.replaced = replaced;
+        rollback.desired_count = record.service.desired_count.unwrap_or(0);
+        record.service.task_definition = Some(rollback.task_definition.clone());
+        record.deployments.insert(0, rollback);
+    }
+    if record.service.scheduling_strategy == Some(SchedulingStrategy::Daemon) {
+        let count = i32::try_from(daemon_instances.len()).unwrap_or(i32::MAX);
+        record.service.desired_count = Some(count);
+        if let Some(primary) = record.deployments.iter_mut().find(|d| d.status == "PRIMARY") {
+            primary.desired_count = count;
+        }
+    }
+    if record.status() == "DRAINING" {
+        let index = ctx.state().read();
+        let remaining = index.cluster(cluster).is_some_and(|c| {
+            c.tasks.values().any(|t| {
+                record.owns(&t.record)
+                    && matches!(phase(&t.record), Phase::Pending | Phase::Running)
+            })
+        });
+        if !remaining {
+            record.service.status = Some("INACTIVE".to_owned());
+            for d in record.deployments.iter_mut() {
+                d.status = "INACTIVE".to_owned();
+            }
+        }
+    }
+    let prefix = format!("(service {name}) ");
+    for message in events {
+        let message = format!("{prefix}{message}");
+        let repeated = record.events.first().is_some_and(|latest| {
+            latest.message.as_deref() == Some(message.as_str())
+                && now - latest.created_at.unwrap_or(0.0) < 6.0 * 3600.0
+        });
+        if repeated {
+            continue;
+        }
+        record.events.insert(
+            0,
+            ServiceEvent {
+                id: Some(uuid::Uuid::new_v4().to_string()),
+                created_at: Some(now),
+                message: Some(message),
+            },
+        );
+    }
+    record.events.truncate(MAX_EVENTS);
+    // Keep only the last few INACTIVE deployments.
+    let mut inactive = 0;
+    record.deployments.retain(|d| {
+        if d.status == "INACTIVE" {
+            inactive += 1;
+            inactive <= KEPT_INACTIVE
+        } else {
+            true
+        }
+    });
+    if serde_json::to_value(&record).map_err(|_| ApiError::server())? == before {
+        return Ok(());
+    }
+    let txn =
+        Txn::new().when(Compare::mod_revision(&key, revision)).then(Op::put(&key, encode(&record)));
+    match ctx.store().txn(txn).await {
+        Ok(response) if response.succeeded => {
+            ctx.state().wait_for(response.revision).await;
+            Ok(())
+        }
+        Ok(_) => Ok(()),
+        Err(error) => {
+            tracing::warn!(error = %ErrorChain(&error), "Recording a service pass failed");
+            Err(internal(error))
+        }
+    }
+}

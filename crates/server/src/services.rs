@@ -1,0 +1,861 @@
+//! Services: CreateService, UpdateService, DeleteService, DescribeServices, ListServices,
+//! DescribeServiceDeployments and ListServiceDeployments.
+//!
+//! These operations only record what the user wants; the service scheduler
+//! (`service_scheduler.rs`) moves the tasks. Creating a service is an update applied to nothing:
+//! both create a PRIMARY deployment the scheduler rolls out. An update that changes what runs
+//! (task definition, placement, `forceNewDeployment`) starts a new deployment; one that only
+//! changes the desired count resizes the current one.
+
+use std::collections::BTreeMap;
+
+use api::{
+    ApiError, CreateServiceRequest, CreateServiceResponse, DeleteServiceRequest,
+    DeleteServiceResponse, Deployment, DeploymentCircuitBreaker, DeploymentConfiguration,
+    DeploymentController, DeploymentControllerType, DeploymentRolloutState,
+    DescribeServiceDeploymentsRequest, DescribeServiceDeploymentsResponse, DescribeServicesRequest,
+    DescribeServicesResponse, ErrorCode, Failure, LaunchType, ListServiceDeploymentsRequest,
+    ListServiceDeploymentsResponse, ListServicesRequest, ListServicesResponse, SchedulingStrategy,
+    Service, ServiceDeployment, ServiceDeploymentBrief, ServiceDeploymentCircuitBreaker,
+    ServiceDeploymentRollbackMonitorsStatus, ServiceDeploymentStatus, ServiceField,
+    ServiceRevisionSummary, UpdateServiceRequest, UpdateServiceResponse,
+};
+use store::{Compare, Op, Txn};
+
+use crate::arn::valid_name;
+use crate::clusters::active_cluster;
+use crate::records::{encode, internal};
+use crate::state::{ClusterIndex, DeploymentRecord, ServiceRecord};
+use crate::{Ctx, paging, placement, tags};
+
+pub(crate) fn service_key(cluster: &str, name: &str) -> String {
+    format!("/services/{cluster}/{name}")
+}
+
+fn not_found() -> ApiError {
+    ApiError::new(ErrorCode::ServiceNotFoundException, "Service not found.")
+}
+
+fn not_active() -> ApiError {
+    ApiError::new(ErrorCode::ServiceNotActiveException, "Service was not ACTIVE.")
+}
+
+/// A new deployment id: `ecs-svc/` and 19 digits.
+pub(crate) fn deployment_id() -> String {
+    let bytes = uuid::Uuid::new_v4();
+    let n = u64::from_le_bytes(bytes.as_bytes()[..8].try_into().expect("8 bytes"));
+    format!("ecs-svc/{:019}", n % 10_000_000_000_000_000_000)
+}
+
+/// The service name a reference (name or ARN) names.
+fn service_name(ctx: &Ctx, cluster: &str, reference: &str) -> Result<Option<String>, ApiError> {
+    let Some(rest) = ctx.arns().resolve(crate::arn::Kind::Service, reference)? else {
+        return Ok(None);
+    };
+    if !reference.starts_with("arn:") {
+        return Ok(Some(rest.to_owned()));
+    }
+    // Long format: service/<cluster>/<name>; the short format has only the name.
+    match rest.split_once('/') {
+        Some((arn_cluster, name)) if arn_cluster == cluster => Ok(Some(name.to_owned())),
+        Some(_) => Ok(None),
+        None => Ok(Some(rest.to_owned())),
+    }
+}
+
+/// The deployment configuration with ECS's defaults for the scheduling strategy, checked.
+fn configuration(
+    given: Option<&DeploymentConfiguration>,
+    strategy: SchedulingStrategy,
+) -> Result<DeploymentConfiguration, ApiError> {
+    let mut configuration = given.cloned().unwrap_or_default();
+    let (max, min) = match strategy {
+        SchedulingStrategy::Replica => (200, 100),
+        SchedulingStrategy::Daemon => (100, 0),
+    };
+    let maximum = *configuration.maximum_percent.get_or_insert(max);
+    let minimum = *configuration.minimum_healthy_percent.get_or_insert(min);
+    if !(0..=100).contains(&minimum) {
+        return Err(ApiError::invalid_parameter(format!(
+            "minimumHealthyPercent must be between 0 and 100; got {minimum}."
+        )));
+    }
+    if strategy == SchedulingStrategy::Daemon && maximum != 100 {
+        return Err(ApiError::invalid_parameter(
+            "The maximumPercent of a DAEMON service must be 100.",
+        ));
+    }
+    if maximum < 100 {
+        return Err(ApiError::invalid_parameter(format!(
+            "maximumPercent must be at least 100; got {maximum}."
+        )));
+    }
+    configuration
+        .deployment_circuit_breaker
+        .get_or_insert(DeploymentCircuitBreaker { enable: false, rollback: false });
+    if configuration.strategy.is_some_and(|s| s != api::DeploymentStrategy::Rolling) {
+        return Err(ApiError::new(
+            ErrorCode::UnsupportedFeatureException,
+            "Berth supports the ROLLING deployment strategy only.",
+        ));
+    }
+    if configuration.alarms.as_ref().is_some_and(|a| a.enable) {
+        return Err(ApiError::new(
+            ErrorCode::UnsupportedFeatureException,
+            "Berth does not support CloudWatch alarms in deployments.",
+        ));
+    }
+    Ok(configuration)
+}
+
+fn check_unsupported(
+    launch_type: Option<LaunchType>,
+    capacity: bool,
+    load_balancers: bool,
+    registries: bool,
+    controller: Option<&DeploymentController>,
+) -> Result<(), ApiError> {
+    let unsupported = |what: &str| {
+        Err(ApiError::new(
+            ErrorCode::UnsupportedFeatureException,
+            format!("Berth does not support {what} yet."),
+        ))
+    };
+    if matches!(launch_type, Some(l) if l != LaunchType::Ec2 && l != LaunchType::External) {
+        return unsupported("services with this launch type");
+    }
+    if capacity {
+        return unsupported("capacity provider strategies");
+    }
+    if load_balancers {
+        return unsupported("load balancers on services");
+    }
+    if registries {
+        return unsupported("service discovery registries");
+    }
+    if controller.is_some_and(|c| c.r#type != DeploymentControllerType::Ecs) {
+        return unsupported("deployment controllers other than ECS");
+    }
+    Ok(())
+}
+
+fn fingerprint(req: &CreateServiceRequest, cluster: &str) -> String {
+    use sha2::Digest;
+    let mut canonical = serde_json::to_value(req).unwrap_or_default();
+    if let Some(object) = canonical.as_object_mut() {
+        object.remove("clientToken");
+        object.insert("cluster".into(), serde_json::Value::String(cluster.to_owned()));
+    }
+    hex::encode(sha2::Sha256::digest(canonical.to_string().as_bytes()))
+}
+
+fn new_deployment(
+    id: String,
+    definition: &api::TaskDefinition,
+    configuration: &DeploymentConfiguration,
+    desired: i32,
+    now: f64,
+) -> DeploymentRecord {
+    DeploymentRecord {
+        id,
+        status: "PRIMARY".to_owned(),
+        task_definition: definition.task_definition_arn.clone().unwrap_or_default(),
+        family: definition.family.clone().unwrap_or_default(),
+        revision: definition.revision.unwrap_or_default(),
+        rollout: "IN_PROGRESS".to_owned(),
+        rollout_reason: Some("ECS deployment in progress.".to_owned()),
+        configuration: configuration.clone(),
+        desired_count: desired,
+        failed_tasks: 0,
+        created_at: now,
+        updated_at: now,
+        finished_at: None,
+        rollback: false,
+        replaced: Vec::new(),
+    }
+}
+
+/// Counts of a deployment's (or a whole service's) live tasks.
+#[derive(Default)]
+struct Counts {
+    running: i32,
+    pending: i32,
+}
+
+fn counts(cluster: &ClusterIndex, record: &ServiceRecord) -> BTreeMap<String, Counts> {
+    let mut by_deployment: BTreeMap<String, Counts> = BTreeMap::new();
+    let group = format!("service:{}", record.name);
+    for entry in cluster.tasks.values() {
+        let task = &entry.record;
+        if task.task.group.as_deref() != Some(group.as_str()) || task.desired_status() != "RUNNING"
+        {
+            continue;
+        }
+        let Some(deployment) = task.task.started_by.clone() else { continue };
+        let counts = by_deployment.entry(deployment).or_default();
+        match task.last_status() {
+            "RUNNING" => counts.running += 1,
+            "PROVISIONING" | "PENDING" | "ACTIVATING" => counts.pending += 1,
+            _ => {}
+        }
+    }
+    by_deployment
+}
+
+/// The service as the API returns it: counts, live deployments and events filled in.
+pub(crate) fn render(cluster: &ClusterIndex, record: &ServiceRecord, with_tags: bool) -> Service {
+    let mut service = record.service.clone();
+    let counts = counts(cluster, record);
+    let live: Vec<&DeploymentRecord> =
+        record.deployments.iter().filter(|d| d.status != "INACTIVE").collect();
+    let mut running = 0;
+    let mut pending = 0;
+    for deployment in &live {
+        if let Some(c) = counts.get(&deployment.id) {
+            running += c.running;
+            pending += c.pending;
+        }
+    }
+    service.running_count = Some(running);
+    service.pending_count = Some(pending);
+    service.deployments = Some(
+        live.iter()
+            .map(|d| {
+                let c = counts.get(&d.id);
+                Deployment {
+                    id: Some(d.id.clone()),
+                    status: Some(d.status.clone()),
+                    task_definition: Some(d.task_definition.clone()),
+                    desired_count: Some(d.desired_count),
+                    pending_count: Some(c.map_or(0, |c| c.pending)),
+                    running_count: Some(c.map_or(0, |c| c.running)),
+                    failed_tasks: Some(d.failed_tasks),
+                    created_at: Some(d.created_at),
+                    updated_at: Some(d.updated_at),
+                    launch_type: service.launch_type,
+                    rollout_state: DeploymentRolloutState::parse(&d.rollout),
+                    rollout_state_reason: d.rollout_reason.clone(),
+                    ..Deployment::default()
+                }
+            })
+            .collect(),
+    );
+    service.events = Some(record.events.clone());
+    if let Some(primary) = record.deployments.iter().find(|d| d.status == "PRIMARY") {
+        service.task_definition = Some(primary.task_definition.clone());
+        service.deployment_configuration = Some(primary.configuration.clone());
+    }
+    if !with_tags {
+        service.tags = None;
+    }
+    service
+}
+
+fn service_deployment_arn(ctx: &Ctx, cluster: &str, service: &str, deployment: &str) -> String {
+    let digits = deployment.rsplit('/').next().unwrap_or(deployment);
+    format!(
+        "arn:aws:ecs:{}:{}:service-deployment/{cluster}/{service}/{digits}",
+        ctx.config().region,
+        ctx.config().account_id
+    )
+}
+
+fn service_revision_arn(ctx: &Ctx, cluster: &str, service: &str, deployment: &str) -> String {
+    let digits = deployment.rsplit('/').next().unwrap_or(deployment);
+    format!(
+        "arn:aws:ecs:{}:{}:service-revision/{cluster}/{service}/{digits}",
+        ctx.config().region,
+        ctx.config().account_id
+    )
+}
+
+pub(crate) async fn create_service(
+    ctx: &Ctx,
+    req: CreateServiceRequest,
+) -> Result<CreateServiceResponse, ApiError> {
+    let cluster =
+        active_cluster(ctx, req.cluster.as_deref()).await?.value.cluster_name.unwrap_or_default();
+    let _lifecycle = ctx.inner.cluster_lifecycle.read().await;
+    let quotas = &ctx.config().quotas;
+    if !valid_name(&req.service_name) {
+        return Err(ApiError::invalid_parameter(
+            "Service name can contain up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens.",
+        ));
+    }
+    check_unsupported(
+        req.launch_type,
+        req.capacity_provider_strategy.as_ref().is_some_and(|s| !s.is_empty()),
+        req.load_balancers.as_ref().is_some_and(|l| !l.is_empty()),
+        req.service_registries.as_ref().is_some_and(|r| !r.is_empty()),
+        req.deployment_controller.as_ref(),
+    )?;
+    let strategy = req.scheduling_strategy.unwrap_or(SchedulingStrategy::Replica);
+    let desired = match strategy {
+        SchedulingStrategy::Replica => req.desired_count.ok_or_else(|| {
+            ApiError::invalid_parameter(
+                "desiredCount is required for a service with the REPLICA scheduling strategy.",
+            )
+        })?,
+        SchedulingStrategy::Daemon => 0,
+    };
+    if desired < 0 || desired as usize > quotas.tasks_per_service {
+        return Err(ApiError::invalid_parameter(format!(
+            "desiredCount must be between 0 and {}; got {desired}.",
+            quotas.tasks_per_service
+        )));
+    }
+    if req.health_check_grace_period_seconds.is_some_and(|g| g < 0) {
+        return Err(ApiError::invalid_parameter(
+            "healthCheckGracePeriodSeconds must not be negative.",
+        ));
+    }
+    if let Some(token) = &req.client_token
+        && (token.is_empty()
+            || token.len() > 36
+            || !token.chars().all(|c| ('!'..='~').contains(&c)))
+    {
+        return Err(ApiError::invalid_parameter("clientToken must be 1 to 36 ASCII characters."));
+    }
+    let reference = req
+        .task_definition
+        .clone()
+        .ok_or_else(|| ApiError::invalid_parameter("taskDefinition is required."))?;
+    let (definition, ..) =
+        crate::tasks::prepare(ctx, &cluster, &reference, req.launch_type, None).await?;
+    let configuration = configuration(req.deployment_configuration.as_ref(), strategy)?;
+    placement::constraints(
+        &definition,
+        req.placement_constraints.as_deref().unwrap_or_default(),
+        quotas.placement_constraints,
+    )?;
+    let strategies = req.placement_strategy.as_deref().unwrap_or_default();
+    if strategy == SchedulingStrategy::Daemon && !strategies.is_empty() {
+        return Err(ApiError::invalid_parameter(
+            "Placement strategies are not supported with the DAEMON scheduling strategy.",
+        ));
+    }
+    placement::strategies(strategies, quotas.placement_strategies)?;
+    let tag_list = req.tags.clone().unwrap_or_default();
+    tags::check_tags(&tag_list, quotas.tags_per_resource)?;
+
+    let key = service_key(&cluster, &req.service_name);
+    let print = fingerprint(&req, &cluster);
+    let _serialized = ctx.key_locks().lock(&key).await;
+    let (existing_revision, active_services) = {
+        let index = ctx.state().read();
+        let c = index.cluster(&cluster);
+        let existing = c.and_then(|c| c.services.get(&req.service_name)).cloned();
+        let active =
+            c.map_or(0, |c| c.services.values().filter(|e| e.record.status() == "ACTIVE").count());
+        if let Some(existing) = &existing
+            && existing.record.status() != "INACTIVE"
+        {
+            // The same request with the same client token gets the same service back.
+            if req.client_token.is_some()
+                && existing.record.client_token == req.client_token
+                && existing.record.fingerprint.as_deref() == Some(print.as_str())
+                && let Some(cluster_index) = c
+            {
+                return Ok(CreateServiceResponse {
+                    service: Some(render(cluster_index, &existing.record, true)),
+                });
+            }
+            return Err(ApiError::invalid_parameter("Creation of service was not idempotent."));
+        }
+        (existing.map_or(0, |e| e.mod_revision), active)
+    };
+    if active_services >= quotas.services_per_cluster {
+        return Err(ApiError::limit_exceeded(format!(
+            "Cluster {cluster} has reached its limit of {} services.",
+            quotas.services_per_cluster
+        )));
+    }
+    let now = ctx.clock().now();
+    let deployment = new_deployment(deployment_id(), &definition, &configuration, desired, now);
+    let service = Service {
+        service_arn: Some(ctx.arns().service(&cluster, &req.service_name)),
+        service_name: Some(req.service_name.clone()),
+        cluster_arn: Some(ctx.arns().cluster(&cluster)),
+        status: Some("ACTIVE".to_owned()),
+        desired_count: Some(desired),
+        launch_type: Some(req.launch_type.unwrap_or(LaunchType::Ec2)),
+        task_definition: definition.task_definition_arn.clone(),
+        deployment_configuration: Some(configuration),
+        placement_constraints: Some(req.placement_constraints.clone().unwrap_or_default()),
+        placement_strategy: Some(req.placement_strategy.clone().unwrap_or_default()),
+        health_check_grace_period_seconds: req.health_check_grace_period_seconds,
+        scheduling_strategy: Some(strategy),
+        deployment_controller: Some(DeploymentController { r#type: DeploymentControllerType::Ecs }),
+        created_at: Some(now),
+        created_by: Some(ctx.principal_arn()),
+        enable_ecs_managed_tags: Some(req.enable_ecs_managed_tags.unwrap_or(false)),
+        propagate_tags: Some(req.propagate_tags.unwrap_or(api::PropagateTags::None)),
+        enable_execute_command: Some(req.enable_execute_command.unwrap_or(false)),
+        load_balancers: Some(Vec::new()),
+        service_registries: Some(Vec::new()),
+        tags: Some(tag_list),
+        ..Service::default()
+    };
+    let record = ServiceRecord {
+        cluster: cluster.clone(),
+        name: req.service_name.clone(),
+        service,
+        deployments: vec![deployment],
+        events: Vec::new(),
+        last_completed: None,
+        client_token: req.client_token.clone(),
+        fingerprint: Some(print),
+    };
+    let txn = Txn::new()
+        .when(Compare::mod_revision(&key, existing_revision))
+        .then(Op::put(&key, encode(&record)));
+    let response = ctx.store().txn(txn).await.map_err(internal)?;
+    if !response.succeeded {
+        return Err(crate::records::contention(&key));
+    }
+    ctx.state().wait_for(response.revision).await;
+    ctx.inner.service_wake.notify_one();
+    tracing::info!(cluster = %cluster, service = %req.service_name, "Service created");
+    let index = ctx.state().read();
+    let cluster_index = index.cluster(&cluster).ok_or_else(ApiError::server)?;
+    Ok(CreateServiceResponse { service: Some(render(cluster_index, &record, true)) })
+}
+
+pub(crate) async fn update_service(
+    ctx: &Ctx,
+    req: UpdateServiceRequest,
+) -> Result<UpdateServiceResponse, ApiError> {
+    let cluster =
+        active_cluster(ctx, req.cluster.as_deref()).await?.value.cluster_name.unwrap_or_default();
+    let name = service_name(ctx, &cluster, &req.service)?.ok_or_else(not_found)?;
+    let quotas = &ctx.config().quotas;
+    check_unsupported(
+        None,
+        req.capacity_provider_strategy.as_ref().is_some_and(|s| !s.is_empty()),
+        req.load_balancers.as_ref().is_some_and(|l| !l.is_empty()),
+        req.service_registries.as_ref().is_some_and(|r| !r.is_empty()),
+        req.deployment_controller.as_ref(),
+    )?;
+    let current = ctx
+        .state()
+        .read()
+        .cluster(&cluster)
+        .and_then(|c| c.services.get(&name))
+        .map(|e| e.record.clone())
+        .ok_or_else(not_found)?;
+    if current.status() != "ACTIVE" {
+        return Err(not_active());
+    }
+    let strategy = current.service.scheduling_strategy.unwrap_or(SchedulingStrategy::Replica);
+    if let Some(desired) = req.desired_count
+        && (desired < 0 || desired as usize > quotas.tasks_per_service)
+    {
+        return Err(ApiError::invalid_parameter(format!(
+            "desiredCount must be between 0 and {}; got {desired}.",
+            quotas.tasks_per_service
+        )));
+    }
+    let new_definition = match &req.task_definition {
+        Some(reference) => {
+            Some(crate::tasks::prepare(ctx, &cluster, reference, None, None).await?.0)
+        }
+        None => None,
+    };
+    let definition_now = match &new_definition {
+        Some(d) => d.clone(),
+        None => {
+            let primary = current
+                .deployments
+                .iter()
+                .find(|d| d.status == "PRIMARY")
+                .ok_or_else(ApiError::server)?;
+            ctx.definition(&primary.family, primary.revision).await?.ok_or_else(ApiError::server)?
+        }
+    };
+    let configuration = match &req.deployment_configuration {
+        Some(given) => Some(configuration(Some(given), strategy)?),
+        None => None,
+    };
+    if let Some(constraints) = &req.placement_constraints {
+        placement::constraints(&definition_now, constraints, quotas.placement_constraints)?;
+    }
+    if let Some(strategies) = &req.placement_strategy {
+        if strategy == SchedulingStrategy::Daemon && !strategies.is_empty() {
+            return Err(ApiError::invalid_parameter(
+                "Placement strategies are not supported with the DAEMON scheduling strategy.",
+            ));
+        }
+        placement::strategies(strategies, quotas.placement_strategies)?;
+    }
+    if req.health_check_grace_period_seconds.is_some_and(|g| g < 0) {
+        return Err(ApiError::invalid_parameter(
+            "healthCheckGracePeriodSeconds must not be negative.",
+        ));
+    }
+
+    let key = service_key(&cluster, &name);
+    let now = ctx.clock().now();
+    let record = crate::records::modify::<ServiceRecord, _>(ctx, &key, |stored| {
+        let mut record = stored.ok_or_else(not_found)?;
+        if record.status() != "ACTIVE" {
+            return Err(not_active());
+        }
+        let service = &mut record.service;
+        let mut new_deployment_needed = req.force_new_deployment == Some(true);
+        if let Some(desired) = req.desired_count
+            && strategy == SchedulingStrategy::Replica
+        {
+            service.desired_count = Some(desired);
+        }
+        if let Some(definition) = &new_definition
+            && service.task_definition != definition.task_definition_arn
+        {
+            service.task_definition = definition.task_definition_arn.clone();
+            new_deployment_needed = true;
+        }
+        if let Some(constraints) = &req.placement_constraints
+            && service.placement_constraints.as_ref() != Some(constraints)
+        {
+            service.placement_constraints = Some(constraints.clone());
+            new_deployment_needed = true;
+        }
+        if let Some(strategies) = &req.placement_strategy
+            && service.placement_strategy.as_ref() != Some(strategies)
+        {
+            service.placement_strategy = Some(strategies.clone());
+            new_deployment_needed = true;
+        }
+        if let Some(grace) = req.health_check_grace_period_seconds {
+            service.health_check_grace_period_seconds = Some(grace);
+        }
+        if let Some(configuration) = &configuration {
+            service.deployment_configuration = Some(configuration.clone());
+        }
+        let desired = service.desired_count.unwrap_or(0);
+        let configuration = service.deployment_configuration.clone().unwrap_or_default();
+        if new_deployment_needed {
+            let mut deployment =
+                new_deployment(deployment_id(), &definition_now, &configuration, desired, now);
+            for old in record.deployments.iter_mut() {
+                if old.status == "PRIMARY" {
+                    old.status = "ACTIVE".to_owned();
+                    old.updated_at = now;
+                    deployment.replaced.push(old.id.clone());
+                } else if old.status == "ACTIVE" {
+                    deployment.replaced.push(old.id.clone());
+                }
+            }
+            record.deployments.insert(0, deployment);
+        } else if let Some(primary) = record.deployments.iter_mut().find(|d| d.status == "PRIMARY")
+        {
+            primary.desired_count = desired;
+            primary.configuration = configuration;
+            primary.updated_at = now;
+        }
+        Ok(record)
+    })
+    .await?;
+    ctx.state().wait_for(ctx.store().revision()).await;
+    ctx.inner.service_wake.notify_one();
+    tracing::info!(cluster = %cluster, service = %name, "Service updated");
+    let index = ctx.state().read();
+    let cluster_index = index.cluster(&cluster).ok_or_else(ApiError::server)?;
+    Ok(UpdateServiceResponse { service: Some(render(cluster_index, &record, true)) })
+}
+
+pub(crate) async fn delete_service(
+    ctx: &Ctx,
+    req: DeleteServiceRequest,
+) -> Result<DeleteServiceResponse, ApiError> {
+    let cluster =
+        active_cluster(ctx, req.cluster.as_deref()).await?.value.cluster_name.unwrap_or_default();
+    let name = service_name(ctx, &cluster, &req.service)?.ok_or_else(not_found)?;
+    let key = service_key(&cluster, &name);
+    let record = crate::records::modify::<ServiceRecord, _>(ctx, &key, |stored| {
+        let mut record = stored.ok_or_else(not_found)?;
+        if record.status() != "ACTIVE" {
+            return Err(not_active());
+        }
+        let scaled = record.service.desired_count.unwrap_or(0) > 0
+            && record.service.scheduling_strategy != Some(SchedulingStrategy::Daemon);
+        if scaled && req.force != Some(true) {
+            return Err(ApiError::invalid_parameter(
+                "The service cannot be stopped while it is scaled above 0.",
+            ));
+        }
+        record.service.desired_count = Some(0);
+        record.service.status = Some("DRAINING".to_owned());
+        Ok(record)
+    })
+    .await?;
+    ctx.state().wait_for(ctx.store().revision()).await;
+    ctx.inner.service_wake.notify_one();
+    tracing::info!(cluster = %cluster, service = %name, "Service deleted");
+    let index = ctx.state().read();
+    let cluster_index = index.cluster(&cluster).ok_or_else(ApiError::server)?;
+    Ok(DeleteServiceResponse { service: Some(render(cluster_index, &record, false)) })
+}
+
+pub(crate) async fn describe_services(
+    ctx: &Ctx,
+    req: DescribeServicesRequest,
+) -> Result<DescribeServicesResponse, ApiError> {
+    let cluster =
+        active_cluster(ctx, req.cluster.as_deref()).await?.value.cluster_name.unwrap_or_default();
+    if req.services.len() > 10 {
+        return Err(ApiError::invalid_parameter("DescribeServices accepts at most 10 services."));
+    }
+    let with_tags = req.include.unwrap_or_default().contains(&ServiceField::Tags);
+    let index = ctx.state().read();
+    let empty = ClusterIndex::default();
+    let cluster_index = index.cluster(&cluster).unwrap_or(&empty);
+    let mut services = Vec::new();
+    let mut failures = Vec::new();
+    for reference in &req.services {
+        let found =
+            service_name(ctx, &cluster, reference)?.and_then(|n| cluster_index.services.get(&n));
+        match found {
+            Some(entry) => services.push(render(cluster_index, &entry.record, with_tags)),
+            None => failures.push(Failure {
+                arn: Some(if reference.starts_with("arn:") {
+                    reference.clone()
+                } else {
+                    ctx.arns().service(&cluster, reference)
+                }),
+                reason: Some("MISSING".to_owned()),
+                detail: None,
+            }),
+        }
+    }
+    Ok(DescribeServicesResponse { services: Some(services), failures: Some(failures) })
+}
+
+pub(crate) async fn list_services(
+    ctx: &Ctx,
+    req: ListServicesRequest,
+) -> Result<ListServicesResponse, ApiError> {
+    let cluster =
+        active_cluster(ctx, req.cluster.as_deref()).await?.value.cluster_name.unwrap_or_default();
+    let size = paging::page_size(req.max_results, 10)?;
+    let after = paging::resume_after("ListServices", req.next_token.as_deref())?;
+    let names: Vec<String> = {
+        let index = ctx.state().read();
+        index
+            .cluster(&cluster)
+            .map(|c| {
+                c.services
+                    .values()
+                    .filter(|e| e.record.status() == "ACTIVE")
+                    .filter(|e| {
+                        req.launch_type.is_none_or(|l| e.record.service.launch_type == Some(l))
+                    })
+                    .filter(|e| {
+                        req.scheduling_strategy
+                            .is_none_or(|s| e.record.service.scheduling_strategy == Some(s))
+                    })
+                    .map(|e| e.record.name.clone())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let (page, next_token) =
+        paging::page(names, Clone::clone, "ListServices", after.as_deref(), size, true);
+    Ok(ListServicesResponse {
+        service_arns: Some(page.iter().map(|n| ctx.arns().service(&cluster, n)).collect()),
+        next_token,
+    })
+}
+
+fn deployment_status(
+    record: &ServiceRecord,
+    deployment: &DeploymentRecord,
+) -> ServiceDeploymentStatus {
+    match (deployment.rollout.as_str(), deployment.status.as_str(), deployment.rollback) {
+        ("COMPLETED", _, true) => ServiceDeploymentStatus::RollbackSuccessful,
+        ("COMPLETED", _, false) => ServiceDeploymentStatus::Successful,
+        ("FAILED", _, _) => {
+            let rolled_back = record
+                .deployments
+                .iter()
+                .any(|d| d.rollback && d.replaced.contains(&deployment.id));
+            if rolled_back {
+                ServiceDeploymentStatus::RollbackRequested
+            } else {
+                ServiceDeploymentStatus::Stopped
+            }
+        }
+        (_, "PRIMARY", true) => ServiceDeploymentStatus::RollbackInProgress,
+        (_, "PRIMARY", false) => ServiceDeploymentStatus::InProgress,
+        _ => ServiceDeploymentStatus::Stopped,
+    }
+}
+
+fn service_deployment(
+    ctx: &Ctx,
+    cluster: &ClusterIndex,
+    record: &ServiceRecord,
+    deployment: &DeploymentRecord,
+) -> ServiceDeployment {
+    let counts = counts(cluster, record);
+    let c = counts.get(&deployment.id);
+    let breaker = deployment.configuration.deployment_circuit_breaker.as_ref();
+    let desired = u32::try_from(deployment.desired_count).unwrap_or(0);
+    let threshold = scheduler::deploy::circuit_breaker_threshold(desired) as i32;
+    let breaker_status = match (breaker.is_some_and(|b| b.enable), deployment.rollout.as_str()) {
+        (false, _) => ServiceDeploymentRollbackMonitorsStatus::Disabled,
+        (true, "FAILED") => ServiceDeploymentRollbackMonitorsStatus::Triggered,
+        (true, "COMPLETED") => ServiceDeploymentRollbackMonitorsStatus::MonitoringComplete,
+        (true, _) => ServiceDeploymentRollbackMonitorsStatus::Monitoring,
+    };
+    ServiceDeployment {
+        service_deployment_arn: Some(service_deployment_arn(
+            ctx,
+            &record.cluster,
+            &record.name,
+            &deployment.id,
+        )),
+        service_arn: record.service.service_arn.clone(),
+        cluster_arn: record.service.cluster_arn.clone(),
+        created_at: Some(deployment.created_at),
+        started_at: Some(deployment.created_at),
+        finished_at: deployment.finished_at,
+        updated_at: Some(deployment.updated_at),
+        source_service_revisions: Some(
+            deployment
+                .replaced
+                .iter()
+                .map(|id| ServiceRevisionSummary {
+                    arn: Some(service_revision_arn(ctx, &record.cluster, &record.name, id)),
+                    requested_task_count: None,
+                    running_task_count: counts.get(id).map(|c| c.running),
+                    pending_task_count: counts.get(id).map(|c| c.pending),
+                    ..ServiceRevisionSummary::default()
+                })
+                .collect(),
+        ),
+        target_service_revision: Some(ServiceRevisionSummary {
+            arn: Some(service_revision_arn(ctx, &record.cluster, &record.name, &deployment.id)),
+            requested_task_count: Some(deployment.desired_count),
+            running_task_count: Some(c.map_or(0, |c| c.running)),
+            pending_task_count: Some(c.map_or(0, |c| c.pending)),
+            ..ServiceRevisionSummary::default()
+        }),
+        status: Some(deployment_status(record, deployment)),
+        status_reason: deployment.rollout_reason.clone(),
+        deployment_configuration: Some(deployment.configuration.clone()),
+        deployment_circuit_breaker: Some(ServiceDeploymentCircuitBreaker {
+            status: Some(breaker_status),
+            failure_count: Some(deployment.failed_tasks),
+            threshold: Some(threshold),
+        }),
+        ..ServiceDeployment::default()
+    }
+}
+
+pub(crate) async fn describe_service_deployments(
+    ctx: &Ctx,
+    req: DescribeServiceDeploymentsRequest,
+) -> Result<DescribeServiceDeploymentsResponse, ApiError> {
+    if req.service_deployment_arns.is_empty() || req.service_deployment_arns.len() > 20 {
+        return Err(ApiError::invalid_parameter(
+            "serviceDeploymentArns must list between 1 and 20 ARNs.",
+        ));
+    }
+    let index = ctx.state().read();
+    let mut found = Vec::new();
+    let mut failures = Vec::new();
+    for arn in &req.service_deployment_arns {
+        let resource =
+            ctx.arns().resource(arn)?.and_then(|r| r.strip_prefix("service-deployment/"));
+        let hit = resource.and_then(|rest| {
+            let mut parts = rest.splitn(3, '/');
+            let (cluster, service, digits) = (parts.next()?, parts.next()?, parts.next()?);
+            let cluster_index = index.cluster(cluster)?;
+            let record = &cluster_index.services.get(service)?.record;
+            let deployment =
+                record.deployments.iter().find(|d| d.id.ends_with(&format!("/{digits}")))?;
+            Some(service_deployment(ctx, cluster_index, record, deployment))
+        });
+        match hit {
+            Some(deployment) => found.push(deployment),
+            None => failures.push(Failure {
+                arn: Some(arn.clone()),
+                reason: Some("MISSING".to_owned()),
+                detail: None,
+            }),
+        }
+    }
+    Ok(DescribeServiceDeploymentsResponse {
+        service_deployments: Some(found),
+        failures: Some(failures),
+    })
+}
+
+pub(crate) async fn list_service_deployments(
+    ctx: &Ctx,
+    req: ListServiceDeploymentsRequest,
+) -> Result<ListServiceDeploymentsResponse, ApiError> {
+    let cluster =
+        active_cluster(ctx, req.cluster.as_deref()).await?.value.cluster_name.unwrap_or_default();
+    let name = service_name(ctx, &cluster, &req.service)?.ok_or_else(not_found)?;
+    let size = match req.max_results {
+        None => 20,
+        Some(n) if (1..=100).contains(&n) => n as usize,
+        Some(n) => {
+            return Err(ApiError::invalid_parameter(format!(
+                "maxResults must be between 1 and 100; got {n}."
+            )));
+        }
+    };
+    let after = paging::resume_after("ListServiceDeployments", req.next_token.as_deref())?;
+    let briefs: Vec<(String, ServiceDeploymentBrief)> = {
+        let index = ctx.state().read();
+        let cluster_index = index.cluster(&cluster).ok_or_else(not_found)?;
+        let record = &cluster_index.services.get(&name).ok_or_else(not_found)?.record;
+        record
+            .deployments
+            .iter()
+            .filter(|d| {
+                let status = deployment_status(record, d);
+                req.status.as_ref().is_none_or(|wanted| wanted.contains(&status))
+                    && req.created_at.as_ref().is_none_or(|range| {
+                        range.after.is_none_or(|a| d.created_at >= a)
+                            && range.before.is_none_or(|b| d.created_at <= b)
+                    })
+            })
+            .map(|d| {
+                let key = format!("{:020.3}-{}", 1e15 - d.created_at, d.id);
+                (
+                    key,
+                    ServiceDeploymentBrief {
+                        service_deployment_arn: Some(service_deployment_arn(
+                            ctx, &cluster, &name, &d.id,
+                        )),
+                        service_arn: record.service.service_arn.clone(),
+                        cluster_arn: record.service.cluster_arn.clone(),
+                        started_at: Some(d.created_at),
+                        created_at: Some(d.created_at),
+                        finished_at: d.finished_at,
+                        target_service_revision_arn: Some(service_revision_arn(
+                            ctx, &cluster, &name, &d.id,
+                        )),
+                        status: Some(deployment_status(record, d)),
+                        status_reason: d.rollout_reason.clone(),
+                    },
+                )
+            })
+            .collect()
+    };
+    let (page, next_token) = paging::page(
+        briefs,
+        |(k, _)| k.clone(),
+        "ListServiceDeployments",
+        after.as_deref(),
+        size,
+        true,
+    );
+    Ok(ListServiceDeploymentsResponse {
+        service_deployments: Some(page.into_iter().map(|(_, b)| b).collect()),
+        next_token,
+    })
+}
