@@ -113,6 +113,8 @@ pub struct TaskView {
     pub on_draining_instance: bool,
     /// The service scheduler stopped it for failing health checks.
     pub stopped_for_health: bool,
+    /// It stopped on its own: an essential container exited, or it failed to start.
+    pub crashed: bool,
 }
 
 /// Why the scheduler stops a task.
@@ -224,12 +226,23 @@ pub fn decide(
     }
     let primary_tasks: Vec<&TaskView> = of(tasks, &primary.id).collect();
 
-    // Circuit breaker: stage 1 until one of the PRIMARY's tasks has run, then stage 2.
-    let stage_two = primary_tasks.iter().any(|t| t.started_at.is_some());
+    // Circuit breaker: stage 1 counts the PRIMARY's tasks that stopped before becoming
+    // healthy (failed to start, or exited); once one of its tasks is healthy, stage 2 counts
+    // tasks replaced for failing health checks and tasks that exited.
+    let stage_two = primary_tasks.iter().any(|t| live(t) && healthy(service, t, now));
     decision.failed_tasks = if stage_two {
-        primary_tasks.iter().filter(|t| t.stopped_for_health).count() as u32
+        primary_tasks
+            .iter()
+            .filter(|t| t.phase == Phase::Stopped && (t.stopped_for_health || t.crashed))
+            .count() as u32
     } else {
-        primary_tasks.iter().filter(|t| failed_to_start(t)).count() as u32
+        primary_tasks
+            .iter()
+            .filter(|t| {
+                t.phase == Phase::Stopped
+                    && (t.started_at.is_none() || t.crashed || t.stopped_for_health)
+            })
+            .count() as u32
     };
     let desired_for_threshold = match service.scheduling {
         SchedulingStrategy::Replica => service.desired_count,

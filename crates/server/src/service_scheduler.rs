@@ -254,6 +254,11 @@ async fn reconcile(ctx: &Ctx, cluster: &str, name: &str) -> Result<(), ApiError>
                 leaving.contains(i) || !snapshot.instances.iter().any(|s| &s.id == i)
             }),
             stopped_for_health: t.task.stopped_reason.as_deref() == Some(HEALTH_REASON),
+            crashed: matches!(
+                t.task.stop_code,
+                Some(TaskStopCode::EssentialContainerExited)
+                    | Some(TaskStopCode::TaskFailedToStart)
+            ),
         })
         .collect();
     let seed =

@@ -127,10 +127,7 @@ async fn a_service_spreads_over_zones_and_replaces_what_dies() {
         messages.iter().any(|m| m.starts_with("(service web) has started 6 tasks:")),
         "{messages:?}"
     );
-    assert!(
-        messages.contains(&"(service web) has reached a steady state."),
-        "{messages:?}"
-    );
+    assert!(messages.contains(&"(service web) has reached a steady state."), "{messages:?}");
     let cluster = ecs.describe_clusters().clusters("c").send().await.unwrap();
     assert_eq!(cluster.clusters()[0].active_services_count(), 1);
 
@@ -323,10 +320,12 @@ async fn unhealthy_tasks_are_replaced() {
         .unwrap();
     let service = eventually(60, "a health replacement", || async {
         let s = describe(&ecs, "sick").await;
-        s.events()
+        let replaced = s
+            .events()
             .iter()
-            .any(|e| e.message().is_some_and(|m| m.ends_with("failed container health checks.")))
-            .then_some(s)
+            .any(|e| e.message().is_some_and(|m| m.ends_with("failed container health checks.")));
+        // The replaced task counts once it has stopped.
+        (replaced && s.deployments()[0].failed_tasks() >= 1).then_some(s)
     })
     .await;
     assert!(service.deployments()[0].failed_tasks() >= 1);

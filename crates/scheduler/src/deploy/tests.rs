@@ -47,6 +47,7 @@ fn running(id: &str, deployment: &str) -> TaskView {
         has_health_check: false,
         on_draining_instance: false,
         stopped_for_health: false,
+        crashed: false,
     }
 }
 
@@ -253,6 +254,24 @@ fn circuit_breaker_stage_one_fails_and_rolls_back() {
     let d = decide_now(&s, &all);
     assert_eq!(d.rollback_to, None);
     assert_eq!(d.rollouts[0].1, Rollout::Failed);
+}
+
+#[test]
+fn tasks_that_run_for_a_moment_then_exit_still_trip_the_breaker() {
+    let mut s = with_old(service(2, 100, 200));
+    s.deployments[0].circuit_breaker = Some(true);
+    let mut all = tasks("o", "old", 2);
+    // Each reached RUNNING for a second before its essential container exited.
+    all.extend((0..3).map(|i| TaskView {
+        phase: Phase::Stopped,
+        started_at: Some(NOW - 20.0 + f64::from(i)),
+        stopped_at: Some(NOW - 19.0 + f64::from(i)),
+        crashed: true,
+        ..running(&format!("c{i}"), "new")
+    }));
+    let d = decide_now(&s, &all);
+    assert_eq!(d.failed_tasks, 3);
+    assert_eq!(d.rollback_to.as_deref(), Some("old"));
 }
 
 #[test]
