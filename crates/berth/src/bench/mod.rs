@@ -2,6 +2,7 @@
 
 mod api;
 mod placement;
+mod service;
 mod store;
 mod task_start;
 
@@ -11,6 +12,8 @@ pub(crate) enum Bench {
     Api(api::ApiBenchArgs),
     /// Placement throughput of the scheduler on one core at several cluster sizes.
     Placement(placement::PlacementBenchArgs),
+    /// Service recovery after container kills and a rolling deployment, on real Docker.
+    Service(service::ServiceBenchArgs),
     /// Durable commit rate of the SQLite store, with and without group commit.
     Store(store::StoreBenchArgs),
     /// RunTask to RUNNING on real Docker, beside the Docker floor.
@@ -21,6 +24,7 @@ pub(crate) async fn run(bench: Bench) -> anyhow::Result<()> {
     match bench {
         Bench::Api(args) => api::run(args).await,
         Bench::Placement(args) => placement::run(&args),
+        Bench::Service(args) => service::run(args).await,
         Bench::Store(args) => store::run(args).await,
         Bench::TaskStart(args) => task_start::run(args).await,
     }
