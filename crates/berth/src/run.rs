@@ -14,11 +14,9 @@ use store::{SqliteOptions, SqliteStore};
 /// The port `berth dev` and `berth server` listen on unless told otherwise.
 pub(crate) const DEFAULT_PORT: u16 = 8760;
 
+/// How the control plane runs, for `berth dev` and `berth server` alike.
 #[derive(Debug, clap::Args)]
-pub(crate) struct DevArgs {
-    /// Where the embedded store keeps its data.
-    #[arg(long, default_value_os_t = default_data_dir())]
-    data_dir: PathBuf,
+pub(crate) struct ControlPlaneArgs {
     /// The address the ECS API listens on.
     #[arg(long, default_value_t = SocketAddr::from(([127, 0, 0, 1], DEFAULT_PORT)))]
     listen: SocketAddr,
@@ -34,6 +32,30 @@ pub(crate) struct DevArgs {
     /// Seconds a service task without health checks must have run to count as healthy.
     #[arg(long, default_value_t = 40)]
     task_settle_time: u64,
+}
+
+impl ControlPlaneArgs {
+    fn serve(&self, data_dir: &Path, config: Config, advertise_url: Option<String>) -> Serve {
+        Serve {
+            data_dir: data_dir.to_path_buf(),
+            listen: self.listen,
+            config,
+            agent_timeout: Duration::from_secs(self.agent_timeout),
+            advertise_url,
+            retention: Duration::from_secs(self.stopped_task_retention),
+            log_bytes: self.log_bytes_per_container,
+            settle: Duration::from_secs(self.task_settle_time),
+        }
+    }
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct DevArgs {
+    /// Where the embedded store keeps its data.
+    #[arg(long, default_value_os_t = default_data_dir())]
+    data_dir: PathBuf,
+    #[command(flatten)]
+    control_plane: ControlPlaneArgs,
     /// The `ecs.availability-zone` attribute of the built-in agent's container instance.
     #[arg(long, default_value = "local-1a")]
     availability_zone: String,
@@ -44,24 +66,11 @@ pub(crate) struct ServerArgs {
     /// Where the embedded store keeps its data.
     #[arg(long)]
     data_dir: PathBuf,
-    /// The address the ECS API listens on.
-    #[arg(long, default_value_t = SocketAddr::from(([127, 0, 0, 1], DEFAULT_PORT)))]
-    listen: SocketAddr,
     /// A TOML file with the account (region, account-id) and quotas.
     #[arg(long)]
     config: Option<PathBuf>,
-    /// Seconds without news from an agent before its instance shows agentConnected false.
-    #[arg(long, default_value_t = 30)]
-    agent_timeout: u64,
-    /// Seconds STOPPED tasks stay describable before they are removed.
-    #[arg(long, default_value_t = 3600)]
-    stopped_task_retention: u64,
-    /// Bytes of log kept per container (the oldest lines go first).
-    #[arg(long, default_value_t = 1 << 20)]
-    log_bytes_per_container: usize,
-    /// Seconds a service task without health checks must have run to count as healthy.
-    #[arg(long, default_value_t = 40)]
-    task_settle_time: u64,
+    #[command(flatten)]
+    control_plane: ControlPlaneArgs,
     /// The URL agents reach this server at (default: http:// and the listening address).
     #[arg(long)]
     advertise_url: Option<String>,
@@ -94,17 +103,7 @@ fn default_data_dir() -> PathBuf {
 
 pub(crate) async fn dev(args: DevArgs) -> anyhow::Result<()> {
     let config = Config::try_from(RawConfig::default())?;
-    let running = start(Serve {
-        data_dir: args.data_dir.clone(),
-        listen: args.listen,
-        config: config.clone(),
-        agent_timeout: Duration::from_secs(args.agent_timeout),
-        advertise_url: None,
-        retention: Duration::from_secs(args.stopped_task_retention),
-        log_bytes: args.log_bytes_per_container,
-        settle: Duration::from_secs(args.task_settle_time),
-    })
-    .await?;
+    let running = start(args.control_plane.serve(&args.data_dir, config.clone(), None)).await?;
     let endpoint = format!("http://{}", running.local_addr);
     running
         .ctx
@@ -161,17 +160,8 @@ pub(crate) async fn server(args: ServerArgs) -> anyhow::Result<()> {
         Some(path) => Config::from_file(path)?,
         None => Config::try_from(RawConfig::default())?,
     };
-    let running = start(Serve {
-        data_dir: args.data_dir.clone(),
-        listen: args.listen,
-        config,
-        agent_timeout: Duration::from_secs(args.agent_timeout),
-        advertise_url: args.advertise_url.clone(),
-        retention: Duration::from_secs(args.stopped_task_retention),
-        log_bytes: args.log_bytes_per_container,
-        settle: Duration::from_secs(args.task_settle_time),
-    })
-    .await?;
+    let running =
+        start(args.control_plane.serve(&args.data_dir, config, args.advertise_url.clone())).await?;
     // The first line of standard output names the endpoint, for scripts and tests.
     println!("Listening on http://{}", running.local_addr);
     running.wait().await

@@ -98,6 +98,30 @@ impl Arns {
     }
 }
 
+impl Arns {
+    /// Resolves a reference to a resource inside `cluster` (a task, service or container
+    /// instance): a bare id or name, or an ARN in the long format `<kind>/<cluster>/<id>` (or
+    /// the short one, `<kind>/<id>`). `None`: an ARN of another cluster, account or region.
+    pub fn resolve_in_cluster(
+        &self,
+        kind: Kind,
+        cluster: &str,
+        reference: &str,
+    ) -> Result<Option<String>, ApiError> {
+        let Some(rest) = self.resolve(kind, reference)? else {
+            return Ok(None);
+        };
+        if !reference.starts_with("arn:") {
+            return Ok(Some(rest.to_owned()));
+        }
+        match rest.split_once('/') {
+            Some((arn_cluster, id)) if arn_cluster == cluster => Ok(Some(id.to_owned())),
+            Some(_) => Ok(None),
+            None => Ok(Some(rest.to_owned())),
+        }
+    }
+}
+
 /// Whether `name` is a valid ECS name: 1 to 255 letters, digits, hyphens and underscores.
 pub fn valid_name(name: &str) -> bool {
     !name.is_empty()

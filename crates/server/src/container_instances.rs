@@ -31,25 +31,13 @@ pub(crate) fn instance_key(cluster: &str, id: &str) -> String {
     format!("/instances/{cluster}/{id}")
 }
 
-/// Resolves an instance reference (id or ARN) of `cluster` to its id. `None`: an ARN of another
-/// cluster, account or region.
+/// Resolves an instance reference (id or ARN) of `cluster` to its id.
 pub(crate) fn instance_id(
     ctx: &Ctx,
     cluster: &str,
     reference: &str,
 ) -> Result<Option<String>, ApiError> {
-    let Some(rest) = ctx.arns().resolve(Kind::ContainerInstance, reference)? else {
-        return Ok(None);
-    };
-    if !reference.starts_with("arn:") {
-        return Ok(Some(rest.to_owned()));
-    }
-    // Long ARN format: container-instance/<cluster>/<id>.
-    match rest.split_once('/') {
-        Some((arn_cluster, id)) if arn_cluster == cluster => Ok(Some(id.to_owned())),
-        Some(_) => Ok(None),
-        None => Ok(Some(rest.to_owned())),
-    }
+    ctx.arns().resolve_in_cluster(Kind::ContainerInstance, cluster, reference)
 }
 
 /// Whether an attribute is one of ECS's (built-in or capability) rather than a custom one.

@@ -155,17 +155,4 @@ pub(crate) fn contention(key: &str) -> ApiError {
     ApiError::new(api::ErrorCode::ThrottlingException, "Rate exceeded")
 }
 
-/// Displays an error with its chain of sources, for logs.
-pub(crate) struct ErrorChain<'a>(pub(crate) &'a dyn std::error::Error);
-
-impl std::fmt::Display for ErrorChain<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.0)?;
-        let mut source = self.0.source();
-        while let Some(error) = source {
-            write!(f, ": {error}")?;
-            source = error.source();
-        }
-        Ok(())
-    }
-}
+pub(crate) use store::ErrorChain;

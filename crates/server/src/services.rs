@@ -49,18 +49,7 @@ pub(crate) fn deployment_id() -> String {
 
 /// The service name a reference (name or ARN) names.
 fn service_name(ctx: &Ctx, cluster: &str, reference: &str) -> Result<Option<String>, ApiError> {
-    let Some(rest) = ctx.arns().resolve(crate::arn::Kind::Service, reference)? else {
-        return Ok(None);
-    };
-    if !reference.starts_with("arn:") {
-        return Ok(Some(rest.to_owned()));
-    }
-    // Long format: service/<cluster>/<name>; the short format has only the name.
-    match rest.split_once('/') {
-        Some((arn_cluster, name)) if arn_cluster == cluster => Ok(Some(name.to_owned())),
-        Some(_) => Ok(None),
-        None => Ok(Some(rest.to_owned())),
-    }
+    ctx.arns().resolve_in_cluster(crate::arn::Kind::Service, cluster, reference)
 }
 
 /// The deployment configuration with ECS's defaults for the scheduling strategy, checked.

@@ -43,24 +43,13 @@ fn token_key(cluster: &str, token: &str) -> String {
     format!("/run-tokens/{cluster}/{token}")
 }
 
-/// Resolves a task reference (id or ARN) of `cluster` to its id. `None`: an ARN of another
-/// cluster, account or region.
+/// Resolves a task reference (id or ARN) of `cluster` to its id.
 pub(crate) fn task_id(
     ctx: &Ctx,
     cluster: &str,
     reference: &str,
 ) -> Result<Option<String>, ApiError> {
-    let Some(rest) = ctx.arns().resolve(Kind::Task, reference)? else {
-        return Ok(None);
-    };
-    if !reference.starts_with("arn:") {
-        return Ok(Some(rest.to_owned()));
-    }
-    match rest.split_once('/') {
-        Some((arn_cluster, id)) if arn_cluster == cluster => Ok(Some(id.to_owned())),
-        Some(_) => Ok(None),
-        None => Ok(Some(rest.to_owned())),
-    }
+    ctx.arns().resolve_in_cluster(Kind::Task, cluster, reference)
 }
 
 pub(crate) fn task_not_found() -> ApiError {

@@ -359,7 +359,7 @@ impl WatchSource for EngineWatch {
 }
 
 /// Displays an error with its whole chain of sources, for logs.
-pub(crate) struct ErrorChain<'a>(pub(crate) &'a dyn std::error::Error);
+pub struct ErrorChain<'a>(pub &'a dyn std::error::Error);
 
 impl std::fmt::Display for ErrorChain<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

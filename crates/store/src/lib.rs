@@ -25,6 +25,7 @@ use std::fmt;
 
 use bytes::Bytes;
 
+pub use engine::ErrorChain;
 pub use memory::MemoryStore;
 pub use sqlite::{SqliteOptions, SqliteStore};
 

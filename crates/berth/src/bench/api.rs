@@ -6,12 +6,10 @@
 //! soon as the previous one is answered. Output: one line per (operation, clients):
 //! `bench=api target=.. op=.. clients=.. requests=.. seconds=.. rps=.. p50_ms=.. p99_ms=.. errors=..`.
 
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, bail};
 use serde_json::{Value, json};
-use tokio::io::AsyncBufReadExt;
 
 use super::store::percentile;
 
@@ -100,34 +98,11 @@ impl Client {
     }
 }
 
-/// A `berth server` started for the benchmark, killed when dropped.
-struct Child {
-    process: tokio::process::Child,
-    endpoint: String,
-    _dir: tempfile::TempDir,
-}
-
-async fn start_server() -> anyhow::Result<Child> {
-    let dir = tempfile::tempdir_in(".")?;
-    let mut process = tokio::process::Command::new(std::env::current_exe()?)
-        .args(["server", "--listen", "127.0.0.1:0", "--data-dir"])
-        .arg(dir.path())
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .context("starting berth server")?;
-    let stdout = process.stdout.take().context("server stdout")?;
-    let mut line = String::new();
-    tokio::io::BufReader::new(stdout).read_line(&mut line).await?;
-    let endpoint = line.trim().strip_prefix("Listening on ").context("server endpoint")?.to_owned();
-    Ok(Child { process, endpoint, _dir: dir })
-}
-
 pub(crate) async fn run(args: ApiBenchArgs) -> anyhow::Result<()> {
+    let dir = tempfile::tempdir_in(".")?;
     let child = match &args.endpoint {
         Some(_) => None,
-        None => Some(start_server().await?),
+        None => Some(super::harness::Processes::server(dir.path(), &[]).await?),
     };
     let endpoint = args
         .endpoint
@@ -187,8 +162,6 @@ pub(crate) async fn run(args: ApiBenchArgs) -> anyhow::Result<()> {
             );
         }
     }
-    if let Some(mut child) = child {
-        let _ = child.process.kill().await;
-    }
+    drop(child);
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! `berth bench <scenario>`: benchmarks that print their figures as `name=value` lines.
 
 mod api;
+mod harness;
 mod placement;
 mod service;
 mod store;

@@ -6,20 +6,32 @@
 //! belongs to one of 20 services (`service:svc-N`, each with a fixed task size of 64–256 CPU units
 //! and 256–1024 MiB), asks for a log-uniform count between 10 and 1000 tasks, and carries the
 //! constraint `memberOf(attribute:ecs.instance-type =~ '(m5|c5|r5)\..*')`, which about 90% of the
-//! instances satisfy. After each plan the bench applies it to the snapshot (new tasks use the
-//! resources), and before each request it stops the oldest bench tasks until the request fits
-//! under 60% of the eligible capacity, so the cluster keeps evolving instead of filling up.
-//! Only `scheduler::plan` is timed; building, applying and churning the snapshot are not.
+//! instances satisfy. After each plan its tasks are applied (they use the resources), and before
+//! each request the oldest bench tasks stop until the request fits under 60% of the eligible
+//! capacity, so the cluster keeps evolving instead of filling up.
 //!
-//! Output: one line per size, `instances=N placements_per_sec=M` followed by
-//! `requests= mean_count= p50_request_us= p99_request_us= max_request_us= unplaced=`.
+//! The workload runs twice per size, from the same seed:
+//! - through `scheduler::Planner` (built once from the snapshot, untimed; reported as
+//!   `planner_build_ms`): placements and stops are applied as `Delta`s, and `Planner::plan` is
+//!   timed, including the catch-up of its index on the changes since the shape's last request.
+//!   The time to apply the deltas is reported apart (`delta_apply_ns` per delta).
+//! - through the stateless `scheduler::plan` on a snapshot edited in place (only `plan` is timed).
+//!
+//! Both must produce the same plans; `identical=` compares digests of every placement.
+//!
+//! Output: one line per size, `instances=N placements_per_sec=M` (the planner) followed by
+//! `requests= mean_count= p50_request_us= p99_request_us= max_request_us= unplaced=`,
+//! `planner_build_ms= delta_apply_ns=`, the stateless path's `stateless_placements_per_sec=
+//! stateless_p50_request_us= stateless_p99_request_us=` and `identical=`.
 
 use std::collections::{HashMap, VecDeque};
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::time::{Duration, Instant};
 
 use scheduler::testkit::synthetic_cluster;
 use scheduler::{
-    Constraint, InstanceStatus, PlacementRequest, PlanCtx, Snapshot, Strategy, TaskOnInstance,
+    Constraint, Delta, InstanceStatus, PlacementRequest, PlanCtx, Planner, Snapshot, Strategy,
+    TaskOnInstance,
 };
 
 #[derive(clap::Args, Debug)]
@@ -48,33 +60,141 @@ pub(crate) fn run(args: &PlacementBenchArgs) -> anyhow::Result<()> {
         Strategy::from_ecs("binpack", Some("memory")).map_err(|err| anyhow::anyhow!(err))?,
     ];
     for &size in &args.sizes {
-        let figures = run_size(size, args, &constraint, &strategy)?;
-        println!("{figures}");
+        let planner = run_path(Path::Planner, size, args, &constraint, &strategy)?;
+        let stateless = run_path(Path::Stateless, size, args, &constraint, &strategy)?;
+        println!(
+            "instances={size} placements_per_sec={:.0} requests={} mean_count={:.1} p50_request_us={:.0} p99_request_us={:.0} max_request_us={:.0} unplaced={} planner_build_ms={:.1} delta_apply_ns={:.0} stateless_placements_per_sec={:.0} stateless_p50_request_us={:.0} stateless_p99_request_us={:.0} identical={}",
+            planner.per_sec(),
+            planner.durations.len(),
+            planner.requested as f64 / planner.durations.len() as f64,
+            planner.percentile_us(0.5),
+            planner.percentile_us(0.99),
+            planner.percentile_us(1.0),
+            planner.unplaced,
+            planner.build.as_secs_f64() * 1e3,
+            planner.deltas_time.as_secs_f64() * 1e9 / planner.deltas.max(1) as f64,
+            stateless.per_sec(),
+            stateless.percentile_us(0.5),
+            stateless.percentile_us(0.99),
+            planner.digest == stateless.digest && planner.placed == stateless.placed,
+        );
     }
     Ok(())
 }
 
-/// A bench task on the snapshot, for churn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Path {
+    Planner,
+    Stateless,
+}
+
+/// The cluster state one path plans against.
+enum State {
+    Planner(Box<Planner>),
+    Stateless { snapshot: Snapshot, by_id: HashMap<String, usize> },
+}
+
+/// A bench task on the cluster, for churn.
 struct Live {
-    instance: usize,
+    instance: String,
     id: String,
     cpu: i64,
     memory: i64,
 }
 
-fn run_size(
+#[derive(Default)]
+struct Figures {
+    placed: u64,
+    requested: u64,
+    unplaced: u64,
+    /// Per request, sorted at the end.
+    durations: Vec<Duration>,
+    total: Duration,
+    build: Duration,
+    deltas: u64,
+    deltas_time: Duration,
+    /// Of every placement's instance id, in order.
+    digest: u64,
+}
+
+impl Figures {
+    fn per_sec(&self) -> f64 {
+        self.placed as f64 / self.total.as_secs_f64()
+    }
+
+    fn percentile_us(&self, fraction: f64) -> f64 {
+        let index = ((self.durations.len() as f64 - 1.0) * fraction).round() as usize;
+        self.durations[index].as_secs_f64() * 1e6
+    }
+}
+
+impl State {
+    fn plan(&mut self, request: &PlacementRequest, ctx: &PlanCtx) -> scheduler::Plan {
+        match self {
+            State::Planner(planner) => planner.plan(request, ctx),
+            State::Stateless { snapshot, .. } => scheduler::plan(snapshot, request, ctx),
+        }
+    }
+
+    /// Applies task placements and stops; returns the time it took when they are planner deltas.
+    fn apply(&mut self, deltas: &mut Vec<Delta>) -> anyhow::Result<Option<Duration>> {
+        match self {
+            State::Planner(planner) => {
+                let started = Instant::now();
+                for delta in deltas.drain(..) {
+                    planner.apply(delta)?;
+                }
+                Ok(Some(started.elapsed()))
+            }
+            State::Stateless { snapshot, by_id } => {
+                for delta in deltas.drain(..) {
+                    State::edit(snapshot, by_id, delta)?;
+                }
+                Ok(None)
+            }
+        }
+    }
+
+    /// The stateless path's equivalent of a delta: the snapshot edited in place.
+    fn edit(
+        snapshot: &mut Snapshot,
+        by_id: &HashMap<String, usize>,
+        delta: Delta,
+    ) -> anyhow::Result<()> {
+        {
+            {
+                match delta {
+                    Delta::TaskPlaced { instance_id, task, cpu, memory, .. } => {
+                        let instance = &mut snapshot.instances[by_id[&instance_id]];
+                        instance.remaining.cpu -= cpu;
+                        instance.remaining.memory -= memory;
+                        instance.tasks.push(task);
+                    }
+                    Delta::TaskRemoved { instance_id, task_id, cpu, memory, .. } => {
+                        let instance = &mut snapshot.instances[by_id[&instance_id]];
+                        if let Some(position) = instance.tasks.iter().position(|t| t.id == task_id)
+                        {
+                            instance.tasks.remove(position);
+                        }
+                        instance.remaining.cpu += cpu;
+                        instance.remaining.memory += memory;
+                    }
+                    other => anyhow::bail!("the bench sends no {other:?}"),
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+fn run_path(
+    path: Path,
     size: usize,
     args: &PlacementBenchArgs,
     constraint: &Constraint,
     strategy: &[Strategy],
-) -> anyhow::Result<String> {
-    let mut snapshot = synthetic_cluster(size, 3, args.seed);
-    let by_id: HashMap<String, usize> = snapshot
-        .instances
-        .iter()
-        .enumerate()
-        .map(|(number, instance)| (instance.id.clone(), number))
-        .collect();
+) -> anyhow::Result<Figures> {
+    let snapshot = synthetic_cluster(size, 3, args.seed);
     let Constraint::MemberOf(expr) = constraint else {
         anyhow::bail!("the bench constraint is a memberOf");
     };
@@ -92,24 +212,48 @@ fn run_size(
     let cpu_budget = (cpu_capacity as f64 * TARGET_UTILISATION) as i64;
     let memory_budget = (memory_capacity as f64 * TARGET_UTILISATION) as i64;
 
+    let mut figures = Figures::default();
+    let mut state = match path {
+        Path::Planner => {
+            let started = Instant::now();
+            let planner = Planner::new(snapshot);
+            figures.build = started.elapsed();
+            State::Planner(Box::new(planner))
+        }
+        Path::Stateless => {
+            let by_id = snapshot
+                .instances
+                .iter()
+                .enumerate()
+                .map(|(number, instance)| (instance.id.clone(), number))
+                .collect();
+            State::Stateless { snapshot, by_id }
+        }
+    };
+    let mut digest = DefaultHasher::new();
+    let mut deltas: Vec<Delta> = Vec::new();
+    let apply = |state: &mut State, deltas: &mut Vec<Delta>, figures: &mut Figures| {
+        let count = deltas.len() as u64;
+        if let Some(elapsed) = state.apply(deltas)? {
+            figures.deltas += count;
+            figures.deltas_time += elapsed;
+        }
+        anyhow::Ok(())
+    };
+
     let mut workload = Lcg(args.seed ^ 0x9e37_79b9_7f4a_7c15);
     let services: Vec<(i64, i64)> =
         (0..SERVICES).map(|_| (64 << workload.below(3), 256 << workload.below(3))).collect();
     let mut live: VecDeque<Live> = VecDeque::new();
     let (mut cpu_used, mut memory_used) = (0i64, 0i64);
-    let mut placed = 0u64;
-    let mut unplaced = 0u64;
     let mut next_task = 0u64;
-    let mut durations: Vec<Duration> = Vec::new();
-    let mut total = Duration::ZERO;
-    let mut requested = 0u64;
 
-    while placed < args.tasks {
+    while figures.placed < args.tasks {
         let service = workload.below(SERVICES);
         let (task_cpu, task_memory) = services[service as usize];
         // Log-uniform count in 10..=1000.
         let wanted = (10.0 * 100f64.powf(workload.unit())).round() as u64;
-        let mut count = wanted.min(args.tasks - placed).max(1);
+        let mut count = wanted.min(args.tasks - figures.placed).max(1);
         // Churn: stop the oldest bench tasks until this request fits under the target.
         while cpu_used + count as i64 * task_cpu > cpu_budget
             || memory_used + count as i64 * task_memory > memory_budget
@@ -121,19 +265,22 @@ fn run_size(
                 count = by_cpu.min(by_memory).max(1) as u64;
                 break;
             };
-            let instance = &mut snapshot.instances[oldest.instance];
-            if let Some(position) = instance.tasks.iter().position(|task| task.id == oldest.id) {
-                instance.tasks.swap_remove(position);
-            }
-            instance.remaining.cpu += oldest.cpu;
-            instance.remaining.memory += oldest.memory;
             cpu_used -= oldest.cpu;
             memory_used -= oldest.memory;
+            deltas.push(Delta::TaskRemoved {
+                instance_id: oldest.instance,
+                task_id: oldest.id,
+                cpu: oldest.cpu,
+                memory: oldest.memory,
+                host_ports: Vec::new(),
+            });
         }
+        apply(&mut state, &mut deltas, &mut figures)?;
 
+        let group = format!("service:svc-{service}");
         let request = PlacementRequest {
             count: count as u32,
-            group: format!("service:svc-{service}"),
+            group: group.clone(),
             cpu: task_cpu,
             memory: task_memory,
             host_ports: Vec::new(),
@@ -141,65 +288,46 @@ fn run_size(
             constraints: vec![constraint.clone()],
             strategy: strategy.to_vec(),
         };
-        let ctx = PlanCtx { seed: args.seed.wrapping_add(durations.len() as u64) };
+        let ctx = PlanCtx { seed: args.seed.wrapping_add(figures.durations.len() as u64) };
         let started = Instant::now();
-        let plan = scheduler::plan(&snapshot, &request, &ctx);
+        let plan = state.plan(&request, &ctx);
         let elapsed = started.elapsed();
-        total += elapsed;
-        durations.push(elapsed);
-        requested += count;
-        unplaced += plan.unplaced.len() as u64;
+        figures.total += elapsed;
+        figures.durations.push(elapsed);
+        figures.requested += count;
+        figures.unplaced += plan.unplaced.len() as u64;
         if plan.placements.is_empty() {
             anyhow::bail!(
                 "instances={size}: nothing placed for a request of {count} ({:?})",
                 plan.unplaced.first().map(|u| &u.detail)
             );
         }
-        apply(&mut snapshot, &by_id, &plan, &request, &mut next_task, &mut live);
-        placed += plan.placements.len() as u64;
-        cpu_used += plan.placements.len() as i64 * task_cpu;
-        memory_used += plan.placements.len() as i64 * task_memory;
+        for placement in plan.placements {
+            placement.instance_id.hash(&mut digest);
+            let id = format!("bench-{next_task}");
+            next_task += 1;
+            live.push_back(Live {
+                instance: placement.instance_id.clone(),
+                id: id.clone(),
+                cpu: task_cpu,
+                memory: task_memory,
+            });
+            deltas.push(Delta::TaskPlaced {
+                instance_id: placement.instance_id,
+                task: TaskOnInstance { id, group: group.clone(), started_by: None },
+                cpu: task_cpu,
+                memory: task_memory,
+                host_ports: Vec::new(),
+            });
+            figures.placed += 1;
+            cpu_used += task_cpu;
+            memory_used += task_memory;
+        }
+        apply(&mut state, &mut deltas, &mut figures)?;
     }
-
-    durations.sort_unstable();
-    let percentile = |fraction: f64| -> f64 {
-        let index = ((durations.len() as f64 - 1.0) * fraction).round() as usize;
-        durations[index].as_secs_f64() * 1e6
-    };
-    Ok(format!(
-        "instances={size} placements_per_sec={:.0} requests={} mean_count={:.1} p50_request_us={:.0} p99_request_us={:.0} max_request_us={:.0} unplaced={unplaced}",
-        placed as f64 / total.as_secs_f64(),
-        durations.len(),
-        requested as f64 / durations.len() as f64,
-        percentile(0.5),
-        percentile(0.99),
-        percentile(1.0),
-    ))
-}
-
-/// Applies a plan to the snapshot as the server would: the tasks now use their resources.
-fn apply(
-    snapshot: &mut Snapshot,
-    by_id: &HashMap<String, usize>,
-    plan: &scheduler::Plan,
-    request: &PlacementRequest,
-    next_task: &mut u64,
-    live: &mut VecDeque<Live>,
-) {
-    for placement in &plan.placements {
-        let number = by_id[&placement.instance_id];
-        let instance = &mut snapshot.instances[number];
-        let id = format!("bench-{next_task}");
-        *next_task += 1;
-        instance.remaining.cpu -= request.cpu;
-        instance.remaining.memory -= request.memory;
-        instance.tasks.push(TaskOnInstance {
-            id: id.clone(),
-            group: request.group.clone(),
-            started_by: None,
-        });
-        live.push_back(Live { instance: number, id, cpu: request.cpu, memory: request.memory });
-    }
+    figures.durations.sort_unstable();
+    figures.digest = digest.finish();
+    Ok(figures)
 }
 
 /// The workload's own small deterministic generator, so the bench needs no RNG crate.

@@ -11,13 +11,12 @@
 //! Output: `bench=service ...` lines with p50/p99 of the replacement time and the deployment
 //! duration.
 
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, bail};
 use serde_json::{Value, json};
-use tokio::io::AsyncBufReadExt;
 
+use super::harness::{Processes, call};
 use super::store::percentile;
 
 #[derive(Debug, clap::Args)]
@@ -38,24 +37,10 @@ pub(crate) struct ServiceBenchArgs {
 
 const CLUSTER: &str = "bench-service";
 
-async fn call(http: &reqwest::Client, endpoint: &str, op: &str, body: Value) -> anyhow::Result<Value> {
-    let response = http
-        .post(format!("{endpoint}/"))
-        .header("x-amz-target", format!("AmazonEC2ContainerServiceV20141113.{op}"))
-        .header("content-type", "application/x-amz-json-1.1")
-        .body(body.to_string())
-        .send()
-        .await?;
-    let status = response.status();
-    let value: Value = response.json().await?;
-    if !status.is_success() {
-        bail!("{op}: {value}");
-    }
-    Ok(value)
-}
-
 async fn service(http: &reqwest::Client, endpoint: &str) -> anyhow::Result<Value> {
-    let out = call(http, endpoint, "DescribeServices", json!({"cluster": CLUSTER, "services": ["web"]})).await?;
+    let out =
+        call(http, endpoint, "DescribeServices", json!({"cluster": CLUSTER, "services": ["web"]}))
+            .await?;
     Ok(out["services"][0].clone())
 }
 
@@ -76,34 +61,24 @@ async fn containers() -> anyhow::Result<Vec<String>> {
 }
 
 pub(crate) async fn run(args: ServiceBenchArgs) -> anyhow::Result<()> {
-    let exe = std::env::current_exe()?;
     let dir = tempfile::tempdir_in(".")?;
-    let mut server = tokio::process::Command::new(&exe)
-        .args(["server", "--listen", "127.0.0.1:0", "--task-settle-time", &args.settle.to_string(), "--data-dir"])
-        .arg(dir.path().join("server"))
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()?;
-    let mut line = String::new();
-    tokio::io::BufReader::new(server.stdout.take().context("stdout")?).read_line(&mut line).await?;
-    let endpoint = line.trim().strip_prefix("Listening on ").context("server endpoint")?.to_owned();
+    let settle = args.settle.to_string();
+    let mut processes = Processes::server(dir.path(), &["--task-settle-time", &settle]).await?;
+    let endpoint = processes.endpoint.clone();
     let http = reqwest::Client::new();
     call(&http, &endpoint, "CreateCluster", json!({"clusterName": CLUSTER})).await?;
-    let token = server::caller::agent_token(&crate::run::agent_secret(&dir.path().join("server"))?, CLUSTER);
-    let mut agents = Vec::new();
     for zone in ["zone-a", "zone-b"] {
-        agents.push(
-            tokio::process::Command::new(&exe)
-                .args(["agent", "--server", &endpoint, "--cluster", CLUSTER, "--availability-zone", zone])
-                .args(["--image-pull-behavior", "prefer-cached", "--cleanup-wait", "5", "--stop-timeout", "2"])
-                .arg("--state-dir")
-                .arg(dir.path().join(zone))
-                .env("BERTH_AGENT_TOKEN", &token)
-                .env("RUST_LOG", "warn")
-                .kill_on_drop(true)
-                .spawn()?,
-        );
+        let flags = [
+            "--availability-zone",
+            zone,
+            "--image-pull-behavior",
+            "prefer-cached",
+            "--cleanup-wait",
+            "5",
+            "--stop-timeout",
+            "2",
+        ];
+        processes.agent(CLUSTER, &dir.path().join(zone), &flags)?;
     }
     for revision in ["v1", "v2"] {
         call(
@@ -132,13 +107,7 @@ pub(crate) async fn run(args: ServiceBenchArgs) -> anyhow::Result<()> {
             }
         }
     };
-    for _ in 0..200 {
-        let listed = call(&http, &endpoint, "ListContainerInstances", json!({"cluster": CLUSTER})).await?;
-        if listed["containerInstanceArns"].as_array().map_or(0, Vec::len) == 2 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    processes.wait_for_instances(&http, CLUSTER, 2).await?;
     call(
         &http,
         &endpoint,
@@ -152,9 +121,11 @@ pub(crate) async fn run(args: ServiceBenchArgs) -> anyhow::Result<()> {
     let mut recoveries = Vec::new();
     for round in 0..args.kills {
         let running = containers().await?;
-        let victim = running.get(round % running.len().max(1)).context("a running container")?.clone();
+        let victim =
+            running.get(round % running.len().max(1)).context("a running container")?.clone();
         let killed = Instant::now();
-        let status = tokio::process::Command::new("docker").args(["kill", &victim]).output().await?;
+        let status =
+            tokio::process::Command::new("docker").args(["kill", &victim]).output().await?;
         if !status.status.success() {
             bail!("docker kill failed");
         }
@@ -162,8 +133,17 @@ pub(crate) async fn run(args: ServiceBenchArgs) -> anyhow::Result<()> {
         loop {
             let s = service(&http, &endpoint).await?;
             let live = containers().await?;
-            if s["runningCount"] == args.tasks && live.len() as u32 >= args.tasks && !live.contains(&victim) {
-                let tasks = call(&http, &endpoint, "ListTasks", json!({"cluster": CLUSTER, "serviceName": "web"})).await?;
+            if s["runningCount"] == args.tasks
+                && live.len() as u32 >= args.tasks
+                && !live.contains(&victim)
+            {
+                let tasks = call(
+                    &http,
+                    &endpoint,
+                    "ListTasks",
+                    json!({"cluster": CLUSTER, "serviceName": "web"}),
+                )
+                .await?;
                 if tasks["taskArns"].as_array().map_or(0, Vec::len) as u32 == args.tasks {
                     break;
                 }
@@ -189,10 +169,18 @@ pub(crate) async fn run(args: ServiceBenchArgs) -> anyhow::Result<()> {
 
     wait_completed("before the deployment").await?;
     let started = Instant::now();
-    call(&http, &endpoint, "UpdateService", json!({"cluster": CLUSTER, "service": "web", "taskDefinition": "web:2"})).await?;
+    call(
+        &http,
+        &endpoint,
+        "UpdateService",
+        json!({"cluster": CLUSTER, "service": "web", "taskDefinition": "web:2"}),
+    )
+    .await?;
     loop {
         let s = service(&http, &endpoint).await?;
-        if completed(&s, args.tasks) && s["taskDefinition"].as_str().is_some_and(|t| t.ends_with(":2")) {
+        if completed(&s, args.tasks)
+            && s["taskDefinition"].as_str().is_some_and(|t| t.ends_with(":2"))
+        {
             break;
         }
         if started.elapsed() > Duration::from_secs(600) {
@@ -206,11 +194,17 @@ pub(crate) async fn run(args: ServiceBenchArgs) -> anyhow::Result<()> {
         args.settle,
         started.elapsed().as_secs_f64()
     );
-    call(&http, &endpoint, "DeleteService", json!({"cluster": CLUSTER, "service": "web", "force": true})).await?;
+    call(
+        &http,
+        &endpoint,
+        "DeleteService",
+        json!({"cluster": CLUSTER, "service": "web", "force": true}),
+    )
+    .await?;
     let deadline = Instant::now() + Duration::from_secs(60);
     while !containers().await?.is_empty() && Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    drop(agents);
+    drop(processes);
     Ok(())
 }

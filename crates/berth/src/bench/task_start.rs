@@ -6,17 +6,16 @@
 //! Output: one line per measured path, `bench=task-start path=.. runs=.. p50_ms=.. p99_ms=..
 //! mean_ms=..`, then `ratio_p50=..` and `ratio_p99=..` (Berth over the Engine API floor).
 
-use std::process::Stdio;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, bail};
-use serde_json::{Value, json};
-use tokio::io::AsyncBufReadExt;
+use serde_json::json;
 
 use agent::docker::DockerRuntime;
 use agent::runtime::{ContainerSpec, Runtime};
 
+use super::harness::{Processes, call};
 use super::store::percentile;
 
 #[derive(Debug, clap::Args)]
@@ -31,82 +30,18 @@ pub(crate) struct TaskStartBenchArgs {
 
 const CLUSTER: &str = "bench-task-start";
 
-async fn call(
-    http: &reqwest::Client,
-    endpoint: &str,
-    op: &str,
-    body: Value,
-) -> anyhow::Result<Value> {
-    let response = http
-        .post(format!("{endpoint}/"))
-        .header("x-amz-target", format!("AmazonEC2ContainerServiceV20141113.{op}"))
-        .header("content-type", "application/x-amz-json-1.1")
-        .body(body.to_string())
-        .send()
-        .await?;
-    let status = response.status();
-    let value: Value = response.json().await?;
-    if !status.is_success() {
-        bail!("{op}: {value}");
-    }
-    Ok(value)
-}
-
-struct Children {
-    processes: Vec<tokio::process::Child>,
-}
-
-impl Drop for Children {
-    fn drop(&mut self) {
-        for child in &mut self.processes {
-            let _ = child.start_kill();
-        }
-    }
-}
-
 pub(crate) async fn run(args: TaskStartBenchArgs) -> anyhow::Result<()> {
-    let exe = std::env::current_exe()?;
     let dir = tempfile::tempdir_in(".")?;
-    let mut server = tokio::process::Command::new(&exe)
-        .args(["server", "--listen", "127.0.0.1:0", "--data-dir"])
-        .arg(dir.path().join("server"))
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()?;
-    let mut line = String::new();
-    tokio::io::BufReader::new(server.stdout.take().context("stdout")?).read_line(&mut line).await?;
-    let endpoint = line.trim().strip_prefix("Listening on ").context("server endpoint")?.to_owned();
+    let mut processes = Processes::server(dir.path(), &[]).await?;
+    let endpoint = processes.endpoint.clone();
     let http = reqwest::Client::new();
     call(&http, &endpoint, "CreateCluster", json!({"clusterName": CLUSTER})).await?;
-    let secret = crate::run::agent_secret(&dir.path().join("server"))?;
-    let token = server::caller::agent_token(&secret, CLUSTER);
-    let agent = tokio::process::Command::new(&exe)
-        .args([
-            "agent",
-            "--server",
-            &endpoint,
-            "--cluster",
-            CLUSTER,
-            "--image-pull-behavior",
-            "prefer-cached",
-        ])
-        .args(["--cleanup-wait", "1", "--stop-timeout", "1"])
-        .arg("--state-dir")
-        .arg(dir.path().join("agent"))
-        .env("BERTH_AGENT_TOKEN", &token)
-        .env("RUST_LOG", "warn")
-        .kill_on_drop(true)
-        .spawn()?;
-    let _children = Children { processes: vec![server, agent] };
-    for _ in 0..100 {
-        let listed =
-            call(&http, &endpoint, "ListContainerInstances", json!({"cluster": CLUSTER})).await?;
-        if listed["containerInstanceArns"].as_array().is_some_and(|a| !a.is_empty()) {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    processes.agent(
+        CLUSTER,
+        &dir.path().join("agent"),
+        &["--image-pull-behavior", "prefer-cached", "--cleanup-wait", "1", "--stop-timeout", "1"],
+    )?;
+    processes.wait_for_instances(&http, CLUSTER, 1).await?;
     call(
         &http,
         &endpoint,

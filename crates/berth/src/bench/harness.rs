@@ -1,0 +1,116 @@
+//! What the end-to-end benchmarks share: `berth server` and `berth agent` child processes
+//! (killed when dropped) and plain ECS calls over HTTP.
+
+use std::path::Path;
+use std::process::Stdio;
+
+use anyhow::{Context as _, bail};
+use serde_json::Value;
+use tokio::io::AsyncBufReadExt;
+
+/// Calls an ECS operation with a JSON body; a non-2xx answer is an error.
+pub(crate) async fn call(
+    http: &reqwest::Client,
+    endpoint: &str,
+    op: &str,
+    body: Value,
+) -> anyhow::Result<Value> {
+    let response = http
+        .post(format!("{endpoint}/"))
+        .header("x-amz-target", format!("AmazonEC2ContainerServiceV20141113.{op}"))
+        .header("content-type", "application/x-amz-json-1.1")
+        .body(body.to_string())
+        .send()
+        .await?;
+    let status = response.status();
+    let value: Value = response.json().await?;
+    if !status.is_success() {
+        bail!("{op}: {value}");
+    }
+    Ok(value)
+}
+
+/// A `berth server` child process and the agents started beside it.
+pub(crate) struct Processes {
+    pub(crate) endpoint: String,
+    data_dir: std::path::PathBuf,
+    children: Vec<tokio::process::Child>,
+}
+
+impl Processes {
+    /// Starts `berth server` on a free loopback port with its data under `dir`.
+    pub(crate) async fn server(dir: &Path, extra: &[&str]) -> anyhow::Result<Processes> {
+        let data_dir = dir.join("server");
+        let mut server = tokio::process::Command::new(std::env::current_exe()?)
+            .args(["server", "--listen", "127.0.0.1:0"])
+            .args(extra)
+            .arg("--data-dir")
+            .arg(&data_dir)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .context("starting berth server")?;
+        let mut line = String::new();
+        tokio::io::BufReader::new(server.stdout.take().context("server stdout")?)
+            .read_line(&mut line)
+            .await?;
+        let endpoint =
+            line.trim().strip_prefix("Listening on ").context("the server's endpoint")?.to_owned();
+        Ok(Processes { endpoint, data_dir, children: vec![server] })
+    }
+
+    /// Starts a `berth agent` of `cluster` with its state under `state_dir`.
+    pub(crate) fn agent(
+        &mut self,
+        cluster: &str,
+        state_dir: &Path,
+        extra: &[&str],
+    ) -> anyhow::Result<()> {
+        let token =
+            server::caller::agent_token(&crate::run::agent_secret(&self.data_dir)?, cluster);
+        let agent = tokio::process::Command::new(std::env::current_exe()?)
+            .args(["agent", "--server", &self.endpoint, "--cluster", cluster])
+            .args(extra)
+            .arg("--state-dir")
+            .arg(state_dir)
+            .env("BERTH_AGENT_TOKEN", token)
+            .env("RUST_LOG", "warn")
+            .kill_on_drop(true)
+            .spawn()
+            .context("starting berth agent")?;
+        self.children.push(agent);
+        Ok(())
+    }
+
+    /// Waits until `cluster` has `n` registered container instances.
+    pub(crate) async fn wait_for_instances(
+        &self,
+        http: &reqwest::Client,
+        cluster: &str,
+        n: usize,
+    ) -> anyhow::Result<()> {
+        for _ in 0..300 {
+            let listed = call(
+                http,
+                &self.endpoint,
+                "ListContainerInstances",
+                serde_json::json!({"cluster": cluster}),
+            )
+            .await?;
+            if listed["containerInstanceArns"].as_array().map_or(0, Vec::len) >= n {
+                return Ok(());
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        bail!("{n} container instances did not register in cluster {cluster}")
+    }
+}
+
+impl Drop for Processes {
+    fn drop(&mut self) {
+        for child in &mut self.children {
+            let _ = child.start_kill();
+        }
+    }
+}
