@@ -113,10 +113,9 @@ fn read(ctx: &Ctx, cluster: &str, name: &str) -> Option<Read> {
     let entry = cluster_index.services.get(name)?;
     let record = (*entry.record).clone();
     let tasks = cluster_index
-        .tasks
-        .values()
-        .filter(|t| record.owns(&t.record))
-        .map(|t| t.record.clone())
+        .tasks_in_group(&format!("service:{name}"))
+        .filter(|t| record.owns(t))
+        .cloned()
         .collect();
     let leaving = cluster_index
         .instances

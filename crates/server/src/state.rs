@@ -158,6 +158,8 @@ pub(crate) struct ClusterIndex {
     pub(crate) services: BTreeMap<String, Entry<ServiceRecord>>,
     /// Task ids per instance id, for tasks that are not STOPPED.
     pub(crate) active_by_instance: HashMap<String, BTreeSet<String>>,
+    /// Task ids per task group (`service:<name>`, `family:<family>`, ...), stopped ones too.
+    pub(crate) by_group: HashMap<String, BTreeSet<String>>,
     pub(crate) running_tasks: usize,
     pub(crate) pending_tasks: usize,
 }
@@ -171,6 +173,15 @@ impl ClusterIndex {
             _ => return,
         };
         *counter = counter.saturating_add_signed(delta);
+    }
+
+    /// The tasks of a group, stopped ones included.
+    pub(crate) fn tasks_in_group(&self, group: &str) -> impl Iterator<Item = &Arc<TaskRecord>> {
+        self.by_group
+            .get(group)
+            .into_iter()
+            .flatten()
+            .filter_map(|id| self.tasks.get(id).map(|e| &e.record))
     }
 
     /// The tasks on an instance that are not STOPPED.
@@ -394,6 +405,14 @@ fn apply_event(index: &mut Index, event: &Event, woken: &mut Vec<((String, Strin
         };
         if let Some(old) = &old {
             cluster_index.count(&old.record, -1);
+            if let Some(group) = &old.record.task.group
+                && let Some(set) = cluster_index.by_group.get_mut(group)
+            {
+                set.remove(id);
+                if set.is_empty() {
+                    cluster_index.by_group.remove(group);
+                }
+            }
             if let Some(instance) = &old.record.instance_id
                 && let Some(set) = cluster_index.active_by_instance.get_mut(instance)
             {
@@ -402,6 +421,9 @@ fn apply_event(index: &mut Index, event: &Event, woken: &mut Vec<((String, Strin
         }
         if let Some(new) = &new {
             cluster_index.count(new, 1);
+            if let Some(group) = &new.task.group {
+                cluster_index.by_group.entry(group.clone()).or_default().insert(id.to_owned());
+            }
             if let (Some(instance), false) = (&new.instance_id, new.is_stopped()) {
                 cluster_index
                     .active_by_instance
