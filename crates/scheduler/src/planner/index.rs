@@ -8,7 +8,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{Change, Entry, is_active};
+use super::{Change, DEAD, View};
+use crate::model::Instance;
 use crate::model::{Placement, Plan, Unplaced};
 use crate::place::index::{CellValues, Key};
 use crate::place::{Prepared, Slot, ordered, tie_label, tie_priority, unplaced_from};
@@ -49,22 +50,16 @@ struct Cell {
     members: BTreeSet<(Key, u32)>,
 }
 
-/// Value ids of one spread level.
-#[derive(Default)]
-struct ValueIds {
-    present: BTreeMap<String, u32>,
-    absent: Option<u32>,
-}
-
 pub(super) struct ShapeIndex {
     /// The first change of the planner's log this index has not seen.
     pub(super) log_pos: u64,
     /// The planner's request counter when this index was last used.
     pub(super) last_used: u64,
-    group: u32,
+    /// The key of the planner's [`super::Signature`] this index reads, and its spread attributes.
+    pub(super) signature: String,
+    pub(super) attributes: Vec<String>,
     levels: usize,
     records: Vec<Record>,
-    values: Vec<ValueIds>,
     /// Tasks of the group per spread level and value id, over ACTIVE instances.
     spread_counts: Vec<Vec<i64>>,
     cells: Vec<Cell>,
@@ -89,18 +84,19 @@ impl ShapeIndex {
     /// Indexes every instance for the shape of `prepared`; `O(n log n)`.
     pub(super) fn build(
         prepared: &Prepared<'_>,
-        entries: &[Option<Entry>],
-        group: u32,
+        view: &View<'_>,
+        signature: String,
         log_pos: u64,
     ) -> ShapeIndex {
+        let entries = view.entries;
         let levels = prepared.spread_attributes.len();
         let mut index = ShapeIndex {
             log_pos,
             last_used: 0,
-            group,
+            signature,
+            attributes: prepared.spread_attributes.iter().map(|name| (*name).to_owned()).collect(),
             levels,
             records: vec![Record::default(); entries.len()],
-            values: (0..levels).map(|_| ValueIds::default()).collect(),
             spread_counts: vec![Vec::new(); levels],
             cells: Vec::new(),
             cell_ids: BTreeMap::new(),
@@ -108,8 +104,10 @@ impl ShapeIndex {
             dirty: Vec::new(),
         };
         let mut per_cell: Vec<Vec<(Key, u32)>> = Vec::new();
+        let mut group_tasks = view.group_tasks.iter().peekable();
         for slot in 0..entries.len() as u32 {
-            if let Some((cell, key)) = index.derive(prepared, entries, slot, true) {
+            let tasks = group_tasks.next_if(|(with, _)| **with == slot).map_or(0, |(_, n)| *n);
+            if let Some((cell, key)) = index.derive(prepared, view, slot, true, tasks) {
                 if per_cell.len() <= cell as usize {
                     per_cell.resize_with(cell as usize + 1, Vec::new);
                 }
@@ -123,31 +121,38 @@ impl ShapeIndex {
         index
     }
 
-    /// Re-derives the slots of `changes` and of the last run; `O(c log n)`.
+    /// Re-derives the slots of `changes` (each live slot appears once) and those of the last
+    /// run that no change covers; `O(c log n)`. `logged_since(slot, position)` tells whether the
+    /// log has an entry for the slot at or after `position`.
     pub(super) fn catch_up(
         &mut self,
         prepared: &Prepared<'_>,
-        entries: &[Option<Entry>],
+        view: &View<'_>,
         changes: &[Change],
         log_end: u64,
+        logged_since: impl Fn(u32, u64) -> bool,
     ) {
-        let mut slots: Vec<(u32, bool)> = changes
-            .iter()
-            .map(|change| (change.slot, change.statics))
-            .chain(self.dirty.drain(..).map(|slot| (slot, false)))
-            .collect();
-        // By slot, `false` before `true`: the last of a run says whether any change was static.
-        slots.sort_unstable();
-        for (position, &(slot, statics)) in slots.iter().enumerate() {
-            if slots.get(position + 1).is_some_and(|next| next.0 == slot) {
-                continue;
+        let mut dirty = std::mem::take(&mut self.dirty);
+        for slot in dirty.drain(..) {
+            if !logged_since(slot, self.log_pos) {
+                self.resync(prepared, view, slot, false);
             }
-            self.unindex(prepared, slot);
-            if let Some((cell, key)) = self.derive(prepared, entries, slot, statics) {
-                self.cells[cell as usize].members.insert((key, slot));
+        }
+        self.dirty = dirty;
+        for change in changes {
+            if change.slot != DEAD {
+                self.resync(prepared, view, change.slot, change.statics);
             }
         }
         self.log_pos = log_end;
+    }
+
+    fn resync(&mut self, prepared: &Prepared<'_>, view: &View<'_>, slot: u32, statics: bool) {
+        self.unindex(prepared, slot);
+        let tasks = view.group_tasks.get(&slot).copied().unwrap_or(0);
+        if let Some((cell, key)) = self.derive(prepared, view, slot, statics, tasks) {
+            self.cells[cell as usize].members.insert((key, slot));
+        }
     }
 
     /// Places `prepared.request.count` tasks. `explain` computes the failure of the first task
@@ -155,7 +160,7 @@ impl ShapeIndex {
     pub(super) fn run(
         &mut self,
         prepared: &Prepared<'_>,
-        entries: &[Option<Entry>],
+        entries: &[Option<Instance>],
         offset: u64,
         explain: impl FnOnce(&dyn Fn(u32) -> u32) -> Unplaced,
     ) -> Plan {
@@ -202,7 +207,7 @@ impl ShapeIndex {
 
     /// The preferred (cell, slot): the first cell by full key; on equal full keys (equal labels)
     /// the lower instance id, which is snapshot order.
-    fn pick(&self, entries: &[Option<Entry>], run: &Run) -> Option<(u32, u32)> {
+    fn pick(&self, entries: &[Option<Instance>], run: &Run) -> Option<(u32, u32)> {
         let mut cells = run.by_key.iter();
         let &(key, cell) = cells.next()?;
         let mut best = (cell, run.best[cell as usize].expect("filed cell").1);
@@ -222,12 +227,12 @@ impl ShapeIndex {
     fn place(
         &mut self,
         prepared: &Prepared<'_>,
-        entries: &[Option<Entry>],
+        entries: &[Option<Instance>],
         run: &mut Run,
         cell: u32,
         slot: u32,
     ) {
-        let instance = &entries[slot as usize].as_ref().expect("candidate slot").instance;
+        let instance = entries[slot as usize].as_ref().expect("candidate slot");
         let request = prepared.request;
         let mut record = self.records[slot as usize];
         if record.in_tree {
@@ -268,7 +273,7 @@ impl ShapeIndex {
     fn refresh_cell(
         &self,
         prepared: &Prepared<'_>,
-        entries: &[Option<Entry>],
+        entries: &[Option<Instance>],
         run: &mut Run,
         cell: u32,
     ) {
@@ -341,63 +346,56 @@ impl ShapeIndex {
     fn derive(
         &mut self,
         prepared: &Prepared<'_>,
-        entries: &[Option<Entry>],
+        view: &View<'_>,
         slot: u32,
         statics: bool,
+        group_tasks: u32,
     ) -> Option<(u32, Key)> {
-        let Some(entry) = entries.get(slot as usize).and_then(Option::as_ref) else {
+        let Some(instance) = view.entries.get(slot as usize).and_then(Option::as_ref) else {
             self.records[slot as usize] = Record::default();
             return None;
         };
-        let instance = &entry.instance;
+        let hot = view.hot[slot as usize];
         let mut record = self.records[slot as usize];
         if statics || !record.present {
             record.present = true;
-            record.eligible =
-                prepared.passes_static(instance) && prepared.member_of_holds(instance, 0);
+            record.eligible = view.eligible[slot as usize];
             for level in 0..self.levels {
-                record.values[level] = self.value_id(level, prepared.spread_value(instance, level));
+                record.values[level] = self.value_id(level, view.columns[level].ids[slot as usize]);
             }
             record.cell = if record.eligible { self.cell_id(record.values) } else { NO_CELL };
-            record.label = tie_label(entry.id_hash, prepared.group_hash);
+            record.label = tie_label(hot.id_hash, prepared.group_hash);
         }
-        record.group_tasks = entry.group_tasks(self.group);
+        record.group_tasks = group_tasks;
         record.placed = 0;
-        record.counted = if is_active(instance) { record.group_tasks } else { 0 };
+        record.counted = if hot.active { group_tasks } else { 0 };
         if record.counted > 0 {
             for level in 0..self.levels {
                 self.spread_counts[level][record.values[level] as usize] +=
                     i64::from(record.counted);
             }
         }
-        record.cpu_left = instance.remaining.cpu;
-        record.memory_left = instance.remaining.memory;
+        record.cpu_left = hot.cpu;
+        record.memory_left = hot.memory;
+        // `Prepared::fits(instance, 0)`, reading the instance only for host ports.
+        let request = prepared.request;
         record.in_tree = record.eligible
-            && !(prepared.distinct && record.group_tasks > 0)
-            && prepared.fits(instance, 0);
+            && !(prepared.distinct && group_tasks > 0)
+            && hot.cpu >= request.cpu
+            && hot.memory >= request.memory
+            && (request.host_ports.is_empty() || prepared.fits(instance, 0));
         self.records[slot as usize] = record;
         record.in_tree.then(|| (record.cell, key_of(prepared, &record)))
     }
 
-    fn value_id(&mut self, level: usize, value: Option<&str>) -> u32 {
-        let ids = &mut self.values[level];
-        let existing = match value {
-            Some(value) => ids.present.get(value).copied(),
-            None => ids.absent,
-        };
-        if let Some(id) = existing {
-            return id;
-        }
-        let id = self.spread_counts[level].len() as u32;
-        match value {
-            Some(value) => {
-                ids.present.insert(value.to_owned(), id);
+    /// Makes room for a value id of the level's column in the counts.
+    fn value_id(&mut self, level: usize, id: u32) -> u32 {
+        let needed = id as usize + 1;
+        if self.spread_counts[level].len() < needed {
+            self.spread_counts[level].resize(needed, 0);
+            if self.levels > 1 {
+                self.cells_by_value[level].resize_with(needed, Vec::new);
             }
-            None => ids.absent = Some(id),
-        }
-        self.spread_counts[level].push(0);
-        if self.levels > 1 {
-            self.cells_by_value[level].push(Vec::new());
         }
         id
     }
@@ -436,14 +434,14 @@ fn key_of(prepared: &Prepared<'_>, record: &Record) -> Key {
     key
 }
 
-fn instance_id(entries: &[Option<Entry>], slot: u32) -> &str {
-    &entries[slot as usize].as_ref().expect("candidate slot").instance.id
+fn instance_id(entries: &[Option<Instance>], slot: u32) -> &str {
+    &entries[slot as usize].as_ref().expect("candidate slot").id
 }
 
 /// Among `first` and the members right after it with the same key (equal labels, a 64-bit
 /// collision), the slot of the lowest instance id.
 fn lowest_id<'a>(
-    entries: &[Option<Entry>],
+    entries: &[Option<Instance>],
     first: (Key, u32),
     rest: impl Iterator<Item = &'a (Key, u32)>,
 ) -> u32 {

@@ -20,8 +20,12 @@ use crate::model::{
     Instance, InstanceStatus, PlacementRequest, Plan, PlanCtx, Protocol, Snapshot, TaskOnInstance,
 };
 use crate::place::{self, Prepared, hash_str};
+use crate::strategy::Constraint;
 
 use self::index::ShapeIndex;
+
+/// The slot of a superseded change-log entry.
+pub(crate) const DEAD: u32 = u32::MAX;
 
 /// How many request shapes keep an index by default; see [`Planner::set_max_shapes`].
 pub const DEFAULT_MAX_SHAPES: usize = 32;
@@ -65,44 +69,85 @@ pub enum DeltaError {
     UnknownTask { instance_id: String, task_id: String },
 }
 
-/// One instance as the planner keeps it.
-pub(crate) struct Entry {
-    pub(crate) instance: Instance,
+/// The per-slot figures a shape index reads for every instance, kept apart from the [`Instance`]
+/// records so that building an index streams through a small array.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Hot {
+    /// `remaining.cpu` and `remaining.memory` of the instance.
+    pub(crate) cpu: i64,
+    pub(crate) memory: i64,
     /// `hash_str(id)`, for the tie-break labels.
     pub(crate) id_hash: u64,
-    /// Tasks per interned group, sorted by group number.
-    pub(crate) groups: Vec<(u32, u32)>,
+    /// Whether the instance is ACTIVE (its tasks count for spread).
+    pub(crate) active: bool,
 }
 
-impl Entry {
-    pub(crate) fn group_tasks(&self, group: u32) -> u32 {
-        match self.groups.binary_search_by_key(&group, |&(number, _)| number) {
-            Ok(position) => self.groups[position].1,
-            Err(_) => 0,
+impl Hot {
+    fn of(instance: &Instance) -> Hot {
+        Hot {
+            cpu: instance.remaining.cpu,
+            memory: instance.remaining.memory,
+            id_hash: hash_str(&instance.id),
+            active: is_active(instance),
         }
     }
+}
 
-    fn add_group(&mut self, group: u32) {
-        match self.groups.binary_search_by_key(&group, |&(number, _)| number) {
-            Ok(position) => self.groups[position].1 += 1,
-            Err(position) => self.groups.insert(position, (group, 1)),
-        }
-    }
+/// The static filter of one *signature* (required attributes and `memberOf` expressions), per
+/// slot, shared by every shape with that signature and kept up to date on static changes.
+struct Signature {
+    /// A request with the signature's required attributes and constraints, to evaluate them.
+    template: PlacementRequest,
+    /// Whether each slot's instance passes ACTIVE, agent, required attributes and `memberOf`.
+    eligible: Vec<bool>,
+}
 
-    fn remove_group(&mut self, group: u32) {
-        if let Ok(position) = self.groups.binary_search_by_key(&group, |&(number, _)| number) {
-            self.groups[position].1 -= 1;
-            if self.groups[position].1 == 0 {
-                self.groups.remove(position);
+/// One attribute's value per slot, interned: the spread levels of every shape read it.
+pub(crate) struct Column {
+    /// Value id per slot (`u32::MAX` for an empty slot).
+    pub(crate) ids: Vec<u32>,
+    present: BTreeMap<String, u32>,
+    absent: Option<u32>,
+}
+
+impl Column {
+    fn id_of(&mut self, name: &str, instance: Option<&Instance>) -> u32 {
+        let Some(instance) = instance else {
+            return u32::MAX;
+        };
+        let next = (self.present.len() + usize::from(self.absent.is_some())) as u32;
+        match instance.attributes.get(name) {
+            Some(value) => {
+                let value = value.as_deref().unwrap_or("");
+                match self.present.get(value) {
+                    Some(&id) => id,
+                    None => {
+                        self.present.insert(value.to_owned(), next);
+                        next
+                    }
+                }
             }
+            None => *self.absent.get_or_insert(next),
         }
     }
+}
+
+/// What a shape index reads from the planner for one request.
+pub(crate) struct View<'a> {
+    pub(crate) entries: &'a [Option<Instance>],
+    pub(crate) hot: &'a [Hot],
+    /// Tasks of the request's group per slot (slots without any are absent).
+    pub(crate) group_tasks: &'a BTreeMap<u32, u32>,
+    pub(crate) eligible: &'a [bool],
+    /// The columns of the request's spread levels, in level order.
+    pub(crate) columns: Vec<&'a Column>,
 }
 
 /// One entry of the change log: an instance slot whose state changed. `statics` when more than
 /// its tasks and resources changed (status, agent, attributes, ...), or the slot was (re)used.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Change {
+    /// [`DEAD`] when a later entry of the same slot superseded it.
     pub(crate) slot: u32,
     pub(crate) statics: bool,
 }
@@ -129,15 +174,25 @@ pub(crate) struct Change {
 /// `O(n + t)` pass. [`Planner::apply`] costs `O(log n)` plus the instance's task count.
 pub struct Planner {
     /// Instances by slot; a removed instance leaves `None` until the slot is reused.
-    entries: Vec<Option<Entry>>,
+    entries: Vec<Option<Instance>>,
+    hot: Vec<Hot>,
     free: Vec<u32>,
     by_id: BTreeMap<String, u32>,
     /// Task groups, interned.
     groups: BTreeMap<String, u32>,
-    /// Changes not yet seen by every shape index; `log[0]` is change number `log_base`.
+    /// Per interned group, the slots with tasks of the group and how many.
+    group_tasks: Vec<BTreeMap<u32, u32>>,
+    /// Changes not yet seen by every shape index; `log[0]` is change number `log_base`. A slot
+    /// appears at most once: when it changes again, its earlier entry is marked dead
+    /// (`slot == DEAD`) and the new one inherits its `statics`.
     log: Vec<Change>,
     log_base: u64,
+    /// Per slot, the log position of its live entry (`u64::MAX` for none).
+    logged_at: Vec<u64>,
     shapes: BTreeMap<String, ShapeIndex>,
+    /// The static filters and attribute columns the cached shapes use.
+    signatures: BTreeMap<String, Signature>,
+    columns: BTreeMap<String, Column>,
     max_shapes: usize,
     /// Requests planned so far, for least-recently-used eviction.
     requests: u64,
@@ -150,12 +205,17 @@ impl Planner {
     pub fn new(snapshot: Snapshot) -> Planner {
         let mut planner = Planner {
             entries: Vec::with_capacity(snapshot.instances.len()),
+            hot: Vec::with_capacity(snapshot.instances.len()),
             free: Vec::new(),
             by_id: BTreeMap::new(),
             groups: BTreeMap::new(),
+            group_tasks: Vec::new(),
             log: Vec::new(),
             log_base: 0,
+            logged_at: Vec::new(),
             shapes: BTreeMap::new(),
+            signatures: BTreeMap::new(),
+            columns: BTreeMap::new(),
             max_shapes: DEFAULT_MAX_SHAPES,
             requests: 0,
             rebuild_slack: 1024,
@@ -185,7 +245,7 @@ impl Planner {
     /// The instance with this id, as the planner sees it.
     pub fn instance(&self, id: &str) -> Option<&Instance> {
         let slot = *self.by_id.get(id)?;
-        self.entries[slot as usize].as_ref().map(|entry| &entry.instance)
+        self.entries[slot as usize].as_ref()
     }
 
     /// The planner's view as a snapshot, instances in id order: [`crate::plan`] on it gives the
@@ -200,8 +260,9 @@ impl Planner {
             Delta::TaskPlaced { instance_id, task, cpu, memory, host_ports } => {
                 let slot = self.slot_of(&instance_id)?;
                 let group = self.intern_group(&task.group);
-                let entry = self.entries[slot as usize].as_mut().expect("indexed slot");
-                let remaining = &mut entry.instance.remaining;
+                *self.group_tasks[group as usize].entry(slot).or_insert(0) += 1;
+                let instance = self.entries[slot as usize].as_mut().expect("indexed slot");
+                let remaining = &mut instance.remaining;
                 remaining.cpu -= cpu;
                 remaining.memory -= memory;
                 for (port, protocol) in host_ports {
@@ -210,22 +271,16 @@ impl Planner {
                         Protocol::Udp => remaining.ports_udp.insert(port),
                     };
                 }
-                entry.instance.tasks.push(task);
-                entry.add_group(group);
+                instance.tasks.push(task);
                 self.changed(slot, false);
             }
             Delta::TaskRemoved { instance_id, task_id, cpu, memory, host_ports } => {
                 let slot = self.slot_of(&instance_id)?;
-                let entry = self.entries[slot as usize].as_mut().expect("indexed slot");
-                let Some(position) = entry.instance.tasks.iter().position(|t| t.id == task_id)
-                else {
+                let instance = self.entries[slot as usize].as_mut().expect("indexed slot");
+                let Some(position) = instance.tasks.iter().position(|t| t.id == task_id) else {
                     return Err(DeltaError::UnknownTask { instance_id, task_id });
                 };
-                let task = entry.instance.tasks.remove(position);
-                if let Some(&group) = self.groups.get(&task.group) {
-                    entry.remove_group(group);
-                }
-                let instance = &mut entry.instance;
+                let task = instance.tasks.remove(position);
                 instance.remaining.cpu += cpu;
                 instance.remaining.memory += memory;
                 for (port, protocol) in host_ports {
@@ -241,13 +296,17 @@ impl Planner {
                         taken.remove(&port);
                     }
                 }
+                self.uncount_group(slot, &task.group);
                 self.changed(slot, false);
             }
             Delta::UpsertInstance(instance) => self.upsert(instance),
             Delta::RemoveInstance { instance_id } => {
                 let slot = self.slot_of(&instance_id)?;
                 self.by_id.remove(&instance_id);
-                self.entries[slot as usize] = None;
+                let old = self.entries[slot as usize].take().expect("indexed slot");
+                for task in &old.tasks {
+                    self.uncount_group(slot, &task.group);
+                }
                 self.free.push(slot);
                 self.changed(slot, true);
             }
@@ -274,18 +333,38 @@ impl Planner {
         self.requests += 1;
         let shape = shape_key(request);
         let group = self.intern_group(&request.group);
+        let signature = signature_key(request);
+        self.ensure_signature(&signature, request);
+        for name in &prepared.spread_attributes {
+            self.ensure_column(name);
+        }
         let log_end = self.log_base + self.log.len() as u64;
         let changes = self.pending(&shape, log_end);
+        let view = View {
+            entries: &self.entries,
+            hot: &self.hot,
+            group_tasks: &self.group_tasks[group as usize],
+            eligible: &self.signatures[&signature].eligible,
+            columns: prepared.spread_attributes.iter().map(|name| &self.columns[*name]).collect(),
+        };
+        let logged_at = &self.logged_at;
+        // Whether the slot has a log entry at or after `position`.
+        let logged_since = |slot: u32, position: u64| {
+            logged_at.get(slot as usize).is_some_and(|&at| at != u64::MAX && at >= position)
+        };
         let index = match self.shapes.get_mut(&shape) {
             Some(index) => {
                 match changes {
-                    Some(changes) => index.catch_up(&prepared, &self.entries, &changes, log_end),
-                    None => *index = ShapeIndex::build(&prepared, &self.entries, group, log_end),
+                    Some(start) => {
+                        let changes = &self.log[start..];
+                        index.catch_up(&prepared, &view, changes, log_end, logged_since)
+                    }
+                    None => *index = ShapeIndex::build(&prepared, &view, signature, log_end),
                 }
                 index
             }
             None => {
-                let index = ShapeIndex::build(&prepared, &self.entries, group, log_end);
+                let index = ShapeIndex::build(&prepared, &view, signature, log_end);
                 self.shapes.entry(shape.clone()).or_insert(index)
             }
         };
@@ -293,13 +372,13 @@ impl Planner {
 
         let mut rng = SmallRng::seed_from_u64(ctx.seed);
         let offset = place::tie_offset(&prepared, &mut rng);
-        let entries = &self.entries;
         let by_id = &self.by_id;
+        let entries = view.entries;
         let plan = index.run(&prepared, entries, offset, |placed| {
             let mut instances = Vec::with_capacity(by_id.len());
             let mut per_instance = Vec::with_capacity(by_id.len());
             for &slot in by_id.values() {
-                instances.push(&entries[slot as usize].as_ref().expect("indexed slot").instance);
+                instances.push(entries[slot as usize].as_ref().expect("indexed slot"));
                 per_instance.push(placed(slot));
             }
             place::explain::closest(&instances, &prepared, &per_instance)
@@ -312,7 +391,7 @@ impl Planner {
     fn ordered(&self) -> Vec<&Instance> {
         self.by_id
             .values()
-            .map(|&slot| &self.entries[slot as usize].as_ref().expect("indexed slot").instance)
+            .map(|&slot| self.entries[slot as usize].as_ref().expect("indexed slot"))
             .collect()
     }
 
@@ -326,62 +405,162 @@ impl Planner {
         }
         let number = self.groups.len() as u32;
         self.groups.insert(group.to_owned(), number);
+        self.group_tasks.push(BTreeMap::new());
         number
     }
 
-    fn upsert(&mut self, instance: Instance) {
-        let mut groups = Vec::new();
-        for task in &instance.tasks {
-            let group = self.intern_group(&task.group);
-            groups.push(group);
-        }
-        groups.sort_unstable();
-        let mut counted: Vec<(u32, u32)> = Vec::new();
-        for group in groups {
-            match counted.last_mut() {
-                Some((last, count)) if *last == group => *count += 1,
-                _ => counted.push((group, 1)),
+    fn uncount_group(&mut self, slot: u32, group: &str) {
+        let Some(&group) = self.groups.get(group) else {
+            return;
+        };
+        let slots = &mut self.group_tasks[group as usize];
+        if let Some(count) = slots.get_mut(&slot) {
+            *count -= 1;
+            if *count == 0 {
+                slots.remove(&slot);
             }
         }
-        let entry = Entry { id_hash: hash_str(&instance.id), instance, groups: counted };
-        match self.by_id.get(&entry.instance.id) {
+    }
+
+    fn upsert(&mut self, instance: Instance) {
+        let (slot, statics) = match self.by_id.get(&instance.id) {
             Some(&slot) => {
-                let old = self.entries[slot as usize].as_ref().expect("indexed slot");
-                let statics = !same_statics(&old.instance, &entry.instance);
-                self.entries[slot as usize] = Some(entry);
-                self.changed(slot, statics);
+                let old = self.entries[slot as usize].take().expect("indexed slot");
+                for task in &old.tasks {
+                    self.uncount_group(slot, &task.group);
+                }
+                (slot, !same_statics(&old, &instance))
             }
             None => {
                 let slot = match self.free.pop() {
                     Some(slot) => slot,
                     None => {
                         self.entries.push(None);
+                        self.hot.push(Hot::default());
                         self.entries.len() as u32 - 1
                     }
                 };
-                self.by_id.insert(entry.instance.id.clone(), slot);
-                self.entries[slot as usize] = Some(entry);
-                self.changed(slot, true);
+                self.by_id.insert(instance.id.clone(), slot);
+                (slot, true)
             }
+        };
+        for task in &instance.tasks {
+            let group = self.intern_group(&task.group);
+            *self.group_tasks[group as usize].entry(slot).or_insert(0) += 1;
         }
+        self.entries[slot as usize] = Some(instance);
+        self.changed(slot, statics);
     }
 
     fn changed(&mut self, slot: u32, statics: bool) {
+        match &self.entries[slot as usize] {
+            Some(instance) if statics => self.hot[slot as usize] = Hot::of(instance),
+            Some(instance) => {
+                let hot = &mut self.hot[slot as usize];
+                hot.cpu = instance.remaining.cpu;
+                hot.memory = instance.remaining.memory;
+            }
+            None => self.hot[slot as usize] = Hot::default(),
+        }
+        if statics {
+            self.refresh_statics(slot);
+        }
         if !self.shapes.is_empty() {
+            if self.logged_at.len() <= slot as usize {
+                self.logged_at.resize(slot as usize + 1, u64::MAX);
+            }
+            let mut statics = statics;
+            let earlier = self.logged_at[slot as usize];
+            if earlier != u64::MAX && earlier >= self.log_base {
+                let entry = &mut self.log[(earlier - self.log_base) as usize];
+                statics |= entry.statics;
+                entry.slot = DEAD;
+            }
+            self.logged_at[slot as usize] = self.log_base + self.log.len() as u64;
             self.log.push(Change { slot, statics });
             self.trim_log();
         }
     }
 
-    /// The changes the shape's index has not seen, or `None` when rebuilding is cheaper.
-    fn pending(&self, shape: &str, log_end: u64) -> Option<Vec<Change>> {
+    /// Re-evaluates the signatures and columns of a slot whose instance changed beyond its tasks.
+    fn refresh_statics(&mut self, slot: u32) {
+        let entry = self.entries[slot as usize].as_ref();
+        for signature in self.signatures.values_mut() {
+            if signature.eligible.len() < self.entries.len() {
+                signature.eligible.resize(self.entries.len(), false);
+            }
+            signature.eligible[slot as usize] = entry.is_some_and(|instance| {
+                let prepared = Prepared::new(&signature.template);
+                prepared.passes_static(instance) && prepared.member_of_holds(instance, 0)
+            });
+        }
+        for (name, column) in &mut self.columns {
+            if column.ids.len() < self.entries.len() {
+                column.ids.resize(self.entries.len(), u32::MAX);
+            }
+            column.ids[slot as usize] = column.id_of(name, entry);
+        }
+    }
+
+    fn ensure_signature(&mut self, key: &str, request: &PlacementRequest) {
+        if self.signatures.contains_key(key) {
+            return;
+        }
+        let template = PlacementRequest {
+            count: 0,
+            group: String::new(),
+            cpu: 0,
+            memory: 0,
+            host_ports: Vec::new(),
+            required_attributes: request.required_attributes.clone(),
+            constraints: request
+                .constraints
+                .iter()
+                .filter(|c| matches!(c, Constraint::MemberOf(_)))
+                .cloned()
+                .collect(),
+            strategy: Vec::new(),
+        };
+        let prepared = Prepared::new(&template);
+        let eligible = self
+            .entries
+            .iter()
+            .map(|entry| {
+                entry.as_ref().is_some_and(|instance| {
+                    prepared.passes_static(instance) && prepared.member_of_holds(instance, 0)
+                })
+            })
+            .collect();
+        self.signatures.insert(key.to_owned(), Signature { template, eligible });
+    }
+
+    fn ensure_column(&mut self, name: &str) {
+        if self.columns.contains_key(name) {
+            return;
+        }
+        let mut column = Column { ids: Vec::new(), present: BTreeMap::new(), absent: None };
+        column.ids = self.entries.iter().map(|entry| column.id_of(name, entry.as_ref())).collect();
+        self.columns.insert(name.to_owned(), column);
+    }
+
+    /// Drops the signatures and columns no cached shape uses.
+    fn forget_unused(&mut self) {
+        let shapes = &self.shapes;
+        self.signatures.retain(|key, _| shapes.values().any(|index| &index.signature == key));
+        self.columns.retain(|name, _| {
+            shapes.values().any(|index| index.attributes.iter().any(|attribute| attribute == name))
+        });
+    }
+
+    /// The changes the shape's index has not seen (dead entries included), or `None` when
+    /// rebuilding is cheaper.
+    fn pending(&self, shape: &str, log_end: u64) -> Option<usize> {
         let index = self.shapes.get(shape)?;
         let behind = (log_end - index.log_pos) as usize;
         if behind > self.rebuild_threshold() {
             return None;
         }
-        let start = (index.log_pos - self.log_base) as usize;
-        Some(self.log[start..].to_vec())
+        Some((index.log_pos - self.log_base) as usize)
     }
 
     /// Beyond this many unseen changes an index is rebuilt rather than brought up to date.
@@ -399,6 +578,7 @@ impl Planner {
                 .map(|(shape, _)| shape.clone())
                 .expect("non-empty");
             self.shapes.remove(&oldest);
+            self.forget_unused();
         }
     }
 
@@ -410,6 +590,7 @@ impl Planner {
         let log_end = self.log_base + self.log.len() as u64;
         let threshold = self.rebuild_threshold() as u64;
         self.shapes.retain(|_, index| log_end - index.log_pos <= threshold);
+        self.forget_unused();
         let seen = self.shapes.values().map(|index| index.log_pos).min().unwrap_or(log_end);
         self.log.drain(..(seen - self.log_base) as usize);
         self.log_base = seen;
@@ -461,6 +642,29 @@ fn shape_key(request: &PlacementRequest) -> String {
     let _ = write!(key, "{} ", strategy.len());
     for strategy in strategy {
         piece(&mut key, &strategy.to_string());
+    }
+    key
+}
+
+/// The request's static filter as text: required attributes and `memberOf` expressions,
+/// length-prefixed.
+fn signature_key(request: &PlacementRequest) -> String {
+    let mut key = String::with_capacity(96);
+    let _ = write!(key, "{} ", request.required_attributes.len());
+    for (name, value) in &request.required_attributes {
+        let _ = write!(key, "{}:{name}", name.len());
+        match value {
+            Some(value) => {
+                let _ = write!(key, "{}:{value}", value.len());
+            }
+            None => key.push('-'),
+        }
+    }
+    for constraint in &request.constraints {
+        if let Constraint::MemberOf(expr) = constraint {
+            let text = expr.to_string();
+            let _ = write!(key, "{}:{text}", text.len());
+        }
     }
     key
 }
