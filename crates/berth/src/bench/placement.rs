@@ -13,15 +13,18 @@
 //! The workload runs twice per size, from the same seed:
 //! - through `scheduler::Planner` (built once from the snapshot, untimed; reported as
 //!   `planner_build_ms`): placements and stops are applied as `Delta`s, and `Planner::plan` is
-//!   timed, including the catch-up of its index on the changes since the shape's last request.
-//!   The time to apply the deltas is reported apart (`delta_apply_ns` per delta).
+//!   timed, including the catch-up of its index on the changes since the shape's last request and
+//!   the build of a service's index on its first request. `warm_placements_per_sec` leaves out
+//!   each service's first request (`cold_requests`, `cold_request_ms_total`). The time to apply
+//!   the deltas is reported apart (`delta_apply_ns` per delta).
 //! - through the stateless `scheduler::plan` on a snapshot edited in place (only `plan` is timed).
 //!
 //! Both must produce the same plans; `identical=` compares digests of every placement.
 //!
 //! Output: one line per size, `instances=N placements_per_sec=M` (the planner) followed by
 //! `requests= mean_count= p50_request_us= p99_request_us= max_request_us= unplaced=`,
-//! `planner_build_ms= delta_apply_ns=`, the stateless path's `stateless_placements_per_sec=
+//! `warm_placements_per_sec= cold_requests= cold_request_ms_total= planner_build_ms=
+//! delta_apply_ns=`, the stateless path's `stateless_placements_per_sec=
 //! stateless_p50_request_us= stateless_p99_request_us=` and `identical=`.
 
 use std::collections::{HashMap, VecDeque};
@@ -63,7 +66,7 @@ pub(crate) fn run(args: &PlacementBenchArgs) -> anyhow::Result<()> {
         let planner = run_path(Path::Planner, size, args, &constraint, &strategy)?;
         let stateless = run_path(Path::Stateless, size, args, &constraint, &strategy)?;
         println!(
-            "instances={size} placements_per_sec={:.0} requests={} mean_count={:.1} p50_request_us={:.0} p99_request_us={:.0} max_request_us={:.0} unplaced={} planner_build_ms={:.1} delta_apply_ns={:.0} stateless_placements_per_sec={:.0} stateless_p50_request_us={:.0} stateless_p99_request_us={:.0} identical={}",
+            "instances={size} placements_per_sec={:.0} requests={} mean_count={:.1} p50_request_us={:.0} p99_request_us={:.0} max_request_us={:.0} unplaced={} warm_placements_per_sec={:.0} cold_requests={} cold_request_ms_total={:.1} planner_build_ms={:.1} delta_apply_ns={:.0} stateless_placements_per_sec={:.0} stateless_p50_request_us={:.0} stateless_p99_request_us={:.0} identical={}",
             planner.per_sec(),
             planner.durations.len(),
             planner.requested as f64 / planner.durations.len() as f64,
@@ -71,6 +74,9 @@ pub(crate) fn run(args: &PlacementBenchArgs) -> anyhow::Result<()> {
             planner.percentile_us(0.99),
             planner.percentile_us(1.0),
             planner.unplaced,
+            planner.warm_per_sec(),
+            planner.cold_requests,
+            planner.cold_total.as_secs_f64() * 1e3,
             planner.build.as_secs_f64() * 1e3,
             planner.deltas_time.as_secs_f64() * 1e9 / planner.deltas.max(1) as f64,
             stateless.per_sec(),
@@ -110,6 +116,10 @@ struct Figures {
     /// Per request, sorted at the end.
     durations: Vec<Duration>,
     total: Duration,
+    /// The first request of each service (the planner builds the service's index) apart.
+    cold_requests: u64,
+    cold_total: Duration,
+    cold_placed: u64,
     build: Duration,
     deltas: u64,
     deltas_time: Duration,
@@ -120,6 +130,11 @@ struct Figures {
 impl Figures {
     fn per_sec(&self) -> f64 {
         self.placed as f64 / self.total.as_secs_f64()
+    }
+
+    /// Placements per second over the requests after each service's first.
+    fn warm_per_sec(&self) -> f64 {
+        (self.placed - self.cold_placed) as f64 / (self.total - self.cold_total).as_secs_f64()
     }
 
     fn percentile_us(&self, fraction: f64) -> f64 {
@@ -161,29 +176,24 @@ impl State {
         by_id: &HashMap<String, usize>,
         delta: Delta,
     ) -> anyhow::Result<()> {
-        {
-            {
-                match delta {
-                    Delta::TaskPlaced { instance_id, task, cpu, memory, .. } => {
-                        let instance = &mut snapshot.instances[by_id[&instance_id]];
-                        instance.remaining.cpu -= cpu;
-                        instance.remaining.memory -= memory;
-                        instance.tasks.push(task);
-                    }
-                    Delta::TaskRemoved { instance_id, task_id, cpu, memory, .. } => {
-                        let instance = &mut snapshot.instances[by_id[&instance_id]];
-                        if let Some(position) = instance.tasks.iter().position(|t| t.id == task_id)
-                        {
-                            instance.tasks.remove(position);
-                        }
-                        instance.remaining.cpu += cpu;
-                        instance.remaining.memory += memory;
-                    }
-                    other => anyhow::bail!("the bench sends no {other:?}"),
-                }
-                Ok(())
+        match delta {
+            Delta::TaskPlaced { instance_id, task, cpu, memory, .. } => {
+                let instance = &mut snapshot.instances[by_id[&instance_id]];
+                instance.remaining.cpu -= cpu;
+                instance.remaining.memory -= memory;
+                instance.tasks.push(task);
             }
+            Delta::TaskRemoved { instance_id, task_id, cpu, memory, .. } => {
+                let instance = &mut snapshot.instances[by_id[&instance_id]];
+                if let Some(position) = instance.tasks.iter().position(|t| t.id == task_id) {
+                    instance.tasks.remove(position);
+                }
+                instance.remaining.cpu += cpu;
+                instance.remaining.memory += memory;
+            }
+            other => anyhow::bail!("the bench sends no {other:?}"),
         }
+        Ok(())
     }
 }
 
@@ -247,6 +257,7 @@ fn run_path(
     let mut live: VecDeque<Live> = VecDeque::new();
     let (mut cpu_used, mut memory_used) = (0i64, 0i64);
     let mut next_task = 0u64;
+    let mut seen = [false; SERVICES as usize];
 
     while figures.placed < args.tasks {
         let service = workload.below(SERVICES);
@@ -294,6 +305,11 @@ fn run_path(
         let elapsed = started.elapsed();
         figures.total += elapsed;
         figures.durations.push(elapsed);
+        if !std::mem::replace(&mut seen[service as usize], true) {
+            figures.cold_requests += 1;
+            figures.cold_total += elapsed;
+            figures.cold_placed += plan.placements.len() as u64;
+        }
         figures.requested += count;
         figures.unplaced += plan.unplaced.len() as u64;
         if plan.placements.is_empty() {
