@@ -19,12 +19,15 @@
 //! query::parse(&str) -> Result<query::Expr, query::ParseError>; Expr::matches(&Instance), Expr::eval(&impl QueryTarget)
 //! FailureReason::as_ecs() -> "RESOURCE:CPU" | "RESOURCE:MEMORY" | "RESOURCE:PORTS" | "ATTRIBUTE" | "AGENT" | "INACTIVE" | ...
 //! testkit::synthetic_cluster(instances, zones, seed) -> Snapshot;  testkit::fixture::{parse, render}
+//! Planner::new(Snapshot); Planner::apply(&mut, Delta) -> Result<(), DeltaError>;
+//! Planner::plan(&mut, &PlacementRequest, &PlanCtx) -> Plan   (= plan(&planner.snapshot(), ..))
 //! ```
 //!
 //! # Placement semantics
 //!
 //! See [`plan`] for the pipeline, the strategies, tie-breaks and how the closest candidate of a failure
-//! is chosen, and `docs/dev/scheduler.md` for the data structures that keep each placement
+//! is chosen, [`Planner`] for the incremental planner that keeps its filters and indexes between
+//! requests, and `docs/dev/scheduler.md` for the data structures that keep each placement
 //! `O(log n)`.
 
 pub mod deploy;

@@ -12,8 +12,9 @@ use crate::strategy::{Constraint, Strategy};
 /// A point-in-time view of one cluster's container instances.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Snapshot {
-    /// The cluster's container instances. The server passes them sorted by `id`; the plan is a
-    /// function of this order (it decides which instance draws which random tie-break priority).
+    /// The cluster's container instances. The server passes them sorted by `id`; the plan depends
+    /// on this order only where everything else ties: equal tie-break labels (a 64-bit collision)
+    /// and equally close failure candidates. [`crate::Planner`] uses id order.
     pub instances: Vec<Instance>,
 }
 
