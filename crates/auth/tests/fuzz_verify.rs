@@ -27,6 +27,9 @@ const KEY: &str = "AKIDEXAMPLE";
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
 const TEMPORARY_KEY: &str = "ASIATEMPORARY";
 const TOKEN: &str = "session-token";
+/// The body and target of every seed request.
+const SEED_BODY: &[u8] = br#"{"cluster":"prod","maxResults":5}"#;
+const SEED_TARGET: &str = "AmazonEC2ContainerServiceV20141113.ListServices";
 
 fn config() -> AuthConfig {
     let text = format!(
@@ -62,12 +65,12 @@ fn seeds() -> Vec<Input> {
             &["amz-sdk-request", "content-length", "content-type", "host", "x-amz-target"][..],
         ),
     ] {
-        let body = br#"{"cluster":"prod","maxResults":5}"#.to_vec();
+        let body = SEED_BODY.to_vec();
         let length = body.len().to_string();
         let value = |name: &str| match name {
             "content-type" => "application/x-amz-json-1.1",
             "host" => "localhost:8080",
-            "x-amz-target" => "AmazonEC2ContainerServiceV20141113.ListServices",
+            "x-amz-target" => SEED_TARGET,
             "amz-sdk-request" => "attempt=1; max=3",
             "content-length" => &length,
             _ => "",
@@ -331,6 +334,16 @@ fn verify_never_panics() {
             Ok(identity) => {
                 accepted.set(accepted.get() + 1);
                 prop_assert_eq!(identity.user.as_str(), "alice");
+                // Only requests that still say what was signed may pass: the same body and
+                // target (up to the spaces SigV4 trims).
+                prop_assert_eq!(input.body.as_slice(), SEED_BODY);
+                let targets: Vec<&str> = input
+                    .headers
+                    .iter()
+                    .filter(|(name, _)| name.eq_ignore_ascii_case("x-amz-target"))
+                    .map(|(_, value)| value.trim_matches(' '))
+                    .collect();
+                prop_assert_eq!(targets, vec![SEED_TARGET]);
             }
             Err(error) => {
                 let expected_status = match error.code {
