@@ -23,14 +23,34 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# One administrator with a known key; throttling off so the script's burst is never refused.
+cat >"$work/auth.toml" <<'TOML'
+[[users]]
+name = "admin"
+managed-policies = ["AdministratorAccess"]
+[[users.keys]]
+access-key-id = "AKIDCLITEST"
+secret-access-key = "cli-test-secret"
+
+[[users]]
+name = "dev"
+policies = ['{"Statement": {"Effect": "Allow", "Action": "ecs:*", "Resource": "arn:aws:ecs:*:*:cluster/dev-*"}}']
+[[users.keys]]
+access-key-id = "AKIDCLIDEV"
+secret-access-key = "cli-dev-secret"
+
+[throttle]
+enabled = false
+TOML
+
 mkfifo "$work/out"
-"$BERTH" server --data-dir "$work/data" --listen 127.0.0.1:0 >"$work/out" 2>"$work/server.log" &
+"$BERTH" server --data-dir "$work/data" --auth-config "$work/auth.toml" --listen 127.0.0.1:0 >"$work/out" 2>"$work/server.log" &
 server_pid=$!
 read -r first_line <"$work/out"
 endpoint=${first_line#Listening on }
 case "$endpoint" in http://127.0.0.1:*) ;; *) echo "unexpected server output: $first_line"; exit 1;; esac
 
-export AWS_ACCESS_KEY_ID=AKIDCLITEST AWS_SECRET_ACCESS_KEY=secret AWS_DEFAULT_REGION=us-east-1
+export AWS_ACCESS_KEY_ID=AKIDCLITEST AWS_SECRET_ACCESS_KEY=cli-test-secret AWS_DEFAULT_REGION=us-east-1
 export AWS_ENDPOINT_URL_ECS=$endpoint
 unset AWS_PROFILE AWS_SESSION_TOKEN
 
@@ -97,5 +117,30 @@ pass "describe-clusters reports MISSING"
 families=$("$AWS" ecs list-task-definition-families --output text --query 'families[]')
 [ "$families" = webapp ] || fail "families: $families (the refused definition must not create a family)"
 pass "a refused definition leaves nothing behind"
+
+# Access control through the CLI's own signing.
+if AWS_SECRET_ACCESS_KEY=not-the-secret "$AWS" ecs list-clusters 2>"$work/err"; then
+  fail "a request signed with the wrong secret was accepted"
+fi
+grep -q "InvalidSignatureException" "$work/err" || fail "expected InvalidSignatureException: $(cat "$work/err")"
+pass "a wrong secret fails with InvalidSignatureException"
+
+if AWS_ACCESS_KEY_ID=AKIDNOBODY "$AWS" ecs list-clusters 2>"$work/err"; then
+  fail "an unknown access key was accepted"
+fi
+grep -q "UnrecognizedClientException" "$work/err" || fail "expected UnrecognizedClientException: $(cat "$work/err")"
+pass "an unknown access key fails with UnrecognizedClientException"
+
+as_dev() { AWS_ACCESS_KEY_ID=AKIDCLIDEV AWS_SECRET_ACCESS_KEY=cli-dev-secret "$AWS" "$@"; }
+as_dev ecs create-cluster --cluster-name dev-cli --output json >/dev/null || fail "the dev user may create dev-cli"
+pass "a user limited to cluster/dev-* creates dev-cli"
+if as_dev ecs create-cluster --cluster-name prod-cli 2>"$work/err"; then
+  fail "the dev user created prod-cli"
+fi
+grep -q "AccessDeniedException" "$work/err" || fail "expected AccessDeniedException: $(cat "$work/err")"
+grep -q "user/dev" "$work/err" || fail "the message should name the user: $(cat "$work/err")"
+clusters=$("$AWS" ecs list-clusters --output text --query 'clusterArns[]')
+[[ "$clusters" != *"cluster/prod-cli"* ]] || fail "a denied create-cluster left a cluster behind: $clusters"
+pass "the same user is denied prod-cli (AccessDeniedException) and nothing is created"
 
 echo "aws-cli: all checks passed"

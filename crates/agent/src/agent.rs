@@ -124,6 +124,9 @@ struct Identity {
     cluster: String,
     container_instance_arn: Option<String>,
     instance_id: String,
+    /// The instance's token: a credential, so the file is readable by its owner only.
+    #[serde(default)]
+    instance_token: Option<String>,
 }
 
 impl Identity {
@@ -143,7 +146,13 @@ impl Identity {
         let error = |source| AgentError::State { path: path.display().to_string(), source };
         std::fs::create_dir_all(&config.state_dir).map_err(error)?;
         let temporary = path.with_extension("tmp");
-        std::fs::write(&temporary, serde_json::to_vec_pretty(self).expect("identity serializes"))
+        let _ = std::fs::remove_file(&temporary);
+        let mut file = std::fs::OpenOptions::new();
+        file.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut file, 0o600);
+        let bytes = serde_json::to_vec_pretty(self).expect("identity serializes");
+        std::io::Write::write_all(&mut file.open(&temporary).map_err(error)?, &bytes)
             .map_err(error)?;
         std::fs::rename(&temporary, &path).map_err(error)
     }
@@ -231,17 +240,24 @@ impl Agent {
             container_instance_arn: identity.container_instance_arn.clone(),
             ..RegisterContainerInstanceRequest::default()
         };
-        let response = match self.client.register(&request).await {
+        let response = match self
+            .client
+            .register(&request, identity.instance_token.as_deref())
+            .await
+        {
             Ok(response) => response,
-            // The instance was deregistered (or the control plane lost it): start afresh.
+            // The instance was deregistered (or the control plane lost it, or this agent lost
+            // its token): start afresh with the cluster's token.
             Err(ClientError::Refused { code, .. })
-                if code == "ClientException" && request.container_instance_arn.is_some() =>
+                if (code == "ClientException" || code == "AccessDeniedException")
+                    && request.container_instance_arn.is_some() =>
             {
                 tracing::warn!(
-                    "The control plane does not know this container instance any more; registering a new one"
+                    code,
+                    "The control plane does not accept this container instance any more; registering a new one"
                 );
                 request.container_instance_arn = None;
-                self.client.register(&request).await.map_err(AgentError::Register)?
+                self.client.register(&request, None).await.map_err(AgentError::Register)?
             }
             Err(error) => return Err(AgentError::Register(error)),
         };
@@ -255,6 +271,7 @@ impl Agent {
             },
         )?;
         identity.container_instance_arn = Some(arn.clone());
+        identity.instance_token = self.client.instance_token();
         identity.save(&self.config)?;
         tracing::info!(cluster = %self.config.cluster, instance = %arn, "Container instance registered");
         Ok(arn)

@@ -1,6 +1,7 @@
 //! The agent's side of the conversation with the control plane: the ECS operation that
-//! registers the container instance, and the agent channel's long-poll and reports. Every
-//! request carries the cluster's agent token.
+//! registers the container instance, and the agent channel's long-poll and reports. A new
+//! registration carries the cluster's agent token; everything after it carries the token of the
+//! instance that registration returned.
 
 use std::time::Duration;
 
@@ -37,7 +38,10 @@ impl ClientError {
 pub struct ControlPlane {
     http: reqwest::Client,
     url: String,
-    token: String,
+    /// The cluster's agent token: registers new instances.
+    cluster_token: String,
+    /// The instance's token, once known: everything else.
+    instance_token: std::sync::Arc<parking_lot::RwLock<Option<String>>>,
 }
 
 impl ControlPlane {
@@ -47,7 +51,21 @@ impl ControlPlane {
             .pool_idle_timeout(Duration::from_secs(60))
             .build()
             .expect("building an HTTP client");
-        ControlPlane { http, url: url.trim_end_matches('/').to_owned(), token: token.to_owned() }
+        ControlPlane {
+            http,
+            url: url.trim_end_matches('/').to_owned(),
+            cluster_token: token.to_owned(),
+            instance_token: Default::default(),
+        }
+    }
+
+    /// Acts as the instance this token stands for from now on.
+    pub fn set_instance_token(&self, token: Option<String>) {
+        *self.instance_token.write() = token;
+    }
+
+    pub fn instance_token(&self) -> Option<String> {
+        self.instance_token.read().clone()
     }
 
     async fn post<Req: Serialize, Resp: DeserializeOwned>(
@@ -57,11 +75,25 @@ impl ControlPlane {
         body: &Req,
         timeout: Duration,
     ) -> Result<Resp, ClientError> {
+        let token = self.instance_token().unwrap_or_else(|| self.cluster_token.clone());
+        let response = self.send(path, target, body, timeout, &token).await?;
+        response.json().await.map_err(ClientError::Malformed)
+    }
+
+    /// Sends a request with `token`; a refusal is an error.
+    async fn send<Req: Serialize>(
+        &self,
+        path: &str,
+        target: Option<&str>,
+        body: &Req,
+        timeout: Duration,
+        token: &str,
+    ) -> Result<reqwest::Response, ClientError> {
         let mut request = self
             .http
             .post(format!("{}{path}", self.url))
             .header("content-type", api::CONTENT_TYPE)
-            .header(TOKEN_HEADER, &self.token)
+            .header(TOKEN_HEADER, token)
             .timeout(timeout)
             .json(body);
         if let Some(target) = target {
@@ -70,7 +102,7 @@ impl ControlPlane {
         let response = request.send().await.map_err(ClientError::Unreachable)?;
         let status = response.status();
         if status.is_success() {
-            return response.json().await.map_err(ClientError::Malformed);
+            return Ok(response);
         }
         let body: serde_json::Value = response.json().await.unwrap_or_default();
         Err(ClientError::Refused {
@@ -80,12 +112,29 @@ impl ControlPlane {
         })
     }
 
-    /// RegisterContainerInstance.
+    /// RegisterContainerInstance: a new instance with the cluster's token, or the instance the
+    /// request names with its own token. From then on the client acts as the registered
+    /// instance, with the token the control plane returned.
     pub async fn register(
         &self,
         request: &RegisterContainerInstanceRequest,
+        instance_token: Option<&str>,
     ) -> Result<RegisterContainerInstanceResponse, ClientError> {
-        self.post("/", Some("RegisterContainerInstance"), request, Duration::from_secs(30)).await
+        let token = match (&request.container_instance_arn, instance_token) {
+            (Some(_), Some(token)) => token,
+            _ => &self.cluster_token,
+        };
+        let response = self
+            .send("/", Some("RegisterContainerInstance"), request, Duration::from_secs(30), token)
+            .await?;
+        let issued = response
+            .headers()
+            .get(api::agent::INSTANCE_TOKEN_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let body = response.json().await.map_err(ClientError::Malformed)?;
+        self.set_instance_token(issued);
+        Ok(body)
     }
 
     /// Waits (up to `wait`) for a desired set newer than `request.generation`.

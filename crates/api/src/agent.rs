@@ -7,14 +7,18 @@
 //! it changes or the wait ends (which doubles as the heartbeat). The answer is the instance's
 //! whole desired task set. The agent sends the full current state of every task whose state
 //! changed to `POST /agent/v1/report`; a report is idempotent, so it can be repeated after a
-//! failure. Both carry the cluster's agent token in [`TOKEN_HEADER`].
+//! failure. Both carry the instance's token in [`TOKEN_HEADER`]: the token
+//! RegisterContainerInstance returned in [`INSTANCE_TOKEN_HEADER`] when the agent registered
+//! with its cluster's token.
 
 use serde::{Deserialize, Serialize};
 
 use crate::{NetworkBinding, TaskDefinition, TaskOverride};
 
-/// The header carrying an agent's token.
+/// The header carrying an agent's token (its cluster's, or its instance's).
 pub const TOKEN_HEADER: &str = "x-berth-agent-token";
+/// The response header of RegisterContainerInstance carrying the instance's token.
+pub const INSTANCE_TOKEN_HEADER: &str = "x-berth-instance-token";
 pub const POLL_PATH: &str = "/agent/v1/poll";
 pub const REPORT_PATH: &str = "/agent/v1/report";
 

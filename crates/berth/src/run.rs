@@ -32,11 +32,38 @@ pub(crate) struct ControlPlaneArgs {
     /// Seconds a service task without health checks must have run to count as healthy.
     #[arg(long, default_value_t = 40)]
     task_settle_time: u64,
+    /// Users, access keys, policies and throttling (TOML). Default: `auth.toml` in the data
+    /// directory, created with an administrator key on first start. Reloaded on SIGHUP.
+    #[arg(long)]
+    auth_config: Option<PathBuf>,
+    /// Accept unsigned requests from anyone, as the account's root user. For benchmarks and
+    /// experiments on a machine of your own only.
+    #[arg(long)]
+    no_auth: bool,
 }
 
 impl ControlPlaneArgs {
-    fn serve(&self, data_dir: &Path, config: Config, advertise_url: Option<String>) -> Serve {
+    /// Where access control comes from: off, the given file, or `auth.toml` in the data
+    /// directory (created with `generated` when missing).
+    fn auth_setup(&self, data_dir: &Path, generated: Option<GeneratedAdmin>) -> AuthSetup {
+        if self.no_auth {
+            return AuthSetup::Off;
+        }
+        match &self.auth_config {
+            Some(path) => AuthSetup::File { path: path.clone(), generated: None },
+            None => AuthSetup::File { path: data_dir.join("auth.toml"), generated },
+        }
+    }
+
+    fn serve(
+        &self,
+        data_dir: &Path,
+        config: Config,
+        advertise_url: Option<String>,
+        auth: AuthSetup,
+    ) -> Serve {
         Serve {
+            auth,
             data_dir: data_dir.to_path_buf(),
             listen: self.listen,
             config,
@@ -54,6 +81,12 @@ pub(crate) struct DevArgs {
     /// Where the embedded store keeps its data.
     #[arg(long, default_value_os_t = default_data_dir())]
     data_dir: PathBuf,
+    /// The administrator's access key id (default: generated on first start and kept).
+    #[arg(long, requires = "secret_access_key")]
+    access_key_id: Option<String>,
+    /// The administrator's secret access key.
+    #[arg(long, requires = "access_key_id")]
+    secret_access_key: Option<String>,
     #[command(flatten)]
     control_plane: ControlPlaneArgs,
     /// The `ecs.availability-zone` attribute of the built-in agent's container instance.
@@ -103,7 +136,16 @@ fn default_data_dir() -> PathBuf {
 
 pub(crate) async fn dev(args: DevArgs) -> anyhow::Result<()> {
     let config = Config::try_from(RawConfig::default())?;
-    let running = start(args.control_plane.serve(&args.data_dir, config.clone(), None)).await?;
+    let auth = args.control_plane.auth_setup(
+        &args.data_dir,
+        Some(GeneratedAdmin {
+            access_key_id: args.access_key_id.clone(),
+            secret_access_key: args.secret_access_key.clone(),
+            throttle: false,
+        }),
+    );
+    let running =
+        start(args.control_plane.serve(&args.data_dir, config.clone(), None, auth.clone())).await?;
     let endpoint = format!("http://{}", running.local_addr);
     running
         .ctx
@@ -120,7 +162,20 @@ pub(crate) async fn dev(args: DevArgs) -> anyhow::Result<()> {
     println!();
     println!("  export AWS_ENDPOINT_URL_ECS={endpoint}");
     println!("  export AWS_DEFAULT_REGION={}", config.region);
-    println!("  export AWS_ACCESS_KEY_ID=berth AWS_SECRET_ACCESS_KEY=berth");
+    match (&running.created_key, &auth) {
+        (Some((key, secret)), _) => {
+            println!("  export AWS_ACCESS_KEY_ID={key} AWS_SECRET_ACCESS_KEY={secret}")
+        }
+        (None, AuthSetup::File { path, .. }) => {
+            println!(
+                "  export AWS_ACCESS_KEY_ID=... AWS_SECRET_ACCESS_KEY=...   # the admin key in {}",
+                path.display()
+            )
+        }
+        (None, AuthSetup::Off) => println!(
+            "  export AWS_ACCESS_KEY_ID=any AWS_SECRET_ACCESS_KEY=any   # access control is off"
+        ),
+    }
     println!("  aws ecs create-cluster --cluster-name default");
     println!();
     println!("(or pass --endpoint-url {endpoint} to each aws command). Stop with Ctrl-C.");
@@ -160,8 +215,20 @@ pub(crate) async fn server(args: ServerArgs) -> anyhow::Result<()> {
         Some(path) => Config::from_file(path)?,
         None => Config::try_from(RawConfig::default())?,
     };
-    let running =
-        start(args.control_plane.serve(&args.data_dir, config, args.advertise_url.clone())).await?;
+    let auth = args.control_plane.auth_setup(
+        &args.data_dir,
+        Some(GeneratedAdmin { access_key_id: None, secret_access_key: None, throttle: true }),
+    );
+    let running = start(args.control_plane.serve(
+        &args.data_dir,
+        config,
+        args.advertise_url.clone(),
+        auth.clone(),
+    ))
+    .await?;
+    if let (Some((key, _)), AuthSetup::File { path, .. }) = (&running.created_key, &auth) {
+        tracing::info!(access_key_id = %key, file = %path.display(), "Created an administrator key (its secret is in the file)");
+    }
     // The first line of standard output names the endpoint, for scripts and tests.
     println!("Listening on http://{}", running.local_addr);
     running.wait().await
@@ -171,6 +238,8 @@ pub(crate) async fn server(args: ServerArgs) -> anyhow::Result<()> {
 pub(crate) struct Running {
     pub(crate) local_addr: SocketAddr,
     pub(crate) ctx: server::Ctx,
+    /// The administrator key, when this start created the auth file.
+    pub(crate) created_key: Option<(String, String)>,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
@@ -221,6 +290,94 @@ pub(crate) struct Serve {
     pub(crate) retention: Duration,
     pub(crate) log_bytes: usize,
     pub(crate) settle: Duration,
+    pub(crate) auth: AuthSetup,
+}
+
+/// How access control is set up.
+#[derive(Debug, Clone)]
+pub(crate) enum AuthSetup {
+    /// Unsigned requests are accepted.
+    Off,
+    /// The file with users, keys and policies; `generated` says what to put in it if it does
+    /// not exist yet.
+    File { path: PathBuf, generated: Option<GeneratedAdmin> },
+}
+
+/// The administrator key written into a new auth file.
+#[derive(Debug, Clone)]
+pub(crate) struct GeneratedAdmin {
+    pub(crate) access_key_id: Option<String>,
+    pub(crate) secret_access_key: Option<String>,
+    pub(crate) throttle: bool,
+}
+
+fn random_string(alphabet: &[u8], len: usize) -> String {
+    let mut out = String::with_capacity(len);
+    while out.len() < len {
+        for byte in *uuid::Uuid::new_v4().as_bytes() {
+            if out.len() < len {
+                out.push(alphabet[usize::from(byte) % alphabet.len()] as char);
+            }
+        }
+    }
+    out
+}
+
+/// Writes an auth file with one administrator (AdministratorAccess) and returns its key.
+fn write_admin_file(path: &Path, admin: &GeneratedAdmin) -> anyhow::Result<(String, String)> {
+    use std::io::Write as _;
+    use std::os::unix::fs::OpenOptionsExt as _;
+    let key = admin.access_key_id.clone().unwrap_or_else(|| {
+        format!("AKIA{}", random_string(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 16))
+    });
+    let secret = admin.secret_access_key.clone().unwrap_or_else(|| {
+        random_string(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", 40)
+    });
+    let text = format!(
+        "# Berth access control: users, their access keys and policies (reloaded on SIGHUP).\n\
+         # Created on first start with one administrator.\n\n\
+         [[users]]\nname = \"admin\"\nmanaged-policies = [\"AdministratorAccess\"]\n\n\
+         [[users.keys]]\naccess-key-id = \"{key}\"\nsecret-access-key = \"{secret}\"\n\n\
+         [throttle]\nenabled = {}\n",
+        admin.throttle
+    );
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    let temporary = path.with_extension("tmp");
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(&temporary)?;
+    file.write_all(text.as_bytes())?;
+    file.sync_all()?;
+    std::fs::rename(&temporary, path)?;
+    Ok((key, secret))
+}
+
+/// Access control read from the auth file, and the administrator key if this start created
+/// the file.
+type Loaded = (Option<Arc<server::access::Access>>, Option<(String, String)>);
+
+/// Reads the auth file into access control, creating it first if asked.
+fn load_auth(setup: &AuthSetup, account_id: &str) -> anyhow::Result<Loaded> {
+    let AuthSetup::File { path, generated } = setup else {
+        return Ok((None, None));
+    };
+    let mut created = None;
+    if let Some(admin) = generated {
+        let fixed = admin.access_key_id.is_some();
+        if fixed || !path.exists() {
+            created = Some(write_admin_file(path, admin)?);
+        }
+    }
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let config = auth::config::parse(&text, account_id)
+        .with_context(|| format!("{} is not a valid auth file", path.display()))?;
+    Ok((Some(Arc::new(server::access::Access::new(config))), created))
 }
 
 /// Opens the store under the data directory and starts serving.
@@ -235,7 +392,15 @@ pub(crate) async fn start(serve: Serve) -> anyhow::Result<Running> {
         .await
         .with_context(|| format!("listening on {}", serve.listen))?;
     let local_addr = listener.local_addr()?;
+    let (access, created) = load_auth(&serve.auth, &serve.config.account_id)?;
+    let account_id = serve.config.account_id.clone();
+    if access.is_none() {
+        tracing::warn!(
+            "Access control is off: every request is accepted, unsigned, as the account's root user"
+        );
+    }
     let options = server::ServeOptions {
+        access: access.clone(),
         agent_secret: agent_secret(&serve.data_dir)?,
         agent_timeout: serve.agent_timeout,
         advertise_url: serve.advertise_url.unwrap_or_else(|| format!("http://{local_addr}")),
@@ -246,7 +411,32 @@ pub(crate) async fn start(serve: Serve) -> anyhow::Result<Running> {
     let ctx =
         server::Ctx::start(serve.config, options, Arc::new(store), Arc::new(SystemClock)).await?;
     let task = tokio::spawn(server::serve(listener, ctx.clone(), shutdown_signal()));
-    Ok(Running { local_addr, task, ctx })
+    if let (Some(access), AuthSetup::File { path, .. }) = (access, &serve.auth) {
+        tokio::spawn(reload_on_hangup(access, path.clone(), account_id));
+    }
+    Ok(Running { local_addr, task, ctx, created_key: created })
+}
+
+/// Reloads the auth file on SIGHUP; a file that does not parse leaves the old one in force.
+async fn reload_on_hangup(access: Arc<server::access::Access>, path: PathBuf, account_id: String) {
+    let Ok(mut hangups) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
+    else {
+        return;
+    };
+    while hangups.recv().await.is_some() {
+        let loaded = std::fs::read_to_string(&path)
+            .map_err(anyhow::Error::from)
+            .and_then(|text| auth::config::parse(&text, &account_id).map_err(anyhow::Error::from));
+        match loaded {
+            Ok(config) => {
+                access.replace(config);
+                tracing::info!(path = %path.display(), "Access control reloaded");
+            }
+            Err(error) => {
+                tracing::error!(path = %path.display(), error = %format!("{error:#}"), "The auth file was not reloaded")
+            }
+        }
+    }
 }
 
 pub(crate) async fn shutdown_signal() {

@@ -12,6 +12,7 @@ use api::{
 };
 use store::{Op, Txn};
 
+use crate::caller::Call;
 use crate::records::{self, encode, internal, keys};
 use crate::{Ctx, paging};
 
@@ -57,13 +58,13 @@ fn check_principal(ctx: &Ctx, principal: &str) -> Result<(), ApiError> {
     }
 }
 
-fn principal(ctx: &Ctx, given: Option<&str>) -> Result<String, ApiError> {
+fn principal(call: &Call<'_>, given: Option<&str>) -> Result<String, ApiError> {
     match given {
         Some(arn) => {
-            check_principal(ctx, arn)?;
+            check_principal(call, arn)?;
             Ok(arn.to_owned())
         }
-        None => Ok(ctx.principal_arn()),
+        None => Ok(call.principal_arn()),
     }
 }
 
@@ -75,11 +76,12 @@ pub(crate) async fn default_value(ctx: &Ctx, name: &str) -> Result<String, ApiEr
 }
 
 pub(crate) async fn put_account_setting(
-    ctx: &Ctx,
+    call: &Call<'_>,
     req: PutAccountSettingRequest,
 ) -> Result<PutAccountSettingResponse, ApiError> {
+    let ctx: &Ctx = call;
     check_value(req.name, &req.value)?;
-    let principal = principal(ctx, req.principal_arn.as_deref())?;
+    let principal = principal(call, req.principal_arn.as_deref())?;
     let setting = Setting {
         name: Some(req.name),
         value: Some(req.value),
@@ -108,10 +110,11 @@ pub(crate) async fn put_account_setting_default(
 }
 
 pub(crate) async fn delete_account_setting(
-    ctx: &Ctx,
+    call: &Call<'_>,
     req: DeleteAccountSettingRequest,
 ) -> Result<DeleteAccountSettingResponse, ApiError> {
-    let principal = principal(ctx, req.principal_arn.as_deref())?;
+    let ctx: &Ctx = call;
+    let principal = principal(call, req.principal_arn.as_deref())?;
     let key = keys::account_setting(&principal, req.name.as_str());
     let existing = records::get::<Setting>(ctx.store(), &key).await?;
     let value = match existing {
@@ -132,9 +135,10 @@ pub(crate) async fn delete_account_setting(
 }
 
 pub(crate) async fn list_account_settings(
-    ctx: &Ctx,
+    call: &Call<'_>,
     req: ListAccountSettingsRequest,
 ) -> Result<ListAccountSettingsResponse, ApiError> {
+    let ctx: &Ctx = call;
     let size = match req.max_results {
         None => 10,
         Some(n) if (1..=10).contains(&n) => n as usize,
@@ -145,7 +149,7 @@ pub(crate) async fn list_account_settings(
         }
     };
     let after = paging::resume_after("ListAccountSettings", req.next_token.as_deref())?;
-    let principal = principal(ctx, req.principal_arn.as_deref())?;
+    let principal = principal(call, req.principal_arn.as_deref())?;
     let store = ctx.store();
     let own: Vec<Setting> = records::list::<Setting>(store, &keys::account_settings_of(&principal))
         .await?

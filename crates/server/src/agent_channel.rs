@@ -40,7 +40,8 @@ fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     })
 }
 
-/// Checks the agent token for `cluster` and resolves the instance, which must be registered.
+/// Checks that the request carries the instance token of `instance_arn`, which must be
+/// registered in `cluster`, and returns the instance's id.
 fn authorize(
     ctx: &Ctx,
     headers: &HeaderMap,
@@ -48,15 +49,17 @@ fn authorize(
     instance_arn: &str,
 ) -> Result<String, ApiError> {
     let caller = crate::http::caller(ctx, headers);
-    if caller.agent_cluster.as_deref() != Some(cluster) {
-        return Err(ApiError::new(
-            ErrorCode::AccessDeniedException,
-            format!("The agent token is not valid for cluster {cluster}."),
-        ));
-    }
     let id = instance_id(ctx, cluster, instance_arn)?.ok_or_else(|| {
         ApiError::client(format!("Container instance {instance_arn} is not in cluster {cluster}."))
     })?;
+    if caller.agent_cluster.as_deref() != Some(cluster)
+        || caller.agent_instance.as_deref() != Some(id.as_str())
+    {
+        return Err(ApiError::new(
+            ErrorCode::AccessDeniedException,
+            format!("The agent token is not the instance token of {instance_arn}."),
+        ));
+    }
     let registered = ctx
         .state()
         .read()

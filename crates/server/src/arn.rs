@@ -46,6 +46,11 @@ impl Arns {
         format!("{}task-definition/{family}:{revision}", self.base)
     }
 
+    /// `task-definition/<family>:*`: every revision of a family, as an IAM resource.
+    pub fn every_task_definition_revision(&self, family: &str) -> String {
+        format!("{}task-definition/{family}:*", self.base)
+    }
+
     pub fn service(&self, cluster: &str, name: &str) -> String {
         format!("{}service/{cluster}/{name}", self.base)
     }

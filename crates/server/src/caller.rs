@@ -1,8 +1,16 @@
-//! Who is calling: the identity a request acts as, and agent tokens.
+//! Who is calling: the identity a request acts as, and agent credentials.
 //!
-//! An agent proves it may act for a cluster with a token derived from the control plane's
-//! agent secret and the cluster's name: `<cluster>.<hex HMAC-SHA256(secret, cluster)>`. A token
-//! for one cluster is worthless for another, and the control plane stores no tokens.
+//! Agents hold two kinds of token, both derived from the control plane's agent secret (the
+//! control plane stores no tokens):
+//! - the **cluster token** `<cluster>.<hex HMAC-SHA256>`, given to an agent by its operator, is
+//!   good for one thing: registering a new container instance into that cluster;
+//! - the **instance token** `<cluster>/<instance id>.<hex HMAC-SHA256>`, returned by that
+//!   registration in the `x-berth-instance-token` header, is good for acting as that instance
+//!   only: re-registering it, polling its desired tasks, reporting on the tasks placed on it and
+//!   shipping their logs.
+//!
+//! A token for one cluster or instance is worthless for another, and neither is worth anything
+//! outside the agent operations.
 
 use hmac::{KeyInit, Mac};
 use sha2::Sha256;
@@ -14,8 +22,13 @@ use crate::Ctx;
 /// The identity of a request.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Caller {
-    /// The cluster whose agent token the request carried, if it carried a valid one.
+    /// The cluster whose agent token the request carried, if it carried a valid one (a cluster
+    /// token or an instance token).
     pub(crate) agent_cluster: Option<String>,
+    /// The container instance (id) whose instance token the request carried.
+    pub(crate) agent_instance: Option<String>,
+    /// Who signed the request, when access control is on.
+    pub(crate) identity: Option<auth::Identity>,
 }
 
 /// One request being served: the context plus the caller. Dereferences to [`Ctx`], so a
@@ -23,6 +36,8 @@ pub(crate) struct Caller {
 pub(crate) struct Call<'a> {
     pub(crate) ctx: &'a Ctx,
     pub(crate) caller: Caller,
+    /// Headers the operation adds to its response.
+    pub(crate) response_headers: parking_lot::Mutex<Vec<(&'static str, String)>>,
 }
 
 impl std::ops::Deref for Call<'_> {
@@ -33,41 +48,93 @@ impl std::ops::Deref for Call<'_> {
     }
 }
 
-impl Call<'_> {
-    /// Refuses unless the caller is an agent of `cluster`.
-    pub(crate) fn require_agent(&self, cluster: &str) -> Result<(), ApiError> {
-        if self.caller.agent_cluster.as_deref() == Some(cluster) {
+impl<'a> Call<'a> {
+    /// The principal the request acts as: the signer, or the account's root user when access
+    /// control is off.
+    pub(crate) fn principal_arn(&self) -> String {
+        match &self.caller.identity {
+            Some(identity) => identity.principal_arn.clone(),
+            None => self.ctx.principal_arn(),
+        }
+    }
+
+    pub(crate) fn new(ctx: &'a Ctx, caller: Caller) -> Call<'a> {
+        Call { ctx, caller, response_headers: parking_lot::Mutex::new(Vec::new()) }
+    }
+
+    /// Refuses unless the caller holds the cluster token of `cluster` (an instance token is
+    /// not enough: it stands for one existing instance).
+    pub(crate) fn require_cluster_agent(&self, cluster: &str) -> Result<(), ApiError> {
+        if self.caller.agent_cluster.as_deref() == Some(cluster)
+            && self.caller.agent_instance.is_none()
+        {
             Ok(())
         } else {
             Err(ApiError::new(
                 ErrorCode::AccessDeniedException,
                 format!(
-                    "Only an agent of cluster {cluster} holding its agent token may call this operation."
+                    "Only an agent holding the agent token of cluster {cluster} may register a container instance."
                 ),
             ))
         }
     }
+
+    /// The container instance of `cluster` the caller is the agent of: refuses unless the
+    /// request carried that instance's token.
+    pub(crate) fn require_instance_agent(&self, cluster: &str) -> Result<&str, ApiError> {
+        match (&self.caller.agent_cluster, &self.caller.agent_instance) {
+            (Some(c), Some(instance)) if c == cluster => Ok(instance),
+            _ => Err(ApiError::new(
+                ErrorCode::AccessDeniedException,
+                format!(
+                    "Only the agent of a container instance of cluster {cluster}, holding that instance's token, may call this operation."
+                ),
+            )),
+        }
+    }
 }
 
-fn mac(secret: &[u8], cluster: &str) -> hmac::Hmac<Sha256> {
+fn mac(secret: &[u8], domain: &[u8], parts: &[&str]) -> hmac::Hmac<Sha256> {
     let mut mac =
         <hmac::Hmac<Sha256> as KeyInit>::new_from_slice(secret).expect("HMAC takes any key length");
-    mac.update(b"berth agent token\n");
-    mac.update(cluster.as_bytes());
+    mac.update(domain);
+    for part in parts {
+        mac.update(part.as_bytes());
+        mac.update(b"\n");
+    }
     mac
 }
 
-/// The agent token of `cluster`.
+const CLUSTER_DOMAIN: &[u8] = b"berth agent token\n";
+const INSTANCE_DOMAIN: &[u8] = b"berth instance token\n";
+
+/// The agent token of `cluster`: it registers new container instances there.
 pub fn agent_token(secret: &[u8], cluster: &str) -> String {
-    format!("{cluster}.{}", hex::encode(mac(secret, cluster).finalize().into_bytes()))
+    let mac = mac(secret, CLUSTER_DOMAIN, &[cluster]);
+    format!("{cluster}.{}", hex::encode(mac.finalize().into_bytes()))
 }
 
-/// The cluster a token is valid for, if it is valid. The comparison is constant-time.
-pub(crate) fn verify_agent_token(secret: &[u8], token: &str) -> Option<String> {
-    let (cluster, signature) = token.rsplit_once('.')?;
+/// The token of container instance `instance` (its id) in `cluster`.
+pub fn instance_token(secret: &[u8], cluster: &str, instance: &str) -> String {
+    let mac = mac(secret, INSTANCE_DOMAIN, &[cluster, instance]);
+    format!("{cluster}/{instance}.{}", hex::encode(mac.finalize().into_bytes()))
+}
+
+/// What a valid token stands for: its cluster, and its instance for an instance token. The
+/// comparison is constant-time.
+pub(crate) fn verify_agent_token(secret: &[u8], token: &str) -> Option<(String, Option<String>)> {
+    let (subject, signature) = token.rsplit_once('.')?;
     let signature = hex::decode(signature).ok()?;
-    mac(secret, cluster).verify_slice(&signature).ok()?;
-    Some(cluster.to_owned())
+    match subject.split_once('/') {
+        None => {
+            mac(secret, CLUSTER_DOMAIN, &[subject]).verify_slice(&signature).ok()?;
+            Some((subject.to_owned(), None))
+        }
+        Some((cluster, instance)) => {
+            mac(secret, INSTANCE_DOMAIN, &[cluster, instance]).verify_slice(&signature).ok()?;
+            Some((cluster.to_owned(), Some(instance.to_owned())))
+        }
+    }
 }
 
 #[cfg(test)]
@@ -75,9 +142,31 @@ mod tests {
     use super::*;
 
     #[test]
+    fn instance_tokens_are_per_instance_and_never_cluster_tokens() {
+        let token = instance_token(b"secret", "prod", "abc");
+        assert_eq!(
+            verify_agent_token(b"secret", &token),
+            Some(("prod".into(), Some("abc".into())))
+        );
+        assert_eq!(verify_agent_token(b"other", &token), None);
+        let (_, signature) = token.rsplit_once('.').unwrap();
+        for forged in [
+            format!("prod/abd.{signature}"),
+            format!("dev/abc.{signature}"),
+            format!("prod.{signature}"),
+        ] {
+            assert_eq!(verify_agent_token(b"secret", &forged), None, "{forged}");
+        }
+        // A cluster token's signature does not make an instance token, nor the reverse.
+        let cluster = agent_token(b"secret", "prod");
+        let (_, cluster_signature) = cluster.rsplit_once('.').unwrap();
+        assert_eq!(verify_agent_token(b"secret", &format!("prod/abc.{cluster_signature}")), None);
+    }
+
+    #[test]
     fn tokens_are_per_cluster_and_per_secret() {
         let token = agent_token(b"secret", "prod");
-        assert_eq!(verify_agent_token(b"secret", &token).as_deref(), Some("prod"));
+        assert_eq!(verify_agent_token(b"secret", &token), Some(("prod".into(), None)));
         assert_eq!(verify_agent_token(b"other", &token), None);
         let forged = token.replacen("prod", "dev", 1);
         assert_eq!(verify_agent_token(b"secret", &forged), None);

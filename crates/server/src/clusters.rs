@@ -453,6 +453,7 @@ mod tests {
             stopped_task_retention: std::time::Duration::from_secs(3600),
             log_bytes_per_container: 1 << 20,
             task_settle_time: std::time::Duration::from_secs(40),
+            access: None,
         };
         let clock = Arc::new(ManualClock::new(1_700_000_000_000));
         Ctx::start(config, options, Arc::new(MemoryStore::new()), clock).await.unwrap()

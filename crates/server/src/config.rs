@@ -51,26 +51,20 @@ impl Default for Quotas {
     }
 }
 
-/// What task definitions may ask of the hosts their containers run on.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+/// What task definitions may ask of the hosts their containers run on. Everything is refused
+/// unless allowed: in the config file's `[containers]` (every cluster) or
+/// `[clusters.<name>.containers]` (one cluster; replaces `[containers]` for it).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(default, rename_all = "kebab-case", deny_unknown_fields)]
 pub struct ContainerPolicy {
-    /// Privileged containers (`privileged: true`).
+    /// Privileged containers (`privileged: true`), added Linux capabilities and `unconfined`
+    /// security options.
     pub allow_privileged: bool,
     /// The `host` network mode.
     pub allow_host_network: bool,
-    /// Volumes that bind-mount a host path (`host.sourcePath`).
+    /// Volumes that expose a host path: `host.sourcePath`, or Docker volume driver options that
+    /// bind one.
     pub allow_host_mounts: bool,
-}
-
-impl Default for ContainerPolicy {
-    fn default() -> ContainerPolicy {
-        ContainerPolicy {
-            allow_privileged: false,
-            allow_host_network: true,
-            allow_host_mounts: true,
-        }
-    }
 }
 
 /// The configuration file as written: every field optional.
@@ -199,17 +193,20 @@ mod tests {
     #[test]
     fn container_policies_per_cluster() {
         let raw: RawConfig = toml::from_str(
-            "[containers]\nallow-host-network = false\n[clusters.ci.containers]\nallow-privileged = true\n",
+            "[containers]\nallow-host-mounts = true\n[clusters.ci.containers]\nallow-privileged = true\n",
         )
         .unwrap();
         let config = Config::try_from(raw).unwrap();
-        assert!(!config.container_policy("prod").allow_host_network);
+        assert!(config.container_policy("prod").allow_host_mounts);
         assert!(!config.container_policy("prod").allow_privileged);
+        assert!(!config.container_policy("prod").allow_host_network, "refused unless allowed");
         assert!(config.container_policy("ci").allow_privileged);
         assert!(
-            config.container_policy("ci").allow_host_network,
-            "an unset member takes its default"
+            !config.container_policy("ci").allow_host_mounts,
+            "a cluster's own policy replaces the default one; its unset members are refused"
         );
+        let safe = ContainerPolicy::default();
+        assert!(!safe.allow_privileged && !safe.allow_host_network && !safe.allow_host_mounts);
     }
 
     #[test]

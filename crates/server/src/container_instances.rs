@@ -118,7 +118,19 @@ pub(crate) async fn register_container_instance(
 ) -> Result<RegisterContainerInstanceResponse, ApiError> {
     let cluster_name =
         active_cluster(call, req.cluster.as_deref()).await?.value.cluster_name.unwrap_or_default();
-    call.require_agent(&cluster_name)?;
+    // A new instance needs the cluster token; re-registering one needs that instance's token.
+    match &req.container_instance_arn {
+        None => call.require_cluster_agent(&cluster_name)?,
+        Some(reference) => {
+            let agent_of = call.require_instance_agent(&cluster_name)?;
+            if instance_id(call, &cluster_name, reference)?.as_deref() != Some(agent_of) {
+                return Err(ApiError::new(
+                    ErrorCode::AccessDeniedException,
+                    format!("The agent token is not the instance token of {reference}."),
+                ));
+            }
+        }
+    }
     let _lifecycle = call.inner.cluster_lifecycle.read().await;
     let resources = req.total_resources.clone().unwrap_or_default();
     let totals = placement::totals(&resources);
@@ -263,6 +275,9 @@ pub(crate) async fn register_container_instance(
     call.state().wait_for(response.revision).await;
     call.liveness().touch(&cluster_name, &record.id);
     tracing::info!(cluster = %cluster_name, instance = %record.id, "Container instance registered");
+    let token =
+        crate::caller::instance_token(&call.options().agent_secret, &cluster_name, &record.id);
+    call.response_headers.lock().push((api::agent::INSTANCE_TOKEN_HEADER, token));
     let index = call.state().read();
     let cluster = index.cluster(&cluster_name).ok_or_else(ApiError::server)?;
     Ok(RegisterContainerInstanceResponse {

@@ -8,7 +8,7 @@
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::Value;
@@ -34,12 +34,31 @@ pub fn router(ctx: Ctx) -> Router {
         .with_state(ctx)
 }
 
-async fn handle(State(ctx): State<Ctx>, headers: HeaderMap, body: Bytes) -> Response {
+async fn handle(
+    State(ctx): State<Ctx>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let request_id = uuid::Uuid::new_v4().to_string();
     let started = tokio::time::Instant::now();
     let target = headers.get("x-amz-target").and_then(|v| v.to_str().ok()).unwrap_or("");
-    let call = Call { ctx: &ctx, caller: caller(&ctx, &headers) };
-    let result = serve(&call, target, &body).await;
+    let mut call = Call::new(&ctx, caller(&ctx, &headers));
+    let signed: Vec<(String, String)> = headers
+        .iter()
+        .map(|(name, value)| {
+            (name.as_str().to_owned(), String::from_utf8_lossy(value.as_bytes()).into_owned())
+        })
+        .collect();
+    let request = crate::access::Request {
+        method: method.as_str(),
+        path: uri.path(),
+        query: uri.query().unwrap_or(""),
+        headers: &signed,
+        body: &body,
+    };
+    let result = serve(&mut call, target, &request).await;
     let elapsed = started.elapsed();
     match result {
         Ok(value) => {
@@ -49,7 +68,13 @@ async fn handle(State(ctx): State<Ctx>, headers: HeaderMap, body: Bytes) -> Resp
                 elapsed_us = elapsed.as_micros() as u64,
                 "Request served"
             );
-            respond(StatusCode::OK, &request_id, None, &value)
+            let mut response = respond(StatusCode::OK, &request_id, None, &value);
+            for (name, value) in call.response_headers.into_inner() {
+                if let Ok(value) = HeaderValue::from_str(&value) {
+                    response.headers_mut().insert(name, value);
+                }
+            }
+            response
         }
         Err(error) => {
             if error.code == ErrorCode::ServerException {
@@ -66,14 +91,45 @@ async fn handle(State(ctx): State<Ctx>, headers: HeaderMap, body: Bytes) -> Resp
 
 /// The identity a request carries.
 pub(crate) fn caller(ctx: &Ctx, headers: &HeaderMap) -> Caller {
-    let agent_cluster = headers
+    let agent = headers
         .get(api::agent::TOKEN_HEADER)
         .and_then(|v| v.to_str().ok())
         .and_then(|token| crate::caller::verify_agent_token(&ctx.options().agent_secret, token));
-    Caller { agent_cluster }
+    let (agent_cluster, agent_instance) = agent.map_or((None, None), |(c, i)| (Some(c), i));
+    Caller { agent_cluster, agent_instance, identity: None }
 }
 
-async fn serve(call: &Call<'_>, target: &str, body: &[u8]) -> Result<Value, ApiError> {
+/// The operations agents call with their cluster's token instead of a signature.
+fn agent_operation(op: Operation) -> bool {
+    matches!(
+        op,
+        Operation::RegisterContainerInstance
+            | Operation::SubmitTaskStateChange
+            | Operation::SubmitContainerStateChange
+            | Operation::SubmitAttachmentStateChanges
+            | Operation::DiscoverPollEndpoint
+    )
+}
+
+fn parse_body(body: &[u8]) -> Result<Value, ApiError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Value::Object(Default::default()));
+    }
+    serde_json::from_slice(body).map_err(|e| {
+        ApiError::new(
+            ErrorCode::SerializationException,
+            format!("The request body is not valid JSON: {e}."),
+        )
+    })
+}
+
+/// Serves one request: which operation, who calls and whether they may, what the body says,
+/// then the operation itself.
+async fn serve(
+    call: &mut Call<'_>,
+    target: &str,
+    request: &crate::access::Request<'_>,
+) -> Result<Value, ApiError> {
     if let Some(name) = target.strip_prefix(api::berth::TARGET_PREFIX) {
         let op = api::berth::BerthOperation::from_name(name).ok_or_else(|| {
             ApiError::new(
@@ -81,30 +137,28 @@ async fn serve(call: &Call<'_>, target: &str, body: &[u8]) -> Result<Value, ApiE
                 format!("Unknown operation {target}."),
             )
         })?;
-        let value: Value = if body.iter().all(u8::is_ascii_whitespace) {
-            Value::Object(Default::default())
-        } else {
-            serde_json::from_slice(body).map_err(|e| {
-                ApiError::new(
-                    ErrorCode::SerializationException,
-                    format!("The request body is not valid JSON: {e}."),
-                )
-            })?
-        };
+        let identity = crate::access::authenticate(call.ctx, request, name)?;
+        let value = parse_body(request.body)?;
+        if let Some(identity) = &identity {
+            crate::access::authorize(call.ctx, identity, name, &value)?;
+        }
+        call.caller.identity = identity;
         return crate::dispatch::dispatch_berth(call, op, value).await;
     }
     let op = parse_target(target)?;
-    let value: Value = if body.iter().all(u8::is_ascii_whitespace) {
-        Value::Object(Default::default())
+    // An agent with its cluster's or instance's token needs no signature for the agent
+    // operations; anything else needs one (a stolen agent token opens nothing else).
+    let identity = if call.caller.agent_cluster.is_some() && agent_operation(op) {
+        None
     } else {
-        serde_json::from_slice(body).map_err(|e| {
-            ApiError::new(
-                ErrorCode::SerializationException,
-                format!("The request body is not valid JSON: {e}."),
-            )
-        })?
+        crate::access::authenticate(call.ctx, request, op.name())?
     };
+    let value = parse_body(request.body)?;
     api::validate::validate_input(op, &value)?;
+    if let Some(identity) = &identity {
+        crate::access::authorize(call.ctx, identity, op.name(), &value)?;
+    }
+    call.caller.identity = identity;
     crate::dispatch::dispatch(call, op, value).await
 }
 

@@ -6,6 +6,7 @@
 //! `api::Operation`) → an operation module (`clusters`, `task_definitions`, ...), which reads
 //! and writes records through the store with compare-and-swap transactions.
 
+pub mod access;
 mod account_settings;
 mod agent_channel;
 pub mod arn;
@@ -70,6 +71,9 @@ pub struct ServeOptions {
     /// How long a service task without health checks must have been RUNNING to count as
     /// healthy (ECS waits 40 seconds).
     pub task_settle_time: std::time::Duration,
+    /// Users, keys, policies and throttling; `None` turns access control off (every request is
+    /// accepted as the account's root user).
+    pub access: Option<std::sync::Arc<access::Access>>,
 }
 
 pub(crate) struct CtxInner {
@@ -166,6 +170,11 @@ impl Ctx {
 
     pub(crate) fn state(&self) -> &state::State {
         &self.inner.state
+    }
+
+    /// Access control, when it is on.
+    pub(crate) fn access(&self) -> Option<&access::Access> {
+        self.inner.options.access.as_deref()
     }
 
     pub(crate) fn liveness(&self) -> &liveness::Liveness {

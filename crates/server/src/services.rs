@@ -259,9 +259,10 @@ fn service_revision_arn(ctx: &Ctx, cluster: &str, service: &str, deployment: &st
 }
 
 pub(crate) async fn create_service(
-    ctx: &Ctx,
+    call: &crate::caller::Call<'_>,
     req: CreateServiceRequest,
 ) -> Result<CreateServiceResponse, ApiError> {
+    let ctx: &Ctx = call;
     let cluster =
         active_cluster(ctx, req.cluster.as_deref()).await?.value.cluster_name.unwrap_or_default();
     let _lifecycle = ctx.inner.cluster_lifecycle.read().await;
@@ -376,7 +377,7 @@ pub(crate) async fn create_service(
         scheduling_strategy: Some(strategy),
         deployment_controller: Some(DeploymentController { r#type: DeploymentControllerType::Ecs }),
         created_at: Some(now),
-        created_by: Some(ctx.principal_arn()),
+        created_by: Some(call.principal_arn()),
         enable_ecs_managed_tags: Some(req.enable_ecs_managed_tags.unwrap_or(false)),
         propagate_tags: Some(req.propagate_tags.unwrap_or(api::PropagateTags::None)),
         enable_execute_command: Some(req.enable_execute_command.unwrap_or(false)),

@@ -163,6 +163,37 @@ pub(crate) fn reservation(
     }
 }
 
+/// What makes a container privileged in the sense of the cluster's container policy: the
+/// `privileged` flag itself, added Linux capabilities, or security options that lift confinement
+/// (`seccomp=unconfined`, `apparmor=unconfined`, `systempaths=unconfined`, ...).
+fn privilege(c: &api::ContainerDefinition) -> Option<&'static str> {
+    if c.privileged == Some(true) {
+        return Some("is privileged");
+    }
+    let capabilities = c.linux_parameters.as_ref().and_then(|l| l.capabilities.as_ref());
+    if capabilities.and_then(|c| c.add.as_ref()).is_some_and(|add| !add.is_empty()) {
+        return Some("adds Linux capabilities");
+    }
+    if c.docker_security_options.iter().flatten().any(|o| o.contains("unconfined")) {
+        return Some("lifts its confinement (an unconfined security option)");
+    }
+    None
+}
+
+/// Whether a volume exposes a host path: a bind mount (`host.sourcePath`), or a Docker volume
+/// whose driver options bind a device or directory (`local` with `device`/`o=bind`).
+fn mounts_host_path(v: &api::Volume) -> bool {
+    if v.host.as_ref().is_some_and(|h| h.source_path.is_some()) {
+        return true;
+    }
+    v.docker_volume_configuration.as_ref().and_then(|d| d.driver_opts.as_ref()).is_some_and(
+        |opts| {
+            opts.keys().any(|k| k.eq_ignore_ascii_case("device"))
+                || opts.values().any(|v| v.contains("bind"))
+        },
+    )
+}
+
 /// The checks every way of launching a task makes before anything is placed.
 pub(crate) async fn prepare(
     ctx: &Ctx,
@@ -199,24 +230,20 @@ pub(crate) async fn prepare(
     let policy = ctx.config().container_policy(cluster);
     let containers = definition.container_definitions.as_deref().unwrap_or_default();
     if !policy.allow_privileged
-        && let Some(c) = containers.iter().find(|c| c.privileged == Some(true))
+        && let Some((c, what)) = containers.iter().find_map(|c| privilege(c).map(|what| (c, what)))
     {
         return Err(ApiError::client(format!(
-            "Container {} is privileged, and cluster {cluster} does not allow privileged containers.",
+            "Container {} {what}, and cluster {cluster} does not allow privileged containers.",
             c.name.as_deref().unwrap_or("")
         )));
     }
     if !policy.allow_host_network && mode == NetworkMode::Host {
         return Err(ApiError::client(format!(
-            "Cluster {cluster} does not allow the host network mode."
+            "The task uses the host network mode, and cluster {cluster} does not allow the host network."
         )));
     }
     if !policy.allow_host_mounts
-        && let Some(v) = definition
-            .volumes
-            .iter()
-            .flatten()
-            .find(|v| v.host.as_ref().is_some_and(|h| h.source_path.is_some()))
+        && let Some(v) = definition.volumes.iter().flatten().find(|v| mounts_host_path(v))
     {
         return Err(ApiError::client(format!(
             "Volume {} mounts a host path, and cluster {cluster} does not allow host mounts.",
@@ -987,7 +1014,7 @@ pub(crate) async fn submit_task_state_change(
 ) -> Result<SubmitTaskStateChangeResponse, ApiError> {
     let cluster =
         active_cluster(call, req.cluster.as_deref()).await?.value.cluster_name.unwrap_or_default();
-    call.require_agent(&cluster)?;
+    let instance = call.require_instance_agent(&cluster)?.to_owned();
     let task = req.task.ok_or_else(|| ApiError::invalid_parameter("task is required."))?;
     let report = TaskReport {
         task_arn: task,
@@ -1013,7 +1040,7 @@ pub(crate) async fn submit_task_state_change(
         execution_stopped_at: req.execution_stopped_at,
         ..TaskReport::default()
     };
-    if !apply_report(call, &cluster, None, &report).await? {
+    if !apply_report(call, &cluster, Some(&instance), &report).await? {
         return Err(task_not_found());
     }
     Ok(SubmitTaskStateChangeResponse { acknowledgment: Some("ACK".to_owned()) })
@@ -1025,7 +1052,7 @@ pub(crate) async fn submit_container_state_change(
 ) -> Result<SubmitContainerStateChangeResponse, ApiError> {
     let cluster =
         active_cluster(call, req.cluster.as_deref()).await?.value.cluster_name.unwrap_or_default();
-    call.require_agent(&cluster)?;
+    let instance = call.require_instance_agent(&cluster)?.to_owned();
     let task = req.task.ok_or_else(|| ApiError::invalid_parameter("task is required."))?;
     let report = TaskReport {
         task_arn: task,
@@ -1043,7 +1070,7 @@ pub(crate) async fn submit_container_state_change(
         }],
         ..TaskReport::default()
     };
-    if !apply_report(call, &cluster, None, &report).await? {
+    if !apply_report(call, &cluster, Some(&instance), &report).await? {
         return Err(task_not_found());
     }
     Ok(SubmitContainerStateChangeResponse { acknowledgment: Some("ACK".to_owned()) })

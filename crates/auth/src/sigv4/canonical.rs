@@ -100,7 +100,11 @@ pub(crate) fn signature_matches(key: &[u8; 32], string_to_sign: &str, signature:
 }
 
 /// The signature of `string_to_sign` under `key`, as lowercase hex.
-#[cfg(test)]
+pub(crate) fn signature_hex(key: &[u8; 32], string_to_sign: &str) -> String {
+    signature(key, string_to_sign)
+}
+
+/// The signature of `string_to_sign` under `key`, as lowercase hex.
 fn signature(key: &[u8; 32], string_to_sign: &str) -> String {
     hex::encode(hmac(key, string_to_sign.as_bytes()).finalize().into_bytes())
 }

@@ -20,6 +20,9 @@
 mod authorization;
 mod canonical;
 mod date;
+mod sign;
+
+pub use sign::sign_post;
 
 use sha2::{Digest, Sha256};
 

@@ -4,11 +4,15 @@
 //!
 //! Each client is one task with its own keep-alive connection, sending its next request as
 //! soon as the previous one is answered. Output: one line per (operation, clients):
-//! `bench=api target=.. op=.. clients=.. requests=.. seconds=.. rps=.. p50_ms=.. p99_ms=.. errors=..`.
+//! `bench=api target=.. auth=.. op=.. clients=.. requests=.. seconds=.. rps=.. p50_ms=.. p99_ms=.. errors=..`.
+//!
+//! Every request is signed (Signature V4, as the AWS CLI signs). With `--auth on,off` two servers
+//! run side by side, one verifying signatures and policies and one with `--no-auth`; each point is
+//! measured on both back to back and `bench=api-auth-cost` gives the ratio of their rates.
 
 use std::time::{Duration, Instant};
 
-use anyhow::{Context as _, bail};
+use anyhow::bail;
 use serde_json::{Value, json};
 
 use super::store::percentile;
@@ -34,6 +38,10 @@ pub(crate) struct ApiBenchArgs {
     /// A name for the measured target in the output.
     #[arg(long, default_value = "berth")]
     target: String,
+    /// Run a server with access control on, off, or both (`on,off`: measured back to back,
+    /// with their ratio). Ignored with `--endpoint`.
+    #[arg(long, value_delimiter = ',', default_value = "on")]
+    auth: Vec<Auth>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -72,96 +80,164 @@ impl Op {
     }
 }
 
-struct Client {
-    http: reqwest::Client,
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Auth {
+    /// The server verifies every request's Signature V4 and checks the caller's policies.
+    On,
+    /// The server runs with `--no-auth`.
+    Off,
+}
+
+/// One endpoint under measurement.
+struct Target {
+    label: String,
+    auth: Option<Auth>,
     endpoint: String,
 }
 
-impl Client {
-    async fn call(&self, op: &str, body: &Value) -> anyhow::Result<()> {
-        let response = self
-            .http
-            .post(format!("{}/", self.endpoint))
-            .header("x-amz-target", format!("AmazonEC2ContainerServiceV20141113.{op}"))
-            .header("content-type", "application/x-amz-json-1.1")
-            // Static credentials, as a client would send them.
-            .header("authorization", "AWS4-HMAC-SHA256 Credential=AKIDBENCH/20260101/us-east-1/ecs/aws4_request, SignedHeaders=host, Signature=0")
-            .body(body.to_string())
-            .send()
-            .await?;
-        let status = response.status();
-        let text = response.bytes().await?;
-        if !status.is_success() {
-            bail!("{op} answered {status}: {}", String::from_utf8_lossy(&text));
-        }
-        Ok(())
+/// What one (target, operation, clients) measurement found.
+struct Figures {
+    requests: usize,
+    seconds: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+    errors: u64,
+}
+
+impl Figures {
+    fn rps(&self) -> f64 {
+        self.requests as f64 / self.seconds
     }
+}
+
+async fn call(
+    http: &reqwest::Client,
+    endpoint: &str,
+    op: &str,
+    body: &Value,
+) -> anyhow::Result<()> {
+    // Every request is signed, as the AWS CLI and SDKs sign them, whether or not the server
+    // checks: the difference between the two servers is the cost of checking.
+    let response = super::harness::signed_post(http, endpoint, op, body.to_string()).send().await?;
+    let status = response.status();
+    let text = response.bytes().await?;
+    if !status.is_success() {
+        bail!("{op} answered {status}: {}", String::from_utf8_lossy(&text));
+    }
+    Ok(())
+}
+
+async fn measure(endpoint: &str, op: Op, clients: usize, duration: f64) -> anyhow::Result<Figures> {
+    let deadline = Instant::now() + Duration::from_secs_f64(duration);
+    let started = Instant::now();
+    let mut handles = Vec::new();
+    for n in 0..clients {
+        let http = reqwest::Client::builder().pool_max_idle_per_host(1).build()?;
+        let endpoint = endpoint.to_owned();
+        handles.push(tokio::spawn(async move {
+            let body = op.body(n);
+            let mut latencies = Vec::new();
+            let mut errors = 0u64;
+            while Instant::now() < deadline {
+                let t = Instant::now();
+                match call(&http, &endpoint, op.target(), &body).await {
+                    Ok(()) => latencies.push(t.elapsed().as_secs_f64() * 1000.0),
+                    Err(_) => errors += 1,
+                }
+            }
+            (latencies, errors)
+        }));
+    }
+    let mut latencies = Vec::new();
+    let mut errors = 0;
+    for handle in handles {
+        let (l, e) = handle.await?;
+        latencies.extend(l);
+        errors += e;
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    latencies.sort_by(f64::total_cmp);
+    Ok(Figures {
+        requests: latencies.len(),
+        seconds,
+        p50_ms: percentile(&latencies, 0.50),
+        p99_ms: percentile(&latencies, 0.99),
+        errors,
+    })
 }
 
 pub(crate) async fn run(args: ApiBenchArgs) -> anyhow::Result<()> {
     let dir = tempfile::tempdir_in(".")?;
-    let child = match &args.endpoint {
-        Some(_) => None,
-        None => Some(super::harness::Processes::server(dir.path(), &[]).await?),
-    };
-    let endpoint = args
-        .endpoint
-        .clone()
-        .or_else(|| child.as_ref().map(|c| c.endpoint.clone()))
-        .context("an endpoint")?;
-    let setup = Client { http: reqwest::Client::new(), endpoint: endpoint.clone() };
-    setup.call("CreateCluster", &json!({"clusterName": "bench"})).await?;
-    setup
-        .call(
-            "RegisterTaskDefinition",
-            &json!({"family": "bench", "containerDefinitions": container()}),
-        )
-        .await?;
+    let mut children = Vec::new();
+    let mut targets = Vec::new();
+    match &args.endpoint {
+        Some(endpoint) => {
+            targets.push(Target {
+                label: args.target.clone(),
+                auth: None,
+                endpoint: endpoint.clone(),
+            });
+        }
+        None => {
+            for &auth in &args.auth {
+                let (name, extra): (&str, &[&str]) = match auth {
+                    Auth::On => ("auth-on", &[]),
+                    Auth::Off => ("auth-off", &["--no-auth"]),
+                };
+                let server =
+                    super::harness::Processes::server(&dir.path().join(name), extra).await?;
+                targets.push(Target {
+                    label: args.target.clone(),
+                    auth: Some(auth),
+                    endpoint: server.endpoint.clone(),
+                });
+                children.push(server);
+            }
+        }
+    }
+    let http = reqwest::Client::new();
+    for target in &targets {
+        call(&http, &target.endpoint, "CreateCluster", &json!({"clusterName": "bench"})).await?;
+        let definition = json!({"family": "bench", "containerDefinitions": container()});
+        call(&http, &target.endpoint, "RegisterTaskDefinition", &definition).await?;
+    }
 
     for &op in &args.ops {
         for &clients in &args.clients {
-            let deadline = Instant::now() + Duration::from_secs_f64(args.duration);
-            let started = Instant::now();
-            let mut handles = Vec::new();
-            for n in 0..clients {
-                let client = Client {
-                    http: reqwest::Client::builder().pool_max_idle_per_host(1).build()?,
-                    endpoint: endpoint.clone(),
+            // The targets are measured back to back for each point, so that a ratio between
+            // them compares like with like.
+            let mut rps = Vec::new();
+            for target in &targets {
+                let f = measure(&target.endpoint, op, clients, args.duration).await?;
+                let auth = match target.auth {
+                    Some(Auth::On) => " auth=on",
+                    Some(Auth::Off) => " auth=off",
+                    None => "",
                 };
-                handles.push(tokio::spawn(async move {
-                    let body = op.body(n);
-                    let mut latencies = Vec::new();
-                    let mut errors = 0u64;
-                    while Instant::now() < deadline {
-                        let t = Instant::now();
-                        match client.call(op.target(), &body).await {
-                            Ok(()) => latencies.push(t.elapsed().as_secs_f64() * 1000.0),
-                            Err(_) => errors += 1,
-                        }
-                    }
-                    (latencies, errors)
-                }));
+                println!(
+                    "bench=api target={}{auth} op={} clients={clients} requests={} seconds={:.2} rps={:.0} p50_ms={:.2} p99_ms={:.2} errors={}",
+                    target.label,
+                    op.target(),
+                    f.requests,
+                    f.seconds,
+                    f.rps(),
+                    f.p50_ms,
+                    f.p99_ms,
+                    f.errors,
+                );
+                rps.push((target.auth, f.rps()));
             }
-            let mut latencies = Vec::new();
-            let mut errors = 0;
-            for handle in handles {
-                let (l, e) = handle.await?;
-                latencies.extend(l);
-                errors += e;
+            let on = rps.iter().find(|(a, _)| *a == Some(Auth::On)).map(|r| r.1);
+            let off = rps.iter().find(|(a, _)| *a == Some(Auth::Off)).map(|r| r.1);
+            if let (Some(on), Some(off)) = (on, off) {
+                println!(
+                    "bench=api-auth-cost op={} clients={clients} rps_on/rps_off={:.3}",
+                    op.target(),
+                    on / off
+                );
             }
-            let seconds = started.elapsed().as_secs_f64();
-            latencies.sort_by(f64::total_cmp);
-            println!(
-                "bench=api target={} op={} clients={clients} requests={} seconds={seconds:.2} rps={:.0} p50_ms={:.2} p99_ms={:.2} errors={errors}",
-                args.target,
-                op.target(),
-                latencies.len(),
-                latencies.len() as f64 / seconds,
-                percentile(&latencies, 0.50),
-                percentile(&latencies, 0.99),
-            );
         }
     }
-    drop(child);
+    drop(children);
     Ok(())
 }

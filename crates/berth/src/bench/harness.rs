@@ -8,6 +8,54 @@ use anyhow::{Context as _, bail};
 use serde_json::Value;
 use tokio::io::AsyncBufReadExt;
 
+/// The administrator key of the servers the benchmarks start (throttling off).
+const BENCH_KEY: &str = "AKIDBERTHBENCH";
+const BENCH_SECRET: &str = "berth-bench-secret";
+
+/// Writes the auth file of a benchmark server: one administrator with [`BENCH_KEY`].
+fn write_auth_file(path: &Path) -> anyhow::Result<()> {
+    std::fs::write(
+        path,
+        format!(
+            "[[users]]\nname = \"bench\"\nmanaged-policies = [\"AdministratorAccess\"]\n\
+             [[users.keys]]\naccess-key-id = \"{BENCH_KEY}\"\nsecret-access-key = \"{BENCH_SECRET}\"\n\
+             [throttle]\nenabled = false\n"
+        ),
+    )
+    .with_context(|| format!("writing {}", path.display()))
+}
+
+/// A `POST /` of an ECS operation, signed with Signature V4 as the AWS CLI signs it.
+pub(crate) fn signed_post(
+    http: &reqwest::Client,
+    endpoint: &str,
+    op: &str,
+    body: String,
+) -> reqwest::RequestBuilder {
+    let host = endpoint.split_once("://").map_or(endpoint, |(_, rest)| rest).trim_end_matches('/');
+    let headers = [
+        ("content-type".to_owned(), "application/x-amz-json-1.1".to_owned()),
+        ("host".to_owned(), host.to_owned()),
+        ("x-amz-target".to_owned(), format!("AmazonEC2ContainerServiceV20141113.{op}")),
+    ];
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+    let signature = auth::sigv4::sign_post(
+        &headers,
+        body.as_bytes(),
+        BENCH_KEY,
+        BENCH_SECRET,
+        "us-east-1",
+        now,
+    );
+    let mut request = http.post(format!("{endpoint}/")).body(body);
+    for (name, value) in headers.iter().chain(&signature).filter(|(name, _)| name != "host") {
+        request = request.header(name.as_str(), value.as_str());
+    }
+    request
+}
+
 /// Calls an ECS operation with a JSON body; a non-2xx answer is an error.
 pub(crate) async fn call(
     http: &reqwest::Client,
@@ -15,13 +63,7 @@ pub(crate) async fn call(
     op: &str,
     body: Value,
 ) -> anyhow::Result<Value> {
-    let response = http
-        .post(format!("{endpoint}/"))
-        .header("x-amz-target", format!("AmazonEC2ContainerServiceV20141113.{op}"))
-        .header("content-type", "application/x-amz-json-1.1")
-        .body(body.to_string())
-        .send()
-        .await?;
+    let response = signed_post(http, endpoint, op, body.to_string()).send().await?;
     let status = response.status();
     let value: Value = response.json().await?;
     if !status.is_success() {
@@ -38,12 +80,19 @@ pub(crate) struct Processes {
 }
 
 impl Processes {
-    /// Starts `berth server` on a free loopback port with its data under `dir`.
+    /// Starts `berth server` on a free loopback port with its data under `dir`. Unless `extra`
+    /// says `--no-auth`, it checks signatures against an auth file holding the benchmarks' key.
     pub(crate) async fn server(dir: &Path, extra: &[&str]) -> anyhow::Result<Processes> {
         let data_dir = dir.join("server");
-        let mut server = tokio::process::Command::new(std::env::current_exe()?)
-            .args(["server", "--listen", "127.0.0.1:0"])
-            .args(extra)
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        let auth_file = dir.join("bench-auth.toml");
+        write_auth_file(&auth_file)?;
+        let mut command = tokio::process::Command::new(std::env::current_exe()?);
+        command.args(["server", "--listen", "127.0.0.1:0"]).args(extra);
+        if !extra.contains(&"--no-auth") {
+            command.arg("--auth-config").arg(&auth_file);
+        }
+        let mut server = command
             .arg("--data-dir")
             .arg(&data_dir)
             .env("RUST_LOG", "warn")

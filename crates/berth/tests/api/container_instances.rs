@@ -329,7 +329,7 @@ async fn a_silent_agent_is_disconnected_within_the_timeout() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn agent_operations_need_the_cluster_token() {
+async fn agent_operations_need_the_cluster_or_instance_token() {
     let server = Server::start();
     let ecs = server.ecs();
     for name in ["c", "other"] {
@@ -339,14 +339,16 @@ async fn agent_operations_need_the_cluster_token() {
     let body = json!({"cluster": "c", "totalResources": [
         {"name": "CPU", "type": "INTEGER", "integerValue": 1024},
         {"name": "MEMORY", "type": "INTEGER", "integerValue": 1024}]});
+    // A user signature (the administrator's) does not make an agent.
     let response = raw.op("RegisterContainerInstance", body.clone()).await;
     assert_eq!(response.error_type.as_deref(), Some("AccessDeniedException"));
     let response = raw
         .op_with_token("RegisterContainerInstance", body.clone(), &server.agent_token("other"))
         .await;
     assert_eq!(response.error_type.as_deref(), Some("AccessDeniedException"));
+    // A forged token is no token: without a signature the request is not authenticated.
     let response = raw.op_with_token("RegisterContainerInstance", body.clone(), "c.0000").await;
-    assert_eq!(response.error_type.as_deref(), Some("AccessDeniedException"));
+    assert_eq!(response.error_type.as_deref(), Some("MissingAuthenticationTokenException"));
     assert!(
         ecs.list_container_instances()
             .cluster("c")
@@ -356,26 +358,89 @@ async fn agent_operations_need_the_cluster_token() {
             .container_instance_arns()
             .is_empty()
     );
-    let response =
-        raw.op_with_token("RegisterContainerInstance", body, &server.agent_token("c")).await;
+    let response = raw
+        .op_with_token("RegisterContainerInstance", body.clone(), &server.agent_token("c"))
+        .await;
     assert_eq!(response.status, 200, "{:?}", response.body);
     let arn =
         response.body["containerInstance"]["containerInstanceArn"].as_str().unwrap().to_owned();
-    let poll = raw
-        .post_with_token(
-            "/agent/v1/poll",
-            json!({"cluster": "c", "containerInstanceArn": arn, "generation": 0}),
-            &server.agent_token("other"),
-        )
+    let token = response.instance_token.expect("the registration returns the instance's token");
+    let second = raw
+        .op_with_token("RegisterContainerInstance", body.clone(), &server.agent_token("c"))
         .await;
-    assert_eq!(poll.error_type.as_deref(), Some("AccessDeniedException"));
-    let poll = raw
-        .post_with_token(
-            "/agent/v1/poll",
-            json!({"cluster": "c", "containerInstanceArn": arn, "generation": -1}),
-            &server.agent_token("c"),
-        )
-        .await;
-    assert_eq!(poll.status, 200);
-    assert_eq!(poll.body["tasks"], json!([]));
+    let second_arn =
+        second.body["containerInstance"]["containerInstanceArn"].as_str().unwrap().to_owned();
+    let second_token = second.instance_token.unwrap();
+
+    // The channel takes the instance's own token, and no other: not the cluster's, not another
+    // cluster's, not another instance's.
+    let poll = |arn: String, token: String| {
+        let raw = &raw;
+        async move {
+            raw.post_with_token(
+                "/agent/v1/poll",
+                json!({"cluster": "c", "containerInstanceArn": arn, "generation": -1}),
+                &token,
+            )
+            .await
+        }
+    };
+    for wrong in [server.agent_token("other"), server.agent_token("c"), second_token.clone()] {
+        let refused = poll(arn.clone(), wrong).await;
+        assert_eq!(
+            refused.error_type.as_deref(),
+            Some("AccessDeniedException"),
+            "{:?}",
+            refused.body
+        );
+    }
+    let polled = poll(arn.clone(), token.clone()).await;
+    assert_eq!(polled.status, 200);
+    assert_eq!(polled.body["tasks"], json!([]));
+    assert_eq!(poll(second_arn.clone(), second_token.clone()).await.status, 200);
+
+    // Re-registering an instance takes its own token: the cluster's token cannot take over an
+    // existing instance (and with it, that instance's token).
+    let mut again = body.clone();
+    again["containerInstanceArn"] = arn.clone().into();
+    for wrong in [server.agent_token("c"), second_token] {
+        let refused = raw.op_with_token("RegisterContainerInstance", again.clone(), &wrong).await;
+        assert_eq!(
+            refused.error_type.as_deref(),
+            Some("AccessDeniedException"),
+            "{:?}",
+            refused.body
+        );
+        assert_eq!(refused.instance_token, None);
+    }
+    let renewed = raw.op_with_token("RegisterContainerInstance", again, &token).await;
+    assert_eq!(renewed.status, 200, "{:?}", renewed.body);
+    assert_eq!(renewed.body["containerInstance"]["containerInstanceArn"], json!(arn));
+
+    // Task state comes from the agent of the task's instance: a cluster token is not one.
+    let change = json!({"cluster": "c", "task": "0123456789abcdef", "status": "RUNNING"});
+    let refused =
+        raw.op_with_token("SubmitTaskStateChange", change.clone(), &server.agent_token("c")).await;
+    assert_eq!(refused.error_type.as_deref(), Some("AccessDeniedException"), "{:?}", refused.body);
+    let unknown = raw.op_with_token("SubmitTaskStateChange", change, &token).await;
+    assert_eq!(
+        unknown.error_type.as_deref(),
+        Some("InvalidParameterException"),
+        "{:?}",
+        unknown.body
+    );
+
+    // An instance token does not register new instances, and opens no user operation.
+    let refused = raw.op_with_token("RegisterContainerInstance", body, &token).await;
+    assert_eq!(refused.error_type.as_deref(), Some("AccessDeniedException"));
+    for agent_token in [token.as_str(), &server.agent_token("c")] {
+        let refused = raw.op_with_token("ListClusters", json!({}), agent_token).await;
+        assert_eq!(refused.error_type.as_deref(), Some("MissingAuthenticationTokenException"));
+        let refused = raw
+            .op_with_token("RunTask", json!({"cluster": "c", "taskDefinition": "x"}), agent_token)
+            .await;
+        assert_eq!(refused.error_type.as_deref(), Some("MissingAuthenticationTokenException"));
+    }
+    let listed = ecs.list_container_instances().cluster("c").send().await.unwrap();
+    assert_eq!(listed.container_instance_arns().len(), 2);
 }

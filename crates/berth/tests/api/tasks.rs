@@ -480,6 +480,106 @@ async fn privileged_containers_need_the_cluster_to_allow_them() {
     assert!(ecs.list_tasks().cluster("t").send().await.unwrap().task_arns().is_empty());
 }
 
+/// Task definitions that reach into the host, each with the word its refusal must name.
+fn host_reaching_definitions() -> Vec<(&'static str, serde_json::Value, &'static str)> {
+    use serde_json::json;
+    let app = |extra: serde_json::Value| {
+        let mut c = json!({"name": "app", "image": "busybox", "memory": 64, "command": ["httpd"]});
+        c.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        json!([c])
+    };
+    vec![
+        ("priv", json!({"containerDefinitions": app(json!({"privileged": true}))}), "privileged"),
+        (
+            "caps",
+            json!({"containerDefinitions": app(json!({"linuxParameters": {"capabilities": {"add": ["SYS_ADMIN"]}}}))}),
+            "capabilities",
+        ),
+        (
+            "seccomp",
+            json!({"containerDefinitions": app(json!({"dockerSecurityOptions": ["seccomp=unconfined"]}))}),
+            "unconfined",
+        ),
+        (
+            "hostnet",
+            json!({"networkMode": "host", "containerDefinitions": app(json!({}))}),
+            "host network",
+        ),
+        (
+            "bind",
+            json!({"volumes": [{"name": "etc", "host": {"sourcePath": "/etc"}}],
+                   "containerDefinitions": app(json!({"mountPoints": [{"sourceVolume": "etc", "containerPath": "/x"}]}))}),
+            "host path",
+        ),
+        (
+            "device",
+            json!({"volumes": [{"name": "etc", "dockerVolumeConfiguration": {"scope": "task", "driver": "local",
+                       "driverOpts": {"type": "none", "o": "bind", "device": "/etc"}}}],
+                   "containerDefinitions": app(json!({"mountPoints": [{"sourceVolume": "etc", "containerPath": "/x"}]}))}),
+            "host path",
+        ),
+    ]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn containers_that_reach_into_the_host_are_refused_unless_the_cluster_allows_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("berth.toml");
+    std::fs::write(
+        &config,
+        "[clusters.lab.containers]\nallow-privileged = true\nallow-host-network = true\nallow-host-mounts = true\n",
+    )
+    .unwrap();
+    let server = Server::start_with_config(&config);
+    let ecs = server.ecs();
+    let raw = server.raw();
+    cluster(&ecs, "t").await;
+    cluster(&ecs, "lab").await;
+    let _agents =
+        [SimAgent::start(&server, "t", "zone-a"), SimAgent::start(&server, "lab", "zone-a")];
+    eventually(10, "two instances", || async {
+        let t = ecs.list_container_instances().cluster("t").send().await.unwrap();
+        let lab = ecs.list_container_instances().cluster("lab").send().await.unwrap();
+        (!t.container_instance_arns().is_empty() && !lab.container_instance_arns().is_empty())
+            .then_some(())
+    })
+    .await;
+    for (family, mut definition, word) in host_reaching_definitions() {
+        definition["family"] = family.into();
+        // Registering is allowed, as in ECS: the cluster decides what runs on its hosts.
+        let registered = raw.op("RegisterTaskDefinition", definition).await;
+        assert_eq!(registered.status, 200, "{family}: {:?}", registered.body);
+
+        let refused =
+            raw.op("RunTask", serde_json::json!({"cluster": "t", "taskDefinition": family})).await;
+        assert_eq!(
+            refused.error_type.as_deref(),
+            Some("ClientException"),
+            "{family}: {:?}",
+            refused.body
+        );
+        let message = refused.body["message"].as_str().unwrap_or_default();
+        assert!(message.contains(word) && message.contains("cluster t"), "{family}: {message}");
+        let refused = raw
+            .op("CreateService", serde_json::json!({"cluster": "t", "serviceName": family, "taskDefinition": family, "desiredCount": 1}))
+            .await;
+        assert_eq!(
+            refused.error_type.as_deref(),
+            Some("ClientException"),
+            "{family}: {:?}",
+            refused.body
+        );
+
+        let ran = raw
+            .op("RunTask", serde_json::json!({"cluster": "lab", "taskDefinition": family}))
+            .await;
+        assert_eq!(ran.status, 200, "{family}: {:?}", ran.body);
+        assert_eq!(ran.body["tasks"].as_array().map(Vec::len), Some(1), "{family}: {:?}", ran.body);
+    }
+    assert!(ecs.list_tasks().cluster("t").send().await.unwrap().task_arns().is_empty());
+    assert!(ecs.list_services().cluster("t").send().await.unwrap().service_arns().is_empty());
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_run_tasks_never_over_commit() {
     let server = Server::start();

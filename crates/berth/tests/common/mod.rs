@@ -54,6 +54,14 @@ impl Server {
     }
 
     fn launch(data_dir: &Path, port: Option<u16>, config: Option<&Path>, args: &[&str]) -> Server {
+        // Every test server knows the test administrator key (unless a test brings its own
+        // access control), with throttling off.
+        let auth_file = data_dir.join("auth.toml");
+        let own_auth = args.iter().any(|a| *a == "--auth-config" || *a == "--no-auth");
+        if !own_auth && !auth_file.exists() {
+            std::fs::create_dir_all(data_dir).expect("the data directory");
+            std::fs::write(&auth_file, admin_auth_file()).expect("writing the test auth file");
+        }
         let listen = format!("127.0.0.1:{}", port.unwrap_or(0));
         let mut command = Command::new(env!("CARGO_BIN_EXE_berth"));
         command.args(["server", "--data-dir"]).arg(data_dir).args(["--listen", &listen]);
@@ -142,14 +150,66 @@ impl Drop for Server {
     }
 }
 
+/// The test administrator's access key.
+pub const ADMIN_KEY: &str = "AKIDBERTHTEST";
+pub const ADMIN_SECRET: &str = "berth-test-secret";
+
+/// An auth file with the test administrator and throttling off.
+pub fn admin_auth_file() -> String {
+    format!(
+        "[[users]]\nname = \"admin\"\nmanaged-policies = [\"AdministratorAccess\"]\n[[users.keys]]\naccess-key-id = \"{ADMIN_KEY}\"\nsecret-access-key = \"{ADMIN_SECRET}\"\n[throttle]\nenabled = false\n"
+    )
+}
+
 pub fn ecs_client(endpoint: &str) -> aws_sdk_ecs::Client {
+    ecs_client_as(endpoint, ADMIN_KEY, ADMIN_SECRET)
+}
+
+/// A client signing with the given key.
+pub fn ecs_client_as(endpoint: &str, key: &str, secret: &str) -> aws_sdk_ecs::Client {
     let config = aws_sdk_ecs::Config::builder()
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new("us-east-1"))
         .endpoint_url(endpoint)
-        .credentials_provider(Credentials::new("AKIDBERTHTEST", "secret", None, None, "test"))
+        .credentials_provider(Credentials::new(key, secret, None, None, "test"))
         .build();
     aws_sdk_ecs::Client::from_conf(config)
+}
+
+/// The headers AWS Signature V4 adds to a `POST /` with `headers` and `body`, as the AWS CLI
+/// signs it (content-type, host, x-amz-date, x-amz-target).
+pub fn sign(
+    endpoint: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+    key: &str,
+    secret: &str,
+    at: std::time::SystemTime,
+) -> Vec<(String, String)> {
+    use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
+    use aws_sigv4::sign::v4;
+    let identity = aws_credential_types::Credentials::new(key, secret, None, None, "test").into();
+    let params = v4::SigningParams::builder()
+        .identity(&identity)
+        .region("us-east-1")
+        .name("ecs")
+        .time(at)
+        .settings(SigningSettings::default())
+        .build()
+        .expect("signing parameters")
+        .into();
+    let host = endpoint.trim_start_matches("http://").trim_end_matches('/').to_owned();
+    let mut signed: Vec<(&str, &str)> = headers.to_vec();
+    signed.push(("host", &host));
+    let request = SignableRequest::new(
+        "POST",
+        format!("{endpoint}/"),
+        signed.iter().copied(),
+        SignableBody::Bytes(body),
+    )
+    .expect("a signable request");
+    let (instructions, _) = sign(request, &params).expect("signing").into_parts();
+    instructions.headers().map(|(name, value)| (name.to_owned(), value.to_owned())).collect()
 }
 
 /// A response as seen on the wire.
@@ -159,6 +219,8 @@ pub struct RawResponse {
     pub error_type: Option<String>,
     pub request_id: Option<String>,
     pub content_type: Option<String>,
+    /// The instance token a RegisterContainerInstance answer carries.
+    pub instance_token: Option<String>,
     pub body: serde_json::Value,
 }
 
@@ -175,25 +237,36 @@ impl Raw {
 
     /// Like `call`, but `None` when the server cannot be reached or the answer is cut off.
     pub async fn try_call(&self, target: Option<&str>, body: &str) -> Option<RawResponse> {
-        let mut request = self
-            .http
-            .post(format!("{}/", self.endpoint))
-            .header("content-type", "application/x-amz-json-1.1")
-            .body(body.to_owned());
+        let mut headers = vec![("content-type", "application/x-amz-json-1.1")];
         if let Some(target) = target {
-            request = request.header("x-amz-target", target);
+            headers.push(("x-amz-target", target));
+        }
+        let signature = sign(
+            &self.endpoint,
+            &headers,
+            body.as_bytes(),
+            ADMIN_KEY,
+            ADMIN_SECRET,
+            std::time::SystemTime::now(),
+        );
+        let mut request = self.http.post(format!("{}/", self.endpoint)).body(body.to_owned());
+        for (name, value) in headers.iter().copied() {
+            request = request.header(name, value);
+        }
+        for (name, value) in &signature {
+            request = request.header(name.as_str(), value.as_str());
         }
         let response = request.send().await.ok()?;
-        let header = |name: &str| {
-            response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
-        };
-        let status = response.status().as_u16();
-        let error_type = header("x-amzn-errortype");
-        let request_id = header("x-amzn-requestid");
-        let content_type = header("content-type");
-        let text = response.text().await.ok()?;
-        let body = serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text));
-        Some(RawResponse { status, error_type, request_id, content_type, body })
+        Some(Raw::read(response).await)
+    }
+
+    /// Sends a request exactly as given: no signature is added.
+    pub async fn unsigned(&self, headers: &[(String, String)], body: &[u8]) -> RawResponse {
+        let mut request = self.http.post(format!("{}/", self.endpoint)).body(body.to_vec());
+        for (name, value) in headers {
+            request = request.header(name.as_str(), value.as_str());
+        }
+        Raw::read(request.send().await.expect("request")).await
     }
 
     /// Calls an operation by name with a JSON body.
@@ -243,9 +316,10 @@ impl Raw {
         let error_type = header("x-amzn-errortype");
         let request_id = header("x-amzn-requestid");
         let content_type = header("content-type");
+        let instance_token = header("x-berth-instance-token");
         let text = response.text().await.expect("body");
         let body = serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text));
-        RawResponse { status, error_type, request_id, content_type, body }
+        RawResponse { status, error_type, request_id, content_type, instance_token, body }
     }
 
     /// Calls one of Berth's own operations (`BerthV1.*`).

@@ -145,8 +145,8 @@ async fn a_service_spreads_recovers_and_rolls_out() {
                     "--endpoint-url",
                     &endpoint,
                 ])
-                .env("AWS_ACCESS_KEY_ID", "AKIDTEST")
-                .env("AWS_SECRET_ACCESS_KEY", "secret")
+                .env("AWS_ACCESS_KEY_ID", crate::common::ADMIN_KEY)
+                .env("AWS_SECRET_ACCESS_KEY", crate::common::ADMIN_SECRET)
                 .env("AWS_DEFAULT_REGION", "us-east-1")
                 .output()
                 .expect("running the AWS CLI")

@@ -87,9 +87,10 @@ fn unable_to_describe() -> ApiError {
 }
 
 pub(crate) async fn register_task_definition(
-    ctx: &Ctx,
+    call: &crate::caller::Call<'_>,
     req: RegisterTaskDefinitionRequest,
 ) -> Result<RegisterTaskDefinitionResponse, ApiError> {
+    let ctx: &Ctx = call;
     let quotas = &ctx.config().quotas;
     let mut definition = validate::check_registration(&req, quotas)?;
     for constraint in definition.placement_constraints.iter().flatten() {
@@ -122,7 +123,7 @@ pub(crate) async fn register_task_definition(
         definition.revision = Some(revision);
         definition.status = Some(TaskDefinitionStatus::Active);
         definition.registered_at = Some(ctx.clock().now());
-        definition.registered_by = Some(ctx.principal_arn());
+        definition.registered_by = Some(call.principal_arn());
         let record =
             TaskDefinitionRecord { definition: definition.clone(), tags: tag_list.clone() };
         let txn = Txn::new()
