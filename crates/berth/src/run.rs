@@ -162,21 +162,22 @@ pub(crate) async fn dev(args: DevArgs) -> anyhow::Result<()> {
     println!();
     println!("  export AWS_ENDPOINT_URL_ECS={endpoint}");
     println!("  export AWS_DEFAULT_REGION={}", config.region);
-    match (&running.created_key, &auth) {
-        (Some((key, secret)), _) => {
+    // Development mode shows the administrator key on every start (the file is the user's own).
+    match (&running.admin_key, &auth) {
+        (Some((key, secret)), AuthSetup::File { .. }) => {
             println!("  export AWS_ACCESS_KEY_ID={key} AWS_SECRET_ACCESS_KEY={secret}")
         }
         (None, AuthSetup::File { path, .. }) => {
             println!(
-                "  export AWS_ACCESS_KEY_ID=... AWS_SECRET_ACCESS_KEY=...   # the admin key in {}",
+                "  export AWS_ACCESS_KEY_ID=... AWS_SECRET_ACCESS_KEY=...   # a key in {}",
                 path.display()
             )
         }
-        (None, AuthSetup::Off) => println!(
+        (_, AuthSetup::Off) => println!(
             "  export AWS_ACCESS_KEY_ID=any AWS_SECRET_ACCESS_KEY=any   # access control is off"
         ),
     }
-    println!("  aws ecs create-cluster --cluster-name default");
+    println!("  aws ecs list-clusters");
     println!();
     println!("(or pass --endpoint-url {endpoint} to each aws command). Stop with Ctrl-C.");
     match &agent {
@@ -240,6 +241,8 @@ pub(crate) struct Running {
     pub(crate) ctx: server::Ctx,
     /// The administrator key, when this start created the auth file.
     pub(crate) created_key: Option<(String, String)>,
+    /// The first key of the user named `admin`, if the auth file has one.
+    pub(crate) admin_key: Option<(String, String)>,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
@@ -357,27 +360,51 @@ fn write_admin_file(path: &Path, admin: &GeneratedAdmin) -> anyhow::Result<(Stri
     Ok((key, secret))
 }
 
-/// Access control read from the auth file, and the administrator key if this start created
-/// the file.
-type Loaded = (Option<Arc<server::access::Access>>, Option<(String, String)>);
+/// Access control read from the auth file.
+struct Loaded {
+    access: Option<Arc<server::access::Access>>,
+    /// The administrator key, if this start created the file.
+    created: Option<(String, String)>,
+    /// The first key of the user named `admin`.
+    admin: Option<(String, String)>,
+}
 
 /// Reads the auth file into access control, creating it first if asked.
 fn load_auth(setup: &AuthSetup, account_id: &str) -> anyhow::Result<Loaded> {
     let AuthSetup::File { path, generated } = setup else {
-        return Ok((None, None));
+        return Ok(Loaded { access: None, created: None, admin: None });
     };
     let mut created = None;
-    if let Some(admin) = generated {
-        let fixed = admin.access_key_id.is_some();
-        if fixed || !path.exists() {
-            created = Some(write_admin_file(path, admin)?);
-        }
+    if let Some(admin) = generated
+        && !path.exists()
+    {
+        created = Some(write_admin_file(path, admin)?);
     }
     let text =
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let config = auth::config::parse(&text, account_id)
         .with_context(|| format!("{} is not a valid auth file", path.display()))?;
-    Ok((Some(Arc::new(server::access::Access::new(config))), created))
+    // A key fixed on the command line must be the one in force (an existing file is never
+    // rewritten: it may hold other users).
+    if let Some(GeneratedAdmin { access_key_id: Some(id), secret_access_key, .. }) = generated {
+        let found = config.users.iter().flat_map(|u| &u.keys).find(|k| &k.access_key_id == id);
+        let matches = found.is_some_and(|k| {
+            secret_access_key.as_deref().is_none_or(|s| k.secret_access_key.expose() == s)
+        });
+        if !matches {
+            anyhow::bail!(
+                "{} already exists and does not hold access key {id} with that secret; edit it, or remove it to have it created again",
+                path.display()
+            );
+        }
+    }
+    let admin = config
+        .users
+        .iter()
+        .find(|u| u.name == "admin")
+        .and_then(|u| u.keys.first())
+        .map(|k| (k.access_key_id.clone(), k.secret_access_key.expose().to_owned()));
+    Ok(Loaded { access: Some(Arc::new(server::access::Access::new(config))), created, admin })
 }
 
 /// Opens the store under the data directory and starts serving.
@@ -392,7 +419,7 @@ pub(crate) async fn start(serve: Serve) -> anyhow::Result<Running> {
         .await
         .with_context(|| format!("listening on {}", serve.listen))?;
     let local_addr = listener.local_addr()?;
-    let (access, created) = load_auth(&serve.auth, &serve.config.account_id)?;
+    let Loaded { access, created, admin } = load_auth(&serve.auth, &serve.config.account_id)?;
     let account_id = serve.config.account_id.clone();
     if access.is_none() {
         tracing::warn!(
@@ -414,7 +441,7 @@ pub(crate) async fn start(serve: Serve) -> anyhow::Result<Running> {
     if let (Some(access), AuthSetup::File { path, .. }) = (access, &serve.auth) {
         tokio::spawn(reload_on_hangup(access, path.clone(), account_id));
     }
-    Ok(Running { local_addr, task, ctx, created_key: created })
+    Ok(Running { local_addr, task, ctx, created_key: created, admin_key: admin })
 }
 
 /// Reloads the auth file on SIGHUP; a file that does not parse leaves the old one in force.

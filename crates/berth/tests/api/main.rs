@@ -4,6 +4,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod access;
 mod account_settings;
 mod clusters;
 mod container_instances;

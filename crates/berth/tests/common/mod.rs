@@ -97,6 +97,13 @@ impl Server {
         self.endpoint.rsplit(':').next().unwrap().parse().unwrap()
     }
 
+    /// Sends the server SIGHUP (it reloads its auth file).
+    pub fn hangup(&self) {
+        let pid = self.child.as_ref().expect("a running server").id();
+        let status = Command::new("kill").args(["-HUP", &pid.to_string()]).status().expect("kill");
+        assert!(status.success());
+    }
+
     /// Kills the server with SIGKILL: no chance to flush or clean up.
     pub fn kill9(&mut self) {
         if let Some(mut child) = self.child.take() {
