@@ -42,6 +42,9 @@ pub(crate) struct ApiBenchArgs {
     /// with their ratio). Ignored with `--endpoint`.
     #[arg(long, value_delimiter = ',', default_value = "on")]
     auth: Vec<Auth>,
+    /// Rounds per point; with several targets, each round measures them all back to back.
+    #[arg(long, default_value_t = 1)]
+    rounds: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -93,6 +96,8 @@ struct Target {
     label: String,
     auth: Option<Auth>,
     endpoint: String,
+    /// The server process, when this benchmark started it.
+    server: Option<super::harness::Processes>,
 }
 
 /// What one (target, operation, clients) measurement found.
@@ -168,7 +173,6 @@ async fn measure(endpoint: &str, op: Op, clients: usize, duration: f64) -> anyho
 
 pub(crate) async fn run(args: ApiBenchArgs) -> anyhow::Result<()> {
     let dir = tempfile::tempdir_in(".")?;
-    let mut children = Vec::new();
     let mut targets = Vec::new();
     match &args.endpoint {
         Some(endpoint) => {
@@ -176,6 +180,7 @@ pub(crate) async fn run(args: ApiBenchArgs) -> anyhow::Result<()> {
                 label: args.target.clone(),
                 auth: None,
                 endpoint: endpoint.clone(),
+                server: None,
             });
         }
         None => {
@@ -190,8 +195,8 @@ pub(crate) async fn run(args: ApiBenchArgs) -> anyhow::Result<()> {
                     label: args.target.clone(),
                     auth: Some(auth),
                     endpoint: server.endpoint.clone(),
+                    server: Some(server),
                 });
-                children.push(server);
             }
         }
     }
@@ -204,40 +209,63 @@ pub(crate) async fn run(args: ApiBenchArgs) -> anyhow::Result<()> {
 
     for &op in &args.ops {
         for &clients in &args.clients {
-            // The targets are measured back to back for each point, so that a ratio between
-            // them compares like with like.
-            let mut rps = Vec::new();
-            for target in &targets {
-                let f = measure(&target.endpoint, op, clients, args.duration).await?;
-                let auth = match target.auth {
-                    Some(Auth::On) => " auth=on",
-                    Some(Auth::Off) => " auth=off",
-                    None => "",
-                };
-                println!(
-                    "bench=api target={}{auth} op={} clients={clients} requests={} seconds={:.2} rps={:.0} p50_ms={:.2} p99_ms={:.2} errors={}",
-                    target.label,
-                    op.target(),
-                    f.requests,
-                    f.seconds,
-                    f.rps(),
-                    f.p50_ms,
-                    f.p99_ms,
-                    f.errors,
-                );
-                rps.push((target.auth, f.rps()));
+            // The targets are measured back to back for each point, in alternating rounds,
+            // so that a ratio between them compares like with like.
+            let mut ratios = Vec::new();
+            let mut cpu_costs = Vec::new();
+            for round in 1..=args.rounds {
+                let mut rps = Vec::new();
+                for target in &targets {
+                    let cpu_before = target.server.as_ref().and_then(|s| s.server_cpu_seconds());
+                    let f = measure(&target.endpoint, op, clients, args.duration).await?;
+                    let cpu_after = target.server.as_ref().and_then(|s| s.server_cpu_seconds());
+                    // The server's CPU time per request: unlike the rate, it does not depend on
+                    // how the machine's cores are shared with the clients.
+                    let cpu_us = cpu_before
+                        .zip(cpu_after)
+                        .map(|(before, after)| (after - before) * 1e6 / f.requests.max(1) as f64);
+                    let auth = match target.auth {
+                        Some(Auth::On) => " auth=on",
+                        Some(Auth::Off) => " auth=off",
+                        None => "",
+                    };
+                    println!(
+                        "bench=api target={}{auth} op={} clients={clients} round={round} requests={} seconds={:.2} rps={:.0} p50_ms={:.2} p99_ms={:.2} errors={} server_cpu_us_per_request={}",
+                        target.label,
+                        op.target(),
+                        f.requests,
+                        f.seconds,
+                        f.rps(),
+                        f.p50_ms,
+                        f.p99_ms,
+                        f.errors,
+                        cpu_us.map_or("-".to_owned(), |us| format!("{us:.1}")),
+                    );
+                    rps.push((target.auth, f.rps(), cpu_us));
+                }
+                let on = rps.iter().find(|r| r.0 == Some(Auth::On));
+                let off = rps.iter().find(|r| r.0 == Some(Auth::Off));
+                if let (Some(on), Some(off)) = (on, off) {
+                    ratios.push(on.1 / off.1);
+                    if let (Some(on), Some(off)) = (on.2, off.2) {
+                        cpu_costs.push(on - off);
+                    }
+                }
             }
-            let on = rps.iter().find(|(a, _)| *a == Some(Auth::On)).map(|r| r.1);
-            let off = rps.iter().find(|(a, _)| *a == Some(Auth::Off)).map(|r| r.1);
-            if let (Some(on), Some(off)) = (on, off) {
+            if !ratios.is_empty() {
+                ratios.sort_by(f64::total_cmp);
+                cpu_costs.sort_by(f64::total_cmp);
                 println!(
-                    "bench=api-auth-cost op={} clients={clients} rps_on/rps_off={:.3}",
+                    "bench=api-auth-cost op={} clients={clients} rounds={} median_rps_on/rps_off={:.3} min={:.3} max={:.3} median_extra_server_cpu_us_per_request={:.1}",
                     op.target(),
-                    on / off
+                    ratios.len(),
+                    percentile(&ratios, 0.5),
+                    ratios[0],
+                    ratios[ratios.len() - 1],
+                    percentile(&cpu_costs, 0.5),
                 );
             }
         }
     }
-    drop(children);
     Ok(())
 }

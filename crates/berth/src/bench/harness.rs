@@ -109,6 +109,26 @@ impl Processes {
         Ok(Processes { endpoint, data_dir, children: vec![server] })
     }
 
+    /// CPU time (user + system) the server process has used so far, from `/proc` (Linux).
+    pub(crate) fn server_cpu_seconds(&self) -> Option<f64> {
+        let pid = self.children.first()?.id()?;
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+        // Fields after the command name (which is in parentheses and may hold spaces).
+        let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+        let ticks: f64 =
+            fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+        static CLOCK_TICKS: std::sync::OnceLock<f64> = std::sync::OnceLock::new();
+        let per_second = *CLOCK_TICKS.get_or_init(|| {
+            std::process::Command::new("getconf")
+                .arg("CLK_TCK")
+                .output()
+                .ok()
+                .and_then(|o| String::from_utf8_lossy(&o.stdout).trim().parse().ok())
+                .unwrap_or(100.0)
+        });
+        Some(ticks / per_second)
+    }
+
     /// Starts a `berth agent` of `cluster` with its state under `state_dir`.
     pub(crate) fn agent(
         &mut self,

@@ -1,6 +1,7 @@
 //! `berth bench <scenario>`: benchmarks that print their figures as `name=value` lines.
 
 mod api;
+mod auth;
 mod harness;
 mod placement;
 mod service;
@@ -11,6 +12,8 @@ mod task_start;
 pub(crate) enum Bench {
     /// Requests per second and latency of ECS operations over loopback.
     Api(api::ApiBenchArgs),
+    /// CPU cost of access control (SigV4 verification and policy evaluation) per request.
+    Auth(auth::AuthBenchArgs),
     /// Placement throughput of the scheduler on one core at several cluster sizes.
     Placement(placement::PlacementBenchArgs),
     /// Service recovery after container kills and a rolling deployment, on real Docker.
@@ -24,6 +27,7 @@ pub(crate) enum Bench {
 pub(crate) async fn run(bench: Bench) -> anyhow::Result<()> {
     match bench {
         Bench::Api(args) => api::run(args).await,
+        Bench::Auth(args) => auth::run(&args),
         Bench::Placement(args) => placement::run(&args),
         Bench::Service(args) => service::run(args).await,
         Bench::Store(args) => store::run(args).await,
