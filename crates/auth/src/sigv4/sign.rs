@@ -60,11 +60,15 @@ mod tests {
         let mut headers = vec![
             ("content-type".to_owned(), "application/x-amz-json-1.1".to_owned()),
             ("host".to_owned(), "127.0.0.1:8760".to_owned()),
-            ("x-amz-target".to_owned(), "AmazonEC2ContainerServiceV20141113.ListClusters".to_owned()),
+            (
+                "x-amz-target".to_owned(),
+                "AmazonEC2ContainerServiceV20141113.ListClusters".to_owned(),
+            ),
         ];
         let now = 1_795_264_200;
         headers.extend(sign_post(&headers, body, "AKIDSIGN", "s3cret", "us-east-1", now));
-        let request = SignedRequest { method: "POST", path: "/", query: "", headers: &headers, body };
+        let request =
+            SignedRequest { method: "POST", path: "/", query: "", headers: &headers, body };
         assert_eq!(verify(&request, &config, "us-east-1", now).unwrap().access_key_id, "AKIDSIGN");
         let tampered = SignedRequest { body: br#"{"maxResults": 2}"#, ..request };
         assert!(verify(&tampered, &config, "us-east-1", now).is_err());
