@@ -265,6 +265,12 @@ async fn policies_scope_users_to_clusters_and_actions() {
         .send()
         .await
         .unwrap();
+    // The signer is recorded where ECS records the caller.
+    let described = admin.describe_task_definition().task_definition("web").send().await.unwrap();
+    assert_eq!(
+        described.task_definition().unwrap().registered_by(),
+        Some("arn:aws:iam::000000000000:user/dev")
+    );
     eventually(10, "instances in both clusters", || async {
         let mut ready = true;
         for c in ["dev-a", "prod"] {
