@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use futures::StreamExt;
 use serde::{Deserialize, Serialize};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 
 use api::agent::{PollRequest, ReportRequest, TaskReport};
 use api::{Attribute, RegisterContainerInstanceRequest, Resource, VersionInfo};
@@ -76,6 +76,10 @@ pub struct AgentConfig {
     pub poll_wait: Duration,
     /// How often resource use of running tasks is sampled and reported.
     pub usage_interval: Duration,
+    /// The HTTP client to talk to the control plane with; `None` builds one. Agents in one
+    /// process (a simulated fleet) share one ([`crate::client::http_client`]) instead of
+    /// building a client, a connector and a connection pool each.
+    pub http: Option<reqwest::Client>,
 }
 
 impl AgentConfig {
@@ -98,6 +102,7 @@ impl AgentConfig {
             cleanup_wait: Duration::from_secs(60),
             poll_wait: Duration::from_secs(10),
             usage_interval: Duration::from_secs(20),
+            http: None,
         }
     }
 }
@@ -163,12 +168,23 @@ pub struct Agent {
     config: AgentConfig,
     runtime: Arc<dyn Runtime>,
     client: ControlPlane,
+    /// The container instance ARN, once registered.
+    registered: watch::Sender<Option<String>>,
 }
 
 impl Agent {
     pub fn new(config: AgentConfig, runtime: Arc<dyn Runtime>) -> Agent {
-        let client = ControlPlane::new(&config.server, &config.token);
-        Agent { config, runtime, client }
+        let client = match &config.http {
+            Some(http) => ControlPlane::with_client(http.clone(), &config.server, &config.token),
+            None => ControlPlane::new(&config.server, &config.token),
+        };
+        Agent { config, runtime, client, registered: watch::Sender::new(None) }
+    }
+
+    /// Follows the agent's registration: the container instance ARN once the control plane
+    /// has accepted the instance (again after a re-registration).
+    pub fn registration(&self) -> watch::Receiver<Option<String>> {
+        self.registered.subscribe()
     }
 
     /// Registers the container instance, returning its ARN.
@@ -274,6 +290,7 @@ impl Agent {
         identity.instance_token = self.client.instance_token();
         identity.save(&self.config)?;
         tracing::info!(cluster = %self.config.cluster, instance = %arn, "Container instance registered");
+        self.registered.send_replace(Some(arn.clone()));
         Ok(arn)
     }
 

@@ -44,13 +44,25 @@ pub struct ControlPlane {
     instance_token: std::sync::Arc<parking_lot::RwLock<Option<String>>>,
 }
 
+/// An HTTP client as agents use it. One client can serve any number of agents of one process:
+/// it keeps a pool of keep-alive connections per host with no limit on their number, so each
+/// agent's long poll holds a connection of its own while its other requests use the rest.
+pub fn http_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(5))
+        .pool_idle_timeout(Duration::from_secs(60))
+        .build()
+        .expect("building an HTTP client")
+}
+
 impl ControlPlane {
+    /// A client with an HTTP client of its own.
     pub fn new(url: &str, token: &str) -> ControlPlane {
-        let http = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(5))
-            .pool_idle_timeout(Duration::from_secs(60))
-            .build()
-            .expect("building an HTTP client");
+        ControlPlane::with_client(http_client(), url, token)
+    }
+
+    /// A client that sends its requests through `http` (cloning a `reqwest::Client` shares it).
+    pub fn with_client(http: reqwest::Client, url: &str, token: &str) -> ControlPlane {
         ControlPlane {
             http,
             url: url.trim_end_matches('/').to_owned(),

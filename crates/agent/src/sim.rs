@@ -11,8 +11,10 @@
 //! - a health check whose test contains `exit 1` or `false` makes the container unhealthy,
 //!   any other health check makes it healthy after its start period.
 //!
-//! Start delays and a start failure rate are configurable. All timing uses tokio's clock, so
-//! tests can run it under paused time.
+//! Start delays (with jitter), stop delays and a start failure rate are configurable. All timing
+//! uses tokio's clock, so tests can run it under paused time. A runtime costs little when idle
+//! (a small event buffer, no timers), so thousands fit in one process; an observer can learn
+//! when each container started, for latency figures.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -21,7 +23,7 @@ use std::time::Duration;
 use futures::StreamExt;
 use futures::stream::BoxStream;
 use parking_lot::Mutex;
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, mpsc};
 
 use crate::runtime::{
     ContainerSpec, ContainerState, ContainerStats, ContainerStatus, EventKind, Health, ImageInfo,
@@ -34,8 +36,10 @@ use crate::task::epoch_now;
 pub struct SimOptions {
     pub cpus: u32,
     pub memory_bytes: u64,
-    /// How long `start` takes.
+    /// How long `start` takes, at least.
     pub start_delay: Duration,
+    /// Up to this much more, drawn uniformly for each start.
+    pub start_jitter: Duration,
     /// How long `stop` takes for a container that honours SIGTERM.
     pub stop_delay: Duration,
     /// The probability (0 to 1) that a `start` fails.
@@ -43,6 +47,10 @@ pub struct SimOptions {
     /// Containers ignore SIGTERM and are killed when the stop timeout ends.
     pub ignore_sigterm: bool,
     pub seed: u64,
+    /// Events buffered for a slow subscriber. A subscriber that falls further behind is told
+    /// that it missed events (see [`SimRuntime::events`]), so a small buffer loses nothing but
+    /// costs little, which matters with thousands of runtimes in one process.
+    pub event_buffer: usize,
 }
 
 impl Default for SimOptions {
@@ -51,10 +59,12 @@ impl Default for SimOptions {
             cpus: 4,
             memory_bytes: 8 << 30,
             start_delay: Duration::ZERO,
+            start_jitter: Duration::ZERO,
             stop_delay: Duration::ZERO,
             start_failure_rate: 0.0,
             ignore_sigterm: false,
             seed: 1,
+            event_buffer: 64,
         }
     }
 }
@@ -78,12 +88,25 @@ struct Inner {
     random: u64,
 }
 
+/// A container started, as a [`SimRuntime`] observer learns it.
+#[derive(Debug, Clone)]
+pub struct ContainerStarted {
+    /// The task's ARN (the container's `berth.task-arn` label).
+    pub task_arn: String,
+    /// The container's name in the task definition.
+    pub container_name: String,
+    pub container_id: String,
+    /// When `start` made it running (tokio's clock).
+    pub at: tokio::time::Instant,
+}
+
 /// The simulated runtime. Cheap to clone; clones share their containers.
 #[derive(Clone)]
 pub struct SimRuntime {
     options: SimOptions,
     inner: Arc<Mutex<Inner>>,
     events: broadcast::Sender<RuntimeEvent>,
+    started: Option<mpsc::UnboundedSender<ContainerStarted>>,
 }
 
 fn exit_code_of(spec: &ContainerSpec) -> Option<i64> {
@@ -102,7 +125,7 @@ fn exit_code_of(spec: &ContainerSpec) -> Option<i64> {
 
 impl SimRuntime {
     pub fn new(options: SimOptions) -> SimRuntime {
-        let (events, _) = broadcast::channel(4096);
+        let (events, _) = broadcast::channel(options.event_buffer.max(1));
         let random = options.seed.max(1);
         SimRuntime {
             options,
@@ -113,7 +136,18 @@ impl SimRuntime {
                 random,
             })),
             events,
+            started: None,
         }
+    }
+
+    /// Tells `observer` of every container this runtime (and its clones made afterwards)
+    /// starts.
+    pub fn with_start_observer(
+        mut self,
+        observer: mpsc::UnboundedSender<ContainerStarted>,
+    ) -> SimRuntime {
+        self.started = Some(observer);
+        self
     }
 
     fn emit(&self, id: &str, kind: EventKind) {
@@ -268,8 +302,12 @@ impl Runtime for SimRuntime {
     }
 
     async fn start(&self, id: &str) -> Result<(), RuntimeError> {
-        if !self.options.start_delay.is_zero() {
-            tokio::time::sleep(self.options.start_delay).await;
+        let mut delay = self.options.start_delay;
+        if !self.options.start_jitter.is_zero() {
+            delay += self.options.start_jitter.mul_f64(self.roll());
+        }
+        if !delay.is_zero() {
+            tokio::time::sleep(delay).await;
         }
         let fails =
             self.options.start_failure_rate > 0.0 && self.roll() < self.options.start_failure_rate;
@@ -291,6 +329,15 @@ impl Runtime for SimRuntime {
             c.state = ContainerState::Running;
             c.started_at = Some(epoch_now());
             c.health = c.spec.health_check.as_ref().map(|_| Health::Starting);
+            if let Some(observer) = &self.started {
+                let label = |name: &str| c.spec.labels.get(name).cloned().unwrap_or_default();
+                let _ = observer.send(ContainerStarted {
+                    task_arn: label(crate::runtime::labels::TASK_ARN),
+                    container_name: label(crate::runtime::labels::CONTAINER_NAME),
+                    container_id: id.to_owned(),
+                    at: tokio::time::Instant::now(),
+                });
+            }
             (exit_code_of(&c.spec), c.spec.health_check.clone())
         };
         self.emit(id, EventKind::Start);
@@ -375,6 +422,9 @@ impl Runtime for SimRuntime {
         Ok(())
     }
 
+    /// Events as they happen. A subscriber that fell more than `event_buffer` events behind
+    /// gets, in place of the ones it missed, one event of a container that does not exist
+    /// (an empty id): the agent cannot tell which of its tasks it concerns and wakes them all.
     fn events(
         &self,
         labels: &[(&str, &str)],
@@ -384,12 +434,13 @@ impl Runtime for SimRuntime {
         let inner = self.inner.clone();
         let receiver = self.events.subscribe();
         futures::stream::unfold(receiver, |mut receiver| async move {
-            loop {
-                match receiver.recv().await {
-                    Ok(event) => return Some((event, receiver)),
-                    Err(broadcast::error::RecvError::Lagged(_)) => continue,
-                    Err(broadcast::error::RecvError::Closed) => return None,
-                }
+            match receiver.recv().await {
+                Ok(event) => Some((event, receiver)),
+                Err(broadcast::error::RecvError::Lagged(_)) => Some((
+                    RuntimeEvent { container_id: String::new(), kind: EventKind::Die },
+                    receiver,
+                )),
+                Err(broadcast::error::RecvError::Closed) => None,
             }
         })
         .filter(move |event| {
@@ -431,5 +482,57 @@ impl Runtime for SimRuntime {
                     / 2,
             }
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(name: &str, task: &str) -> ContainerSpec {
+        ContainerSpec {
+            name: name.to_owned(),
+            image: "busybox".to_owned(),
+            labels: [
+                (crate::runtime::labels::TASK_ARN.to_owned(), task.to_owned()),
+                (crate::runtime::labels::CONTAINER_NAME.to_owned(), "app".to_owned()),
+            ]
+            .into(),
+            ..ContainerSpec::default()
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_observer_learns_each_start_after_the_delay() {
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        let options = SimOptions {
+            start_delay: Duration::from_millis(100),
+            start_jitter: Duration::from_millis(50),
+            ..SimOptions::default()
+        };
+        let runtime = SimRuntime::new(options).with_start_observer(tx);
+        let id = runtime.create(&spec("a", "arn:task/1")).await.unwrap();
+        let before = tokio::time::Instant::now();
+        runtime.start(&id).await.unwrap();
+        let started = rx.try_recv().unwrap();
+        assert_eq!(started.task_arn, "arn:task/1");
+        assert_eq!(started.container_name, "app");
+        assert_eq!(started.container_id, id);
+        let waited = started.at - before;
+        assert!(waited >= Duration::from_millis(100) && waited <= Duration::from_millis(150));
+    }
+
+    #[tokio::test]
+    async fn a_subscriber_that_falls_behind_is_told_it_missed_events() {
+        let runtime = SimRuntime::new(SimOptions { event_buffer: 2, ..SimOptions::default() });
+        let mut events = runtime.events(&[]);
+        for n in 0..5 {
+            let id = runtime.create(&spec(&format!("c{n}"), "arn:task/1")).await.unwrap();
+            runtime.start(&id).await.unwrap();
+        }
+        let first = events.next().await.unwrap().unwrap();
+        assert_eq!(first.container_id, "", "the missed events are one wake-everything event");
+        let next = events.next().await.unwrap().unwrap();
+        assert!(runtime.inspect(&next.container_id).await.unwrap().is_some());
     }
 }
