@@ -1,9 +1,11 @@
 //! The `berth` binary: one executable for the control plane (`server`), the all-in-one
-//! development mode (`dev`) and the benchmarks (`bench`).
+//! development mode (`dev`), the node agent (`agent`), simulated agents at scale (`sim`) and
+//! the benchmarks (`bench`).
 
 mod agent_cmd;
 mod bench;
 mod run;
+mod sim;
 
 use clap::{Parser, Subcommand};
 
@@ -25,6 +27,10 @@ enum Command {
     Agent(agent_cmd::AgentArgs),
     /// Print the token the agents of a cluster use (read from the server's data directory).
     AgentToken(run::AgentTokenArgs),
+    /// Run SIMULATED node agents at scale: the real agent code on an in-memory container
+    /// runtime (no containers run), each registered as its own container instance. For load
+    /// and scale tests of a control plane only.
+    Sim(sim::SimArgs),
     /// Run a benchmark and print its figures as `name=value` lines.
     #[command(subcommand)]
     Bench(bench::Bench),
@@ -45,6 +51,7 @@ fn main() -> anyhow::Result<()> {
         Command::Server(args) => runtime.block_on(run::server(args)),
         Command::Agent(args) => runtime.block_on(agent_cmd::run(args)),
         Command::AgentToken(args) => run::agent_token(&args),
+        Command::Sim(args) => runtime.block_on(sim::run(args, run::shutdown_signal())),
         Command::Bench(bench) => runtime.block_on(bench::run(bench)),
     }
 }

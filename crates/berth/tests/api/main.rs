@@ -11,6 +11,7 @@ mod container_instances;
 mod crash;
 mod protocol;
 mod services;
+mod sim;
 mod tags;
 mod task_definitions;
 mod tasks;
