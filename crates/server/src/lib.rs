@@ -80,7 +80,6 @@ pub(crate) struct CtxInner {
     config: Config,
     options: ServeOptions,
     state: Arc<state::State>,
-    liveness: liveness::Liveness,
     /// What the control plane knows about the stored logs of each container.
     logs: logs::LogIndex,
     /// The latest resource use agents sampled, by cluster and task id (kept in memory only).
@@ -133,14 +132,14 @@ impl Ctx {
         clock: Arc<dyn Clock>,
     ) -> Result<Ctx, store::StoreError> {
         let arns = Arns::new(&config);
-        let state = state::State::start(store.clone()).await?;
+        let liveness = liveness::Liveness::new(options.agent_timeout);
+        let state = state::State::start(store.clone(), liveness).await?;
         let retention = options.stopped_task_retention;
         let ctx = Ctx {
             inner: Arc::new(CtxInner {
                 config,
                 options,
                 state,
-                liveness: liveness::Liveness::default(),
                 definitions: parking_lot::Mutex::new(Default::default()),
                 arns,
                 store,
@@ -178,12 +177,12 @@ impl Ctx {
     }
 
     pub(crate) fn liveness(&self) -> &liveness::Liveness {
-        &self.inner.liveness
+        self.inner.state.liveness()
     }
 
     /// Whether the agent of an instance is connected.
     pub(crate) fn agent_connected(&self, cluster: &str, instance_id: &str) -> bool {
-        self.inner.liveness.connected(cluster, instance_id, self.inner.options.agent_timeout)
+        self.inner.state.liveness().connected(cluster, instance_id)
     }
 
     /// A registered task definition revision, whatever its status.

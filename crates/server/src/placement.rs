@@ -82,6 +82,15 @@ pub(crate) fn instance(
     cluster_name: &str,
     record: &InstanceRecord,
 ) -> Instance {
+    instance_of(cluster, record, ctx.agent_connected(cluster_name, &record.id))
+}
+
+/// One container instance as the scheduler sees it, its agent connected or not.
+pub(crate) fn instance_of(
+    cluster: &ClusterIndex,
+    record: &InstanceRecord,
+    agent_connected: bool,
+) -> Instance {
     let ci = &record.instance;
     let registered = totals(ci.registered_resources.as_deref().unwrap_or_default());
     let tasks: Vec<_> = cluster.tasks_on(&record.id).collect();
@@ -93,7 +102,7 @@ pub(crate) fn instance(
         arn: ci.container_instance_arn.clone().unwrap_or_default(),
         ec2_instance_id: ci.ec2_instance_id.clone().unwrap_or_default(),
         status: status(ci.status.as_deref()),
-        agent_connected: ctx.agent_connected(cluster_name, &record.id),
+        agent_connected,
         agent_version: ci
             .version_info
             .as_ref()
@@ -127,6 +136,66 @@ pub(crate) fn snapshot(
             .map(|e| instance(ctx, cluster, cluster_name, &e.record))
             .collect(),
     }
+}
+
+/// Runs `f` with the cluster's placement planner: built from the index on first use, and told
+/// first which agents connected or went silent since it was last used (the store does not
+/// record those). The caller holds the index's read guard, so the planner matches the index.
+pub(crate) fn with_planner<R>(
+    ctx: &Ctx,
+    cluster: &ClusterIndex,
+    cluster_name: &str,
+    f: impl FnOnce(&mut scheduler::Planner) -> R,
+) -> R {
+    let liveness = ctx.liveness();
+    let mut slot = cluster.planner.0.lock();
+    let planner = match slot.take() {
+        Some(mut planner) => {
+            let revived = liveness.take_revived(cluster_name).into_iter().map(|id| (id, true));
+            let silent = liveness.silent(cluster_name).into_iter().map(|id| (id, false));
+            for (id, connected) in revived.chain(silent) {
+                if let Some(instance) = planner.instance(&id)
+                    && instance.agent_connected != connected
+                {
+                    let mut instance = instance.clone();
+                    instance.agent_connected = connected;
+                    if let Err(error) = planner.apply(scheduler::Delta::UpsertInstance(instance)) {
+                        tracing::warn!(%error, "Updating an agent's connection in the planner failed");
+                    }
+                }
+            }
+            slot.insert(planner)
+        }
+        None => {
+            // Built from the index with every agent's current state.
+            liveness.take_revived(cluster_name);
+            slot.insert(scheduler::Planner::new(snapshot(ctx, cluster, cluster_name)))
+        }
+    };
+    #[cfg(debug_assertions)]
+    check_planner(planner, &snapshot(ctx, cluster, cluster_name));
+    f(planner)
+}
+
+/// In debug builds (every integration test), checks that the planner, fed only deltas, sees the
+/// cluster exactly as a snapshot built from the index does (connections aside: they move with
+/// time between the two reads).
+#[cfg(debug_assertions)]
+fn check_planner(planner: &scheduler::Planner, fresh: &scheduler::Snapshot) {
+    let normalize = |snapshot: scheduler::Snapshot| {
+        let mut instances = snapshot.instances;
+        for instance in &mut instances {
+            instance.agent_connected = false;
+            instance.tasks.sort_by(|a, b| a.id.cmp(&b.id));
+        }
+        instances
+    };
+    let kept = normalize(planner.snapshot());
+    let built = normalize(fresh.clone());
+    debug_assert!(
+        kept == built,
+        "the planner differs from the index:\nplanner: {kept:#?}\nindex: {built:#?}"
+    );
 }
 
 /// Parses the constraints of a task definition and of a call together, refusing more than

@@ -102,8 +102,12 @@ struct Read {
     record: ServiceRecord,
     revision: i64,
     tasks: Vec<Arc<TaskRecord>>,
+    /// The instances the service's tasks are on (what scale-in decisions look at).
     snapshot: scheduler::Snapshot,
-    /// Instances that are DRAINING or gone (deregistered): their tasks must move.
+    /// The ACTIVE instances, for DAEMON services only.
+    active: Vec<scheduler::Instance>,
+    /// Instances of the service's tasks that are DRAINING or gone (deregistered): their tasks
+    /// must move.
     leaving: BTreeSet<String>,
 }
 
@@ -112,25 +116,53 @@ fn read(ctx: &Ctx, cluster: &str, name: &str) -> Option<Read> {
     let cluster_index: &ClusterIndex = index.cluster(cluster)?;
     let entry = cluster_index.services.get(name)?;
     let record = (*entry.record).clone();
-    let tasks = cluster_index
+    let tasks: Vec<Arc<TaskRecord>> = cluster_index
         .tasks_in_group(&format!("service:{name}"))
         .filter(|t| record.owns(t))
         .cloned()
         .collect();
-    let leaving = cluster_index
-        .instances
-        .values()
-        .filter(|e| {
-            matches!(e.record.instance.status.as_deref(), Some("DRAINING") | Some("INACTIVE"))
-        })
-        .map(|e| e.record.id.clone())
-        .collect();
-    let snapshot = placement::snapshot(ctx, cluster_index, cluster);
-    Some(Read { record, revision: entry.mod_revision, tasks, snapshot, leaving })
+    let hosts: BTreeSet<&str> = tasks.iter().filter_map(|t| t.instance_id.as_deref()).collect();
+    let mut leaving = BTreeSet::new();
+    let mut snapshot = scheduler::Snapshot { instances: Vec::new() };
+    for host in hosts {
+        match cluster_index.instances.get(host) {
+            Some(e) => {
+                if matches!(
+                    e.record.instance.status.as_deref(),
+                    Some("DRAINING") | Some("INACTIVE")
+                ) {
+                    leaving.insert(host.to_owned());
+                }
+                snapshot.instances.push(placement::instance(
+                    ctx,
+                    cluster_index,
+                    cluster,
+                    &e.record,
+                ));
+            }
+            None => {
+                leaving.insert(host.to_owned());
+            }
+        }
+    }
+    let daemon = record.service.scheduling_strategy == Some(SchedulingStrategy::Daemon);
+    let active = if daemon {
+        cluster_index
+            .instances
+            .values()
+            .filter(|e| e.record.instance.status.as_deref() == Some("ACTIVE"))
+            .map(|e| placement::instance(ctx, cluster_index, cluster, &e.record))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Some(Read { record, revision: entry.mod_revision, tasks, snapshot, active, leaving })
 }
 
 async fn reconcile(ctx: &Ctx, cluster: &str, name: &str) -> Result<(), ApiError> {
-    let Some(Read { record, revision, tasks, snapshot, leaving }) = read(ctx, cluster, name) else {
+    let Some(Read { record, revision, tasks, snapshot, active, leaving }) =
+        read(ctx, cluster, name)
+    else {
         return Ok(());
     };
     let scheduling = record.service.scheduling_strategy.unwrap_or(SchedulingStrategy::Replica);
@@ -183,10 +215,8 @@ async fn reconcile(ctx: &Ctx, cluster: &str, name: &str) -> Result<(), ApiError>
             .flatten()
             .map(|a| a.name.as_str())
             .collect();
-        snapshot
-            .instances
+        active
             .iter()
-            .filter(|i| i.status == scheduler::InstanceStatus::Active)
             .filter(|i| required.iter().all(|r| i.attributes.contains_key(*r)))
             .filter(|i| {
                 constraints.iter().all(|c| match c {
@@ -249,9 +279,7 @@ async fn reconcile(ctx: &Ctx, cluster: &str, name: &str) -> Result<(), ApiError>
                 .get(&(t.family.clone(), t.revision))
                 .copied()
                 .unwrap_or(false),
-            on_draining_instance: t.instance_id.as_ref().is_some_and(|i| {
-                leaving.contains(i) || !snapshot.instances.iter().any(|s| &s.id == i)
-            }),
+            on_draining_instance: t.instance_id.as_ref().is_some_and(|i| leaving.contains(i)),
             stopped_for_health: t.task.stopped_reason.as_deref() == Some(HEALTH_REASON),
             crashed: matches!(
                 t.task.stop_code,
@@ -520,10 +548,8 @@ async fn record_outcome(
     if record.status() == "DRAINING" {
         let index = ctx.state().read();
         let remaining = index.cluster(cluster).is_some_and(|c| {
-            c.tasks.values().any(|t| {
-                record.owns(&t.record)
-                    && matches!(phase(&t.record), Phase::Pending | Phase::Running)
-            })
+            c.tasks_in_group(&format!("service:{name}"))
+                .any(|t| record.owns(t) && matches!(phase(t), Phase::Pending | Phase::Running))
         });
         if !remaining {
             record.service.status = Some("INACTIVE".to_owned());

@@ -19,6 +19,7 @@ use tokio::sync::watch;
 
 use store::{Event, EventKind, RangeOptions, Revision, Store, StoreError};
 
+use crate::liveness::Liveness;
 use crate::records::ErrorChain;
 
 /// A container instance as stored: the ECS shape (its computed members left out) and the
@@ -150,6 +151,32 @@ pub(crate) struct Entry<T> {
     pub(crate) mod_revision: Revision,
 }
 
+/// The cluster's placement planner, built on first use and then kept current by the same
+/// events as the index; `None` until built, or after a change it could not apply (it is then
+/// rebuilt from the index on next use).
+#[derive(Default)]
+pub(crate) struct PlannerSlot(pub(crate) parking_lot::Mutex<Option<scheduler::Planner>>);
+
+impl std::fmt::Debug for PlannerSlot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let built = self.0.try_lock().map(|p| p.is_some());
+        f.debug_tuple("PlannerSlot").field(&built).finish()
+    }
+}
+
+impl PlannerSlot {
+    /// Applies a change to the planner, if it is built; a change it refuses discards it.
+    fn apply(&self, delta: scheduler::Delta) {
+        let mut slot = self.0.lock();
+        if let Some(planner) = slot.as_mut()
+            && let Err(error) = planner.apply(delta)
+        {
+            tracing::warn!(%error, "The placement planner is out of step with the index; rebuilding it");
+            *slot = None;
+        }
+    }
+}
+
 /// Everything of one cluster.
 #[derive(Debug, Default)]
 pub(crate) struct ClusterIndex {
@@ -162,6 +189,8 @@ pub(crate) struct ClusterIndex {
     pub(crate) by_group: HashMap<String, BTreeSet<String>>,
     pub(crate) running_tasks: usize,
     pub(crate) pending_tasks: usize,
+    /// Mirrors the instances and their active tasks for placement.
+    pub(crate) planner: PlannerSlot,
 }
 
 impl ClusterIndex {
@@ -227,6 +256,7 @@ pub(crate) struct State {
     changes: watch::Sender<u64>,
     /// Wakes the long-polls of instances whose desired set changed (by cluster and id).
     pollers: parking_lot::Mutex<HashMap<(String, String), watch::Sender<Revision>>>,
+    liveness: Liveness,
 }
 
 const TASKS: &str = "/tasks/";
@@ -240,8 +270,11 @@ fn names<'a>(key: &'a str, prefix: &str) -> Option<(&'a str, &'a str)> {
 
 impl State {
     /// Loads the index from the store and starts following it.
-    pub(crate) async fn start(store: Arc<dyn Store>) -> Result<Arc<State>, StoreError> {
-        let index = load(store.as_ref()).await?;
+    pub(crate) async fn start(
+        store: Arc<dyn Store>,
+        liveness: Liveness,
+    ) -> Result<Arc<State>, StoreError> {
+        let index = load(store.as_ref(), &liveness).await?;
         let revision = index.revision;
         let (applied, _) = watch::channel(revision);
         let state = Arc::new(State {
@@ -249,9 +282,15 @@ impl State {
             applied,
             changes: watch::channel(0).0,
             pollers: parking_lot::Mutex::new(HashMap::new()),
+            liveness,
         });
         tokio::spawn(follow(store, Arc::downgrade(&state), revision));
         Ok(state)
+    }
+
+    /// Which agents are connected.
+    pub(crate) fn liveness(&self) -> &Liveness {
+        &self.liveness
     }
 
     /// Reads the index. Do not hold the guard across an `.await`.
@@ -293,7 +332,7 @@ impl State {
         {
             let mut index = self.index.write();
             for event in events {
-                apply_event(&mut index, event, &mut woken);
+                apply_event(&mut index, event, &mut woken, &self.liveness);
                 index.revision = index.revision.max(event.kv.mod_revision);
             }
         }
@@ -324,7 +363,7 @@ impl State {
     }
 }
 
-async fn load(store: &dyn Store) -> Result<Index, StoreError> {
+async fn load(store: &dyn Store, liveness: &Liveness) -> Result<Index, StoreError> {
     let mut index = Index::default();
     let mut woken = Vec::new();
     let revision = store.revision();
@@ -333,7 +372,7 @@ async fn load(store: &dyn Store) -> Result<Index, StoreError> {
         index.revision = index.revision.max(range.revision);
         for kv in range.kvs {
             let event = Event { kind: EventKind::Put, kv };
-            apply_event(&mut index, &event, &mut woken);
+            apply_event(&mut index, &event, &mut woken, liveness);
         }
     }
     index.revision = index.revision.max(revision);
@@ -348,7 +387,10 @@ async fn follow(store: Arc<dyn Store>, state: std::sync::Weak<State>, mut after:
             Ok(watcher) => watcher,
             Err(error) => {
                 tracing::warn!(error = %ErrorChain(&error), "Reloading the state index");
-                match load(store.as_ref()).await {
+                let Some(strong) = state.upgrade() else { return };
+                let loaded = load(store.as_ref(), &strong.liveness).await;
+                drop(strong);
+                match loaded {
                     Ok(index) => {
                         after = index.revision;
                         let Some(state) = state.upgrade() else { return };
@@ -382,7 +424,57 @@ async fn follow(store: Arc<dyn Store>, state: std::sync::Weak<State>, mut after:
     }
 }
 
-fn apply_event(index: &mut Index, event: &Event, woken: &mut Vec<((String, String), Revision)>) {
+/// The planner's view of a task that occupies an instance: where, and what it holds.
+fn occupying(task: &TaskRecord) -> Option<&str> {
+    if task.is_stopped() { None } else { task.instance_id.as_deref() }
+}
+
+fn host_ports(reservation: &Reservation) -> Vec<(u16, scheduler::Protocol)> {
+    reservation
+        .ports_tcp
+        .iter()
+        .map(|&p| (p, scheduler::Protocol::Tcp))
+        .chain(reservation.ports_udp.iter().map(|&p| (p, scheduler::Protocol::Udp)))
+        .collect()
+}
+
+/// Tells the cluster's planner that a task left or took its place on an instance.
+fn plan_task_change(planner: &PlannerSlot, old: Option<&TaskRecord>, new: Option<&TaskRecord>) {
+    let before = old.and_then(|t| occupying(t).map(|i| (i, t)));
+    let after = new.and_then(|t| occupying(t).map(|i| (i, t)));
+    if before.map(|(i, _)| i) == after.map(|(i, _)| i) {
+        return;
+    }
+    if let Some((instance, task)) = before {
+        planner.apply(scheduler::Delta::TaskRemoved {
+            instance_id: instance.to_owned(),
+            task_id: task.id.clone(),
+            cpu: task.reservation.cpu,
+            memory: task.reservation.memory,
+            host_ports: host_ports(&task.reservation),
+        });
+    }
+    if let Some((instance, task)) = after {
+        planner.apply(scheduler::Delta::TaskPlaced {
+            instance_id: instance.to_owned(),
+            task: scheduler::TaskOnInstance {
+                id: task.id.clone(),
+                group: task.task.group.clone().unwrap_or_default(),
+                started_by: task.task.started_by.clone(),
+            },
+            cpu: task.reservation.cpu,
+            memory: task.reservation.memory,
+            host_ports: host_ports(&task.reservation),
+        });
+    }
+}
+
+fn apply_event(
+    index: &mut Index,
+    event: &Event,
+    woken: &mut Vec<((String, String), Revision)>,
+    liveness: &Liveness,
+) {
     let key = event.kv.key.as_str();
     let revision = event.kv.mod_revision;
     if let Some((cluster, id)) = names(key, TASKS) {
@@ -419,6 +511,11 @@ fn apply_event(index: &mut Index, event: &Event, woken: &mut Vec<((String, Strin
                 set.remove(id);
             }
         }
+        plan_task_change(
+            &cluster_index.planner,
+            old.as_ref().map(|o| o.record.as_ref()),
+            new.as_deref(),
+        );
         if let Some(new) = &new {
             cluster_index.count(new, 1);
             if let Some(group) = &new.task.group {
@@ -467,10 +564,13 @@ fn apply_event(index: &mut Index, event: &Event, woken: &mut Vec<((String, Strin
         match event.kind {
             EventKind::Put => match serde_json::from_slice::<InstanceRecord>(&event.kv.value) {
                 Ok(record) => {
+                    let connected = liveness.connected(cluster, id);
+                    let instance = crate::placement::instance_of(cluster_index, &record, connected);
                     cluster_index.instances.insert(
                         id.to_owned(),
                         Entry { record: Arc::new(record), mod_revision: revision },
                     );
+                    cluster_index.planner.apply(scheduler::Delta::UpsertInstance(instance));
                 }
                 Err(error) => {
                     tracing::error!(key, error = %error, "A stored container instance does not decode")
@@ -478,6 +578,9 @@ fn apply_event(index: &mut Index, event: &Event, woken: &mut Vec<((String, Strin
             },
             EventKind::Delete => {
                 cluster_index.instances.remove(id);
+                cluster_index
+                    .planner
+                    .apply(scheduler::Delta::RemoveInstance { instance_id: id.to_owned() });
             }
         }
     }

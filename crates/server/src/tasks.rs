@@ -416,6 +416,9 @@ fn fingerprint(req: &RunTaskRequest, cluster: &str) -> String {
     hex::encode(sha2::Sha256::digest(canonical.to_string().as_bytes()))
 }
 
+/// Container instance records by id.
+type InstancesById = std::collections::HashMap<String, Arc<InstanceRecord>>;
+
 /// Plans and records `count` tasks (or one task on each of `instances`), returning them and
 /// the failures.
 pub(crate) async fn place(
@@ -443,21 +446,19 @@ pub(crate) async fn place(
         // The snapshot must include every placement up to the one the transaction compares.
         ctx.state().wait_for(placed_revision).await;
         let now = ctx.clock().now();
-        let (plans, instances): (Vec<(scheduler::Plan, u32)>, Vec<Arc<InstanceRecord>>) = {
+        let (plans, instances): (Vec<(scheduler::Plan, u32)>, InstancesById) = {
             let index = ctx.state().read();
             let empty = ClusterIndex::default();
             let cluster_index = index.cluster(cluster).unwrap_or(&empty);
-            let snapshot = placement::snapshot(ctx, cluster_index, cluster);
-            let live = snapshot
+            let live = cluster_index
                 .instances
-                .iter()
-                .any(|i| i.status != scheduler::InstanceStatus::Other("INACTIVE".into()));
+                .values()
+                .any(|e| e.record.instance.status.as_deref() != Some("INACTIVE"));
             if !live {
                 return Err(ApiError::invalid_parameter(
                     "No Container Instances were found in your cluster.",
                 ));
             }
-            let instances = cluster_index.instances.values().map(|e| e.record.clone()).collect();
             let request = |count: u32| scheduler::PlacementRequest {
                 count,
                 group: launch.group.clone(),
@@ -479,36 +480,48 @@ pub(crate) async fn place(
             let seed = u64::from_le_bytes(
                 uuid::Uuid::new_v4().as_bytes()[..8].try_into().expect("8 bytes"),
             );
-            let plans = match only_instances {
-                None => vec![(
-                    scheduler::plan(&snapshot, &request(count), &scheduler::PlanCtx { seed }),
-                    count,
-                )],
-                Some(ids) => ids
-                    .iter()
-                    .map(|id| {
-                        let one = scheduler::Snapshot {
-                            instances: snapshot
-                                .instances
-                                .iter()
-                                .filter(|i| &i.id == id)
-                                .cloned()
-                                .collect(),
-                        };
-                        (scheduler::plan(&one, &request(1), &scheduler::PlanCtx { seed }), 1)
-                    })
-                    .collect(),
-            };
+            let plans =
+                placement::with_planner(
+                    ctx,
+                    cluster_index,
+                    cluster,
+                    |planner| match only_instances {
+                        None => vec![(
+                            planner.plan(&request(count), &scheduler::PlanCtx { seed }),
+                            count,
+                        )],
+                        Some(ids) => ids
+                            .iter()
+                            .map(|id| {
+                                let one = scheduler::Snapshot {
+                                    instances: planner.instance(id).cloned().into_iter().collect(),
+                                };
+                                (
+                                    scheduler::plan(
+                                        &one,
+                                        &request(1),
+                                        &scheduler::PlanCtx { seed },
+                                    ),
+                                    1,
+                                )
+                            })
+                            .collect(),
+                    },
+                );
+            let instances = plans
+                .iter()
+                .flat_map(|(plan, _)| &plan.placements)
+                .filter_map(|p| cluster_index.instances.get(&p.instance_id))
+                .map(|e| (e.record.id.clone(), e.record.clone()))
+                .collect();
             (plans, instances)
         };
         let mut records = Vec::new();
         let mut failed = Vec::new();
         for (plan, _) in &plans {
             for placement in &plan.placements {
-                let instance = instances
-                    .iter()
-                    .find(|i| i.id == placement.instance_id)
-                    .ok_or_else(ApiError::server)?;
+                let instance =
+                    instances.get(&placement.instance_id).ok_or_else(ApiError::server)?;
                 records.push(new_record(ctx, launch, instance, now));
             }
             failed.extend(failures(plan));

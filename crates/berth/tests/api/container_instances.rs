@@ -309,6 +309,11 @@ async fn a_silent_agent_is_disconnected_within_the_timeout() {
     // A connected agent stays connected across several timeouts (its polls count).
     tokio::time::sleep(Duration::from_secs(5)).await;
     assert!(connected(ecs.clone(), arn.clone()).await);
+    // Placement keeps its view of the cluster between requests: it must learn of the silence
+    // and of the return without any stored change.
+    register_web(&ecs).await;
+    let out = ecs.run_task().cluster("c").task_definition("web").send().await.unwrap();
+    assert_eq!(out.tasks().len(), 1, "{:?}", out.failures());
     let (runtime, state_dir) = agent.stop().await;
     let lost = tokio::time::Instant::now();
     eventually(10, "agentConnected false", || {
@@ -317,7 +322,6 @@ async fn a_silent_agent_is_disconnected_within_the_timeout() {
     })
     .await;
     assert!(lost.elapsed() < Duration::from_secs(4), "took {:?}", lost.elapsed());
-    register_web(&ecs).await;
     let out = ecs.run_task().cluster("c").task_definition("web").send().await.unwrap();
     assert_eq!(out.failures()[0].reason(), Some("AGENT"));
     let _agent = SimAgent::start_on(&server, "c", "zone-a", runtime, state_dir);
@@ -326,6 +330,8 @@ async fn a_silent_agent_is_disconnected_within_the_timeout() {
         async move { f.await.then_some(()) }
     })
     .await;
+    let out = ecs.run_task().cluster("c").task_definition("web").send().await.unwrap();
+    assert_eq!(out.tasks().len(), 1, "{:?}", out.failures());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
