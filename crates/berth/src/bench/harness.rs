@@ -129,6 +129,16 @@ impl Processes {
         Some(ticks / per_second)
     }
 
+    /// The server's process id, for profiles.
+    pub(crate) fn server_pid(&self) -> Option<u32> {
+        self.children.first()?.id()
+    }
+
+    /// The agent token of `cluster` on this server.
+    pub(crate) fn agent_token(&self, cluster: &str) -> anyhow::Result<String> {
+        Ok(server::caller::agent_token(&crate::run::agent_secret(&self.data_dir)?, cluster))
+    }
+
     /// Starts a `berth agent` of `cluster` with its state under `state_dir`.
     pub(crate) fn agent(
         &mut self,
@@ -181,5 +191,46 @@ impl Drop for Processes {
         for child in &mut self.children {
             let _ = child.start_kill();
         }
+    }
+}
+
+/// A `moto_server` child process (the moto project's mock of AWS APIs, for comparison) on a
+/// free loopback port, killed when dropped.
+pub(crate) struct Moto {
+    pub(crate) endpoint: String,
+    child: tokio::process::Child,
+}
+
+impl Moto {
+    /// Starts `executable` (e.g. `.venv-bench/bin/moto_server`) and waits until it answers.
+    pub(crate) async fn start(executable: &Path) -> anyhow::Result<Moto> {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        let child = tokio::process::Command::new(executable)
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .with_context(|| format!("starting {}", executable.display()))?;
+        let moto = Moto { endpoint: format!("http://127.0.0.1:{port}"), child };
+        let http = reqwest::Client::new();
+        for _ in 0..300 {
+            if call(&http, &moto.endpoint, "ListClusters", serde_json::json!({})).await.is_ok() {
+                return Ok(moto);
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        bail!("{} did not answer on port {port} within 30 s", executable.display())
+    }
+
+    /// The process id, for profiles and CPU figures.
+    pub(crate) fn pid(&self) -> Option<u32> {
+        self.child.id()
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.start_kill();
     }
 }

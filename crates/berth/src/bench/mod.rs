@@ -2,6 +2,7 @@
 
 mod api;
 mod auth;
+mod e2e;
 mod harness;
 mod placement;
 mod service;
@@ -14,6 +15,8 @@ pub(crate) enum Bench {
     Api(api::ApiBenchArgs),
     /// CPU cost of access control (SigV4 verification and policy evaluation) per request.
     Auth(auth::AuthBenchArgs),
+    /// Tasks started through the API on thousands of simulated instances, until all RUNNING.
+    E2eLaunch(e2e::E2eLaunchArgs),
     /// Placement throughput of the scheduler on one core at several cluster sizes.
     Placement(placement::PlacementBenchArgs),
     /// Service recovery after container kills and a rolling deployment, on real Docker.
@@ -28,6 +31,7 @@ pub(crate) async fn run(bench: Bench) -> anyhow::Result<()> {
     match bench {
         Bench::Api(args) => api::run(args).await,
         Bench::Auth(args) => auth::run(&args),
+        Bench::E2eLaunch(args) => e2e::run(args).await,
         Bench::Placement(args) => placement::run(&args),
         Bench::Service(args) => service::run(args).await,
         Bench::Store(args) => store::run(args).await,

@@ -1,0 +1,293 @@
+//! `berth bench e2e-launch`: tasks started through the public API on thousands of SIMULATED
+//! instances (a [`crate::sim::Fleet`] in this process: the real agent code on in-memory
+//! containers) against a `berth server` child process, from the first request until every task
+//! is RUNNING.
+//!
+//! Half the tasks (by default) come from services with large desired counts, the rest from
+//! concurrent RunTask calls of ten tasks. A task's request-to-RUNNING time is its `startedAt`
+//! (the moment its agent saw every essential container running, as reported to the control
+//! plane) minus the moment its RunTask or CreateService request was sent. Throughput counts
+//! from the first request until DescribeClusters shows every task RUNNING.
+//!
+//! Output: one `bench=e2e-launch ...` line with the rates, latencies, the control plane's peak
+//! resident memory and CPU seconds (from `/proc`), and the size of its store.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant, SystemTime};
+
+use anyhow::{Context as _, bail};
+use serde_json::{Value, json};
+
+use super::harness::{Processes, call};
+use super::store::percentile;
+use crate::sim::{Fleet, FleetOptions};
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct E2eLaunchArgs {
+    /// Simulated container instances.
+    #[arg(long, default_value_t = 5000)]
+    instances: usize,
+    /// Tasks to start.
+    #[arg(long, default_value_t = 100_000)]
+    tasks: usize,
+    /// Services to spread `--service-share` of the tasks over (each at most 5,000 tasks, ECS's
+    /// quota).
+    #[arg(long, default_value_t = 10)]
+    services: usize,
+    /// The share of the tasks that come from services; the rest come from RunTask.
+    #[arg(long, default_value_t = 0.5)]
+    service_share: f64,
+    /// Concurrent RunTask clients.
+    #[arg(long, default_value_t = 32)]
+    clients: usize,
+    /// How long a simulated container takes to start, in milliseconds.
+    #[arg(long, default_value_t = 0)]
+    start_delay_ms: u64,
+    /// Give up waiting after this many seconds.
+    #[arg(long, default_value_t = 600)]
+    timeout: u64,
+}
+
+const CLUSTER: &str = "bench";
+
+fn epoch_now() -> f64 {
+    SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64())
+}
+
+/// A small container: many fit on each simulated instance.
+fn container(name: &str) -> Value {
+    json!([{"name": name, "image": "busybox", "memory": 32, "cpu": 8, "command": ["httpd"]}])
+}
+
+/// A process's figures from `/proc/<pid>/status`, in MiB: (resident now, peak resident).
+pub(crate) fn memory_mib(pid: u32) -> Option<(f64, f64)> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let field = |name: &str| -> Option<f64> {
+        let line = status.lines().find(|l| l.starts_with(name))?;
+        let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+        Some(kib / 1024.0)
+    };
+    Some((field("VmRSS:")?, field("VmHWM:")?))
+}
+
+/// The bytes of every file under `dir`, in MiB.
+pub(crate) fn size_mib(dir: &Path) -> f64 {
+    let mut total = 0u64;
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            if let Ok(meta) = entry.metadata()
+                && meta.is_file()
+            {
+                total += meta.len();
+            }
+        }
+    }
+    total as f64 / (1024.0 * 1024.0)
+}
+
+/// Waits until DescribeClusters counts `want` running tasks; returns when it did, or `None` at
+/// the deadline. Samples the server's memory meanwhile.
+async fn wait_running(
+    http: &reqwest::Client,
+    endpoint: &str,
+    want: usize,
+    deadline: Instant,
+) -> anyhow::Result<Option<Instant>> {
+    let mut last_report = Instant::now();
+    loop {
+        let described =
+            call(http, endpoint, "DescribeClusters", json!({"clusters": [CLUSTER]})).await?;
+        let cluster = &described["clusters"][0];
+        let running = cluster["runningTasksCount"].as_u64().unwrap_or(0) as usize;
+        if running >= want {
+            return Ok(Some(Instant::now()));
+        }
+        if last_report.elapsed() > Duration::from_secs(10) {
+            let pending = cluster["pendingTasksCount"].as_u64().unwrap_or(0);
+            eprintln!("e2e-launch: {running} of {want} tasks running, {pending} pending");
+            last_report = Instant::now();
+        }
+        if Instant::now() > deadline {
+            return Ok(None);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Every task of the cluster: ARN → (startedAt, group).
+pub(crate) async fn all_tasks(
+    http: &reqwest::Client,
+    endpoint: &str,
+) -> anyhow::Result<HashMap<String, (Option<f64>, String)>> {
+    let mut arns: Vec<String> = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let mut body = json!({"cluster": CLUSTER, "maxResults": 100});
+        if let Some(t) = &token {
+            body["nextToken"] = t.clone().into();
+        }
+        let listed = call(http, endpoint, "ListTasks", body).await?;
+        arns.extend(
+            listed["taskArns"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|a| a.as_str().map(str::to_owned)),
+        );
+        token = listed["nextToken"].as_str().map(str::to_owned);
+        if token.is_none() {
+            break;
+        }
+    }
+    let mut tasks = HashMap::with_capacity(arns.len());
+    for chunk in arns.chunks(100) {
+        let described =
+            call(http, endpoint, "DescribeTasks", json!({"cluster": CLUSTER, "tasks": chunk}))
+                .await?;
+        for task in described["tasks"].as_array().into_iter().flatten() {
+            let arn = task["taskArn"].as_str().unwrap_or_default().to_owned();
+            let group = task["group"].as_str().unwrap_or_default().to_owned();
+            tasks.insert(arn, (task["startedAt"].as_f64(), group));
+        }
+    }
+    Ok(tasks)
+}
+
+pub(crate) async fn run(args: E2eLaunchArgs) -> anyhow::Result<()> {
+    let service_tasks = ((args.tasks as f64) * args.service_share.clamp(0.0, 1.0)).round() as usize;
+    let run_tasks = args.tasks - service_tasks;
+    let services = if service_tasks == 0 { 0 } else { args.services.max(1) };
+    let per_service = if services == 0 { 0 } else { service_tasks.div_ceil(services) };
+    if per_service > 5000 {
+        bail!("{per_service} tasks per service is over ECS's quota of 5,000: use more --services");
+    }
+    let dir = tempfile::tempdir_in(".")?;
+    let server = Processes::server(dir.path(), &[]).await?;
+    let endpoint = server.endpoint.clone();
+    let pid = server.server_pid().context("the server's process id")?;
+    let http = reqwest::Client::builder().pool_max_idle_per_host(256).build()?;
+    call(&http, &endpoint, "CreateCluster", json!({"clusterName": CLUSTER})).await?;
+    call(
+        &http,
+        &endpoint,
+        "RegisterTaskDefinition",
+        json!({"family": "e2e", "containerDefinitions": container("app")}),
+    )
+    .await?;
+    for s in 0..services {
+        let name = format!("svc-{s}");
+        call(
+            &http,
+            &endpoint,
+            "RegisterTaskDefinition",
+            json!({"family": name, "containerDefinitions": container(&name)}),
+        )
+        .await?;
+    }
+
+    let registering = Instant::now();
+    let mut options =
+        FleetOptions::new(&endpoint, CLUSTER, &server.agent_token(CLUSTER)?, args.instances);
+    options.start_delay = Duration::from_millis(args.start_delay_ms);
+    let fleet = Fleet::start(options)?;
+    fleet.wait_registered().await?;
+    let registration_seconds = registering.elapsed().as_secs_f64();
+    let cpu_before = server.server_cpu_seconds().unwrap_or(0.0);
+    eprintln!(
+        "e2e-launch: {} simulated instances registered in {registration_seconds:.1} s",
+        args.instances
+    );
+
+    // Go.
+    let started = Instant::now();
+    let requested: Arc<std::sync::Mutex<HashMap<String, f64>>> = Default::default();
+    let mut service_requested: HashMap<String, f64> = HashMap::new();
+    for s in 0..services {
+        let count = per_service.min(service_tasks - s * per_service);
+        service_requested.insert(format!("service:svc-{s}"), epoch_now());
+        call(
+            &http,
+            &endpoint,
+            "CreateService",
+            json!({"cluster": CLUSTER, "serviceName": format!("svc-{s}"), "taskDefinition": format!("svc-{s}"), "desiredCount": count}),
+        )
+        .await?;
+    }
+    let calls = run_tasks.div_ceil(10);
+    let next = Arc::new(AtomicUsize::new(0));
+    let failures = Arc::new(AtomicUsize::new(0));
+    let mut workers = Vec::new();
+    for _ in 0..args.clients.max(1) {
+        let (http, endpoint, next, failures, requested) =
+            (http.clone(), endpoint.clone(), next.clone(), failures.clone(), requested.clone());
+        workers.push(tokio::spawn(async move {
+            loop {
+                let n = next.fetch_add(1, Ordering::Relaxed);
+                if n >= calls {
+                    return anyhow::Ok(());
+                }
+                let count = (run_tasks - n * 10).min(10);
+                let sent = epoch_now();
+                let out = call(
+                    &http,
+                    &endpoint,
+                    "RunTask",
+                    json!({"cluster": CLUSTER, "taskDefinition": "e2e", "count": count}),
+                )
+                .await?;
+                failures
+                    .fetch_add(out["failures"].as_array().map_or(0, Vec::len), Ordering::Relaxed);
+                let mut requested = requested.lock().unwrap_or_else(|e| e.into_inner());
+                for task in out["tasks"].as_array().into_iter().flatten() {
+                    if let Some(arn) = task["taskArn"].as_str() {
+                        requested.insert(arn.to_owned(), sent);
+                    }
+                }
+            }
+        }));
+    }
+    for worker in workers {
+        worker.await??;
+    }
+    let requests_done = started.elapsed().as_secs_f64();
+    let placed = requested.lock().unwrap_or_else(|e| e.into_inner()).len() + service_tasks;
+    let deadline = started + Duration::from_secs(args.timeout);
+    let done = wait_running(&http, &endpoint, placed, deadline).await?;
+    let seconds = done.map(|d| d.duration_since(started).as_secs_f64());
+    let cpu = server.server_cpu_seconds().unwrap_or(0.0) - cpu_before;
+    let (rss, peak) = memory_mib(pid).unwrap_or_default();
+
+    // Per-task latency, from the control plane's records.
+    let tasks = all_tasks(&http, &endpoint).await?;
+    let requested = requested.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    let mut latencies = Vec::with_capacity(tasks.len());
+    let mut missing = 0usize;
+    for (arn, (started_at, group)) in &tasks {
+        let sent = requested.get(arn).or_else(|| service_requested.get(group));
+        match (sent, started_at) {
+            (Some(sent), Some(at)) => latencies.push((at - sent).max(0.0) * 1000.0),
+            _ => missing += 1,
+        }
+    }
+    latencies.sort_by(f64::total_cmp);
+    let store = size_mib(&dir.path().join("server"));
+    println!(
+        "bench=e2e-launch instances={} tasks={placed} service_tasks={service_tasks} run_task_tasks={} run_task_calls={calls} clients={} placement_failures={} requests_seconds={requests_done:.2} seconds={} tasks_per_sec={} p50_ms={:.0} p99_ms={:.0} max_ms={:.0} not_running={missing} server_cpu_seconds={cpu:.1} server_rss_mib={rss:.0} server_peak_rss_mib={peak:.0} store_mib={store:.0} registration_seconds={registration_seconds:.1} bench_process_rss_mib={:.0}",
+        args.instances,
+        placed - service_tasks,
+        args.clients,
+        failures.load(Ordering::Relaxed),
+        seconds.map_or("timeout".to_owned(), |s| format!("{s:.2}")),
+        seconds.map_or("-".to_owned(), |s| format!("{:.0}", placed as f64 / s)),
+        percentile(&latencies, 0.50),
+        percentile(&latencies, 0.99),
+        latencies.last().copied().unwrap_or(0.0),
+        crate::sim::resident_memory_mib().unwrap_or(0.0),
+    );
+    fleet.stop().await;
+    drop(server);
+    Ok(())
+}
