@@ -353,6 +353,8 @@ impl Agent {
         let mut generation = -1;
         let mut backoff = Duration::from_millis(200);
         let mut swept = false;
+        // The desired status each actor was last told.
+        let mut told: HashMap<String, String> = HashMap::new();
         loop {
             let request = PollRequest {
                 cluster: self.config.cluster.clone(),
@@ -397,9 +399,15 @@ impl Agent {
                 );
                 continue;
             }
-            generation = response.generation;
-            let desired: HashMap<String, _> =
-                response.tasks.into_iter().map(|t| (t.task_arn.clone(), t)).collect();
+            let answered = response.generation;
+            let desired: HashMap<String, _> = match response.into_desired() {
+                Ok(tasks) => tasks.into_iter().map(|t| (t.task_arn.clone(), t)).collect(),
+                Err(error) => {
+                    tracing::warn!(%error, "Ignored a malformed desired set");
+                    continue;
+                }
+            };
+            generation = answered;
             {
                 let mut actors = actors.lock();
                 actors.retain(|arn, sender| {
@@ -407,18 +415,25 @@ impl Agent {
                         true
                     } else {
                         let _ = sender.send(Command::Forget);
+                        told.remove(arn);
                         false
                     }
                 });
                 for (arn, task) in desired.iter() {
                     match actors.get(arn) {
+                        // A task's definition and overrides never change: only a new desired
+                        // status is news to its actor.
                         Some(sender) => {
-                            let _ = sender.send(Command::Desired(Box::new(task.clone())));
+                            if told.get(arn) != Some(&task.desired_status) {
+                                let _ = sender.send(Command::Desired(Box::new(task.clone())));
+                                told.insert(arn.clone(), task.desired_status.clone());
+                            }
                         }
                         None => {
                             let (tx, rx) = mpsc::unbounded_channel();
                             tokio::spawn(task::run(env.clone(), task.clone(), rx));
                             actors.insert(arn.clone(), tx);
+                            told.insert(arn.clone(), task.desired_status.clone());
                         }
                     }
                 }

@@ -5,11 +5,14 @@
 //! The agent long-polls `POST /agent/v1/poll` with the generation of the desired task set it
 //! last applied; the control plane answers at once when its generation differs, otherwise when
 //! it changes or the wait ends (which doubles as the heartbeat). The answer is the instance's
-//! whole desired task set. The agent sends the full current state of every task whose state
+//! whole desired task set, each task definition in it once. The agent sends the full current state of every task whose state
 //! changed to `POST /agent/v1/report`; a report is idempotent, so it can be repeated after a
 //! failure. Both carry the instance's token in [`TOKEN_HEADER`]: the token
 //! RegisterContainerInstance returned in [`INSTANCE_TOKEN_HEADER`] when the agent registered
 //! with its cluster's token.
+
+use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -41,19 +44,61 @@ pub struct PollResponse {
     /// Increases whenever the desired set changes. An agent ignores a response whose
     /// generation is lower than the one it applied.
     pub generation: i64,
-    pub tasks: Vec<DesiredTask>,
+    pub tasks: Vec<PolledTask>,
+    /// The task definitions of `tasks`, each sent once however many tasks use it, by
+    /// `family:revision`.
+    #[serde(default)]
+    pub definitions: HashMap<String, TaskDefinition>,
 }
 
-/// One task the instance should run (or stop).
+/// One task the instance should run (or stop), as a poll answer names it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+pub struct PolledTask {
+    pub task_arn: String,
+    /// `RUNNING` or `STOPPED`.
+    pub desired_status: String,
+    /// The task's definition as `family:revision`, a key of [`PollResponse::definitions`].
+    pub definition: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overrides: Option<TaskOverride>,
+}
+
+/// One task the instance should run (or stop), with its definition.
+#[derive(Debug, Clone, PartialEq)]
 pub struct DesiredTask {
     pub task_arn: String,
     /// `RUNNING` or `STOPPED`.
     pub desired_status: String,
-    pub definition: TaskDefinition,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Shared by the tasks of the same definition.
+    pub definition: Arc<TaskDefinition>,
     pub overrides: Option<TaskOverride>,
+}
+
+impl PollResponse {
+    /// The desired tasks with their definitions; a task whose definition the answer lacks is
+    /// an error naming it.
+    pub fn into_desired(self) -> Result<Vec<DesiredTask>, String> {
+        let definitions: HashMap<String, Arc<TaskDefinition>> =
+            self.definitions.into_iter().map(|(key, d)| (key, Arc::new(d))).collect();
+        self.tasks
+            .into_iter()
+            .map(|task| {
+                let definition = definitions.get(&task.definition).cloned().ok_or_else(|| {
+                    format!(
+                        "task {} names definition {} the answer lacks",
+                        task.task_arn, task.definition
+                    )
+                })?;
+                Ok(DesiredTask {
+                    task_arn: task.task_arn,
+                    desired_status: task.desired_status,
+                    definition,
+                    overrides: task.overrides,
+                })
+            })
+            .collect()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -1,6 +1,7 @@
 //! The agent channel's HTTP endpoints: the long-poll that hands an agent its instance's whole
 //! desired task set, and the reports of task state that agents send back.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use axum::body::Bytes;
@@ -10,7 +11,7 @@ use axum::response::Response;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use api::agent::{DesiredTask, PollRequest, PollResponse, ReportRequest, ReportResponse};
+use api::agent::{PollRequest, ReportRequest, ReportResponse};
 use api::{ApiError, ErrorCode};
 
 use crate::Ctx;
@@ -75,10 +76,19 @@ fn authorize(
 }
 
 pub(crate) async fn poll(State(ctx): State<Ctx>, headers: HeaderMap, body: Bytes) -> Response {
-    reply(serve_poll(&ctx, &headers, &body).await)
+    match serve_poll(&ctx, &headers, &body).await {
+        Ok(json) => {
+            let request_id = uuid::Uuid::new_v4().to_string();
+            crate::http::respond_bytes(StatusCode::OK, &request_id, None, json)
+        }
+        Err(error) => reply(Err(error)),
+    }
 }
 
-async fn serve_poll(ctx: &Ctx, headers: &HeaderMap, body: &[u8]) -> Result<Value, ApiError> {
+/// Answers with a `PollResponse` as JSON. It is written piece by piece: each task definition
+/// is serialized once for all polls (`Ctx::definition_json`), which matters when thousands of
+/// agents are handed sets of tasks at once.
+async fn serve_poll(ctx: &Ctx, headers: &HeaderMap, body: &[u8]) -> Result<Vec<u8>, ApiError> {
     let request: PollRequest = parse(body)?;
     let id = authorize(ctx, headers, &request.cluster, &request.container_instance_arn)?;
     ctx.liveness().touch(&request.cluster, &id);
@@ -113,20 +123,64 @@ async fn serve_poll(ctx: &Ctx, headers: &HeaderMap, body: &[u8]) -> Result<Value
             .unwrap_or_default();
         (generation, wanted)
     };
-    let mut tasks = Vec::with_capacity(wanted.len());
-    for (task_arn, desired_status, family, revision, overrides) in wanted {
-        let Some(definition) = ctx.definition(&family, revision).await? else {
-            tracing::error!(task = %task_arn, family, revision, "A task's definition is missing");
-            continue;
-        };
-        tasks.push(DesiredTask {
-            task_arn,
-            desired_status,
-            definition: (*definition).clone(),
-            overrides,
-        });
+    let mut out = Vec::with_capacity(64 + wanted.len() * 1024);
+    write_poll_response(ctx, generation, wanted, &mut out).await?;
+    Ok(out)
+}
+
+/// A desired task as the index has it: ARN, desired status, definition, overrides.
+type Wanted = (String, String, String, i32, Option<api::TaskOverride>);
+
+/// Writes `{"generation":..,"tasks":[..],"definitions":{..}}` (a `PollResponse`) into `out`.
+async fn write_poll_response(
+    ctx: &Ctx,
+    generation: i64,
+    wanted: Vec<Wanted>,
+    out: &mut Vec<u8>,
+) -> Result<(), ApiError> {
+    fn failed(error: serde_json::Error) -> ApiError {
+        tracing::error!(%error, "Serializing a poll answer failed");
+        ApiError::server()
     }
-    serde_json::to_value(PollResponse { generation, tasks }).map_err(|_| ApiError::server())
+    out.extend_from_slice(format!("{{\"generation\":{generation},\"tasks\":[").as_bytes());
+    let mut definitions: BTreeMap<String, Bytes> = BTreeMap::new();
+    let mut first = true;
+    for (task_arn, desired_status, family, revision, overrides) in wanted {
+        let key = format!("{family}:{revision}");
+        if !definitions.contains_key(&key) {
+            let Some(definition) = ctx.definition_json(&family, revision).await? else {
+                tracing::error!(task = %task_arn, family, revision, "A task's definition is missing");
+                continue;
+            };
+            definitions.insert(key.clone(), definition);
+        }
+        if !first {
+            out.push(b',');
+        }
+        first = false;
+        out.extend_from_slice(b"{\"taskArn\":");
+        serde_json::to_writer(&mut *out, &task_arn).map_err(failed)?;
+        out.extend_from_slice(b",\"desiredStatus\":");
+        serde_json::to_writer(&mut *out, &desired_status).map_err(failed)?;
+        out.extend_from_slice(b",\"definition\":");
+        serde_json::to_writer(&mut *out, &key).map_err(failed)?;
+        if let Some(overrides) = &overrides {
+            out.extend_from_slice(b",\"overrides\":");
+            serde_json::to_writer(&mut *out, overrides).map_err(failed)?;
+        }
+        out.push(b'}');
+    }
+    out.extend_from_slice(b"],\"definitions\":{");
+    for (n, (key, definition)) in definitions.iter().enumerate() {
+        if n > 0 {
+            out.push(b',');
+        }
+        serde_json::to_writer(&mut *out, key).map_err(failed)?;
+        out.push(b':');
+        out.extend_from_slice(definition);
+    }
+    out.extend_from_slice(b"}}");
+    Ok(())
 }
 
 pub(crate) async fn report(State(ctx): State<Ctx>, headers: HeaderMap, body: Bytes) -> Response {

@@ -27,11 +27,24 @@ pub fn router(ctx: Ctx) -> Router {
     Router::new()
         .route("/", post(handle))
         .route("/healthz", get(|| async { "ok\n" }))
+        .route("/status", get(status))
         .route(api::agent::POLL_PATH, post(crate::agent_channel::poll))
         .route(api::agent::REPORT_PATH, post(crate::agent_channel::report))
         .route(api::agent::LOGS_PATH, post(crate::agent_channel::logs))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(ctx)
+}
+
+/// `GET /status`: figures that tell an operator (or a benchmark) whether the control plane has
+/// caught up after a start: how many agents are connected and how many full service scheduler
+/// passes ran. No names or records, so it needs no signature, like `/healthz`.
+async fn status(State(ctx): State<Ctx>) -> Response {
+    let body = serde_json::json!({
+        "connectedAgents": ctx.liveness().connected_count(),
+        "servicePasses": ctx.inner.service_passes.load(std::sync::atomic::Ordering::Relaxed),
+        "revision": ctx.state().revision(),
+    });
+    respond(StatusCode::OK, &uuid::Uuid::new_v4().to_string(), None, &body)
 }
 
 async fn handle(
@@ -181,6 +194,16 @@ pub(crate) fn respond(
     body: &Value,
 ) -> Response {
     let bytes = serde_json::to_vec(body).unwrap_or_else(|_| b"{}".to_vec());
+    respond_bytes(status, request_id, code, bytes)
+}
+
+/// Answers with a JSON body already serialized.
+pub(crate) fn respond_bytes(
+    status: StatusCode,
+    request_id: &str,
+    code: Option<ErrorCode>,
+    bytes: Vec<u8>,
+) -> Response {
     let mut response = (status, bytes).into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(api::CONTENT_TYPE));

@@ -32,6 +32,8 @@ mod tasks;
 
 use std::sync::Arc;
 
+use axum::body::Bytes;
+
 use store::Store;
 
 pub use crate::http::router;
@@ -90,6 +92,13 @@ pub(crate) struct CtxInner {
     /// changes once registered.
     definitions:
         parking_lot::Mutex<std::collections::HashMap<(String, i32), Arc<api::TaskDefinition>>>,
+    /// The same, serialized once as JSON: every poll answer carries the definitions of the
+    /// instance's tasks.
+    definitions_json: parking_lot::Mutex<std::collections::HashMap<(String, i32), Bytes>>,
+    /// Full passes of the service scheduler since the process started.
+    service_passes: std::sync::atomic::AtomicU64,
+    /// Placement calls waiting for their cluster's next placement round.
+    placements: tasks::PlacementQueue,
     arns: Arns,
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
@@ -141,6 +150,9 @@ impl Ctx {
                 options,
                 state,
                 definitions: parking_lot::Mutex::new(Default::default()),
+                definitions_json: parking_lot::Mutex::new(Default::default()),
+                placements: Default::default(),
+                service_passes: Default::default(),
                 arns,
                 store,
                 clock,
@@ -205,6 +217,27 @@ impl Ctx {
             self.inner.definitions.lock().insert(key, definition.clone());
             definition
         }))
+    }
+
+    /// A registered task definition revision as JSON, whatever its status.
+    pub(crate) async fn definition_json(
+        &self,
+        family: &str,
+        revision: i32,
+    ) -> Result<Option<Bytes>, api::ApiError> {
+        let key = (family.to_owned(), revision);
+        if let Some(found) = self.inner.definitions_json.lock().get(&key) {
+            return Ok(Some(found.clone()));
+        }
+        let Some(definition) = self.definition(family, revision).await? else {
+            return Ok(None);
+        };
+        let json = Bytes::from(serde_json::to_vec(&*definition).map_err(|e| {
+            tracing::error!(error = %e, "Serializing a task definition failed");
+            api::ApiError::server()
+        })?);
+        self.inner.definitions_json.lock().insert(key, json.clone());
+        Ok(Some(json))
     }
 
     pub fn config(&self) -> &Config {

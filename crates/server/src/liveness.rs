@@ -79,6 +79,16 @@ impl Liveness {
             .is_some_and(|seen| seen.elapsed() <= self.timeout)
     }
 
+    /// How many agents, over every cluster, were heard from within the timeout.
+    pub(crate) fn connected_count(&self) -> usize {
+        self.clusters
+            .lock()
+            .values()
+            .flat_map(|c| c.last_seen.values())
+            .filter(|seen| seen.elapsed() <= self.timeout)
+            .count()
+    }
+
     /// The instances of `cluster` heard from again after a silence (or for the first time)
     /// since the last call.
     pub(crate) fn take_revived(&self, cluster: &str) -> Vec<String> {

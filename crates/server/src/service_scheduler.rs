@@ -70,6 +70,7 @@ pub(crate) async fn pass(ctx: &Ctx) {
             tracing::warn!(cluster = %cluster, service = %name, code = %error.code, message = %error.message, "A service pass failed");
         }
     }
+    ctx.inner.service_passes.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
 }
 
 fn phase(task: &TaskRecord) -> Phase {
@@ -122,6 +123,11 @@ fn read(ctx: &Ctx, cluster: &str, name: &str) -> Option<Read> {
         .cloned()
         .collect();
     let hosts: BTreeSet<&str> = tasks.iter().filter_map(|t| t.instance_id.as_deref()).collect();
+    // The instances are only looked at to choose tasks to stop on scale-in, which needs more
+    // live tasks than the desired count: a steady or growing service skips building them.
+    let live = tasks.iter().filter(|t| !matches!(phase(t), Phase::Stopped | Phase::Stopping));
+    let may_scale_in =
+        live.count() > usize::try_from(record.service.desired_count.unwrap_or(0)).unwrap_or(0);
     let mut leaving = BTreeSet::new();
     let mut snapshot = scheduler::Snapshot { instances: Vec::new() };
     for host in hosts {
@@ -133,12 +139,14 @@ fn read(ctx: &Ctx, cluster: &str, name: &str) -> Option<Read> {
                 ) {
                     leaving.insert(host.to_owned());
                 }
-                snapshot.instances.push(placement::instance(
-                    ctx,
-                    cluster_index,
-                    cluster,
-                    &e.record,
-                ));
+                if may_scale_in {
+                    snapshot.instances.push(placement::instance(
+                        ctx,
+                        cluster_index,
+                        cluster,
+                        &e.record,
+                    ));
+                }
             }
             None => {
                 leaving.insert(host.to_owned());

@@ -298,6 +298,11 @@ impl State {
         self.index.read()
     }
 
+    /// The store revision the index has applied.
+    pub(crate) fn revision(&self) -> Revision {
+        *self.applied.borrow()
+    }
+
     /// Waits until the index has applied `revision`.
     pub(crate) async fn wait_for(&self, revision: Revision) {
         let mut applied = self.applied.subscribe();
@@ -454,19 +459,25 @@ fn plan_task_change(planner: &PlannerSlot, old: Option<&TaskRecord>, new: Option
             host_ports: host_ports(&task.reservation),
         });
     }
-    if let Some((instance, task)) = after {
-        planner.apply(scheduler::Delta::TaskPlaced {
-            instance_id: instance.to_owned(),
-            task: scheduler::TaskOnInstance {
-                id: task.id.clone(),
-                group: task.task.group.clone().unwrap_or_default(),
-                started_by: task.task.started_by.clone(),
-            },
-            cpu: task.reservation.cpu,
-            memory: task.reservation.memory,
-            host_ports: host_ports(&task.reservation),
-        });
+    if let Some(delta) = new.and_then(placed) {
+        planner.apply(delta);
     }
+}
+
+/// The planner's change for a task that occupies an instance (`None` when it does not).
+pub(crate) fn placed(task: &TaskRecord) -> Option<scheduler::Delta> {
+    let instance = occupying(task)?;
+    Some(scheduler::Delta::TaskPlaced {
+        instance_id: instance.to_owned(),
+        task: scheduler::TaskOnInstance {
+            id: task.id.clone(),
+            group: task.task.group.clone().unwrap_or_default(),
+            started_by: task.task.started_by.clone(),
+        },
+        cpu: task.reservation.cpu,
+        memory: task.reservation.memory,
+        host_ports: host_ports(&task.reservation),
+    })
 }
 
 fn apply_event(

@@ -8,6 +8,7 @@
 //! plane process) means plan again.
 
 use std::collections::BTreeSet;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -81,6 +82,7 @@ fn container_rank(status: &str) -> u8 {
 }
 
 /// What one task of a launch needs and carries, worked out once per call.
+#[derive(Clone)]
 pub(crate) struct Launch {
     pub(crate) cluster: String,
     pub(crate) definition: Arc<TaskDefinition>,
@@ -416,8 +418,26 @@ fn fingerprint(req: &RunTaskRequest, cluster: &str) -> String {
     hex::encode(sha2::Sha256::digest(canonical.to_string().as_bytes()))
 }
 
-/// Container instance records by id.
-type InstancesById = std::collections::HashMap<String, Arc<InstanceRecord>>;
+/// A call's placement: the tasks placed and the failures.
+pub(crate) type Placed = (Vec<TaskRecord>, Vec<Failure>);
+
+/// One call's placement, waiting for its cluster's next placement round.
+struct Waiting {
+    launch: Launch,
+    count: u32,
+    only_instances: Option<Vec<String>>,
+    constraints: Vec<scheduler::Constraint>,
+    strategy: Vec<scheduler::Strategy>,
+    token: Option<(String, String)>,
+    reply: tokio::sync::oneshot::Sender<Result<Placed, ApiError>>,
+}
+
+/// Placement calls waiting, by cluster. Placements of a cluster happen in rounds under its
+/// placement lock; a round takes every call waiting, plans them one after the other (each
+/// seeing the tasks planned before it) and writes them in one transaction, so that concurrent
+/// callers share one commit instead of queueing for one each.
+#[derive(Default)]
+pub(crate) struct PlacementQueue(parking_lot::Mutex<HashMap<String, Vec<Waiting>>>);
 
 /// Plans and records `count` tasks (or one task on each of `instances`), returning them and
 /// the failures.
@@ -429,128 +449,245 @@ pub(crate) async fn place(
     constraints: Vec<scheduler::Constraint>,
     strategy: Vec<scheduler::Strategy>,
     token: Option<(String, String)>,
-) -> Result<(Vec<TaskRecord>, Vec<Failure>), ApiError> {
-    let cluster = &launch.cluster;
+) -> Result<Placed, ApiError> {
+    let (reply, answer) = tokio::sync::oneshot::channel();
+    let cluster = launch.cluster.clone();
+    ctx.inner.placements.0.lock().entry(cluster.clone()).or_default().push(Waiting {
+        launch: launch.clone(),
+        count,
+        only_instances: only_instances.map(<[String]>::to_vec),
+        constraints,
+        strategy,
+        token,
+        reply,
+    });
+    // The round runs on its own: a caller that goes away must not cut short a round that
+    // places other callers' tasks. A round finding nothing waiting (an earlier one took this
+    // call) ends at once.
+    let round = ctx.clone();
+    tokio::spawn(async move { placement_round(&round, &cluster).await });
+    answer.await.unwrap_or_else(|_| Err(ApiError::server()))
+}
+
+async fn placement_round(ctx: &Ctx, cluster: &str) {
+    let _placing = ctx.key_locks().lock(&placement_key(cluster)).await;
+    let batch = ctx.inner.placements.0.lock().remove(cluster).unwrap_or_default();
+    if batch.is_empty() {
+        return;
+    }
+    match place_batch(ctx, cluster, &batch).await {
+        Ok(outcomes) => {
+            for (waiting, outcome) in batch.into_iter().zip(outcomes) {
+                let _ = waiting.reply.send(outcome);
+            }
+        }
+        Err(error) => {
+            for waiting in batch {
+                let _ = waiting.reply.send(Err(error.clone()));
+            }
+        }
+    }
+}
+
+/// Forgets the cluster's planner, to be rebuilt from the index: it holds tasks planned for a
+/// transaction that was not committed.
+fn discard_planner(ctx: &Ctx, cluster: &str) {
+    if let Some(c) = ctx.state().read().cluster(cluster) {
+        *c.planner.0.lock() = None;
+    }
+}
+
+/// Places every call of `batch` in one transaction; the outcome of each call, in order.
+async fn place_batch(
+    ctx: &Ctx,
+    cluster: &str,
+    batch: &[Waiting],
+) -> Result<Vec<Result<Placed, ApiError>>, ApiError> {
     let key = placement_key(cluster);
-    let _placing = ctx.key_locks().lock(&key).await;
-    let required_attributes: Vec<(String, Option<String>)> = launch
-        .definition
-        .requires_attributes
-        .iter()
-        .flatten()
-        .map(|a| (a.name.clone(), a.value.clone()))
-        .collect();
     for _ in 0..16 {
         let placed_revision =
             ctx.store().get(&key).await.map_err(internal)?.map_or(0, |kv| kv.mod_revision);
-        // The snapshot must include every placement up to the one the transaction compares.
+        // The planner must include every placement up to the one the transaction compares.
         ctx.state().wait_for(placed_revision).await;
         let now = ctx.clock().now();
-        let (plans, instances): (Vec<(scheduler::Plan, u32)>, InstancesById) = {
-            let index = ctx.state().read();
-            let empty = ClusterIndex::default();
-            let cluster_index = index.cluster(cluster).unwrap_or(&empty);
-            let live = cluster_index
-                .instances
-                .values()
-                .any(|e| e.record.instance.status.as_deref() != Some("INACTIVE"));
-            if !live {
-                return Err(ApiError::invalid_parameter(
-                    "No Container Instances were found in your cluster.",
-                ));
-            }
-            let request = |count: u32| scheduler::PlacementRequest {
-                count,
-                group: launch.group.clone(),
-                cpu: launch.reservation.cpu,
-                memory: launch.reservation.memory,
-                host_ports: launch
-                    .reservation
-                    .ports_tcp
-                    .iter()
-                    .map(|&p| (p, scheduler::Protocol::Tcp))
-                    .chain(
-                        launch.reservation.ports_udp.iter().map(|&p| (p, scheduler::Protocol::Udp)),
-                    )
-                    .collect(),
-                required_attributes: required_attributes.clone(),
-                constraints: constraints.clone(),
-                strategy: strategy.clone(),
-            };
-            let seed = u64::from_le_bytes(
-                uuid::Uuid::new_v4().as_bytes()[..8].try_into().expect("8 bytes"),
-            );
-            let plans =
-                placement::with_planner(
-                    ctx,
-                    cluster_index,
-                    cluster,
-                    |planner| match only_instances {
-                        None => vec![(
-                            planner.plan(&request(count), &scheduler::PlanCtx { seed }),
-                            count,
-                        )],
-                        Some(ids) => ids
-                            .iter()
-                            .map(|id| {
-                                let one = scheduler::Snapshot {
-                                    instances: planner.instance(id).cloned().into_iter().collect(),
-                                };
-                                (
-                                    scheduler::plan(
-                                        &one,
-                                        &request(1),
-                                        &scheduler::PlanCtx { seed },
-                                    ),
-                                    1,
-                                )
-                            })
-                            .collect(),
-                    },
-                );
-            let instances = plans
-                .iter()
-                .flat_map(|(plan, _)| &plan.placements)
-                .filter_map(|p| cluster_index.instances.get(&p.instance_id))
-                .map(|e| (e.record.id.clone(), e.record.clone()))
-                .collect();
-            (plans, instances)
+        let Some(outcomes) = plan_batch(ctx, cluster, batch, now) else {
+            let error =
+                ApiError::invalid_parameter("No Container Instances were found in your cluster.");
+            return Ok(batch.iter().map(|_| Err(error.clone())).collect());
         };
-        let mut records = Vec::new();
-        let mut failed = Vec::new();
-        for (plan, _) in &plans {
-            for placement in &plan.placements {
-                let instance =
-                    instances.get(&placement.instance_id).ok_or_else(ApiError::server)?;
-                records.push(new_record(ctx, launch, instance, now));
-            }
-            failed.extend(failures(plan));
-        }
         let mut txn = Txn::new()
             .when(Compare::mod_revision(&key, placed_revision))
             .then(Op::put(&key, encode(&now)));
-        for record in &records {
-            txn = txn.then(Op::put(task_key(cluster, &record.id), encode(record)));
-        }
-        if let Some((token, print)) = &token {
-            let remembered = TokenRecord {
-                fingerprint: print.clone(),
-                task_ids: records.iter().map(|r| r.id.clone()).collect(),
-                failures: failed.clone(),
-                created_at: now,
-            };
-            txn = txn.then(Op::put(token_key(cluster, token), encode(&remembered)));
-        }
-        let response = ctx.store().txn(txn).await.map_err(internal)?;
-        if response.succeeded {
-            ctx.state().wait_for(response.revision).await;
-            for record in &records {
-                tracing::info!(cluster = %cluster, task = %record.id, instance = ?record.instance_id, "Task placed");
+        let mut writes = false;
+        for (waiting, outcome) in batch.iter().zip(&outcomes) {
+            let Outcome::Placed(records, failed) = outcome else { continue };
+            for record in records {
+                txn = txn.then(Op::put(task_key(cluster, &record.id), encode(record)));
+                writes = true;
             }
-            return Ok((records, failed));
+            if let Some((token, print)) = &waiting.token {
+                let remembered = TokenRecord {
+                    fingerprint: print.clone(),
+                    task_ids: records.iter().map(|r| r.id.clone()).collect(),
+                    failures: failed.clone(),
+                    created_at: now,
+                };
+                txn = txn.then(Op::put(token_key(cluster, token), encode(&remembered)));
+                writes = true;
+            }
         }
+        if writes {
+            let response = match ctx.store().txn(txn).await {
+                Ok(response) => response,
+                Err(error) => {
+                    discard_planner(ctx, cluster);
+                    return Err(internal(error));
+                }
+            };
+            if !response.succeeded {
+                // Another writer placed meanwhile: plan again on what it wrote.
+                discard_planner(ctx, cluster);
+                continue;
+            }
+            ctx.state().wait_for(response.revision).await;
+        }
+        let mut answers = Vec::with_capacity(outcomes.len());
+        for outcome in &outcomes {
+            answers.push(match outcome {
+                Outcome::Placed(records, failed) => {
+                    for record in records {
+                        tracing::info!(cluster = %cluster, task = %record.id, instance = ?record.instance_id, "Task placed");
+                    }
+                    Ok((records.clone(), failed.clone()))
+                }
+                Outcome::SameAs(earlier) => match &outcomes[*earlier] {
+                    Outcome::Placed(records, failed) => Ok((records.clone(), failed.clone())),
+                    _ => Err(ApiError::server()),
+                },
+                Outcome::Failed(error) => Err(error.clone()),
+            });
+        }
+        return Ok(answers);
     }
     Err(crate::records::contention(&key))
+}
+
+/// What a round planned for one call.
+enum Outcome {
+    Placed(Vec<TaskRecord>, Vec<Failure>),
+    /// The call repeats an earlier call of the round (same client token and parameters).
+    SameAs(usize),
+    Failed(ApiError),
+}
+
+/// Plans every call of `batch` in turn on the cluster's planner, each call's tasks applied to
+/// the planner before the next is planned (the index applies them again, without effect, once
+/// committed). `None` when the cluster has no container instance.
+fn plan_batch(ctx: &Ctx, cluster: &str, batch: &[Waiting], now: f64) -> Option<Vec<Outcome>> {
+    let index = ctx.state().read();
+    let empty = ClusterIndex::default();
+    let cluster_index = index.cluster(cluster).unwrap_or(&empty);
+    let live = cluster_index
+        .instances
+        .values()
+        .any(|e| e.record.instance.status.as_deref() != Some("INACTIVE"));
+    if !live {
+        return None;
+    }
+    let mut tokens: HashMap<&str, usize> = HashMap::new();
+    let outcomes = placement::with_planner(ctx, cluster_index, cluster, |planner| {
+        let mut outcomes = Vec::with_capacity(batch.len());
+        for waiting in batch {
+            if let Some((token, print)) = &waiting.token {
+                if let Some(&earlier) = tokens.get(token.as_str()) {
+                    let same = batch[earlier].token.as_ref().is_some_and(|(_, p)| p == print);
+                    outcomes.push(if same {
+                        Outcome::SameAs(earlier)
+                    } else {
+                        Outcome::Failed(ApiError::new(
+                            ErrorCode::ConflictException,
+                            "The clientToken was already used with different parameters.",
+                        ))
+                    });
+                    continue;
+                }
+                tokens.insert(token, outcomes.len());
+            }
+            outcomes.push(plan_one(ctx, cluster_index, planner, waiting, now));
+        }
+        outcomes
+    });
+    Some(outcomes)
+}
+
+fn plan_one(
+    ctx: &Ctx,
+    cluster_index: &ClusterIndex,
+    planner: &mut scheduler::Planner,
+    waiting: &Waiting,
+    now: f64,
+) -> Outcome {
+    let launch = &waiting.launch;
+    let request = |count: u32| scheduler::PlacementRequest {
+        count,
+        group: launch.group.clone(),
+        cpu: launch.reservation.cpu,
+        memory: launch.reservation.memory,
+        host_ports: launch
+            .reservation
+            .ports_tcp
+            .iter()
+            .map(|&p| (p, scheduler::Protocol::Tcp))
+            .chain(launch.reservation.ports_udp.iter().map(|&p| (p, scheduler::Protocol::Udp)))
+            .collect(),
+        required_attributes: launch
+            .definition
+            .requires_attributes
+            .iter()
+            .flatten()
+            .map(|a| (a.name.clone(), a.value.clone()))
+            .collect(),
+        constraints: waiting.constraints.clone(),
+        strategy: waiting.strategy.clone(),
+    };
+    let seed =
+        u64::from_le_bytes(uuid::Uuid::new_v4().as_bytes()[..8].try_into().expect("8 bytes"));
+    let ctx_plan = scheduler::PlanCtx { seed };
+    let mut records = Vec::new();
+    let mut failed = Vec::new();
+    let mut record_plan = |planner: &mut scheduler::Planner, plan: &scheduler::Plan| {
+        for placement in &plan.placements {
+            let instance =
+                cluster_index.instances.get(&placement.instance_id).ok_or_else(ApiError::server)?;
+            let record = new_record(ctx, launch, &instance.record, now);
+            if let Some(delta) = crate::state::placed(&record) {
+                planner.apply(delta).map_err(|error| {
+                    tracing::error!(%error, "The planner refused a task it planned");
+                    ApiError::server()
+                })?;
+            }
+            records.push(record);
+        }
+        failed.extend(failures(plan));
+        Ok::<(), ApiError>(())
+    };
+    let recorded = match &waiting.only_instances {
+        None => {
+            let plan = planner.plan(&request(waiting.count), &ctx_plan);
+            record_plan(planner, &plan)
+        }
+        Some(ids) => ids.iter().try_for_each(|id| {
+            let one = scheduler::Snapshot {
+                instances: planner.instance(id).cloned().into_iter().collect(),
+            };
+            let plan = scheduler::plan(&one, &request(1), &ctx_plan);
+            record_plan(planner, &plan)
+        }),
+    };
+    match recorded {
+        Ok(()) => Outcome::Placed(records, failed),
+        Err(error) => Outcome::Failed(error),
+    }
 }
 
 fn check_started_by(started_by: Option<&str>) -> Result<(), ApiError> {
@@ -984,15 +1121,18 @@ pub(crate) async fn apply_report(
     let Some(id) = task_id(ctx, cluster, &report.task_arn)? else {
         return Ok(false);
     };
-    let owner = {
+    let indexed = || {
         let index = ctx.state().read();
-        match index.cluster(cluster).and_then(|c| c.tasks.get(&id)) {
-            Some(entry) => entry.record.instance_id.clone(),
-            None => return Ok(false),
-        }
+        index.cluster(cluster).and_then(|c| c.tasks.get(&id)).map(|entry| {
+            crate::records::Versioned {
+                value: (*entry.record).clone(),
+                mod_revision: entry.mod_revision,
+            }
+        })
     };
+    let Some(first) = indexed() else { return Ok(false) };
     if let Some(instance) = instance_id
-        && owner.as_deref() != Some(instance)
+        && first.value.instance_id.as_deref() != Some(instance)
     {
         tracing::warn!(cluster, task = %id, instance, "An agent reported on a task of another instance");
         return Ok(false);
@@ -1000,9 +1140,17 @@ pub(crate) async fn apply_report(
     let now = ctx.clock().now();
     let key = task_key(cluster, &id);
     let _serialized = ctx.key_locks().lock(&key).await;
+    // Under the key's lock the index's copy is current (writers here wait for the index
+    // before they let go), unless another process wrote: the compare-and-swap then fails and
+    // the store is read instead.
+    let mut from_index = indexed();
     for _ in 0..16 {
-        let Some(current) = crate::records::get::<TaskRecord>(ctx.store(), &key).await? else {
-            return Ok(false);
+        let current = match from_index.take() {
+            Some(current) => current,
+            None => match crate::records::get::<TaskRecord>(ctx.store(), &key).await? {
+                Some(current) => current,
+                None => return Ok(false),
+            },
         };
         let mut record = current.value;
         if !merge(&mut record, report, now) {

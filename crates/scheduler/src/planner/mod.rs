@@ -34,7 +34,9 @@ pub const DEFAULT_MAX_SHAPES: usize = 32;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Delta {
     /// A task now occupies the instance: its resources are reserved and it counts for its group
-    /// (spread, `distinctInstance`, `task:group`, `runningTasksCount`).
+    /// (spread, `distinctInstance`, `task:group`, `runningTasksCount`). Placing a task the
+    /// instance already holds changes nothing, so a placement can be applied when it is planned
+    /// and again when it is committed.
     TaskPlaced {
         instance_id: String,
         task: TaskOnInstance,
@@ -259,6 +261,10 @@ impl Planner {
         match delta {
             Delta::TaskPlaced { instance_id, task, cpu, memory, host_ports } => {
                 let slot = self.slot_of(&instance_id)?;
+                let held = self.entries[slot as usize].as_ref().expect("indexed slot");
+                if held.tasks.iter().any(|t| t.id == task.id) {
+                    return Ok(());
+                }
                 let group = self.intern_group(&task.group);
                 *self.group_tasks[group as usize].entry(slot).or_insert(0) += 1;
                 let instance = self.entries[slot as usize].as_mut().expect("indexed slot");

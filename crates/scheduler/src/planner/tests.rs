@@ -58,6 +58,17 @@ fn deltas_update_the_view() {
             host_ports: vec![(22, Protocol::Tcp), (80, Protocol::Tcp), (53, Protocol::Udp)],
         })
         .unwrap();
+    let placed = planner.snapshot();
+    planner
+        .apply(Delta::TaskPlaced {
+            instance_id: "a".to_owned(),
+            task: task("t1", "service:web"),
+            cpu: 256,
+            memory: 512,
+            host_ports: vec![(22, Protocol::Tcp), (80, Protocol::Tcp), (53, Protocol::Udp)],
+        })
+        .unwrap();
+    assert_eq!(planner.snapshot(), placed, "placing a task twice places it once");
     let a = planner.instance("a").unwrap();
     assert_eq!((a.remaining.cpu, a.remaining.memory), (768, 1536));
     assert_eq!(a.remaining.ports_tcp.iter().copied().collect::<Vec<_>>(), [22, 80]);
