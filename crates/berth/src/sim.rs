@@ -167,7 +167,6 @@ pub(crate) struct Killed {
     pub(crate) container_id: String,
     pub(crate) exit_code: i64,
     /// Just before the kill.
-    #[allow(dead_code, reason = "for callers that time what follows a kill; `berth sim` does not")]
     pub(crate) at: Instant,
 }
 

@@ -51,14 +51,14 @@ pub(crate) struct E2eLaunchArgs {
     timeout: u64,
 }
 
-const CLUSTER: &str = "bench";
+pub(crate) const CLUSTER: &str = "bench";
 
-fn epoch_now() -> f64 {
+pub(crate) fn epoch_now() -> f64 {
     SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64())
 }
 
 /// A small container: many fit on each simulated instance.
-fn container(name: &str) -> Value {
+pub(crate) fn container(name: &str) -> Value {
     json!([{"name": name, "image": "busybox", "memory": 32, "cpu": 8, "command": ["httpd"]}])
 }
 
@@ -90,7 +90,7 @@ pub(crate) fn size_mib(dir: &Path) -> f64 {
 
 /// Waits until DescribeClusters counts `want` running tasks; returns when it did, or `None` at
 /// the deadline. Samples the server's memory meanwhile.
-async fn wait_running(
+pub(crate) async fn wait_running(
     http: &reqwest::Client,
     endpoint: &str,
     want: usize,

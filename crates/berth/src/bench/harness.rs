@@ -83,12 +83,34 @@ impl Processes {
     /// Starts `berth server` on a free loopback port with its data under `dir`. Unless `extra`
     /// says `--no-auth`, it checks signatures against an auth file holding the benchmarks' key.
     pub(crate) async fn server(dir: &Path, extra: &[&str]) -> anyhow::Result<Processes> {
+        Processes::server_on(dir, extra, "127.0.0.1:0").await
+    }
+
+    /// Kills the server with SIGKILL (as a crash would) and waits for it to be gone.
+    pub(crate) async fn kill_server(&mut self) -> anyhow::Result<()> {
+        let server = self.children.first_mut().context("no server")?;
+        server.kill().await.context("killing the server")?;
+        Ok(())
+    }
+
+    /// Starts the server again on the same data directory and address, after
+    /// [`Processes::kill_server`]; returns when it prints that it listens.
+    pub(crate) async fn restart_server(&mut self, extra: &[&str]) -> anyhow::Result<()> {
+        let listen = self.endpoint.trim_start_matches("http://").to_owned();
+        let dir = self.data_dir.parent().context("the server's directory")?.to_owned();
+        let mut again = Processes::server_on(&dir, extra, &listen).await?;
+        let server = again.children.remove(0);
+        self.children[0] = server;
+        Ok(())
+    }
+
+    async fn server_on(dir: &Path, extra: &[&str], listen: &str) -> anyhow::Result<Processes> {
         let data_dir = dir.join("server");
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
         let auth_file = dir.join("bench-auth.toml");
         write_auth_file(&auth_file)?;
         let mut command = tokio::process::Command::new(std::env::current_exe()?);
-        command.args(["server", "--listen", "127.0.0.1:0"]).args(extra);
+        command.args(["server", "--listen", listen]).args(extra);
         if !extra.contains(&"--no-auth") {
             command.arg("--auth-config").arg(&auth_file);
         }

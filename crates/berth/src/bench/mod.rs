@@ -2,9 +2,11 @@
 
 mod api;
 mod auth;
+mod churn;
 mod e2e;
 mod harness;
 mod placement;
+mod restart;
 mod service;
 mod store;
 mod task_start;
@@ -15,10 +17,14 @@ pub(crate) enum Bench {
     Api(api::ApiBenchArgs),
     /// CPU cost of access control (SigV4 verification and policy evaluation) per request.
     Auth(auth::AuthBenchArgs),
+    /// Replacement of crashing containers at steady state on thousands of simulated instances.
+    Churn(churn::ChurnArgs),
     /// Tasks started through the API on thousands of simulated instances, until all RUNNING.
     E2eLaunch(e2e::E2eLaunchArgs),
     /// Placement throughput of the scheduler on one core at several cluster sizes.
     Placement(placement::PlacementBenchArgs),
+    /// Control-plane restart with many tasks in its store: time to serving and caught up.
+    Restart(restart::RestartArgs),
     /// Service recovery after container kills and a rolling deployment, on real Docker.
     Service(service::ServiceBenchArgs),
     /// Durable commit rate of the SQLite store, with and without group commit.
@@ -31,8 +37,10 @@ pub(crate) async fn run(bench: Bench) -> anyhow::Result<()> {
     match bench {
         Bench::Api(args) => api::run(args).await,
         Bench::Auth(args) => auth::run(&args),
+        Bench::Churn(args) => churn::run(args).await,
         Bench::E2eLaunch(args) => e2e::run(args).await,
         Bench::Placement(args) => placement::run(&args),
+        Bench::Restart(args) => restart::run(args).await,
         Bench::Service(args) => service::run(args).await,
         Bench::Store(args) => store::run(args).await,
         Bench::TaskStart(args) => task_start::run(args).await,
