@@ -32,26 +32,48 @@ const MAX_EVENTS: usize = 100;
 /// How many INACTIVE deployments a service remembers (for DescribeServiceDeployments).
 const KEPT_INACTIVE: usize = 10;
 
-/// Runs passes until the process ends: after every change to tasks, services or instances, and
-/// at least once a second (timers: grace periods, settling, throttling, agent liveness).
+/// Runs passes until the process ends: after changes to tasks, services or instances (over the
+/// services they concern), and over every service at least once a second (timers: grace
+/// periods, settling, throttling, agent liveness). Passes are spaced by at least their own
+/// duration, so that under a stream of changes the scheduler takes at most about half a core.
 pub(crate) async fn run(ctx: Ctx) {
     let mut changes = ctx.state().subscribe_changes();
+    let mut last_full = tokio::time::Instant::now();
+    let mut last_took = Duration::ZERO;
     loop {
         let wake = ctx.inner.service_wake.notified();
+        let mut full = false;
         tokio::select! {
             _ = changes.changed() => {}
-            _ = wake => {}
+            _ = wake => full = true,
             _ = tokio::time::sleep(Duration::from_secs(1)) => {}
         }
         // Let a burst of changes settle into one pass.
-        tokio::time::sleep(Duration::from_millis(20)).await;
+        tokio::time::sleep(last_took.max(Duration::from_millis(20))).await;
         changes.borrow_and_update();
-        pass(&ctx).await;
+        if last_full.elapsed() >= Duration::from_secs(1) {
+            full = true;
+        }
+        let dirty = ctx.state().take_dirty();
+        let began = tokio::time::Instant::now();
+        if full {
+            last_full = began;
+            pass(&ctx).await;
+        } else {
+            pass_over(&ctx, Some(&dirty)).await;
+        }
+        last_took = began.elapsed();
     }
 }
 
 /// One pass over every service.
 pub(crate) async fn pass(ctx: &Ctx) {
+    pass_over(ctx, None).await;
+    ctx.inner.service_passes.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// One pass over the services `only` names (every service when `None`).
+async fn pass_over(ctx: &Ctx, only: Option<&crate::state::Dirty>) {
     let services: Vec<(String, String)> = {
         let index = ctx.state().read();
         index
@@ -61,6 +83,7 @@ pub(crate) async fn pass(ctx: &Ctx) {
                 c.services
                     .values()
                     .filter(|e| matches!(e.record.status(), "ACTIVE" | "DRAINING"))
+                    .filter(move |e| only.is_none_or(|d| d.contains(cluster, &e.record.name)))
                     .map(move |e| (cluster.clone(), e.record.name.clone()))
             })
             .collect()
@@ -70,7 +93,6 @@ pub(crate) async fn pass(ctx: &Ctx) {
             tracing::warn!(cluster = %cluster, service = %name, code = %error.code, message = %error.message, "A service pass failed");
         }
     }
-    ctx.inner.service_passes.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
 }
 
 fn phase(task: &TaskRecord) -> Phase {
@@ -180,14 +202,13 @@ async fn reconcile(ctx: &Ctx, cluster: &str, name: &str) -> Result<(), ApiError>
 
     // Which task definitions have an essential container with a health check.
     let mut checked: BTreeMap<(String, i32), bool> = BTreeMap::new();
-    for key in tasks
+    let used: BTreeSet<(&str, i32)> = tasks
         .iter()
-        .map(|t| (t.family.clone(), t.revision))
-        .chain(live.iter().map(|d| (d.family.clone(), d.revision)))
-    {
-        if checked.contains_key(&key) {
-            continue;
-        }
+        .map(|t| (t.family.as_str(), t.revision))
+        .chain(live.iter().map(|d| (d.family.as_str(), d.revision)))
+        .collect();
+    for (family, revision) in used {
+        let key = (family.to_owned(), revision);
         let has = ctx.definition(&key.0, key.1).await?.is_some_and(|td| {
             td.container_definitions
                 .iter()
@@ -369,8 +390,11 @@ async fn stop_tasks(
     ctx.state().wait_for(ctx.store().revision()).await;
     if !stopped.is_empty() {
         tracing::info!(cluster, service = name, tasks = stopped.len(), "Service tasks stopped");
-        let list: Vec<String> = stopped.iter().map(|id| format!("(task {id})")).collect();
-        events.push(format!("has stopped {} running tasks: {}.", stopped.len(), list.join(" ")));
+        events.push(format!(
+            "has stopped {} running tasks: {}.",
+            stopped.len(),
+            task_list(&stopped)
+        ));
     }
     Ok(())
 }
@@ -388,6 +412,16 @@ fn placement_failure(failure: &api::Failure) -> String {
     format!(
         "was unable to place a task because no container instance met all of its requirements. The closest matching (container-instance {closest}) {what}.{detail} For more information, see the Troubleshooting section of the Amazon ECS Developer Guide."
     )
+}
+
+/// `(task a) (task b) ...` for an event, naming at most ten tasks (`... and N more`), so that
+/// a service event stays small at any scale.
+fn task_list(ids: &[String]) -> String {
+    let list: Vec<String> = ids.iter().take(10).map(|id| format!("(task {id})")).collect();
+    match ids.len().saturating_sub(10) {
+        0 => list.join(" "),
+        more => format!("{} and {more} more", list.join(" ")),
+    }
 }
 
 async fn start_tasks(
@@ -457,8 +491,7 @@ async fn start_tasks(
     }
     if !started.is_empty() {
         tracing::info!(cluster, service = %record.name, tasks = started.len(), "Service tasks started");
-        let list: Vec<String> = started.iter().map(|id| format!("(task {id})")).collect();
-        events.push(format!("has started {} tasks: {}.", started.len(), list.join(" ")));
+        events.push(format!("has started {} tasks: {}.", started.len(), task_list(&started)));
     }
     Ok(())
 }
@@ -611,5 +644,19 @@ async fn record_outcome(
             tracing::warn!(error = %ErrorChain(&error), "Recording a service pass failed");
             Err(internal(error))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::task_list;
+
+    #[test]
+    fn events_name_at_most_ten_tasks() {
+        let ids: Vec<String> = (0..12).map(|n| format!("t{n}")).collect();
+        assert_eq!(task_list(&ids[..2]), "(task t0) (task t1)");
+        let long = task_list(&ids);
+        assert!(long.starts_with("(task t0) (task t1)"));
+        assert!(long.ends_with("(task t9) and 2 more"), "{long}");
     }
 }

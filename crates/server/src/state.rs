@@ -10,7 +10,7 @@
 //! *generation* of its desired task set, which moves to the store revision of every change to
 //! which tasks the instance should run (or stop). Agents long-poll on it.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 use parking_lot::RwLock;
@@ -247,6 +247,23 @@ impl Index {
     }
 }
 
+/// What changed for the service scheduler: services by (cluster, name), clusters whose
+/// instances changed (every service of theirs), or everything.
+#[derive(Debug, Default)]
+pub(crate) struct Dirty {
+    pub(crate) all: bool,
+    pub(crate) clusters: HashSet<String>,
+    pub(crate) services: HashSet<(String, String)>,
+}
+
+impl Dirty {
+    pub(crate) fn contains(&self, cluster: &str, service: &str) -> bool {
+        self.all
+            || self.clusters.contains(cluster)
+            || self.services.contains(&(cluster.to_owned(), service.to_owned()))
+    }
+}
+
 /// The index and the means to wait on it.
 pub(crate) struct State {
     index: RwLock<Index>,
@@ -254,6 +271,9 @@ pub(crate) struct State {
     /// Counts changes to tasks, services and container instances (not to other keys), for the
     /// loops that act on them.
     changes: watch::Sender<u64>,
+    /// The services whose tasks, record or cluster's instances changed since the service
+    /// scheduler last looked.
+    dirty: parking_lot::Mutex<Dirty>,
     /// Wakes the long-polls of instances whose desired set changed (by cluster and id).
     pollers: parking_lot::Mutex<HashMap<(String, String), watch::Sender<Revision>>>,
     liveness: Liveness,
@@ -281,6 +301,7 @@ impl State {
             index: RwLock::new(index),
             applied,
             changes: watch::channel(0).0,
+            dirty: parking_lot::Mutex::new(Dirty::default()),
             pollers: parking_lot::Mutex::new(HashMap::new()),
             liveness,
         });
@@ -310,6 +331,11 @@ impl State {
     }
 
     /// A receiver that changes whenever a task, service or container instance does.
+    /// Takes the set of services that changed since the last call.
+    pub(crate) fn take_dirty(&self) -> Dirty {
+        std::mem::take(&mut *self.dirty.lock())
+    }
+
     pub(crate) fn subscribe_changes(&self) -> watch::Receiver<u64> {
         self.changes.subscribe()
     }
@@ -349,6 +375,26 @@ impl State {
                 }
             }
         }
+        if relevant {
+            let index = self.index.read();
+            let mut dirty = self.dirty.lock();
+            for event in events {
+                let key = event.kv.key.as_str();
+                if let Some((cluster, id)) = names(key, TASKS) {
+                    let group = index
+                        .cluster(cluster)
+                        .and_then(|c| c.tasks.get(id))
+                        .and_then(|t| t.record.task.group.as_deref()?.strip_prefix("service:"));
+                    if let Some(service) = group {
+                        dirty.services.insert((cluster.to_owned(), service.to_owned()));
+                    }
+                } else if let Some((cluster, name)) = names(key, SERVICES) {
+                    dirty.services.insert((cluster.to_owned(), name.to_owned()));
+                } else if let Some((cluster, _)) = names(key, INSTANCES) {
+                    dirty.clusters.insert(cluster.to_owned());
+                }
+            }
+        }
         let revision = self.index.read().revision;
         self.applied.send_replace(revision);
         if relevant {
@@ -359,6 +405,7 @@ impl State {
     fn replace(&self, index: Index) {
         let revision = index.revision;
         *self.index.write() = index;
+        self.dirty.lock().all = true;
         // Every instance may have changed: wake every poll.
         for sender in self.pollers.lock().values() {
             sender.send_replace(revision);

@@ -57,6 +57,9 @@ impl SqliteStore {
         conn.pragma_update(None, "journal_mode", "WAL").map_err(sql("journal_mode"))?;
         // FULL in WAL mode syncs the log on every commit: a commit that returned is durable.
         conn.pragma_update(None, "synchronous", "FULL").map_err(sql("synchronous"))?;
+        // Writes update keys anywhere in the table: a page cache of 64 MiB (instead of 2 MiB)
+        // keeps the B-tree's inner pages in memory at hundreds of thousands of keys.
+        conn.pragma_update(None, "cache_size", -65536).map_err(sql("cache_size"))?;
         conn.execute_batch(
             "CREATE TABLE IF NOT EXISTS kv (
                  key TEXT PRIMARY KEY NOT NULL,

@@ -196,6 +196,7 @@ pub(crate) async fn run(args: E2eLaunchArgs) -> anyhow::Result<()> {
     fleet.wait_registered().await?;
     let registration_seconds = registering.elapsed().as_secs_f64();
     let cpu_before = server.server_cpu_seconds().unwrap_or(0.0);
+    let own_cpu_before = super::harness::cpu_seconds(std::process::id()).unwrap_or(0.0);
     eprintln!(
         "e2e-launch: {} simulated instances registered in {registration_seconds:.1} s",
         args.instances
@@ -258,24 +259,36 @@ pub(crate) async fn run(args: E2eLaunchArgs) -> anyhow::Result<()> {
     let done = wait_running(&http, &endpoint, placed, deadline).await?;
     let seconds = done.map(|d| d.duration_since(started).as_secs_f64());
     let cpu = server.server_cpu_seconds().unwrap_or(0.0) - cpu_before;
+    let own_cpu = super::harness::cpu_seconds(std::process::id()).unwrap_or(0.0) - own_cpu_before;
     let (rss, peak) = memory_mib(pid).unwrap_or_default();
 
     // Per-task latency, from the control plane's records.
     let tasks = all_tasks(&http, &endpoint).await?;
     let requested = requested.lock().unwrap_or_else(|e| e.into_inner()).clone();
     let mut latencies = Vec::with_capacity(tasks.len());
+    let mut from_services = Vec::new();
+    let mut from_run_task = Vec::new();
     let mut missing = 0usize;
     for (arn, (started_at, group)) in &tasks {
-        let sent = requested.get(arn).or_else(|| service_requested.get(group));
+        let (sent, kind) = match requested.get(arn) {
+            Some(sent) => (Some(sent), &mut from_run_task),
+            None => (service_requested.get(group), &mut from_services),
+        };
         match (sent, started_at) {
-            (Some(sent), Some(at)) => latencies.push((at - sent).max(0.0) * 1000.0),
+            (Some(sent), Some(at)) => {
+                let ms = (at - sent).max(0.0) * 1000.0;
+                latencies.push(ms);
+                kind.push(ms);
+            }
             _ => missing += 1,
         }
     }
-    latencies.sort_by(f64::total_cmp);
+    for list in [&mut latencies, &mut from_services, &mut from_run_task] {
+        list.sort_by(f64::total_cmp);
+    }
     let store = size_mib(&dir.path().join("server"));
     println!(
-        "bench=e2e-launch instances={} tasks={placed} service_tasks={service_tasks} run_task_tasks={} run_task_calls={calls} clients={} placement_failures={} requests_seconds={requests_done:.2} seconds={} tasks_per_sec={} p50_ms={:.0} p99_ms={:.0} max_ms={:.0} not_running={missing} server_cpu_seconds={cpu:.1} server_rss_mib={rss:.0} server_peak_rss_mib={peak:.0} store_mib={store:.0} registration_seconds={registration_seconds:.1} bench_process_rss_mib={:.0}",
+        "bench=e2e-launch instances={} tasks={placed} service_tasks={service_tasks} run_task_tasks={} run_task_calls={calls} clients={} placement_failures={} requests_seconds={requests_done:.2} seconds={} tasks_per_sec={} p50_ms={:.0} p99_ms={:.0} max_ms={:.0} run_task_p50_ms={:.0} run_task_p99_ms={:.0} service_p50_ms={:.0} service_p99_ms={:.0} not_running={missing} server_cpu_seconds={cpu:.1} server_rss_mib={rss:.0} server_peak_rss_mib={peak:.0} store_mib={store:.0} registration_seconds={registration_seconds:.1} bench_process_cpu_seconds={own_cpu:.1} bench_process_rss_mib={:.0}",
         args.instances,
         placed - service_tasks,
         args.clients,
@@ -285,6 +298,10 @@ pub(crate) async fn run(args: E2eLaunchArgs) -> anyhow::Result<()> {
         percentile(&latencies, 0.50),
         percentile(&latencies, 0.99),
         latencies.last().copied().unwrap_or(0.0),
+        percentile(&from_run_task, 0.50),
+        percentile(&from_run_task, 0.99),
+        percentile(&from_services, 0.50),
+        percentile(&from_services, 0.99),
         crate::sim::resident_memory_mib().unwrap_or(0.0),
     );
     fleet.stop().await;

@@ -72,6 +72,24 @@ pub(crate) async fn call(
     Ok(value)
 }
 
+/// CPU time (user + system) process `pid` has used so far, from `/proc` (Linux).
+pub(crate) fn cpu_seconds(pid: u32) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the command name (which is in parentheses and may hold spaces).
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    static CLOCK_TICKS: std::sync::OnceLock<f64> = std::sync::OnceLock::new();
+    let per_second = *CLOCK_TICKS.get_or_init(|| {
+        std::process::Command::new("getconf")
+            .arg("CLK_TCK")
+            .output()
+            .ok()
+            .and_then(|o| String::from_utf8_lossy(&o.stdout).trim().parse().ok())
+            .unwrap_or(100.0)
+    });
+    Some(ticks / per_second)
+}
+
 /// A `berth server` child process and the agents started beside it.
 pub(crate) struct Processes {
     pub(crate) endpoint: String,
@@ -133,22 +151,7 @@ impl Processes {
 
     /// CPU time (user + system) the server process has used so far, from `/proc` (Linux).
     pub(crate) fn server_cpu_seconds(&self) -> Option<f64> {
-        let pid = self.children.first()?.id()?;
-        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-        // Fields after the command name (which is in parentheses and may hold spaces).
-        let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
-        let ticks: f64 =
-            fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
-        static CLOCK_TICKS: std::sync::OnceLock<f64> = std::sync::OnceLock::new();
-        let per_second = *CLOCK_TICKS.get_or_init(|| {
-            std::process::Command::new("getconf")
-                .arg("CLK_TCK")
-                .output()
-                .ok()
-                .and_then(|o| String::from_utf8_lossy(&o.stdout).trim().parse().ok())
-                .unwrap_or(100.0)
-        });
-        Some(ticks / per_second)
+        cpu_seconds(self.children.first()?.id()?)
     }
 
     /// The server's process id, for profiles.
