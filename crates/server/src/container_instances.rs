@@ -268,12 +268,14 @@ pub(crate) async fn register_container_instance(
     let key = instance_key(&cluster_name, &record.id);
     let txn =
         Txn::new().when(Compare::mod_revision(&key, revision)).then(Op::put(&key, encode(&record)));
+    // The agent is heard from now: the instance must not appear in the index (and to
+    // placement) as disconnected between its write and this call's answer.
+    call.liveness().touch(&cluster_name, &record.id);
     let response = call.store().txn(txn).await.map_err(internal)?;
     if !response.succeeded {
         return Err(crate::records::contention(&key));
     }
     call.state().wait_for(response.revision).await;
-    call.liveness().touch(&cluster_name, &record.id);
     tracing::info!(cluster = %cluster_name, instance = %record.id, "Container instance registered");
     let token =
         crate::caller::instance_token(&call.options().agent_secret, &cluster_name, &record.id);

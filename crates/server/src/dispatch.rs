@@ -19,7 +19,7 @@ macro_rules! route {
                         ApiError::invalid_parameter(format!("Invalid request: {e}."))
                     })?;
                     let response = $handler($call, request).await?;
-                    serde_json::to_value(response).map_err(|e| {
+                    serde_json::to_value(response).map(Answer::Value).map_err(|e| {
                         tracing::error!(error = %e, "Serializing a response failed");
                         ApiError::server()
                     })
@@ -33,11 +33,22 @@ macro_rules! route {
     };
 }
 
+/// A handler's answer: a value to serialize, or JSON already written.
+pub(crate) enum Answer {
+    Value(Value),
+    Json(Vec<u8>),
+}
+
 pub(crate) async fn dispatch(
     call: &Call<'_>,
     op: Operation,
     body: Value,
-) -> Result<Value, ApiError> {
+) -> Result<Answer, ApiError> {
+    if op == Operation::DescribeTasks {
+        let request = serde_json::from_value(body)
+            .map_err(|e| ApiError::invalid_parameter(format!("Invalid request: {e}.")))?;
+        return tasks::describe_tasks(call, request).await.map(Answer::Json);
+    }
     route!(call, op, body;
         CreateCluster => clusters::create_cluster,
         DeleteCluster => clusters::delete_cluster,
@@ -73,7 +84,6 @@ pub(crate) async fn dispatch(
         RunTask => tasks::run_task,
         StartTask => tasks::start_task,
         StopTask => tasks::stop_task,
-        DescribeTasks => tasks::describe_tasks,
         ListTasks => tasks::list_tasks,
         SubmitTaskStateChange => tasks::submit_task_state_change,
         SubmitContainerStateChange => tasks::submit_container_state_change,

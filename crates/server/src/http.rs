@@ -17,6 +17,7 @@ use api::{ApiError, ErrorCode, Operation};
 
 use crate::Ctx;
 use crate::caller::{Call, Caller};
+use crate::dispatch::Answer;
 
 /// The largest request body accepted. ECS's largest requests (a task definition at its 64 KiB
 /// quota, with tags) fit comfortably.
@@ -81,7 +82,10 @@ async fn handle(
                 elapsed_us = elapsed.as_micros() as u64,
                 "Request served"
             );
-            let mut response = respond(StatusCode::OK, &request_id, None, &value);
+            let mut response = match value {
+                Answer::Value(value) => respond(StatusCode::OK, &request_id, None, &value),
+                Answer::Json(json) => respond_bytes(StatusCode::OK, &request_id, None, json),
+            };
             for (name, value) in call.response_headers.into_inner() {
                 if let Ok(value) = HeaderValue::from_str(&value) {
                     response.headers_mut().insert(name, value);
@@ -142,7 +146,7 @@ async fn serve(
     call: &mut Call<'_>,
     target: &str,
     request: &crate::access::Request<'_>,
-) -> Result<Value, ApiError> {
+) -> Result<Answer, ApiError> {
     if let Some(name) = target.strip_prefix(api::berth::TARGET_PREFIX) {
         let op = api::berth::BerthOperation::from_name(name).ok_or_else(|| {
             ApiError::new(
@@ -156,7 +160,7 @@ async fn serve(
             crate::access::authorize(call.ctx, identity, name, &value)?;
         }
         call.caller.identity = identity;
-        return crate::dispatch::dispatch_berth(call, op, value).await;
+        return crate::dispatch::dispatch_berth(call, op, value).await.map(Answer::Value);
     }
     let op = parse_target(target)?;
     // An agent with its cluster's or instance's token needs no signature for the agent

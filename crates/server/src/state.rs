@@ -11,6 +11,8 @@
 //! which tasks the instance should run (or stop). Agents long-poll on it.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+use axum::body::Bytes;
 use std::sync::Arc;
 
 use parking_lot::RwLock;
@@ -56,6 +58,26 @@ pub(crate) struct TaskRecord {
     pub(crate) revision: i32,
     pub(crate) reservation: Reservation,
     pub(crate) task: api::Task,
+    /// The task as DescribeTasks shows it (without tags), serialized once per version of the
+    /// record; never stored, and empty in a clone (which may be changed).
+    #[serde(skip)]
+    pub(crate) rendered: RenderCache,
+}
+
+/// A task's JSON for DescribeTasks and the agent connectivity it was rendered with.
+#[derive(Default)]
+pub(crate) struct RenderCache(pub(crate) std::sync::OnceLock<(Option<api::Connectivity>, Bytes)>);
+
+impl Clone for RenderCache {
+    fn clone(&self) -> RenderCache {
+        RenderCache::default()
+    }
+}
+
+impl std::fmt::Debug for RenderCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RenderCache")
+    }
 }
 
 impl TaskRecord {

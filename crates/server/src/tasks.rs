@@ -15,10 +15,10 @@ use serde::{Deserialize, Serialize};
 
 use api::agent::{ContainerReport, TaskReport};
 use api::{
-    ApiError, Container, ContainerDefinition, DescribeTasksRequest, DescribeTasksResponse,
-    ErrorCode, Failure, HealthStatus, LaunchType, ListTasksRequest, ListTasksResponse, NetworkMode,
-    RunTaskRequest, RunTaskResponse, StartTaskRequest, StartTaskResponse, StopTaskRequest,
-    StopTaskResponse, SubmitContainerStateChangeRequest, SubmitContainerStateChangeResponse,
+    ApiError, Container, ContainerDefinition, DescribeTasksRequest, ErrorCode, Failure,
+    HealthStatus, LaunchType, ListTasksRequest, ListTasksResponse, NetworkMode, RunTaskRequest,
+    RunTaskResponse, StartTaskRequest, StartTaskResponse, StopTaskRequest, StopTaskResponse,
+    SubmitContainerStateChangeRequest, SubmitContainerStateChangeResponse,
     SubmitTaskStateChangeRequest, SubmitTaskStateChangeResponse, Task, TaskDefinition,
     TaskDefinitionStatus, TaskField, TaskOverride, TaskStopCode,
 };
@@ -358,6 +358,7 @@ fn new_record(ctx: &Ctx, launch: &Launch, instance: &InstanceRecord, now: f64) -
         revision: launch.revision,
         reservation: launch.reservation.clone(),
         task,
+        rendered: Default::default(),
     }
 }
 
@@ -367,17 +368,23 @@ fn render(ctx: &Ctx, record: &TaskRecord, with_tags: bool) -> Task {
     if !with_tags {
         task.tags = None;
     }
-    if !record.is_stopped()
-        && let Some(instance) = &record.instance_id
-    {
-        let connected = ctx.agent_connected(&record.cluster, instance);
-        task.connectivity = Some(if connected {
-            api::Connectivity::Connected
-        } else {
-            api::Connectivity::Disconnected
-        });
+    if let Some(connectivity) = connectivity(ctx, record) {
+        task.connectivity = Some(connectivity);
     }
     task
+}
+
+/// Whether the agent of a task that is not STOPPED is connected (`None` for others).
+fn connectivity(ctx: &Ctx, record: &TaskRecord) -> Option<api::Connectivity> {
+    if record.is_stopped() {
+        return None;
+    }
+    let instance = record.instance_id.as_ref()?;
+    Some(if ctx.agent_connected(&record.cluster, instance) {
+        api::Connectivity::Connected
+    } else {
+        api::Connectivity::Disconnected
+    })
 }
 
 /// ECS `failures[]` from a plan's unplaced tasks: one entry per distinct reason and candidate.
@@ -942,26 +949,34 @@ pub(crate) fn stop(
     task.version = Some(task.version.unwrap_or(0) + 1);
 }
 
+/// DescribeTasks, answered as JSON written directly: each task's JSON (without tags) is kept
+/// with its record (`TaskRecord::rendered`) and reused until the record or its agent's
+/// connectivity changes, so a call costs about a copy of its tasks' bytes.
 pub(crate) async fn describe_tasks(
     ctx: &Ctx,
     req: DescribeTasksRequest,
-) -> Result<DescribeTasksResponse, ApiError> {
+) -> Result<Vec<u8>, ApiError> {
     let cluster =
         active_cluster(ctx, req.cluster.as_deref()).await?.value.cluster_name.unwrap_or_default();
     if req.tasks.len() > 100 {
         return Err(ApiError::invalid_parameter("DescribeTasks accepts at most 100 tasks."));
     }
+    let failed = |error: serde_json::Error| {
+        tracing::error!(%error, "Serializing a task failed");
+        ApiError::server()
+    };
     let with_tags = req.include.unwrap_or_default().contains(&TaskField::Tags);
     let index = ctx.state().read();
     let cluster_index = index.cluster(&cluster);
-    let mut tasks = Vec::with_capacity(req.tasks.len());
+    let mut out = Vec::with_capacity(64 + req.tasks.len() * 1536);
+    out.extend_from_slice(b"{\"tasks\":[");
     let mut failures = Vec::new();
+    let mut first = true;
     for reference in &req.tasks {
         let found = task_id(ctx, &cluster, reference)?
             .and_then(|id| cluster_index.and_then(|c| c.tasks.get(&id)));
-        match found {
-            Some(entry) => tasks.push(render(ctx, &entry.record, with_tags)),
-            None => failures.push(Failure {
+        let Some(entry) = found else {
+            failures.push(Failure {
                 arn: Some(if reference.starts_with("arn:") {
                     reference.clone()
                 } else {
@@ -969,10 +984,35 @@ pub(crate) async fn describe_tasks(
                 }),
                 reason: Some("MISSING".to_owned()),
                 detail: None,
-            }),
+            });
+            continue;
+        };
+        if !first {
+            out.push(b',');
+        }
+        first = false;
+        let record = &entry.record;
+        if with_tags {
+            serde_json::to_writer(&mut out, &render(ctx, record, true)).map_err(failed)?;
+            continue;
+        }
+        let connectivity = connectivity(ctx, record);
+        match record.rendered.0.get() {
+            Some((rendered_with, json)) if *rendered_with == connectivity => {
+                out.extend_from_slice(json);
+            }
+            _ => {
+                let json = serde_json::to_vec(&render(ctx, record, false)).map_err(failed)?;
+                out.extend_from_slice(&json);
+                // The first rendering of this version of the record is kept.
+                let _ = record.rendered.0.set((connectivity, json.into()));
+            }
         }
     }
-    Ok(DescribeTasksResponse { tasks: Some(tasks), failures: Some(failures) })
+    out.extend_from_slice(b"],\"failures\":");
+    serde_json::to_writer(&mut out, &failures).map_err(failed)?;
+    out.push(b'}');
+    Ok(out)
 }
 
 pub(crate) async fn list_tasks(

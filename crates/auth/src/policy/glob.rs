@@ -20,38 +20,55 @@ impl Glob {
     }
 
     /// Whether the whole of `text` matches. Greedy with one backtrack point: linear in practice
-    /// and at worst `pattern × text`, never exponential.
+    /// and at worst `pattern × text`, never exponential. ASCII texts (ARNs, action names) are
+    /// matched byte by byte without copying; a pattern of only `*` matches without looking.
     pub(crate) fn matches(&self, text: &str) -> bool {
-        let text: Vec<char> = text.chars().collect();
-        let pattern = &self.chars;
-        let same = |p: char, t: char| {
-            if self.fold_case { p.eq_ignore_ascii_case(&t) } else { p == t }
-        };
-        let (mut p, mut t) = (0, 0);
-        // The last `*` seen, and where in the text it started matching.
-        let mut backtrack: Option<(usize, usize)> = None;
-        while t < text.len() {
-            match pattern.get(p) {
-                Some('*') => {
-                    backtrack = Some((p, t));
-                    p += 1;
-                }
-                Some(&c) if c == '?' || same(c, text[t]) => {
-                    p += 1;
-                    t += 1;
-                }
-                _ => match backtrack {
-                    Some((star, start)) => {
-                        p = star + 1;
-                        t = start + 1;
-                        backtrack = Some((star, start + 1));
-                    }
-                    None => return false,
-                },
-            }
+        if !self.chars.is_empty() && self.chars.iter().all(|&c| c == '*') {
+            return true;
         }
-        pattern.iter().skip(p).all(|&c| c == '*')
+        let fold_case = self.fold_case;
+        if self.source.is_ascii() && text.is_ascii() {
+            let same = |p: u8, t: u8| if fold_case { p.eq_ignore_ascii_case(&t) } else { p == t };
+            return wild_match(self.source.as_bytes(), text.as_bytes(), b'*', b'?', same);
+        }
+        let text: Vec<char> = text.chars().collect();
+        let same = |p: char, t: char| if fold_case { p.eq_ignore_ascii_case(&t) } else { p == t };
+        wild_match(&self.chars, &text, '*', '?', same)
     }
+}
+
+/// Matches `text` against `pattern` where `star` matches any run and `one` any single unit.
+fn wild_match<T: Copy + PartialEq>(
+    pattern: &[T],
+    text: &[T],
+    star: T,
+    one: T,
+    same: impl Fn(T, T) -> bool,
+) -> bool {
+    let (mut p, mut t) = (0, 0);
+    // The last `*` seen, and where in the text it started matching.
+    let mut backtrack: Option<(usize, usize)> = None;
+    while t < text.len() {
+        match pattern.get(p) {
+            Some(&c) if c == star => {
+                backtrack = Some((p, t));
+                p += 1;
+            }
+            Some(&c) if c == one || same(c, text[t]) => {
+                p += 1;
+                t += 1;
+            }
+            _ => match backtrack {
+                Some((star_at, start)) => {
+                    p = star_at + 1;
+                    t = start + 1;
+                    backtrack = Some((star_at, start + 1));
+                }
+                None => return false,
+            },
+        }
+    }
+    pattern.iter().skip(p).all(|&c| c == star)
 }
 
 #[cfg(test)]
