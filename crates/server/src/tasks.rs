@@ -569,7 +569,8 @@ async fn place_batch(
                 }
                 Outcome::SameAs(earlier) => match &outcomes[*earlier] {
                     Outcome::Placed(records, failed) => Ok((records.clone(), failed.clone())),
-                    _ => Err(ApiError::server()),
+                    Outcome::Failed(error) => Err(error.clone()),
+                    Outcome::SameAs(_) => Err(ApiError::server()),
                 },
                 Outcome::Failed(error) => Err(error.clone()),
             });
@@ -1170,9 +1171,15 @@ pub(crate) async fn apply_report(
             }
         })
     };
-    let Some(first) = indexed() else { return Ok(false) };
+    let owner = {
+        let index = ctx.state().read();
+        match index.cluster(cluster).and_then(|c| c.tasks.get(&id)) {
+            Some(entry) => entry.record.instance_id.clone(),
+            None => return Ok(false),
+        }
+    };
     if let Some(instance) = instance_id
-        && first.value.instance_id.as_deref() != Some(instance)
+        && owner.as_deref() != Some(instance)
     {
         tracing::warn!(cluster, task = %id, instance, "An agent reported on a task of another instance");
         return Ok(false);
