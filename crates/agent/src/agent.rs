@@ -76,6 +76,12 @@ pub struct AgentConfig {
     pub poll_wait: Duration,
     /// How often resource use of running tasks is sampled and reported.
     pub usage_interval: Duration,
+    /// How often a task whose containers have all settled (running, or stopped) is checked
+    /// without an event from the runtime: a safety net, since events wake task actors anyway.
+    pub settled_check_interval: Duration,
+    /// The least time between two saves of the log cursors (what was shipped of each
+    /// container's log) to the state directory.
+    pub log_cursor_save_interval: Duration,
     /// The HTTP client to talk to the control plane with; `None` builds one. Agents in one
     /// process (a simulated fleet) share one ([`crate::client::http_client`]) instead of
     /// building a client, a connector and a connection pool each.
@@ -102,6 +108,8 @@ impl AgentConfig {
             cleanup_wait: Duration::from_secs(60),
             poll_wait: Duration::from_secs(10),
             usage_interval: Duration::from_secs(20),
+            settled_check_interval: Duration::from_secs(5),
+            log_cursor_save_interval: Duration::from_secs(2),
             http: None,
         }
     }
@@ -321,6 +329,7 @@ impl Agent {
             default_stop_timeout: self.config.default_stop_timeout,
             default_start_timeout: self.config.default_start_timeout,
             cleanup_wait: self.config.cleanup_wait,
+            settled_check_interval: self.config.settled_check_interval,
             logs: logs_tx,
             log_cursors: log_cursors.clone(),
         });
@@ -355,12 +364,16 @@ impl Agent {
         let mut swept = false;
         // The desired status each actor was last told.
         let mut told: HashMap<String, String> = HashMap::new();
+        // The task definitions of the desired set, by `family:revision`: polls name them as
+        // known, so answers carry only new ones.
+        let mut definitions: HashMap<String, Arc<api::TaskDefinition>> = HashMap::new();
         loop {
             let request = PollRequest {
                 cluster: self.config.cluster.clone(),
                 container_instance_arn: instance_arn.clone(),
                 generation,
                 wait_seconds: Some(u32::try_from(self.config.poll_wait.as_secs()).unwrap_or(10)),
+                known_definitions: definitions.keys().cloned().collect(),
             };
             let response = tokio::select! {
                 _ = &mut shutdown => break,
@@ -400,7 +413,7 @@ impl Agent {
                 continue;
             }
             let answered = response.generation;
-            let desired: HashMap<String, _> = match response.into_desired() {
+            let desired: HashMap<String, _> = match response.into_desired(&mut definitions) {
                 Ok(tasks) => tasks.into_iter().map(|t| (t.task_arn.clone(), t)).collect(),
                 Err(error) => {
                     tracing::warn!(%error, "Ignored a malformed desired set");
@@ -651,15 +664,18 @@ async fn ship_logs(
                         *cursor = (*cursor).max(shipment.line.timestamp);
                     }
                 }
-                if saved_at.elapsed() > Duration::from_secs(2) {
+                if saved_at.elapsed() >= config.log_cursor_save_interval {
                     saved_at = tokio::time::Instant::now();
                     let snapshot = serde_json::to_vec(&*cursors.lock()).unwrap_or_default();
                     let path = cursors_path(&config);
-                    let temporary = path.with_extension("tmp");
-                    if std::fs::write(&temporary, snapshot)
-                        .and_then(|_| std::fs::rename(&temporary, &path))
-                        .is_err()
-                    {
+                    // File system calls block: keep them off the runtime's worker threads.
+                    let saved = tokio::task::spawn_blocking(move || {
+                        let temporary = path.with_extension("tmp");
+                        std::fs::write(&temporary, snapshot)
+                            .and_then(|_| std::fs::rename(&temporary, &path))
+                    })
+                    .await;
+                    if !matches!(saved, Ok(Ok(()))) {
                         tracing::warn!("Could not save the log cursors");
                     }
                 }

@@ -34,6 +34,8 @@ pub struct TaskEnv {
     pub default_start_timeout: Duration,
     /// How long a stopped task's containers are kept after the control plane forgets it.
     pub cleanup_wait: Duration,
+    /// How often a settled task is checked without an event.
+    pub settled_check_interval: Duration,
     /// Where container log lines go to be shipped to the control plane.
     pub logs: mpsc::UnboundedSender<LogShipment>,
     /// The newest log timestamp already shipped, per container runtime id.
@@ -209,7 +211,7 @@ pub async fn run(
         let tick = if actor.stopping.is_none() && !actor.all_settled() {
             Duration::from_millis(250)
         } else {
-            Duration::from_secs(5)
+            actor.env.settled_check_interval
         };
         let command = tokio::select! {
             command = commands.recv() => command,

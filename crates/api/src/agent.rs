@@ -36,6 +36,10 @@ pub struct PollRequest {
     /// How long the control plane may hold the request when nothing changed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wait_seconds: Option<u32>,
+    /// The task definitions (`family:revision`) the agent already holds: the answer leaves
+    /// them out. A definition's content never changes once registered.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub known_definitions: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -46,7 +50,7 @@ pub struct PollResponse {
     pub generation: i64,
     pub tasks: Vec<PolledTask>,
     /// The task definitions of `tasks`, each sent once however many tasks use it, by
-    /// `family:revision`.
+    /// `family:revision`; those the request named as known are left out.
     #[serde(default)]
     pub definitions: HashMap<String, TaskDefinition>,
 }
@@ -76,20 +80,37 @@ pub struct DesiredTask {
 }
 
 impl PollResponse {
-    /// The desired tasks with their definitions; a task whose definition the answer lacks is
-    /// an error naming it.
-    pub fn into_desired(self) -> Result<Vec<DesiredTask>, String> {
-        let definitions: HashMap<String, Arc<TaskDefinition>> =
+    /// The desired tasks with their definitions, taken from the answer or, for those it left
+    /// out, from `known` (the definitions the agent held). `known` is left holding exactly the
+    /// definitions the desired tasks use. A task whose definition is in neither is an error
+    /// naming it.
+    pub fn into_desired(
+        self,
+        known: &mut HashMap<String, Arc<TaskDefinition>>,
+    ) -> Result<Vec<DesiredTask>, String> {
+        let mut sent: HashMap<String, Arc<TaskDefinition>> =
             self.definitions.into_iter().map(|(key, d)| (key, Arc::new(d))).collect();
-        self.tasks
+        let mut used: HashMap<String, Arc<TaskDefinition>> = HashMap::new();
+        let desired = self
+            .tasks
             .into_iter()
             .map(|task| {
-                let definition = definitions.get(&task.definition).cloned().ok_or_else(|| {
-                    format!(
-                        "task {} names definition {} the answer lacks",
-                        task.task_arn, task.definition
-                    )
-                })?;
+                let definition = match used.get(&task.definition) {
+                    Some(definition) => definition.clone(),
+                    None => {
+                        let found = sent
+                            .remove(&task.definition)
+                            .or_else(|| known.get(&task.definition).cloned())
+                            .ok_or_else(|| {
+                                format!(
+                                    "task {} names definition {} the answer lacks",
+                                    task.task_arn, task.definition
+                                )
+                            })?;
+                        used.insert(task.definition.clone(), found.clone());
+                        found
+                    }
+                };
                 Ok(DesiredTask {
                     task_arn: task.task_arn,
                     desired_status: task.desired_status,
@@ -97,7 +118,9 @@ impl PollResponse {
                     overrides: task.overrides,
                 })
             })
-            .collect()
+            .collect::<Result<Vec<_>, String>>()?;
+        *known = used;
+        Ok(desired)
     }
 }
 

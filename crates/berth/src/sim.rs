@@ -108,6 +108,13 @@ pub(crate) struct FleetOptions {
     pub(crate) usage_interval: Duration,
     /// How long a stopped task's containers are kept after the control plane forgets it.
     pub(crate) cleanup_wait: Duration,
+    /// How often each agent checks a settled task without a runtime event (a real agent: 5 s).
+    /// Longer by default: with a hundred thousand tasks in one process the checks find nothing
+    /// the runtime's events did not already say, and cost most of a core.
+    pub(crate) settled_check_interval: Duration,
+    /// How often each agent may save its log cursors to its state directory (a real agent:
+    /// 2 s). Longer by default: thousands of agents saving files is load on this process only.
+    pub(crate) log_cursor_save_interval: Duration,
     /// SIGTERM to SIGKILL for containers without a `stopTimeout`.
     pub(crate) stop_timeout: Duration,
     /// Told of every container any agent of the fleet starts.
@@ -134,6 +141,8 @@ impl FleetOptions {
             poll_wait: Duration::from_secs(10),
             usage_interval: Duration::from_secs(300),
             cleanup_wait: Duration::from_secs(60),
+            settled_check_interval: Duration::from_secs(30),
+            log_cursor_save_interval: Duration::from_secs(30),
             stop_timeout: Duration::from_secs(30),
             starts: None,
         }
@@ -382,6 +391,8 @@ fn agent_config(
     config.poll_wait = options.poll_wait;
     config.usage_interval = options.usage_interval;
     config.cleanup_wait = options.cleanup_wait;
+    config.settled_check_interval = options.settled_check_interval;
+    config.log_cursor_save_interval = options.log_cursor_save_interval;
     config.default_stop_timeout = options.stop_timeout;
     config.http = Some(http.clone());
     config

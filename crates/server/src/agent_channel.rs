@@ -111,7 +111,7 @@ async fn serve_poll(ctx: &Ctx, headers: &HeaderMap, body: &[u8]) -> Result<Vec<u
                 c.tasks_on(&id)
                     .map(|t| {
                         (
-                            t.task.task_arn.clone().unwrap_or_default(),
+                            ctx.arns().task(&t.cluster, &t.id),
                             t.desired_status().to_owned(),
                             t.family.clone(),
                             t.revision,
@@ -124,18 +124,20 @@ async fn serve_poll(ctx: &Ctx, headers: &HeaderMap, body: &[u8]) -> Result<Vec<u
         (generation, wanted)
     };
     let mut out = Vec::with_capacity(64 + wanted.len() * 1024);
-    write_poll_response(ctx, generation, wanted, &mut out).await?;
+    write_poll_response(ctx, generation, wanted, &request.known_definitions, &mut out).await?;
     Ok(out)
 }
 
 /// A desired task as the index has it: ARN, desired status, definition, overrides.
 type Wanted = (String, String, String, i32, Option<api::TaskOverride>);
 
-/// Writes `{"generation":..,"tasks":[..],"definitions":{..}}` (a `PollResponse`) into `out`.
+/// Writes `{"generation":..,"tasks":[..],"definitions":{..}}` (a `PollResponse`) into `out`,
+/// leaving out the definitions the agent said it holds.
 async fn write_poll_response(
     ctx: &Ctx,
     generation: i64,
     wanted: Vec<Wanted>,
+    known: &[String],
     out: &mut Vec<u8>,
 ) -> Result<(), ApiError> {
     fn failed(error: serde_json::Error) -> ApiError {
@@ -147,7 +149,7 @@ async fn write_poll_response(
     let mut first = true;
     for (task_arn, desired_status, family, revision, overrides) in wanted {
         let key = format!("{family}:{revision}");
-        if !definitions.contains_key(&key) {
+        if !definitions.contains_key(&key) && !known.contains(&key) {
             let Some(definition) = ctx.definition_json(&family, revision).await? else {
                 tracing::error!(task = %task_arn, family, revision, "A task's definition is missing");
                 continue;

@@ -279,9 +279,23 @@ pub(crate) async fn prepare(
     Ok((Arc::new(definition), family, revision, reservation, overrides))
 }
 
-fn new_record(ctx: &Ctx, launch: &Launch, instance: &InstanceRecord, now: f64) -> TaskRecord {
+/// A container's id in its ARN (`container/<cluster>/<task>/<id>`): derived from the task's id
+/// and the container's name, so the record need not keep it.
+fn container_id(task_id: &str, name: &str) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(format!("{task_id}/{name}").as_bytes());
+    let mut bytes: [u8; 16] = digest[..16].try_into().expect("16 bytes");
+    // Shaped as a random (version 4) UUID, as ECS's are.
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    uuid::Uuid::from_bytes(bytes).to_string()
+}
+
+/// A new task record. Its ARNs (the task's, its cluster's, definition's and instance's, each
+/// container's) are left out: they follow from the record's names and are filled in when the
+/// task is shown ([`render`]), which keeps the record small in the store and in memory.
+fn new_record(launch: &Launch, instance: &InstanceRecord, now: f64) -> TaskRecord {
     let id = uuid::Uuid::new_v4().simple().to_string();
-    let task_arn = ctx.arns().task(&launch.cluster, &id);
     let containers: Vec<Container> = launch
         .definition
         .container_definitions
@@ -291,17 +305,9 @@ fn new_record(ctx: &Ctx, launch: &Launch, instance: &InstanceRecord, now: f64) -
             let name = c.name.clone().unwrap_or_default();
             let o = container_override(launch.overrides.as_ref(), &name);
             Container {
-                container_arn: Some(ctx.arns().container(
-                    &launch.cluster,
-                    &id,
-                    &uuid::Uuid::new_v4().to_string(),
-                )),
-                task_arn: Some(task_arn.clone()),
                 name: Some(name),
                 image: c.image.clone(),
                 last_status: Some("PENDING".to_owned()),
-                network_bindings: Some(Vec::new()),
-                network_interfaces: Some(Vec::new()),
                 health_status: c.health_check.as_ref().map(|_| HealthStatus::Unknown),
                 cpu: Some(o.and_then(|o| o.cpu).or(c.cpu).unwrap_or(0).to_string()),
                 memory: o.and_then(|o| o.memory).or(c.memory).map(|m| m.to_string()),
@@ -309,7 +315,6 @@ fn new_record(ctx: &Ctx, launch: &Launch, instance: &InstanceRecord, now: f64) -
                     .and_then(|o| o.memory_reservation)
                     .or(c.memory_reservation)
                     .map(|m| m.to_string()),
-                gpu_ids: Some(Vec::new()),
                 ..Container::default()
             }
         })
@@ -321,12 +326,8 @@ fn new_record(ctx: &Ctx, launch: &Launch, instance: &InstanceRecord, now: f64) -
         .flatten()
         .find(|a| a.name == "ecs.availability-zone")
         .and_then(|a| a.value.clone());
-    let overrides = launch.overrides.clone().unwrap_or_default();
+    let overrides = launch.overrides.clone().filter(|o| *o != TaskOverride::default());
     let task = Task {
-        task_arn: Some(task_arn),
-        cluster_arn: Some(ctx.arns().cluster(&launch.cluster)),
-        task_definition_arn: launch.definition.task_definition_arn.clone(),
-        container_instance_arn: instance.instance.container_instance_arn.clone(),
         availability_zone: zone,
         launch_type: Some(LaunchType::Ec2),
         // PROVISIONING until the instance's agent has the task; it then reports PENDING.
@@ -335,18 +336,13 @@ fn new_record(ctx: &Ctx, launch: &Launch, instance: &InstanceRecord, now: f64) -
         created_at: Some(now),
         group: Some(launch.group.clone()),
         started_by: launch.started_by.clone(),
-        overrides: Some(TaskOverride {
-            container_overrides: Some(overrides.container_overrides.unwrap_or_default()),
-            inference_accelerator_overrides: Some(Vec::new()),
-            ..overrides
-        }),
+        overrides,
         cpu: launch.definition.cpu.clone(),
         memory: launch.definition.memory.clone(),
         containers: Some(containers),
         health_status: Some(HealthStatus::Unknown),
         version: Some(1),
-        tags: Some(launch.tags.clone()),
-        attachments: Some(Vec::new()),
+        tags: Some(launch.tags.clone()).filter(|t| !t.is_empty()),
         enable_execute_command: Some(launch.enable_execute_command),
         ..Task::default()
     };
@@ -362,10 +358,37 @@ fn new_record(ctx: &Ctx, launch: &Launch, instance: &InstanceRecord, now: f64) -
     }
 }
 
-/// The task as the API returns it.
-fn render(ctx: &Ctx, record: &TaskRecord, with_tags: bool) -> Task {
+/// The task as the API returns it: the record's task with what it leaves out filled in (ARNs,
+/// empty lists ECS always shows) and the agent's connectivity.
+pub(crate) fn render(ctx: &Ctx, record: &TaskRecord, with_tags: bool) -> Task {
+    let arns = ctx.arns();
     let mut task = record.task.clone();
-    if !with_tags {
+    let task_arn = task.task_arn.get_or_insert_with(|| arns.task(&record.cluster, &record.id));
+    let task_arn = task_arn.clone();
+    task.cluster_arn.get_or_insert_with(|| arns.cluster(&record.cluster));
+    task.task_definition_arn
+        .get_or_insert_with(|| arns.task_definition(&record.family, record.revision));
+    if task.container_instance_arn.is_none() {
+        task.container_instance_arn =
+            record.instance_id.as_ref().map(|i| arns.container_instance(&record.cluster, i));
+    }
+    for container in task.containers.iter_mut().flatten() {
+        if container.container_arn.is_none() {
+            let id = container_id(&record.id, container.name.as_deref().unwrap_or_default());
+            container.container_arn = Some(arns.container(&record.cluster, &record.id, &id));
+        }
+        container.task_arn.get_or_insert_with(|| task_arn.clone());
+        container.network_bindings.get_or_insert_with(Vec::new);
+        container.network_interfaces.get_or_insert_with(Vec::new);
+        container.gpu_ids.get_or_insert_with(Vec::new);
+    }
+    task.attachments.get_or_insert_with(Vec::new);
+    let overrides = task.overrides.get_or_insert_with(TaskOverride::default);
+    overrides.container_overrides.get_or_insert_with(Vec::new);
+    overrides.inference_accelerator_overrides.get_or_insert_with(Vec::new);
+    if with_tags {
+        task.tags.get_or_insert_with(Vec::new);
+    } else {
         task.tags = None;
     }
     if let Some(connectivity) = connectivity(ctx, record) {
@@ -621,7 +644,7 @@ fn plan_batch(ctx: &Ctx, cluster: &str, batch: &[Waiting], now: f64) -> Option<V
                 }
                 tokens.insert(token, outcomes.len());
             }
-            outcomes.push(plan_one(ctx, cluster_index, planner, waiting, now));
+            outcomes.push(plan_one(cluster_index, planner, waiting, now));
         }
         outcomes
     });
@@ -629,7 +652,6 @@ fn plan_batch(ctx: &Ctx, cluster: &str, batch: &[Waiting], now: f64) -> Option<V
 }
 
 fn plan_one(
-    ctx: &Ctx,
     cluster_index: &ClusterIndex,
     planner: &mut scheduler::Planner,
     waiting: &Waiting,
@@ -667,7 +689,7 @@ fn plan_one(
         for placement in &plan.placements {
             let instance =
                 cluster_index.instances.get(&placement.instance_id).ok_or_else(ApiError::server)?;
-            let record = new_record(ctx, launch, &instance.record, now);
+            let record = new_record(launch, &instance.record, now);
             if let Some(delta) = crate::state::placed(&record) {
                 planner.apply(delta).map_err(|error| {
                     tracing::error!(%error, "The planner refused a task it planned");
@@ -1069,11 +1091,9 @@ pub(crate) async fn list_tasks(
     })
 }
 
-/// Merges an agent's view of a task into its record. Statuses only move forward; returns
-/// whether anything changed.
-pub(crate) fn merge(record: &mut TaskRecord, report: &TaskReport, now: f64) -> bool {
-    let before = serde_json::to_value(&record.task).ok();
-    let task = &mut record.task;
+/// Merges an agent's view of a task into it. Statuses only move forward. The caller compares
+/// the outcome with the task before, to know whether anything changed.
+fn merge(task: &mut Task, report: &TaskReport, now: f64) {
     let current = task.last_status.clone().unwrap_or_else(|| "PENDING".to_owned());
     let reported = report.status.as_str();
     // The agent has the task: it is connected to it from now on.
@@ -1119,11 +1139,6 @@ pub(crate) fn merge(record: &mut TaskRecord, report: &TaskReport, now: f64) -> b
             merge_container(container, reported);
         }
     }
-    let changed = serde_json::to_value(&record.task).ok() != before;
-    if changed {
-        record.task.version = Some(record.task.version.unwrap_or(0) + 1);
-    }
-    changed
 }
 
 fn merge_container(container: &mut Container, reported: &ContainerReport) {
@@ -1164,12 +1179,10 @@ pub(crate) async fn apply_report(
     };
     let indexed = || {
         let index = ctx.state().read();
-        index.cluster(cluster).and_then(|c| c.tasks.get(&id)).map(|entry| {
-            crate::records::Versioned {
-                value: (*entry.record).clone(),
-                mod_revision: entry.mod_revision,
-            }
-        })
+        index
+            .cluster(cluster)
+            .and_then(|c| c.tasks.get(&id))
+            .map(|entry| (entry.record.clone(), entry.mod_revision))
     };
     let owner = {
         let index = ctx.state().read();
@@ -1192,19 +1205,21 @@ pub(crate) async fn apply_report(
     // the store is read instead.
     let mut from_index = indexed();
     for _ in 0..16 {
-        let current = match from_index.take() {
+        let (original, mod_revision) = match from_index.take() {
             Some(current) => current,
             None => match crate::records::get::<TaskRecord>(ctx.store(), &key).await? {
-                Some(current) => current,
+                Some(current) => (Arc::new(current.value), current.mod_revision),
                 None => return Ok(false),
             },
         };
-        let mut record = current.value;
-        if !merge(&mut record, report, now) {
+        let mut record = (*original).clone();
+        merge(&mut record.task, report, now);
+        if record.task == original.task {
             return Ok(true);
         }
+        record.task.version = Some(record.task.version.unwrap_or(0) + 1);
         let txn = Txn::new()
-            .when(Compare::mod_revision(&key, current.mod_revision))
+            .when(Compare::mod_revision(&key, mod_revision))
             .then(Op::put(&key, encode(&record)));
         let response = ctx.store().txn(txn).await.map_err(internal)?;
         if response.succeeded {
