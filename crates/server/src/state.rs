@@ -10,7 +10,7 @@
 //! *generation* of its desired task set, which moves to the store revision of every change to
 //! which tasks the instance should run (or stop). Agents long-poll on it.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use axum::body::Bytes;
 use std::sync::Arc;
@@ -205,10 +205,12 @@ pub(crate) struct ClusterIndex {
     pub(crate) instances: BTreeMap<String, Entry<InstanceRecord>>,
     pub(crate) tasks: BTreeMap<String, Entry<TaskRecord>>,
     pub(crate) services: BTreeMap<String, Entry<ServiceRecord>>,
-    /// Task ids per instance id, for tasks that are not STOPPED.
-    pub(crate) active_by_instance: HashMap<String, BTreeSet<String>>,
-    /// Task ids per task group (`service:<name>`, `family:<family>`, ...), stopped ones too.
-    pub(crate) by_group: HashMap<String, BTreeSet<String>>,
+    /// The tasks (by id) per instance id, for tasks that are not STOPPED: the same records as
+    /// `tasks`, so reading an instance's tasks needs no lookup in the cluster's map.
+    pub(crate) active_by_instance: HashMap<String, BTreeMap<String, Arc<TaskRecord>>>,
+    /// The tasks (by id) per task group (`service:<name>`, `family:<family>`, ...), stopped
+    /// ones too; the same records as `tasks`.
+    pub(crate) by_group: HashMap<String, BTreeMap<String, Arc<TaskRecord>>>,
     pub(crate) running_tasks: usize,
     pub(crate) pending_tasks: usize,
     /// Mirrors the instances and their active tasks for placement.
@@ -228,20 +230,12 @@ impl ClusterIndex {
 
     /// The tasks of a group, stopped ones included.
     pub(crate) fn tasks_in_group(&self, group: &str) -> impl Iterator<Item = &Arc<TaskRecord>> {
-        self.by_group
-            .get(group)
-            .into_iter()
-            .flatten()
-            .filter_map(|id| self.tasks.get(id).map(|e| &e.record))
+        self.by_group.get(group).into_iter().flat_map(BTreeMap::values)
     }
 
     /// The tasks on an instance that are not STOPPED.
     pub(crate) fn tasks_on(&self, instance_id: &str) -> impl Iterator<Item = &Arc<TaskRecord>> {
-        self.active_by_instance
-            .get(instance_id)
-            .into_iter()
-            .flatten()
-            .filter_map(|id| self.tasks.get(id).map(|e| &e.record))
+        self.active_by_instance.get(instance_id).into_iter().flat_map(BTreeMap::values)
     }
 }
 
@@ -599,14 +593,18 @@ fn apply_event(
         if let Some(new) = &new {
             cluster_index.count(new, 1);
             if let Some(group) = &new.task.group {
-                cluster_index.by_group.entry(group.clone()).or_default().insert(id.to_owned());
+                cluster_index
+                    .by_group
+                    .entry(group.clone())
+                    .or_default()
+                    .insert(id.to_owned(), new.clone());
             }
             if let (Some(instance), false) = (&new.instance_id, new.is_stopped()) {
                 cluster_index
                     .active_by_instance
                     .entry(instance.clone())
                     .or_default()
-                    .insert(id.to_owned());
+                    .insert(id.to_owned(), new.clone());
             }
         }
         let before = old

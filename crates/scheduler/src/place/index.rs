@@ -92,7 +92,8 @@ impl<'a> Index<'a> {
         let mut cell_ids: BTreeMap<CellValues, u32> = BTreeMap::new();
         let mut cells: Vec<Cell> = Vec::new();
         for (number, &instance) in instances.iter().enumerate() {
-            let group_tasks = prepared.group_count(instance);
+            let group_tasks =
+                if prepared.counts_group { prepared.group_count(instance) } else { 0 };
             if group_tasks > 0 && instance.status == InstanceStatus::Active {
                 for level in 0..levels {
                     let id = intern(level, attribute_value(instance, level), &mut spread_counts);

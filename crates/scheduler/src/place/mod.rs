@@ -195,6 +195,9 @@ pub(crate) struct Prepared<'r> {
     pub(crate) spread_attributes: Vec<&'r str>,
     /// `hash_str(group)`, for `tie_label`.
     pub(crate) group_hash: u64,
+    /// Whether the group's tasks on an instance matter: for `distinctInstance`, a spread, or
+    /// the tie-breaks. A plain `random` placement never counts them.
+    pub(crate) counts_group: bool,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -232,15 +235,20 @@ impl<'r> Prepared<'r> {
                 }
             });
         }
+        let distinct = request
+            .constraints
+            .iter()
+            .any(|constraint| matches!(constraint, Constraint::DistinctInstance));
+        let spreads = slots
+            .iter()
+            .any(|slot| matches!(slot, Slot::SpreadInstance | Slot::SpreadAttribute(_)));
         Prepared {
             request,
             dynamic_member_of: member_of.iter().any(|expr| expr.is_dynamic()),
             member_of,
-            distinct: request
-                .constraints
-                .iter()
-                .any(|constraint| matches!(constraint, Constraint::DistinctInstance)),
+            distinct,
             slots,
+            counts_group: distinct || spreads || !random,
             random,
             spread_attributes,
             group_hash: hash_str(&request.group),
