@@ -88,8 +88,16 @@ pub(crate) fn internal(error: StoreError) -> ApiError {
     ApiError::server()
 }
 
+/// A record as stored: its JSON, in a buffer of exactly its size (records stay in memory, in
+/// the store and in watchers' history, and serializing leaves up to half a buffer unused).
 pub(crate) fn encode<T: Serialize>(value: &T) -> Bytes {
-    Bytes::from(serde_json::to_vec(value).expect("records serialize"))
+    exact(serde_json::to_vec(value).expect("records serialize"))
+}
+
+/// `bytes` in a buffer of exactly their size.
+pub(crate) fn exact(mut bytes: Vec<u8>) -> Bytes {
+    bytes.shrink_to_fit();
+    Bytes::from(bytes)
 }
 
 fn decode<T: DeserializeOwned>(key: &str, bytes: &[u8]) -> Result<T, ApiError> {

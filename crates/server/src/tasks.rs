@@ -1028,7 +1028,7 @@ pub(crate) async fn describe_tasks(
                 let json = serde_json::to_vec(&render(ctx, record, false)).map_err(failed)?;
                 out.extend_from_slice(&json);
                 // The first rendering of this version of the record is kept.
-                let _ = record.rendered.0.set((connectivity, json.into()));
+                let _ = record.rendered.0.set((connectivity, crate::records::exact(json)));
             }
         }
     }

@@ -35,15 +35,54 @@ pub(crate) trait Persist: Send + 'static {
     ) -> Result<(), StoreError>;
 }
 
+/// A key's value and revisions as the engine keeps them (the key is the map's).
+#[derive(Clone)]
+struct Stored {
+    value: Bytes,
+    create_revision: Revision,
+    mod_revision: Revision,
+    version: i64,
+}
+
+impl Stored {
+    fn of(kv: &KeyValue) -> Stored {
+        Stored {
+            value: kv.value.clone(),
+            create_revision: kv.create_revision,
+            mod_revision: kv.mod_revision,
+            version: kv.version,
+        }
+    }
+
+    fn to_key_value(&self, key: &str) -> KeyValue {
+        KeyValue {
+            key: key.to_owned(),
+            value: self.value.clone(),
+            create_revision: self.create_revision,
+            mod_revision: self.mod_revision,
+            version: self.version,
+        }
+    }
+}
+
+/// What an event costs the history, in bytes: its key, its value (which it may keep alive after
+/// the key changed again) and its bookkeeping.
+fn event_bytes(event: &Event) -> usize {
+    event.kv.key.len() + event.kv.value.len() + std::mem::size_of::<Event>()
+}
+
 /// The committed state readers see.
 pub(crate) struct State {
-    kvs: BTreeMap<String, KeyValue>,
+    kvs: BTreeMap<String, Stored>,
     revision: Revision,
     /// Recent events in revision order, for watchers.
     log: VecDeque<Event>,
+    /// What the events of `log` cost, by [`event_bytes`].
+    log_bytes: usize,
     /// Watchers may start after any revision at or above this one.
     oldest_watchable: Revision,
     log_capacity: usize,
+    log_bytes_capacity: usize,
 }
 
 pub(crate) struct Shared {
@@ -67,7 +106,10 @@ pub(crate) struct Engine {
 
 pub(crate) struct EngineOptions {
     pub(crate) max_batch: usize,
+    /// The most events the history keeps ...
     pub(crate) log_capacity: usize,
+    /// ... and the most bytes (keys and values) it keeps.
+    pub(crate) log_bytes: usize,
 }
 
 impl Engine {
@@ -80,13 +122,16 @@ impl Engine {
         options: EngineOptions,
     ) -> Engine {
         let (revision_tx, _) = watch::channel(revision);
+        let kvs = kvs.into_iter().map(|(key, kv)| (key, Stored::of(&kv))).collect();
         let shared = Arc::new(Shared {
             state: RwLock::new(State {
                 kvs,
                 revision,
                 log: VecDeque::new(),
+                log_bytes: 0,
                 oldest_watchable: revision,
                 log_capacity: options.log_capacity.max(1),
+                log_bytes_capacity: options.log_bytes.max(1),
             }),
             revision_tx,
             txns: AtomicU64::new(0),
@@ -103,7 +148,7 @@ impl Engine {
     }
 
     pub(crate) fn get(&self, key: &str) -> Option<KeyValue> {
-        self.shared.state.read().kvs.get(key).cloned()
+        self.shared.state.read().kvs.get(key).map(|stored| stored.to_key_value(key))
     }
 
     pub(crate) fn range(&self, prefix: &str, options: &RangeOptions) -> RangeResponse {
@@ -123,7 +168,7 @@ impl Engine {
                 more = true;
                 break;
             }
-            kvs.push(kv.clone());
+            kvs.push(kv.to_key_value(key));
         }
         RangeResponse { kvs, revision: state.revision, more }
     }
@@ -261,18 +306,25 @@ fn write_loop(
             for (key, change) in changes {
                 match change {
                     Some(kv) => {
-                        state.kvs.insert(key, kv);
+                        let stored = Stored::of(&kv);
+                        state.kvs.insert(key, stored);
                     }
                     None => {
                         state.kvs.remove(&key);
                     }
                 }
             }
+            state.log_bytes += events.iter().map(event_bytes).sum::<usize>();
             state.log.extend(events);
-            while state.log.len() > state.log_capacity {
-                if let Some(dropped) = state.log.pop_front() {
-                    state.oldest_watchable = state.oldest_watchable.max(dropped.kv.mod_revision);
-                }
+            // Keep at least the newest batch, however large, so that a watcher at the current
+            // revision can follow it.
+            while state.log.len() > state.log_capacity
+                || (state.log_bytes > state.log_bytes_capacity
+                    && state.log.front().is_some_and(|e| e.kv.mod_revision < revision))
+            {
+                let Some(dropped) = state.log.pop_front() else { break };
+                state.log_bytes -= event_bytes(&dropped);
+                state.oldest_watchable = state.oldest_watchable.max(dropped.kv.mod_revision);
             }
             state.revision = revision;
             drop(state);
@@ -288,16 +340,16 @@ fn write_loop(
 /// A key as the batch sees it: its pending change if any, else its committed value.
 fn lookup(
     changes: &HashMap<String, Option<KeyValue>>,
-    committed: &BTreeMap<String, KeyValue>,
+    committed: &BTreeMap<String, Stored>,
     key: &str,
-) -> Option<KeyValue> {
+) -> Option<Stored> {
     match changes.get(key) {
-        Some(change) => change.clone(),
+        Some(change) => change.as_ref().map(Stored::of),
         None => committed.get(key).cloned(),
     }
 }
 
-fn compare(compare: &Compare, kv: Option<&KeyValue>) -> bool {
+fn compare(compare: &Compare, kv: Option<&Stored>) -> bool {
     use std::cmp::Ordering as O;
     let ordering = match &compare.target {
         CompareTarget::ModRevision(r) => kv.map_or(0, |kv| kv.mod_revision).cmp(r),

@@ -33,7 +33,7 @@ impl MemoryStore {
 
     /// A store that keeps the last `events` changes for watchers.
     pub fn with_history(events: usize) -> MemoryStore {
-        let options = EngineOptions { max_batch: 4096, log_capacity: events };
+        let options = EngineOptions { max_batch: 4096, log_capacity: events, log_bytes: 32 << 20 };
         MemoryStore { engine: Engine::start("memory", BTreeMap::new(), 0, Nothing, options) }
     }
 }

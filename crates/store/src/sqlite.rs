@@ -23,13 +23,15 @@ use crate::{
 pub struct SqliteOptions {
     /// The most transactions one durable commit may carry. 1 disables group commit.
     pub max_batch: usize,
-    /// How many recent changes are kept for watchers.
+    /// How many recent changes are kept for watchers ...
     pub history: usize,
+    /// ... and how many bytes of them (keys and values) at most.
+    pub history_bytes: usize,
 }
 
 impl Default for SqliteOptions {
     fn default() -> SqliteOptions {
-        SqliteOptions { max_batch: 4096, history: 100_000 }
+        SqliteOptions { max_batch: 4096, history: 100_000, history_bytes: 32 << 20 }
     }
 }
 
@@ -101,8 +103,11 @@ impl SqliteStore {
             }
         }
         tracing::info!(path = %path.display(), keys = kvs.len(), revision, "Store opened");
-        let engine_options =
-            EngineOptions { max_batch: options.max_batch, log_capacity: options.history };
+        let engine_options = EngineOptions {
+            max_batch: options.max_batch,
+            log_capacity: options.history,
+            log_bytes: options.history_bytes,
+        };
         let engine = Engine::start("sqlite", kvs, revision, Sqlite { conn }, engine_options);
         Ok(SqliteStore { engine })
     }
