@@ -16,6 +16,7 @@ use api::{ApiError, ErrorCode};
 
 use crate::Ctx;
 use crate::container_instances::instance_id;
+use crate::state::TaskState;
 
 /// The longest a poll is held when nothing changes.
 const MAX_WAIT: Duration = Duration::from_secs(20);
@@ -115,7 +116,7 @@ async fn serve_poll(ctx: &Ctx, headers: &HeaderMap, body: &[u8]) -> Result<Vec<u
                             t.desired_status().to_owned(),
                             t.family.clone(),
                             t.revision,
-                            t.task.overrides.clone(),
+                            t.overrides.as_deref().cloned(),
                         )
                     })
                     .collect()

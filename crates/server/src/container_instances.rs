@@ -24,7 +24,7 @@ use crate::arn::Kind;
 use crate::caller::Call;
 use crate::clusters::active_cluster;
 use crate::records::{encode, internal};
-use crate::state::{ClusterIndex, InstanceRecord};
+use crate::state::{ClusterIndex, InstanceRecord, TaskState};
 use crate::{Ctx, paging, placement, tags};
 
 pub(crate) fn instance_key(cluster: &str, id: &str) -> String {

@@ -116,8 +116,8 @@ pub(crate) fn instance_of(
             .iter()
             .map(|t| TaskOnInstance {
                 id: t.id.clone(),
-                group: t.task.group.clone().unwrap_or_default(),
-                started_by: t.task.started_by.clone(),
+                group: t.group.clone().unwrap_or_default(),
+                started_by: t.started_by.clone(),
             })
             .collect(),
     }

@@ -8,6 +8,7 @@ use std::time::Duration;
 use store::{Compare, Op, RangeOptions, Txn};
 
 use crate::records::ErrorChain;
+use crate::state::TaskState;
 use crate::{Ctx, CtxInner};
 
 /// Runs until the control plane is dropped.
@@ -33,8 +34,7 @@ pub(crate) async fn pass(ctx: &Ctx, retention: Duration) -> Result<usize, String
             .iter()
             .flat_map(|(cluster, c)| {
                 c.tasks.iter().filter_map(move |(id, entry)| {
-                    let task = &entry.record.task;
-                    let stopped_at = task.stopped_at?;
+                    let stopped_at = entry.record.stopped_at?;
                     (entry.record.is_stopped() && stopped_at <= cutoff)
                         .then(|| (cluster.clone(), id.clone(), entry.mod_revision))
                 })

@@ -19,7 +19,7 @@ use store::{Compare, Op, Txn};
 
 use crate::records::{ErrorChain, encode, internal};
 use crate::services::{deployment_id, service_key};
-use crate::state::{ClusterIndex, ServiceRecord, TaskRecord};
+use crate::state::{ClusterIndex, IndexedTask, ServiceRecord, TaskRecord, TaskState};
 use crate::tasks::{Launch, task_key};
 use crate::{Ctx, placement};
 
@@ -95,7 +95,7 @@ async fn pass_over(ctx: &Ctx, only: Option<&crate::state::Dirty>) {
     }
 }
 
-fn phase(task: &TaskRecord) -> Phase {
+fn phase(task: &impl TaskState) -> Phase {
     match (task.last_status(), task.desired_status()) {
         ("STOPPED", _) => Phase::Stopped,
         (_, "STOPPED") => Phase::Stopping,
@@ -104,8 +104,8 @@ fn phase(task: &TaskRecord) -> Phase {
     }
 }
 
-fn health(task: &TaskRecord) -> deploy::Health {
-    match task.task.health_status {
+fn health(task: &IndexedTask) -> deploy::Health {
+    match task.health_status {
         Some(api::HealthStatus::Healthy) => deploy::Health::Healthy,
         Some(api::HealthStatus::Unhealthy) => deploy::Health::Unhealthy,
         _ => deploy::Health::Unknown,
@@ -124,7 +124,7 @@ fn rollout(value: &str) -> Rollout {
 struct Read {
     record: ServiceRecord,
     revision: i64,
-    tasks: Vec<Arc<TaskRecord>>,
+    tasks: Vec<Arc<IndexedTask>>,
     /// The instances the service's tasks are on (what scale-in decisions look at).
     snapshot: scheduler::Snapshot,
     /// The ACTIVE instances, for DAEMON services only.
@@ -139,7 +139,7 @@ fn read(ctx: &Ctx, cluster: &str, name: &str) -> Option<Read> {
     let cluster_index: &ClusterIndex = index.cluster(cluster)?;
     let entry = cluster_index.services.get(name)?;
     let record = (*entry.record).clone();
-    let tasks: Vec<Arc<TaskRecord>> = cluster_index
+    let tasks: Vec<Arc<IndexedTask>> = cluster_index
         .tasks_in_group(&format!("service:{name}"))
         .filter(|t| record.owns(t))
         .cloned()
@@ -298,20 +298,20 @@ async fn reconcile(ctx: &Ctx, cluster: &str, name: &str) -> Result<(), ApiError>
         .iter()
         .map(|t| TaskView {
             id: t.id.clone(),
-            deployment_id: t.task.started_by.clone().unwrap_or_default(),
+            deployment_id: t.started_by.clone().unwrap_or_default(),
             instance_id: t.instance_id.clone(),
             phase: phase(t),
-            started_at: t.task.started_at,
-            stopped_at: t.task.stopped_at,
+            started_at: t.started_at,
+            stopped_at: t.stopped_at,
             health: health(t),
             has_health_check: checked
                 .get(&(t.family.clone(), t.revision))
                 .copied()
                 .unwrap_or(false),
             on_draining_instance: t.instance_id.as_ref().is_some_and(|i| leaving.contains(i)),
-            stopped_for_health: t.task.stopped_reason.as_deref() == Some(HEALTH_REASON),
+            stopped_for_health: t.stopped_for_health,
             crashed: matches!(
-                t.task.stop_code,
+                t.stop_code,
                 Some(TaskStopCode::EssentialContainerExited)
                     | Some(TaskStopCode::TaskFailedToStart)
             ),

@@ -25,7 +25,7 @@ use store::{Compare, Op, Txn};
 use crate::arn::valid_name;
 use crate::clusters::active_cluster;
 use crate::records::{encode, internal};
-use crate::state::{ClusterIndex, DeploymentRecord, ServiceRecord};
+use crate::state::{ClusterIndex, DeploymentRecord, ServiceRecord, TaskState};
 use crate::{Ctx, paging, placement, tags};
 
 pub(crate) fn service_key(cluster: &str, name: &str) -> String {
@@ -174,13 +174,11 @@ struct Counts {
 fn counts(cluster: &ClusterIndex, record: &ServiceRecord) -> BTreeMap<String, Counts> {
     let mut by_deployment: BTreeMap<String, Counts> = BTreeMap::new();
     let group = format!("service:{}", record.name);
-    for entry in cluster.tasks.values() {
-        let task = &entry.record;
-        if task.task.group.as_deref() != Some(group.as_str()) || task.desired_status() != "RUNNING"
-        {
+    for task in cluster.tasks_in_group(&group) {
+        if task.desired_status() != "RUNNING" {
             continue;
         }
-        let Some(deployment) = task.task.started_by.clone() else { continue };
+        let Some(deployment) = task.started_by.clone() else { continue };
         let counts = by_deployment.entry(deployment).or_default();
         match task.last_status() {
             "RUNNING" => counts.running += 1,

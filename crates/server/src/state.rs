@@ -58,21 +58,11 @@ pub(crate) struct TaskRecord {
     pub(crate) revision: i32,
     pub(crate) reservation: Reservation,
     pub(crate) task: api::Task,
-    /// The task as DescribeTasks shows it (without tags), serialized once per version of the
-    /// record; never stored, and empty in a clone (which may be changed).
-    #[serde(skip)]
-    pub(crate) rendered: RenderCache,
 }
 
 /// A task's JSON for DescribeTasks and the agent connectivity it was rendered with.
 #[derive(Default)]
 pub(crate) struct RenderCache(pub(crate) std::sync::OnceLock<(Option<api::Connectivity>, Bytes)>);
-
-impl Clone for RenderCache {
-    fn clone(&self) -> RenderCache {
-        RenderCache::default()
-    }
-}
 
 impl std::fmt::Debug for RenderCache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -80,26 +70,266 @@ impl std::fmt::Debug for RenderCache {
     }
 }
 
-impl TaskRecord {
-    pub(crate) fn last_status(&self) -> &str {
-        self.task.last_status.as_deref().unwrap_or("PENDING")
-    }
+/// What every form of a task tells about where it is in its life.
+pub(crate) trait TaskState {
+    fn cluster(&self) -> &str;
+    fn id(&self) -> &str;
+    fn instance_id(&self) -> Option<&str>;
+    fn reservation(&self) -> &Reservation;
+    fn group(&self) -> Option<&str>;
+    fn started_by(&self) -> Option<&str>;
+    /// `lastStatus` (PENDING when unset).
+    fn last_status(&self) -> &str;
+    /// `desiredStatus` (RUNNING when unset).
+    fn desired_status(&self) -> &str;
 
-    pub(crate) fn desired_status(&self) -> &str {
-        self.task.desired_status.as_deref().unwrap_or("RUNNING")
-    }
-
-    pub(crate) fn is_stopped(&self) -> bool {
+    fn is_stopped(&self) -> bool {
         self.last_status() == "STOPPED"
     }
+}
 
-    /// What the instance's agent is told about this task: `None` once it is STOPPED.
-    fn desired_view(&self) -> Option<(&str, &str)> {
-        if self.is_stopped() {
-            return None;
-        }
-        Some((self.instance_id.as_deref()?, self.desired_status()))
+impl TaskState for TaskRecord {
+    fn cluster(&self) -> &str {
+        &self.cluster
     }
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn instance_id(&self) -> Option<&str> {
+        self.instance_id.as_deref()
+    }
+    fn reservation(&self) -> &Reservation {
+        &self.reservation
+    }
+    fn group(&self) -> Option<&str> {
+        self.task.group.as_deref()
+    }
+    fn started_by(&self) -> Option<&str> {
+        self.task.started_by.as_deref()
+    }
+    fn last_status(&self) -> &str {
+        self.task.last_status.as_deref().unwrap_or("PENDING")
+    }
+    fn desired_status(&self) -> &str {
+        self.task.desired_status.as_deref().unwrap_or("RUNNING")
+    }
+}
+
+impl<T: TaskState + ?Sized> TaskState for &T {
+    fn cluster(&self) -> &str {
+        (**self).cluster()
+    }
+    fn id(&self) -> &str {
+        (**self).id()
+    }
+    fn instance_id(&self) -> Option<&str> {
+        (**self).instance_id()
+    }
+    fn reservation(&self) -> &Reservation {
+        (**self).reservation()
+    }
+    fn group(&self) -> Option<&str> {
+        (**self).group()
+    }
+    fn started_by(&self) -> Option<&str> {
+        (**self).started_by()
+    }
+    fn last_status(&self) -> &str {
+        (**self).last_status()
+    }
+    fn desired_status(&self) -> &str {
+        (**self).desired_status()
+    }
+}
+
+impl<T: TaskState> TaskState for Arc<T> {
+    fn cluster(&self) -> &str {
+        (**self).cluster()
+    }
+    fn id(&self) -> &str {
+        (**self).id()
+    }
+    fn instance_id(&self) -> Option<&str> {
+        (**self).instance_id()
+    }
+    fn reservation(&self) -> &Reservation {
+        (**self).reservation()
+    }
+    fn group(&self) -> Option<&str> {
+        (**self).group()
+    }
+    fn started_by(&self) -> Option<&str> {
+        (**self).started_by()
+    }
+    fn last_status(&self) -> &str {
+        (**self).last_status()
+    }
+    fn desired_status(&self) -> &str {
+        (**self).desired_status()
+    }
+}
+
+/// A status name: the ones ECS defines without an allocation, anything else as given.
+fn status_name(name: &str) -> std::borrow::Cow<'static, str> {
+    const KNOWN: [&str; 8] = [
+        "PROVISIONING",
+        "PENDING",
+        "ACTIVATING",
+        "RUNNING",
+        "DEACTIVATING",
+        "STOPPING",
+        "DEPROVISIONING",
+        "STOPPED",
+    ];
+    match KNOWN.iter().find(|known| **known == name) {
+        Some(known) => std::borrow::Cow::Borrowed(known),
+        None => std::borrow::Cow::Owned(name.to_owned()),
+    }
+}
+
+/// A task as the index keeps it: what the control plane decides on, decoded, and the stored
+/// record's JSON (the very buffer the store keeps) for everything else, decoded on demand
+/// ([`IndexedTask::record`]). A hundred thousand tasks cost a fraction of their decoded size.
+pub(crate) struct IndexedTask {
+    pub(crate) cluster: String,
+    pub(crate) id: String,
+    pub(crate) instance_id: Option<String>,
+    pub(crate) family: String,
+    pub(crate) revision: i32,
+    pub(crate) reservation: Reservation,
+    last_status: std::borrow::Cow<'static, str>,
+    desired_status: std::borrow::Cow<'static, str>,
+    pub(crate) group: Option<String>,
+    pub(crate) started_by: Option<String>,
+    pub(crate) launch_type: Option<api::LaunchType>,
+    pub(crate) health_status: Option<api::HealthStatus>,
+    pub(crate) started_at: Option<f64>,
+    pub(crate) stopped_at: Option<f64>,
+    pub(crate) stop_code: Option<api::TaskStopCode>,
+    /// The service scheduler stopped it for failing health checks.
+    pub(crate) stopped_for_health: bool,
+    pub(crate) overrides: Option<Box<api::TaskOverride>>,
+    json: Bytes,
+    /// The task as DescribeTasks shows it (without tags), serialized once per version of the
+    /// record.
+    pub(crate) rendered: RenderCache,
+}
+
+impl std::fmt::Debug for IndexedTask {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IndexedTask")
+            .field("cluster", &self.cluster)
+            .field("id", &self.id)
+            .field("last_status", &self.last_status)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The part of a stored task the index decodes.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct IndexedForm<'a> {
+    cluster: String,
+    id: String,
+    instance_id: Option<String>,
+    family: String,
+    revision: i32,
+    reservation: Reservation,
+    #[serde(borrow)]
+    task: IndexedTaskForm<'a>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct IndexedTaskForm<'a> {
+    #[serde(borrow)]
+    last_status: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow)]
+    desired_status: Option<std::borrow::Cow<'a, str>>,
+    group: Option<String>,
+    started_by: Option<String>,
+    launch_type: Option<api::LaunchType>,
+    health_status: Option<api::HealthStatus>,
+    started_at: Option<f64>,
+    stopped_at: Option<f64>,
+    stop_code: Option<api::TaskStopCode>,
+    #[serde(borrow)]
+    stopped_reason: Option<std::borrow::Cow<'a, str>>,
+    overrides: Option<Box<api::TaskOverride>>,
+}
+
+impl IndexedTask {
+    /// Reads a stored task record.
+    pub(crate) fn decode(json: Bytes) -> Result<IndexedTask, serde_json::Error> {
+        let form: IndexedForm<'_> = serde_json::from_slice(&json)?;
+        let task = form.task;
+        let indexed = IndexedTask {
+            cluster: form.cluster,
+            id: form.id,
+            instance_id: form.instance_id,
+            family: form.family,
+            revision: form.revision,
+            reservation: form.reservation,
+            last_status: status_name(task.last_status.as_deref().unwrap_or("PENDING")),
+            desired_status: status_name(task.desired_status.as_deref().unwrap_or("RUNNING")),
+            group: task.group,
+            started_by: task.started_by,
+            launch_type: task.launch_type,
+            health_status: task.health_status,
+            started_at: task.started_at,
+            stopped_at: task.stopped_at,
+            stop_code: task.stop_code,
+            stopped_for_health: task.stopped_reason.as_deref()
+                == Some(crate::service_scheduler::HEALTH_REASON),
+            overrides: task.overrides,
+            json: Bytes::new(),
+            rendered: RenderCache::default(),
+        };
+        Ok(IndexedTask { json, ..indexed })
+    }
+
+    /// The whole record, decoded from its stored JSON.
+    pub(crate) fn record(&self) -> Result<TaskRecord, api::ApiError> {
+        serde_json::from_slice(&self.json).map_err(|error| {
+            tracing::error!(task = %self.id, %error, "An indexed task does not decode");
+            api::ApiError::server()
+        })
+    }
+}
+
+impl TaskState for IndexedTask {
+    fn cluster(&self) -> &str {
+        &self.cluster
+    }
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn instance_id(&self) -> Option<&str> {
+        self.instance_id.as_deref()
+    }
+    fn reservation(&self) -> &Reservation {
+        &self.reservation
+    }
+    fn group(&self) -> Option<&str> {
+        self.group.as_deref()
+    }
+    fn started_by(&self) -> Option<&str> {
+        self.started_by.as_deref()
+    }
+    fn last_status(&self) -> &str {
+        &self.last_status
+    }
+    fn desired_status(&self) -> &str {
+        &self.desired_status
+    }
+}
+
+/// What the instance's agent is told about a task: `None` once it is STOPPED.
+fn desired_view(task: &IndexedTask) -> Option<(&str, &str)> {
+    if task.is_stopped() {
+        return None;
+    }
+    Some((task.instance_id.as_deref()?, task.desired_status()))
 }
 
 /// One deployment of a service.
@@ -156,13 +386,9 @@ impl ServiceRecord {
     }
 
     /// Whether a task belongs to this service: its group and one of its deployments.
-    pub(crate) fn owns(&self, task: &TaskRecord) -> bool {
-        task.task.group.as_deref() == Some(format!("service:{}", self.name).as_str())
-            && task
-                .task
-                .started_by
-                .as_ref()
-                .is_some_and(|by| self.deployments.iter().any(|d| &d.id == by))
+    pub(crate) fn owns(&self, task: &impl TaskState) -> bool {
+        task.group().and_then(|g| g.strip_prefix("service:")) == Some(self.name.as_str())
+            && task.started_by().is_some_and(|by| self.deployments.iter().any(|d| d.id == by))
     }
 }
 
@@ -203,14 +429,14 @@ impl PlannerSlot {
 #[derive(Debug, Default)]
 pub(crate) struct ClusterIndex {
     pub(crate) instances: BTreeMap<String, Entry<InstanceRecord>>,
-    pub(crate) tasks: BTreeMap<String, Entry<TaskRecord>>,
+    pub(crate) tasks: BTreeMap<String, Entry<IndexedTask>>,
     pub(crate) services: BTreeMap<String, Entry<ServiceRecord>>,
     /// The tasks (by id) per instance id, for tasks that are not STOPPED: the same records as
     /// `tasks`, so reading an instance's tasks needs no lookup in the cluster's map.
-    pub(crate) active_by_instance: HashMap<String, BTreeMap<String, Arc<TaskRecord>>>,
+    pub(crate) active_by_instance: HashMap<String, BTreeMap<String, Arc<IndexedTask>>>,
     /// The tasks (by id) per task group (`service:<name>`, `family:<family>`, ...), stopped
     /// ones too; the same records as `tasks`.
-    pub(crate) by_group: HashMap<String, BTreeMap<String, Arc<TaskRecord>>>,
+    pub(crate) by_group: HashMap<String, BTreeMap<String, Arc<IndexedTask>>>,
     pub(crate) running_tasks: usize,
     pub(crate) pending_tasks: usize,
     /// Mirrors the instances and their active tasks for placement.
@@ -218,7 +444,7 @@ pub(crate) struct ClusterIndex {
 }
 
 impl ClusterIndex {
-    fn count(&mut self, task: &TaskRecord, delta: isize) {
+    fn count(&mut self, task: &IndexedTask, delta: isize) {
         let counter = match task.last_status() {
             "RUNNING" => &mut self.running_tasks,
             "PROVISIONING" | "PENDING" | "ACTIVATING" => &mut self.pending_tasks,
@@ -229,12 +455,12 @@ impl ClusterIndex {
     }
 
     /// The tasks of a group, stopped ones included.
-    pub(crate) fn tasks_in_group(&self, group: &str) -> impl Iterator<Item = &Arc<TaskRecord>> {
+    pub(crate) fn tasks_in_group(&self, group: &str) -> impl Iterator<Item = &Arc<IndexedTask>> {
         self.by_group.get(group).into_iter().flat_map(BTreeMap::values)
     }
 
     /// The tasks on an instance that are not STOPPED.
-    pub(crate) fn tasks_on(&self, instance_id: &str) -> impl Iterator<Item = &Arc<TaskRecord>> {
+    pub(crate) fn tasks_on(&self, instance_id: &str) -> impl Iterator<Item = &Arc<IndexedTask>> {
         self.active_by_instance.get(instance_id).into_iter().flat_map(BTreeMap::values)
     }
 }
@@ -400,7 +626,7 @@ impl State {
                     let group = index
                         .cluster(cluster)
                         .and_then(|c| c.tasks.get(id))
-                        .and_then(|t| t.record.task.group.as_deref()?.strip_prefix("service:"));
+                        .and_then(|t| t.record.group.as_deref()?.strip_prefix("service:"));
                     if let Some(service) = group {
                         dirty.services.insert((cluster.to_owned(), service.to_owned()));
                     }
@@ -493,8 +719,8 @@ async fn follow(store: Arc<dyn Store>, state: std::sync::Weak<State>, mut after:
 }
 
 /// The planner's view of a task that occupies an instance: where, and what it holds.
-fn occupying(task: &TaskRecord) -> Option<&str> {
-    if task.is_stopped() { None } else { task.instance_id.as_deref() }
+fn occupying(task: &impl TaskState) -> Option<&str> {
+    if task.is_stopped() { None } else { task.instance_id() }
 }
 
 fn host_ports(reservation: &Reservation) -> Vec<(u16, scheduler::Protocol)> {
@@ -507,7 +733,7 @@ fn host_ports(reservation: &Reservation) -> Vec<(u16, scheduler::Protocol)> {
 }
 
 /// Tells the cluster's planner that a task left or took its place on an instance.
-fn plan_task_change(planner: &PlannerSlot, old: Option<&TaskRecord>, new: Option<&TaskRecord>) {
+fn plan_task_change(planner: &PlannerSlot, old: Option<&IndexedTask>, new: Option<&IndexedTask>) {
     let before = old.and_then(|t| occupying(t).map(|i| (i, t)));
     let after = new.and_then(|t| occupying(t).map(|i| (i, t)));
     if before.map(|(i, _)| i) == after.map(|(i, _)| i) {
@@ -528,18 +754,19 @@ fn plan_task_change(planner: &PlannerSlot, old: Option<&TaskRecord>, new: Option
 }
 
 /// The planner's change for a task that occupies an instance (`None` when it does not).
-pub(crate) fn placed(task: &TaskRecord) -> Option<scheduler::Delta> {
+pub(crate) fn placed(task: &impl TaskState) -> Option<scheduler::Delta> {
     let instance = occupying(task)?;
+    let reservation = task.reservation();
     Some(scheduler::Delta::TaskPlaced {
         instance_id: instance.to_owned(),
         task: scheduler::TaskOnInstance {
-            id: task.id.clone(),
-            group: task.task.group.clone().unwrap_or_default(),
-            started_by: task.task.started_by.clone(),
+            id: task.id().to_owned(),
+            group: task.group().unwrap_or_default().to_owned(),
+            started_by: task.started_by().map(str::to_owned),
         },
-        cpu: task.reservation.cpu,
-        memory: task.reservation.memory,
-        host_ports: host_ports(&task.reservation),
+        cpu: reservation.cpu,
+        memory: reservation.memory,
+        host_ports: host_ports(reservation),
     })
 }
 
@@ -553,7 +780,7 @@ fn apply_event(
     let revision = event.kv.mod_revision;
     if let Some((cluster, id)) = names(key, TASKS) {
         let new = match event.kind {
-            EventKind::Put => match serde_json::from_slice::<TaskRecord>(&event.kv.value) {
+            EventKind::Put => match IndexedTask::decode(event.kv.value.clone()) {
                 Ok(record) => Some(Arc::new(record)),
                 Err(error) => {
                     tracing::error!(key, error = %error, "A stored task does not decode");
@@ -571,7 +798,7 @@ fn apply_event(
         };
         if let Some(old) = &old {
             cluster_index.count(&old.record, -1);
-            if let Some(group) = &old.record.task.group
+            if let Some(group) = &old.record.group
                 && let Some(set) = cluster_index.by_group.get_mut(group)
             {
                 set.remove(id);
@@ -592,7 +819,7 @@ fn apply_event(
         );
         if let Some(new) = &new {
             cluster_index.count(new, 1);
-            if let Some(group) = &new.task.group {
+            if let Some(group) = &new.group {
                 cluster_index
                     .by_group
                     .entry(group.clone())
@@ -609,9 +836,9 @@ fn apply_event(
         }
         let before = old
             .as_ref()
-            .and_then(|o| o.record.desired_view().map(|(i, d)| (i.to_owned(), d.to_owned())));
+            .and_then(|o| desired_view(&o.record).map(|(i, d)| (i.to_owned(), d.to_owned())));
         let after =
-            new.as_ref().and_then(|n| n.desired_view().map(|(i, d)| (i.to_owned(), d.to_owned())));
+            new.as_ref().and_then(|n| desired_view(n).map(|(i, d)| (i.to_owned(), d.to_owned())));
         if before != after {
             for (instance, _) in before.into_iter().chain(after) {
                 let key = (cluster.to_owned(), instance);

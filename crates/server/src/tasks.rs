@@ -28,7 +28,7 @@ use crate::arn::Kind;
 use crate::caller::Call;
 use crate::clusters::active_cluster;
 use crate::records::{encode, internal};
-use crate::state::{ClusterIndex, InstanceRecord, Reservation, TaskRecord};
+use crate::state::{ClusterIndex, IndexedTask, InstanceRecord, Reservation, TaskRecord, TaskState};
 use crate::task_definitions::{self, Reference};
 use crate::{Ctx, paging, placement, tags};
 
@@ -354,15 +354,27 @@ fn new_record(launch: &Launch, instance: &InstanceRecord, now: f64) -> TaskRecor
         revision: launch.revision,
         reservation: launch.reservation.clone(),
         task,
-        rendered: Default::default(),
     }
 }
 
 /// The task as the API returns it: the record's task with what it leaves out filled in (ARNs,
 /// empty lists ECS always shows) and the agent's connectivity.
 pub(crate) fn render(ctx: &Ctx, record: &TaskRecord, with_tags: bool) -> Task {
+    render_record(ctx, record.clone(), with_tags)
+}
+
+/// [`render`] of a task the index holds.
+pub(crate) fn render_indexed(
+    ctx: &Ctx,
+    indexed: &IndexedTask,
+    with_tags: bool,
+) -> Result<Task, ApiError> {
+    Ok(render_record(ctx, indexed.record()?, with_tags))
+}
+
+fn render_record(ctx: &Ctx, mut record: TaskRecord, with_tags: bool) -> Task {
     let arns = ctx.arns();
-    let mut task = record.task.clone();
+    let mut task = std::mem::take(&mut record.task);
     let task_arn = task.task_arn.get_or_insert_with(|| arns.task(&record.cluster, &record.id));
     let task_arn = task_arn.clone();
     task.cluster_arn.get_or_insert_with(|| arns.cluster(&record.cluster));
@@ -391,19 +403,19 @@ pub(crate) fn render(ctx: &Ctx, record: &TaskRecord, with_tags: bool) -> Task {
     } else {
         task.tags = None;
     }
-    if let Some(connectivity) = connectivity(ctx, record) {
+    if let Some(connectivity) = connectivity(ctx, &record) {
         task.connectivity = Some(connectivity);
     }
     task
 }
 
 /// Whether the agent of a task that is not STOPPED is connected (`None` for others).
-fn connectivity(ctx: &Ctx, record: &TaskRecord) -> Option<api::Connectivity> {
+fn connectivity(ctx: &Ctx, record: &impl TaskState) -> Option<api::Connectivity> {
     if record.is_stopped() {
         return None;
     }
-    let instance = record.instance_id.as_ref()?;
-    Some(if ctx.agent_connected(&record.cluster, instance) {
+    let instance = record.instance_id()?;
+    Some(if ctx.agent_connected(record.cluster(), instance) {
         api::Connectivity::Connected
     } else {
         api::Connectivity::Disconnected
@@ -815,8 +827,8 @@ pub(crate) async fn run_task(ctx: &Ctx, req: RunTaskRequest) -> Result<RunTaskRe
                     .task_ids
                     .iter()
                     .filter_map(|id| index.cluster(&cluster)?.tasks.get(id))
-                    .map(|e| render(ctx, &e.record, true))
-                    .collect();
+                    .map(|e| render_indexed(ctx, &e.record, true))
+                    .collect::<Result<_, _>>()?;
                 return Ok(RunTaskResponse {
                     tasks: Some(tasks),
                     failures: Some(existing.value.failures),
@@ -1016,7 +1028,7 @@ pub(crate) async fn describe_tasks(
         first = false;
         let record = &entry.record;
         if with_tags {
-            serde_json::to_writer(&mut out, &render(ctx, record, true)).map_err(failed)?;
+            serde_json::to_writer(&mut out, &render_indexed(ctx, record, true)?).map_err(failed)?;
             continue;
         }
         let connectivity = connectivity(ctx, record);
@@ -1025,7 +1037,8 @@ pub(crate) async fn describe_tasks(
                 out.extend_from_slice(json);
             }
             _ => {
-                let json = serde_json::to_vec(&render(ctx, record, false)).map_err(failed)?;
+                let json =
+                    serde_json::to_vec(&render_indexed(ctx, record, false)?).map_err(failed)?;
                 out.extend_from_slice(&json);
                 // The first rendering of this version of the record is kept.
                 let _ = record.rendered.0.set((connectivity, crate::records::exact(json)));
@@ -1069,12 +1082,9 @@ pub(crate) async fn list_tasks(
             let matches = record.desired_status() == desired
                 && instance.as_ref().is_none_or(|i| record.instance_id.as_ref() == Some(i))
                 && req.family.as_ref().is_none_or(|f| &record.family == f)
-                && req
-                    .started_by
-                    .as_ref()
-                    .is_none_or(|s| record.task.started_by.as_ref() == Some(s))
-                && group.as_ref().is_none_or(|g| record.task.group.as_ref() == Some(g))
-                && req.launch_type.is_none_or(|l| record.task.launch_type == Some(l));
+                && req.started_by.as_ref().is_none_or(|s| record.started_by.as_ref() == Some(s))
+                && group.as_ref().is_none_or(|g| record.group.as_ref() == Some(g))
+                && req.launch_type.is_none_or(|l| record.launch_type == Some(l));
             if !matches {
                 continue;
             }
@@ -1205,16 +1215,16 @@ pub(crate) async fn apply_report(
     // the store is read instead.
     let mut from_index = indexed();
     for _ in 0..16 {
-        let (original, mod_revision) = match from_index.take() {
-            Some(current) => current,
+        let (mut record, mod_revision) = match from_index.take() {
+            Some((indexed, revision)) => (indexed.record()?, revision),
             None => match crate::records::get::<TaskRecord>(ctx.store(), &key).await? {
-                Some(current) => (Arc::new(current.value), current.mod_revision),
+                Some(current) => (current.value, current.mod_revision),
                 None => return Ok(false),
             },
         };
-        let mut record = (*original).clone();
+        let before = record.task.clone();
         merge(&mut record.task, report, now);
-        if record.task == original.task {
+        if record.task == before {
             return Ok(true);
         }
         record.task.version = Some(record.task.version.unwrap_or(0) + 1);
