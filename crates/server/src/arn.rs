@@ -71,16 +71,19 @@ impl Arns {
     /// account and region. `Ok(None)` means a well-formed ARN of another account, region or
     /// service: the resource cannot exist here.
     pub fn resource<'a>(&self, arn: &'a str) -> Result<Option<&'a str>, ApiError> {
-        let parts: Vec<&str> = arn.splitn(6, ':').collect();
-        if parts.len() != 6 || parts[0] != "arn" || parts[1].is_empty() || parts[5].is_empty() {
+        // `arn:partition:service:region:account:resource`; the resource may hold colons.
+        let mut parts = arn.splitn(6, ':');
+        let mut next = || parts.next().unwrap_or_default();
+        let (scheme, partition) = (next(), next());
+        let (_, _, _, resource) = (next(), next(), next(), next());
+        if scheme != "arn" || partition.is_empty() || resource.is_empty() {
             return Err(ApiError::invalid_parameter(format!("Invalid ARN: {arn}")));
         }
-        let prefix_len =
-            parts[0].len() + parts[1].len() + parts[2].len() + parts[3].len() + parts[4].len() + 5;
-        if !arn[..prefix_len].ends_with(&self.base["arn:aws:".len()..]) || parts[1] != "aws" {
+        let prefix = &arn[..arn.len() - resource.len()];
+        if partition != "aws" || !prefix.ends_with(&self.base["arn:aws:".len()..]) {
             return Ok(None);
         }
-        Ok(Some(&arn[prefix_len..]))
+        Ok(Some(resource))
     }
 
     /// Resolves a reference of the given kind: a bare name/id, or an ARN whose resource part
@@ -113,16 +116,26 @@ impl Arns {
         cluster: &str,
         reference: &str,
     ) -> Result<Option<String>, ApiError> {
+        Ok(self.resolve_in_cluster_ref(kind, cluster, reference)?.map(str::to_owned))
+    }
+
+    /// [`Arns::resolve_in_cluster`], borrowing the id from the reference.
+    pub fn resolve_in_cluster_ref<'a>(
+        &self,
+        kind: Kind,
+        cluster: &str,
+        reference: &'a str,
+    ) -> Result<Option<&'a str>, ApiError> {
         let Some(rest) = self.resolve(kind, reference)? else {
             return Ok(None);
         };
         if !reference.starts_with("arn:") {
-            return Ok(Some(rest.to_owned()));
+            return Ok(Some(rest));
         }
         match rest.split_once('/') {
-            Some((arn_cluster, id)) if arn_cluster == cluster => Ok(Some(id.to_owned())),
+            Some((arn_cluster, id)) if arn_cluster == cluster => Ok(Some(id)),
             Some(_) => Ok(None),
-            None => Ok(Some(rest.to_owned())),
+            None => Ok(Some(rest)),
         }
     }
 }

@@ -70,6 +70,23 @@ impl Liveness {
         }
     }
 
+    /// Calls `f` with a test of whether an instance of `cluster` has its agent connected, all
+    /// answered at one instant under one lock (for requests that ask about many tasks).
+    pub(crate) fn with_cluster<T>(
+        &self,
+        cluster: &str,
+        f: impl FnOnce(&dyn Fn(&str) -> bool) -> T,
+    ) -> T {
+        let clusters = self.clusters.lock();
+        let now = Instant::now();
+        let c = clusters.get(cluster);
+        let connected = |instance_id: &str| {
+            c.and_then(|c| c.last_seen.get(instance_id))
+                .is_some_and(|seen| now.saturating_duration_since(*seen) <= self.timeout)
+        };
+        f(&connected)
+    }
+
     /// Whether the instance's agent was heard from within the timeout.
     pub(crate) fn connected(&self, cluster: &str, instance_id: &str) -> bool {
         self.clusters

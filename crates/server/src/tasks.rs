@@ -360,7 +360,7 @@ fn new_record(launch: &Launch, instance: &InstanceRecord, now: f64) -> TaskRecor
 /// The task as the API returns it: the record's task with what it leaves out filled in (ARNs,
 /// empty lists ECS always shows) and the agent's connectivity.
 pub(crate) fn render(ctx: &Ctx, record: &TaskRecord, with_tags: bool) -> Task {
-    render_record(ctx, record.clone(), with_tags)
+    render_record(ctx, record.clone(), with_tags, connectivity(ctx, record))
 }
 
 /// [`render`] of a task the index holds.
@@ -369,10 +369,16 @@ pub(crate) fn render_indexed(
     indexed: &IndexedTask,
     with_tags: bool,
 ) -> Result<Task, ApiError> {
-    Ok(render_record(ctx, indexed.record()?, with_tags))
+    Ok(render_record(ctx, indexed.record()?, with_tags, connectivity(ctx, indexed)))
 }
 
-fn render_record(ctx: &Ctx, mut record: TaskRecord, with_tags: bool) -> Task {
+/// The task as the API returns it, with the given agent connectivity.
+fn render_record(
+    ctx: &Ctx,
+    mut record: TaskRecord,
+    with_tags: bool,
+    connectivity: Option<api::Connectivity>,
+) -> Task {
     let arns = ctx.arns();
     let mut task = std::mem::take(&mut record.task);
     let task_arn = task.task_arn.get_or_insert_with(|| arns.task(&record.cluster, &record.id));
@@ -403,7 +409,7 @@ fn render_record(ctx: &Ctx, mut record: TaskRecord, with_tags: bool) -> Task {
     } else {
         task.tags = None;
     }
-    if let Some(connectivity) = connectivity(ctx, &record) {
+    if let Some(connectivity) = connectivity {
         task.connectivity = Some(connectivity);
     }
     task
@@ -1003,15 +1009,13 @@ pub(crate) async fn describe_tasks(
     let with_tags = req.include.unwrap_or_default().contains(&TaskField::Tags);
     let index = ctx.state().read();
     let cluster_index = index.cluster(&cluster);
-    let mut out = Vec::with_capacity(64 + req.tasks.len() * 1536);
-    out.extend_from_slice(b"{\"tasks\":[");
+    let mut found = Vec::with_capacity(req.tasks.len());
     let mut failures = Vec::new();
-    let mut first = true;
     for reference in &req.tasks {
-        let found = task_id(ctx, &cluster, reference)?
-            .and_then(|id| cluster_index.and_then(|c| c.tasks.get(&id)));
-        let Some(entry) = found else {
-            failures.push(Failure {
+        let id = ctx.arns().resolve_in_cluster_ref(Kind::Task, &cluster, reference)?;
+        match id.and_then(|id| cluster_index.and_then(|c| c.tasks.get(id))) {
+            Some(entry) => found.push(&entry.record),
+            None => failures.push(Failure {
                 arn: Some(if reference.starts_with("arn:") {
                     reference.clone()
                 } else {
@@ -1019,26 +1023,43 @@ pub(crate) async fn describe_tasks(
                 }),
                 reason: Some("MISSING".to_owned()),
                 detail: None,
-            });
-            continue;
-        };
-        if !first {
+            }),
+        }
+    }
+    // Every task's agent connectivity, at one instant under one lock.
+    let connectivities: Vec<Option<api::Connectivity>> =
+        ctx.liveness().with_cluster(&cluster, |connected| {
+            found
+                .iter()
+                .map(|record| {
+                    let instance =
+                        record.instance_id.as_deref().filter(|_| !record.is_stopped())?;
+                    Some(if connected(instance) {
+                        api::Connectivity::Connected
+                    } else {
+                        api::Connectivity::Disconnected
+                    })
+                })
+                .collect()
+        });
+    let mut out = Vec::with_capacity(64 + found.len() * 1536);
+    out.extend_from_slice(b"{\"tasks\":[");
+    for (n, (record, connectivity)) in found.into_iter().zip(connectivities).enumerate() {
+        if n > 0 {
             out.push(b',');
         }
-        first = false;
-        let record = &entry.record;
         if with_tags {
-            serde_json::to_writer(&mut out, &render_indexed(ctx, record, true)?).map_err(failed)?;
+            let task = render_record(ctx, record.record()?, true, connectivity);
+            serde_json::to_writer(&mut out, &task).map_err(failed)?;
             continue;
         }
-        let connectivity = connectivity(ctx, record);
         match record.rendered.0.get() {
             Some((rendered_with, json)) if *rendered_with == connectivity => {
                 out.extend_from_slice(json);
             }
             _ => {
-                let json =
-                    serde_json::to_vec(&render_indexed(ctx, record, false)?).map_err(failed)?;
+                let task = render_record(ctx, record.record()?, false, connectivity);
+                let json = serde_json::to_vec(&task).map_err(failed)?;
                 out.extend_from_slice(&json);
                 // The first rendering of this version of the record is kept.
                 let _ = record.rendered.0.set((connectivity, crate::records::exact(json)));

@@ -193,9 +193,19 @@ async fn call(
     op: &str,
     body: &Value,
 ) -> anyhow::Result<impl AsRef<[u8]> + use<>> {
+    call_json(http, endpoint, op, &body.to_string()).await
+}
+
+/// [`call`] with the body already serialized.
+async fn call_json(
+    http: &reqwest::Client,
+    endpoint: &str,
+    op: &str,
+    body: &str,
+) -> anyhow::Result<impl AsRef<[u8]> + use<>> {
     // Every request is signed, as the AWS CLI and SDKs sign them, whether or not the server
     // checks: the difference between the two servers is the cost of checking.
-    let response = super::harness::signed_post(http, endpoint, op, body.to_string()).send().await?;
+    let response = super::harness::signed_post(http, endpoint, op, body.to_owned()).send().await?;
     let status = response.status();
     let text = response.bytes().await?;
     if !status.is_success() {
@@ -229,7 +239,7 @@ async fn measure(
         let http = reqwest::Client::builder().pool_max_idle_per_host(1).build()?;
         let endpoint = endpoint.to_owned();
         // Serialized once per client, as a client with a fixed request would.
-        let body = op.body(n, tasks);
+        let body = op.body(n, tasks).to_string();
         handles.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
             let mut errors = 0u64;
@@ -237,7 +247,7 @@ async fn measure(
             let mut placed = Vec::new();
             while Instant::now() < deadline {
                 let t = Instant::now();
-                match call(&http, &endpoint, op.target(), &body).await {
+                match call_json(&http, &endpoint, op.target(), &body).await {
                     Ok(answer) => {
                         latencies.push(t.elapsed().as_secs_f64() * 1000.0);
                         if op == Op::RunTask {
