@@ -11,6 +11,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures::StreamExt as _;
+
 use api::{ApiError, ErrorCode, SchedulingStrategy, ServiceEvent, TaskStopCode};
 use scheduler::deploy::{
     self, Decision, DeploymentView, Phase, Rollout, ServiceView, StopReason, TaskView,
@@ -88,12 +90,20 @@ async fn pass_over(ctx: &Ctx, only: Option<&crate::state::Dirty>) {
             })
             .collect()
     };
-    for (cluster, name) in services {
-        if let Err(error) = reconcile(ctx, &cluster, &name).await {
-            tracing::warn!(cluster = %cluster, service = %name, code = %error.code, message = %error.message, "A service pass failed");
-        }
-    }
+    // Services are independent: reconciled concurrently, their placements share placement
+    // rounds and their writes share commits, so a pass takes a few commits, not a few per
+    // service.
+    futures::stream::iter(services)
+        .for_each_concurrent(CONCURRENT_SERVICES, |(cluster, name)| async move {
+            if let Err(error) = reconcile(ctx, &cluster, &name).await {
+                tracing::warn!(cluster = %cluster, service = %name, code = %error.code, message = %error.message, "A service pass failed");
+            }
+        })
+        .await;
 }
+
+/// How many services a pass reconciles at once.
+const CONCURRENT_SERVICES: usize = 64;
 
 fn phase(task: &impl TaskState) -> Phase {
     match (task.last_status(), task.desired_status()) {

@@ -49,6 +49,11 @@ pub(crate) struct E2eLaunchArgs {
     /// Give up waiting after this many seconds.
     #[arg(long, default_value_t = 600)]
     timeout: u64,
+    /// Request the tasks at this many per second (RunTask calls paced, services scaled up in
+    /// steps every 100 ms) instead of all at once. 0: all at once, which measures how fast the
+    /// control plane drains a burst; a rate measures request-to-RUNNING latency at that load.
+    #[arg(long, default_value_t = 0.0)]
+    rate: f64,
 }
 
 pub(crate) const CLUSTER: &str = "bench";
@@ -204,20 +209,67 @@ pub(crate) async fn run(args: E2eLaunchArgs) -> anyhow::Result<()> {
 
     // Go.
     let started = Instant::now();
+    let rate = (args.rate > 0.0).then_some(args.rate);
+    // When each task was asked for: RunTask tasks by ARN; service tasks as steps of a desired
+    // count (service group, moment, tasks added), paired first-in first-out with the service's
+    // tasks in the order they started.
     let requested: Arc<std::sync::Mutex<HashMap<String, f64>>> = Default::default();
-    let mut service_requested: HashMap<String, f64> = HashMap::new();
-    for s in 0..services {
-        let count = per_service.min(service_tasks - s * per_service);
-        service_requested.insert(format!("service:svc-{s}"), epoch_now());
+    let mut service_steps: Vec<(String, f64, usize)> = Vec::new();
+    let service_counts: Vec<usize> =
+        (0..services).map(|s| per_service.min(service_tasks - s * per_service)).collect();
+    for (s, &count) in service_counts.iter().enumerate() {
+        let initial = if rate.is_some() { 0 } else { count };
+        if initial > 0 {
+            service_steps.push((format!("service:svc-{s}"), epoch_now(), initial));
+        }
         call(
             &http,
             &endpoint,
             "CreateService",
-            json!({"cluster": CLUSTER, "serviceName": format!("svc-{s}"), "taskDefinition": format!("svc-{s}"), "desiredCount": count}),
+            json!({"cluster": CLUSTER, "serviceName": format!("svc-{s}"), "taskDefinition": format!("svc-{s}"), "desiredCount": initial}),
         )
         .await?;
     }
+    // Paced: the services grow in steps of 100 ms, round-robin, at their share of the rate.
+    let scaler = rate.filter(|_| services > 0).map(|rate| {
+        let (http, endpoint, counts) = (http.clone(), endpoint.clone(), service_counts.clone());
+        let share = service_tasks as f64 / args.tasks.max(1) as f64;
+        tokio::spawn(async move {
+            let began = Instant::now();
+            let mut desired = vec![0usize; counts.len()];
+            let mut steps = Vec::new();
+            let total: usize = counts.iter().sum();
+            let mut next = 0;
+            while desired.iter().sum::<usize>() < total {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                let due = ((began.elapsed().as_secs_f64() * rate * share) as usize).min(total);
+                let mut grown = vec![0usize; counts.len()];
+                let mut given = desired.iter().sum::<usize>();
+                while given < due {
+                    if desired[next] < counts[next] {
+                        desired[next] += 1;
+                        grown[next] += 1;
+                        given += 1;
+                    }
+                    next = (next + 1) % counts.len();
+                }
+                for (s, &added) in grown.iter().enumerate().filter(|(_, a)| **a > 0) {
+                    let at = epoch_now();
+                    call(
+                        &http,
+                        &endpoint,
+                        "UpdateService",
+                        json!({"cluster": CLUSTER, "service": format!("svc-{s}"), "desiredCount": desired[s]}),
+                    )
+                    .await?;
+                    steps.push((format!("service:svc-{s}"), at, added));
+                }
+            }
+            anyhow::Ok(steps)
+        })
+    });
     let calls = run_tasks.div_ceil(10);
+    let run_rate = rate.map(|r| r * run_tasks as f64 / args.tasks.max(1) as f64);
     let next = Arc::new(AtomicUsize::new(0));
     let failures = Arc::new(AtomicUsize::new(0));
     let mut workers = Vec::new();
@@ -229,6 +281,11 @@ pub(crate) async fn run(args: E2eLaunchArgs) -> anyhow::Result<()> {
                 let n = next.fetch_add(1, Ordering::Relaxed);
                 if n >= calls {
                     return anyhow::Ok(());
+                }
+                if let Some(rate) = run_rate {
+                    // Call n is due once the rate has asked for its first task.
+                    let due = started + Duration::from_secs_f64((n * 10) as f64 / rate);
+                    tokio::time::sleep_until(due.into()).await;
                 }
                 let count = (run_tasks - n * 10).min(10);
                 let sent = epoch_now();
@@ -253,6 +310,9 @@ pub(crate) async fn run(args: E2eLaunchArgs) -> anyhow::Result<()> {
     for worker in workers {
         worker.await??;
     }
+    if let Some(scaler) = scaler {
+        service_steps.extend(scaler.await??);
+    }
     let requests_done = started.elapsed().as_secs_f64();
     let placed = requested.lock().unwrap_or_else(|e| e.into_inner()).len() + service_tasks;
     let deadline = started + Duration::from_secs(args.timeout);
@@ -269,18 +329,36 @@ pub(crate) async fn run(args: E2eLaunchArgs) -> anyhow::Result<()> {
     let mut from_services = Vec::new();
     let mut from_run_task = Vec::new();
     let mut missing = 0usize;
+    let mut started_by_group: HashMap<&str, Vec<Option<f64>>> = HashMap::new();
     for (arn, (started_at, group)) in &tasks {
-        let (sent, kind) = match requested.get(arn) {
-            Some(sent) => (Some(sent), &mut from_run_task),
-            None => (service_requested.get(group), &mut from_services),
-        };
-        match (sent, started_at) {
-            (Some(sent), Some(at)) => {
-                let ms = (at - sent).max(0.0) * 1000.0;
-                latencies.push(ms);
-                kind.push(ms);
+        match requested.get(arn) {
+            Some(sent) => match started_at {
+                Some(at) => {
+                    let ms = (at - sent).max(0.0) * 1000.0;
+                    latencies.push(ms);
+                    from_run_task.push(ms);
+                }
+                None => missing += 1,
+            },
+            None => started_by_group.entry(group.as_str()).or_default().push(*started_at),
+        }
+    }
+    // A service's tasks are interchangeable: the first to start answers its first request.
+    for (group, mut starts) in started_by_group {
+        starts.sort_by(|a, b| a.unwrap_or(f64::MAX).total_cmp(&b.unwrap_or(f64::MAX)));
+        let asks = service_steps
+            .iter()
+            .filter(|(g, _, _)| g == group)
+            .flat_map(|(_, at, added)| std::iter::repeat_n(*at, *added));
+        for (start, sent) in starts.into_iter().zip(asks) {
+            match start {
+                Some(at) => {
+                    let ms = (at - sent).max(0.0) * 1000.0;
+                    latencies.push(ms);
+                    from_services.push(ms);
+                }
+                None => missing += 1,
             }
-            _ => missing += 1,
         }
     }
     for list in [&mut latencies, &mut from_services, &mut from_run_task] {
@@ -288,8 +366,9 @@ pub(crate) async fn run(args: E2eLaunchArgs) -> anyhow::Result<()> {
     }
     let store = size_mib(&dir.path().join("server"));
     println!(
-        "bench=e2e-launch instances={} tasks={placed} service_tasks={service_tasks} run_task_tasks={} run_task_calls={calls} clients={} placement_failures={} requests_seconds={requests_done:.2} seconds={} tasks_per_sec={} p50_ms={:.0} p99_ms={:.0} max_ms={:.0} run_task_p50_ms={:.0} run_task_p99_ms={:.0} service_p50_ms={:.0} service_p99_ms={:.0} not_running={missing} server_cpu_seconds={cpu:.1} server_rss_mib={rss:.0} server_peak_rss_mib={peak:.0} store_mib={store:.0} registration_seconds={registration_seconds:.1} bench_process_cpu_seconds={own_cpu:.1} bench_process_rss_mib={:.0}",
+        "bench=e2e-launch instances={} rate={} tasks={placed} service_tasks={service_tasks} run_task_tasks={} run_task_calls={calls} clients={} placement_failures={} requests_seconds={requests_done:.2} seconds={} tasks_per_sec={} p50_ms={:.0} p99_ms={:.0} max_ms={:.0} run_task_p50_ms={:.0} run_task_p99_ms={:.0} service_p50_ms={:.0} service_p99_ms={:.0} not_running={missing} server_cpu_seconds={cpu:.1} server_rss_mib={rss:.0} server_peak_rss_mib={peak:.0} store_mib={store:.0} registration_seconds={registration_seconds:.1} bench_process_cpu_seconds={own_cpu:.1} bench_process_rss_mib={:.0}",
         args.instances,
+        rate.map_or("burst".to_owned(), |r| format!("{r:.0}")),
         placed - service_tasks,
         args.clients,
         failures.load(Ordering::Relaxed),
