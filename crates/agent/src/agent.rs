@@ -171,6 +171,15 @@ impl Identity {
     }
 }
 
+/// A task of the desired set as the agent applied it.
+struct Applied {
+    task_arn: String,
+    /// What its actor was told.
+    desired_status: String,
+    /// Its definition's `family:revision`.
+    definition: String,
+}
+
 /// A running agent's handle.
 pub struct Agent {
     config: AgentConfig,
@@ -362,8 +371,8 @@ impl Agent {
         let mut generation = -1;
         let mut backoff = Duration::from_millis(200);
         let mut swept = false;
-        // The desired status each actor was last told.
-        let mut told: HashMap<String, String> = HashMap::new();
+        // The tasks of the desired set applied last, by id: what each actor was told.
+        let mut applied: HashMap<String, Applied> = HashMap::new();
         // The task definitions of the desired set, by `family:revision`: polls name them as
         // known, so answers carry only new ones.
         let mut definitions: HashMap<String, Arc<api::TaskDefinition>> = HashMap::new();
@@ -379,7 +388,7 @@ impl Agent {
                 _ = &mut shutdown => break,
                 response = self.client.poll(&request, self.config.poll_wait) => response,
             };
-            let response = match response {
+            let mut response = match response {
                 Ok(response) => {
                     backoff = Duration::from_millis(200);
                     response
@@ -413,49 +422,69 @@ impl Agent {
                 continue;
             }
             let answered = response.generation;
-            let desired: HashMap<String, _> = match response.into_desired(&mut definitions) {
-                Ok(tasks) => tasks.into_iter().map(|t| (t.task_arn.clone(), t)).collect(),
+            let unchanged = std::mem::take(&mut response.unchanged);
+            if let Some(unknown) = unchanged.iter().find(|id| !applied.contains_key(*id)) {
+                // Only tasks this agent was given can be unchanged: ask for the whole set.
+                tracing::warn!(task = %unknown, "A desired set named a task this agent does not have; asking for all of it");
+                generation = -1;
+                continue;
+            }
+            let changed = match response.into_desired(&mut definitions) {
+                Ok(tasks) => tasks,
                 Err(error) => {
                     tracing::warn!(%error, "Ignored a malformed desired set");
                     continue;
                 }
             };
             generation = answered;
+            let mut next: HashMap<String, Applied> =
+                unchanged.into_iter().filter_map(|id| applied.remove_entry(&id)).collect();
             {
                 let mut actors = actors.lock();
-                actors.retain(|arn, sender| {
-                    if desired.contains_key(arn) {
-                        true
-                    } else {
-                        let _ = sender.send(Command::Forget);
-                        told.remove(arn);
-                        false
-                    }
-                });
-                for (arn, task) in desired.iter() {
-                    match actors.get(arn) {
+                for task in changed {
+                    let id = task::task_id(&task.task_arn).to_owned();
+                    let told = applied.remove(&id);
+                    match actors.get(&task.task_arn) {
                         // A task's definition and overrides never change: only a new desired
                         // status is news to its actor.
                         Some(sender) => {
-                            if told.get(arn) != Some(&task.desired_status) {
+                            if told.as_ref().map(|t| &t.desired_status)
+                                != Some(&task.desired_status)
+                            {
                                 let _ = sender.send(Command::Desired(Box::new(task.clone())));
-                                told.insert(arn.clone(), task.desired_status.clone());
                             }
                         }
                         None => {
                             let (tx, rx) = mpsc::unbounded_channel();
+                            actors.insert(task.task_arn.clone(), tx);
                             tokio::spawn(task::run(env.clone(), task.clone(), rx));
-                            actors.insert(arn.clone(), tx);
-                            told.insert(arn.clone(), task.desired_status.clone());
                         }
+                    }
+                    next.insert(
+                        id,
+                        Applied {
+                            task_arn: task.task_arn,
+                            desired_status: task.desired_status,
+                            definition: task.definition_key,
+                        },
+                    );
+                }
+                // What is left of the last set is no longer wanted.
+                for gone in applied.into_values() {
+                    if let Some(sender) = actors.remove(&gone.task_arn) {
+                        let _ = sender.send(Command::Forget);
                     }
                 }
             }
+            applied = next;
+            definitions.retain(|key, _| applied.values().any(|t| &t.definition == key));
             if !swept {
                 // Once, after the first desired set: remove containers of tasks this instance
                 // no longer runs (left over from before a restart).
                 swept = true;
-                sweep(self.runtime.as_ref(), &instance_arn, &desired).await;
+                let wanted: std::collections::HashSet<&str> =
+                    applied.values().map(|t| t.task_arn.as_str()).collect();
+                sweep(self.runtime.as_ref(), &instance_arn, &wanted).await;
             }
         }
         // Dropping the senders lets the actors end without touching their containers.
@@ -488,7 +517,7 @@ fn uuid_like() -> String {
 async fn sweep(
     runtime: &dyn Runtime,
     instance_arn: &str,
-    desired: &HashMap<String, api::agent::DesiredTask>,
+    desired: &std::collections::HashSet<&str>,
 ) {
     let Ok(found) = runtime.list(&[(labels::CONTAINER_INSTANCE, instance_arn)]).await else {
         return;
@@ -497,7 +526,7 @@ async fn sweep(
         let Some(task) = container.labels.get(labels::TASK_ARN) else {
             continue;
         };
-        if !desired.contains_key(task) {
+        if !desired.contains(task.as_str()) {
             tracing::info!(task = %task, container = %container.name, "Removing a container of a task this instance no longer runs");
             let _ = runtime.stop(&container.id, Duration::from_secs(10)).await;
             let _ = runtime.remove(&container.id).await;

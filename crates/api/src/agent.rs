@@ -48,7 +48,14 @@ pub struct PollResponse {
     /// Increases whenever the desired set changes. An agent ignores a response whose
     /// generation is lower than the one it applied.
     pub generation: i64,
+    /// The tasks of the set that are new or changed since the generation the request named,
+    /// in full (every task, when the request's generation is -1).
     pub tasks: Vec<PolledTask>,
+    /// The ids (the last part of the ARN) of the other tasks of the set: unchanged since the
+    /// generation the request named, so the agent already has them as they are. A task in
+    /// neither list is no longer in the set.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unchanged: Vec<String>,
     /// The task definitions of `tasks`, each sent once however many tasks use it, by
     /// `family:revision`; those the request named as known are left out.
     #[serde(default)]
@@ -76,51 +83,41 @@ pub struct DesiredTask {
     pub desired_status: String,
     /// Shared by the tasks of the same definition.
     pub definition: Arc<TaskDefinition>,
+    /// The definition's `family:revision`.
+    pub definition_key: String,
     pub overrides: Option<TaskOverride>,
 }
 
 impl PollResponse {
-    /// The desired tasks with their definitions, taken from the answer or, for those it left
-    /// out, from `known` (the definitions the agent held). `known` is left holding exactly the
-    /// definitions the desired tasks use. A task whose definition is in neither is an error
+    /// The answer's tasks (new or changed) with their definitions, taken from the answer or,
+    /// for those it left out, from `known` (the definitions the agent holds), to which the
+    /// answer's definitions are added. A task whose definition is in neither is an error
     /// naming it.
     pub fn into_desired(
         self,
         known: &mut HashMap<String, Arc<TaskDefinition>>,
     ) -> Result<Vec<DesiredTask>, String> {
-        let mut sent: HashMap<String, Arc<TaskDefinition>> =
-            self.definitions.into_iter().map(|(key, d)| (key, Arc::new(d))).collect();
-        let mut used: HashMap<String, Arc<TaskDefinition>> = HashMap::new();
-        let desired = self
-            .tasks
+        for (key, definition) in self.definitions {
+            known.insert(key, Arc::new(definition));
+        }
+        self.tasks
             .into_iter()
             .map(|task| {
-                let definition = match used.get(&task.definition) {
-                    Some(definition) => definition.clone(),
-                    None => {
-                        let found = sent
-                            .remove(&task.definition)
-                            .or_else(|| known.get(&task.definition).cloned())
-                            .ok_or_else(|| {
-                                format!(
-                                    "task {} names definition {} the answer lacks",
-                                    task.task_arn, task.definition
-                                )
-                            })?;
-                        used.insert(task.definition.clone(), found.clone());
-                        found
-                    }
-                };
+                let definition = known.get(&task.definition).cloned().ok_or_else(|| {
+                    format!(
+                        "task {} names definition {} the answer lacks",
+                        task.task_arn, task.definition
+                    )
+                })?;
                 Ok(DesiredTask {
                     task_arn: task.task_arn,
                     desired_status: task.desired_status,
                     definition,
+                    definition_key: task.definition,
                     overrides: task.overrides,
                 })
             })
-            .collect::<Result<Vec<_>, String>>()?;
-        *known = used;
-        Ok(desired)
+            .collect()
     }
 }
 
@@ -230,4 +227,52 @@ pub struct TaskUsage {
     pub memory_mib: f64,
     /// Epoch seconds.
     pub sampled_at: f64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(tasks: &[(&str, &str)], definitions: &[&str]) -> PollResponse {
+        PollResponse {
+            generation: 7,
+            tasks: tasks
+                .iter()
+                .map(|(arn, definition)| PolledTask {
+                    task_arn: (*arn).to_owned(),
+                    desired_status: "RUNNING".to_owned(),
+                    definition: (*definition).to_owned(),
+                    overrides: None,
+                })
+                .collect(),
+            unchanged: Vec::new(),
+            definitions: definitions
+                .iter()
+                .map(|key| {
+                    let (family, revision) = key.split_once(':').unwrap();
+                    let definition = TaskDefinition {
+                        family: Some(family.to_owned()),
+                        revision: revision.parse().ok(),
+                        ..TaskDefinition::default()
+                    };
+                    ((*key).to_owned(), definition)
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn definitions_come_from_the_answer_or_from_those_held() {
+        let mut known = HashMap::new();
+        let first = answer(&[("t1", "web:1")], &["web:1"]).into_desired(&mut known).unwrap();
+        assert_eq!(first[0].definition.family.as_deref(), Some("web"));
+        assert_eq!(first[0].definition_key, "web:1");
+        assert!(known.contains_key("web:1"));
+        // A later answer leaves out what the agent holds.
+        let second = answer(&[("t2", "web:1")], &[]).into_desired(&mut known).unwrap();
+        assert!(Arc::ptr_eq(&first[0].definition, &second[0].definition));
+        // A definition in neither is an error naming it.
+        let error = answer(&[("t3", "db:4")], &[]).into_desired(&mut known).unwrap_err();
+        assert!(error.contains("db:4") && error.contains("t3"), "{error}");
+    }
 }

@@ -103,41 +103,45 @@ async fn serve_poll(ctx: &Ctx, headers: &HeaderMap, body: &[u8]) -> Result<Vec<u
             .min(ctx.options().agent_timeout / 3);
         let _ = tokio::time::timeout(wait, generations.changed()).await;
     }
-    let (generation, wanted) = {
+    // Tasks the agent has as they are (unchanged since the generation it applied) go by id
+    // only: an instance's set is sent in full once, then only what changes.
+    let applied = request.generation;
+    let (generation, wanted, unchanged) = {
         let index = ctx.state().read();
         let generation = index.generation(&request.cluster, &id);
-        let wanted: Vec<_> = index
-            .cluster(&request.cluster)
-            .map(|c| {
-                c.tasks_on(&id)
-                    .map(|t| {
-                        (
-                            ctx.arns().task(&t.cluster, &t.id),
-                            t.desired_status().to_owned(),
-                            t.family.clone(),
-                            t.revision,
-                            t.overrides.as_deref().cloned(),
-                        )
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        (generation, wanted)
+        let mut wanted = Vec::new();
+        let mut unchanged = Vec::new();
+        for t in index.cluster(&request.cluster).into_iter().flat_map(|c| c.tasks_on(&id)) {
+            if applied >= 0 && t.desired_since <= applied {
+                unchanged.push(t.id.clone());
+                continue;
+            }
+            wanted.push((
+                ctx.arns().task(&t.cluster, &t.id),
+                t.desired_status().to_owned(),
+                t.family.clone(),
+                t.revision,
+                t.overrides.as_deref().cloned(),
+            ));
+        }
+        (generation, wanted, unchanged)
     };
-    let mut out = Vec::with_capacity(64 + wanted.len() * 1024);
-    write_poll_response(ctx, generation, wanted, &request.known_definitions, &mut out).await?;
+    let mut out = Vec::with_capacity(64 + wanted.len() * 1024 + unchanged.len() * 40);
+    write_poll_response(ctx, generation, wanted, &unchanged, &request.known_definitions, &mut out)
+        .await?;
     Ok(out)
 }
 
 /// A desired task as the index has it: ARN, desired status, definition, overrides.
 type Wanted = (String, String, String, i32, Option<api::TaskOverride>);
 
-/// Writes `{"generation":..,"tasks":[..],"definitions":{..}}` (a `PollResponse`) into `out`,
-/// leaving out the definitions the agent said it holds.
+/// Writes `{"generation":..,"tasks":[..],"unchanged":[..],"definitions":{..}}` (a
+/// `PollResponse`) into `out`, leaving out the definitions the agent said it holds.
 async fn write_poll_response(
     ctx: &Ctx,
     generation: i64,
     wanted: Vec<Wanted>,
+    unchanged: &[String],
     known: &[String],
     out: &mut Vec<u8>,
 ) -> Result<(), ApiError> {
@@ -173,7 +177,9 @@ async fn write_poll_response(
         }
         out.push(b'}');
     }
-    out.extend_from_slice(b"],\"definitions\":{");
+    out.extend_from_slice(b"],\"unchanged\":");
+    serde_json::to_writer(&mut *out, unchanged).map_err(failed)?;
+    out.extend_from_slice(b",\"definitions\":{");
     for (n, (key, definition)) in definitions.iter().enumerate() {
         if n > 0 {
             out.push(b',');

@@ -209,6 +209,10 @@ pub(crate) struct IndexedTask {
     /// The service scheduler stopped it for failing health checks.
     pub(crate) stopped_for_health: bool,
     pub(crate) overrides: Option<Box<api::TaskOverride>>,
+    /// The store revision at which what the instance's agent is told of the task (its place
+    /// in the instance's desired set, its desired status) last changed, or a later one: a
+    /// poll from an agent that applied that generation or a later one already has it.
+    pub(crate) desired_since: Revision,
     json: Bytes,
     /// The task as DescribeTasks shows it (without tags), serialized once per version of the
     /// record.
@@ -259,7 +263,7 @@ struct IndexedTaskForm<'a> {
 }
 
 impl IndexedTask {
-    /// Reads a stored task record.
+    /// Reads a stored task record (its `desired_since` is 0 until set).
     pub(crate) fn decode(json: Bytes) -> Result<IndexedTask, serde_json::Error> {
         let form: IndexedForm<'_> = serde_json::from_slice(&json)?;
         let task = form.task;
@@ -282,6 +286,7 @@ impl IndexedTask {
             stopped_for_health: task.stopped_reason.as_deref()
                 == Some(crate::service_scheduler::HEALTH_REASON),
             overrides: task.overrides,
+            desired_since: 0,
             json: Bytes::new(),
             rendered: RenderCache::default(),
         };
@@ -779,9 +784,18 @@ fn apply_event(
     let key = event.kv.key.as_str();
     let revision = event.kv.mod_revision;
     if let Some((cluster, id)) = names(key, TASKS) {
+        let cluster_index = index.clusters.entry(cluster.to_owned()).or_default();
         let new = match event.kind {
             EventKind::Put => match IndexedTask::decode(event.kv.value.clone()) {
-                Ok(record) => Some(Arc::new(record)),
+                Ok(mut record) => {
+                    // Unchanged for the agent since the previous version, or changed now.
+                    let previous = cluster_index.tasks.get(id).map(|e| &e.record);
+                    record.desired_since = match previous {
+                        Some(p) if desired_view(p) == desired_view(&record) => p.desired_since,
+                        _ => revision,
+                    };
+                    Some(Arc::new(record))
+                }
                 Err(error) => {
                     tracing::error!(key, error = %error, "A stored task does not decode");
                     return;
@@ -789,7 +803,6 @@ fn apply_event(
             },
             EventKind::Delete => None,
         };
-        let cluster_index = index.clusters.entry(cluster.to_owned()).or_default();
         let old = match &new {
             Some(record) => cluster_index
                 .tasks
@@ -888,5 +901,71 @@ fn apply_event(
                     .apply(scheduler::Delta::RemoveInstance { instance_id: id.to_owned() });
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stored(task: api::Task) -> TaskRecord {
+        TaskRecord {
+            cluster: "c".to_owned(),
+            id: "t1".to_owned(),
+            instance_id: Some("i1".to_owned()),
+            family: "web".to_owned(),
+            revision: 3,
+            reservation: Reservation {
+                cpu: 256,
+                memory: 512,
+                ports_tcp: vec![80],
+                ports_udp: vec![],
+            },
+            task,
+        }
+    }
+
+    #[test]
+    fn an_indexed_task_decodes_what_decisions_read_and_keeps_the_rest() {
+        let record = stored(api::Task {
+            last_status: Some("STOPPED".to_owned()),
+            desired_status: Some("STOPPED".to_owned()),
+            group: Some("service:web".to_owned()),
+            started_by: Some("ecs-svc/1".to_owned()),
+            health_status: Some(api::HealthStatus::Unhealthy),
+            started_at: Some(10.5),
+            stopped_at: Some(20.25),
+            stop_code: Some(api::TaskStopCode::ServiceSchedulerInitiated),
+            stopped_reason: Some(crate::service_scheduler::HEALTH_REASON.to_owned()),
+            cpu: Some("256".to_owned()),
+            ..api::Task::default()
+        });
+        let json = crate::records::encode(&record);
+        let indexed = IndexedTask::decode(json.clone()).unwrap();
+        assert_eq!((indexed.last_status(), indexed.desired_status()), ("STOPPED", "STOPPED"));
+        assert!(indexed.is_stopped());
+        assert_eq!(indexed.group(), Some("service:web"));
+        assert_eq!(indexed.started_by(), Some("ecs-svc/1"));
+        assert_eq!(indexed.health_status, Some(api::HealthStatus::Unhealthy));
+        assert_eq!((indexed.started_at, indexed.stopped_at), (Some(10.5), Some(20.25)));
+        assert!(indexed.stopped_for_health);
+        assert_eq!(indexed.reservation, record.reservation);
+        // The stored JSON is kept as it is (the same buffer), and decodes to the whole record.
+        assert_eq!(indexed.json.as_ptr(), json.as_ptr());
+        let whole = indexed.record().unwrap();
+        assert_eq!(whole.task, record.task);
+        assert_eq!(crate::records::encode(&whole), json);
+    }
+
+    #[test]
+    fn statuses_default_as_ecs_shows_them_and_keep_unknown_names() {
+        let indexed =
+            IndexedTask::decode(crate::records::encode(&stored(api::Task::default()))).unwrap();
+        assert_eq!((indexed.last_status(), indexed.desired_status()), ("PENDING", "RUNNING"));
+        let odd =
+            stored(api::Task { last_status: Some("PAUSED".to_owned()), ..api::Task::default() });
+        let indexed = IndexedTask::decode(crate::records::encode(&odd)).unwrap();
+        assert_eq!(indexed.last_status(), "PAUSED");
+        assert!(!indexed.stopped_for_health);
     }
 }

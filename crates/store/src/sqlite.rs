@@ -251,4 +251,32 @@ mod tests {
         assert!(stats.commits < 400, "400 concurrent writes took {} commits", stats.commits);
         assert_eq!(store.range("/k/", RangeOptions::default()).await.unwrap().kvs.len(), 400);
     }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn history_is_bounded_by_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        let options = SqliteOptions { history_bytes: 64 * 1024, ..SqliteOptions::default() };
+        let store = SqliteStore::open(&dir.path().join("s.db"), options).unwrap();
+        let value = vec![b'x'; 4096];
+        let first = store.txn(Txn::new().then(Op::put("/k/0", value.clone()))).await.unwrap();
+        // Far fewer events than the event limit, but more bytes than the byte limit.
+        for i in 1..64 {
+            store.txn(Txn::new().then(Op::put(format!("/k/{i}"), value.clone()))).await.unwrap();
+        }
+        match store.watch("/k/", first.revision - 1) {
+            Err(StoreError::Compacted { oldest, .. }) => assert!(oldest > first.revision),
+            other => panic!("the oldest changes should be gone: {other:?}"),
+        }
+        // The recent ones are still there to follow.
+        let mut watcher = store.watch("/k/", store.revision() - 2).unwrap();
+        let events = watcher.next().await.unwrap();
+        assert_eq!(events[0].kv.key, "/k/62");
+        // A single batch over the byte limit is kept whole, so a watcher can follow it.
+        let big = vec![b'y'; 128 * 1024];
+        let before = store.revision();
+        let mut watcher = store.watch("/k/", before).unwrap();
+        store.txn(Txn::new().then(Op::put("/k/big", big.clone()))).await.unwrap();
+        let events = watcher.next().await.unwrap();
+        assert_eq!(events[0].kv.value.len(), big.len());
+    }
 }

@@ -450,3 +450,95 @@ async fn agent_operations_need_the_cluster_or_instance_token() {
     let listed = ecs.list_container_instances().cluster("c").send().await.unwrap();
     assert_eq!(listed.container_instance_arns().len(), 2);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn polls_send_in_full_only_what_changed_since_the_agents_generation() {
+    let server = Server::start();
+    let ecs = server.ecs();
+    ecs.create_cluster().cluster_name("c").send().await.unwrap();
+    register_web(&ecs).await;
+    let raw = server.raw();
+    let registered = raw
+        .op_with_token(
+            "RegisterContainerInstance",
+            json!({"cluster": "c", "totalResources": [
+                {"name": "CPU", "type": "INTEGER", "integerValue": 4096},
+                {"name": "MEMORY", "type": "INTEGER", "integerValue": 4096}]}),
+            &server.agent_token("c"),
+        )
+        .await;
+    assert_eq!(registered.status, 200, "{:?}", registered.body);
+    let arn =
+        registered.body["containerInstance"]["containerInstanceArn"].as_str().unwrap().to_owned();
+    let token = registered.instance_token.unwrap();
+    let poll = |generation: i64, known: Vec<&'static str>| {
+        let (raw, arn, token) = (&raw, arn.clone(), token.clone());
+        async move {
+            let body = json!({"cluster": "c", "containerInstanceArn": arn, "generation": generation,
+                "waitSeconds": 1, "knownDefinitions": known});
+            let polled = raw.post_with_token("/agent/v1/poll", body, &token).await;
+            assert_eq!(polled.status, 200, "{:?}", polled.body);
+            polled.body
+        }
+    };
+    let ids = |list: &serde_json::Value| -> Vec<String> {
+        let mut ids: Vec<String> = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| {
+                let t = t.as_str().or(t["taskArn"].as_str()).unwrap();
+                t.rsplit('/').next().unwrap().to_owned()
+            })
+            .collect();
+        ids.sort();
+        ids
+    };
+    let started = ecs.run_task().cluster("c").task_definition("web").count(2).send().await.unwrap();
+    let mut both: Vec<String> = started
+        .tasks()
+        .iter()
+        .map(|t| t.task_arn().unwrap().rsplit('/').next().unwrap().to_owned())
+        .collect();
+    both.sort();
+    assert_eq!(both.len(), 2, "{:?}", started.failures());
+
+    // A new agent (generation -1) gets the whole set in full, with its definition.
+    let first = poll(-1, vec![]).await;
+    assert_eq!(ids(&first["tasks"]), both);
+    assert_eq!(first["unchanged"], json!([]));
+    assert_eq!(first["tasks"][0]["desiredStatus"], "RUNNING");
+    assert_eq!(first["tasks"][0]["definition"], "web:1");
+    assert!(first["definitions"]["web:1"]["containerDefinitions"].is_array(), "{first}");
+    let applied = first["generation"].as_i64().unwrap();
+
+    // Nothing changed: the tasks go by id, and the definition the agent holds is left out.
+    let same = poll(applied, vec!["web:1"]).await;
+    assert_eq!(same["generation"].as_i64(), Some(applied));
+    assert_eq!(same["tasks"], json!([]));
+    assert_eq!(ids(&same["unchanged"]), both);
+    assert_eq!(same["definitions"], json!({}));
+
+    // One task is asked to stop and one more starts: those two in full, the other by id.
+    ecs.stop_task().cluster("c").task(&both[0]).send().await.unwrap();
+    let third = ecs.run_task().cluster("c").task_definition("web").send().await.unwrap();
+    let third = third.tasks()[0].task_arn().unwrap().rsplit('/').next().unwrap().to_owned();
+    let next = poll(applied, vec!["web:1"]).await;
+    assert!(next["generation"].as_i64().unwrap() > applied);
+    let mut changed = vec![both[0].clone(), third.clone()];
+    changed.sort();
+    assert_eq!(ids(&next["tasks"]), changed);
+    assert_eq!(ids(&next["unchanged"]), vec![both[1].clone()]);
+    let stopping = next["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["taskArn"].as_str().unwrap().ends_with(&both[0]))
+        .unwrap();
+    assert_eq!(stopping["desiredStatus"], "STOPPED");
+    assert_eq!(next["definitions"], json!({}));
+    // An agent that lost track asks again from -1 and gets everything in full.
+    let again = poll(-1, vec![]).await;
+    assert_eq!(ids(&again["tasks"]).len(), 3);
+    assert_eq!(again["unchanged"], json!([]));
+}

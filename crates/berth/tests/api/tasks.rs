@@ -93,6 +93,18 @@ async fn a_task_runs_and_stops() {
     assert_eq!(c.last_status(), Some("RUNNING"));
     assert!(c.runtime_id().is_some());
     assert!(running.version() > 1);
+    // ARNs the record leaves out are filled in when shown, the same every time.
+    let id = arn.rsplit('/').next().unwrap();
+    assert!(arn.ends_with(&format!(":task/t/{id}")), "{arn}");
+    assert!(running.cluster_arn().unwrap().ends_with(":cluster/t"));
+    assert_eq!(c.task_arn(), Some(arn.as_str()));
+    let container_arn = c.container_arn().unwrap().to_owned();
+    assert!(container_arn.contains(&format!(":container/t/{id}/")), "{container_arn}");
+    assert!(running.container_instance_arn().unwrap().contains(":container-instance/t/"));
+    assert_eq!(c.network_bindings(), &[]);
+    assert!(running.overrides().is_some_and(|o| o.container_overrides().is_empty()));
+    let again = wait_status(&ecs, "t", &arn, "RUNNING").await;
+    assert_eq!(again.containers()[0].container_arn(), Some(container_arn.as_str()));
 
     let cluster_view = ecs.describe_clusters().clusters("t").send().await.unwrap();
     assert_eq!(cluster_view.clusters()[0].running_tasks_count(), 1);
