@@ -407,6 +407,10 @@ fn load_auth(setup: &AuthSetup, account_id: &str) -> anyhow::Result<Loaded> {
     Ok(Loaded { access: Some(Arc::new(server::access::Access::new(config))), created, admin })
 }
 
+/// Connections waiting to be accepted (the kernel caps it at `net.core.somaxconn`): room for a
+/// fleet of agents reconnecting at once.
+const LISTEN_BACKLOG: u32 = 8192;
+
 /// Opens the store under the data directory and starts serving.
 pub(crate) async fn start(serve: Serve) -> anyhow::Result<Running> {
     let data_dir = serve.data_dir.clone();
@@ -415,10 +419,17 @@ pub(crate) async fn start(serve: Serve) -> anyhow::Result<Running> {
         tokio::task::spawn_blocking(move || SqliteStore::open(&path, SqliteOptions::default()))
             .await?
             .with_context(|| format!("opening the store in {}", data_dir.display()))?;
-    let listener = tokio::net::TcpListener::bind(serve.listen)
-        .await
-        .with_context(|| format!("listening on {}", serve.listen))?;
-    let local_addr = listener.local_addr()?;
+    // The address is taken now (its port is known, a conflict fails early), but connections
+    // are accepted only once the control plane can answer them: until then they are refused at
+    // once, so agents retry on their own schedule instead of waiting on SYN retransmissions of
+    // an overflowing accept queue (thousands of agents reconnect together after a restart).
+    let socket = match serve.listen {
+        std::net::SocketAddr::V4(_) => tokio::net::TcpSocket::new_v4(),
+        std::net::SocketAddr::V6(_) => tokio::net::TcpSocket::new_v6(),
+    }?;
+    socket.set_reuseaddr(true)?;
+    socket.bind(serve.listen).with_context(|| format!("listening on {}", serve.listen))?;
+    let local_addr = socket.local_addr()?;
     let Loaded { access, created, admin } = load_auth(&serve.auth, &serve.config.account_id)?;
     let account_id = serve.config.account_id.clone();
     if access.is_none() {
@@ -437,6 +448,7 @@ pub(crate) async fn start(serve: Serve) -> anyhow::Result<Running> {
     };
     let ctx =
         server::Ctx::start(serve.config, options, Arc::new(store), Arc::new(SystemClock)).await?;
+    let listener = socket.listen(LISTEN_BACKLOG)?;
     let task = tokio::spawn(server::serve(listener, ctx.clone(), shutdown_signal()));
     if let (Some(access), AuthSetup::File { path, .. }) = (access, &serve.auth) {
         tokio::spawn(reload_on_hangup(access, path.clone(), account_id));

@@ -36,8 +36,8 @@ const KEPT_INACTIVE: usize = 10;
 
 /// Runs passes until the process ends: after changes to tasks, services or instances (over the
 /// services they concern), and over every service at least once a second (timers: grace
-/// periods, settling, throttling, agent liveness). Passes are spaced by at least their own
-/// duration, so that under a stream of changes the scheduler takes at most about half a core.
+/// periods, settling, throttling, agent liveness). Passes are spaced by their own duration
+/// (between 20 and 200 ms), so that under a stream of changes a pass covers many of them.
 pub(crate) async fn run(ctx: Ctx) {
     let mut changes = ctx.state().subscribe_changes();
     let mut last_full = tokio::time::Instant::now();
@@ -50,8 +50,9 @@ pub(crate) async fn run(ctx: Ctx) {
             _ = wake => full = true,
             _ = tokio::time::sleep(Duration::from_secs(1)) => {}
         }
-        // Let a burst of changes settle into one pass.
-        tokio::time::sleep(last_took.max(Duration::from_millis(20))).await;
+        // Let a burst of changes settle into one pass: wait as long as the last pass took
+        // (most of which is waiting for commits when services are busy), within bounds.
+        tokio::time::sleep(last_took.clamp(Duration::from_millis(20), MAX_SPACING)).await;
         changes.borrow_and_update();
         if last_full.elapsed() >= Duration::from_secs(1) {
             full = true;
@@ -101,6 +102,12 @@ async fn pass_over(ctx: &Ctx, only: Option<&crate::state::Dirty>) {
         })
         .await;
 }
+
+/// The longest wait between passes after changes.
+const MAX_SPACING: Duration = Duration::from_millis(200);
+
+/// The most tasks of one service a pass starts.
+const MAX_STARTS_PER_PASS: u32 = 1000;
 
 /// How many services a pass reconciles at once.
 const CONCURRENT_SERVICES: usize = 64;
@@ -443,8 +450,14 @@ async fn start_tasks(
     strategy: &[scheduler::Strategy],
     events: &mut Vec<String>,
 ) -> Result<(), ApiError> {
-    let mut orders: Vec<(String, u32, Option<String>)> =
-        decision.start.iter().map(|(d, n)| (d.clone(), *n, None)).collect();
+    // A pass starts at most MAX_STARTS_PER_PASS tasks of a service: the next pass (a moment
+    // later) starts more, so a large service's launch never holds its whole desired count of
+    // records in one transaction.
+    let mut orders: Vec<(String, u32, Option<String>)> = decision
+        .start
+        .iter()
+        .map(|(d, n)| (d.clone(), (*n).min(MAX_STARTS_PER_PASS), None))
+        .collect();
     orders.extend(decision.start_on.iter().map(|(d, i)| (d.clone(), 1, Some(i.clone()))));
     let mut started = Vec::new();
     for (deployment, count, instance) in orders {

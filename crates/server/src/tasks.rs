@@ -517,9 +517,38 @@ pub(crate) async fn place(
     answer.await.unwrap_or_else(|_| Err(ApiError::server()))
 }
 
+/// The most tasks a placement round writes (it takes at least one call, however large): a
+/// round's records are all in memory until committed. Calls left waiting go in the next round
+/// (every call starts a round of its own, so some round always takes them).
+const MAX_ROUND_TASKS: u32 = 4096;
+
+/// How many of the waiting calls (their task counts, in order) a round takes: as many as fit in
+/// `max` tasks, and at least one.
+fn round_len(counts: impl Iterator<Item = u32>, max: u32) -> usize {
+    let mut tasks = 0u32;
+    let mut taken = 0;
+    for count in counts {
+        tasks = tasks.saturating_add(count);
+        if taken > 0 && tasks > max {
+            break;
+        }
+        taken += 1;
+    }
+    taken
+}
+
 async fn placement_round(ctx: &Ctx, cluster: &str) {
     let _placing = ctx.key_locks().lock(&placement_key(cluster)).await;
-    let batch = ctx.inner.placements.0.lock().remove(cluster).unwrap_or_default();
+    let batch = {
+        let mut queues = ctx.inner.placements.0.lock();
+        let Some(queue) = queues.get_mut(cluster) else { return };
+        let take = round_len(queue.iter().map(|w| w.count), MAX_ROUND_TASKS);
+        let batch: Vec<Waiting> = queue.drain(..take).collect();
+        if queue.is_empty() {
+            queues.remove(cluster);
+        }
+        batch
+    };
     if batch.is_empty() {
         return;
     }
@@ -1370,4 +1399,28 @@ pub(crate) async fn describe_task_usage(
     let usage =
         ids.iter().filter_map(|id| all.get(&(cluster.clone(), id.clone())).cloned()).collect();
     Ok(api::berth::DescribeTaskUsageResponse { usage })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_round_takes_calls_up_to_its_task_limit_and_at_least_one() {
+        assert_eq!(round_len([].into_iter(), 10), 0);
+        assert_eq!(round_len([3, 3, 3].into_iter(), 10), 3);
+        assert_eq!(round_len([3, 3, 3, 3].into_iter(), 10), 3);
+        assert_eq!(round_len([4, 6, 1].into_iter(), 10), 2);
+        // A call larger than the limit still goes, alone.
+        assert_eq!(round_len([25, 1].into_iter(), 10), 1);
+    }
+
+    #[test]
+    fn container_ids_are_stable_and_shaped_like_uuids() {
+        let id = container_id("0123456789abcdef0123456789abcdef", "web");
+        assert_eq!(id, container_id("0123456789abcdef0123456789abcdef", "web"));
+        assert_ne!(id, container_id("0123456789abcdef0123456789abcdef", "db"));
+        let parsed = uuid::Uuid::parse_str(&id).unwrap();
+        assert_eq!(parsed.get_version_num(), 4);
+    }
 }
