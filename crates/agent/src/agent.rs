@@ -399,7 +399,13 @@ impl Agent {
                         // The instance is gone from the control plane's view: register again.
                         tracing::warn!(%error, "The control plane refused the poll; registering again");
                         match self.register().await {
-                            Ok(arn) => instance_arn = arn,
+                            Ok(arn) => {
+                                if arn != instance_arn {
+                                    // A new instance: its desired sets count from scratch.
+                                    generation = -1;
+                                }
+                                instance_arn = arn;
+                            }
                             Err(error) => tracing::warn!(%error, "Registering again failed"),
                         }
                     } else {

@@ -4,10 +4,14 @@
 //! is RUNNING.
 //!
 //! Half the tasks (by default) come from services with large desired counts, the rest from
-//! concurrent RunTask calls of ten tasks. A task's request-to-RUNNING time is its `startedAt`
+//! concurrent RunTask calls of ten tasks. By default everything is asked for at once (a burst:
+//! services created with their whole desired count, RunTask calls as fast as 32 clients go);
+//! with `--rate` the requests are paced (RunTask calls when due, services created empty and
+//! grown by UpdateService every 100 ms). A task's request-to-RUNNING time is its `startedAt`
 //! (the moment its agent saw every essential container running, as reported to the control
-//! plane) minus the moment its RunTask or CreateService request was sent. Throughput counts
-//! from the first request until DescribeClusters shows every task RUNNING.
+//! plane) minus the moment its RunTask, or the CreateService or UpdateService that asked for
+//! it, was sent; a service's tasks are paired with its requests first in, first out.
+//! Throughput counts from the first request until DescribeClusters shows every task RUNNING.
 //!
 //! Output: one `bench=e2e-launch ...` line with the rates, latencies, the control plane's peak
 //! resident memory and CPU seconds (from `/proc`), and the size of its store.
