@@ -14,13 +14,28 @@ use api::{RegisterContainerInstanceRequest, RegisterContainerInstanceResponse};
 /// Failures talking to the control plane.
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {
-    #[error("the control plane is unreachable")]
+    #[error("the control plane is unreachable ({})", causes(.0))]
     Unreachable(#[source] reqwest::Error),
     /// The control plane refused the request with an ECS error.
     #[error("{code}: {message}")]
     Refused { status: u16, code: String, message: String },
     #[error("the control plane's answer could not be read")]
     Malformed(#[source] reqwest::Error),
+}
+
+/// The innermost causes of a transport error, outermost first (`timed out`, `connection
+/// reset`, ...): reqwest's own message names only the URL.
+fn causes(error: &reqwest::Error) -> String {
+    let mut parts = Vec::new();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        parts.push(cause.to_string());
+        source = cause.source();
+    }
+    if parts.is_empty() {
+        return error.to_string();
+    }
+    parts.join(": ")
 }
 
 impl ClientError {

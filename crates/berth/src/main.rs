@@ -9,6 +9,12 @@ mod sim;
 
 use clap::{Parser, Subcommand};
 
+/// jemalloc rather than the system allocator: the control plane allocates and frees many small
+/// objects from several threads (requests, records, JSON), where glibc's malloc took about a
+/// quarter of the server's CPU time under load (BENCHMARKS.md, "Scale").
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 /// Berth: a self-hostable container orchestrator with the Amazon ECS API.
 #[derive(Debug, Parser)]
 #[command(name = "berth", version, about)]

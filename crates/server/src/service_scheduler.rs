@@ -139,7 +139,7 @@ fn rollout(value: &str) -> Rollout {
 
 /// What a pass reads under the index lock.
 struct Read {
-    record: ServiceRecord,
+    record: Arc<ServiceRecord>,
     revision: i64,
     tasks: Vec<Arc<IndexedTask>>,
     /// The instances the service's tasks are on (what scale-in decisions look at).
@@ -155,41 +155,36 @@ fn read(ctx: &Ctx, cluster: &str, name: &str) -> Option<Read> {
     let index = ctx.state().read();
     let cluster_index: &ClusterIndex = index.cluster(cluster)?;
     let entry = cluster_index.services.get(name)?;
-    let record = (*entry.record).clone();
+    let record = Arc::clone(&entry.record);
     let tasks: Vec<Arc<IndexedTask>> = cluster_index
         .tasks_in_group(&format!("service:{name}"))
         .filter(|t| record.owns(t))
         .cloned()
         .collect();
-    let hosts: BTreeSet<&str> = tasks.iter().filter_map(|t| t.instance_id.as_deref()).collect();
     // The instances are only looked at to choose tasks to stop on scale-in, which needs more
     // live tasks than the desired count: a steady or growing service skips building them.
     let live = tasks.iter().filter(|t| !matches!(phase(t), Phase::Stopped | Phase::Stopping));
     let may_scale_in =
         live.count() > usize::try_from(record.service.desired_count.unwrap_or(0)).unwrap_or(0);
+    // One lookup per task (no set of hosts first): most services are not scaling in, and most
+    // instances are neither draining nor gone.
     let mut leaving = BTreeSet::new();
+    let mut hosts: BTreeSet<&str> = BTreeSet::new();
+    for host in tasks.iter().filter_map(|t| t.instance_id.as_deref()) {
+        let gone_or_leaving = cluster_index.instances.get(host).is_none_or(|e| {
+            matches!(e.record.instance.status.as_deref(), Some("DRAINING") | Some("INACTIVE"))
+        });
+        if gone_or_leaving && !leaving.contains(host) {
+            leaving.insert(host.to_owned());
+        }
+        if may_scale_in {
+            hosts.insert(host);
+        }
+    }
     let mut snapshot = scheduler::Snapshot { instances: Vec::new() };
     for host in hosts {
-        match cluster_index.instances.get(host) {
-            Some(e) => {
-                if matches!(
-                    e.record.instance.status.as_deref(),
-                    Some("DRAINING") | Some("INACTIVE")
-                ) {
-                    leaving.insert(host.to_owned());
-                }
-                if may_scale_in {
-                    snapshot.instances.push(placement::instance(
-                        ctx,
-                        cluster_index,
-                        cluster,
-                        &e.record,
-                    ));
-                }
-            }
-            None => {
-                leaving.insert(host.to_owned());
-            }
+        if let Some(e) = cluster_index.instances.get(host) {
+            snapshot.instances.push(placement::instance(ctx, cluster_index, cluster, &e.record));
         }
     }
     let daemon = record.service.scheduling_strategy == Some(SchedulingStrategy::Daemon);
@@ -218,21 +213,22 @@ async fn reconcile(ctx: &Ctx, cluster: &str, name: &str) -> Result<(), ApiError>
     let quotas = &ctx.config().quotas;
 
     // Which task definitions have an essential container with a health check.
-    let mut checked: BTreeMap<(String, i32), bool> = BTreeMap::new();
-    let used: BTreeSet<(&str, i32)> = tasks
+    let mut checked: BTreeMap<(&str, i32), bool> = BTreeMap::new();
+    for (family, revision) in tasks
         .iter()
         .map(|t| (t.family.as_str(), t.revision))
         .chain(live.iter().map(|d| (d.family.as_str(), d.revision)))
-        .collect();
-    for (family, revision) in used {
-        let key = (family.to_owned(), revision);
-        let has = ctx.definition(&key.0, key.1).await?.is_some_and(|td| {
+    {
+        if checked.contains_key(&(family, revision)) {
+            continue;
+        }
+        let has = ctx.definition(family, revision).await?.is_some_and(|td| {
             td.container_definitions
                 .iter()
                 .flatten()
                 .any(|c| c.essential.unwrap_or(true) && c.health_check.is_some())
         });
-        checked.insert(key, has);
+        checked.insert((family, revision), has);
     }
     let primary_definition =
         ctx.definition(&primary.family, primary.revision).await?.ok_or_else(ApiError::server)?;
@@ -322,7 +318,7 @@ async fn reconcile(ctx: &Ctx, cluster: &str, name: &str) -> Result<(), ApiError>
             stopped_at: t.stopped_at,
             health: health(t),
             has_health_check: checked
-                .get(&(t.family.clone(), t.revision))
+                .get(&(t.family.as_str(), t.revision))
                 .copied()
                 .unwrap_or(false),
             on_draining_instance: t.instance_id.as_ref().is_some_and(|i| leaving.contains(i)),
