@@ -23,8 +23,8 @@ pub enum ClientError {
     Malformed(#[source] reqwest::Error),
 }
 
-/// The innermost causes of a transport error, outermost first (`timed out`, `connection
-/// reset`, ...): reqwest's own message names only the URL.
+/// The causes under a transport error, outermost first (`timed out`, `connection reset`, ...):
+/// reqwest's own message names only the URL.
 fn causes(error: &reqwest::Error) -> String {
     let mut parts = Vec::new();
     let mut source = std::error::Error::source(error);

@@ -166,8 +166,9 @@ fn read(ctx: &Ctx, cluster: &str, name: &str) -> Option<Read> {
     let live = tasks.iter().filter(|t| !matches!(phase(t), Phase::Stopped | Phase::Stopping));
     let may_scale_in =
         live.count() > usize::try_from(record.service.desired_count.unwrap_or(0)).unwrap_or(0);
-    // One lookup per task (no set of hosts first): most services are not scaling in, and most
-    // instances are neither draining nor gone.
+    // Each task's instance is looked up directly: a service's tasks are mostly on distinct
+    // instances, so collecting the distinct hosts first saved few lookups and cost a sorted
+    // insert per task. The set is built only for a scale-in's snapshot.
     let mut leaving = BTreeSet::new();
     let mut hosts: BTreeSet<&str> = BTreeSet::new();
     for host in tasks.iter().filter_map(|t| t.instance_id.as_deref()) {
