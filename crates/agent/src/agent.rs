@@ -344,21 +344,16 @@ impl Agent {
         });
         let actors: Arc<parking_lot::Mutex<HashMap<String, mpsc::UnboundedSender<Command>>>> =
             Default::default();
-        let reporter = tokio::spawn(report_loop(
-            self.client.clone(),
-            self.config.cluster.clone(),
-            instance_arn.clone(),
-            reports_rx,
-        ));
-        let waker =
-            tokio::spawn(wake_loop(self.runtime.clone(), instance_arn.clone(), actors.clone()));
-        let shipper = tokio::spawn(ship_logs(
+        let reporter = tokio::spawn(outbound_loop(
             self.client.clone(),
             self.config.clone(),
             instance_arn.clone(),
+            reports_rx,
             logs_rx,
             log_cursors,
         ));
+        let waker =
+            tokio::spawn(wake_loop(self.runtime.clone(), instance_arn.clone(), actors.clone()));
         let sampler = tokio::spawn(sample_usage(
             self.client.clone(),
             self.runtime.clone(),
@@ -497,7 +492,6 @@ impl Agent {
         actors.lock().clear();
         waker.abort();
         reporter.abort();
-        shipper.abort();
         sampler.abort();
         tracing::info!("Agent stopped");
         Ok(())
@@ -540,32 +534,83 @@ async fn sweep(
     }
 }
 
-/// Sends the latest report of every task that changed, batching what queued up, retrying
-/// until the control plane takes it.
-async fn report_loop(
+/// How long a report waits for others (and for log lines) to go in the same request. The
+/// reports of the tasks one poll answer started, and the first lines their containers write,
+/// come within a few milliseconds of each other.
+const REPORT_GATHER: Duration = Duration::from_millis(5);
+
+/// How long log lines wait for a report to ride on before they go on their own.
+const LOG_GATHER: Duration = Duration::from_millis(200);
+
+/// Sends what the control plane should hear: the latest report of every task that changed, and
+/// container log lines, in one request when both are pending (so a task's start and its first
+/// lines cost one exchange, not two). One request is in flight at a time, so reports and lines
+/// arrive in the order they were made; a failed request is retried with whatever changed
+/// meanwhile. After lines are delivered, the newest shipped timestamp of each container (its
+/// cursor) is advanced, and saved now and then so that a restarted agent does not send lines
+/// twice.
+async fn outbound_loop(
     client: ControlPlane,
-    cluster: String,
+    config: AgentConfig,
     instance_arn: String,
     mut reports: mpsc::UnboundedReceiver<TaskReport>,
+    mut lines: mpsc::UnboundedReceiver<task::LogShipment>,
+    cursors: Arc<parking_lot::Mutex<HashMap<String, i64>>>,
 ) {
     let mut pending: HashMap<String, TaskReport> = HashMap::new();
+    let mut buffer: Vec<task::LogShipment> = Vec::new();
+    let mut saved_at = tokio::time::Instant::now();
+    let (mut reports_open, mut lines_open) = (true, true);
     loop {
-        if pending.is_empty() {
-            match reports.recv().await {
-                Some(report) => {
-                    pending.insert(report.task_arn.clone(), report);
-                }
-                None => return,
+        if pending.is_empty() && buffer.is_empty() {
+            tokio::select! {
+                report = reports.recv(), if reports_open => match report {
+                    Some(report) => { pending.insert(report.task_arn.clone(), report); }
+                    None => reports_open = false,
+                },
+                line = lines.recv(), if lines_open => match line {
+                    Some(line) => buffer.push(line),
+                    None => lines_open = false,
+                },
+                else => return,
+            }
+            continue;
+        }
+        // Gather what else comes within the window: short when a report waits, longer when
+        // only log lines do. A report arriving shortens the window.
+        let mut window_end = tokio::time::Instant::now()
+            + if pending.is_empty() { LOG_GATHER } else { REPORT_GATHER };
+        loop {
+            tokio::select! {
+                _ = tokio::time::sleep_until(window_end) => break,
+                report = reports.recv(), if reports_open => match report {
+                    Some(report) => {
+                        pending.insert(report.task_arn.clone(), report);
+                        window_end = window_end.min(tokio::time::Instant::now() + REPORT_GATHER);
+                    }
+                    None => reports_open = false,
+                },
+                line = lines.recv(), if lines_open => match line {
+                    Some(line) => buffer.push(line),
+                    None => lines_open = false,
+                },
+                else => break,
             }
         }
-        while let Ok(report) = reports.try_recv() {
-            pending.insert(report.task_arn.clone(), report);
+        if buffer.len() > MAX_BUFFERED_LINES {
+            let excess = buffer.len() - MAX_BUFFERED_LINES;
+            buffer.drain(..excess);
+            tracing::warn!(
+                dropped = excess,
+                "Dropped container log lines the control plane could not take"
+            );
         }
         let request = ReportRequest {
-            cluster: cluster.clone(),
+            cluster: config.cluster.clone(),
             container_instance_arn: instance_arn.clone(),
             tasks: pending.values().cloned().collect(),
             usage: Vec::new(),
+            logs: log_batches(&buffer),
         };
         match client.report(&request).await {
             Ok(_) => {
@@ -575,13 +620,51 @@ async fn report_loop(
                         pending.remove(&sent.task_arn);
                     }
                 }
+                if buffer.is_empty() {
+                    continue;
+                }
+                {
+                    let mut cursors = cursors.lock();
+                    for shipment in buffer.drain(..) {
+                        let cursor = cursors.entry(shipment.runtime_id).or_insert(0);
+                        *cursor = (*cursor).max(shipment.line.timestamp);
+                    }
+                }
+                if saved_at.elapsed() >= config.log_cursor_save_interval {
+                    saved_at = tokio::time::Instant::now();
+                    save_cursors(&config, &cursors).await;
+                }
             }
             Err(error) => {
-                tracing::warn!(%error, tasks = request.tasks.len(), "Reporting task state failed; retrying");
+                tracing::warn!(%error, tasks = request.tasks.len(), lines = buffer.len(), "Reporting task state and logs failed; retrying");
                 tokio::time::sleep(Duration::from_millis(500)).await;
             }
         }
     }
+}
+
+/// Log lines grouped by task and container, in the order they came.
+fn log_batches(buffer: &[task::LogShipment]) -> Vec<api::agent::LogBatch> {
+    let mut batches: Vec<api::agent::LogBatch> = Vec::new();
+    for shipment in buffer {
+        let event = api::agent::LogEvent {
+            timestamp: shipment.line.timestamp,
+            stream: if shipment.line.stderr { "stderr" } else { "stdout" }.to_owned(),
+            message: shipment.line.message.clone(),
+        };
+        let same = |b: &&mut api::agent::LogBatch| {
+            b.task_arn == shipment.task_arn && b.container_name == shipment.container_name
+        };
+        match batches.iter_mut().find(same) {
+            Some(batch) => batch.events.push(event),
+            None => batches.push(api::agent::LogBatch {
+                task_arn: shipment.task_arn.clone(),
+                container_name: shipment.container_name.clone(),
+                events: vec![event],
+            }),
+        }
+    }
+    batches
 }
 
 /// Wakes the actor of the task whose container had an event.
@@ -628,98 +711,18 @@ fn load_cursors(config: &AgentConfig) -> HashMap<String, i64> {
 /// The most log lines held while the control plane cannot take them; older ones are dropped.
 const MAX_BUFFERED_LINES: usize = 20_000;
 
-/// Sends container log lines to the control plane in batches, and remembers per container the
-/// newest line shipped so that a restarted agent does not send lines twice.
-async fn ship_logs(
-    client: ControlPlane,
-    config: AgentConfig,
-    instance_arn: String,
-    mut lines: mpsc::UnboundedReceiver<task::LogShipment>,
-    cursors: Arc<parking_lot::Mutex<HashMap<String, i64>>>,
-) {
-    let mut buffer: Vec<task::LogShipment> = Vec::new();
-    let mut saved_at = tokio::time::Instant::now();
-    loop {
-        if buffer.is_empty() {
-            match lines.recv().await {
-                Some(line) => buffer.push(line),
-                None => return,
-            }
-        }
-        // Gather what else arrives in a short window into the same batch.
-        let window = tokio::time::sleep(Duration::from_millis(200));
-        tokio::pin!(window);
-        loop {
-            tokio::select! {
-                _ = &mut window => break,
-                line = lines.recv() => match line {
-                    Some(line) => buffer.push(line),
-                    None => break,
-                },
-            }
-        }
-        if buffer.len() > MAX_BUFFERED_LINES {
-            let excess = buffer.len() - MAX_BUFFERED_LINES;
-            buffer.drain(..excess);
-            tracing::warn!(
-                dropped = excess,
-                "Dropped container log lines the control plane could not take"
-            );
-        }
-        let mut batches: Vec<api::agent::LogBatch> = Vec::new();
-        for shipment in &buffer {
-            let event = api::agent::LogEvent {
-                timestamp: shipment.line.timestamp,
-                stream: if shipment.line.stderr { "stderr" } else { "stdout" }.to_owned(),
-                message: shipment.line.message.clone(),
-            };
-            let same = |b: &&mut api::agent::LogBatch| {
-                b.task_arn == shipment.task_arn && b.container_name == shipment.container_name
-            };
-            match batches.iter_mut().find(same) {
-                Some(batch) => batch.events.push(event),
-                None => batches.push(api::agent::LogBatch {
-                    task_arn: shipment.task_arn.clone(),
-                    container_name: shipment.container_name.clone(),
-                    events: vec![event],
-                }),
-            }
-        }
-        let request = api::agent::LogsRequest {
-            cluster: config.cluster.clone(),
-            container_instance_arn: instance_arn.clone(),
-            batches,
-        };
-        match client.logs(&request).await {
-            Ok(_) => {
-                {
-                    let mut cursors = cursors.lock();
-                    for shipment in buffer.drain(..) {
-                        let cursor = cursors.entry(shipment.runtime_id).or_insert(0);
-                        *cursor = (*cursor).max(shipment.line.timestamp);
-                    }
-                }
-                if saved_at.elapsed() >= config.log_cursor_save_interval {
-                    saved_at = tokio::time::Instant::now();
-                    let snapshot = serde_json::to_vec(&*cursors.lock()).unwrap_or_default();
-                    let path = cursors_path(&config);
-                    // File system calls block: keep them off the runtime's worker threads.
-                    let saved = tokio::task::spawn_blocking(move || {
-                        let temporary = path.with_extension("tmp");
-                        std::fs::write(&temporary, snapshot)
-                            .and_then(|_| std::fs::rename(&temporary, &path))
-                    })
-                    .await;
-                    if !matches!(saved, Ok(Ok(()))) {
-                        tracing::warn!("Could not save the log cursors");
-                    }
-                }
-            }
-            Err(error) => {
-                tracing::warn!(%error, lines = buffer.len(), "Shipping container logs failed; retrying");
-                tokio::time::sleep(Duration::from_secs(1)).await;
-            }
-        }
+/// Writes the log cursors to the state directory (through a temporary file and a rename).
+async fn save_cursors(config: &AgentConfig, cursors: &parking_lot::Mutex<HashMap<String, i64>>) {
+    let snapshot = serde_json::to_vec(&*cursors.lock()).unwrap_or_default();
+    let path = cursors_path(config);
+    // File system calls block: keep them off the runtime's worker threads.
+    let saved = tokio::task::spawn_blocking(move || {
+        let temporary = path.with_extension("tmp");
+        std::fs::write(&temporary, snapshot).and_then(|_| std::fs::rename(&temporary, &path))
+    })
+    .await;
+    if !matches!(saved, Ok(Ok(()))) {
+        tracing::warn!("Could not save the log cursors");
     }
 }
 
@@ -770,6 +773,7 @@ async fn sample_usage(
                     sampled_at: now,
                 })
                 .collect(),
+            logs: Vec::new(),
         };
         if let Err(error) = client.report(&request).await {
             tracing::debug!(%error, "Reporting resource use failed");

@@ -5,9 +5,10 @@
 //! The agent long-polls `POST /agent/v1/poll` with the generation of the desired task set it
 //! last applied; the control plane answers at once when its generation differs, otherwise when
 //! it changes or the wait ends (which doubles as the heartbeat). The answer is the instance's
-//! whole desired task set, each task definition in it once. The agent sends the full current state of every task whose state
-//! changed to `POST /agent/v1/report`; a report is idempotent, so it can be repeated after a
-//! failure. Both carry the instance's token in [`TOKEN_HEADER`]: the token
+//! whole desired task set, each task definition in it once. The agent sends the full current
+//! state of every task whose state changed to `POST /agent/v1/report`, with the container log
+//! lines gathered meanwhile (`POST /agent/v1/logs` takes lines alone); a report is idempotent,
+//! so it can be repeated after a failure. Both carry the instance's token in [`TOKEN_HEADER`]: the token
 //! RegisterContainerInstance returned in [`INSTANCE_TOKEN_HEADER`] when the agent registered
 //! with its cluster's token.
 
@@ -130,6 +131,10 @@ pub struct ReportRequest {
     /// Resource use of running tasks, sent every so often.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub usage: Vec<TaskUsage>,
+    /// New container log lines, as [`LogsRequest`] carries them: they ride on a report when one
+    /// is going anyway.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub logs: Vec<LogBatch>,
 }
 
 /// The agent's view of one task, sent whole each time it changes.

@@ -2,6 +2,7 @@
 //! desired task set, and the reports of task state that agents send back.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use axum::body::Bytes;
@@ -17,6 +18,32 @@ use api::{ApiError, ErrorCode};
 use crate::Ctx;
 use crate::container_instances::instance_id;
 use crate::state::TaskState;
+
+/// Counts of agent channel requests since the process started: what `/status` shows, so that
+/// an operator or a benchmark sees how many exchanges each task costs.
+#[derive(Default)]
+pub(crate) struct Traffic {
+    pub(crate) polls: AtomicU64,
+    pub(crate) reports: AtomicU64,
+    /// Task reports across all report requests.
+    pub(crate) reported_tasks: AtomicU64,
+    pub(crate) log_requests: AtomicU64,
+    /// Containers' log batches, alone or riding on reports.
+    pub(crate) log_batches: AtomicU64,
+}
+
+impl Traffic {
+    pub(crate) fn to_json(&self) -> Value {
+        let get = |n: &AtomicU64| n.load(Ordering::Relaxed);
+        serde_json::json!({
+            "polls": get(&self.polls),
+            "reports": get(&self.reports),
+            "reportedTasks": get(&self.reported_tasks),
+            "logRequests": get(&self.log_requests),
+            "logBatches": get(&self.log_batches),
+        })
+    }
+}
 
 /// The longest a poll is held when nothing changes.
 const MAX_WAIT: Duration = Duration::from_secs(20);
@@ -90,6 +117,7 @@ pub(crate) async fn poll(State(ctx): State<Ctx>, headers: HeaderMap, body: Bytes
 /// is serialized once for all polls (`Ctx::definition_json`), which matters when thousands of
 /// agents are handed sets of tasks at once.
 async fn serve_poll(ctx: &Ctx, headers: &HeaderMap, body: &[u8]) -> Result<Vec<u8>, ApiError> {
+    ctx.inner.agent_traffic.polls.fetch_add(1, Ordering::Relaxed);
     let request: PollRequest = parse(body)?;
     let id = authorize(ctx, headers, &request.cluster, &request.container_instance_arn)?;
     ctx.liveness().touch(&request.cluster, &id);
@@ -198,6 +226,9 @@ pub(crate) async fn report(State(ctx): State<Ctx>, headers: HeaderMap, body: Byt
 
 async fn serve_report(ctx: &Ctx, headers: &HeaderMap, body: &[u8]) -> Result<Value, ApiError> {
     let request: ReportRequest = parse(body)?;
+    let traffic = &ctx.inner.agent_traffic;
+    traffic.reports.fetch_add(1, Ordering::Relaxed);
+    traffic.reported_tasks.fetch_add(request.tasks.len() as u64, Ordering::Relaxed);
     let id = authorize(ctx, headers, &request.cluster, &request.container_instance_arn)?;
     ctx.liveness().touch(&request.cluster, &id);
     crate::tasks::record_usage(ctx, &request.cluster, &request.usage);
@@ -212,6 +243,10 @@ async fn serve_report(ctx: &Ctx, headers: &HeaderMap, body: &[u8]) -> Result<Val
     for outcome in outcomes {
         applied += usize::from(outcome?);
     }
+    if !request.logs.is_empty() {
+        traffic.log_batches.fetch_add(request.logs.len() as u64, Ordering::Relaxed);
+        accept_logs(ctx, &request.cluster, &id, request.logs).await?;
+    }
     serde_json::to_value(ReportResponse { applied }).map_err(|_| ApiError::server())
 }
 
@@ -220,25 +255,53 @@ pub(crate) async fn logs(State(ctx): State<Ctx>, headers: HeaderMap, body: Bytes
 }
 
 async fn serve_logs(ctx: &Ctx, headers: &HeaderMap, body: &[u8]) -> Result<Value, ApiError> {
+    let traffic = &ctx.inner.agent_traffic;
+    traffic.log_requests.fetch_add(1, Ordering::Relaxed);
     let request: api::agent::LogsRequest = parse(body)?;
     let id = authorize(ctx, headers, &request.cluster, &request.container_instance_arn)?;
+    traffic.log_batches.fetch_add(request.batches.len() as u64, Ordering::Relaxed);
+    let accepted = accept_logs(ctx, &request.cluster, &id, request.batches).await?;
+    Ok(serde_json::json!({ "accepted": accepted }))
+}
+
+/// Stores the log lines of the batches that are about tasks of instance `id`; returns how many
+/// lines were taken. Each container's lines are one append, and the containers' appends run
+/// concurrently, so that their writes share commits.
+async fn accept_logs(
+    ctx: &Ctx,
+    cluster: &str,
+    id: &str,
+    batches: Vec<api::agent::LogBatch>,
+) -> Result<usize, ApiError> {
     let mut accepted = 0;
-    for batch in request.batches {
+    // Lines by container, in the order they came: one append per container.
+    let mut by_container: Vec<(String, String, Vec<api::agent::LogEvent>)> = Vec::new();
+    for batch in batches {
         // An agent writes logs only for its own tasks.
-        let task_id =
-            crate::tasks::task_id(ctx, &request.cluster, &batch.task_arn)?.unwrap_or_default();
+        let task_id = crate::tasks::task_id(ctx, cluster, &batch.task_arn)?.unwrap_or_default();
         let owned = ctx
             .state()
             .read()
-            .cluster(&request.cluster)
+            .cluster(cluster)
             .and_then(|c| c.tasks.get(&task_id))
-            .is_some_and(|t| t.record.instance_id.as_deref() == Some(id.as_str()));
+            .is_some_and(|t| t.record.instance_id.as_deref() == Some(id));
         if !owned || !crate::arn::valid_name(&batch.container_name) {
             continue;
         }
         accepted += batch.events.len();
-        crate::logs::append(ctx, &request.cluster, &task_id, &batch.container_name, batch.events)
-            .await?;
+        match by_container
+            .iter_mut()
+            .find(|(task, container, _)| *task == task_id && *container == batch.container_name)
+        {
+            Some((_, _, events)) => events.extend(batch.events),
+            None => by_container.push((task_id, batch.container_name, batch.events)),
+        }
     }
-    Ok(serde_json::json!({ "accepted": accepted }))
+    let appends = by_container.into_iter().map(|(task_id, container, events)| async move {
+        crate::logs::append(ctx, cluster, &task_id, &container, events).await
+    });
+    for outcome in futures::future::join_all(appends).await {
+        outcome?;
+    }
+    Ok(accepted)
 }

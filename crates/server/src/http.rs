@@ -38,12 +38,16 @@ pub fn router(ctx: Ctx) -> Router {
 
 /// `GET /status`: figures that tell an operator (or a benchmark) whether the control plane has
 /// caught up after a start: how many agents are connected and how many full service scheduler
-/// passes ran. No names or records, so it needs no signature, like `/healthz`.
+/// passes ran; also the store's revision, transaction and commit counts, and the agent
+/// channel's request counts. No names or records, so it needs no signature, like `/healthz`.
 async fn status(State(ctx): State<Ctx>) -> Response {
+    let store = ctx.store().stats();
     let body = serde_json::json!({
         "connectedAgents": ctx.liveness().connected_count(),
         "servicePasses": ctx.inner.service_passes.load(std::sync::atomic::Ordering::Relaxed),
         "revision": ctx.state().revision(),
+        "agentChannel": ctx.inner.agent_traffic.to_json(),
+        "store": {"txns": store.txns, "commits": store.commits},
     });
     respond(StatusCode::OK, &uuid::Uuid::new_v4().to_string(), None, &body)
 }

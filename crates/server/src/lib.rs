@@ -97,6 +97,8 @@ pub(crate) struct CtxInner {
     definitions_json: parking_lot::Mutex<std::collections::HashMap<(String, i32), Bytes>>,
     /// Full passes of the service scheduler since the process started.
     service_passes: std::sync::atomic::AtomicU64,
+    /// Requests on the agent channel since the process started, for `/status`.
+    agent_traffic: agent_channel::Traffic,
     /// Placement calls waiting for their cluster's next placement round.
     placements: tasks::PlacementQueue,
     arns: Arns,
@@ -153,6 +155,7 @@ impl Ctx {
                 definitions_json: parking_lot::Mutex::new(Default::default()),
                 placements: Default::default(),
                 service_passes: Default::default(),
+                agent_traffic: Default::default(),
                 arns,
                 store,
                 clock,

@@ -211,6 +211,7 @@ pub(crate) async fn run(args: E2eLaunchArgs) -> anyhow::Result<()> {
         args.instances
     );
 
+    let status_before = super::harness::status(&http, &endpoint).await.unwrap_or_default();
     // Go.
     let started = Instant::now();
     let rate = (args.rate > 0.0).then_some(args.rate);
@@ -325,6 +326,22 @@ pub(crate) async fn run(args: E2eLaunchArgs) -> anyhow::Result<()> {
     let cpu = server.server_cpu_seconds().unwrap_or(0.0) - cpu_before;
     let own_cpu = super::harness::cpu_seconds(std::process::id()).unwrap_or(0.0) - own_cpu_before;
     let (rss, peak) = memory_mib(pid).unwrap_or_default();
+    let status_after = super::harness::status(&http, &endpoint).await.unwrap_or_default();
+    // Agent channel requests and store transactions per task started, over the run.
+    let per_task = |pointer: &str| {
+        let count = |status: &Value| status.pointer(pointer).and_then(Value::as_u64).unwrap_or(0);
+        count(&status_after).saturating_sub(count(&status_before)) as f64 / placed.max(1) as f64
+    };
+    let traffic = format!(
+        "polls_per_task={:.2} reports_per_task={:.2} reported_tasks_per_task={:.2} log_requests_per_task={:.2} log_batches_per_task={:.2} store_txns_per_task={:.2} store_commits_per_task={:.3}",
+        per_task("/agentChannel/polls"),
+        per_task("/agentChannel/reports"),
+        per_task("/agentChannel/reportedTasks"),
+        per_task("/agentChannel/logRequests"),
+        per_task("/agentChannel/logBatches"),
+        per_task("/store/txns"),
+        per_task("/store/commits"),
+    );
 
     // Per-task latency, from the control plane's records.
     let tasks = all_tasks(&http, &endpoint).await?;
@@ -370,7 +387,7 @@ pub(crate) async fn run(args: E2eLaunchArgs) -> anyhow::Result<()> {
     }
     let store = size_mib(&dir.path().join("server"));
     println!(
-        "bench=e2e-launch instances={} rate={} tasks={placed} service_tasks={service_tasks} run_task_tasks={} run_task_calls={calls} clients={} placement_failures={} requests_seconds={requests_done:.2} seconds={} tasks_per_sec={} p50_ms={:.0} p99_ms={:.0} max_ms={:.0} run_task_p50_ms={:.0} run_task_p99_ms={:.0} service_p50_ms={:.0} service_p99_ms={:.0} not_running={missing} server_cpu_seconds={cpu:.1} server_rss_mib={rss:.0} server_peak_rss_mib={peak:.0} store_mib={store:.0} registration_seconds={registration_seconds:.1} bench_process_cpu_seconds={own_cpu:.1} bench_process_rss_mib={:.0}",
+        "bench=e2e-launch instances={} rate={} tasks={placed} service_tasks={service_tasks} run_task_tasks={} run_task_calls={calls} clients={} placement_failures={} requests_seconds={requests_done:.2} seconds={} tasks_per_sec={} p50_ms={:.0} p99_ms={:.0} max_ms={:.0} run_task_p50_ms={:.0} run_task_p99_ms={:.0} service_p50_ms={:.0} service_p99_ms={:.0} not_running={missing} server_cpu_seconds={cpu:.1} server_rss_mib={rss:.0} server_peak_rss_mib={peak:.0} store_mib={store:.0} registration_seconds={registration_seconds:.1} bench_process_cpu_seconds={own_cpu:.1} bench_process_rss_mib={:.0} {traffic}",
         args.instances,
         rate.map_or("burst".to_owned(), |r| format!("{r:.0}")),
         placed - service_tasks,

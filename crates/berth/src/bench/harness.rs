@@ -73,6 +73,11 @@ pub(crate) async fn call(
 }
 
 /// CPU time (user + system) process `pid` has used so far, from `/proc` (Linux).
+/// The server's `GET /status` figures, or `None` if it did not answer.
+pub(crate) async fn status(http: &reqwest::Client, endpoint: &str) -> Option<Value> {
+    http.get(format!("{endpoint}/status")).send().await.ok()?.json().await.ok()
+}
+
 pub(crate) fn cpu_seconds(pid: u32) -> Option<f64> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     // Fields after the command name (which is in parentheses and may hold spaces).

@@ -13,7 +13,7 @@
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, bail};
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::churn::create_services;
 use super::e2e::{CLUSTER, memory_mib, size_mib, wait_running};
@@ -34,10 +34,6 @@ pub(crate) struct RestartArgs {
     /// Give up waiting after this many seconds (each phase).
     #[arg(long, default_value_t = 600)]
     timeout: u64,
-}
-
-async fn status(http: &reqwest::Client, endpoint: &str) -> Option<Value> {
-    http.get(format!("{endpoint}/status")).send().await.ok()?.json().await.ok()
 }
 
 pub(crate) async fn run(args: RestartArgs) -> anyhow::Result<()> {
@@ -89,7 +85,7 @@ pub(crate) async fn run(args: RestartArgs) -> anyhow::Result<()> {
     let mut passes_when_back = 0;
     while caught_up.is_none() {
         let now = started.elapsed().as_secs_f64();
-        let status = status(&http, &endpoint).await.context("GET /status")?;
+        let status = super::harness::status(&http, &endpoint).await.context("GET /status")?;
         let passes = status["servicePasses"].as_u64().unwrap_or(0);
         if first_pass.is_none() && passes >= 1 {
             first_pass = Some(now);
