@@ -294,8 +294,9 @@ fn container_id(task_id: &str, name: &str) -> String {
 /// A new task's id: 32 hex digits, as ECS's, but ordered by creation time (a version 7 UUID)
 /// rather than random. Tasks started together then have neighbouring keys in the store (and
 /// so do their log chunks), so a commit that writes many of them dirties a few B-tree pages
-/// instead of one page per task: in `berth bench e2e-launch` the store's writer thread used
-/// a fraction of the CPU it did with random ids.
+/// instead of one page per task. In `berth bench e2e-launch` at 5,000 instances the store
+/// file came out 11% smaller and its writer thread used 10.2-12.9 s of CPU against 13.5-16.9 s
+/// with random ids (single runs on a shared host).
 fn new_task_id() -> String {
     uuid::Uuid::now_v7().simple().to_string()
 }
