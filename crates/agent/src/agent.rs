@@ -561,6 +561,8 @@ async fn outbound_loop(
     let mut buffer: Vec<task::LogShipment> = Vec::new();
     let mut saved_at = tokio::time::Instant::now();
     let (mut reports_open, mut lines_open) = (true, true);
+    // Lines left over by the last request (which carried all it could): send them at once.
+    let mut backlog = false;
     loop {
         if pending.is_empty() && buffer.is_empty() {
             tokio::select! {
@@ -579,7 +581,13 @@ async fn outbound_loop(
         // Gather what else comes within the window: short when a report waits, longer when
         // only log lines do. A report arriving shortens the window.
         let mut window_end = tokio::time::Instant::now()
-            + if pending.is_empty() { LOG_GATHER } else { REPORT_GATHER };
+            + if backlog {
+                Duration::ZERO
+            } else if pending.is_empty() {
+                LOG_GATHER
+            } else {
+                REPORT_GATHER
+            };
         loop {
             tokio::select! {
                 _ = tokio::time::sleep_until(window_end) => break,
@@ -605,12 +613,13 @@ async fn outbound_loop(
                 "Dropped container log lines the control plane could not take"
             );
         }
+        let carried = lines_per_request(&buffer);
         let request = ReportRequest {
             cluster: config.cluster.clone(),
             container_instance_arn: instance_arn.clone(),
             tasks: pending.values().cloned().collect(),
             usage: Vec::new(),
-            logs: log_batches(&buffer),
+            logs: log_batches(&buffer[..carried]),
         };
         match client.report(&request).await {
             Ok(_) => {
@@ -620,12 +629,13 @@ async fn outbound_loop(
                         pending.remove(&sent.task_arn);
                     }
                 }
-                if buffer.is_empty() {
+                backlog = carried < buffer.len();
+                if carried == 0 {
                     continue;
                 }
                 {
                     let mut cursors = cursors.lock();
-                    for shipment in buffer.drain(..) {
+                    for shipment in buffer.drain(..carried) {
                         let cursor = cursors.entry(shipment.runtime_id).or_insert(0);
                         *cursor = (*cursor).max(shipment.line.timestamp);
                     }
@@ -636,11 +646,25 @@ async fn outbound_loop(
                 }
             }
             Err(error) => {
+                backlog = false;
                 tracing::warn!(%error, tasks = request.tasks.len(), lines = buffer.len(), "Reporting task state and logs failed; retrying");
                 tokio::time::sleep(Duration::from_millis(500)).await;
             }
         }
     }
+}
+
+/// How many of the oldest lines of `buffer` one request carries: as many as fit
+/// [`MAX_LOG_BYTES_PER_REQUEST`], and at least one.
+fn lines_per_request(buffer: &[task::LogShipment]) -> usize {
+    let mut bytes = 0;
+    for (n, shipment) in buffer.iter().enumerate() {
+        bytes += shipment.line.message.len() + 64;
+        if n > 0 && bytes > MAX_LOG_BYTES_PER_REQUEST {
+            return n;
+        }
+    }
+    buffer.len()
 }
 
 /// Log lines grouped by task and container, in the order they came.
@@ -711,6 +735,11 @@ fn load_cursors(config: &AgentConfig) -> HashMap<String, i64> {
 /// The most log lines held while the control plane cannot take them; older ones are dropped.
 const MAX_BUFFERED_LINES: usize = 20_000;
 
+/// About the most bytes of log lines one request carries, well under the control plane's limit
+/// on a request body (1 MiB): a backlog goes over several requests, and never holds up the
+/// task reports that share them.
+const MAX_LOG_BYTES_PER_REQUEST: usize = 128 * 1024;
+
 /// Writes the log cursors to the state directory (through a temporary file and a rename).
 async fn save_cursors(config: &AgentConfig, cursors: &parking_lot::Mutex<HashMap<String, i64>>) {
     let snapshot = serde_json::to_vec(&*cursors.lock()).unwrap_or_default();
@@ -778,5 +807,52 @@ async fn sample_usage(
         if let Err(error) = client.report(&request).await {
             tracing::debug!(%error, "Reporting resource use failed");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(task_arn: &str, message_bytes: usize) -> task::LogShipment {
+        task::LogShipment {
+            task_arn: task_arn.to_owned(),
+            container_name: "app".to_owned(),
+            runtime_id: format!("{task_arn}-app"),
+            line: crate::runtime::LogLine {
+                timestamp: 1,
+                stderr: false,
+                message: "x".repeat(message_bytes),
+            },
+        }
+    }
+
+    #[test]
+    fn a_log_backlog_goes_over_several_requests() {
+        // Three lines of a third of the limit each pass it with their overhead: two go first.
+        let third = MAX_LOG_BYTES_PER_REQUEST / 3;
+        let buffer: Vec<_> = (0..7).map(|_| line("t1", third)).collect();
+        assert_eq!(lines_per_request(&buffer), 2);
+        // A line over the limit still goes, alone.
+        let huge = vec![line("t1", 2 * MAX_LOG_BYTES_PER_REQUEST), line("t1", 10)];
+        assert_eq!(lines_per_request(&huge), 1);
+        // Small lines all go together.
+        let small: Vec<_> = (0..100).map(|_| line("t1", 10)).collect();
+        assert_eq!(lines_per_request(&small), 100);
+        assert_eq!(lines_per_request(&[]), 0);
+    }
+
+    #[test]
+    fn log_lines_are_grouped_by_container_in_order() {
+        let mut buffer = vec![line("t1", 1), line("t2", 2), line("t1", 3)];
+        buffer[2].line.timestamp = 2;
+        let batches = log_batches(&buffer);
+        assert_eq!(batches.len(), 2);
+        assert_eq!(batches[0].task_arn, "t1");
+        let t1: Vec<(i64, usize)> =
+            batches[0].events.iter().map(|e| (e.timestamp, e.message.len())).collect();
+        assert_eq!(t1, vec![(1, 1), (2, 3)]);
+        assert_eq!(batches[1].task_arn, "t2");
+        assert_eq!(batches[1].events.len(), 1);
     }
 }
