@@ -560,21 +560,18 @@ async fn outbound_loop(
     let mut pending: HashMap<String, TaskReport> = HashMap::new();
     let mut buffer: Vec<task::LogShipment> = Vec::new();
     let mut saved_at = tokio::time::Instant::now();
-    let (mut reports_open, mut lines_open) = (true, true);
+    // Whether each channel may still deliver: (reports, lines).
+    let mut open = (true, true);
     // Lines left over by the last request (which carried all it could): send them at once.
     let mut backlog = false;
     loop {
         if pending.is_empty() && buffer.is_empty() {
-            tokio::select! {
-                report = reports.recv(), if reports_open => match report {
-                    Some(report) => { pending.insert(report.task_arn.clone(), report); }
-                    None => reports_open = false,
-                },
-                line = lines.recv(), if lines_open => match line {
-                    Some(line) => buffer.push(line),
-                    None => lines_open = false,
-                },
-                else => return,
+            match next_outgoing(&mut reports, &mut lines, &mut open).await {
+                Some(Outgoing::Report(report)) => {
+                    pending.insert(report.task_arn.clone(), report);
+                }
+                Some(Outgoing::Line(line)) => buffer.push(line),
+                None => return,
             }
             continue;
         }
@@ -591,18 +588,14 @@ async fn outbound_loop(
         loop {
             tokio::select! {
                 _ = tokio::time::sleep_until(window_end) => break,
-                report = reports.recv(), if reports_open => match report {
-                    Some(report) => {
+                outgoing = next_outgoing(&mut reports, &mut lines, &mut open) => match outgoing {
+                    Some(Outgoing::Report(report)) => {
                         pending.insert(report.task_arn.clone(), report);
                         window_end = window_end.min(tokio::time::Instant::now() + REPORT_GATHER);
                     }
-                    None => reports_open = false,
+                    Some(Outgoing::Line(line)) => buffer.push(line),
+                    None => break,
                 },
-                line = lines.recv(), if lines_open => match line {
-                    Some(line) => buffer.push(line),
-                    None => lines_open = false,
-                },
-                else => break,
             }
         }
         if buffer.len() > MAX_BUFFERED_LINES {
@@ -650,6 +643,34 @@ async fn outbound_loop(
                 tracing::warn!(%error, tasks = request.tasks.len(), lines = buffer.len(), "Reporting task state and logs failed; retrying");
                 tokio::time::sleep(Duration::from_millis(500)).await;
             }
+        }
+    }
+}
+
+/// What the outbound loop sends.
+enum Outgoing {
+    Report(TaskReport),
+    Line(task::LogShipment),
+}
+
+/// The next report or log line, whichever comes first; `None` once both channels are closed.
+/// `open` remembers which are still open. Cancel-safe: nothing is lost if it is dropped.
+async fn next_outgoing(
+    reports: &mut mpsc::UnboundedReceiver<TaskReport>,
+    lines: &mut mpsc::UnboundedReceiver<task::LogShipment>,
+    open: &mut (bool, bool),
+) -> Option<Outgoing> {
+    loop {
+        tokio::select! {
+            report = reports.recv(), if open.0 => match report {
+                Some(report) => return Some(Outgoing::Report(report)),
+                None => open.0 = false,
+            },
+            line = lines.recv(), if open.1 => match line {
+                Some(line) => return Some(Outgoing::Line(line)),
+                None => open.1 = false,
+            },
+            else => return None,
         }
     }
 }

@@ -8,9 +8,9 @@
 //! whole desired task set, each task definition in it once. The agent sends the full current
 //! state of every task whose state changed to `POST /agent/v1/report`, with the container log
 //! lines gathered meanwhile (`POST /agent/v1/logs` takes lines alone); a report is idempotent,
-//! so it can be repeated after a failure. Both carry the instance's token in [`TOKEN_HEADER`]: the token
-//! RegisterContainerInstance returned in [`INSTANCE_TOKEN_HEADER`] when the agent registered
-//! with its cluster's token.
+//! so it can be repeated after a failure. Both carry the instance's token in [`TOKEN_HEADER`]:
+//! the token RegisterContainerInstance returned in [`INSTANCE_TOKEN_HEADER`] when the agent
+//! registered with its cluster's token.
 
 use std::collections::HashMap;
 use std::sync::Arc;

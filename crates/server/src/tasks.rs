@@ -295,7 +295,7 @@ fn container_id(task_id: &str, name: &str) -> String {
 /// rather than random. Tasks started together then have neighbouring keys in the store (and
 /// so do their log chunks), so a commit that writes many of them dirties a few B-tree pages
 /// instead of one page per task. In `berth bench e2e-launch` at 5,000 instances the store
-/// file came out 11% smaller and its writer thread used 10.2-12.9 s of CPU against 13.5-16.9 s
+/// file came out about a tenth smaller and its writer thread used 10.2-12.9 s of CPU against 13.5-16.9 s
 /// with random ids (single runs on a shared host).
 fn new_task_id() -> String {
     uuid::Uuid::now_v7().simple().to_string()
