@@ -121,6 +121,31 @@ fn phase(task: &impl TaskState) -> Phase {
     }
 }
 
+/// Whether a change to a service's task should bring a pass over the service now, rather than
+/// at the next full pass (at most a second later). A task that only moved on towards running
+/// (placed, pulled, started), with the same desired status, health and instance, changes no
+/// decision at once: a task without a health check counts as healthy only once it has run for
+/// the settle time, which the full passes' timers see, and a health status that arrives is a
+/// change of its own. Under a stream of agents' reports this keeps the passes, each over every
+/// task of its services, from following every report; the service's running and pending counts
+/// catch up at the next full pass.
+pub(crate) fn wakes_service(old: Option<&IndexedTask>, new: Option<&IndexedTask>) -> bool {
+    let (old, new) = match (old, new) {
+        (Some(old), Some(new)) => (old, new),
+        // A new task; a removed one was stopped long before.
+        (None, new) => return new.is_some(),
+        (Some(_), None) => return false,
+    };
+    let starting = |t: &IndexedTask| matches!(phase(t), Phase::Pending | Phase::Running);
+    !(starting(old)
+        && starting(new)
+        && old.desired_status() == new.desired_status()
+        && health(old) == health(new)
+        && old.instance_id == new.instance_id
+        && old.group == new.group
+        && old.started_by == new.started_by)
+}
+
 fn health(task: &IndexedTask) -> deploy::Health {
     match task.health_status {
         Some(api::HealthStatus::Healthy) => deploy::Health::Healthy,

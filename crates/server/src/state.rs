@@ -603,6 +603,7 @@ impl State {
 
     fn apply(&self, events: &[Event]) {
         let mut woken = Vec::new();
+        let mut services = Vec::new();
         let relevant = events.iter().any(|e| {
             let key = e.kv.key.as_str();
             key.starts_with(TASKS) || key.starts_with(SERVICES) || key.starts_with(INSTANCES)
@@ -610,7 +611,7 @@ impl State {
         {
             let mut index = self.index.write();
             for event in events {
-                apply_event(&mut index, event, &mut woken, &self.liveness);
+                apply_event(&mut index, event, &mut woken, &mut services, &self.liveness);
                 index.revision = index.revision.max(event.kv.mod_revision);
             }
         }
@@ -623,19 +624,11 @@ impl State {
             }
         }
         if relevant {
-            let index = self.index.read();
             let mut dirty = self.dirty.lock();
+            dirty.services.extend(services);
             for event in events {
                 let key = event.kv.key.as_str();
-                if let Some((cluster, id)) = names(key, TASKS) {
-                    let group = index
-                        .cluster(cluster)
-                        .and_then(|c| c.tasks.get(id))
-                        .and_then(|t| t.record.group.as_deref()?.strip_prefix("service:"));
-                    if let Some(service) = group {
-                        dirty.services.insert((cluster.to_owned(), service.to_owned()));
-                    }
-                } else if let Some((cluster, name)) = names(key, SERVICES) {
+                if let Some((cluster, name)) = names(key, SERVICES) {
                     dirty.services.insert((cluster.to_owned(), name.to_owned()));
                 } else if let Some((cluster, _)) = names(key, INSTANCES) {
                     dirty.clusters.insert(cluster.to_owned());
@@ -671,7 +664,7 @@ async fn load(store: &dyn Store, liveness: &Liveness) -> Result<Index, StoreErro
         index.revision = index.revision.max(range.revision);
         for kv in range.kvs {
             let event = Event { kind: EventKind::Put, kv };
-            apply_event(&mut index, &event, &mut woken, liveness);
+            apply_event(&mut index, &event, &mut woken, &mut Vec::new(), liveness);
         }
     }
     index.revision = index.revision.max(revision);
@@ -775,10 +768,14 @@ pub(crate) fn placed(task: &impl TaskState) -> Option<scheduler::Delta> {
     })
 }
 
+/// Applies one change to the index. `woken` gets the instances whose desired set changed,
+/// `services` the (cluster, service) pairs whose task changed in a way that calls for a pass
+/// now (see [`crate::service_scheduler::wakes_service`]).
 fn apply_event(
     index: &mut Index,
     event: &Event,
     woken: &mut Vec<((String, String), Revision)>,
+    services: &mut Vec<(String, String)>,
     liveness: &Liveness,
 ) {
     let key = event.kv.key.as_str();
@@ -830,6 +827,18 @@ fn apply_event(
             old.as_ref().map(|o| o.record.as_ref()),
             new.as_deref(),
         );
+        let service = new
+            .as_deref()
+            .or(old.as_ref().map(|o| o.record.as_ref()))
+            .and_then(|t| t.group.as_deref()?.strip_prefix("service:"));
+        if let Some(service) = service
+            && crate::service_scheduler::wakes_service(
+                old.as_ref().map(|o| o.record.as_ref()),
+                new.as_deref(),
+            )
+        {
+            services.push((cluster.to_owned(), service.to_owned()));
+        }
         if let Some(new) = &new {
             cluster_index.count(new, 1);
             if let Some(group) = &new.group {
@@ -955,6 +964,40 @@ mod tests {
         let whole = indexed.record().unwrap();
         assert_eq!(whole.task, record.task);
         assert_eq!(crate::records::encode(&whole), json);
+    }
+
+    #[test]
+    fn only_changes_that_alter_decisions_wake_the_service_scheduler() {
+        use crate::service_scheduler::wakes_service;
+        let task = |last: &str, desired: &str, health: Option<api::HealthStatus>| {
+            let record = stored(api::Task {
+                last_status: Some(last.to_owned()),
+                desired_status: Some(desired.to_owned()),
+                group: Some("service:web".to_owned()),
+                health_status: health,
+                ..api::Task::default()
+            });
+            IndexedTask::decode(crate::records::encode(&record)).unwrap()
+        };
+        let pending = task("PENDING", "RUNNING", None);
+        let running = task("RUNNING", "RUNNING", Some(api::HealthStatus::Unknown));
+        // Starting to run, or a report that changes nothing a decision reads: the full pass.
+        assert!(!wakes_service(Some(&pending), Some(&running)));
+        assert!(!wakes_service(Some(&running), Some(&running)));
+        // A new task, a health verdict, a stop asked for or seen: a pass now.
+        assert!(wakes_service(None, Some(&pending)));
+        let healthy = task("RUNNING", "RUNNING", Some(api::HealthStatus::Healthy));
+        assert!(wakes_service(Some(&running), Some(&healthy)));
+        assert!(wakes_service(Some(&pending), Some(&healthy)));
+        let stopping = task("RUNNING", "STOPPED", None);
+        assert!(wakes_service(Some(&running), Some(&stopping)));
+        let stopped = task("STOPPED", "RUNNING", None);
+        assert!(wakes_service(Some(&running), Some(&stopped)));
+        let mut moved = task("PENDING", "RUNNING", None);
+        moved.instance_id = Some("i2".to_owned());
+        assert!(wakes_service(Some(&pending), Some(&moved)));
+        // Removing a (stopped) task decides nothing.
+        assert!(!wakes_service(Some(&stopped), None));
     }
 
     #[test]
