@@ -7,7 +7,7 @@ pub(crate) mod index;
 mod tests;
 
 use rand::rngs::SmallRng;
-use rand::{RngCore, SeedableRng};
+use rand::{Rng, RngCore, SeedableRng};
 
 use crate::model::{
     FailureReason, Instance, InstanceStatus, Placement, PlacementRequest, Plan, PlanCtx, Snapshot,
@@ -92,6 +92,9 @@ pub(crate) fn plan_over(
     }
     let prepared = Prepared::new(request);
     let mut rng = SmallRng::seed_from_u64(ctx.seed);
+    if prepared.random && prepared.slots.is_empty() {
+        return plan_random(instances, &prepared, &mut rng);
+    }
     let offset = tie_offset(&prepared, &mut rng);
     let mut index = Index::build(instances, &prepared, offset);
     let mut plan = Plan::default();
@@ -113,6 +116,68 @@ pub(crate) fn plan_over(
                 break;
             }
         }
+    }
+    plan
+}
+
+/// Draws at an instance before a plain `random` request gives up guessing and lists the
+/// eligible instances.
+const RANDOM_DRAWS: u32 = 16;
+
+/// A chain that starts with `random`: each task goes to an instance drawn uniformly among those
+/// that can take it (given the request's earlier tasks). Draws are made over every instance and
+/// an ineligible one is drawn again, up to [`RANDOM_DRAWS`] times; then the eligible instances
+/// are listed once and drawn from, an instance leaving the list when a draw finds it full (only
+/// the request's own placements make one ineligible). Both ways are uniform among the eligible
+/// instances, and a request on a roomy cluster costs `O(count)` checks instead of a pass over
+/// every instance.
+fn plan_random(instances: &[&Instance], prepared: &Prepared<'_>, rng: &mut SmallRng) -> Plan {
+    let count = prepared.request.count;
+    let mut placed: std::collections::HashMap<usize, u32> = std::collections::HashMap::new();
+    let eligible = |number: usize, placed: u32| {
+        let instance = instances[number];
+        prepared.passes_static(instance)
+            && !(prepared.distinct && (placed > 0 || prepared.group_count(instance) > 0))
+            && prepared.fits(instance, placed)
+            && prepared.member_of_holds(instance, placed)
+    };
+    let mut listed: Option<Vec<usize>> = None;
+    let mut plan = Plan::default();
+    plan.placements.reserve(count as usize);
+    'tasks: for task_index in 0..count {
+        if listed.is_none() {
+            for _ in 0..RANDOM_DRAWS {
+                let number = rng.random_range(0..instances.len());
+                if eligible(number, placed.get(&number).copied().unwrap_or(0)) {
+                    *placed.entry(number).or_insert(0) += 1;
+                    plan.placements
+                        .push(Placement { task_index, instance_id: instances[number].id.clone() });
+                    continue 'tasks;
+                }
+            }
+        }
+        let list = listed.get_or_insert_with(|| {
+            (0..instances.len())
+                .filter(|&number| eligible(number, placed.get(&number).copied().unwrap_or(0)))
+                .collect()
+        });
+        while !list.is_empty() {
+            let at = rng.random_range(0..list.len());
+            let number = list[at];
+            if eligible(number, placed.get(&number).copied().unwrap_or(0)) {
+                *placed.entry(number).or_insert(0) += 1;
+                plan.placements
+                    .push(Placement { task_index, instance_id: instances[number].id.clone() });
+                continue 'tasks;
+            }
+            list.swap_remove(at);
+        }
+        let per_instance: Vec<u32> =
+            (0..instances.len()).map(|number| placed.get(&number).copied().unwrap_or(0)).collect();
+        plan.unplaced = unplaced_from(task_index, count, || {
+            explain::closest(instances, prepared, &per_instance)
+        });
+        break;
     }
     plan
 }

@@ -227,9 +227,9 @@ strategy random
             task 0 -> d
             task 1 -> c
             task 2 -> a
-            task 3 -> d
-            task 4 -> c
-            task 5 -> a
+            task 3 -> c
+            task 4 -> a
+            task 5 -> c
         "#]],
     );
     check(
@@ -237,9 +237,9 @@ strategy random
         expect![[r#"
             task 0 -> d
             task 1 -> c
-            task 2 -> d
+            task 2 -> c
             task 3 -> b
-            task 4 -> d
+            task 4 -> b
             task 5 -> d
         "#]],
     );
@@ -669,4 +669,75 @@ strategy spread attribute:ecs.instance-type
             family:test per ecs.instance-type: c5=2 m5=2
         "#]],
     );
+}
+
+#[test]
+fn random_finds_the_few_instances_with_room_and_keeps_distinct_instance() {
+    // Forty full instances and two with room: most draws miss, so the plan lists the eligible
+    // instances; the third task finds both taken (distinctInstance), and the closest candidate
+    // is a full instance, which passes the constraint and lacks only memory.
+    let mut text = String::new();
+    for n in 0..40 {
+        text.push_str(&format!("instance full-{n:02} mem=128\n"));
+    }
+    text.push_str("instance roomy-a mem=4096\ninstance roomy-b mem=4096\n");
+    text.push_str("request count=3 mem=512 group=service:web\n");
+    text.push_str("constraint distinctInstance\nstrategy random\nseed 9\n");
+    check(
+        &text,
+        expect![[r#"
+            task 0 -> roomy-a
+            task 1 -> roomy-b
+            task 2 unplaced: RESOURCE:MEMORY (closest full-00): container instance full-00 has 128 MiB memory left, the task needs 512
+        "#]],
+    );
+}
+
+#[test]
+fn random_fills_an_instance_until_it_is_full() {
+    check(
+        r#"
+instance a mem=1024
+instance b mem=256
+request count=4 mem=512
+strategy random
+seed 3
+"#,
+        expect![[r#"
+            task 0 -> a
+            task 1 -> a
+            task 2 unplaced: RESOURCE:MEMORY (closest b): container instance b has 256 MiB memory left, the task needs 512
+            task 3 unplaced: RESOURCE:MEMORY (closest b): container instance b has 256 MiB memory left, the task needs 512
+        "#]],
+    );
+}
+
+#[test]
+fn random_is_uniform_among_the_instances_that_fit() {
+    // Over many seeds, each of the three roomy instances gets about a third of the tasks and the
+    // sixty full ones none. A draw misses 60 times in 63, so about half the plans find their
+    // tasks by drawing and half by listing.
+    let mut text = String::new();
+    for n in 0..3 {
+        text.push_str(&format!("instance roomy-{n} mem=65536\n"));
+    }
+    for n in 0..60 {
+        text.push_str(&format!("instance full-{n:02} mem=0\n"));
+    }
+    text.push_str("request count=4 mem=64\nstrategy random\n");
+    let fixture = crate::testkit::fixture::parse(&text).unwrap();
+    let mut counts = std::collections::BTreeMap::new();
+    for seed in 0..3000 {
+        let ctx = crate::PlanCtx { seed };
+        let result = plan(&fixture.snapshot, &fixture.request, &ctx);
+        assert!(result.unplaced.is_empty());
+        for placement in result.placements {
+            *counts.entry(placement.instance_id).or_insert(0u32) += 1;
+        }
+    }
+    assert_eq!(counts.len(), 3, "{counts:?}");
+    for (instance, count) in &counts {
+        // 12,000 tasks: 4,000 expected each; a fair draw stays within ±250 (over 4 sd).
+        assert!((3750..=4250).contains(count), "{instance} got {count} of 12000: {counts:?}");
+    }
 }
