@@ -329,6 +329,18 @@ impl Agent {
         let (reports_tx, reports_rx) = mpsc::unbounded_channel();
         let (logs_tx, logs_rx) = mpsc::unbounded_channel();
         let log_cursors = Arc::new(parking_lot::Mutex::new(load_cursors(&self.config)));
+        // The tasks that already have containers here (left by an earlier run of the agent):
+        // only their actors need to look for containers to adopt.
+        let existing = match self.runtime.list(&[(labels::CONTAINER_INSTANCE, &instance_arn)]).await
+        {
+            Ok(found) => Some(
+                found.into_iter().filter_map(|c| c.labels.get(labels::TASK_ARN).cloned()).collect(),
+            ),
+            Err(error) => {
+                tracing::warn!(%error, "Listing this instance's containers failed; every task will look for its own");
+                None
+            }
+        };
         let env = Arc::new(TaskEnv {
             runtime: self.runtime.clone(),
             puller: Arc::new(ImagePuller::new(self.config.pull_behavior)),
@@ -341,6 +353,7 @@ impl Agent {
             settled_check_interval: self.config.settled_check_interval,
             logs: logs_tx,
             log_cursors: log_cursors.clone(),
+            existing: crate::task::Existing::new(existing),
         });
         let actors: Arc<parking_lot::Mutex<HashMap<String, mpsc::UnboundedSender<Command>>>> =
             Default::default();

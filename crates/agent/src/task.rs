@@ -40,6 +40,38 @@ pub struct TaskEnv {
     pub logs: mpsc::UnboundedSender<LogShipment>,
     /// The newest log timestamp already shipped, per container runtime id.
     pub log_cursors: Arc<parking_lot::Mutex<HashMap<String, i64>>>,
+    /// The tasks whose containers may exist on this host.
+    pub existing: Existing,
+}
+
+/// The tasks (by ARN) that may have containers on this host: those the agent found when it
+/// started, and those whose actor created a container, until the actor removed them. A new
+/// actor looks for containers to adopt only for these, which spares a runtime listing per
+/// task start. `None` when the agent could not list its containers: every actor looks.
+#[derive(Debug, Default)]
+pub struct Existing(parking_lot::Mutex<Option<HashSet<String>>>);
+
+impl Existing {
+    /// Starts from the tasks that have containers now (`None`: unknown).
+    pub fn new(tasks: Option<HashSet<String>>) -> Existing {
+        Existing(parking_lot::Mutex::new(tasks))
+    }
+
+    fn may_have_containers(&self, task_arn: &str) -> bool {
+        self.0.lock().as_ref().is_none_or(|tasks| tasks.contains(task_arn))
+    }
+
+    fn insert(&self, task_arn: &str) {
+        if let Some(tasks) = self.0.lock().as_mut() {
+            tasks.insert(task_arn.to_owned());
+        }
+    }
+
+    fn remove(&self, task_arn: &str) {
+        if let Some(tasks) = self.0.lock().as_mut() {
+            tasks.remove(task_arn);
+        }
+    }
 }
 
 /// One log line of one container, on its way to the control plane.
@@ -253,6 +285,9 @@ impl Actor {
 
     /// Finds the task's containers that already exist (an agent restart) by their labels.
     async fn adopt(&mut self) {
+        if !self.env.existing.may_have_containers(&self.desired.task_arn) {
+            return;
+        }
         let found = match self
             .env
             .runtime
@@ -503,6 +538,8 @@ impl Actor {
             None => {
                 let spec = spec::container_spec(&self.context(), &self.slots[index].definition)
                     .map_err(|e| format!("CannotCreateContainerError: {e}"))?;
+                // Before the container exists, so that an actor that follows this one finds it.
+                self.env.existing.insert(&self.desired.task_arn);
                 let id = self
                     .env
                     .runtime
@@ -674,12 +711,17 @@ impl Actor {
     }
 
     async fn clean_up(&mut self) {
+        let mut removed = true;
         for slot in &self.slots {
             if let Some(id) = &slot.runtime_id
                 && let Err(error) = self.env.runtime.remove(id).await
             {
+                removed = false;
                 tracing::warn!(task = %self.task_id, container = %slot.name, %error, "Removing a container failed");
             }
+        }
+        if removed {
+            self.env.existing.remove(&self.desired.task_arn);
         }
         let shared: BTreeMap<_, _> = self
             .desired
@@ -699,5 +741,28 @@ impl Actor {
             }
         }
         tracing::debug!(task = %self.task_id, "Task cleaned up");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Existing;
+
+    #[test]
+    fn only_tasks_that_may_have_containers_look_for_them() {
+        let existing = Existing::new(Some(["arn:left-by-an-earlier-run".to_owned()].into()));
+        assert!(existing.may_have_containers("arn:left-by-an-earlier-run"));
+        assert!(!existing.may_have_containers("arn:new"));
+        // A container is about to be created: a later actor of the task must look.
+        existing.insert("arn:new");
+        assert!(existing.may_have_containers("arn:new"));
+        // Its containers were removed: a new actor starts from nothing.
+        existing.remove("arn:new");
+        assert!(!existing.may_have_containers("arn:new"));
+        // Without a listing at start, every actor looks.
+        let unknown = Existing::new(None);
+        unknown.insert("arn:a");
+        unknown.remove("arn:a");
+        assert!(unknown.may_have_containers("arn:a"));
     }
 }
