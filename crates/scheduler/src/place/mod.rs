@@ -133,7 +133,7 @@ const RANDOM_DRAWS: u32 = 16;
 /// every instance.
 fn plan_random(instances: &[&Instance], prepared: &Prepared<'_>, rng: &mut SmallRng) -> Plan {
     let count = prepared.request.count;
-    let mut placed: std::collections::HashMap<usize, u32> = std::collections::HashMap::new();
+    let mut placed: std::collections::BTreeMap<usize, u32> = std::collections::BTreeMap::new();
     let eligible = |number: usize, placed: u32| {
         let instance = instances[number];
         prepared.passes_static(instance)
