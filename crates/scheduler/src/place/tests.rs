@@ -671,15 +671,17 @@ strategy spread attribute:ecs.instance-type
     );
 }
 
+/// `count` fixture lines `instance <prefix>-NN mem=<mem>`.
+fn instances(prefix: &str, count: usize, mem: u32) -> String {
+    (0..count).map(|n| format!("instance {prefix}-{n:02} mem={mem}\n")).collect()
+}
+
 #[test]
 fn random_finds_the_few_instances_with_room_and_keeps_distinct_instance() {
     // Forty full instances and two with room: most draws miss, so the plan lists the eligible
     // instances; the third task finds both taken (distinctInstance), and the closest candidate
     // is a full instance, which passes the constraint and lacks only memory.
-    let mut text = String::new();
-    for n in 0..40 {
-        text.push_str(&format!("instance full-{n:02} mem=128\n"));
-    }
+    let mut text = instances("full", 40, 128);
     text.push_str("instance roomy-a mem=4096\ninstance roomy-b mem=4096\n");
     text.push_str("request count=3 mem=512 group=service:web\n");
     text.push_str("constraint distinctInstance\nstrategy random\nseed 9\n");
@@ -717,13 +719,7 @@ fn random_is_uniform_among_the_instances_that_fit() {
     // Over many seeds, each of the three roomy instances gets about a third of the tasks and the
     // sixty full ones none. A draw misses 60 times in 63, so about half the plans find their
     // tasks by drawing and half by listing.
-    let mut text = String::new();
-    for n in 0..3 {
-        text.push_str(&format!("instance roomy-{n} mem=65536\n"));
-    }
-    for n in 0..60 {
-        text.push_str(&format!("instance full-{n:02} mem=0\n"));
-    }
+    let mut text = instances("roomy", 3, 65536) + &instances("full", 60, 0);
     text.push_str("request count=4 mem=64\nstrategy random\n");
     let fixture = crate::testkit::fixture::parse(&text).unwrap();
     let mut counts = std::collections::BTreeMap::new();
