@@ -48,7 +48,7 @@ pub struct TaskEnv {
 /// started, and those whose actor created a container, until the actor removed them. A new
 /// actor looks for containers to adopt only for these, which spares a runtime listing per
 /// task start. `None` when the agent could not list its containers: every actor looks.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Existing(parking_lot::Mutex<Option<HashSet<String>>>);
 
 impl Existing {

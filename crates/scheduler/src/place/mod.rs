@@ -133,51 +133,50 @@ const RANDOM_DRAWS: u32 = 16;
 /// every instance.
 fn plan_random(instances: &[&Instance], prepared: &Prepared<'_>, rng: &mut SmallRng) -> Plan {
     let count = prepared.request.count;
+    // Tasks of this request per instance number.
     let mut placed: std::collections::BTreeMap<usize, u32> = std::collections::BTreeMap::new();
-    let eligible = |number: usize, placed: u32| {
+    let eligible = |number: usize, placed: &std::collections::BTreeMap<usize, u32>| {
         let instance = instances[number];
+        let held = placed.get(&number).copied().unwrap_or(0);
         prepared.passes_static(instance)
-            && !(prepared.distinct && (placed > 0 || prepared.group_count(instance) > 0))
-            && prepared.fits(instance, placed)
-            && prepared.member_of_holds(instance, placed)
+            && !(prepared.distinct && (held > 0 || prepared.group_count(instance) > 0))
+            && prepared.fits(instance, held)
+            && prepared.member_of_holds(instance, held)
     };
     let mut listed: Option<Vec<usize>> = None;
     let mut plan = Plan::default();
     plan.placements.reserve(count as usize);
-    'tasks: for task_index in 0..count {
+    for task_index in 0..count {
+        let mut chosen = None;
         if listed.is_none() {
-            for _ in 0..RANDOM_DRAWS {
-                let number = rng.random_range(0..instances.len());
-                if eligible(number, placed.get(&number).copied().unwrap_or(0)) {
-                    *placed.entry(number).or_insert(0) += 1;
-                    plan.placements
-                        .push(Placement { task_index, instance_id: instances[number].id.clone() });
-                    continue 'tasks;
+            chosen = (0..RANDOM_DRAWS)
+                .map(|_| rng.random_range(0..instances.len()))
+                .find(|&number| eligible(number, &placed));
+        }
+        if chosen.is_none() {
+            let list = listed.get_or_insert_with(|| {
+                (0..instances.len()).filter(|&number| eligible(number, &placed)).collect()
+            });
+            while chosen.is_none() && !list.is_empty() {
+                let at = rng.random_range(0..list.len());
+                if eligible(list[at], &placed) {
+                    chosen = Some(list[at]);
+                } else {
+                    list.swap_remove(at);
                 }
             }
         }
-        let list = listed.get_or_insert_with(|| {
-            (0..instances.len())
-                .filter(|&number| eligible(number, placed.get(&number).copied().unwrap_or(0)))
-                .collect()
-        });
-        while !list.is_empty() {
-            let at = rng.random_range(0..list.len());
-            let number = list[at];
-            if eligible(number, placed.get(&number).copied().unwrap_or(0)) {
-                *placed.entry(number).or_insert(0) += 1;
-                plan.placements
-                    .push(Placement { task_index, instance_id: instances[number].id.clone() });
-                continue 'tasks;
-            }
-            list.swap_remove(at);
-        }
-        let per_instance: Vec<u32> =
-            (0..instances.len()).map(|number| placed.get(&number).copied().unwrap_or(0)).collect();
-        plan.unplaced = unplaced_from(task_index, count, || {
-            explain::closest(instances, prepared, &per_instance)
-        });
-        break;
+        let Some(number) = chosen else {
+            let per_instance: Vec<u32> = (0..instances.len())
+                .map(|number| placed.get(&number).copied().unwrap_or(0))
+                .collect();
+            plan.unplaced = unplaced_from(task_index, count, || {
+                explain::closest(instances, prepared, &per_instance)
+            });
+            break;
+        };
+        *placed.entry(number).or_insert(0) += 1;
+        plan.placements.push(Placement { task_index, instance_id: instances[number].id.clone() });
     }
     plan
 }
