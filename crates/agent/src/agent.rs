@@ -11,11 +11,12 @@ use futures::StreamExt;
 use serde::{Deserialize, Serialize};
 use tokio::sync::{mpsc, watch};
 
-use api::agent::{PollRequest, ReportRequest, TaskReport};
+use api::agent::{PollRequest, ReportRequest};
 use api::{Attribute, RegisterContainerInstanceRequest, Resource, VersionInfo};
 
 use crate::client::{ClientError, ControlPlane};
 use crate::images::{ImagePuller, PullBehavior};
+use crate::outbox::{Outbox, Payload};
 use crate::runtime::{Runtime, RuntimeError, labels};
 use crate::task::{self, Command, TaskEnv};
 
@@ -326,9 +327,15 @@ impl Agent {
                 Err(error) => return Err(error),
             }
         };
-        let (reports_tx, reports_rx) = mpsc::unbounded_channel();
-        let (logs_tx, logs_rx) = mpsc::unbounded_channel();
+        let outbox = Arc::new(Outbox::default());
         let log_cursors = Arc::new(parking_lot::Mutex::new(load_cursors(&self.config)));
+        let settle = Arc::new(Settle {
+            outbox: outbox.clone(),
+            cursors: log_cursors.clone(),
+            path: cursors_path(&self.config),
+            save_every: self.config.log_cursor_save_interval,
+            saved_at: parking_lot::Mutex::new(tokio::time::Instant::now()),
+        });
         // The tasks that already have containers here (left by an earlier run of the agent):
         // only their actors need to look for containers to adopt.
         let existing = match self.runtime.list(&[(labels::CONTAINER_INSTANCE, &instance_arn)]).await
@@ -344,14 +351,13 @@ impl Agent {
         let env = Arc::new(TaskEnv {
             runtime: self.runtime.clone(),
             puller: Arc::new(ImagePuller::new(self.config.pull_behavior)),
-            reports: reports_tx,
+            outbox: outbox.clone(),
             cluster: self.config.cluster.clone(),
             instance_arn: instance_arn.clone(),
             default_stop_timeout: self.config.default_stop_timeout,
             default_start_timeout: self.config.default_start_timeout,
             cleanup_wait: self.config.cleanup_wait,
             settled_check_interval: self.config.settled_check_interval,
-            logs: logs_tx,
             log_cursors: log_cursors.clone(),
             existing: crate::task::Existing::new(existing),
         });
@@ -361,9 +367,8 @@ impl Agent {
             self.client.clone(),
             self.config.clone(),
             instance_arn.clone(),
-            reports_rx,
-            logs_rx,
-            log_cursors,
+            outbox.clone(),
+            settle.clone(),
         ));
         let waker =
             tokio::spawn(wake_loop(self.runtime.clone(), instance_arn.clone(), actors.clone()));
@@ -384,18 +389,40 @@ impl Agent {
         // The task definitions of the desired set, by `family:revision`: polls name them as
         // known, so answers carry only new ones.
         let mut definitions: HashMap<String, Arc<api::TaskDefinition>> = HashMap::new();
+        // The tasks the last answer handed to actors: what they report first rides on the next
+        // poll.
+        let mut awaited: Vec<String> = Vec::new();
         loop {
+            if !awaited.is_empty() {
+                tokio::select! {
+                    _ = &mut shutdown => break,
+                    _ = gather(&outbox, &awaited) => {}
+                }
+                awaited.clear();
+            }
+            // Whatever is pending goes with the poll, unless a report request is out.
+            let payload = outbox.take().unwrap_or_default();
+            outbox.set_poll_due(false);
             let request = PollRequest {
                 cluster: self.config.cluster.clone(),
                 container_instance_arn: instance_arn.clone(),
                 generation,
                 wait_seconds: Some(u32::try_from(self.config.poll_wait.as_secs()).unwrap_or(10)),
                 known_definitions: definitions.keys().cloned().collect(),
+                tasks: payload.reports.clone(),
+                logs: log_batches(&payload.lines),
             };
+            // A poll that carries something is answered with whether it was applied, maybe
+            // after the desired set: the rest of the answer is then read in the background.
+            let settle = settle.clone();
+            let on_applied = (!payload.is_empty()).then(|| {
+                Box::new(move |applied: bool| settle.settle(payload, applied)) as OnApplied
+            });
             let response = tokio::select! {
-                _ = &mut shutdown => break,
-                response = self.client.poll(&request, self.config.poll_wait) => response,
+                _ = &mut shutdown => None,
+                response = self.client.poll(&request, self.config.poll_wait, on_applied) => Some(response),
             };
+            let Some(response) = response else { break };
             let mut response = match response {
                 Ok(response) => {
                     backoff = Duration::from_millis(200);
@@ -453,6 +480,11 @@ impl Agent {
             generation = answered;
             let mut next: HashMap<String, Applied> =
                 unchanged.into_iter().filter_map(|id| applied.remove_entry(&id)).collect();
+            if !changed.is_empty() {
+                // The actors told now report within moments: leave their reports to the next
+                // poll.
+                outbox.set_poll_due(true);
+            }
             {
                 let mut actors = actors.lock();
                 for task in changed {
@@ -466,12 +498,14 @@ impl Agent {
                                 != Some(&task.desired_status)
                             {
                                 let _ = sender.send(Command::Desired(Box::new(task.clone())));
+                                awaited.push(task.task_arn.clone());
                             }
                         }
                         None => {
                             let (tx, rx) = mpsc::unbounded_channel();
                             actors.insert(task.task_arn.clone(), tx);
                             tokio::spawn(task::run(env.clone(), task.clone(), rx));
+                            awaited.push(task.task_arn.clone());
                         }
                     }
                     next.insert(
@@ -503,6 +537,7 @@ impl Agent {
         }
         // Dropping the senders lets the actors end without touching their containers.
         actors.lock().clear();
+        outbox.close();
         waker.abort();
         reporter.abort();
         sampler.abort();
@@ -552,153 +587,142 @@ async fn sweep(
 /// come within a few milliseconds of each other.
 const REPORT_GATHER: Duration = Duration::from_millis(5);
 
+/// The longest a poll waits, after an answer handed tasks to actors, for what they report.
+const POLL_GATHER: Duration = Duration::from_millis(25);
+
+/// Waits until each of `tasks` (ARNs) has a report pending, then [`REPORT_GATHER`] for what
+/// follows at once (a simulated start, a container's first lines); [`POLL_GATHER`] at most.
+async fn gather(outbox: &Outbox, tasks: &[String]) {
+    let deadline = tokio::time::Instant::now() + POLL_GATHER;
+    let mut changes = outbox.subscribe();
+    loop {
+        changes.borrow_and_update();
+        if outbox.is_closed() {
+            return;
+        }
+        if outbox.reported(tasks) {
+            break;
+        }
+        tokio::select! {
+            _ = tokio::time::sleep_until(deadline) => return,
+            changed = changes.changed() => if changed.is_err() { return },
+        }
+    }
+    let rest = deadline.saturating_duration_since(tokio::time::Instant::now());
+    tokio::time::sleep(REPORT_GATHER.min(rest)).await;
+}
+
 /// How long log lines wait for a report to ride on before they go on their own.
 const LOG_GATHER: Duration = Duration::from_millis(200);
 
-/// Sends what the control plane should hear: the latest report of every task that changed, and
-/// container log lines, in one request when both are pending (so a task's start and its first
-/// lines cost one exchange, not two). One request is in flight at a time, so reports and lines
-/// arrive in the order they were made; a failed request is retried with whatever changed
-/// meanwhile. After lines are delivered, the newest shipped timestamp of each container (its
-/// cursor) is advanced, and saved now and then so that a restarted agent does not send lines
-/// twice.
+/// Sends what the control plane should hear and the poll loop did not carry: the latest report
+/// of every task that changed, and container log lines, in one request when both are pending
+/// (so a task's start and its first lines cost one exchange, not two). One payload is in
+/// flight at a time (see [`Outbox`]), so reports and lines arrive in the order they were made;
+/// a failed request is retried with whatever changed meanwhile. After lines are delivered, the
+/// newest shipped timestamp of each container (its cursor) is advanced, and saved now and then
+/// so that a restarted agent does not send lines twice.
 async fn outbound_loop(
     client: ControlPlane,
     config: AgentConfig,
     instance_arn: String,
-    mut reports: mpsc::UnboundedReceiver<TaskReport>,
-    mut lines: mpsc::UnboundedReceiver<task::LogShipment>,
-    cursors: Arc<parking_lot::Mutex<HashMap<String, i64>>>,
+    outbox: Arc<Outbox>,
+    settle: Arc<Settle>,
 ) {
-    let mut pending: HashMap<String, TaskReport> = HashMap::new();
-    let mut buffer: Vec<task::LogShipment> = Vec::new();
-    let mut saved_at = tokio::time::Instant::now();
-    // Whether each channel may still deliver: (reports, lines).
-    let mut open = (true, true);
-    // Lines left over by the last request (which carried all it could): send them at once.
-    let mut backlog = false;
+    let mut changes = outbox.subscribe();
     loop {
-        if pending.is_empty() && buffer.is_empty() {
-            match next_outgoing(&mut reports, &mut lines, &mut open).await {
-                Some(Outgoing::Report(report)) => {
-                    pending.insert(report.task_arn.clone(), report);
-                }
-                Some(Outgoing::Line(line)) => buffer.push(line),
-                None => return,
-            }
-            continue;
-        }
-        // Gather what else comes within the window: short when a report waits, longer when
-        // only log lines do. A report arriving shortens the window.
-        let mut window_end = tokio::time::Instant::now()
-            + if backlog {
-                Duration::ZERO
-            } else if pending.is_empty() {
-                LOG_GATHER
-            } else {
-                REPORT_GATHER
-            };
+        // Wait until something is due and no other payload is out.
         loop {
-            tokio::select! {
-                _ = tokio::time::sleep_until(window_end) => break,
-                outgoing = next_outgoing(&mut reports, &mut lines, &mut open) => match outgoing {
-                    Some(Outgoing::Report(report)) => {
-                        pending.insert(report.task_arn.clone(), report);
-                        window_end = window_end.min(tokio::time::Instant::now() + REPORT_GATHER);
-                    }
-                    Some(Outgoing::Line(line)) => buffer.push(line),
-                    None => break,
+            changes.borrow_and_update();
+            if outbox.is_closed() {
+                return;
+            }
+            let due = outbox.due(REPORT_GATHER, LOG_GATHER);
+            let ready = due.is_some_and(|at| at <= tokio::time::Instant::now());
+            if ready && outbox.may_send() {
+                break;
+            }
+            match due.filter(|_| !ready) {
+                Some(at) => tokio::select! {
+                    _ = tokio::time::sleep_until(at) => {}
+                    _ = changes.changed() => {}
                 },
+                None => {
+                    if changes.changed().await.is_err() {
+                        return;
+                    }
+                }
             }
         }
-        if buffer.len() > MAX_BUFFERED_LINES {
-            let excess = buffer.len() - MAX_BUFFERED_LINES;
-            buffer.drain(..excess);
-            tracing::warn!(
-                dropped = excess,
-                "Dropped container log lines the control plane could not take"
-            );
-        }
-        let carried = lines_per_request(&buffer);
+        // The poll may have taken everything meanwhile.
+        let Some(payload) = outbox.take() else { continue };
         let request = ReportRequest {
             cluster: config.cluster.clone(),
             container_instance_arn: instance_arn.clone(),
-            tasks: pending.values().cloned().collect(),
+            tasks: payload.reports.clone(),
             usage: Vec::new(),
-            logs: log_batches(&buffer[..carried]),
+            logs: log_batches(&payload.lines),
         };
         match client.report(&request).await {
-            Ok(_) => {
-                // Keep anything that changed again while the report was in flight.
-                for sent in &request.tasks {
-                    if pending.get(&sent.task_arn) == Some(sent) {
-                        pending.remove(&sent.task_arn);
-                    }
-                }
-                backlog = carried < buffer.len();
-                if carried == 0 {
-                    continue;
-                }
-                {
-                    let mut cursors = cursors.lock();
-                    for shipment in buffer.drain(..carried) {
-                        let cursor = cursors.entry(shipment.runtime_id).or_insert(0);
-                        *cursor = (*cursor).max(shipment.line.timestamp);
-                    }
-                }
-                if saved_at.elapsed() >= config.log_cursor_save_interval {
-                    saved_at = tokio::time::Instant::now();
-                    save_cursors(&config, &cursors).await;
-                }
-            }
+            Ok(_) => settle.settle(payload, true),
             Err(error) => {
-                backlog = false;
-                tracing::warn!(%error, tasks = request.tasks.len(), lines = buffer.len(), "Reporting task state and logs failed; retrying");
+                tracing::warn!(%error, tasks = payload.reports.len(), lines = payload.lines.len(), "Reporting task state and logs failed; retrying");
+                settle.settle(payload, false);
                 tokio::time::sleep(Duration::from_millis(500)).await;
             }
         }
     }
 }
 
-/// What the outbound loop sends.
-enum Outgoing {
-    Report(TaskReport),
-    Line(task::LogShipment),
+/// What a poll calls once the control plane said whether it applied what the poll carried.
+type OnApplied = Box<dyn FnOnce(bool) + Send>;
+
+/// Settles a payload once its request is answered: delivered lines move their containers'
+/// cursors (saved now and then, so that a restarted agent does not send lines twice); a payload
+/// that may not have arrived goes back to the outbox.
+struct Settle {
+    outbox: Arc<Outbox>,
+    cursors: Arc<parking_lot::Mutex<HashMap<String, i64>>>,
+    path: PathBuf,
+    save_every: Duration,
+    saved_at: parking_lot::Mutex<tokio::time::Instant>,
 }
 
-/// The next report or log line, whichever comes first; `None` once both channels are closed.
-/// `open` remembers which are still open. Cancel-safe: nothing is lost if it is dropped.
-async fn next_outgoing(
-    reports: &mut mpsc::UnboundedReceiver<TaskReport>,
-    lines: &mut mpsc::UnboundedReceiver<task::LogShipment>,
-    open: &mut (bool, bool),
-) -> Option<Outgoing> {
-    loop {
-        tokio::select! {
-            report = reports.recv(), if open.0 => match report {
-                Some(report) => return Some(Outgoing::Report(report)),
-                None => open.0 = false,
-            },
-            line = lines.recv(), if open.1 => match line {
-                Some(line) => return Some(Outgoing::Line(line)),
-                None => open.1 = false,
-            },
-            else => return None,
+impl Settle {
+    fn settle(&self, payload: Payload, applied: bool) {
+        if !applied {
+            self.outbox.failed(payload);
+            return;
         }
-    }
-}
-
-/// How many of the oldest lines of `buffer` one request carries: as many as fit
-/// [`MAX_LOG_BYTES_PER_REQUEST`], and at least one.
-fn lines_per_request(buffer: &[task::LogShipment]) -> usize {
-    let mut bytes = 0;
-    for (n, shipment) in buffer.iter().enumerate() {
-        bytes += shipment.line.message.len() + 64;
-        if n > 0 && bytes > MAX_LOG_BYTES_PER_REQUEST {
-            return n;
+        self.outbox.delivered();
+        if payload.lines.is_empty() {
+            return;
         }
+        let snapshot = {
+            let mut cursors = self.cursors.lock();
+            for shipment in &payload.lines {
+                let cursor = cursors.entry(shipment.runtime_id.clone()).or_insert(0);
+                *cursor = (*cursor).max(shipment.line.timestamp);
+            }
+            let mut saved_at = self.saved_at.lock();
+            if saved_at.elapsed() < self.save_every {
+                return;
+            }
+            *saved_at = tokio::time::Instant::now();
+            serde_json::to_vec(&*cursors).unwrap_or_default()
+        };
+        // Through a temporary file and a rename; file system calls block, so off the runtime's
+        // worker threads.
+        let path = self.path.clone();
+        tokio::task::spawn_blocking(move || {
+            let temporary = path.with_extension("tmp");
+            let saved = std::fs::write(&temporary, snapshot)
+                .and_then(|_| std::fs::rename(&temporary, &path));
+            if saved.is_err() {
+                tracing::warn!("Could not save the log cursors");
+            }
+        });
     }
-    buffer.len()
 }
 
 /// Log lines grouped by task and container, in the order they came.
@@ -766,29 +790,6 @@ fn load_cursors(config: &AgentConfig) -> HashMap<String, i64> {
         .unwrap_or_default()
 }
 
-/// The most log lines held while the control plane cannot take them; older ones are dropped.
-const MAX_BUFFERED_LINES: usize = 20_000;
-
-/// About the most bytes of log lines one request carries, well under the control plane's limit
-/// on a request body (1 MiB): a backlog goes over several requests, and never holds up the
-/// task reports that share them.
-const MAX_LOG_BYTES_PER_REQUEST: usize = 128 * 1024;
-
-/// Writes the log cursors to the state directory (through a temporary file and a rename).
-async fn save_cursors(config: &AgentConfig, cursors: &parking_lot::Mutex<HashMap<String, i64>>) {
-    let snapshot = serde_json::to_vec(&*cursors.lock()).unwrap_or_default();
-    let path = cursors_path(config);
-    // File system calls block: keep them off the runtime's worker threads.
-    let saved = tokio::task::spawn_blocking(move || {
-        let temporary = path.with_extension("tmp");
-        std::fs::write(&temporary, snapshot).and_then(|_| std::fs::rename(&temporary, &path))
-    })
-    .await;
-    if !matches!(saved, Ok(Ok(()))) {
-        tracing::warn!("Could not save the log cursors");
-    }
-}
-
 /// Samples the resource use of every running container of this instance and reports it per
 /// task.
 async fn sample_usage(
@@ -848,36 +849,9 @@ async fn sample_usage(
 mod tests {
     use super::*;
 
-    fn line(task_arn: &str, message_bytes: usize) -> task::LogShipment {
-        task::LogShipment {
-            task_arn: task_arn.to_owned(),
-            container_name: "app".to_owned(),
-            runtime_id: format!("{task_arn}-app"),
-            line: crate::runtime::LogLine {
-                timestamp: 1,
-                stderr: false,
-                message: "x".repeat(message_bytes),
-            },
-        }
-    }
-
-    #[test]
-    fn a_log_backlog_goes_over_several_requests() {
-        // Three lines of a third of the limit each pass it with their overhead: two go first.
-        let third = MAX_LOG_BYTES_PER_REQUEST / 3;
-        let buffer: Vec<_> = (0..7).map(|_| line("t1", third)).collect();
-        assert_eq!(lines_per_request(&buffer), 2);
-        // A line over the limit still goes, alone.
-        let huge = vec![line("t1", 2 * MAX_LOG_BYTES_PER_REQUEST), line("t1", 10)];
-        assert_eq!(lines_per_request(&huge), 1);
-        // Small lines all go together.
-        let small: Vec<_> = (0..100).map(|_| line("t1", 10)).collect();
-        assert_eq!(lines_per_request(&small), 100);
-        assert_eq!(lines_per_request(&[]), 0);
-    }
-
     #[test]
     fn log_lines_are_grouped_by_container_in_order() {
+        use crate::outbox::tests::line;
         let mut buffer = vec![line("t1", 1), line("t2", 2), line("t1", 3)];
         buffer[2].line.timestamp = 2;
         let batches = log_batches(&buffer);

@@ -21,6 +21,59 @@ pub enum ClientError {
     Refused { status: u16, code: String, message: String },
     #[error("the control plane's answer could not be read")]
     Malformed(#[source] reqwest::Error),
+    #[error("the control plane's answer could not be read: {0}")]
+    Unreadable(String),
+}
+
+/// How the line of a poll's answer that says whether the poll's payload was applied begins.
+const APPLIED_PREFIX: &[u8] = b"{\"applied\"";
+
+#[derive(serde::Deserialize)]
+struct AppliedLine {
+    applied: bool,
+}
+
+fn parse_line<T: DeserializeOwned>(line: &[u8]) -> Result<T, ClientError> {
+    serde_json::from_slice(line).map_err(|e| ClientError::Unreadable(e.to_string()))
+}
+
+/// An answer read line by line as it comes.
+struct Lines {
+    response: reqwest::Response,
+    buffer: Vec<u8>,
+}
+
+impl Lines {
+    async fn next(&mut self) -> Result<Vec<u8>, ClientError> {
+        loop {
+            if let Some(end) = self.buffer.iter().position(|&b| b == b'\n') {
+                return Ok(self.buffer.drain(..=end).collect());
+            }
+            match self.response.chunk().await {
+                Ok(Some(chunk)) => self.buffer.extend_from_slice(&chunk),
+                Ok(None) => return Err(ClientError::Unreadable("the answer ended early".into())),
+                Err(error) => return Err(ClientError::Unreachable(error)),
+            }
+        }
+    }
+}
+
+/// The caller's `on_applied`, called once: with what the control plane said, or with `false`
+/// if it is dropped first.
+struct Applied(Option<Box<dyn FnOnce(bool) + Send>>);
+
+impl Applied {
+    fn say(&mut self, applied: bool) {
+        if let Some(call) = self.0.take() {
+            call(applied);
+        }
+    }
+}
+
+impl Drop for Applied {
+    fn drop(&mut self) {
+        self.say(false);
+    }
 }
 
 /// The causes under a transport error, outermost first (`timed out`, `connection reset`, ...):
@@ -164,13 +217,45 @@ impl ControlPlane {
         Ok(body)
     }
 
-    /// Waits (up to `wait`) for a desired set newer than `request.generation`.
+    /// Waits (up to `wait`) for a desired set newer than `request.generation`. A poll that
+    /// carries reports or log lines passes `on_applied`: it is called with whether the control
+    /// plane applied them as soon as it says so (one line of the answer; the desired set is
+    /// another, in either order). If the desired set comes first, it is returned at once and
+    /// the rest is read in the background; `on_applied(false)` if the answer ends or fails
+    /// without saying.
     pub async fn poll(
         &self,
         request: &PollRequest,
         wait: Duration,
+        on_applied: Option<Box<dyn FnOnce(bool) + Send>>,
     ) -> Result<PollResponse, ClientError> {
-        self.post(api::agent::POLL_PATH, None, request, wait + Duration::from_secs(15)).await
+        let mut applied = Applied(on_applied);
+        let token = self.instance_token().unwrap_or_else(|| self.cluster_token.clone());
+        let timeout = wait + Duration::from_secs(15);
+        let response = self.send(api::agent::POLL_PATH, None, request, timeout, &token).await?;
+        if applied.0.is_none() {
+            return response.json().await.map_err(ClientError::Malformed);
+        }
+        let mut lines = Lines { response, buffer: Vec::new() };
+        loop {
+            let line = lines.next().await?;
+            if line.starts_with(APPLIED_PREFIX) {
+                applied.say(parse_line::<AppliedLine>(&line)?.applied);
+                continue;
+            }
+            let answer: PollResponse = parse_line(&line)?;
+            if applied.0.is_some() {
+                tokio::spawn(async move {
+                    while let Ok(line) = lines.next().await {
+                        if let Ok(said) = parse_line::<AppliedLine>(&line) {
+                            applied.say(said.applied);
+                            return;
+                        }
+                    }
+                });
+            }
+            return Ok(answer);
+        }
     }
 
     pub async fn logs(

@@ -5,6 +5,7 @@ pub mod agent;
 pub mod client;
 pub mod docker;
 pub mod images;
+pub mod outbox;
 pub mod runtime;
 pub mod sim;
 pub mod spec;

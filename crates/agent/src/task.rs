@@ -25,7 +25,8 @@ use crate::spec::{self, TaskContext};
 pub struct TaskEnv {
     pub runtime: Arc<dyn Runtime>,
     pub puller: Arc<ImagePuller>,
-    pub reports: mpsc::UnboundedSender<TaskReport>,
+    /// Where reports and container log lines wait to be delivered to the control plane.
+    pub outbox: Arc<crate::outbox::Outbox>,
     pub cluster: String,
     pub instance_arn: String,
     /// Used for containers whose definition has no `stopTimeout`.
@@ -36,8 +37,6 @@ pub struct TaskEnv {
     pub cleanup_wait: Duration,
     /// How often a settled task is checked without an event.
     pub settled_check_interval: Duration,
-    /// Where container log lines go to be shipped to the control plane.
-    pub logs: mpsc::UnboundedSender<LogShipment>,
     /// The newest log timestamp already shipped, per container runtime id.
     pub log_cursors: Arc<parking_lot::Mutex<HashMap<String, i64>>>,
     /// The tasks whose containers may exist on this host.
@@ -221,6 +220,8 @@ pub async fn run(
         if actor.stopping.is_none() && actor.desired.desired_status == "RUNNING" {
             actor.start_ready().await;
             actor.refresh().await;
+            // Follow what just started now, so its first lines go with the report below.
+            actor.follow_logs();
             actor.decide();
         }
         if actor.stopping.is_some() && !actor.stopped {
@@ -386,7 +387,7 @@ impl Actor {
             }
             let cursor = self.env.log_cursors.lock().get(id).copied().unwrap_or(0);
             let mut lines = self.env.runtime.logs(id, (cursor > 0).then_some(cursor / 1000));
-            let shipments = self.env.logs.clone();
+            let outbox = self.env.outbox.clone();
             let task_arn = self.desired.task_arn.clone();
             let container_name = slot.name.clone();
             let runtime_id = id.clone();
@@ -403,7 +404,7 @@ impl Actor {
                         runtime_id: runtime_id.clone(),
                         line,
                     };
-                    if shipments.send(shipment).is_err() {
+                    if !outbox.push_lines([shipment]) {
                         return;
                     }
                 }
@@ -705,7 +706,7 @@ impl Actor {
             execution_stopped_at: self.execution_stopped_at,
         };
         if self.last_report.as_ref() != Some(&report) {
-            let _ = self.env.reports.send(report.clone());
+            self.env.outbox.push_report(report.clone());
             self.last_report = Some(report);
         }
     }

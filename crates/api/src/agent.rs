@@ -6,9 +6,11 @@
 //! last applied; the control plane answers at once when its generation differs, otherwise when
 //! it changes or the wait ends (which doubles as the heartbeat). The answer is the instance's
 //! whole desired task set, each task definition in it once. The agent sends the full current
-//! state of every task whose state changed to `POST /agent/v1/report`, with the container log
-//! lines gathered meanwhile (`POST /agent/v1/logs` takes lines alone); a report is idempotent,
-//! so it can be repeated after a failure. Both carry the instance's token in [`TOKEN_HEADER`]:
+//! state of every task whose state changed, with the container log lines gathered meanwhile,
+//! on its next poll or to `POST /agent/v1/report` (`POST /agent/v1/logs` takes lines alone); a
+//! report is idempotent, so it can be repeated after a failure. The answer to a poll that
+//! carried reports or lines is two JSON lines, in the order they are ready: `{"applied":true}`
+//! once they are durable (`false` if they were not applied) and the `PollResponse`. Both carry the instance's token in [`TOKEN_HEADER`]:
 //! the token RegisterContainerInstance returned in [`INSTANCE_TOKEN_HEADER`] when the agent
 //! registered with its cluster's token.
 
@@ -41,6 +43,14 @@ pub struct PollRequest {
     /// them out. A definition's content never changes once registered.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub known_definitions: Vec<String>,
+    /// Task reports that ride on the poll, as a [`ReportRequest`] carries them. The control
+    /// plane applies them (and `logs`) before it holds the poll, and then sends its response
+    /// head at once: the agent knows they arrived before it sends anything newer.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tasks: Vec<TaskReport>,
+    /// Container log lines that ride on the poll.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub logs: Vec<LogBatch>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

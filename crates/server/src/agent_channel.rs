@@ -24,6 +24,8 @@ use crate::state::TaskState;
 #[derive(Default)]
 pub(crate) struct Traffic {
     pub(crate) polls: AtomicU64,
+    /// Polls that carried task reports or log lines.
+    pub(crate) carrying_polls: AtomicU64,
     pub(crate) reports: AtomicU64,
     /// Task reports across all report requests.
     pub(crate) reported_tasks: AtomicU64,
@@ -37,6 +39,7 @@ impl Traffic {
         let get = |n: &AtomicU64| n.load(Ordering::Relaxed);
         serde_json::json!({
             "polls": get(&self.polls),
+            "pollsCarrying": get(&self.carrying_polls),
             "reports": get(&self.reports),
             "reportedTasks": get(&self.reported_tasks),
             "logRequests": get(&self.log_requests),
@@ -104,26 +107,85 @@ fn authorize(
 }
 
 pub(crate) async fn poll(State(ctx): State<Ctx>, headers: HeaderMap, body: Bytes) -> Response {
-    match serve_poll(&ctx, &headers, &body).await {
-        Ok(json) => {
-            let request_id = uuid::Uuid::new_v4().to_string();
-            crate::http::respond_bytes(StatusCode::OK, &request_id, None, json)
+    let request_id = uuid::Uuid::new_v4().to_string();
+    let (begun, carried) = match begin_poll(&ctx, &headers, &body).await {
+        Ok(begun) => begun,
+        Err(error) => return reply(Err(error)),
+    };
+    let Some((tasks, logs)) = carried else {
+        return match finish_poll(&ctx, begun).await {
+            Ok(json) => crate::http::respond_bytes(StatusCode::OK, &request_id, None, json),
+            Err(error) => reply(Err(error)),
+        };
+    };
+    // The poll carried reports or log lines: they are applied beside the wait for the answer,
+    // and each result goes out as soon as it is ready, one JSON object per line: `{"applied":
+    // true}` once they are durable (the agent sends nothing newer before that), and the
+    // answer. Neither waits for the other.
+    let (cluster, id, applying) = (begun.request.cluster.clone(), begun.id.clone(), ctx.clone());
+    let applied = futures::stream::once(async move {
+        let outcome = apply_payload(&applying, &cluster, &id, &tasks, logs).await;
+        if let Err(error) = &outcome {
+            tracing::warn!(cluster, instance = %id, error = %error.message, "Applying what a poll carried failed");
         }
-        Err(error) => reply(Err(error)),
-    }
+        let line: &'static [u8] =
+            if outcome.is_ok() { b"{\"applied\":true}\n" } else { b"{\"applied\":false}\n" };
+        Ok::<_, std::io::Error>(Bytes::from_static(line))
+    });
+    let answer = futures::stream::once(async move {
+        match finish_poll(&ctx, begun).await {
+            Ok(mut json) => {
+                json.push(b'\n');
+                Ok(Bytes::from(json))
+            }
+            Err(error) => {
+                Err(std::io::Error::other(format!("the poll answer failed: {}", error.message)))
+            }
+        }
+    });
+    let body = axum::body::Body::from_stream(futures::stream::select(applied, answer));
+    crate::http::respond_body(StatusCode::OK, &request_id, None, body)
 }
 
-/// Answers with a `PollResponse` as JSON. It is written piece by piece: each task definition
-/// is serialized once for all polls (`Ctx::definition_json`), which matters when thousands of
-/// agents are handed sets of tasks at once.
-async fn serve_poll(ctx: &Ctx, headers: &HeaderMap, body: &[u8]) -> Result<Vec<u8>, ApiError> {
+/// A poll whose request is checked, before its wait.
+struct Begun {
+    request: PollRequest,
+    id: String,
+    generations: tokio::sync::watch::Receiver<i64>,
+    /// The instance's set has not changed since the generation the agent applied: the poll is
+    /// held until it does (or the wait ends).
+    holds: bool,
+}
+
+/// What a poll carries: task reports and log lines.
+type Carried = (Vec<api::agent::TaskReport>, Vec<api::agent::LogBatch>);
+
+async fn begin_poll(
+    ctx: &Ctx,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<(Begun, Option<Carried>), ApiError> {
     ctx.inner.agent_traffic.polls.fetch_add(1, Ordering::Relaxed);
-    let request: PollRequest = parse(body)?;
+    let mut request: PollRequest = parse(body)?;
     let id = authorize(ctx, headers, &request.cluster, &request.container_instance_arn)?;
     ctx.liveness().touch(&request.cluster, &id);
+    let tasks = std::mem::take(&mut request.tasks);
+    let logs = std::mem::take(&mut request.logs);
+    let carried = (!tasks.is_empty() || !logs.is_empty()).then_some((tasks, logs));
+    if carried.is_some() {
+        ctx.inner.agent_traffic.carrying_polls.fetch_add(1, Ordering::Relaxed);
+    }
     let mut generations = ctx.state().watch_instance(&request.cluster, &id);
-    let current = *generations.borrow_and_update();
-    if current == request.generation {
+    let holds = *generations.borrow_and_update() == request.generation;
+    Ok((Begun { request, id, generations, holds }, carried))
+}
+
+/// Waits if the poll holds, then writes its answer: a `PollResponse` as JSON, piece by piece:
+/// each task definition is serialized once for all polls (`Ctx::definition_json`), which
+/// matters when thousands of agents are handed sets of tasks at once.
+async fn finish_poll(ctx: &Ctx, begun: Begun) -> Result<Vec<u8>, ApiError> {
+    let Begun { request, id, mut generations, holds } = begun;
+    if holds {
         // Nothing new: hold the request until something changes, but not so long that a live
         // agent could look disconnected.
         let wait = Duration::from_secs(u64::from(request.wait_seconds.unwrap_or(20)))
@@ -226,28 +288,43 @@ pub(crate) async fn report(State(ctx): State<Ctx>, headers: HeaderMap, body: Byt
 
 async fn serve_report(ctx: &Ctx, headers: &HeaderMap, body: &[u8]) -> Result<Value, ApiError> {
     let request: ReportRequest = parse(body)?;
-    let traffic = &ctx.inner.agent_traffic;
-    traffic.reports.fetch_add(1, Ordering::Relaxed);
-    traffic.reported_tasks.fetch_add(request.tasks.len() as u64, Ordering::Relaxed);
+    ctx.inner.agent_traffic.reports.fetch_add(1, Ordering::Relaxed);
     let id = authorize(ctx, headers, &request.cluster, &request.container_instance_arn)?;
     ctx.liveness().touch(&request.cluster, &id);
     crate::tasks::record_usage(ctx, &request.cluster, &request.usage);
-    let outcomes = futures::future::join_all(
-        request
-            .tasks
-            .iter()
-            .map(|task| crate::tasks::apply_report(ctx, &request.cluster, Some(&id), task)),
-    )
-    .await;
+    let applied = apply_payload(ctx, &request.cluster, &id, &request.tasks, request.logs).await?;
+    serde_json::to_value(ReportResponse { applied }).map_err(|_| ApiError::server())
+}
+
+/// Applies task reports and stores log lines from the agent of instance `id`, as a report or
+/// a poll carries them; returns how many reports changed a task.
+async fn apply_payload(
+    ctx: &Ctx,
+    cluster: &str,
+    id: &str,
+    tasks: &[api::agent::TaskReport],
+    logs: Vec<api::agent::LogBatch>,
+) -> Result<usize, ApiError> {
+    let traffic = &ctx.inner.agent_traffic;
+    traffic.reported_tasks.fetch_add(tasks.len() as u64, Ordering::Relaxed);
+    traffic.log_batches.fetch_add(logs.len() as u64, Ordering::Relaxed);
+    // Reports and lines go to the store side by side, so that they share commits.
+    let reports = futures::future::join_all(
+        tasks.iter().map(|task| crate::tasks::apply_report(ctx, cluster, Some(id), task)),
+    );
+    let lines = async {
+        match logs.is_empty() {
+            true => Ok(0),
+            false => accept_logs(ctx, cluster, id, logs).await,
+        }
+    };
+    let (outcomes, lines) = futures::future::join(reports, lines).await;
     let mut applied = 0;
     for outcome in outcomes {
         applied += usize::from(outcome?);
     }
-    if !request.logs.is_empty() {
-        traffic.log_batches.fetch_add(request.logs.len() as u64, Ordering::Relaxed);
-        accept_logs(ctx, &request.cluster, &id, request.logs).await?;
-    }
-    serde_json::to_value(ReportResponse { applied }).map_err(|_| ApiError::server())
+    lines?;
+    Ok(applied)
 }
 
 pub(crate) async fn logs(State(ctx): State<Ctx>, headers: HeaderMap, body: Bytes) -> Response {

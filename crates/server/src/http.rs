@@ -212,7 +212,17 @@ pub(crate) fn respond_bytes(
     code: Option<ErrorCode>,
     bytes: Vec<u8>,
 ) -> Response {
-    let mut response = (status, bytes).into_response();
+    respond_body(status, request_id, code, axum::body::Body::from(bytes))
+}
+
+/// Answers with `body`, which may still be on its way: the head goes out at once.
+pub(crate) fn respond_body(
+    status: StatusCode,
+    request_id: &str,
+    code: Option<ErrorCode>,
+    body: axum::body::Body,
+) -> Response {
+    let mut response = (status, body).into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(api::CONTENT_TYPE));
     if let Ok(id) = HeaderValue::from_str(request_id) {

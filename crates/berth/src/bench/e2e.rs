@@ -333,8 +333,9 @@ pub(crate) async fn run(args: E2eLaunchArgs) -> anyhow::Result<()> {
         count(&status_after).saturating_sub(count(&status_before)) as f64 / placed.max(1) as f64
     };
     let traffic = format!(
-        "polls_per_task={:.2} reports_per_task={:.2} reported_tasks_per_task={:.2} log_requests_per_task={:.2} log_batches_per_task={:.2} store_txns_per_task={:.2} store_commits_per_task={:.3}",
+        "polls_per_task={:.2} carrying_polls_per_task={:.2} reports_per_task={:.2} reported_tasks_per_task={:.2} log_requests_per_task={:.2} log_batches_per_task={:.2} store_txns_per_task={:.2} store_commits_per_task={:.3}",
         per_task("/agentChannel/polls"),
+        per_task("/agentChannel/pollsCarrying"),
         per_task("/agentChannel/reports"),
         per_task("/agentChannel/reportedTasks"),
         per_task("/agentChannel/logRequests"),

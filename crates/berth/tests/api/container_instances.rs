@@ -542,3 +542,81 @@ async fn polls_send_in_full_only_what_changed_since_the_agents_generation() {
     assert_eq!(ids(&again["tasks"]).len(), 3);
     assert_eq!(again["unchanged"], json!([]));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_poll_carries_reports_and_lines_and_says_they_were_applied_before_it_is_held() {
+    let server = Server::start();
+    let ecs = server.ecs();
+    ecs.create_cluster().cluster_name("c").send().await.unwrap();
+    register_web(&ecs).await;
+    let raw = server.raw();
+    let registered = raw
+        .op_with_token(
+            "RegisterContainerInstance",
+            json!({"cluster": "c", "totalResources": [
+                {"name": "CPU", "type": "INTEGER", "integerValue": 4096},
+                {"name": "MEMORY", "type": "INTEGER", "integerValue": 4096}]}),
+            &server.agent_token("c"),
+        )
+        .await;
+    let arn =
+        registered.body["containerInstance"]["containerInstanceArn"].as_str().unwrap().to_owned();
+    let token = registered.instance_token.unwrap();
+    let started = ecs.run_task().cluster("c").task_definition("web").send().await.unwrap();
+    let task_arn = started.tasks()[0].task_arn().unwrap().to_owned();
+    let first = raw
+        .post_with_token(
+            "/agent/v1/poll",
+            json!({"cluster": "c", "containerInstanceArn": arn, "generation": -1}),
+            &token,
+        )
+        .await;
+    let generation = first.body["generation"].as_i64().unwrap();
+
+    // Nothing changes, so the poll is held (1 s); what it carries is applied meanwhile, and
+    // the answer says so first, on a line of its own, then gives the set.
+    let report = json!({"taskArn": task_arn, "status": "RUNNING", "startedAt": 1_700_000_000.0,
+        "containers": [{"name": "web", "status": "RUNNING", "runtimeId": "r1"}]});
+    let lines = json!([{"taskArn": task_arn, "containerName": "web",
+        "events": [{"timestamp": 1_700_000_000_000_i64, "stream": "stdout", "message": "hello"}]}]);
+    let body = json!({"cluster": "c", "containerInstanceArn": arn, "generation": generation,
+        "waitSeconds": 1, "knownDefinitions": ["web:1"], "tasks": [report], "logs": lines});
+    let held = std::time::Instant::now();
+    let polled = raw.post_with_token("/agent/v1/poll", body, &token).await;
+    assert_eq!(polled.status, 200, "{:?}", polled.body);
+    assert!(held.elapsed() >= Duration::from_millis(900), "the poll was held");
+    let text = polled.body.as_str().expect("two lines").to_owned();
+    let parts: Vec<serde_json::Value> =
+        text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(parts.len(), 2, "{text}");
+    assert_eq!(parts[0], json!({"applied": true}));
+    assert_eq!(parts[1]["generation"].as_i64(), Some(generation));
+    assert_eq!(parts[1]["unchanged"].as_array().unwrap().len(), 1);
+
+    let described = ecs.describe_tasks().cluster("c").tasks(&task_arn).send().await.unwrap();
+    assert_eq!(described.tasks()[0].last_status(), Some("RUNNING"));
+    let logs = raw
+        .berth(
+            "GetContainerLogs",
+            json!({"cluster": "c", "task": task_arn, "containerName": "web"}),
+        )
+        .await;
+    assert_eq!(logs.body["events"][0]["message"], "hello", "{:?}", logs.body);
+
+    // A poll whose set changed is answered at once, beside what it carries; a report on a task
+    // the store does not know changes nothing and is still said to be applied.
+    ecs.stop_task().cluster("c").task(&task_arn).send().await.unwrap();
+    let stray = format!("{}ffff", &task_arn[..task_arn.len() - 4]);
+    let stray = json!({"taskArn": stray, "status": "RUNNING"});
+    let body = json!({"cluster": "c", "containerInstanceArn": arn, "generation": generation,
+        "waitSeconds": 5, "knownDefinitions": ["web:1"], "tasks": [stray]});
+    let quick = std::time::Instant::now();
+    let polled = raw.post_with_token("/agent/v1/poll", body, &token).await;
+    assert!(quick.elapsed() < Duration::from_secs(4), "answered without waiting");
+    let text = polled.body.as_str().expect("two lines").to_owned();
+    let mut parts: Vec<serde_json::Value> =
+        text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    parts.sort_by_key(|p| p.get("applied").is_none());
+    assert_eq!(parts[0], json!({"applied": true}), "{text}");
+    assert_eq!(parts[1]["tasks"][0]["desiredStatus"], "STOPPED", "{text}");
+}
