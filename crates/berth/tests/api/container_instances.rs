@@ -19,6 +19,27 @@ async fn instances(ecs: &aws_sdk_ecs::Client, cluster: &str, n: usize) -> Vec<St
     .await
 }
 
+/// Cluster `c` with the `web` definition and one instance registered by hand (no agent runs):
+/// the instance's ARN and token.
+async fn cluster_with_one_instance(server: &Server, ecs: &aws_sdk_ecs::Client) -> (String, String) {
+    ecs.create_cluster().cluster_name("c").send().await.unwrap();
+    register_web(ecs).await;
+    let registered = server
+        .raw()
+        .op_with_token(
+            "RegisterContainerInstance",
+            json!({"cluster": "c", "totalResources": [
+                {"name": "CPU", "type": "INTEGER", "integerValue": 4096},
+                {"name": "MEMORY", "type": "INTEGER", "integerValue": 4096}]}),
+            &server.agent_token("c"),
+        )
+        .await;
+    assert_eq!(registered.status, 200, "{:?}", registered.body);
+    let arn =
+        registered.body["containerInstance"]["containerInstanceArn"].as_str().unwrap().to_owned();
+    (arn, registered.instance_token.expect("the instance's token"))
+}
+
 async fn register_web(ecs: &aws_sdk_ecs::Client) {
     ecs.register_task_definition()
         .family("web")
@@ -455,22 +476,8 @@ async fn agent_operations_need_the_cluster_or_instance_token() {
 async fn polls_send_in_full_only_what_changed_since_the_agents_generation() {
     let server = Server::start();
     let ecs = server.ecs();
-    ecs.create_cluster().cluster_name("c").send().await.unwrap();
-    register_web(&ecs).await;
     let raw = server.raw();
-    let registered = raw
-        .op_with_token(
-            "RegisterContainerInstance",
-            json!({"cluster": "c", "totalResources": [
-                {"name": "CPU", "type": "INTEGER", "integerValue": 4096},
-                {"name": "MEMORY", "type": "INTEGER", "integerValue": 4096}]}),
-            &server.agent_token("c"),
-        )
-        .await;
-    assert_eq!(registered.status, 200, "{:?}", registered.body);
-    let arn =
-        registered.body["containerInstance"]["containerInstanceArn"].as_str().unwrap().to_owned();
-    let token = registered.instance_token.unwrap();
+    let (arn, token) = cluster_with_one_instance(&server, &ecs).await;
     let poll = |generation: i64, known: Vec<&'static str>| {
         let (raw, arn, token) = (&raw, arn.clone(), token.clone());
         async move {
@@ -547,21 +554,8 @@ async fn polls_send_in_full_only_what_changed_since_the_agents_generation() {
 async fn a_poll_carries_reports_and_lines_and_says_they_were_applied_before_it_is_held() {
     let server = Server::start();
     let ecs = server.ecs();
-    ecs.create_cluster().cluster_name("c").send().await.unwrap();
-    register_web(&ecs).await;
     let raw = server.raw();
-    let registered = raw
-        .op_with_token(
-            "RegisterContainerInstance",
-            json!({"cluster": "c", "totalResources": [
-                {"name": "CPU", "type": "INTEGER", "integerValue": 4096},
-                {"name": "MEMORY", "type": "INTEGER", "integerValue": 4096}]}),
-            &server.agent_token("c"),
-        )
-        .await;
-    let arn =
-        registered.body["containerInstance"]["containerInstanceArn"].as_str().unwrap().to_owned();
-    let token = registered.instance_token.unwrap();
+    let (arn, token) = cluster_with_one_instance(&server, &ecs).await;
     let started = ecs.run_task().cluster("c").task_definition("web").send().await.unwrap();
     let task_arn = started.tasks()[0].task_arn().unwrap().to_owned();
     let first = raw
