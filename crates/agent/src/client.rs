@@ -51,6 +51,9 @@ impl Lines {
             }
             match self.response.chunk().await {
                 Ok(Some(chunk)) => self.buffer.extend_from_slice(&chunk),
+                // The last line may end without a newline (a control plane that answers a
+                // poll in one piece, without saying whether it applied what the poll carried).
+                Ok(None) if !self.buffer.is_empty() => return Ok(std::mem::take(&mut self.buffer)),
                 Ok(None) => return Err(ClientError::Unreadable("the answer ended early".into())),
                 Err(error) => return Err(ClientError::Unreachable(error)),
             }
@@ -267,5 +270,99 @@ impl ControlPlane {
 
     pub async fn report(&self, request: &ReportRequest) -> Result<ReportResponse, ClientError> {
         self.post(api::agent::REPORT_PATH, None, request, Duration::from_secs(30)).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::sync::oneshot;
+
+    use super::*;
+
+    /// A control plane that answers one request with these chunks of a chunked body, a pause
+    /// before each; `None` drops the connection there.
+    async fn serve_once(chunks: Vec<(Duration, Option<&'static str>)>) -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let mut request = vec![0u8; 64 * 1024];
+            let _ = socket.read(&mut request).await.unwrap();
+            let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n";
+            socket.write_all(head.as_bytes()).await.unwrap();
+            for (pause, chunk) in chunks {
+                tokio::time::sleep(pause).await;
+                let Some(chunk) = chunk else { return };
+                let framed = format!("{:x}\r\n{chunk}\r\n", chunk.len());
+                socket.write_all(framed.as_bytes()).await.unwrap();
+            }
+            socket.write_all(b"0\r\n\r\n").await.unwrap();
+        });
+        url
+    }
+
+    fn request() -> PollRequest {
+        PollRequest {
+            cluster: "c".into(),
+            container_instance_arn: "i".into(),
+            generation: 1,
+            wait_seconds: None,
+            known_definitions: Vec::new(),
+            tasks: Vec::new(),
+            logs: Vec::new(),
+        }
+    }
+
+    const ANSWER: &str = "{\"generation\":2,\"tasks\":[],\"unchanged\":[],\"definitions\":{}}\n";
+
+    /// Polls `url` carrying something; returns the answer and what `on_applied` was told.
+    async fn poll(url: &str) -> (Result<PollResponse, ClientError>, oneshot::Receiver<bool>) {
+        let client = ControlPlane::new(url, "token");
+        let (said, heard) = oneshot::channel();
+        let on_applied = Box::new(move |applied: bool| {
+            let _ = said.send(applied);
+        });
+        let answer = client.poll(&request(), Duration::from_secs(1), Some(on_applied)).await;
+        (answer, heard)
+    }
+
+    #[tokio::test]
+    async fn a_poll_returns_its_answer_before_the_control_plane_says_it_applied_the_payload() {
+        let url = serve_once(vec![
+            (Duration::ZERO, Some(ANSWER)),
+            (Duration::from_millis(300), Some("{\"applied\":true}\n")),
+        ])
+        .await;
+        let started = std::time::Instant::now();
+        let (answer, mut heard) = poll(&url).await;
+        assert_eq!(answer.unwrap().generation, 2);
+        assert!(started.elapsed() < Duration::from_millis(250), "the answer did not wait");
+        assert!(heard.try_recv().is_err(), "not said yet");
+        assert!(heard.await.unwrap(), "applied, said after the answer");
+    }
+
+    #[tokio::test]
+    async fn the_applied_line_may_come_first_and_a_dropped_answer_means_not_applied() {
+        let url = serve_once(vec![
+            (Duration::ZERO, Some("{\"applied\":true}\n")),
+            (Duration::from_millis(50), Some(ANSWER)),
+        ])
+        .await;
+        let (answer, heard) = poll(&url).await;
+        assert_eq!(answer.unwrap().generation, 2);
+        assert!(heard.await.unwrap());
+
+        // The answer came, the connection dropped before saying: not applied.
+        let url = serve_once(vec![(Duration::ZERO, Some(ANSWER)), (Duration::ZERO, None)]).await;
+        let (answer, heard) = poll(&url).await;
+        assert!(answer.is_ok());
+        assert!(!heard.await.unwrap());
+
+        // Nothing came at all: an error, and not applied.
+        let url = serve_once(vec![(Duration::ZERO, None)]).await;
+        let (answer, heard) = poll(&url).await;
+        assert!(answer.is_err());
+        assert!(!heard.await.unwrap());
     }
 }
