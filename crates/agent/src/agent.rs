@@ -759,9 +759,12 @@ async fn wake_loop(
         let mut events = runtime.events(&[(labels::CONTAINER_INSTANCE, &instance_arn)]);
         while let Some(event) = events.next().await {
             let Ok(event) = event else { break };
-            let task = match runtime.inspect(&event.container_id).await {
-                Ok(Some(status)) => status.labels.get(labels::TASK_ARN).cloned(),
-                _ => None,
+            let task = match event.task_arn {
+                Some(task) => Some(task),
+                None => match runtime.inspect(&event.container_id).await {
+                    Ok(Some(status)) => status.labels.get(labels::TASK_ARN).cloned(),
+                    _ => None,
+                },
             };
             let actors = actors.lock();
             match task.and_then(|t| actors.get(&t)) {

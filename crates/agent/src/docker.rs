@@ -39,7 +39,7 @@ use futures::stream::{BoxStream, StreamExt};
 use crate::runtime::{
     Binding, ContainerSpec, ContainerState, ContainerStats, ContainerStatus, EventKind, Health,
     ImageInfo, LogLine, MountSource, Network, Protocol, Runtime, RuntimeError, RuntimeEvent,
-    RuntimeInfo, VolumeSpec,
+    RuntimeInfo, VolumeSpec, labels,
 };
 
 /// bollard's own request timeout (for everything but `stop`, which takes as long as asked).
@@ -705,8 +705,10 @@ fn runtime_event(message: &EventMessage) -> Option<RuntimeEvent> {
         _ if action.starts_with("health_status") => EventKind::HealthChanged,
         _ => return None,
     };
-    let container_id = message.actor.as_ref()?.id.clone()?;
-    Some(RuntimeEvent { container_id, kind })
+    let actor = message.actor.as_ref()?;
+    let container_id = actor.id.clone()?;
+    let task_arn = actor.attributes.as_ref().and_then(|a| a.get(labels::TASK_ARN)).cloned();
+    Some(RuntimeEvent { container_id, kind, task_arn })
 }
 
 /// CPU units (1024 per core) and memory from a stats sample; `None` for a container that is

@@ -233,6 +233,9 @@ pub struct ContainerStatus {
 pub struct RuntimeEvent {
     pub container_id: String,
     pub kind: EventKind,
+    /// The task the container belongs to (its [`labels::TASK_ARN`] label), when the event
+    /// names it: Docker's events carry the container's labels, which spares an inspection.
+    pub task_arn: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -81,6 +81,12 @@ struct Container {
     host_ports: Vec<crate::runtime::Binding>,
 }
 
+impl Container {
+    fn task_arn(&self) -> Option<String> {
+        self.spec.labels.get(crate::runtime::labels::TASK_ARN).cloned()
+    }
+}
+
 struct Inner {
     containers: HashMap<String, Container>,
     next_id: u64,
@@ -151,7 +157,12 @@ impl SimRuntime {
     }
 
     fn emit(&self, id: &str, kind: EventKind) {
-        let _ = self.events.send(RuntimeEvent { container_id: id.to_owned(), kind });
+        let task_arn = self.inner.lock().containers.get(id).and_then(Container::task_arn);
+        self.emit_for(id, kind, task_arn);
+    }
+
+    fn emit_for(&self, id: &str, kind: EventKind, task_arn: Option<String>) {
+        let _ = self.events.send(RuntimeEvent { container_id: id.to_owned(), kind, task_arn });
     }
 
     /// Kills a running container as if its process died with `exit_code`.
@@ -389,9 +400,9 @@ impl Runtime for SimRuntime {
     }
 
     async fn remove(&self, id: &str) -> Result<(), RuntimeError> {
-        let removed = self.inner.lock().containers.remove(id).is_some();
-        if removed {
-            self.emit(id, EventKind::Destroy);
+        let removed = self.inner.lock().containers.remove(id);
+        if let Some(container) = removed {
+            self.emit_for(id, EventKind::Destroy, container.task_arn());
         }
         Ok(())
     }
@@ -437,7 +448,11 @@ impl Runtime for SimRuntime {
             match receiver.recv().await {
                 Ok(event) => Some((event, receiver)),
                 Err(broadcast::error::RecvError::Lagged(_)) => Some((
-                    RuntimeEvent { container_id: String::new(), kind: EventKind::Die },
+                    RuntimeEvent {
+                        container_id: String::new(),
+                        kind: EventKind::Die,
+                        task_arn: None,
+                    },
                     receiver,
                 )),
                 Err(broadcast::error::RecvError::Closed) => None,
@@ -534,5 +549,29 @@ mod tests {
         assert_eq!(first.container_id, "", "the missed events are one wake-everything event");
         let next = events.next().await.unwrap().unwrap();
         assert!(runtime.inspect(&next.container_id).await.unwrap().is_some());
+    }
+
+    #[tokio::test]
+    async fn events_name_the_task_of_their_container_even_once_it_is_gone() {
+        let runtime = SimRuntime::new(SimOptions::default());
+        let mut events = runtime.events(&[]);
+        let id = runtime.create(&spec("app", "arn:task/7")).await.unwrap();
+        runtime.start(&id).await.unwrap();
+        runtime.kill(&id, 1);
+        runtime.remove(&id).await.unwrap();
+        let mut seen = Vec::new();
+        for _ in 0..3 {
+            let event = events.next().await.unwrap().unwrap();
+            seen.push((event.kind, event.task_arn));
+        }
+        let task = Some("arn:task/7".to_owned());
+        assert_eq!(
+            seen,
+            vec![
+                (EventKind::Start, task.clone()),
+                (EventKind::Die, task.clone()),
+                (EventKind::Destroy, task)
+            ]
+        );
     }
 }

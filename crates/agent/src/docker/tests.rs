@@ -326,6 +326,16 @@ fn events_are_filtered_and_mapped() {
     assert_eq!(kind("container", "create"), None);
     assert_eq!(kind("network", "start"), None);
     assert_eq!(runtime_event(&event("container", "die")).unwrap().container_id, "c1");
+    assert_eq!(runtime_event(&event("container", "die")).unwrap().task_arn, None);
+    // Docker's events carry the container's labels: the task's ARN among them.
+    let labelled: EventMessage = serde_json::from_value(json!({"Type": "container",
+        "Action": "die", "Actor": {"ID": "c1", "Attributes": {
+            "berth.task-arn": "arn:aws:ecs:r:1:task/c/t1", "exitCode": "1", "image": "busybox"}}}))
+    .unwrap();
+    assert_eq!(
+        runtime_event(&labelled).unwrap().task_arn.as_deref(),
+        Some("arn:aws:ecs:r:1:task/c/t1")
+    );
 }
 
 #[test]
