@@ -14,7 +14,7 @@ use tokio::sync::{mpsc, watch};
 use api::agent::{PollRequest, ReportRequest};
 use api::{Attribute, RegisterContainerInstanceRequest, Resource, VersionInfo};
 
-use crate::client::{ClientError, ControlPlane};
+use crate::client::{ClientError, ControlPlane, OnApplied};
 use crate::images::{ImagePuller, PullBehavior};
 use crate::outbox::{Outbox, Payload};
 use crate::runtime::{Runtime, RuntimeError, labels};
@@ -365,7 +365,7 @@ impl Agent {
             Default::default();
         let reporter = tokio::spawn(outbound_loop(
             self.client.clone(),
-            self.config.clone(),
+            self.config.cluster.clone(),
             instance_arn.clone(),
             outbox.clone(),
             settle.clone(),
@@ -624,7 +624,7 @@ const LOG_GATHER: Duration = Duration::from_millis(200);
 /// so that a restarted agent does not send lines twice.
 async fn outbound_loop(
     client: ControlPlane,
-    config: AgentConfig,
+    cluster: String,
     instance_arn: String,
     outbox: Arc<Outbox>,
     settle: Arc<Settle>,
@@ -657,7 +657,7 @@ async fn outbound_loop(
         // The poll may have taken everything meanwhile.
         let Some(payload) = outbox.take() else { continue };
         let request = ReportRequest {
-            cluster: config.cluster.clone(),
+            cluster: cluster.clone(),
             container_instance_arn: instance_arn.clone(),
             tasks: payload.reports.clone(),
             usage: Vec::new(),
@@ -673,9 +673,6 @@ async fn outbound_loop(
         }
     }
 }
-
-/// What a poll calls once the control plane said whether it applied what the poll carried.
-type OnApplied = Box<dyn FnOnce(bool) + Send>;
 
 /// Settles a payload once its request is answered: delivered lines move their containers'
 /// cursors (saved now and then, so that a restarted agent does not send lines twice); a payload

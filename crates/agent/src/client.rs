@@ -61,9 +61,13 @@ impl Lines {
     }
 }
 
+/// What a poll that carries reports or lines calls once the control plane said whether it
+/// applied them.
+pub type OnApplied = Box<dyn FnOnce(bool) + Send>;
+
 /// The caller's `on_applied`, called once: with what the control plane said, or with `false`
 /// if it is dropped first.
-struct Applied(Option<Box<dyn FnOnce(bool) + Send>>);
+struct Applied(Option<OnApplied>);
 
 impl Applied {
     fn say(&mut self, applied: bool) {
@@ -230,7 +234,7 @@ impl ControlPlane {
         &self,
         request: &PollRequest,
         wait: Duration,
-        on_applied: Option<Box<dyn FnOnce(bool) + Send>>,
+        on_applied: Option<OnApplied>,
     ) -> Result<PollResponse, ClientError> {
         let mut applied = Applied(on_applied);
         let token = self.instance_token().unwrap_or_else(|| self.cluster_token.clone());
@@ -250,8 +254,8 @@ impl ControlPlane {
             if applied.0.is_some() {
                 tokio::spawn(async move {
                     while let Ok(line) = lines.next().await {
-                        if let Ok(said) = parse_line::<AppliedLine>(&line) {
-                            applied.say(said.applied);
+                        if line.starts_with(APPLIED_PREFIX) {
+                            applied.say(parse_line::<AppliedLine>(&line).is_ok_and(|l| l.applied));
                             return;
                         }
                     }

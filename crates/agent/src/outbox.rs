@@ -4,10 +4,10 @@
 //! pending when it goes out, so a task's start costs no request of its own).
 //!
 //! Order is kept by delivering one payload at a time: a payload is *in flight* from the moment a
-//! sender takes it until the control plane has said it applied it (a report's answer, or a
-//! poll's response head, which the control plane sends once it applied what the poll carried
-//! and before it holds the poll). Nothing else is taken meanwhile. A payload that failed goes
-//! back in front of what came since.
+//! sender takes it until the control plane has said it applied it (a report's answer, or the
+//! `{"applied":true}` line of a poll's answer, which the control plane sends once what the poll
+//! carried is durable, whether or not the poll is still held). Nothing else is taken meanwhile.
+//! A payload that failed goes back in front of what came since.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -20,7 +20,7 @@ use api::agent::TaskReport;
 use crate::task::LogShipment;
 
 /// The most log lines held while the control plane cannot take them; older ones are dropped.
-pub(crate) const MAX_BUFFERED_LINES: usize = 20_000;
+const MAX_BUFFERED_LINES: usize = 20_000;
 
 /// About the most bytes of log lines one request carries, well under the control plane's limit
 /// on a request body (1 MiB): a backlog goes over several requests, and never holds up the
@@ -127,7 +127,8 @@ impl Outbox {
 
     /// When the outbound loop should send what is pending: a report waits `report_gather` for
     /// others and for the lines that follow a start, lines alone wait `log_gather` for a
-    /// report to ride on; a backlog left by the last payload is due at once. `None` when nothing is pending.
+    /// report to ride on; a backlog left by the last payload is due at once. `None` when nothing
+    /// is pending.
     pub(crate) fn due(&self, report_gather: Duration, log_gather: Duration) -> Option<Instant> {
         let state = self.state.lock();
         if state.backlog && !state.lines.is_empty() {

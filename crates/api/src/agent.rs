@@ -10,9 +10,9 @@
 //! on its next poll or to `POST /agent/v1/report` (`POST /agent/v1/logs` takes lines alone); a
 //! report is idempotent, so it can be repeated after a failure. The answer to a poll that
 //! carried reports or lines is two JSON lines, in the order they are ready: `{"applied":true}`
-//! once they are durable (`false` if they were not applied) and the `PollResponse`. Both carry the instance's token in [`TOKEN_HEADER`]:
-//! the token RegisterContainerInstance returned in [`INSTANCE_TOKEN_HEADER`] when the agent
-//! registered with its cluster's token.
+//! once they are durable (`false` if they were not applied) and the `PollResponse`. Both
+//! carry the instance's token in [`TOKEN_HEADER`]: the token RegisterContainerInstance
+//! returned in [`INSTANCE_TOKEN_HEADER`] when the agent registered with its cluster's token.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -44,8 +44,8 @@ pub struct PollRequest {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub known_definitions: Vec<String>,
     /// Task reports that ride on the poll, as a [`ReportRequest`] carries them. The control
-    /// plane applies them (and `logs`) before it holds the poll, and then sends its response
-    /// head at once: the agent knows they arrived before it sends anything newer.
+    /// plane applies them (and `logs`) beside the poll's wait and says so on a line of the
+    /// answer of its own once they are durable: until then the agent sends nothing newer.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tasks: Vec<TaskReport>,
     /// Container log lines that ride on the poll.

@@ -27,7 +27,7 @@ pub(crate) struct Traffic {
     /// Polls that carried task reports or log lines.
     pub(crate) carrying_polls: AtomicU64,
     pub(crate) reports: AtomicU64,
-    /// Task reports across all report requests.
+    /// Task reports across all report requests and polls.
     pub(crate) reported_tasks: AtomicU64,
     pub(crate) log_requests: AtomicU64,
     /// Containers' log batches, alone or riding on reports.
