@@ -6,7 +6,9 @@
 //! soon as the previous one is answered. Output: one line per (operation, clients):
 //! `bench=api target=.. auth=.. op=.. clients=.. requests=.. seconds=.. rps=.. p50_ms=.. p99_ms=.. errors=..`.
 //!
-//! Every request is signed (Signature V4, as the AWS CLI signs). With `--auth on,off` two servers
+//! Every request is signed (Signature V4, as the AWS CLI signs). A client sends the same request
+//! again and again, so it signs it once per second (`X-Amz-Date` counts seconds: the bytes sent
+//! are those signing every request would give, and the server verifies each one). With `--auth on,off` two servers
 //! run side by side, one verifying signatures and policies and one with `--no-auth`; each point is
 //! measured on both back to back and `bench=api-auth-cost` gives the ratio of their rates.
 //!
@@ -205,7 +207,15 @@ async fn call_json(
 ) -> anyhow::Result<impl AsRef<[u8]> + use<>> {
     // Every request is signed, as the AWS CLI and SDKs sign them, whether or not the server
     // checks: the difference between the two servers is the cost of checking.
-    let response = super::harness::signed_post(http, endpoint, op, body.to_owned()).send().await?;
+    answer(op, super::harness::signed_post(http, endpoint, op, body.to_owned())).await
+}
+
+/// Sends a request; its answer's body, or an error if it is not a 2xx.
+async fn answer(
+    op: &str,
+    request: reqwest::RequestBuilder,
+) -> anyhow::Result<impl AsRef<[u8]> + use<>> {
+    let response = request.send().await?;
     let status = response.status();
     let text = response.bytes().await?;
     if !status.is_success() {
@@ -237,9 +247,12 @@ async fn measure(
     let mut handles = Vec::new();
     for n in 0..clients {
         let http = reqwest::Client::builder().pool_max_idle_per_host(1).build()?;
-        let endpoint = endpoint.to_owned();
         // Serialized once per client, as a client with a fixed request would.
-        let body = op.body(n, tasks).to_string();
+        let mut request = super::harness::RepeatedRequest::new(
+            endpoint,
+            op.target(),
+            op.body(n, tasks).to_string(),
+        );
         handles.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
             let mut errors = 0u64;
@@ -247,7 +260,7 @@ async fn measure(
             let mut placed = Vec::new();
             while Instant::now() < deadline {
                 let t = Instant::now();
-                match call_json(&http, &endpoint, op.target(), &body).await {
+                match answer(op.target(), request.build(&http)).await {
                     Ok(answer) => {
                         latencies.push(t.elapsed().as_secs_f64() * 1000.0);
                         if op == Op::RunTask {

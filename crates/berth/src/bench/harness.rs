@@ -25,6 +25,43 @@ fn write_auth_file(path: &Path) -> anyhow::Result<()> {
     .with_context(|| format!("writing {}", path.display()))
 }
 
+/// The headers an ECS operation's `POST /` is signed with (besides the signature's own).
+fn headers_to_sign(endpoint: &str, op: &str) -> [(String, String); 3] {
+    let host = endpoint.split_once("://").map_or(endpoint, |(_, rest)| rest).trim_end_matches('/');
+    [
+        ("content-type".to_owned(), "application/x-amz-json-1.1".to_owned()),
+        ("host".to_owned(), host.to_owned()),
+        ("x-amz-target".to_owned(), format!("AmazonEC2ContainerServiceV20141113.{op}")),
+    ]
+}
+
+/// Seconds since the epoch now.
+fn epoch_seconds() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
+/// The headers of a signed request, `host` left to the HTTP client.
+fn signed_headers(
+    headers: &[(String, String)],
+    body: &str,
+    now: i64,
+) -> reqwest::header::HeaderMap {
+    let signature =
+        auth::sigv4::sign_post(headers, body.as_bytes(), BENCH_KEY, BENCH_SECRET, "us-east-1", now);
+    let mut map = reqwest::header::HeaderMap::new();
+    for (name, value) in headers.iter().chain(&signature).filter(|(name, _)| name != "host") {
+        if let (Ok(name), Ok(value)) = (
+            reqwest::header::HeaderName::from_bytes(name.as_bytes()),
+            reqwest::header::HeaderValue::from_str(value),
+        ) {
+            map.insert(name, value);
+        }
+    }
+    map
+}
+
 /// A `POST /` of an ECS operation, signed with Signature V4 as the AWS CLI signs it.
 pub(crate) fn signed_post(
     http: &reqwest::Client,
@@ -32,28 +69,45 @@ pub(crate) fn signed_post(
     op: &str,
     body: String,
 ) -> reqwest::RequestBuilder {
-    let host = endpoint.split_once("://").map_or(endpoint, |(_, rest)| rest).trim_end_matches('/');
-    let headers = [
-        ("content-type".to_owned(), "application/x-amz-json-1.1".to_owned()),
-        ("host".to_owned(), host.to_owned()),
-        ("x-amz-target".to_owned(), format!("AmazonEC2ContainerServiceV20141113.{op}")),
-    ];
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
-    let signature = auth::sigv4::sign_post(
-        &headers,
-        body.as_bytes(),
-        BENCH_KEY,
-        BENCH_SECRET,
-        "us-east-1",
-        now,
-    );
-    let mut request = http.post(format!("{endpoint}/")).body(body);
-    for (name, value) in headers.iter().chain(&signature).filter(|(name, _)| name != "host") {
-        request = request.header(name.as_str(), value.as_str());
+    let headers = headers_to_sign(endpoint, op);
+    let signed = signed_headers(&headers, &body, epoch_seconds());
+    http.post(format!("{endpoint}/")).headers(signed).body(body)
+}
+
+/// One request sent over and over (a benchmark client's), signed as the AWS CLI signs it.
+/// `X-Amz-Date` counts whole seconds, so signing the same request twice within one second
+/// gives the same bytes: the signature is made again only when the second changes, and every
+/// request is what signing it anew would have sent.
+pub(crate) struct RepeatedRequest {
+    url: String,
+    body: String,
+    headers: [(String, String); 3],
+    signed: Option<(i64, reqwest::header::HeaderMap)>,
+}
+
+impl RepeatedRequest {
+    pub(crate) fn new(endpoint: &str, op: &str, body: String) -> RepeatedRequest {
+        RepeatedRequest {
+            url: format!("{endpoint}/"),
+            body,
+            headers: headers_to_sign(endpoint, op),
+            signed: None,
+        }
     }
-    request
+
+    /// The request, signed for this second.
+    pub(crate) fn build(&mut self, http: &reqwest::Client) -> reqwest::RequestBuilder {
+        let now = epoch_seconds();
+        let headers = match &self.signed {
+            Some((at, headers)) if *at == now => headers.clone(),
+            _ => {
+                let headers = signed_headers(&self.headers, &self.body, now);
+                self.signed = Some((now, headers.clone()));
+                headers
+            }
+        };
+        http.post(&self.url).headers(headers).body(self.body.clone())
+    }
 }
 
 /// Calls an ECS operation with a JSON body; a non-2xx answer is an error.
