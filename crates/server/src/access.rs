@@ -3,6 +3,7 @@
 //! action on the resources it touches. The rules live in the pure `auth` crate; this module
 //! feeds it requests and decides which ARNs each operation acts on.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use parking_lot::{Mutex, RwLock};
@@ -116,16 +117,21 @@ pub(crate) fn authorize(
     access.current().authorize(&identity.user, &request).map_err(api_error)
 }
 
-/// The ARNs an operation acts on, and the cluster it acts in, from its request body.
-fn resources(ctx: &Ctx, operation: &str, body: &Value) -> (Vec<String>, Option<String>) {
+/// The ARNs an operation acts on, and the cluster it acts in, from its request body (ARNs the
+/// body names whole are borrowed from it).
+fn resources<'b>(
+    ctx: &Ctx,
+    operation: &str,
+    body: &'b Value,
+) -> (Vec<Cow<'b, str>>, Option<String>) {
     let arns = ctx.arns();
     let text = |key: &str| body.get(key).and_then(Value::as_str);
-    let list = |key: &str| -> Vec<String> {
+    let list = |key: &str| -> Vec<&'b str> {
         body.get(key)
             .and_then(Value::as_array)
             .into_iter()
             .flatten()
-            .filter_map(|v| v.as_str().map(str::to_owned))
+            .filter_map(Value::as_str)
             .collect()
     };
     // The cluster a request names, by name, defaulting to `default`.
@@ -137,19 +143,19 @@ fn resources(ctx: &Ctx, operation: &str, body: &Value) -> (Vec<String>, Option<S
         None => "default".to_owned(),
     };
     let cluster_arn = arns.cluster(&cluster_name);
-    let in_cluster = |kind: Kind, reference: &str| -> String {
+    let in_cluster = |kind: Kind, reference: &'b str| -> Cow<'b, str> {
         if reference.starts_with("arn:") {
-            return reference.to_owned();
+            return Cow::Borrowed(reference);
         }
-        match kind {
+        Cow::Owned(match kind {
             Kind::Task => arns.task(&cluster_name, reference),
             Kind::Service => arns.service(&cluster_name, reference),
             Kind::ContainerInstance => arns.container_instance(&cluster_name, reference),
             Kind::Cluster => arns.cluster(reference),
             Kind::TaskDefinition => reference.to_owned(),
-        }
+        })
     };
-    let scoped = |resources: Vec<String>| (resources, Some(cluster_arn.clone()));
+    let scoped = |resources: Vec<Cow<'b, str>>| (resources, Some(cluster_arn.clone()));
     match operation {
         "ListClusters"
         | "RegisterTaskDefinition"
@@ -164,20 +170,20 @@ fn resources(ctx: &Ctx, operation: &str, body: &Value) -> (Vec<String>, Option<S
         | "DeleteAccountSetting" => (Vec::new(), None),
         "CreateCluster" => {
             let arn = arns.cluster(text("clusterName").unwrap_or("default"));
-            (vec![arn.clone()], Some(arn))
+            (vec![arn.clone().into()], Some(arn))
         }
         "DescribeClusters" => {
             let clusters = list("clusters");
-            let clusters = if clusters.is_empty() { vec!["default".to_owned()] } else { clusters };
-            let resources: Vec<String> =
+            let clusters = if clusters.is_empty() { vec!["default"] } else { clusters };
+            let resources: Vec<Cow<'b, str>> =
                 clusters.iter().map(|c| in_cluster(Kind::Cluster, c)).collect();
-            let single = (resources.len() == 1).then(|| resources[0].clone());
+            let single = (resources.len() == 1).then(|| resources[0].clone().into_owned());
             (resources, single)
         }
         "DeleteCluster"
         | "UpdateCluster"
         | "UpdateClusterSettings"
-        | "PutClusterCapacityProviders" => scoped(vec![cluster_arn.clone()]),
+        | "PutClusterCapacityProviders" => scoped(vec![cluster_arn.clone().into()]),
         // As in ECS, the task definition, in the cluster the task would run in (a policy on
         // that cluster covers it). A family without a revision stands for every revision, so
         // only a policy covering them all allows it.
@@ -194,7 +200,7 @@ fn resources(ctx: &Ctx, operation: &str, body: &Value) -> (Vec<String>, Option<S
                     None => arns.every_task_definition_revision(definition),
                 }
             };
-            scoped(vec![arn])
+            scoped(vec![arn.into()])
         }
         "StopTask" => scoped(text("task").map(|t| in_cluster(Kind::Task, t)).into_iter().collect()),
         "DescribeTasks" => {
@@ -231,9 +237,9 @@ fn resources(ctx: &Ctx, operation: &str, body: &Value) -> (Vec<String>, Option<S
                 .collect(),
         ),
         "TagResource" | "UntagResource" | "ListTagsForResource" => {
-            let arn = text("resourceArn").unwrap_or("*").to_owned();
+            let arn = text("resourceArn").unwrap_or("*");
             // A resource inside a cluster names it after its kind: `<kind>/<cluster>/...`.
-            let cluster = arns.resource(&arn).ok().flatten().and_then(|r| {
+            let cluster = arns.resource(arn).ok().flatten().and_then(|r| {
                 let (kind, rest) = r.split_once('/')?;
                 match kind {
                     "cluster" => Some(arns.cluster(rest)),
@@ -243,12 +249,14 @@ fn resources(ctx: &Ctx, operation: &str, body: &Value) -> (Vec<String>, Option<S
                     _ => None,
                 }
             });
-            (vec![arn], cluster)
+            (vec![arn.into()], cluster)
         }
         "GetContainerLogs" => {
             scoped(text("task").map(|t| in_cluster(Kind::Task, t)).into_iter().collect())
         }
-        "DescribeServiceDeployments" => (list("serviceDeploymentArns"), None),
+        "DescribeServiceDeployments" => {
+            (list("serviceDeploymentArns").into_iter().map(Cow::Borrowed).collect(), None)
+        }
         // Listing inside a cluster, and the rest: the cluster.
         _ => scoped(Vec::new()),
     }

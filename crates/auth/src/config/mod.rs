@@ -332,7 +332,7 @@ impl AuthConfig {
     }
 
     /// Authorizes `request` for user `name`: `Ok`, or the `AccessDeniedException`.
-    pub fn authorize(&self, name: &str, request: &AuthzRequest) -> Result<(), AuthError> {
+    pub fn authorize(&self, name: &str, request: &AuthzRequest<'_>) -> Result<(), AuthError> {
         crate::authorize(self.policies_of(name), request).into_result(request)
     }
 

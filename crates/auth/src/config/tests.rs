@@ -48,11 +48,11 @@ per = "account"
 cluster-read = { burst = 5, sustained = 0.5 }
 "#;
 
-fn request(action: &str, resources: &[&str], cluster: Option<&str>) -> AuthzRequest {
+fn request(action: &str, resources: &[&str], cluster: Option<&str>) -> AuthzRequest<'static> {
     AuthzRequest {
         principal: format!("arn:aws:iam::{ACCOUNT}:user/alice"),
         action: action.to_owned(),
-        resources: resources.iter().map(|r| (*r).to_owned()).collect(),
+        resources: resources.iter().map(|r| (*r).to_owned().into()).collect(),
         cluster_arn: cluster.map(str::to_owned),
     }
 }

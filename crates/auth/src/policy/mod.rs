@@ -42,6 +42,8 @@
 mod glob;
 mod parse;
 
+use std::borrow::Cow;
+
 use crate::AuthError;
 
 use glob::Glob;
@@ -99,15 +101,16 @@ struct Condition {
 
 /// One authorization question: may `principal` perform `action` on `resources`?
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AuthzRequest {
+pub struct AuthzRequest<'a> {
     /// The caller's ARN, for the denial message.
     pub principal: String,
     /// `service:Operation`, e.g. `ecs:RunTask`.
     pub action: String,
     /// The ARNs the call acts on. Empty means `*`: calls that act on no particular resource
     /// (`ListClusters`, `RegisterTaskDefinition`) are checked against `*`, which only a `*`
-    /// (or `NotResource`) statement covers, as in IAM.
-    pub resources: Vec<String>,
+    /// (or `NotResource`) statement covers, as in IAM. Borrowed where the request body names
+    /// them whole, so that checking a call on many resources copies none of them.
+    pub resources: Vec<Cow<'a, str>>,
     /// The cluster the call acts in, if any: the value of the `ecs:cluster` condition key and an
     /// alternative ARN every `Resource` pattern is tried against.
     pub cluster_arn: Option<String>,
@@ -198,9 +201,9 @@ impl Statement {
 
 /// Evaluates `request` against `policies` (all the caller's policies together). See the module
 /// documentation for the rules.
-pub fn authorize(policies: &[Policy], request: &AuthzRequest) -> Decision {
-    let wildcard = ["*".to_owned()];
-    let resources: &[String] =
+pub fn authorize(policies: &[Policy], request: &AuthzRequest<'_>) -> Decision {
+    let wildcard = [Cow::Borrowed("*")];
+    let resources: &[Cow<'_, str>] =
         if request.resources.is_empty() { &wildcard } else { &request.resources };
     let cluster_arn = request.cluster_arn.as_deref();
     let mut first_implicit = None;
@@ -214,7 +217,7 @@ pub fn authorize(policies: &[Policy], request: &AuthzRequest) -> Decision {
                 match statement.effect {
                     Effect::Deny => {
                         return Decision::ExplicitDeny {
-                            resource: resource.clone(),
+                            resource: resource.clone().into_owned(),
                             policy_arn: policy.arn.clone(),
                         };
                     }
@@ -223,7 +226,7 @@ pub fn authorize(policies: &[Policy], request: &AuthzRequest) -> Decision {
             }
         }
         if !allowed && first_implicit.is_none() {
-            first_implicit = Some(resource.clone());
+            first_implicit = Some(resource.clone().into_owned());
         }
     }
     match first_implicit {
@@ -241,7 +244,7 @@ impl Decision {
     /// `User: <arn> is not authorized to perform: <action> on resource: <arn> because no
     /// identity-based policy allows the <action> action`, or `... with an explicit deny in an
     /// identity-based policy` (followed by `: <policy arn>` for a named policy).
-    pub fn access_denied_message(&self, request: &AuthzRequest) -> Option<String> {
+    pub fn access_denied_message(&self, request: &AuthzRequest<'_>) -> Option<String> {
         let AuthzRequest { principal, action, .. } = request;
         match self {
             Decision::Allow => None,
@@ -264,7 +267,7 @@ impl Decision {
     }
 
     /// `Ok` when allowed, else the `AccessDeniedException` (HTTP 400) to return.
-    pub fn into_result(self, request: &AuthzRequest) -> Result<(), AuthError> {
+    pub fn into_result(self, request: &AuthzRequest<'_>) -> Result<(), AuthError> {
         match self.access_denied_message(request) {
             None => Ok(()),
             Some(message) => Err(AuthError::access_denied(message)),

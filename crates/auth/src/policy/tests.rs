@@ -10,11 +10,11 @@ fn policy(json: &str) -> Policy {
     Policy::from_json(json, None).unwrap_or_else(|error| panic!("{error}: {json}"))
 }
 
-fn request(action: &str, resources: &[&str], cluster: Option<&str>) -> AuthzRequest {
+fn request(action: &str, resources: &[&str], cluster: Option<&str>) -> AuthzRequest<'static> {
     AuthzRequest {
         principal: ALICE.to_owned(),
         action: action.to_owned(),
-        resources: resources.iter().map(|r| (*r).to_owned()).collect(),
+        resources: resources.iter().map(|r| (*r).to_owned().into()).collect(),
         cluster_arn: cluster.map(str::to_owned),
     }
 }

@@ -79,7 +79,7 @@ pub(crate) fn run(args: &AuthBenchArgs) -> anyhow::Result<()> {
             let request = auth::AuthzRequest {
                 principal: identity.principal_arn.clone(),
                 action: "ecs:DescribeTasks".to_owned(),
-                resources: vec!["arn:aws:ecs:us-east-1:000000000000:task/team7-a/0123456789abcdef0123456789abcdef".to_owned()],
+                resources: vec!["arn:aws:ecs:us-east-1:000000000000:task/team7-a/0123456789abcdef0123456789abcdef".into()],
                 cluster_arn: Some("arn:aws:ecs:us-east-1:000000000000:cluster/team7-a".to_owned()),
             };
             allowed += usize::from(config.authorize(&identity.user, &request).is_ok());
