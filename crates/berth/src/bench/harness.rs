@@ -5,6 +5,9 @@ use std::path::Path;
 use std::process::Stdio;
 
 use anyhow::{Context as _, bail};
+use http_body_util::{BodyExt as _, Full};
+use hyper::client::conn::http1::SendRequest;
+use hyper_util::rt::TokioIo;
 use serde_json::Value;
 use tokio::io::AsyncBufReadExt;
 
@@ -74,39 +77,78 @@ pub(crate) fn signed_post(
     http.post(format!("{endpoint}/")).headers(signed).body(body)
 }
 
-/// One request sent over and over (a benchmark client's), signed as the AWS CLI signs it.
-/// `X-Amz-Date` counts whole seconds, so signing the same request twice within one second
-/// gives the same bytes: the signature is made again only when the second changes, and every
-/// request is what signing it anew would have sent.
+/// One request sent over and over by one benchmark client, on a connection of its own kept
+/// alive between requests (made again when the server closes it). Signed as the AWS CLI signs:
+/// `X-Amz-Date` counts whole seconds, so signing the same request twice within one second gives
+/// the same bytes; the signature is made again only when the second changes, and every request
+/// is what signing it anew would have sent.
 pub(crate) struct RepeatedRequest {
-    url: String,
-    body: String,
+    /// `host:port`.
+    address: String,
+    body: bytes::Bytes,
     headers: [(String, String); 3],
     signed: Option<(i64, reqwest::header::HeaderMap)>,
+    connection: Option<SendRequest<Full<bytes::Bytes>>>,
 }
 
 impl RepeatedRequest {
     pub(crate) fn new(endpoint: &str, op: &str, body: String) -> RepeatedRequest {
+        let headers = headers_to_sign(endpoint, op);
         RepeatedRequest {
-            url: format!("{endpoint}/"),
-            body,
-            headers: headers_to_sign(endpoint, op),
+            address: headers[1].1.clone(),
+            body: body.into(),
+            headers,
             signed: None,
+            connection: None,
         }
     }
 
-    /// The request, signed for this second.
-    pub(crate) fn build(&mut self, http: &reqwest::Client) -> reqwest::RequestBuilder {
+    /// The request's headers, signed for this second (`host` among them).
+    fn headers(&mut self) -> reqwest::header::HeaderMap {
         let now = epoch_seconds();
-        let headers = match &self.signed {
-            Some((at, headers)) if *at == now => headers.clone(),
+        if let Some((at, headers)) = &self.signed
+            && *at == now
+        {
+            return headers.clone();
+        }
+        let body = std::str::from_utf8(&self.body).unwrap_or_default();
+        let mut headers = signed_headers(&self.headers, body, now);
+        if let Ok(host) = reqwest::header::HeaderValue::from_str(&self.address) {
+            headers.insert(reqwest::header::HOST, host);
+        }
+        self.signed = Some((now, headers.clone()));
+        headers
+    }
+
+    /// Sends the request and reads the whole answer: its status and body.
+    pub(crate) async fn send(&mut self) -> anyhow::Result<(reqwest::StatusCode, bytes::Bytes)> {
+        let mut request = hyper::Request::post("/").body(Full::new(self.body.clone()))?;
+        *request.headers_mut() = self.headers();
+        let sender = match self.connection.take() {
+            Some(sender) if !sender.is_closed() => sender,
             _ => {
-                let headers = signed_headers(&self.headers, &self.body, now);
-                self.signed = Some((now, headers.clone()));
-                headers
+                let stream = tokio::net::TcpStream::connect(&self.address).await?;
+                stream.set_nodelay(true)?;
+                let (sender, connection) =
+                    hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
+                tokio::spawn(connection);
+                sender
             }
         };
-        http.post(&self.url).headers(headers).body(self.body.clone())
+        let mut sender = sender;
+        sender.ready().await?;
+        let response = sender.send_request(request).await?;
+        let closing = response.version() < hyper::Version::HTTP_11
+            || response
+                .headers()
+                .get(reqwest::header::CONNECTION)
+                .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"close"));
+        let status = response.status();
+        let body = response.into_body().collect().await?.to_bytes();
+        if !closing {
+            self.connection = Some(sender);
+        }
+        Ok((status, body))
     }
 }
 
@@ -126,12 +168,12 @@ pub(crate) async fn call(
     Ok(value)
 }
 
-/// CPU time (user + system) process `pid` has used so far, from `/proc` (Linux).
 /// The server's `GET /status` figures, or `None` if it did not answer.
 pub(crate) async fn status(http: &reqwest::Client, endpoint: &str) -> Option<Value> {
     http.get(format!("{endpoint}/status")).send().await.ok()?.json().await.ok()
 }
 
+/// CPU time (user + system) process `pid` has used so far, from `/proc` (Linux).
 pub(crate) fn cpu_seconds(pid: u32) -> Option<f64> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     // Fields after the command name (which is in parentheses and may hold spaces).
