@@ -52,7 +52,7 @@ impl Traffic {
 const MAX_WAIT: Duration = Duration::from_secs(20);
 
 fn reply(result: Result<Value, ApiError>) -> Response {
-    let request_id = uuid::Uuid::new_v4().to_string();
+    let request_id = crate::http::request_id();
     match result {
         Ok(value) => crate::http::respond(StatusCode::OK, &request_id, None, &value),
         Err(error) => {
@@ -107,7 +107,7 @@ fn authorize(
 }
 
 pub(crate) async fn poll(State(ctx): State<Ctx>, headers: HeaderMap, body: Bytes) -> Response {
-    let request_id = uuid::Uuid::new_v4().to_string();
+    let request_id = crate::http::request_id();
     let (begun, carried) = match begin_poll(&ctx, &headers, &body).await {
         Ok(begun) => begun,
         Err(error) => return reply(Err(error)),

@@ -49,7 +49,29 @@ async fn status(State(ctx): State<Ctx>) -> Response {
         "agentChannel": ctx.inner.agent_traffic.to_json(),
         "store": {"txns": store.txns, "commits": store.commits},
     });
-    respond(StatusCode::OK, &uuid::Uuid::new_v4().to_string(), None, &body)
+    respond(StatusCode::OK, &request_id(), None, &body)
+}
+
+/// A new request id: a random (version 4) UUID, drawn from a per-thread generator (SplitMix64)
+/// seeded once from the operating system. Request ids must be unique, not secret; this spares
+/// a `getrandom` system call per request.
+pub(crate) fn request_id() -> String {
+    thread_local! {
+        static STATE: std::cell::Cell<u64> = std::cell::Cell::new(
+            uuid::Uuid::new_v4().as_u64_pair().0,
+        );
+    }
+    let next = || {
+        STATE.with(|state| {
+            let x = state.get().wrapping_add(0x9E37_79B9_7F4A_7C15);
+            state.set(x);
+            let z = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            let z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            z ^ (z >> 31)
+        })
+    };
+    let bytes = (u128::from(next()) << 64 | u128::from(next())).to_le_bytes();
+    uuid::Builder::from_random_bytes(bytes).into_uuid().to_string()
 }
 
 async fn handle(
@@ -59,7 +81,7 @@ async fn handle(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let request_id = uuid::Uuid::new_v4().to_string();
+    let request_id = request_id();
     let started = tokio::time::Instant::now();
     let target = headers.get("x-amz-target").and_then(|v| v.to_str().ok()).unwrap_or("");
     let mut call = Call::new(&ctx, caller(&ctx, &headers));
@@ -232,4 +254,25 @@ pub(crate) fn respond_body(
         headers.insert("x-amzn-errortype", HeaderValue::from_static(code.as_str()));
     }
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::request_id;
+
+    #[test]
+    fn request_ids_are_distinct_version_4_uuids() {
+        let ids: std::collections::HashSet<String> = (0..10_000).map(|_| request_id()).collect();
+        assert_eq!(ids.len(), 10_000);
+        for id in ids.iter().take(100) {
+            let uuid = uuid::Uuid::parse_str(id).unwrap();
+            assert_eq!(uuid.get_version_num(), 4, "{id}");
+            assert_eq!(uuid.get_variant(), uuid::Variant::RFC4122, "{id}");
+        }
+        // Another thread draws from its own generator, seeded apart.
+        let other: Vec<String> = std::thread::spawn(|| (0..100).map(|_| request_id()).collect())
+            .join()
+            .unwrap();
+        assert!(other.iter().all(|id| !ids.contains(id)));
+    }
 }
