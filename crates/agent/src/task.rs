@@ -120,7 +120,10 @@ enum Stop {
 }
 
 struct Slot {
-    definition: ContainerDefinition,
+    /// The task's definition, shared with the other slots and tasks of it; this slot's
+    /// container is `container_definitions[index]` (see [`Slot::definition`]).
+    task_definition: Arc<api::TaskDefinition>,
+    index: usize,
     name: String,
     essential: bool,
     has_health_check: bool,
@@ -132,6 +135,13 @@ struct Slot {
     bindings: Vec<runtime::Binding>,
     reason: Option<String>,
     image_digest: Option<String>,
+}
+
+impl Slot {
+    fn definition(&self) -> &ContainerDefinition {
+        // Slots are made one per container definition, in order; a definition never changes.
+        &self.task_definition.container_definitions.as_deref().unwrap_or_default()[self.index]
+    }
 }
 
 struct Actor {
@@ -177,11 +187,13 @@ pub async fn run(
         .container_definitions
         .iter()
         .flatten()
-        .map(|definition| Slot {
+        .enumerate()
+        .map(|(index, definition)| Slot {
             name: definition.name.clone().unwrap_or_default(),
             essential: definition.essential.unwrap_or(true),
             has_health_check: definition.health_check.is_some(),
-            definition: definition.clone(),
+            task_definition: desired.definition.clone(),
+            index,
             runtime_id: None,
             status: Status::Pending,
             started: false,
@@ -433,7 +445,7 @@ impl Actor {
     /// Whether a container's dependencies are met: `Ok(true)` yes, `Ok(false)` not yet,
     /// `Err` never (a dependency ended the wrong way).
     fn dependencies_met(&self, slot: &Slot) -> Result<bool, String> {
-        for dependency in slot.definition.depends_on.iter().flatten() {
+        for dependency in slot.definition().depends_on.iter().flatten() {
             let Some(other) = self.slots.iter().find(|s| s.name == dependency.container_name)
             else {
                 return Err(format!(
@@ -496,8 +508,10 @@ impl Actor {
             match self.dependencies_met(slot) {
                 Ok(true) => {}
                 Ok(false) => {
-                    let timeout =
-                        slot.definition.start_timeout.map_or(self.env.default_start_timeout, |s| {
+                    let timeout = slot
+                        .definition()
+                        .start_timeout
+                        .map_or(self.env.default_start_timeout, |s| {
                             Duration::from_secs(u64::try_from(s).unwrap_or(0))
                         });
                     if self.starting_since.elapsed() > timeout {
@@ -526,7 +540,7 @@ impl Actor {
     }
 
     async fn start_container(&mut self, index: usize) -> Result<(), String> {
-        let image = self.slots[index].definition.image.clone().unwrap_or_default();
+        let image = self.slots[index].definition().image.clone().unwrap_or_default();
         if self.pull_started_at.is_none() {
             self.pull_started_at = Some(epoch_now());
         }
@@ -537,7 +551,7 @@ impl Actor {
         let id = match self.slots[index].runtime_id.clone() {
             Some(id) => id,
             None => {
-                let spec = spec::container_spec(&self.context(), &self.slots[index].definition)
+                let spec = spec::container_spec(&self.context(), self.slots[index].definition())
                     .map_err(|e| format!("CannotCreateContainerError: {e}"))?;
                 // Before the container exists, so that an actor that follows this one finds it.
                 self.env.existing.insert(&self.desired.task_arn);
@@ -576,7 +590,7 @@ impl Actor {
                     !remaining.iter().any(|&j| {
                         j != i
                             && self.slots[j]
-                                .definition
+                                .definition()
                                 .depends_on
                                 .iter()
                                 .flatten()
@@ -589,7 +603,7 @@ impl Actor {
             let stops = wave.iter().map(|&i| {
                 let slot = &self.slots[i];
                 let timeout =
-                    slot.definition.stop_timeout.map_or(self.env.default_stop_timeout, |s| {
+                    slot.definition().stop_timeout.map_or(self.env.default_stop_timeout, |s| {
                         Duration::from_secs(u64::try_from(s).unwrap_or(0))
                     });
                 let id = slot.runtime_id.clone().unwrap_or_default();

@@ -270,9 +270,8 @@ mod tests {
             assert_eq!(uuid.get_variant(), uuid::Variant::RFC4122, "{id}");
         }
         // Another thread draws from its own generator, seeded apart.
-        let other: Vec<String> = std::thread::spawn(|| (0..100).map(|_| request_id()).collect())
-            .join()
-            .unwrap();
+        let other: Vec<String> =
+            std::thread::spawn(|| (0..100).map(|_| request_id()).collect()).join().unwrap();
         assert!(other.iter().all(|id| !ids.contains(id)));
     }
 }
