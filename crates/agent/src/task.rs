@@ -221,7 +221,10 @@ pub async fn run(
         forgotten: false,
         followed: HashSet::new(),
     };
-    actor.adopt().await;
+    // The long steps (adopting, starting, stopping, cleaning up) are boxed: their states live
+    // only while they run, and the future a task's actor sleeps in between stays small (about
+    // half the size), which counts with tens of thousands of tasks on a host.
+    Box::pin(actor.adopt()).await;
     loop {
         actor.refresh().await;
         actor.follow_logs();
@@ -230,7 +233,7 @@ pub async fn run(
         // containers takes its time.
         actor.report();
         if actor.stopping.is_none() && actor.desired.desired_status == "RUNNING" {
-            actor.start_ready().await;
+            Box::pin(actor.start_ready()).await;
             actor.refresh().await;
             // Follow what just started now, so its first lines go with the report below.
             actor.follow_logs();
@@ -239,7 +242,7 @@ pub async fn run(
         if actor.stopping.is_some() && !actor.stopped {
             // Say STOPPING first: stopping can take as long as the stop timeouts.
             actor.report();
-            actor.stop_all().await;
+            Box::pin(actor.stop_all()).await;
             actor.refresh().await;
             actor.finish_if_stopped();
         }
@@ -250,7 +253,7 @@ pub async fn run(
                 // A task the control plane forgot is never wanted again; only shutdown matters.
                 None = commands.recv() => {}
             }
-            actor.clean_up().await;
+            Box::pin(actor.clean_up()).await;
             return;
         }
         let tick = if actor.stopping.is_none() && !actor.all_settled() {
