@@ -65,6 +65,26 @@ pub(crate) fn cluster_name(ctx: &Ctx, reference: Option<&str>) -> Result<Option<
     Ok(ctx.arns().resolve(Kind::Cluster, reference)?.map(str::to_owned))
 }
 
+/// The name of the ACTIVE cluster a request refers to, or ClusterNotFoundException. Reads only
+/// the record's name and status (most calls need no more of it).
+pub(crate) async fn active_cluster_name(
+    ctx: &Ctx,
+    reference: Option<&str>,
+) -> Result<String, ApiError> {
+    #[derive(serde::Deserialize)]
+    struct NameAndStatus {
+        #[serde(rename = "clusterName")]
+        cluster_name: Option<String>,
+        status: Option<String>,
+    }
+    let name = cluster_name(ctx, reference)?.ok_or_else(ApiError::cluster_not_found)?;
+    records::get::<NameAndStatus>(ctx.store(), &keys::cluster(&name))
+        .await?
+        .filter(|c| c.value.status.as_deref() == Some(ACTIVE))
+        .map(|c| c.value.cluster_name.unwrap_or_default())
+        .ok_or_else(ApiError::cluster_not_found)
+}
+
 /// The ACTIVE cluster a request refers to, or ClusterNotFoundException.
 pub(crate) async fn active_cluster(
     ctx: &Ctx,
@@ -380,8 +400,7 @@ pub(crate) async fn update_cluster(
     if let Some(settings) = &req.settings {
         check_settings(settings)?;
     }
-    let name =
-        active_cluster(ctx, Some(&req.cluster)).await?.value.cluster_name.unwrap_or_default();
+    let name = active_cluster_name(ctx, Some(&req.cluster)).await?;
     let cluster = records::modify::<Cluster, _>(ctx, &keys::cluster(&name), |current| {
         let mut cluster = current
             .filter(|c| c.status.as_deref() == Some(ACTIVE))
@@ -409,8 +428,7 @@ pub(crate) async fn update_cluster_settings(
     req: UpdateClusterSettingsRequest,
 ) -> Result<UpdateClusterSettingsResponse, ApiError> {
     check_settings(&req.settings)?;
-    let name =
-        active_cluster(ctx, Some(&req.cluster)).await?.value.cluster_name.unwrap_or_default();
+    let name = active_cluster_name(ctx, Some(&req.cluster)).await?;
     let cluster = records::modify::<Cluster, _>(ctx, &keys::cluster(&name), |current| {
         let mut cluster = current
             .filter(|c| c.status.as_deref() == Some(ACTIVE))

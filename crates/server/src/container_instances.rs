@@ -22,7 +22,7 @@ use store::{Compare, Op, Txn};
 
 use crate::arn::Kind;
 use crate::caller::Call;
-use crate::clusters::active_cluster;
+use crate::clusters::active_cluster_name;
 use crate::records::{encode, internal};
 use crate::state::{ClusterIndex, InstanceRecord, TaskState};
 use crate::{Ctx, paging, placement, tags};
@@ -116,8 +116,7 @@ pub(crate) async fn register_container_instance(
     call: &Call<'_>,
     req: RegisterContainerInstanceRequest,
 ) -> Result<RegisterContainerInstanceResponse, ApiError> {
-    let cluster_name =
-        active_cluster(call, req.cluster.as_deref()).await?.value.cluster_name.unwrap_or_default();
+    let cluster_name = active_cluster_name(call, req.cluster.as_deref()).await?;
     // A new instance needs the cluster token; re-registering one needs that instance's token.
     match &req.container_instance_arn {
         None => call.require_cluster_agent(&cluster_name)?,
@@ -291,8 +290,7 @@ pub(crate) async fn deregister_container_instance(
     ctx: &Ctx,
     req: DeregisterContainerInstanceRequest,
 ) -> Result<DeregisterContainerInstanceResponse, ApiError> {
-    let cluster_name =
-        active_cluster(ctx, req.cluster.as_deref()).await?.value.cluster_name.unwrap_or_default();
+    let cluster_name = active_cluster_name(ctx, req.cluster.as_deref()).await?;
     let id =
         instance_id(ctx, &cluster_name, &req.container_instance)?.ok_or_else(instance_not_found)?;
     let (mut record, revision, busy) = {
@@ -336,8 +334,7 @@ pub(crate) async fn describe_container_instances(
     ctx: &Ctx,
     req: DescribeContainerInstancesRequest,
 ) -> Result<DescribeContainerInstancesResponse, ApiError> {
-    let cluster_name =
-        active_cluster(ctx, req.cluster.as_deref()).await?.value.cluster_name.unwrap_or_default();
+    let cluster_name = active_cluster_name(ctx, req.cluster.as_deref()).await?;
     if req.container_instances.len() > 100 {
         return Err(ApiError::invalid_parameter(
             "DescribeContainerInstances accepts at most 100 container instances.",
@@ -377,8 +374,7 @@ pub(crate) async fn list_container_instances(
     ctx: &Ctx,
     req: ListContainerInstancesRequest,
 ) -> Result<ListContainerInstancesResponse, ApiError> {
-    let cluster_name =
-        active_cluster(ctx, req.cluster.as_deref()).await?.value.cluster_name.unwrap_or_default();
+    let cluster_name = active_cluster_name(ctx, req.cluster.as_deref()).await?;
     let size = paging::page_size(req.max_results, 100)?;
     let after = paging::resume_after("ListContainerInstances", req.next_token.as_deref())?;
     let filter = match &req.filter {
@@ -423,8 +419,7 @@ pub(crate) async fn update_container_instances_state(
     ctx: &Ctx,
     req: UpdateContainerInstancesStateRequest,
 ) -> Result<UpdateContainerInstancesStateResponse, ApiError> {
-    let cluster_name =
-        active_cluster(ctx, req.cluster.as_deref()).await?.value.cluster_name.unwrap_or_default();
+    let cluster_name = active_cluster_name(ctx, req.cluster.as_deref()).await?;
     let wanted = match req.status {
         ContainerInstanceStatus::Active => "ACTIVE",
         ContainerInstanceStatus::Draining => "DRAINING",
@@ -556,8 +551,7 @@ pub(crate) async fn put_attributes(
     ctx: &Ctx,
     req: PutAttributesRequest,
 ) -> Result<PutAttributesResponse, ApiError> {
-    let cluster_name =
-        active_cluster(ctx, req.cluster.as_deref()).await?.value.cluster_name.unwrap_or_default();
+    let cluster_name = active_cluster_name(ctx, req.cluster.as_deref()).await?;
     let limit = ctx.config().quotas.custom_attributes_per_resource;
     for attribute in &req.attributes {
         check_attribute(attribute)?;
@@ -594,8 +588,7 @@ pub(crate) async fn delete_attributes(
     ctx: &Ctx,
     req: DeleteAttributesRequest,
 ) -> Result<DeleteAttributesResponse, ApiError> {
-    let cluster_name =
-        active_cluster(ctx, req.cluster.as_deref()).await?.value.cluster_name.unwrap_or_default();
+    let cluster_name = active_cluster_name(ctx, req.cluster.as_deref()).await?;
     for attribute in &req.attributes {
         if builtin(&attribute.name) {
             return Err(ApiError::invalid_parameter(format!(
@@ -616,8 +609,7 @@ pub(crate) async fn list_attributes(
     ctx: &Ctx,
     req: ListAttributesRequest,
 ) -> Result<ListAttributesResponse, ApiError> {
-    let cluster_name =
-        active_cluster(ctx, req.cluster.as_deref()).await?.value.cluster_name.unwrap_or_default();
+    let cluster_name = active_cluster_name(ctx, req.cluster.as_deref()).await?;
     if req.target_type != TargetType::ContainerInstance {
         return Err(ApiError::invalid_parameter("targetType must be container-instance."));
     }

@@ -18,7 +18,7 @@ use api::{ApiError, ErrorCode};
 use store::{Op, RangeOptions, Txn};
 
 use crate::Ctx;
-use crate::clusters::active_cluster;
+use crate::clusters::active_cluster_name;
 use crate::records::{encode, internal};
 
 #[derive(Debug, Default)]
@@ -151,8 +151,7 @@ pub(crate) async fn get_container_logs(
     ctx: &Ctx,
     req: GetContainerLogsRequest,
 ) -> Result<GetContainerLogsResponse, ApiError> {
-    let cluster =
-        active_cluster(ctx, req.cluster.as_deref()).await?.value.cluster_name.unwrap_or_default();
+    let cluster = active_cluster_name(ctx, req.cluster.as_deref()).await?;
     let task_id = crate::tasks::task_id(ctx, &cluster, &req.task)?.ok_or_else(|| {
         ApiError::new(ErrorCode::ResourceNotFoundException, "The referenced task was not found.")
     })?;

@@ -23,7 +23,7 @@ use api::{
 use store::{Compare, Op, Txn};
 
 use crate::arn::valid_name;
-use crate::clusters::active_cluster;
+use crate::clusters::active_cluster_name;
 use crate::records::{encode, internal};
 use crate::state::{ClusterIndex, DeploymentRecord, ServiceRecord, TaskState};
 use crate::{Ctx, paging, placement, tags};
@@ -261,8 +261,7 @@ pub(crate) async fn create_service(
     req: CreateServiceRequest,
 ) -> Result<CreateServiceResponse, ApiError> {
     let ctx: &Ctx = call;
-    let cluster =
-        active_cluster(ctx, req.cluster.as_deref()).await?.value.cluster_name.unwrap_or_default();
+    let cluster = active_cluster_name(ctx, req.cluster.as_deref()).await?;
     let _lifecycle = ctx.inner.cluster_lifecycle.read().await;
     let quotas = &ctx.config().quotas;
     if !valid_name(&req.service_name) {
@@ -413,8 +412,7 @@ pub(crate) async fn update_service(
     ctx: &Ctx,
     req: UpdateServiceRequest,
 ) -> Result<UpdateServiceResponse, ApiError> {
-    let cluster =
-        active_cluster(ctx, req.cluster.as_deref()).await?.value.cluster_name.unwrap_or_default();
+    let cluster = active_cluster_name(ctx, req.cluster.as_deref()).await?;
     let name = service_name(ctx, &cluster, &req.service)?.ok_or_else(not_found)?;
     let quotas = &ctx.config().quotas;
     check_unsupported(
@@ -555,8 +553,7 @@ pub(crate) async fn delete_service(
     ctx: &Ctx,
     req: DeleteServiceRequest,
 ) -> Result<DeleteServiceResponse, ApiError> {
-    let cluster =
-        active_cluster(ctx, req.cluster.as_deref()).await?.value.cluster_name.unwrap_or_default();
+    let cluster = active_cluster_name(ctx, req.cluster.as_deref()).await?;
     let name = service_name(ctx, &cluster, &req.service)?.ok_or_else(not_found)?;
     let key = service_key(&cluster, &name);
     let record = crate::records::modify::<ServiceRecord, _>(ctx, &key, |stored| {
@@ -588,8 +585,7 @@ pub(crate) async fn describe_services(
     ctx: &Ctx,
     req: DescribeServicesRequest,
 ) -> Result<DescribeServicesResponse, ApiError> {
-    let cluster =
-        active_cluster(ctx, req.cluster.as_deref()).await?.value.cluster_name.unwrap_or_default();
+    let cluster = active_cluster_name(ctx, req.cluster.as_deref()).await?;
     if req.services.len() > 10 {
         return Err(ApiError::invalid_parameter("DescribeServices accepts at most 10 services."));
     }
@@ -622,8 +618,7 @@ pub(crate) async fn list_services(
     ctx: &Ctx,
     req: ListServicesRequest,
 ) -> Result<ListServicesResponse, ApiError> {
-    let cluster =
-        active_cluster(ctx, req.cluster.as_deref()).await?.value.cluster_name.unwrap_or_default();
+    let cluster = active_cluster_name(ctx, req.cluster.as_deref()).await?;
     let size = paging::page_size(req.max_results, 10)?;
     let after = paging::resume_after("ListServices", req.next_token.as_deref())?;
     let names: Vec<String> = {
@@ -783,8 +778,7 @@ pub(crate) async fn list_service_deployments(
     ctx: &Ctx,
     req: ListServiceDeploymentsRequest,
 ) -> Result<ListServiceDeploymentsResponse, ApiError> {
-    let cluster =
-        active_cluster(ctx, req.cluster.as_deref()).await?.value.cluster_name.unwrap_or_default();
+    let cluster = active_cluster_name(ctx, req.cluster.as_deref()).await?;
     let name = service_name(ctx, &cluster, &req.service)?.ok_or_else(not_found)?;
     let size = match req.max_results {
         None => 20,

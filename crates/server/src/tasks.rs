@@ -26,7 +26,7 @@ use store::{Compare, Op, Txn};
 
 use crate::arn::Kind;
 use crate::caller::Call;
-use crate::clusters::active_cluster;
+use crate::clusters::active_cluster_name;
 use crate::records::{encode, internal};
 use crate::state::{ClusterIndex, IndexedTask, InstanceRecord, Reservation, TaskRecord, TaskState};
 use crate::task_definitions::{self, Reference};
@@ -797,8 +797,7 @@ fn group_of(given: Option<String>, family: &str) -> Result<String, ApiError> {
 }
 
 pub(crate) async fn run_task(ctx: &Ctx, req: RunTaskRequest) -> Result<RunTaskResponse, ApiError> {
-    let cluster =
-        active_cluster(ctx, req.cluster.as_deref()).await?.value.cluster_name.unwrap_or_default();
+    let cluster = active_cluster_name(ctx, req.cluster.as_deref()).await?;
     let _lifecycle = ctx.inner.cluster_lifecycle.read().await;
     let quotas = &ctx.config().quotas;
     let count = req.count.unwrap_or(1);
@@ -907,8 +906,7 @@ pub(crate) async fn start_task(
     ctx: &Ctx,
     req: StartTaskRequest,
 ) -> Result<StartTaskResponse, ApiError> {
-    let cluster =
-        active_cluster(ctx, req.cluster.as_deref()).await?.value.cluster_name.unwrap_or_default();
+    let cluster = active_cluster_name(ctx, req.cluster.as_deref()).await?;
     let _lifecycle = ctx.inner.cluster_lifecycle.read().await;
     let quotas = &ctx.config().quotas;
     if req.container_instances.is_empty()
@@ -968,8 +966,7 @@ pub(crate) async fn stop_task(
     ctx: &Ctx,
     req: StopTaskRequest,
 ) -> Result<StopTaskResponse, ApiError> {
-    let cluster =
-        active_cluster(ctx, req.cluster.as_deref()).await?.value.cluster_name.unwrap_or_default();
+    let cluster = active_cluster_name(ctx, req.cluster.as_deref()).await?;
     if req.reason.as_ref().is_some_and(|r| r.len() > 255) {
         return Err(ApiError::invalid_parameter("reason can be at most 255 characters."));
     }
@@ -1036,8 +1033,7 @@ pub(crate) async fn describe_tasks(
     ctx: &Ctx,
     req: DescribeTasksRequest,
 ) -> Result<Vec<u8>, ApiError> {
-    let cluster =
-        active_cluster(ctx, req.cluster.as_deref()).await?.value.cluster_name.unwrap_or_default();
+    let cluster = active_cluster_name(ctx, req.cluster.as_deref()).await?;
     if req.tasks.len() > 100 {
         return Err(ApiError::invalid_parameter("DescribeTasks accepts at most 100 tasks."));
     }
@@ -1128,8 +1124,7 @@ pub(crate) async fn list_tasks(
     ctx: &Ctx,
     req: ListTasksRequest,
 ) -> Result<ListTasksResponse, ApiError> {
-    let cluster =
-        active_cluster(ctx, req.cluster.as_deref()).await?.value.cluster_name.unwrap_or_default();
+    let cluster = active_cluster_name(ctx, req.cluster.as_deref()).await?;
     let size = paging::page_size(req.max_results, 100)?;
     let after = paging::resume_after("ListTasks", req.next_token.as_deref())?;
     let desired = req.desired_status.map_or("RUNNING", |d| d.as_str());
@@ -1318,8 +1313,7 @@ pub(crate) async fn submit_task_state_change(
     call: &Call<'_>,
     req: SubmitTaskStateChangeRequest,
 ) -> Result<SubmitTaskStateChangeResponse, ApiError> {
-    let cluster =
-        active_cluster(call, req.cluster.as_deref()).await?.value.cluster_name.unwrap_or_default();
+    let cluster = active_cluster_name(call, req.cluster.as_deref()).await?;
     let instance = call.require_instance_agent(&cluster)?.to_owned();
     let task = req.task.ok_or_else(|| ApiError::invalid_parameter("task is required."))?;
     let report = TaskReport {
@@ -1356,8 +1350,7 @@ pub(crate) async fn submit_container_state_change(
     call: &Call<'_>,
     req: SubmitContainerStateChangeRequest,
 ) -> Result<SubmitContainerStateChangeResponse, ApiError> {
-    let cluster =
-        active_cluster(call, req.cluster.as_deref()).await?.value.cluster_name.unwrap_or_default();
+    let cluster = active_cluster_name(call, req.cluster.as_deref()).await?;
     let instance = call.require_instance_agent(&cluster)?.to_owned();
     let task = req.task.ok_or_else(|| ApiError::invalid_parameter("task is required."))?;
     let report = TaskReport {
@@ -1395,8 +1388,7 @@ pub(crate) async fn describe_task_usage(
     ctx: &Ctx,
     req: api::berth::DescribeTaskUsageRequest,
 ) -> Result<api::berth::DescribeTaskUsageResponse, ApiError> {
-    let cluster =
-        active_cluster(ctx, req.cluster.as_deref()).await?.value.cluster_name.unwrap_or_default();
+    let cluster = active_cluster_name(ctx, req.cluster.as_deref()).await?;
     let ids: Vec<String> = match &req.tasks {
         Some(references) => {
             let mut ids = Vec::new();
