@@ -3,8 +3,8 @@
 //! endpoint given with `--endpoint`, such as a peer implementation for comparison).
 //!
 //! Each client is one task with its own keep-alive connection (an HTTP/1.1 connection it holds
-//! itself, made again only when the server closes it: a pooled client raced its own pool and
-//! reconnected every twenty-odd requests), sending its next request as soon as the previous
+//! itself, made again only when the server closes it; the pooled client used before reconnected
+//! every twenty-odd requests), sending its next request as soon as the previous
 //! one is answered and read whole. Output: one line per (operation, clients):
 //! `bench=api target=.. auth=.. op=.. clients=.. requests=.. seconds=.. rps=.. p50_ms=.. p99_ms=.. errors=..`.
 //!
