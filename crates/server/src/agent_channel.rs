@@ -312,12 +312,8 @@ async fn apply_payload(
     let reports = futures::future::join_all(
         tasks.iter().map(|task| crate::tasks::apply_report(ctx, cluster, Some(id), task)),
     );
-    let lines = async {
-        match logs.is_empty() {
-            true => Ok(0),
-            false => accept_logs(ctx, cluster, id, logs).await,
-        }
-    };
+    let lines =
+        async { if logs.is_empty() { Ok(0) } else { accept_logs(ctx, cluster, id, logs).await } };
     let (outcomes, lines) = futures::future::join(reports, lines).await;
     let mut applied = 0;
     for outcome in outcomes {

@@ -48,11 +48,11 @@ fn epoch_seconds() -> i64 {
 /// The headers of a signed request, `host` left to the HTTP client.
 fn signed_headers(
     headers: &[(String, String)],
-    body: &str,
+    body: &[u8],
     now: i64,
 ) -> reqwest::header::HeaderMap {
     let signature =
-        auth::sigv4::sign_post(headers, body.as_bytes(), BENCH_KEY, BENCH_SECRET, "us-east-1", now);
+        auth::sigv4::sign_post(headers, body, BENCH_KEY, BENCH_SECRET, "us-east-1", now);
     let mut map = reqwest::header::HeaderMap::new();
     for (name, value) in headers.iter().chain(&signature).filter(|(name, _)| name != "host") {
         if let (Ok(name), Ok(value)) = (
@@ -73,7 +73,7 @@ pub(crate) fn signed_post(
     body: String,
 ) -> reqwest::RequestBuilder {
     let headers = headers_to_sign(endpoint, op);
-    let signed = signed_headers(&headers, &body, epoch_seconds());
+    let signed = signed_headers(&headers, body.as_bytes(), epoch_seconds());
     http.post(format!("{endpoint}/")).headers(signed).body(body)
 }
 
@@ -86,18 +86,19 @@ pub(crate) struct RepeatedRequest {
     /// `host:port`.
     address: String,
     body: bytes::Bytes,
-    headers: [(String, String); 3],
+    /// The headers it signs, besides the signature's own.
+    to_sign: [(String, String); 3],
     signed: Option<(i64, reqwest::header::HeaderMap)>,
     connection: Option<SendRequest<Full<bytes::Bytes>>>,
 }
 
 impl RepeatedRequest {
     pub(crate) fn new(endpoint: &str, op: &str, body: String) -> RepeatedRequest {
-        let headers = headers_to_sign(endpoint, op);
+        let to_sign = headers_to_sign(endpoint, op);
         RepeatedRequest {
-            address: headers[1].1.clone(),
+            address: to_sign[1].1.clone(),
             body: body.into(),
-            headers,
+            to_sign,
             signed: None,
             connection: None,
         }
@@ -111,8 +112,7 @@ impl RepeatedRequest {
         {
             return headers.clone();
         }
-        let body = std::str::from_utf8(&self.body).unwrap_or_default();
-        let mut headers = signed_headers(&self.headers, body, now);
+        let mut headers = signed_headers(&self.to_sign, &self.body, now);
         if let Ok(host) = reqwest::header::HeaderValue::from_str(&self.address) {
             headers.insert(reqwest::header::HOST, host);
         }
@@ -124,7 +124,7 @@ impl RepeatedRequest {
     pub(crate) async fn send(&mut self) -> anyhow::Result<(reqwest::StatusCode, bytes::Bytes)> {
         let mut request = hyper::Request::post("/").body(Full::new(self.body.clone()))?;
         *request.headers_mut() = self.headers();
-        let sender = match self.connection.take() {
+        let mut sender = match self.connection.take() {
             Some(sender) if !sender.is_closed() => sender,
             _ => {
                 let stream = tokio::net::TcpStream::connect(&self.address).await?;
@@ -135,7 +135,6 @@ impl RepeatedRequest {
                 sender
             }
         };
-        let mut sender = sender;
         sender.ready().await?;
         let response = sender.send_request(request).await?;
         let closing = response.version() < hyper::Version::HTTP_11
