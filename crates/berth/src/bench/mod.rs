@@ -5,6 +5,7 @@ mod auth;
 mod churn;
 mod e2e;
 mod harness;
+mod host;
 mod placement;
 mod restart;
 mod service;
@@ -21,6 +22,8 @@ pub(crate) enum Bench {
     Churn(churn::ChurnArgs),
     /// Tasks started through the API on thousands of simulated instances, until all RUNNING.
     E2eLaunch(e2e::E2eLaunchArgs),
+    /// How fast this machine is at the moment, on a fixed piece of work (see `host.rs`).
+    Host(host::HostArgs),
     /// Placement throughput of the scheduler on one core at several cluster sizes.
     Placement(placement::PlacementBenchArgs),
     /// Control-plane restart with many tasks in its store: time to serving and caught up.
@@ -34,11 +37,29 @@ pub(crate) enum Bench {
 }
 
 pub(crate) async fn run(bench: Bench) -> anyhow::Result<()> {
+    // The scenarios that load the whole machine say how fast it was around their run.
+    let loads_machine =
+        matches!(bench, Bench::Api(_) | Bench::Churn(_) | Bench::E2eLaunch(_) | Bench::Restart(_));
+    if loads_machine {
+        host::report("before");
+    }
+    let outcome = run_scenario(bench).await;
+    if loads_machine && outcome.is_ok() {
+        host::report("after");
+    }
+    outcome
+}
+
+async fn run_scenario(bench: Bench) -> anyhow::Result<()> {
     match bench {
         Bench::Api(args) => api::run(args).await,
         Bench::Auth(args) => auth::run(&args),
         Bench::Churn(args) => churn::run(args).await,
         Bench::E2eLaunch(args) => e2e::run(args).await,
+        Bench::Host(args) => {
+            host::run(&args);
+            Ok(())
+        }
         Bench::Placement(args) => placement::run(&args),
         Bench::Restart(args) => restart::run(args).await,
         Bench::Service(args) => service::run(args).await,
