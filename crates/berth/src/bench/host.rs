@@ -88,7 +88,7 @@ fn sort_numbers(seed: u64) -> u64 {
 /// slot read after slot `i`, so that every read waits for the one before it.
 fn random_cycle(slots: usize) -> Vec<u32> {
     let mut cycle: Vec<u32> = (0..slots as u32).collect();
-    let mut state = 0x6265_7274_68u64;
+    let mut state = 0x0062_6572_7468_u64;
     for i in (1..slots).rev() {
         let j = (split_mix(&mut state) % i as u64) as usize;
         cycle.swap(i, j);
