@@ -9,6 +9,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
+use futures::StreamExt as _;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -143,7 +144,11 @@ pub(crate) async fn poll(State(ctx): State<Ctx>, headers: HeaderMap, body: Bytes
             }
         }
     });
-    let body = axum::body::Body::from_stream(futures::stream::select(applied, answer));
+    // The response starts when its first line is ready, so that the head and that line leave
+    // in one write (a head sent at once went in a write of its own: three writes a poll).
+    let mut lines = Box::pin(futures::stream::select(applied, answer));
+    let first = lines.next().await;
+    let body = axum::body::Body::from_stream(futures::stream::iter(first).chain(lines));
     crate::http::respond_body(StatusCode::OK, &request_id, None, body)
 }
 
