@@ -15,9 +15,9 @@
 //! returned in [`INSTANCE_TOKEN_HEADER`] when the agent registered with its cluster's token.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock, Mutex, Weak};
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::{NetworkBinding, TaskDefinition, TaskOverride};
 
@@ -68,9 +68,59 @@ pub struct PollResponse {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unchanged: Vec<String>,
     /// The task definitions of `tasks`, each sent once however many tasks use it, by
-    /// `family:revision`; those the request named as known are left out.
-    #[serde(default)]
-    pub definitions: HashMap<String, TaskDefinition>,
+    /// `family:revision`; those the request named as known are left out. Decoded, each is
+    /// shared with the answers this process decoded before that carried the same JSON text
+    /// (see [`shared_definitions`]).
+    #[serde(default, deserialize_with = "shared_definitions")]
+    pub definitions: HashMap<String, Arc<TaskDefinition>>,
+}
+
+/// Decodes the definitions of a poll answer, each one once per process for the same JSON
+/// text: an agent process running thousands of simulated agents (`berth sim`) is handed the
+/// same few definitions by every one of them, and one copy (and one decoding) does for all.
+/// The same text always decodes to the same value, whichever control plane sent it, and the
+/// value is never changed after, so sharing it is invisible to its users.
+fn shared_definitions<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<HashMap<String, Arc<TaskDefinition>>, D::Error> {
+    let texts = HashMap::<String, Box<serde_json::value::RawValue>>::deserialize(deserializer)?;
+    texts
+        .into_iter()
+        .map(|(key, text)| {
+            let definition = shared_definition(text.get()).map_err(serde::de::Error::custom)?;
+            Ok((key, definition))
+        })
+        .collect()
+}
+
+/// Definitions decoded by this process, by their JSON text, while any of them is in use.
+struct Decoded {
+    by_text: HashMap<Box<str>, Weak<TaskDefinition>>,
+    /// The size at which entries no longer in use are dropped.
+    prune_at: usize,
+}
+
+static DECODED: LazyLock<Mutex<Decoded>> =
+    LazyLock::new(|| Mutex::new(Decoded { by_text: HashMap::new(), prune_at: 64 }));
+
+/// The definition `text` decodes to, shared with its other holders in this process.
+fn shared_definition(text: &str) -> Result<Arc<TaskDefinition>, serde_json::Error> {
+    let held = |decoded: &Decoded| decoded.by_text.get(text).and_then(Weak::upgrade);
+    if let Some(definition) = held(&DECODED.lock().unwrap_or_else(|e| e.into_inner())) {
+        return Ok(definition);
+    }
+    let definition = Arc::new(serde_json::from_str::<TaskDefinition>(text)?);
+    let mut decoded = DECODED.lock().unwrap_or_else(|e| e.into_inner());
+    // Decoded meanwhile by another thread: keep that one, so that there is one copy.
+    if let Some(earlier) = held(&decoded) {
+        return Ok(earlier);
+    }
+    if decoded.by_text.len() >= decoded.prune_at {
+        decoded.by_text.retain(|_, definition| definition.strong_count() > 0);
+        decoded.prune_at = 2 * decoded.by_text.len() + 64;
+    }
+    decoded.by_text.insert(text.into(), Arc::downgrade(&definition));
+    Ok(definition)
 }
 
 /// One task the instance should run (or stop), as a poll answer names it.
@@ -108,9 +158,7 @@ impl PollResponse {
         self,
         known: &mut HashMap<String, Arc<TaskDefinition>>,
     ) -> Result<Vec<DesiredTask>, String> {
-        for (key, definition) in self.definitions {
-            known.insert(key, Arc::new(definition));
-        }
+        known.extend(self.definitions);
         self.tasks
             .into_iter()
             .map(|task| {
@@ -270,7 +318,7 @@ mod tests {
                         revision: revision.parse().ok(),
                         ..TaskDefinition::default()
                     };
-                    ((*key).to_owned(), definition)
+                    ((*key).to_owned(), Arc::new(definition))
                 })
                 .collect(),
         }
@@ -289,5 +337,42 @@ mod tests {
         // A definition in neither is an error naming it.
         let error = answer(&[("t3", "db:4")], &[]).into_desired(&mut known).unwrap_err();
         assert!(error.contains("db:4") && error.contains("t3"), "{error}");
+    }
+
+    fn answer_text(family: &str) -> String {
+        format!(
+            r#"{{"generation":1,"tasks":[],"definitions":{{"{family}:1":{{"family":"{family}","revision":1}}}}}}"#
+        )
+    }
+
+    #[test]
+    fn answers_carrying_the_same_definition_text_share_one_decoded_copy() {
+        let a: PollResponse = serde_json::from_str(&answer_text("shared-a")).unwrap();
+        let b: PollResponse = serde_json::from_slice(answer_text("shared-a").as_bytes()).unwrap();
+        assert!(Arc::ptr_eq(&a.definitions["shared-a:1"], &b.definitions["shared-a:1"]));
+        let c: PollResponse = serde_json::from_str(&answer_text("shared-c")).unwrap();
+        assert_eq!(c.definitions["shared-c:1"].family.as_deref(), Some("shared-c"));
+        assert!(!Arc::ptr_eq(&a.definitions["shared-a:1"], &c.definitions["shared-c:1"]));
+        // Once no answer holds it, it is gone; the same text decodes again.
+        let held = Arc::downgrade(&a.definitions["shared-a:1"]);
+        drop((a, b));
+        assert!(held.upgrade().is_none());
+        let again: PollResponse = serde_json::from_str(&answer_text("shared-a")).unwrap();
+        assert_eq!(again.definitions["shared-a:1"].revision, Some(1));
+        // A definition that does not decode fails the answer.
+        let bad = r#"{"generation":1,"tasks":[],"definitions":{"x:1":{"family":7}}}"#;
+        assert!(serde_json::from_str::<PollResponse>(bad).is_err());
+    }
+
+    #[test]
+    fn definitions_no_longer_held_are_forgotten() {
+        for n in 0..500 {
+            let answer: PollResponse =
+                serde_json::from_str(&answer_text(&format!("gone-{n}"))).unwrap();
+            drop(answer);
+        }
+        // Other tests decode beside this one, but none holds hundreds.
+        let remembered = DECODED.lock().unwrap().by_text.len();
+        assert!(remembered < 300, "{remembered} definitions remembered");
     }
 }
