@@ -525,7 +525,9 @@ impl Agent {
                 }
             }
             applied = next;
-            definitions.retain(|key, _| applied.values().any(|t| &t.definition == key));
+            let in_use: std::collections::HashSet<&str> =
+                applied.values().map(|t| t.definition.as_str()).collect();
+            definitions.retain(|key, _| in_use.contains(key.as_str()));
             if !swept {
                 // Once, after the first desired set: remove containers of tasks this instance
                 // no longer runs (left over from before a restart).
