@@ -1,8 +1,8 @@
 //! `berth bench host`: how fast this machine is at the moment, on a fixed piece of work.
 //!
 //! A virtual machine shares its host, and the host's other guests change how fast it runs
-//! through the day: on the machine of BENCHMARKS.md the same binary has measured two to three
-//! times apart within a day. The scenarios that load the whole machine print this probe
+//! through the day: on the machine of BENCHMARKS.md the same binary has measured up to two and
+//! a half times apart within a day. The scenarios that load the whole machine print this probe
 //! (`bench=host ...`) before and after their run, so that figures taken at different times can
 //! be set side by side with the machine's speed at each.
 //!
