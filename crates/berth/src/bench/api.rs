@@ -197,27 +197,9 @@ async fn call(
     op: &str,
     body: &Value,
 ) -> anyhow::Result<impl AsRef<[u8]> + use<>> {
-    call_json(http, endpoint, op, &body.to_string()).await
-}
-
-/// [`call`] with the body already serialized.
-async fn call_json(
-    http: &reqwest::Client,
-    endpoint: &str,
-    op: &str,
-    body: &str,
-) -> anyhow::Result<impl AsRef<[u8]> + use<>> {
     // Every request is signed, as the AWS CLI and SDKs sign them, whether or not the server
     // checks: the difference between the two servers is the cost of checking.
-    answer(op, super::harness::signed_post(http, endpoint, op, body.to_owned())).await
-}
-
-/// Sends a request; its answer's body, or an error if it is not a 2xx.
-async fn answer(
-    op: &str,
-    request: reqwest::RequestBuilder,
-) -> anyhow::Result<impl AsRef<[u8]> + use<>> {
-    let response = request.send().await?;
+    let response = super::harness::signed_post(http, endpoint, op, body.to_string()).send().await?;
     let status = response.status();
     let text = response.bytes().await?;
     if !status.is_success() {
