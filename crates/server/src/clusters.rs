@@ -77,12 +77,8 @@ pub(crate) async fn active_cluster_name(
         cluster_name: Option<String>,
         status: Option<String>,
     }
-    let name = cluster_name(ctx, reference)?.ok_or_else(ApiError::cluster_not_found)?;
-    records::get::<NameAndStatus>(ctx.store(), &keys::cluster(&name))
-        .await?
-        .filter(|c| c.value.status.as_deref() == Some(ACTIVE))
-        .map(|c| c.value.cluster_name.unwrap_or_default())
-        .ok_or_else(ApiError::cluster_not_found)
+    let found = active_record::<NameAndStatus>(ctx, reference, |c| c.status.as_deref()).await?;
+    Ok(found.value.cluster_name.unwrap_or_default())
 }
 
 /// The ACTIVE cluster a request refers to, or ClusterNotFoundException.
@@ -90,10 +86,19 @@ pub(crate) async fn active_cluster(
     ctx: &Ctx,
     reference: Option<&str>,
 ) -> Result<records::Versioned<Cluster>, ApiError> {
+    active_record::<Cluster>(ctx, reference, |c| c.status.as_deref()).await
+}
+
+/// The record of the cluster a request refers to, read as `T`, if its `status` is ACTIVE.
+async fn active_record<T: serde::de::DeserializeOwned>(
+    ctx: &Ctx,
+    reference: Option<&str>,
+    status: impl Fn(&T) -> Option<&str>,
+) -> Result<records::Versioned<T>, ApiError> {
     let name = cluster_name(ctx, reference)?.ok_or_else(ApiError::cluster_not_found)?;
-    records::get::<Cluster>(ctx.store(), &keys::cluster(&name))
+    records::get::<T>(ctx.store(), &keys::cluster(&name))
         .await?
-        .filter(|c| c.value.status.as_deref() == Some(ACTIVE))
+        .filter(|c| status(&c.value) == Some(ACTIVE))
         .ok_or_else(ApiError::cluster_not_found)
 }
 
