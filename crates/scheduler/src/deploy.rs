@@ -103,6 +103,8 @@ pub struct TaskView {
     pub deployment_id: String,
     pub instance_id: Option<String>,
     pub phase: Phase,
+    /// When it was created (epoch seconds).
+    pub created_at: f64,
     /// When it reached RUNNING (epoch seconds), if it did.
     pub started_at: Option<f64>,
     pub stopped_at: Option<f64>,
@@ -115,6 +117,8 @@ pub struct TaskView {
     pub stopped_for_health: bool,
     /// It stopped on its own: an essential container exited, or it failed to start.
     pub crashed: bool,
+    /// The service scheduler asked it to stop (for any reason).
+    pub stopped_by_scheduler: bool,
 }
 
 /// Why the scheduler stops a task.
@@ -371,34 +375,28 @@ fn replica(
         .copied()
         .filter(|t| t.deployment_id == primary.id && !stopping.contains(&t.id))
         .collect();
-    // Scale-in: the PRIMARY has more tasks than wanted. Pending, unhealthy and draining ones
-    // go first; then the placement strategy's scale-in choice.
-    if primary_live.len() > desired as usize {
-        let mut surplus = primary_live.len() - desired as usize;
-        let mut first: Vec<&TaskView> = primary_live
-            .iter()
-            .copied()
-            .filter(|t| {
-                t.phase == Phase::Pending || unhealthy(service, t, now) || t.on_draining_instance
-            })
-            .collect();
+    // The PRIMARY's tasks that count toward the desired count: not unhealthy (those are being
+    // replaced) and not on a draining instance (those are moving). A replacement started for an
+    // unhealthy or draining task is one of them, so it is never surplus while the task it
+    // replaces is still there.
+    let counts = |t: &TaskView| !unhealthy(service, t, now) && !t.on_draining_instance;
+    let effective: Vec<&TaskView> = primary_live.iter().copied().filter(|t| counts(t)).collect();
+    // Scale-in: more of them than desired. Pending tasks go first, then those not healthy yet,
+    // then the placement strategy's choice among the healthy ones.
+    if effective.len() > desired as usize {
+        let mut surplus = effective.len() - desired as usize;
+        let mut first: Vec<&TaskView> =
+            effective.iter().copied().filter(|t| !healthy(service, t, now)).collect();
         first.sort_by_key(|t| (t.phase != Phase::Pending, t.id.clone()));
         for task in first {
             if surplus == 0 {
                 break;
             }
-            let reason = if unhealthy(service, task, now) {
-                StopReason::Unhealthy
-            } else if task.on_draining_instance {
-                StopReason::Draining
-            } else {
-                scaling()
-            };
-            stop(decision, &mut stopping, task, reason);
+            stop(decision, &mut stopping, task, scaling());
             surplus -= 1;
         }
         if surplus > 0 {
-            let candidates: Vec<TaskRef> = primary_live
+            let candidates: Vec<TaskRef> = effective
                 .iter()
                 .filter(|t| !stopping.contains(&t.id))
                 .map(|t| TaskRef {
@@ -407,7 +405,7 @@ fn replica(
                 })
                 .collect();
             for id in select_for_scale_in(snapshot, &candidates, surplus, &service.strategy, ctx) {
-                if let Some(task) = primary_live.iter().find(|t| t.id == id) {
+                if let Some(task) = effective.iter().find(|t| t.id == id) {
                     stop(decision, &mut stopping, task, scaling());
                 }
             }
@@ -418,14 +416,10 @@ fn replica(
         live_tasks.iter().copied().filter(|t| !stopping.contains(&t.id)).collect();
     let primary_live: Vec<&TaskView> =
         live_now.iter().copied().filter(|t| t.deployment_id == primary.id).collect();
-    let unhealthy_primary: Vec<&TaskView> =
+    let mut unhealthy_primary: Vec<&TaskView> =
         primary_live.iter().copied().filter(|t| unhealthy(service, t, now)).collect();
-    // The PRIMARY's tasks that will stay: not unhealthy, not on a draining instance.
-    let effective = primary_live
-        .iter()
-        .filter(|t| !unhealthy(service, t, now) && !t.on_draining_instance)
-        .count();
-    let need = (desired as usize).saturating_sub(effective);
+    let effective: Vec<&TaskView> = primary_live.iter().copied().filter(|t| counts(t)).collect();
+    let need = (desired as usize).saturating_sub(effective.len());
     let room = max_total.saturating_sub(live_now.len());
     let starting = if may_start { need.min(room) } else { 0 };
     if starting > 0 {
@@ -443,14 +437,24 @@ fn replica(
     }) {
         stop(decision, &mut stopping, task, scaling());
     }
-    // Unhealthy PRIMARY tasks: once their replacements exist, or one at a time when
-    // maximumPercent leaves no room to start replacements first.
-    let replacements_exist = primary_live.len() - unhealthy_primary.len() >= desired as usize;
-    if replacements_exist {
-        for task in &unhealthy_primary {
-            stop(decision, &mut stopping, task, StopReason::Unhealthy);
-        }
-    } else if room == 0
+    // Unhealthy PRIMARY tasks stand in for the healthy tasks the PRIMARY lacks, within
+    // maximumPercent: once their replacements are healthy they go, and when replacements are
+    // unhealthy too, the oldest go to bring the service back to its desired count. When
+    // maximumPercent leaves no room to start a replacement first, one goes at a time.
+    let healthy_effective = effective.iter().filter(|t| healthy(service, t, now)).count();
+    let others = live_now.len() - unhealthy_primary.len();
+    let keep =
+        (desired as usize).saturating_sub(healthy_effective).min(max_total.saturating_sub(others));
+    unhealthy_primary.sort_by(|a, b| {
+        let at = |t: &TaskView| t.started_at.unwrap_or(f64::NEG_INFINITY);
+        at(a).total_cmp(&at(b)).then_with(|| a.id.cmp(&b.id))
+    });
+    let surplus_unhealthy = unhealthy_primary.len().saturating_sub(keep);
+    for task in &unhealthy_primary[..surplus_unhealthy] {
+        stop(decision, &mut stopping, task, StopReason::Unhealthy);
+    }
+    if surplus_unhealthy == 0
+        && room == 0
         && need > 0
         && let Some(task) = unhealthy_primary.first()
     {
@@ -480,7 +484,13 @@ fn replica(
     // Stuck: something must be replaced, yet nothing can start or stop and nothing is under way.
     let to_replace =
         live_now.iter().any(|t| t.deployment_id != primary.id || t.on_draining_instance);
-    let under_way = tasks.iter().any(|t| matches!(t.phase, Phase::Pending | Phase::Stopping));
+    // Under way: tasks starting or stopping, and tasks that run but are still settling (they
+    // are about to count as healthy, which frees a stop).
+    let settling = |t: &&TaskView| {
+        t.phase == Phase::Running && !healthy(service, t, now) && !unhealthy(service, t, now)
+    };
+    let under_way = tasks.iter().any(|t| matches!(t.phase, Phase::Pending | Phase::Stopping))
+        || live_now.iter().any(settling);
     if to_replace && may_start && starting == 0 && decision.stop.is_empty() && !under_way {
         decision.events.push(
             "was unable to stop or start tasks during a deployment because of the service deployment configuration. Update the minimumHealthyPercent or maximumPercent value and try again."

@@ -340,6 +340,7 @@ async fn reconcile(ctx: &Ctx, cluster: &str, name: &str) -> Result<(), ApiError>
             deployment_id: t.started_by.clone().unwrap_or_default(),
             instance_id: t.instance_id.clone(),
             phase: phase(t),
+            created_at: t.created_at,
             started_at: t.started_at,
             stopped_at: t.stopped_at,
             health: health(t),
@@ -354,6 +355,7 @@ async fn reconcile(ctx: &Ctx, cluster: &str, name: &str) -> Result<(), ApiError>
                 Some(TaskStopCode::EssentialContainerExited)
                     | Some(TaskStopCode::TaskFailedToStart)
             ),
+            stopped_by_scheduler: t.stop_code == Some(TaskStopCode::ServiceSchedulerInitiated),
         })
         .collect();
     let seed =

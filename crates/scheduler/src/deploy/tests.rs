@@ -41,6 +41,7 @@ fn running(id: &str, deployment: &str) -> TaskView {
         deployment_id: deployment.into(),
         instance_id: Some("i1".into()),
         phase: Phase::Running,
+        created_at: NOW - 105.0,
         started_at: Some(NOW - 100.0),
         stopped_at: None,
         health: Health::Unknown,
@@ -48,6 +49,7 @@ fn running(id: &str, deployment: &str) -> TaskView {
         on_draining_instance: false,
         stopped_for_health: false,
         crashed: false,
+        stopped_by_scheduler: false,
     }
 }
 
