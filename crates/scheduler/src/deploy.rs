@@ -18,7 +18,9 @@
 //!   launches nothing more, and with `rollback` the service rolls back to the last COMPLETED
 //!   deployment.
 //! - **Throttling.** Tasks that keep stopping before RUNNING are retried with a growing delay
-//!   (capped at 15 minutes); a new deployment starts afresh.
+//!   (capped at 15 minutes); a new deployment starts afresh. Beside ECS's rule, a launch
+//!   throttle bounds the tasks a service starts within a minute by what justifies them (see
+//!   [`LAUNCH_WINDOW`]), so that no decision can start and stop tasks in a loop.
 //! - **Draining.** Tasks on DRAINING instances are replaced first and stopped as `minHealthy`
 //!   allows; pending ones are stopped at once.
 //! - **DAEMON.** One task on every eligible instance; old deployments' tasks are stopped before
@@ -157,6 +159,9 @@ pub struct Decision {
     pub steady: bool,
 }
 
+/// The launch throttle's window (seconds).
+pub const LAUNCH_WINDOW: f64 = 60.0;
+
 /// The circuit breaker threshold for a desired count.
 pub fn circuit_breaker_threshold(desired: u32) -> u32 {
     desired.div_ceil(2).clamp(3, 200)
@@ -203,8 +208,10 @@ fn unhealthy(service: &ServiceView, task: &TaskView, now: f64) -> bool {
         && task.started_at.is_none_or(|at| now - at >= service.health_check_grace_period)
 }
 
+/// A task that stopped before it reached RUNNING, other than by the scheduler's own choice (a
+/// pending task it stopped on scale-in or for draining did not fail).
 fn failed_to_start(task: &TaskView) -> bool {
-    task.phase == Phase::Stopped && task.started_at.is_none()
+    task.phase == Phase::Stopped && task.started_at.is_none() && !task.stopped_by_scheduler
 }
 
 /// Decides one pass for `service`.
@@ -244,7 +251,7 @@ pub fn decide(
             .iter()
             .filter(|t| {
                 t.phase == Phase::Stopped
-                    && (t.started_at.is_none() || t.crashed || t.stopped_for_health)
+                    && (failed_to_start(t) || t.crashed || t.stopped_for_health)
             })
             .count() as u32
     };
@@ -301,6 +308,10 @@ pub fn decide(
         }
     }
 
+    if service.scheduling == SchedulingStrategy::Replica {
+        launch_throttle(service, tasks, now, &mut decision);
+    }
+
     // Deployments left without tasks are done; the PRIMARY completes when it alone runs the
     // service, healthy.
     let stopping: BTreeSet<&str> = decision.stop.iter().map(|(id, _)| id.as_str()).collect();
@@ -335,6 +346,49 @@ pub fn decide(
         decision.events.push("has reached a steady state.".to_owned());
     }
     decision
+}
+
+/// Launch throttle, a defence in depth against a decision that starts and stops tasks without
+/// cause: within [`LAUNCH_WINDOW`] a service may start its maximum count of tasks, plus one for
+/// each task that needs replacing (it failed, failed its health checks, is on a leaving
+/// instance, or was stopped after it ran). Tasks the scheduler itself stopped before they ran
+/// justify nothing. Starts past that wait until the oldest start of the window ages out.
+fn launch_throttle(service: &ServiceView, tasks: &[TaskView], now: f64, decision: &mut Decision) {
+    let starting: usize = decision.start.iter().map(|(_, n)| *n as usize).sum();
+    if starting == 0 {
+        return;
+    }
+    let since = now - LAUNCH_WINDOW;
+    let mut launched: Vec<f64> =
+        tasks.iter().map(|t| t.created_at).filter(|&at| at > since).collect();
+    let causes = tasks
+        .iter()
+        .filter(|t| match t.phase {
+            Phase::Pending | Phase::Running => unhealthy(service, t, now) || t.on_draining_instance,
+            Phase::Stopping => true,
+            Phase::Stopped => t.stopped_at.is_some_and(|at| at > since),
+        })
+        .filter(|t| !(t.stopped_by_scheduler && t.started_at.is_none() && !t.on_draining_instance))
+        .count();
+    let allowed = max_total(service.desired_count, service.maximum_percent)
+        .max(service.desired_count) as usize
+        + causes;
+    if launched.len() + starting <= allowed {
+        return;
+    }
+    let mut left = allowed.saturating_sub(launched.len());
+    for (_, count) in &mut decision.start {
+        let take = (*count as usize).min(left);
+        left -= take;
+        *count = take as u32;
+    }
+    decision.start.retain(|(_, count)| *count > 0);
+    launched.sort_by(f64::total_cmp);
+    // The time at which enough of the window's starts have aged out for the rest.
+    let over = (launched.len() + starting - allowed).min(launched.len());
+    let until = launched.get(over.saturating_sub(1)).map_or(now, |at| at + LAUNCH_WINDOW);
+    decision.throttled_until = Some(decision.throttled_until.map_or(until, |t| t.max(until)));
+    decision.events.push("operations are being throttled. Will try again later.".to_owned());
 }
 
 #[allow(clippy::too_many_arguments)]

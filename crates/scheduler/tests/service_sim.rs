@@ -18,7 +18,7 @@
 //! - **Convergence:** once the failures stop and a good deployment is in place, the service
 //!   reaches its desired count of healthy tasks of one deployment and says it is steady.
 //!
-//! `BERTH_SIM_SEEDS` sets how many random seeds run (default 400; CI runs the default, a longer
+//! `BERTH_SIM_SEEDS` sets how many random seeds run (default 3,000; CI runs the default, a longer
 //! run is e.g. `BERTH_SIM_SEEDS=20000 cargo test -p scheduler --release --test service_sim`), and
 //! `BERTH_SIM_SEED` runs one seed with a trace of every pass. Every seed that ever failed is kept in
 //! `service_sim.seeds` beside this file and runs first.
@@ -523,11 +523,35 @@ impl Sim {
     }
 
     fn fail(&self, what: String) -> String {
+        let tasks: Vec<String> = self
+            .tasks
+            .iter()
+            .filter(|t| t.view.phase != Phase::Stopped)
+            .map(|t| {
+                let v = &t.view;
+                format!(
+                    "  {} of {} on {:?}: {:?}, {:?}, started {:?}, draining {}",
+                    v.id,
+                    v.deployment_id,
+                    v.instance_id,
+                    v.phase,
+                    v.health,
+                    v.started_at.map(|at| at - 1_000_000.0),
+                    v.on_draining_instance
+                )
+            })
+            .collect();
         format!(
-            "seed {}: {what}\n(run this seed alone with BERTH_SIM_SEED={} to see every pass)\nlast passes:\n{}",
+            "seed {}: {what}\n(run this seed alone with BERTH_SIM_SEED={} to see every pass)\nlast passes:\n{}\ndesired {}, deployments {:?}\ntasks not stopped:\n{}",
             self.seed,
             self.seed,
-            self.trace.join("\n")
+            self.trace.join("\n"),
+            self.service.desired_count,
+            self.deployments
+                .iter()
+                .map(|d| (&d.id, d.behaviour, d.view.rollout))
+                .collect::<Vec<_>>(),
+            tasks.join("\n")
         )
     }
 
@@ -552,6 +576,11 @@ impl Sim {
         for _ in 0..1200 {
             self.now += STEP;
             self.progress();
+            if self.deployments[0].view.rollout == Rollout::Failed {
+                // The circuit breaker can still trip on failures from before the calm: the user
+                // deploys again.
+                self.deploy(Behaviour::Good, None);
+            }
             let decision = self.pass().map_err(|e| self.fail(e))?;
             if decision.events.iter().any(|e| e.contains("unable to stop or start")) {
                 // ECS's documented dead end (e.g. desired 1 with 50% and 100%: neither a start
@@ -613,7 +642,7 @@ fn the_service_scheduler_keeps_its_invariants_over_random_histories() {
         return;
     }
     let count: u64 =
-        std::env::var("BERTH_SIM_SEEDS").ok().and_then(|v| v.parse().ok()).unwrap_or(400);
+        std::env::var("BERTH_SIM_SEEDS").ok().and_then(|v| v.parse().ok()).unwrap_or(3000);
     let began = std::time::Instant::now();
     let mut failures = Vec::new();
     let seeds = regression_seeds().into_iter().chain(0..count);

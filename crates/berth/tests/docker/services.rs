@@ -335,3 +335,79 @@ async fn a_control_plane_crash_mid_deployment_finishes_cleanly() {
     })
     .await;
 }
+
+/// The replacement storm of the default deployment configuration (100%/200%): a task whose
+/// health check always fails is replaced one at a time, at the pace of its health checks.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unhealthy_task_is_replaced_one_at_a_time_on_docker() {
+    use aws_sdk_ecs::types::{DesiredStatus, HealthCheck};
+    let (_server, cluster, _agents, ecs) = setup("sick", &["zone-a"]).await;
+    let c = cluster.name.as_str();
+    let mut main = container("exec sleep 3600");
+    main.health_check = Some(
+        HealthCheck::builder()
+            .command("CMD-SHELL")
+            .command("exit 1")
+            .interval(5)
+            .retries(2)
+            .build()
+            .unwrap(),
+    );
+    ecs.register_task_definition().family("sick").container_definitions(main).send().await.unwrap();
+    ecs.create_service()
+        .cluster(c)
+        .service_name("sick")
+        .task_definition("sick")
+        .desired_count(1)
+        .send()
+        .await
+        .unwrap();
+
+    // Watch for a minute: every task ever seen, and the most wanted running at once.
+    let mut seen = std::collections::BTreeSet::new();
+    let mut most_live = 0;
+    let began = std::time::Instant::now();
+    while began.elapsed() < Duration::from_secs(60) {
+        let live = ecs.list_tasks().cluster(c).service_name("sick").send().await.unwrap();
+        most_live = most_live.max(live.task_arns().len());
+        seen.extend(live.task_arns().iter().cloned());
+        let stopped = ecs
+            .list_tasks()
+            .cluster(c)
+            .service_name("sick")
+            .desired_status(DesiredStatus::Stopped)
+            .send()
+            .await
+            .unwrap();
+        seen.extend(stopped.task_arns().iter().cloned());
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    // Each task turns unhealthy after two failed checks five seconds apart, so a minute holds
+    // at most about six replacements; the storm started hundreds.
+    assert!(seen.len() >= 3, "the unhealthy task is replaced: {} tasks", seen.len());
+    assert!(seen.len() <= 9, "{} tasks started in a minute", seen.len());
+    assert!(most_live <= 2, "{most_live} tasks wanted running at once");
+
+    let arns: Vec<String> = seen.iter().cloned().collect();
+    let mut stopped_for_health = 0;
+    for chunk in arns.chunks(100) {
+        let out = ecs.describe_tasks().cluster(c).set_tasks(Some(chunk.to_vec())).send().await;
+        for task in out.unwrap().tasks() {
+            if task.desired_status() != Some("STOPPED") {
+                continue;
+            }
+            let reason = task.stopped_reason().unwrap_or_default();
+            assert_eq!(reason, "Task failed container health checks", "{task:?}");
+            if let (Some(started), Some(stopping)) = (task.started_at(), task.stopping_at()) {
+                assert!(stopping.secs() >= started.secs(), "stopped before it started: {task:?}");
+            }
+            stopped_for_health += 1;
+        }
+    }
+    assert!(stopped_for_health >= 1);
+    let service = describe(&ecs, c, "sick").await;
+    let events: Vec<&str> = service.events().iter().filter_map(|e| e.message()).collect();
+    assert!(events.iter().any(|e| e.contains(") failed container health checks.")), "{events:#?}");
+    assert!(events.iter().any(|e| e.contains("has started 1 tasks: (task ")), "{events:#?}");
+    assert!(!events.iter().any(|e| e.contains("throttled")), "{events:#?}");
+}

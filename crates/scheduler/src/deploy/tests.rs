@@ -418,3 +418,80 @@ fn deleting_stops_everything() {
     assert!(d.stop.iter().all(|(_, r)| *r == StopReason::Deleted));
     assert!(d.start.is_empty());
 }
+
+#[test]
+fn an_unhealthy_tasks_pending_replacement_is_not_surplus() {
+    // The default configuration (100%/200%), one task that fails its health checks.
+    let s = service(1, 100, 200);
+    let sick =
+        TaskView { has_health_check: true, health: Health::Unhealthy, ..running("sick", "new") };
+    let d = decide_now(&s, std::slice::from_ref(&sick));
+    assert_eq!(d.start, vec![("new".to_owned(), 1)], "the replacement starts first");
+    assert!(d.stop.is_empty());
+    // The replacement is pending, then running but not healthy yet: nothing starts or stops.
+    let waiting = TaskView { has_health_check: true, created_at: NOW - 1.0, ..pending("r", "new") };
+    let d = decide_now(&s, &[sick.clone(), waiting.clone()]);
+    assert!(d.start.is_empty() && d.stop.is_empty(), "{d:?}");
+    let starting = TaskView { phase: Phase::Running, started_at: Some(NOW - 1.0), ..waiting };
+    let d = decide_now(&s, &[sick.clone(), starting.clone()]);
+    assert!(d.start.is_empty() && d.stop.is_empty(), "{d:?}");
+    // Healthy: the unhealthy task goes.
+    let well = TaskView { health: Health::Healthy, ..starting.clone() };
+    let d = decide_now(&s, &[sick.clone(), well]);
+    assert_eq!(d.stop, vec![("sick".to_owned(), StopReason::Unhealthy)]);
+    assert!(d.start.is_empty());
+    // Unhealthy too: the older one goes to get back to the desired count; the next pass starts
+    // another replacement.
+    let sick_too = TaskView { health: Health::Unhealthy, ..starting };
+    let d = decide_now(&s, &[sick.clone(), sick_too.clone()]);
+    assert_eq!(d.stop, vec![("sick".to_owned(), StopReason::Unhealthy)]);
+    assert!(d.start.is_empty());
+    let gone = TaskView { phase: Phase::Stopping, stopped_by_scheduler: true, ..sick };
+    let d = decide_now(&s, &[gone, sick_too]);
+    assert_eq!(d.start, vec![("new".to_owned(), 1)]);
+    assert!(d.stop.is_empty());
+}
+
+#[test]
+fn pending_tasks_stopped_on_scale_in_are_not_failures() {
+    let mut s = service(1, 100, 200);
+    s.deployments[0].circuit_breaker = Some(false);
+    let mut all = vec![running("r", "new")];
+    for i in 0..5 {
+        all.push(TaskView {
+            stopped_by_scheduler: true,
+            ..failed(&format!("p{i}"), "new", NOW - 10.0)
+        });
+    }
+    let d = decide_now(&s, &all);
+    assert_eq!(d.failed_tasks, 0);
+    assert!(d.rollouts.iter().all(|(_, r, _)| *r != Rollout::Failed), "{:?}", d.rollouts);
+    assert_eq!(d.throttled_until, None);
+}
+
+#[test]
+fn the_launch_throttle_stops_starts_without_cause() {
+    // A minute of tasks started and stopped by the scheduler before they ran: nothing justifies
+    // more starts than the service's maximum count.
+    let s = service(1, 100, 200);
+    let churned = |i: usize| TaskView {
+        created_at: NOW - 50.0 + i as f64,
+        stopped_by_scheduler: true,
+        ..failed(&format!("c{i}"), "new", NOW - 49.0 + i as f64)
+    };
+    let mut all: Vec<TaskView> = (0..2).map(churned).collect();
+    let d = decide_now(&s, &all);
+    assert_eq!(d.start.len(), 0, "two starts in the window already use the allowance: {d:?}");
+    assert_eq!(d.throttled_until, Some(NOW - 50.0 + LAUNCH_WINDOW));
+    assert!(d.events.iter().any(|e| e.contains("throttled")));
+    // Once the window has passed, the service starts again.
+    let later = decide(&s, &all, &Snapshot::default(), &PlanCtx { seed: 7 }, NOW + 60.0);
+    assert_eq!(later.start, vec![("new".to_owned(), 1)]);
+    // Tasks that crashed justify their replacements.
+    all = (0..2)
+        .map(|i| TaskView { stopped_by_scheduler: false, crashed: true, ..churned(i) })
+        .collect();
+    let d = decide_now(&s, &all);
+    assert_eq!(d.start, vec![("new".to_owned(), 1)]);
+    assert_eq!(d.throttled_until, None);
+}
