@@ -151,6 +151,12 @@ pub struct Decision {
     pub retire: Vec<String>,
     /// Roll back: create a new PRIMARY deployment from this one.
     pub rollback_to: Option<String>,
+    /// The deployments a rollback replaces (every deployment of the view, PRIMARY first).
+    pub rollback_replaces: Vec<String>,
+    /// The desired count to record: DAEMON services want one task per eligible instance.
+    pub desired_count: Option<u32>,
+    /// A service being deleted has no task left that is not stopping: it becomes INACTIVE.
+    pub inactive: bool,
     /// The PRIMARY's circuit-breaker count now.
     pub failed_tasks: u32,
     /// Starts are held back until this time (throttling), if they are.
@@ -227,6 +233,8 @@ pub fn decide(
         for task in tasks.iter().filter(|t| live(t)) {
             decision.stop.push((task.id.clone(), StopReason::Deleted));
         }
+        // Every task left is now stopping: the service is done.
+        decision.inactive = true;
         return decision;
     }
     let Some(primary) = service.deployments.first() else {
@@ -277,6 +285,7 @@ pub fn decide(
             && let Some(target) = service.last_completed.as_ref().filter(|t| **t != primary.id)
         {
             decision.rollback_to = Some(target.clone());
+            decision.rollback_replaces = service.deployments.iter().map(|d| d.id.clone()).collect();
             decision.events.push(format!("rolling back to deployment {target}."));
         }
     }
@@ -298,6 +307,9 @@ pub fn decide(
         decision.events.push("is unable to consistently start tasks successfully.".to_owned());
     }
     let may_start = !primary_failed && !throttled;
+    if service.scheduling == SchedulingStrategy::Daemon {
+        decision.desired_count = Some(service.daemon_instances.len() as u32);
+    }
 
     match service.scheduling {
         SchedulingStrategy::Replica => {

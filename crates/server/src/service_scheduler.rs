@@ -367,7 +367,7 @@ async fn reconcile(ctx: &Ctx, cluster: &str, name: &str) -> Result<(), ApiError>
     stop_tasks(ctx, cluster, name, primary.id.as_str(), &decision, &mut events).await?;
     start_tasks(ctx, cluster, &record, &decision, &constraints, &strategy, &mut events).await?;
     events.extend(decision.events.iter().cloned());
-    record_outcome(ctx, cluster, name, revision, &decision, &daemon_instances, &events).await
+    record_outcome(ctx, cluster, name, revision, &decision, &events).await
 }
 
 async fn stop_tasks(
@@ -552,7 +552,6 @@ async fn record_outcome(
     name: &str,
     revision: i64,
     decision: &Decision,
-    daemon_instances: &[String],
     events: &[String],
 ) -> Result<(), ApiError> {
     let key = service_key(cluster, name);
@@ -602,13 +601,9 @@ async fn record_outcome(
     if let Some(target) = &decision.rollback_to
         && let Some(source) = record.deployments.iter().find(|d| &d.id == target).cloned()
     {
-        let mut replaced = Vec::new();
         for d in record.deployments.iter_mut() {
             if d.status == "PRIMARY" {
                 d.status = "ACTIVE".to_owned();
-            }
-            if d.status != "INACTIVE" {
-                replaced.push(d.id.clone());
             }
         }
         let mut rollback = source.clone();
@@ -621,29 +616,22 @@ async fn record_outcome(
         rollback.updated_at = now;
         rollback.finished_at = None;
         rollback.rollback = true;
-        rollback.replaced = replaced;
+        rollback.replaced = decision.rollback_replaces.clone();
         rollback.desired_count = record.service.desired_count.unwrap_or(0);
         record.service.task_definition = Some(rollback.task_definition.clone());
         record.deployments.insert(0, rollback);
     }
-    if record.service.scheduling_strategy == Some(SchedulingStrategy::Daemon) {
-        let count = i32::try_from(daemon_instances.len()).unwrap_or(i32::MAX);
+    if let Some(count) = decision.desired_count {
+        let count = i32::try_from(count).unwrap_or(i32::MAX);
         record.service.desired_count = Some(count);
         if let Some(primary) = record.deployments.iter_mut().find(|d| d.status == "PRIMARY") {
             primary.desired_count = count;
         }
     }
-    if record.status() == "DRAINING" {
-        let index = ctx.state().read();
-        let remaining = index.cluster(cluster).is_some_and(|c| {
-            c.tasks_in_group(&format!("service:{name}"))
-                .any(|t| record.owns(t) && matches!(phase(t), Phase::Pending | Phase::Running))
-        });
-        if !remaining {
-            record.service.status = Some("INACTIVE".to_owned());
-            for d in record.deployments.iter_mut() {
-                d.status = "INACTIVE".to_owned();
-            }
+    if decision.inactive && record.status() == "DRAINING" {
+        record.service.status = Some("INACTIVE".to_owned());
+        for d in record.deployments.iter_mut() {
+            d.status = "INACTIVE".to_owned();
         }
     }
     let prefix = format!("(service {name}) ");

@@ -495,3 +495,28 @@ fn the_launch_throttle_stops_starts_without_cause() {
     assert_eq!(d.start, vec![("new".to_owned(), 1)]);
     assert_eq!(d.throttled_until, None);
 }
+
+#[test]
+fn the_decision_carries_what_the_executor_records() {
+    // A rollback names the deployments it replaces, PRIMARY first.
+    let mut s = with_old(service(2, 100, 200));
+    s.deployments[0].circuit_breaker = Some(true);
+    let mut all = tasks("o", "old", 2);
+    all.extend((0..3).map(|i| failed(&format!("f{i}"), "new", NOW - 10.0)));
+    let d = decide_now(&s, &all);
+    assert_eq!(d.rollback_to.as_deref(), Some("old"));
+    assert_eq!(d.rollback_replaces, ["new", "old"]);
+    assert_eq!(d.desired_count, None, "a REPLICA service's count is the user's");
+    assert!(!d.inactive);
+    // A DAEMON service wants one task per eligible instance.
+    let mut daemon = service(0, 0, 100);
+    daemon.scheduling = SchedulingStrategy::Daemon;
+    daemon.daemon_instances = vec!["i1".into(), "i2".into()];
+    assert_eq!(decide_now(&daemon, &[]).desired_count, Some(2));
+    // A service being deleted is done once every task is stopping.
+    let mut deleting = service(2, 100, 200);
+    deleting.deleting = true;
+    let d = decide_now(&deleting, &tasks("t", "new", 2));
+    assert_eq!(stopped(&d), ["t0", "t1"]);
+    assert!(d.inactive);
+}
