@@ -449,7 +449,13 @@ pub(crate) async fn start(serve: Serve) -> anyhow::Result<Running> {
     let ctx =
         server::Ctx::start(serve.config, options, Arc::new(store), Arc::new(SystemClock)).await?;
     let listener = socket.listen(LISTEN_BACKLOG)?;
-    let task = tokio::spawn(server::serve(listener, ctx.clone(), shutdown_signal()));
+    let serving = ctx.clone();
+    let task = tokio::spawn(async move {
+        let served = server::serve(listener, serving.clone(), shutdown_signal()).await;
+        // Serving stopped: let the background workers finish their passes.
+        serving.shutdown(std::time::Duration::from_secs(5)).await;
+        served
+    });
     if let (Some(access), AuthSetup::File { path, .. }) = (access, &serve.auth) {
         tokio::spawn(reload_on_hangup(access, path.clone(), account_id));
     }

@@ -39,7 +39,8 @@ pub fn router(ctx: Ctx) -> Router {
 /// `GET /status`: figures that tell an operator (or a benchmark) whether the control plane has
 /// caught up after a start: how many agents are connected and how many full service scheduler
 /// passes ran; also the store's revision, transaction and commit counts, and the agent
-/// channel's request counts. No names or records, so it needs no signature, like `/healthz`.
+/// channel's request counts, and each background worker's state and counters. No names or
+/// records, so it needs no signature, like `/healthz`.
 async fn status(State(ctx): State<Ctx>) -> Response {
     let store = ctx.store().stats();
     let body = serde_json::json!({
@@ -48,6 +49,7 @@ async fn status(State(ctx): State<Ctx>) -> Response {
         "revision": ctx.state().revision(),
         "agentChannel": ctx.inner.agent_traffic.to_json(),
         "store": {"txns": store.txns, "commits": store.commits},
+        "workers": ctx.inner.workers.reports(),
     });
     respond(StatusCode::OK, &request_id(), None, &body)
 }

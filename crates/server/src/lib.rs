@@ -29,6 +29,7 @@ mod state;
 mod tags;
 mod task_definitions;
 mod tasks;
+mod workers;
 
 use std::sync::Arc;
 
@@ -111,6 +112,8 @@ pub(crate) struct CtxInner {
     /// requests queue instead of losing compare-and-swap races and retrying. The
     /// compare-and-swap still guards against writers in other processes.
     key_locks: KeyLocks,
+    /// The background loops: service scheduler, reaper.
+    workers: workers::Workers,
 }
 
 /// A fixed set of mutexes; a key always maps to the same one. Hold at most one stripe at a
@@ -146,6 +149,7 @@ impl Ctx {
         let liveness = liveness::Liveness::new(options.agent_timeout);
         let state = state::State::start(store.clone(), liveness).await?;
         let retention = options.stopped_task_retention;
+        let clock_for_workers = clock.clone();
         let ctx = Ctx {
             inner: Arc::new(CtxInner {
                 config,
@@ -164,11 +168,28 @@ impl Ctx {
                 logs: logs::LogIndex::default(),
                 usage: parking_lot::Mutex::new(Default::default()),
                 service_wake: tokio::sync::Notify::new(),
+                workers: workers::Workers::new(clock_for_workers),
             }),
         };
-        tokio::spawn(reaper::run(Arc::downgrade(&ctx.inner), retention));
-        tokio::spawn(service_scheduler::run(ctx.clone()));
+        let weak = Arc::downgrade(&ctx.inner);
+        let workers = &ctx.inner.workers;
+        workers.spawn("reaper", workers::Kind::Reconciler, move |worker| {
+            reaper::run(weak, retention, worker)
+        });
+        let scheduler = ctx.clone();
+        workers.spawn("service-scheduler", workers::Kind::Reconciler, move |worker| {
+            service_scheduler::run(scheduler, worker)
+        });
         Ok(ctx)
+    }
+
+    /// Stops the background workers (after the server stopped serving), waiting at most
+    /// `grace` for each pass under way to finish.
+    pub async fn shutdown(&self, grace: std::time::Duration) {
+        let aborted = self.inner.workers.shutdown(grace).await;
+        if !aborted.is_empty() {
+            tracing::warn!(?aborted, "Background workers were stopped in the middle of a pass");
+        }
     }
 
     /// Creates the cluster if it does not exist (`berth dev` makes the `default` one).

@@ -9,17 +9,25 @@ use store::{Compare, Op, RangeOptions, Txn};
 
 use crate::records::ErrorChain;
 use crate::state::TaskState;
+use crate::workers::Worker;
 use crate::{Ctx, CtxInner};
 
-/// Runs until the control plane is dropped.
-pub(crate) async fn run(inner: Weak<CtxInner>, retention: Duration) {
+/// Runs until the control plane shuts down or is dropped.
+pub(crate) async fn run(inner: Weak<CtxInner>, retention: Duration, mut worker: Worker) {
     let every = (retention / 4).clamp(Duration::from_millis(200), Duration::from_secs(60));
     loop {
-        tokio::time::sleep(every).await;
+        worker.sleep(every).await;
+        if worker.stopping() {
+            return;
+        }
         let Some(inner) = inner.upgrade() else { return };
         let ctx = Ctx { inner };
-        if let Err(error) = pass(&ctx, retention).await {
-            tracing::warn!(error = %error, "A cleanup pass failed");
+        if !worker.may_act() {
+            continue;
+        }
+        match pass(&ctx, retention).await {
+            Ok(removed) => worker.ran(removed as u64),
+            Err(error) => worker.failed(&error),
         }
     }
 }

@@ -23,6 +23,7 @@ use crate::records::{ErrorChain, encode, internal};
 use crate::services::{deployment_id, service_key};
 use crate::state::{ClusterIndex, IndexedTask, ServiceRecord, TaskRecord, TaskState};
 use crate::tasks::{Launch, task_key};
+use crate::workers::Worker;
 use crate::{Ctx, placement};
 
 /// The reason of tasks the scheduler replaces for failing health checks.
@@ -38,7 +39,7 @@ const KEPT_INACTIVE: usize = 10;
 /// services they concern), and over every service at least once a second (timers: grace
 /// periods, settling, throttling, agent liveness). Passes are spaced by their own duration
 /// (between 20 and 200 ms), so that under a stream of changes a pass covers many of them.
-pub(crate) async fn run(ctx: Ctx) {
+pub(crate) async fn run(ctx: Ctx, mut worker: Worker) {
     let mut changes = ctx.state().subscribe_changes();
     let mut last_full = tokio::time::Instant::now();
     let mut last_took = Duration::ZERO;
@@ -49,34 +50,44 @@ pub(crate) async fn run(ctx: Ctx) {
             _ = changes.changed() => {}
             _ = wake => full = true,
             _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+            _ = worker.stopped() => return,
         }
         // Let a burst of changes settle into one pass: wait as long as the last pass took
         // (most of which is waiting for commits when services are busy), within bounds.
-        tokio::time::sleep(last_took.clamp(Duration::from_millis(20), MAX_SPACING)).await;
+        worker.sleep(last_took.clamp(Duration::from_millis(20), MAX_SPACING)).await;
+        if worker.stopping() {
+            return;
+        }
         changes.borrow_and_update();
+        if !worker.may_act() {
+            continue;
+        }
         if last_full.elapsed() >= Duration::from_secs(1) {
             full = true;
         }
         let dirty = ctx.state().take_dirty();
         let began = tokio::time::Instant::now();
-        if full {
+        let reconciled = if full {
             last_full = began;
-            pass(&ctx).await;
+            pass(&ctx).await
         } else {
-            pass_over(&ctx, Some(&dirty)).await;
-        }
+            pass_over(&ctx, Some(&dirty)).await
+        };
+        worker.ran(reconciled as u64);
         last_took = began.elapsed();
     }
 }
 
-/// One pass over every service.
-pub(crate) async fn pass(ctx: &Ctx) {
-    pass_over(ctx, None).await;
+/// One pass over every service; returns how many services it reconciled.
+pub(crate) async fn pass(ctx: &Ctx) -> usize {
+    let reconciled = pass_over(ctx, None).await;
     ctx.inner.service_passes.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    reconciled
 }
 
-/// One pass over the services `only` names (every service when `None`).
-async fn pass_over(ctx: &Ctx, only: Option<&crate::state::Dirty>) {
+/// One pass over the services `only` names (every service when `None`); returns how many it
+/// reconciled.
+async fn pass_over(ctx: &Ctx, only: Option<&crate::state::Dirty>) -> usize {
     let services: Vec<(String, String)> = {
         let index = ctx.state().read();
         index
@@ -94,6 +105,7 @@ async fn pass_over(ctx: &Ctx, only: Option<&crate::state::Dirty>) {
     // Services are independent: reconciled concurrently, their placements share placement
     // rounds and their writes share commits, so a pass takes a few commits, not a few per
     // service.
+    let count = services.len();
     futures::stream::iter(services)
         .for_each_concurrent(CONCURRENT_SERVICES, |(cluster, name)| async move {
             if let Err(error) = reconcile(ctx, &cluster, &name).await {
@@ -101,6 +113,7 @@ async fn pass_over(ctx: &Ctx, only: Option<&crate::state::Dirty>) {
             }
         })
         .await;
+    count
 }
 
 /// The longest wait between passes after changes.

@@ -633,3 +633,25 @@ async fn service_operations_follow_ecs_rules() {
         .unwrap();
     assert_eq!(forced.service().unwrap().deployments().len(), 2);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn status_lists_the_background_workers() {
+    // A short retention makes the reaper run every 200 ms.
+    let server = Server::start_with_args(&["--stopped-task-retention", "1"]);
+    let url = format!("http://127.0.0.1:{}/status", server.port());
+    let status = eventually(20, "the workers to have run", || async {
+        let body: serde_json::Value = reqwest::get(&url).await.ok()?.json().await.ok()?;
+        let workers = body["workers"].as_array()?.clone();
+        let runs = |name: &str| {
+            workers.iter().find(|w| w["name"] == name).and_then(|w| w["runs"].as_u64())
+        };
+        (runs("service-scheduler")? > 0 && runs("reaper")? > 0).then_some(workers)
+    })
+    .await;
+    for worker in &status {
+        assert_eq!(worker["state"], "running", "{worker}");
+        assert_eq!(worker["kind"], "reconciler", "{worker}");
+        assert_eq!(worker["errors"], 0, "{worker}");
+        assert!(worker["lastRunAt"].as_f64().is_some(), "{worker}");
+    }
+}
