@@ -96,6 +96,10 @@ pub(crate) struct DevArgs {
     /// socket).
     #[arg(long)]
     docker_socket: Option<String>,
+    /// The built-in agent's ECS image pull behaviour: default (pull; use the local image if
+    /// the pull fails), always, once or prefer-cached (use the local image if there is one).
+    #[arg(long, default_value = "default")]
+    image_pull_behavior: agent::images::PullBehavior,
 }
 
 #[derive(Debug, clap::Args)]
@@ -214,6 +218,7 @@ async fn start_dev_agent(args: &DevArgs, endpoint: &str) -> anyhow::Result<DevAg
     let mut config =
         agent::agent::AgentConfig::new(endpoint, "default", &token, args.data_dir.join("agent"));
     config.availability_zone = args.availability_zone.clone();
+    config.pull_behavior = args.image_pull_behavior;
     let socket = args.docker_socket.clone();
     let run_agent = |runtime: agent::docker::DockerRuntime, config| async move {
         let agent = agent::agent::Agent::new(config, Arc::new(runtime));
