@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The real AWS CLI against a real `berth server`: create a cluster, register a realistic
 # multi-container task definition from a file, read it back unchanged, list it, and check that
-# bad requests fail with a non-zero exit and the ECS error.
+# bad requests fail with a non-zero exit and the ECS error, and that calls for other AWS
+# services fail with an error the CLI can read.
 #
 # Usage: tests/aws-cli.sh   (BERTH=path/to/berth and AWS=path/to/aws override the defaults)
 set -euo pipefail
@@ -142,5 +143,22 @@ grep -q "user/dev" "$work/err" || fail "the message should name the user: $(cat 
 clusters=$("$AWS" ecs list-clusters --output text --query 'clusterArns[]')
 [[ "$clusters" != *"cluster/prod-cli"* ]] || fail "a denied create-cluster left a cluster behind: $clusters"
 pass "the same user is denied prod-cli (AccessDeniedException) and nothing is created"
+
+# Services Berth does not serve answer in their own protocol, so the CLI shows the AWS error
+# (query XML for elbv2 and ec2, JSON for logs, CBOR for newer cloudwatch clients), never
+# "invalid XML" or an unparsable body.
+other_service() {
+  local expected=$1; shift
+  local code=0
+  "$AWS" "$@" --endpoint-url "$endpoint" 2>"$work/err" >/dev/null || code=$?
+  [ "$code" = 254 ] || [ "$code" = 255 ] || fail "aws $*: exit code $code: $(cat "$work/err")"
+  grep -q "An error occurred ($expected)" "$work/err" || fail "aws $*: expected $expected: $(cat "$work/err")"
+  if grep -qi "invalid xml\|unable to parse" "$work/err"; then fail "aws $*: $(cat "$work/err")"; fi
+  pass "aws $* fails with $expected"
+}
+other_service InvalidAction elbv2 describe-load-balancers
+other_service InvalidAction ec2 describe-vpcs
+other_service UnknownOperationException logs describe-log-groups
+other_service UnknownOperationException cloudwatch list-metrics
 
 echo "aws-cli: all checks passed"

@@ -11,7 +11,8 @@
 //! - a health check whose test contains `exit 1` or `false` makes the container unhealthy,
 //!   any other health check makes it healthy after its start period.
 //!
-//! Start delays (with jitter), stop delays and a start failure rate are configurable. All timing
+//! Pull delays, start delays (with jitter), stop delays and a start failure rate are
+//! configurable. All timing
 //! uses tokio's clock, so tests can run it under paused time. A runtime costs little when idle
 //! (a small event buffer, no timers), so thousands fit in one process; an observer can learn
 //! when each container started, for latency figures.
@@ -36,6 +37,8 @@ use crate::task::epoch_now;
 pub struct SimOptions {
     pub cpus: u32,
     pub memory_bytes: u64,
+    /// How long `pull` takes.
+    pub pull_delay: Duration,
     /// How long `start` takes, at least.
     pub start_delay: Duration,
     /// Up to this much more, drawn uniformly for each start.
@@ -58,6 +61,7 @@ impl Default for SimOptions {
         SimOptions {
             cpus: 4,
             memory_bytes: 8 << 30,
+            pull_delay: Duration::ZERO,
             start_delay: Duration::ZERO,
             start_jitter: Duration::ZERO,
             stop_delay: Duration::ZERO,
@@ -118,6 +122,8 @@ struct Inner {
     next_id: u64,
     next_port: u16,
     random: u64,
+    /// How many pulls began.
+    pulls: u64,
 }
 
 /// A container started, as a [`SimRuntime`] observer learns it.
@@ -166,6 +172,7 @@ impl SimRuntime {
                 next_id: 1,
                 next_port: 49153,
                 random,
+                pulls: 0,
             })),
             events,
             started: None,
@@ -241,6 +248,11 @@ impl SimRuntime {
         self.inner.lock().containers.len()
     }
 
+    /// How many image pulls began.
+    pub fn pull_count(&self) -> u64 {
+        self.inner.lock().pulls
+    }
+
     fn roll(&self) -> f64 {
         let mut inner = self.inner.lock();
         // xorshift64*: a small deterministic generator.
@@ -292,6 +304,10 @@ impl Runtime for SimRuntime {
     }
 
     async fn pull(&self, image: &str) -> Result<ImageInfo, RuntimeError> {
+        self.inner.lock().pulls += 1;
+        if !self.options.pull_delay.is_zero() {
+            tokio::time::sleep(self.options.pull_delay).await;
+        }
         Ok(ImageInfo { id: format!("sha256:sim-{image}"), digest: None })
     }
 

@@ -159,8 +159,20 @@ struct Actor {
     volumes_created: bool,
     last_report: Option<TaskReport>,
     forgotten: bool,
+    /// The agent is shutting down (its commands ended): leave the containers as they are.
+    shutting_down: bool,
     /// Containers whose logs are being followed.
     followed: HashSet<String>,
+    commands: mpsc::UnboundedReceiver<Command>,
+}
+
+/// How an attempt to start a container ended, when it did not fail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Start {
+    Started,
+    /// The task must not start containers any more (its desired status turned STOPPED, it was
+    /// forgotten, or the agent is shutting down): the attempt was given up.
+    GivenUp,
 }
 
 /// Epoch seconds now.
@@ -179,7 +191,7 @@ pub fn task_id(arn: &str) -> &str {
 pub async fn run(
     env: Arc<TaskEnv>,
     desired: DesiredTask,
-    mut commands: mpsc::UnboundedReceiver<Command>,
+    commands: mpsc::UnboundedReceiver<Command>,
 ) {
     let task_id = task_id(&desired.task_arn).to_owned();
     let slots = desired
@@ -219,7 +231,9 @@ pub async fn run(
         volumes_created: false,
         last_report: None,
         forgotten: false,
+        shutting_down: false,
         followed: HashSet::new(),
+        commands,
     };
     // The long steps (adopting, starting, stopping, cleaning up) are boxed: their states live
     // only while they run, and the future a task's actor sleeps in between stays small (about
@@ -232,7 +246,9 @@ pub async fn run(
         // Say what the task is now (PENDING as soon as this agent has it), before starting
         // containers takes its time.
         actor.report();
-        if actor.stopping.is_none() && actor.desired.desired_status == "RUNNING" {
+        // A task desired STOPPED (even before this agent first saw it) never starts a
+        // container; `start_ready` gives up as soon as that changes while it works.
+        if actor.stopping.is_none() && !actor.stop_wanted() {
             Box::pin(actor.start_ready()).await;
             actor.refresh().await;
             // Follow what just started now, so its first lines go with the report below.
@@ -251,7 +267,7 @@ pub async fn run(
             tokio::select! {
                 _ = tokio::time::sleep(actor.env.cleanup_wait) => {}
                 // A task the control plane forgot is never wanted again; only shutdown matters.
-                None = commands.recv() => {}
+                None = actor.commands.recv() => {}
             }
             Box::pin(actor.clean_up()).await;
             return;
@@ -261,25 +277,20 @@ pub async fn run(
         } else {
             actor.env.settled_check_interval
         };
+        if actor.shutting_down {
+            return;
+        }
         let command = tokio::select! {
-            command = commands.recv() => command,
+            command = actor.commands.recv() => command,
             _ = tokio::time::sleep(tick) => Some(Command::Wake),
         };
         match command {
-            Some(Command::Desired(desired)) => actor.desired = *desired,
-            Some(Command::Forget) => actor.forgotten = true,
-            Some(Command::Wake) => {}
+            Some(command) => actor.apply(command),
             // The agent is shutting down: leave the containers running.
             None => return,
         }
         // Drain what else queued up; the next turn looks at everything anyway.
-        while let Ok(command) = commands.try_recv() {
-            match command {
-                Command::Desired(desired) => actor.desired = *desired,
-                Command::Forget => actor.forgotten = true,
-                Command::Wake => {}
-            }
-        }
+        actor.take_commands();
         if actor.forgotten && actor.stopping.is_none() {
             actor.stopping = Some(Stop::Desired);
         }
@@ -287,6 +298,44 @@ pub async fn run(
 }
 
 impl Actor {
+    fn apply(&mut self, command: Command) {
+        match command {
+            Command::Desired(desired) => self.desired = *desired,
+            Command::Forget => self.forgotten = true,
+            Command::Wake => {}
+        }
+    }
+
+    /// Applies the commands that are waiting, without waiting for more.
+    fn take_commands(&mut self) {
+        loop {
+            match self.commands.try_recv() {
+                Ok(command) => self.apply(command),
+                Err(mpsc::error::TryRecvError::Empty) => return,
+                Err(mpsc::error::TryRecvError::Disconnected) => {
+                    self.shutting_down = true;
+                    return;
+                }
+            }
+        }
+    }
+
+    /// Whether the task must not start (more) containers: it is desired STOPPED, the control
+    /// plane forgot it, or the agent is shutting down.
+    fn stop_wanted(&self) -> bool {
+        self.desired.desired_status != "RUNNING" || self.forgotten || self.shutting_down
+    }
+
+    /// Applies commands as they come until one makes [`Actor::stop_wanted`] true.
+    async fn until_stop_wanted(&mut self) {
+        while !self.stop_wanted() {
+            match self.commands.recv().await {
+                Some(command) => self.apply(command),
+                None => self.shutting_down = true,
+            }
+        }
+    }
+
     fn context(&self) -> TaskContext<'_> {
         TaskContext {
             cluster: &self.env.cluster,
@@ -432,7 +481,7 @@ impl Actor {
         if self.stopping.is_some() {
             return;
         }
-        if self.desired.desired_status == "STOPPED" {
+        if self.desired.desired_status == "STOPPED" || self.forgotten {
             self.stopping = Some(Stop::Desired);
         } else if self.slots.iter().any(|s| s.essential && s.started && s.status == Status::Stopped)
         {
@@ -504,6 +553,11 @@ impl Actor {
             self.volumes_created = true;
         }
         for index in 0..self.slots.len() {
+            // The desired status may have turned STOPPED while the last container started.
+            self.take_commands();
+            if self.stop_wanted() {
+                return;
+            }
             let slot = &self.slots[index];
             if slot.started || slot.status != Status::Pending {
                 continue;
@@ -533,21 +587,36 @@ impl Actor {
                     return;
                 }
             }
-            if let Err(reason) = self.start_container(index).await {
-                tracing::warn!(task = %self.task_id, container = %self.slots[index].name, %reason, "A container failed to start");
-                self.slots[index].reason = Some(reason.clone());
-                self.stopping = Some(Stop::FailedToStart(reason));
-                return;
+            match self.start_container(index).await {
+                Ok(Start::Started) => {}
+                Ok(Start::GivenUp) => {
+                    tracing::debug!(task = %self.task_id, container = %self.slots[index].name, "Gave up starting a container: the task is to stop");
+                    return;
+                }
+                Err(reason) => {
+                    tracing::warn!(task = %self.task_id, container = %self.slots[index].name, %reason, "A container failed to start");
+                    self.slots[index].reason = Some(reason.clone());
+                    self.stopping = Some(Stop::FailedToStart(reason));
+                    return;
+                }
             }
         }
     }
 
-    async fn start_container(&mut self, index: usize) -> Result<(), String> {
+    async fn start_container(&mut self, index: usize) -> Result<Start, String> {
         let image = self.slots[index].definition().image.clone().unwrap_or_default();
         if self.pull_started_at.is_none() {
             self.pull_started_at = Some(epoch_now());
         }
-        let pulled = self.env.puller.ensure(self.env.runtime.as_ref(), &image).await;
+        // A pull can take minutes; a stop asked for meanwhile ends it.
+        let env = self.env.clone();
+        let pulled = tokio::select! {
+            pulled = env.puller.ensure(env.runtime.as_ref(), &image) => pulled,
+            () = self.until_stop_wanted() => {
+                self.pull_stopped_at = Some(epoch_now());
+                return Ok(Start::GivenUp);
+            }
+        };
         self.pull_stopped_at = Some(epoch_now());
         let info = pulled.map_err(|e| format!("CannotPullContainerError: {e}"))?;
         self.slots[index].image_digest = info.digest;
@@ -568,11 +637,17 @@ impl Actor {
                 id
             }
         };
+        // Creating took its time too: a created container is removed with the task, never
+        // started, once the task is to stop.
+        self.take_commands();
+        if self.stop_wanted() {
+            return Ok(Start::GivenUp);
+        }
         self.env.runtime.start(&id).await.map_err(|e| format!("CannotStartContainerError: {e}"))?;
         self.slots[index].started = true;
         self.slots[index].status = Status::Running;
         tracing::debug!(task = %self.task_id, container = %self.slots[index].name, "Container started");
-        Ok(())
+        Ok(Start::Started)
     }
 
     /// Stops every running container, dependents before what they depend on, each with its
@@ -763,24 +838,4 @@ impl Actor {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::Existing;
-
-    #[test]
-    fn only_tasks_that_may_have_containers_look_for_them() {
-        let existing = Existing::new(Some(["arn:left-by-an-earlier-run".to_owned()].into()));
-        assert!(existing.may_have_containers("arn:left-by-an-earlier-run"));
-        assert!(!existing.may_have_containers("arn:new"));
-        // A container is about to be created: a later actor of the task must look.
-        existing.insert("arn:new");
-        assert!(existing.may_have_containers("arn:new"));
-        // Its containers were removed: a new actor starts from nothing.
-        existing.remove("arn:new");
-        assert!(!existing.may_have_containers("arn:new"));
-        // Without a listing at start, every actor looks.
-        let unknown = Existing::new(None);
-        unknown.insert("arn:a");
-        unknown.remove("arn:a");
-        assert!(unknown.may_have_containers("arn:a"));
-    }
-}
+mod tests;

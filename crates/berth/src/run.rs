@@ -92,6 +92,14 @@ pub(crate) struct DevArgs {
     /// The `ecs.availability-zone` attribute of the built-in agent's container instance.
     #[arg(long, default_value = "local-1a")]
     availability_zone: String,
+    /// The Docker Engine socket of the built-in agent (default: DOCKER_HOST or the local
+    /// socket).
+    #[arg(long)]
+    docker_socket: Option<String>,
+    /// The built-in agent's ECS image pull behaviour: default (pull; use the local image if
+    /// the pull fails), always, once or prefer-cached (use the local image if there is one).
+    #[arg(long, default_value = "default")]
+    image_pull_behavior: agent::images::PullBehavior,
 }
 
 #[derive(Debug, clap::Args)]
@@ -152,7 +160,7 @@ pub(crate) async fn dev(args: DevArgs) -> anyhow::Result<()> {
         .ensure_cluster("default")
         .await
         .map_err(|e| anyhow::anyhow!("creating the default cluster: {e}"))?;
-    let agent = start_dev_agent(&args, &endpoint).await;
+    let agent = start_dev_agent(&args, &endpoint).await?;
     println!("Berth is running (development mode).");
     println!();
     println!("  ECS endpoint: {endpoint}");
@@ -181,34 +189,79 @@ pub(crate) async fn dev(args: DevArgs) -> anyhow::Result<()> {
     println!();
     println!("(or pass --endpoint-url {endpoint} to each aws command). Stop with Ctrl-C.");
     match &agent {
-        Ok(_) => {
+        DevAgent::Running => {
             println!("A node agent runs tasks of cluster `default` on the local Docker Engine.")
         }
-        Err(error) => {
-            println!("No node agent: {error:#}. Tasks cannot run until Docker is reachable.")
-        }
+        DevAgent::Waiting(error) => println!(
+            "No node agent yet: {error}. Tasks cannot run until Docker is reachable; the agent starts as soon as it is (Berth keeps trying)."
+        ),
     }
     running.wait().await
 }
 
-/// Starts the in-process agent of `berth dev` on the local Docker Engine.
-async fn start_dev_agent(
-    args: &DevArgs,
-    endpoint: &str,
-) -> anyhow::Result<tokio::task::JoinHandle<()>> {
-    let runtime =
-        agent::docker::DockerRuntime::connect(None).await.context("connecting to Docker")?;
+/// The longest wait between two attempts of `berth dev` to reach Docker.
+const DOCKER_RETRY_CAP: Duration = Duration::from_secs(30);
+
+/// How the built-in agent of `berth dev` started.
+enum DevAgent {
+    Running,
+    /// Docker did not answer (why): the agent starts once it does.
+    Waiting(String),
+}
+
+/// Starts the in-process agent of `berth dev` on the local Docker Engine; if Docker does not
+/// answer, keeps trying in the background (waiting twice as long each time, up to
+/// [`DOCKER_RETRY_CAP`]) and starts the agent once it does.
+async fn start_dev_agent(args: &DevArgs, endpoint: &str) -> anyhow::Result<DevAgent> {
     let secret = agent_secret(&args.data_dir)?;
     let token = server::caller::agent_token(&secret, "default");
     let mut config =
         agent::agent::AgentConfig::new(endpoint, "default", &token, args.data_dir.join("agent"));
     config.availability_zone = args.availability_zone.clone();
-    let agent = agent::agent::Agent::new(config, Arc::new(runtime));
-    Ok(tokio::spawn(async move {
+    config.pull_behavior = args.image_pull_behavior;
+    let socket = args.docker_socket.clone();
+    let run_agent = |runtime: agent::docker::DockerRuntime, config| async move {
+        let agent = agent::agent::Agent::new(config, Arc::new(runtime));
         if let Err(error) = agent.run(shutdown_signal()).await {
             tracing::error!(error = %format!("{error:#}"), "The node agent stopped");
         }
-    }))
+    };
+    let first_error = match agent::docker::DockerRuntime::connect(socket.as_deref()).await {
+        Ok(runtime) => {
+            tokio::spawn(run_agent(runtime, config));
+            return Ok(DevAgent::Running);
+        }
+        Err(error) => error.to_string(),
+    };
+    tracing::warn!(error = %first_error, "Docker is not reachable; the node agent starts once it is");
+    tokio::spawn(async move {
+        let shutdown = shutdown_signal();
+        tokio::pin!(shutdown);
+        let mut wait = Duration::from_secs(1);
+        let mut failures: u64 = 1;
+        let runtime = loop {
+            tokio::select! {
+                _ = &mut shutdown => return,
+                _ = tokio::time::sleep(wait) => {}
+            }
+            wait = (wait * 2).min(DOCKER_RETRY_CAP);
+            match agent::docker::DockerRuntime::connect(socket.as_deref()).await {
+                Ok(runtime) => break runtime,
+                Err(error) => {
+                    failures += 1;
+                    // Ever fewer lines while Docker stays away: after 2, 4, 8, ... attempts.
+                    if failures.is_power_of_two() {
+                        tracing::warn!(%error, attempts = failures, "Docker is still not reachable; retrying");
+                    } else {
+                        tracing::debug!(%error, attempts = failures, "Docker is still not reachable");
+                    }
+                }
+            }
+        };
+        tracing::info!("Docker is reachable; starting the node agent");
+        run_agent(runtime, config).await;
+    });
+    Ok(DevAgent::Waiting(first_error))
 }
 
 pub(crate) async fn server(args: ServerArgs) -> anyhow::Result<()> {

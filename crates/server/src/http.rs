@@ -3,7 +3,8 @@
 //! Every operation is `POST /` with the operation named in `X-Amz-Target` and a JSON object
 //! body. Responses carry `x-amzn-RequestId`; errors carry the code both in the
 //! `X-Amzn-Errortype` header (read by smithy SDKs) and in the body's `__type` (read by
-//! botocore), with the status the code implies.
+//! botocore), with the status the code implies. Requests for other AWS services get their
+//! protocol's error from `other_services`.
 
 use axum::Router;
 use axum::body::Bytes;
@@ -27,6 +28,7 @@ const MAX_BODY: usize = 1024 * 1024;
 pub fn router(ctx: Ctx) -> Router {
     Router::new()
         .route("/", post(handle))
+        .route("/service/{service}/operation/{operation}", post(crate::other_services::rpc_v2))
         .route("/healthz", get(|| async { "ok\n" }))
         .route("/status", get(status))
         .route(api::agent::POLL_PATH, post(crate::agent_channel::poll))
@@ -86,6 +88,12 @@ async fn handle(
     let request_id = request_id();
     let started = tokio::time::Instant::now();
     let target = headers.get("x-amz-target").and_then(|v| v.to_str().ok()).unwrap_or("");
+    // A query-protocol client of another AWS service reads only an XML error.
+    if target.is_empty()
+        && let Some(answer) = crate::other_services::query_answer(&headers, &body, &request_id)
+    {
+        return answer;
+    }
     let mut call = Call::new(&ctx, caller(&ctx, &headers));
     let signed: Vec<(String, String)> = headers
         .iter()
@@ -215,7 +223,10 @@ fn parse_target(target: &str) -> Result<Operation, ApiError> {
         ));
     }
     target.strip_prefix(api::TARGET_PREFIX).and_then(Operation::from_name).ok_or_else(|| {
-        ApiError::new(ErrorCode::UnknownOperationException, format!("Unknown operation {target}."))
+        ApiError::new(
+            ErrorCode::UnknownOperationException,
+            format!("Unknown operation {target}: Berth serves the Amazon ECS API only."),
+        )
     })
 }
 

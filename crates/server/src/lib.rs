@@ -19,6 +19,7 @@ mod dispatch;
 mod http;
 mod liveness;
 mod logs;
+mod other_services;
 mod paging;
 mod placement;
 mod reaper;

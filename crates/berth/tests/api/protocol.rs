@@ -126,3 +126,116 @@ async fn timestamps_are_epoch_seconds() {
     let at = response.body["taskDefinition"]["registeredAt"].as_f64().unwrap();
     assert!(at > 1.7e9 && at < 1e10, "{at}");
 }
+
+/// Posts `body` to `path` with the given headers, unsigned (the answer does not depend on a
+/// signature), and returns the status, the headers and the body bytes.
+async fn post_other(
+    server: &Server,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> (u16, reqwest::header::HeaderMap, Vec<u8>) {
+    let mut request =
+        reqwest::Client::new().post(format!("{}{path}", server.endpoint)).body(body.to_vec());
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let response = request.send().await.expect("request");
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    (status, headers, response.bytes().await.expect("body").to_vec())
+}
+
+#[tokio::test]
+async fn query_protocol_clients_of_other_services_get_an_xml_invalid_action() {
+    let server = Server::start();
+    let form = [("content-type", "application/x-www-form-urlencoded; charset=utf-8")];
+    let (status, headers, body) = post_other(
+        &server,
+        "/",
+        &form,
+        b"Action=DescribeLoadBalancers&Version=2015-12-01&PageSize=10",
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert_eq!(headers["content-type"], "text/xml");
+    let request_id = headers["x-amzn-requestid"].to_str().unwrap();
+    assert_eq!(
+        String::from_utf8(body).unwrap(),
+        format!(
+            "<ErrorResponse><Error><Type>Sender</Type><Code>InvalidAction</Code><Message>The action DescribeLoadBalancers is not valid for this web service: Berth serves the Amazon ECS API only.</Message></Error><RequestId>{request_id}</RequestId></ErrorResponse>"
+        )
+    );
+
+    // What the client sent is escaped, not echoed as markup.
+    let (status, _, body) =
+        post_other(&server, "/", &form, b"Action=%3Cx%3E%26&Version=2010-08-01").await;
+    assert_eq!(status, 400);
+    let body = String::from_utf8(body).unwrap();
+    assert!(body.contains("The action &lt;x&gt;&amp; is not valid"), "{body}");
+
+    // EC2 speaks its own dialect: requests signed for `ec2` get EC2's error document.
+    let ec2 = [
+        form[0],
+        (
+            "authorization",
+            "AWS4-HMAC-SHA256 Credential=AKIDBERTHTEST/20250101/us-east-1/ec2/aws4_request, SignedHeaders=host, Signature=00",
+        ),
+    ];
+    let (status, headers, body) =
+        post_other(&server, "/", &ec2, b"Action=DescribeVpcs&Version=2016-11-15").await;
+    assert_eq!(status, 400);
+    let request_id = headers["x-amzn-requestid"].to_str().unwrap();
+    assert_eq!(
+        String::from_utf8(body).unwrap(),
+        format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response><Errors><Error><Code>InvalidAction</Code><Message>The action DescribeVpcs is not valid for this web service: Berth serves the Amazon ECS API only.</Message></Error></Errors><RequestID>{request_id}</RequestID></Response>"
+        )
+    );
+
+    // A form without an action is not a query request: the ECS protocol answers it.
+    let (status, headers, _) = post_other(&server, "/", &form, b"Version=2015-12-01").await;
+    assert_eq!(status, 400);
+    assert_eq!(headers["x-amzn-errortype"], "UnknownOperationException");
+}
+
+#[tokio::test]
+async fn cbor_clients_of_other_services_get_a_cbor_unknown_operation() {
+    let server = Server::start();
+    let (status, headers, body) = post_other(
+        &server,
+        "/service/GraniteServiceVersion20100801/operation/ListMetrics",
+        &[("content-type", "application/cbor"), ("smithy-protocol", "rpc-v2-cbor")],
+        &[0xbf, 0xff],
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert_eq!(headers["content-type"], "application/cbor");
+    assert_eq!(headers["smithy-protocol"], "rpc-v2-cbor");
+    assert_eq!(headers["x-amzn-errortype"], "UnknownOperationException");
+    assert!(headers.contains_key("x-amzn-requestid"));
+    // A map of two text pairs: `__type` and `message`.
+    let message = "Unknown operation GraniteServiceVersion20100801.ListMetrics: Berth serves the Amazon ECS API only.";
+    let mut expected = vec![0xa2, 0x66];
+    expected.extend(b"__type");
+    expected.extend([0x78, 25]);
+    expected.extend(b"UnknownOperationException");
+    expected.push(0x67);
+    expected.extend(b"message");
+    expected.extend([0x78, message.len() as u8]);
+    expected.extend(message.as_bytes());
+    assert_eq!(body, expected);
+}
+
+#[tokio::test]
+async fn json_clients_of_other_services_get_unknown_operation() {
+    let server = Server::start();
+    let response = server.raw().call(Some("Logs_20140328.DescribeLogGroups"), "{}").await;
+    assert_eq!(response.status, 400);
+    assert_eq!(response.error_type.as_deref(), Some("UnknownOperationException"));
+    assert_eq!(response.body["__type"], "UnknownOperationException");
+    assert_eq!(
+        response.body["message"],
+        "Unknown operation Logs_20140328.DescribeLogGroups: Berth serves the Amazon ECS API only."
+    );
+}

@@ -216,3 +216,103 @@ pub fn inspect(id: &str) -> serde_json::Value {
     let all: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     all[0].clone()
 }
+
+/// A forwarder that accepts connections at once but holds each one until it is opened, then
+/// joins it to the target: a pull through it is under way and stays so, deterministically.
+/// Stops (and drops every connection) when dropped.
+pub struct HeldForwarder {
+    gate: tokio::sync::watch::Sender<bool>,
+    accepted: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    server: tokio::task::JoinHandle<()>,
+}
+
+/// Where a [`HeldForwarder`] listens and where it forwards to.
+pub enum Endpoints {
+    /// A free loopback TCP port (see [`HeldForwarder::port`]) to a TCP address.
+    Tcp { target: String },
+    /// A Unix socket path to another Unix socket path.
+    Unix { path: std::path::PathBuf, target: std::path::PathBuf },
+}
+
+impl HeldForwarder {
+    /// Starts listening; connections wait until [`HeldForwarder::open`] unless `open` is set.
+    /// Returns the forwarder and, for TCP, the port it listens on.
+    pub async fn start(endpoints: Endpoints, open: bool) -> (HeldForwarder, Option<u16>) {
+        use std::sync::atomic::Ordering;
+        let (gate, _) = tokio::sync::watch::channel(open);
+        let accepted = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counter = accepted.clone();
+        let gates = gate.clone();
+        let (server, port) = match endpoints {
+            Endpoints::Tcp { target } => {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+                let port = listener.local_addr().unwrap().port();
+                let server = tokio::spawn(async move {
+                    while let Ok((mut inbound, _)) = listener.accept().await {
+                        counter.fetch_add(1, Ordering::SeqCst);
+                        let mut gate = gates.subscribe();
+                        let target = target.clone();
+                        tokio::spawn(async move {
+                            if gate.wait_for(|open| *open).await.is_err() {
+                                return;
+                            }
+                            if let Ok(mut outbound) = tokio::net::TcpStream::connect(&target).await
+                            {
+                                let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound)
+                                    .await;
+                            }
+                        });
+                    }
+                });
+                (server, Some(port))
+            }
+            Endpoints::Unix { path, target } => {
+                let listener = tokio::net::UnixListener::bind(&path).unwrap();
+                let server = tokio::spawn(async move {
+                    while let Ok((mut inbound, _)) = listener.accept().await {
+                        counter.fetch_add(1, Ordering::SeqCst);
+                        let mut gate = gates.subscribe();
+                        let target = target.clone();
+                        tokio::spawn(async move {
+                            if gate.wait_for(|open| *open).await.is_err() {
+                                return;
+                            }
+                            if let Ok(mut outbound) = tokio::net::UnixStream::connect(&target).await
+                            {
+                                let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound)
+                                    .await;
+                            }
+                        });
+                    }
+                });
+                (server, None)
+            }
+        };
+        (HeldForwarder { gate, accepted, server }, port)
+    }
+
+    /// Lets every held connection, and every later one, through.
+    pub fn open(&self) {
+        self.gate.send_replace(true);
+    }
+
+    /// How many connections were accepted.
+    pub fn accepted(&self) -> usize {
+        self.accepted.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+impl Drop for HeldForwarder {
+    fn drop(&mut self) {
+        self.server.abort();
+        // Held connections end with the gate.
+        self.gate.send_replace(false);
+    }
+}
+
+/// The ids of the containers (running or not) labelled with a task.
+pub fn containers_of_task(task_arn: &str) -> Vec<String> {
+    let filter = format!("label=berth.task-arn={task_arn}");
+    let out = docker(&["ps", "-aq", "--filter", &filter]);
+    String::from_utf8_lossy(&out.stdout).split_whitespace().map(str::to_owned).collect()
+}

@@ -1,5 +1,6 @@
 //! Tasks on real Docker: ports, environment, health checks, dependsOn, exit codes, stop
-//! timeouts, placement failures, registry pulls, and restarts of agent and control plane.
+//! timeouts, placement failures, registry pulls, tasks stopped before their containers start,
+//! and restarts of agent and control plane.
 
 use std::io::{Read, Write};
 use std::time::{Duration, Instant};
@@ -10,7 +11,10 @@ use aws_sdk_ecs::types::{
 };
 
 use crate::common::{Server, eventually};
-use crate::support::{AgentProcess, IMAGE, Registry, TestCluster, inspect, remove_image};
+use crate::support::{
+    AgentProcess, Endpoints, HeldForwarder, IMAGE, Registry, TestCluster, containers_of_task,
+    inspect, remove_image,
+};
 
 fn container(name: &str, command: &str) -> ContainerDefinition {
     ContainerDefinition::builder()
@@ -258,6 +262,69 @@ async fn an_image_is_pulled_from_a_registry() {
         .await;
     drop(cluster);
     remove_image(&reference);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_task_stopped_while_its_image_is_pulled_never_starts_a_container() {
+    let (_server, cluster, _agent, ecs) = setup("pullstop").await;
+    let registry = Registry::start();
+    let pushed = registry.push_test_image(&format!("{}:1", cluster.name));
+    // The agent pulls through a forwarder that holds every connection: the pull is under way
+    // until the test opens it.
+    let (forwarder, port) =
+        HeldForwarder::start(Endpoints::Tcp { target: registry.address.clone() }, false).await;
+    let reference = pushed.replace(&registry.address, &format!("127.0.0.1:{}", port.unwrap()));
+    let mut c = container("main", "sleep 600");
+    c.image = Some(reference.clone());
+    let arn = run(&ecs, &cluster.name, "held", vec![c]).await;
+    eventually(60, "the pull to reach the registry", || async {
+        (forwarder.accepted() > 0).then_some(())
+    })
+    .await;
+    ecs.stop_task()
+        .cluster(&cluster.name)
+        .task(&arn)
+        .reason("changed my mind")
+        .send()
+        .await
+        .unwrap();
+    // The agent gives the pull up: the task is STOPPED while the pull is still held.
+    let task =
+        wait_for(&ecs, &cluster.name, &arn, "STOPPED", 60, |t| t.last_status() == Some("STOPPED"))
+            .await;
+    assert_eq!(task.stopped_reason(), Some("changed my mind"));
+    assert!(task.containers().iter().all(|c| c.runtime_id().is_none()), "{task:?}");
+    // Given up, not failed: Docker ends a held pull only after its own timeouts, and a failed
+    // pull would name CannotPullContainerError.
+    assert!(task.containers().iter().all(|c| c.reason().is_none()), "{task:?}");
+    // Even once the registry answers, nothing is created for the task.
+    forwarder.open();
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    assert_eq!(containers_of_task(&arn), Vec::<String>::new());
+    let task = describe(&ecs, &cluster.name, &arn).await;
+    assert!(task.containers().iter().all(|c| c.runtime_id().is_none()), "{task:?}");
+    drop(cluster);
+    remove_image(&reference);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_task_first_seen_desired_stopped_never_starts_a_container() {
+    let (_server, cluster, mut agent, ecs) = setup("seenstopped").await;
+    // The agent is away (its instance still counts as connected): the task is placed and
+    // stopped before the agent sees it.
+    agent.kill9();
+    let arn = run(&ecs, &cluster.name, "unseen", vec![container("main", "sleep 600")]).await;
+    ecs.stop_task().cluster(&cluster.name).task(&arn).reason("not wanted").send().await.unwrap();
+    agent.restart();
+    let task =
+        wait_for(&ecs, &cluster.name, &arn, "STOPPED", 60, |t| t.last_status() == Some("STOPPED"))
+            .await;
+    assert_eq!(task.stopped_reason(), Some("not wanted"));
+    // The restarted agent has had its desired set (it reports itself connected by polling).
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(containers_of_task(&arn), Vec::<String>::new());
+    let task = describe(&ecs, &cluster.name, &arn).await;
+    assert!(task.containers().iter().all(|c| c.runtime_id().is_none()), "{task:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
