@@ -5,6 +5,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod policy;
 mod services;
 mod support;
 mod tasks;
