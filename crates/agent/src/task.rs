@@ -552,9 +552,10 @@ impl Actor {
         }
     }
 
-    /// A shared volume may be mounted if it exists and Berth created it for this cluster (its
-    /// labels say so), or if the cluster allows host mounts. Docker would otherwise mount any
-    /// volume of that name: one an administrator made, or another cluster's.
+    /// A shared volume may be mounted if it exists and Berth created it for this cluster as a
+    /// shared volume (its labels say so), or if the cluster allows host mounts. Docker would
+    /// otherwise mount any volume of that name: one an administrator made, another cluster's,
+    /// or another task's own (task-scoped) volume.
     async fn check_shared_volume(&self, name: &str, autoprovision: bool) -> Result<(), String> {
         let cluster = &self.env.cluster;
         let volume = self
@@ -572,10 +573,11 @@ impl Actor {
             return Err(format!("CannotCreateVolumeError: shared volume {name} {why}"));
         };
         let ours = volume.labels.get(labels::MANAGED).is_some_and(|v| v == "true")
-            && volume.labels.get(labels::CLUSTER) == Some(cluster);
+            && volume.labels.get(labels::CLUSTER) == Some(cluster)
+            && !volume.labels.contains_key(labels::TASK_ARN);
         if !ours && !self.env.allow_host_mounts.load(std::sync::atomic::Ordering::Relaxed) {
             return Err(format!(
-                "CannotCreateVolumeError: shared volume {name} is a Docker volume that Berth did not create for cluster {cluster}, which cluster {cluster} does not allow (allow-host-mounts)"
+                "CannotCreateVolumeError: shared volume {name} is a Docker volume that Berth did not create for cluster {cluster} as a shared volume, which cluster {cluster} does not allow (allow-host-mounts)"
             ));
         }
         Ok(())

@@ -289,6 +289,33 @@ async fn a_docker_volume_berth_did_not_create_is_not_mounted_unless_host_mounts_
         assert!(stopped["containers"][0]["runtimeId"].is_null(), "{stopped:?}");
         assert_eq!(foreign.users(), "", "no container ever mounted the volume");
     }
+    // Another task's own volume is not a shared volume either, though Berth made it.
+    let holder = container(
+        "echo s3cret > /scratch/secret; sleep 600",
+        json!({"mountPoints": [{"sourceVolume": "scratch", "containerPath": "/scratch"}]}),
+    );
+    register(&s.raw, "holder", json!([holder]), json!([{"name": "scratch"}])).await;
+    let holder = run(&s.raw, &s.refusing.name, "holder").await;
+    let id = holder.rsplit('/').next().unwrap();
+    let scratch = format!("berth-{id}-scratch");
+    eventually(30, "the holder's volume", || async {
+        docker(&["volume", "inspect", &scratch]).status.success().then_some(())
+    })
+    .await;
+    let peek = json!([{"name": scratch, "dockerVolumeConfiguration": {"scope": "shared", "autoprovision": false}}]);
+    let c = container(
+        "cat /data/secret",
+        json!({"mountPoints": [{"sourceVolume": scratch, "containerPath": "/data"}]}),
+    );
+    register(&s.raw, "peek", json!([c]), peek).await;
+    let task = run(&s.raw, &s.refusing.name, "peek").await;
+    let stopped = wait_stopped(&s.raw, &s.refusing.name, &task).await;
+    let reason = stopped["stoppedReason"].as_str().unwrap_or_default();
+    assert!(reason.contains(&scratch) && reason.contains("(allow-host-mounts)"), "{reason}");
+    assert!(stopped["containers"][0]["runtimeId"].is_null(), "{stopped:?}");
+    let stop = s.raw.op("StopTask", json!({"cluster": s.refusing.name, "task": holder})).await;
+    assert_eq!(stop.status, 200, "{:?}", stop.body);
+
     // A shared volume Berth created for the cluster is still shared between its tasks.
     let ours = format!("{}-ours", s.refusing.name);
     let volume = |autoprovision: bool| json!([{"name": ours, "dockerVolumeConfiguration": {"scope": "shared", "autoprovision": autoprovision}}]);
