@@ -360,6 +360,7 @@ impl Agent {
             settled_check_interval: self.config.settled_check_interval,
             log_cursors: log_cursors.clone(),
             existing: crate::task::Existing::new(existing),
+            allow_host_mounts: std::sync::atomic::AtomicBool::new(false),
         });
         let actors: Arc<parking_lot::Mutex<HashMap<String, mpsc::UnboundedSender<Command>>>> =
             Default::default();
@@ -463,6 +464,7 @@ impl Agent {
                 continue;
             }
             let answered = response.generation;
+            let allow_host_mounts = response.allow_host_mounts;
             let unchanged = std::mem::take(&mut response.unchanged);
             if let Some(unknown) = unchanged.iter().find(|id| !applied.contains_key(*id)) {
                 // Only tasks this agent was given can be unchanged: ask for the whole set.
@@ -478,6 +480,7 @@ impl Agent {
                 }
             };
             generation = answered;
+            env.allow_host_mounts.store(allow_host_mounts, std::sync::atomic::Ordering::Relaxed);
             let mut next: HashMap<String, Applied> =
                 unchanged.into_iter().filter_map(|id| applied.remove_entry(&id)).collect();
             if !changed.is_empty() {

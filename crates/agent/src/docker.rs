@@ -39,7 +39,7 @@ use futures::stream::{BoxStream, StreamExt};
 use crate::runtime::{
     Binding, ContainerSpec, ContainerState, ContainerStats, ContainerStatus, EventKind, Health,
     ImageInfo, LogLine, MountSource, Network, Protocol, Runtime, RuntimeError, RuntimeEvent,
-    RuntimeInfo, VolumeSpec, labels,
+    RuntimeInfo, VolumeInfo, VolumeSpec, labels,
 };
 
 /// bollard's own request timeout (for everything but `stop`, which takes as long as asked).
@@ -283,6 +283,19 @@ impl Runtime for DockerRuntime {
             Ok(()) => Ok(()),
             Err(e) if is_status(&e, 404) => Ok(()),
             Err(e) => Err(runtime_error("remove volume", Subject::Other, e)),
+        }
+    }
+
+    async fn volume(&self, name: &str) -> Result<Option<VolumeInfo>, RuntimeError> {
+        match self.docker.inspect_volume(name).await {
+            // The name goes into the request's path: only an answer about that very name counts.
+            Ok(volume) if volume.name == name => Ok(Some(VolumeInfo {
+                name: volume.name,
+                labels: volume.labels.into_iter().collect(),
+            })),
+            Ok(_) => Ok(None),
+            Err(e) if is_status(&e, 404) => Ok(None),
+            Err(e) => Err(runtime_error("inspect volume", Subject::Other, e)),
         }
     }
 

@@ -232,6 +232,12 @@ mod tests {
         async fn remove_volume(&self, _: &str) -> Result<(), RuntimeError> {
             unreachable!()
         }
+        async fn volume(
+            &self,
+            _: &str,
+        ) -> Result<Option<crate::runtime::VolumeInfo>, RuntimeError> {
+            unreachable!()
+        }
         fn events(
             &self,
             _: &[(&str, &str)],

@@ -158,6 +158,13 @@ pub struct VolumeSpec {
     pub labels: BTreeMap<String, String>,
 }
 
+/// What the runtime says about one volume.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VolumeInfo {
+    pub name: String,
+    pub labels: BTreeMap<String, String>,
+}
+
 /// Facts about the runtime and its host, for container instance registration.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RuntimeInfo {
@@ -314,6 +321,9 @@ pub trait Runtime: Send + Sync + 'static {
 
     /// Removes a volume; a missing one is fine.
     async fn remove_volume(&self, name: &str) -> Result<(), RuntimeError>;
+
+    /// The volume named `name`, `None` if there is none.
+    async fn volume(&self, name: &str) -> Result<Option<VolumeInfo>, RuntimeError>;
 
     /// Events of containers carrying all the given labels, from now on.
     fn events(

@@ -28,7 +28,7 @@ use tokio::sync::{broadcast, mpsc};
 
 use crate::runtime::{
     ContainerSpec, ContainerState, ContainerStats, ContainerStatus, EventKind, Health, ImageInfo,
-    LogLine, Runtime, RuntimeError, RuntimeEvent, RuntimeInfo, VolumeSpec,
+    LogLine, Runtime, RuntimeError, RuntimeEvent, RuntimeInfo, VolumeInfo, VolumeSpec,
 };
 use crate::task::epoch_now;
 
@@ -119,6 +119,8 @@ impl Container {
 
 struct Inner {
     containers: HashMap<String, Container>,
+    /// Volumes by name, with their labels.
+    volumes: HashMap<String, BTreeMap<String, String>>,
     next_id: u64,
     next_port: u16,
     random: u64,
@@ -169,6 +171,7 @@ impl SimRuntime {
             options,
             inner: Arc::new(Mutex::new(Inner {
                 containers: HashMap::new(),
+                volumes: HashMap::new(),
                 next_id: 1,
                 next_port: 49153,
                 random,
@@ -467,12 +470,21 @@ impl Runtime for SimRuntime {
         Ok(found)
     }
 
-    async fn create_volume(&self, _spec: &VolumeSpec) -> Result<(), RuntimeError> {
+    /// As Docker: a volume that exists already is left as it is.
+    async fn create_volume(&self, spec: &VolumeSpec) -> Result<(), RuntimeError> {
+        self.inner.lock().volumes.entry(spec.name.clone()).or_insert_with(|| spec.labels.clone());
         Ok(())
     }
 
-    async fn remove_volume(&self, _name: &str) -> Result<(), RuntimeError> {
+    async fn remove_volume(&self, name: &str) -> Result<(), RuntimeError> {
+        self.inner.lock().volumes.remove(name);
         Ok(())
+    }
+
+    async fn volume(&self, name: &str) -> Result<Option<VolumeInfo>, RuntimeError> {
+        let inner = self.inner.lock();
+        let labels = inner.volumes.get(name).cloned();
+        Ok(labels.map(|labels| VolumeInfo { name: name.to_owned(), labels }))
     }
 
     /// Events as they happen. A subscriber that fell more than `event_buffer` events behind

@@ -23,7 +23,10 @@
 //!   [`task_volumes`] lists the volumes the agent must create before the containers: all
 //!   task-scoped ones and the shared ones with `autoprovision: true`. A shared volume without
 //!   `autoprovision` must already exist: the agent has to check that itself, because Docker
-//!   would silently create a missing volume on mount. Task-scoped volumes carry the
+//!   would silently create a missing volume on mount. A shared volume, provisioned or not,
+//!   must also carry the labels of a volume Berth created for the cluster, unless the cluster
+//!   allows host mounts ([`shared_volumes`] lists them for the agent to check): otherwise a
+//!   task could mount any volume of the host by its name. Task-scoped volumes carry the
 //!   [`labels::TASK_ARN`] label, shared ones do not, so the agent knows which to remove when
 //!   the task is gone.
 //! - **Labels**: `dockerLabels` first, then Berth's labels, which they cannot override.
@@ -238,6 +241,22 @@ pub fn task_volumes(ctx: &TaskContext<'_>) -> Vec<VolumeSpec> {
                     labels: volume_labels(ctx, !shared, config.labels.as_ref()),
                 });
             }
+        }
+    }
+    res
+}
+
+/// The task's shared Docker volumes (scope `shared`, which keep their own name): each name,
+/// with whether the agent provisions it (`autoprovision`). A volume of that name may exist
+/// already that Berth did not create, which Docker would mount (or, with `autoprovision`,
+/// answer as created): the agent checks each one's labels before a container can mount it.
+pub fn shared_volumes(ctx: &TaskContext<'_>) -> Vec<(String, bool)> {
+    let mut res = Vec::new();
+    for volume in ctx.definition.volumes.iter().flatten() {
+        if let (Some(name), VolumeKind::Docker { shared: true, config }) =
+            (volume.name.as_deref(), volume_kind(volume))
+        {
+            res.push((name.to_owned(), config.autoprovision.unwrap_or(false)));
         }
     }
     res

@@ -41,6 +41,9 @@ pub struct TaskEnv {
     pub log_cursors: Arc<parking_lot::Mutex<HashMap<String, i64>>>,
     /// The tasks whose containers may exist on this host.
     pub existing: Existing,
+    /// Whether the cluster allows host mounts, as the last poll answer said: tasks may then
+    /// mount shared Docker volumes that Berth did not create for the cluster.
+    pub allow_host_mounts: std::sync::atomic::AtomicBool,
 }
 
 /// The tasks (by ARN) that may have containers on this host: those the agent found when it
@@ -550,6 +553,13 @@ impl Actor {
                     return;
                 }
             }
+            for (name, autoprovision) in spec::shared_volumes(&self.context()) {
+                if let Err(reason) = self.check_shared_volume(&name, autoprovision).await {
+                    tracing::warn!(task = %self.task_id, volume = %name, %reason, "A shared volume was refused");
+                    self.stopping = Some(Stop::FailedToStart(reason));
+                    return;
+                }
+            }
             self.volumes_created = true;
         }
         for index in 0..self.slots.len() {
@@ -601,6 +611,37 @@ impl Actor {
                 }
             }
         }
+    }
+
+    /// A shared volume may be mounted if it exists and Berth created it for this cluster as a
+    /// shared volume (its labels say so), or if the cluster allows host mounts. Docker would
+    /// otherwise mount any volume of that name: one an administrator made, another cluster's,
+    /// or another task's own (task-scoped) volume.
+    async fn check_shared_volume(&self, name: &str, autoprovision: bool) -> Result<(), String> {
+        let cluster = &self.env.cluster;
+        let volume = self
+            .env
+            .runtime
+            .volume(name)
+            .await
+            .map_err(|e| format!("CannotCreateVolumeError: {e}"))?;
+        let Some(volume) = volume else {
+            let why = if autoprovision {
+                "was not created"
+            } else {
+                "does not exist, and its dockerVolumeConfiguration does not autoprovision it"
+            };
+            return Err(format!("CannotCreateVolumeError: shared volume {name} {why}"));
+        };
+        let ours = volume.labels.get(labels::MANAGED).is_some_and(|v| v == "true")
+            && volume.labels.get(labels::CLUSTER) == Some(cluster)
+            && !volume.labels.contains_key(labels::TASK_ARN);
+        if !ours && !self.env.allow_host_mounts.load(std::sync::atomic::Ordering::Relaxed) {
+            return Err(format!(
+                "CannotCreateVolumeError: shared volume {name} is a Docker volume that Berth did not create for cluster {cluster} as a shared volume, which cluster {cluster} does not allow (allow-host-mounts)"
+            ));
+        }
+        Ok(())
     }
 
     async fn start_container(&mut self, index: usize) -> Result<Start, String> {

@@ -59,6 +59,11 @@ pub struct PollResponse {
     /// Increases whenever the desired set changes. An agent ignores a response whose
     /// generation is lower than the one it applied.
     pub generation: i64,
+    /// Whether the cluster's container policy allows host mounts (`allow-host-mounts`): the
+    /// agent then lets tasks mount shared Docker volumes that Berth did not create for the
+    /// cluster, which only the host can tell apart.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub allow_host_mounts: bool,
     /// The tasks of the set that are new or changed since the generation the request named,
     /// in full (every task, when the request's generation is -1).
     pub tasks: Vec<PolledTask>,
@@ -299,6 +304,7 @@ mod tests {
     fn answer(tasks: &[(&str, &str)], definitions: &[&str]) -> PollResponse {
         PollResponse {
             generation: 7,
+            allow_host_mounts: false,
             tasks: tasks
                 .iter()
                 .map(|(arn, definition)| PolledTask {

@@ -222,7 +222,11 @@ async fn finish_poll(ctx: &Ctx, begun: Begun) -> Result<Vec<u8>, ApiError> {
         (generation, wanted, unchanged)
     };
     let mut out = Vec::with_capacity(64 + wanted.len() * 1024 + unchanged.len() * 40);
-    write_poll_response(ctx, generation, wanted, &unchanged, &request.known_definitions, &mut out)
+    let head = PollHead {
+        generation,
+        allow_host_mounts: ctx.config().container_policy(&request.cluster).allow_host_mounts,
+    };
+    write_poll_response(ctx, head, wanted, &unchanged, &request.known_definitions, &mut out)
         .await?;
     Ok(out)
 }
@@ -230,11 +234,19 @@ async fn finish_poll(ctx: &Ctx, begun: Begun) -> Result<Vec<u8>, ApiError> {
 /// A desired task as the index has it: ARN, desired status, definition, overrides.
 type Wanted = (String, String, String, i32, Option<api::TaskOverride>);
 
+/// What a poll answer says besides its tasks: the generation and the cluster's policy the
+/// agent applies itself.
+struct PollHead {
+    generation: i64,
+    allow_host_mounts: bool,
+}
+
 /// Writes `{"generation":..,"tasks":[..],"unchanged":[..],"definitions":{..}}` (a
-/// `PollResponse`) into `out`, leaving out the definitions the agent said it holds.
+/// `PollResponse`, with `"allowHostMounts":true` when the cluster allows them) into `out`,
+/// leaving out the definitions the agent said it holds.
 async fn write_poll_response(
     ctx: &Ctx,
-    generation: i64,
+    head: PollHead,
     wanted: Vec<Wanted>,
     unchanged: &[String],
     known: &[String],
@@ -244,7 +256,11 @@ async fn write_poll_response(
         tracing::error!(%error, "Serializing a poll answer failed");
         ApiError::server()
     }
-    out.extend_from_slice(format!("{{\"generation\":{generation},\"tasks\":[").as_bytes());
+    out.extend_from_slice(format!("{{\"generation\":{}", head.generation).as_bytes());
+    if head.allow_host_mounts {
+        out.extend_from_slice(b",\"allowHostMounts\":true");
+    }
+    out.extend_from_slice(b",\"tasks\":[");
     let mut definitions: BTreeMap<String, Bytes> = BTreeMap::new();
     let mut first = true;
     for (task_arn, desired_status, family, revision, overrides) in wanted {

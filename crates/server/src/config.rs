@@ -53,18 +53,36 @@ impl Default for Quotas {
 
 /// What task definitions may ask of the hosts their containers run on. Everything is refused
 /// unless allowed: in the config file's `[containers]` (every cluster) or
-/// `[clusters.<name>.containers]` (one cluster; replaces `[containers]` for it).
+/// `[clusters.<name>.containers]` (one cluster; replaces `[containers]` for it). The checks
+/// themselves are in `container_policy`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(default, rename_all = "kebab-case", deny_unknown_fields)]
 pub struct ContainerPolicy {
-    /// Privileged containers (`privileged: true`), added Linux capabilities and `unconfined`
-    /// security options.
+    /// Privileged containers (`privileged: true`), added Linux capabilities, and security
+    /// options that turn a confinement off (`seccomp=unconfined`, `apparmor=unconfined`,
+    /// `label=disable`, `label=type:spc_t`, `systempaths=unconfined`,
+    /// `writable-cgroups=true`).
     pub allow_privileged: bool,
+    /// Security options that name a profile of their own: an inline seccomp profile
+    /// (`seccomp={...}`), an AppArmor profile (`apparmor=<name>`), an SELinux type
+    /// (`label=type:<type>`), and options Berth does not know. Without it only
+    /// `no-new-privileges`, Docker's default profiles and SELinux `user:`, `role:`, `level:`
+    /// and `filetype:` labels pass.
+    pub allow_custom_security_profiles: bool,
     /// The `host` network mode.
     pub allow_host_network: bool,
-    /// Volumes that expose a host path: `host.sourcePath`, or Docker volume driver options that
-    /// bind one.
+    /// Volumes that expose a host path: `host.sourcePath`, Docker volume driver options that
+    /// bind one, and shared Docker volumes that Berth did not create for the cluster (the agent
+    /// checks their labels when the task starts).
     pub allow_host_mounts: bool,
+    /// Log destinations allowed besides public IP addresses: `host:port` or `host` (any port;
+    /// IPv6 in brackets), or `unix:///path`. The Docker daemon connects to a log driver's
+    /// address (`syslog-address`, `gelf-address`, `fluentd-address`, `splunk-url`) from the
+    /// host's network namespace, so loopback, unspecified, link-local, private, shared and
+    /// multicast addresses, unix sockets and host names (which can resolve to anything) are
+    /// refused unless listed, e.g. `log-destinations = ["10.0.0.5:514", "logs.internal:12201"]`.
+    /// The fluentd driver without `fluentd-address` sends to `127.0.0.1:24224`.
+    pub log_destinations: Vec<String>,
 }
 
 /// The configuration file as written: every field optional.
@@ -158,12 +176,21 @@ impl TryFrom<RawConfig> for Config {
             )));
         }
         let containers = raw.containers.unwrap_or_default();
-        let cluster_containers = raw
+        let cluster_containers: std::collections::BTreeMap<String, ContainerPolicy> = raw
             .clusters
             .unwrap_or_default()
             .into_iter()
             .map(|(name, cluster)| (name, cluster.containers.unwrap_or_else(|| containers.clone())))
             .collect();
+        for policy in std::iter::once(&containers).chain(cluster_containers.values()) {
+            for entry in &policy.log_destinations {
+                if let Err(why) = crate::container_policy::parse_destination(entry) {
+                    return Err(ConfigError::Invalid(format!(
+                        "log-destinations entry `{entry}` is not an address: {why}"
+                    )));
+                }
+            }
+        }
         Ok(Config {
             region,
             account_id,
@@ -207,6 +234,25 @@ mod tests {
         );
         let safe = ContainerPolicy::default();
         assert!(!safe.allow_privileged && !safe.allow_host_network && !safe.allow_host_mounts);
+        assert!(!safe.allow_custom_security_profiles && safe.log_destinations.is_empty());
+    }
+
+    #[test]
+    fn security_profiles_and_log_destinations_are_read_and_checked() {
+        let raw: RawConfig = toml::from_str(
+            "[clusters.ci.containers]\nallow-custom-security-profiles = true\nlog-destinations = [\"10.0.0.5:514\", \"[fd00::1]\", \"unix:///dev/log\"]\n",
+        )
+        .unwrap();
+        let config = Config::try_from(raw).unwrap();
+        let ci = config.container_policy("ci");
+        assert!(ci.allow_custom_security_profiles);
+        assert_eq!(ci.log_destinations.len(), 3);
+        assert!(!config.container_policy("prod").allow_custom_security_profiles);
+
+        let raw: RawConfig =
+            toml::from_str("[containers]\nlog-destinations = [\"10.0.0.5:syslog\"]\n").unwrap();
+        let error = Config::try_from(raw).unwrap_err().to_string();
+        assert!(error.contains("log-destinations entry `10.0.0.5:syslog`"), "{error}");
     }
 
     #[test]

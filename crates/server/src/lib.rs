@@ -15,6 +15,7 @@ pub mod clock;
 mod clusters;
 pub mod config;
 mod container_instances;
+mod container_policy;
 mod dispatch;
 mod http;
 mod liveness;

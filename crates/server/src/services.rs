@@ -458,6 +458,15 @@ pub(crate) async fn update_service(
             ctx.definition(&primary.family, primary.revision).await?.ok_or_else(ApiError::server)?
         }
     };
+    if new_definition.is_none() && req.force_new_deployment == Some(true) {
+        // Every task is replaced by a new one of the current definition: it must still pass the
+        // cluster's container policy, which may have changed since it was first checked.
+        crate::container_policy::check(
+            ctx.config().container_policy(&cluster),
+            &cluster,
+            &definition_now,
+        )?;
+    }
     let configuration = match &req.deployment_configuration {
         Some(given) => Some(configuration(Some(given), strategy)?),
         None => None,

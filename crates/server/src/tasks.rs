@@ -165,37 +165,6 @@ pub(crate) fn reservation(
     }
 }
 
-/// What makes a container privileged in the sense of the cluster's container policy: the
-/// `privileged` flag itself, added Linux capabilities, or security options that lift confinement
-/// (`seccomp=unconfined`, `apparmor=unconfined`, `systempaths=unconfined`, ...).
-fn privilege(c: &api::ContainerDefinition) -> Option<&'static str> {
-    if c.privileged == Some(true) {
-        return Some("is privileged");
-    }
-    let capabilities = c.linux_parameters.as_ref().and_then(|l| l.capabilities.as_ref());
-    if capabilities.and_then(|c| c.add.as_ref()).is_some_and(|add| !add.is_empty()) {
-        return Some("adds Linux capabilities");
-    }
-    if c.docker_security_options.iter().flatten().any(|o| o.contains("unconfined")) {
-        return Some("lifts its confinement (an unconfined security option)");
-    }
-    None
-}
-
-/// Whether a volume exposes a host path: a bind mount (`host.sourcePath`), or a Docker volume
-/// whose driver options bind a device or directory (`local` with `device`/`o=bind`).
-fn mounts_host_path(v: &api::Volume) -> bool {
-    if v.host.as_ref().is_some_and(|h| h.source_path.is_some()) {
-        return true;
-    }
-    v.docker_volume_configuration.as_ref().and_then(|d| d.driver_opts.as_ref()).is_some_and(
-        |opts| {
-            opts.keys().any(|k| k.eq_ignore_ascii_case("device"))
-                || opts.values().any(|v| v.contains("bind"))
-        },
-    )
-}
-
 /// The checks every way of launching a task makes before anything is placed.
 pub(crate) async fn prepare(
     ctx: &Ctx,
@@ -229,29 +198,8 @@ pub(crate) async fn prepare(
             "Berth does not run tasks in the awsvpc network mode yet.",
         ));
     }
-    let policy = ctx.config().container_policy(cluster);
+    crate::container_policy::check(ctx.config().container_policy(cluster), cluster, &definition)?;
     let containers = definition.container_definitions.as_deref().unwrap_or_default();
-    if !policy.allow_privileged
-        && let Some((c, what)) = containers.iter().find_map(|c| privilege(c).map(|what| (c, what)))
-    {
-        return Err(ApiError::client(format!(
-            "Container {} {what}, and cluster {cluster} does not allow privileged containers.",
-            c.name.as_deref().unwrap_or("")
-        )));
-    }
-    if !policy.allow_host_network && mode == NetworkMode::Host {
-        return Err(ApiError::client(format!(
-            "The task uses the host network mode, and cluster {cluster} does not allow the host network."
-        )));
-    }
-    if !policy.allow_host_mounts
-        && let Some(v) = definition.volumes.iter().flatten().find(|v| mounts_host_path(v))
-    {
-        return Err(ApiError::client(format!(
-            "Volume {} mounts a host path, and cluster {cluster} does not allow host mounts.",
-            v.name.as_deref().unwrap_or("")
-        )));
-    }
     if let Some(overrides) = &overrides {
         for o in overrides.container_overrides.iter().flatten() {
             let name = o.name.as_deref().unwrap_or("");

@@ -392,6 +392,16 @@ fn task_volumes_lists_what_the_agent_creates() {
 }
 
 #[test]
+fn shared_volumes_lists_what_the_agent_checks() {
+    let def = volumes_definition();
+    let shared = shared_volumes(&ctx(&def, None));
+    assert_eq!(
+        shared,
+        vec![("shared-auto".to_owned(), true), ("shared-existing".to_owned(), false)]
+    );
+}
+
+#[test]
 fn links_use_runtime_names() {
     let def = definition(json!({"family": "f", "containerDefinitions": [
         {"name": "web", "image": "i", "links": ["db", "cache:redis"]},

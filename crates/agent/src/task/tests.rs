@@ -53,6 +53,7 @@ impl Harness {
             settled_check_interval: Duration::from_secs(5),
             log_cursors: Default::default(),
             existing: Existing::new(Some(Default::default())),
+            allow_host_mounts: std::sync::atomic::AtomicBool::new(false),
         });
         Harness { runtime, env }
     }

@@ -655,3 +655,42 @@ async fn status_lists_the_background_workers() {
         assert!(worker["lastRunAt"].as_f64().is_some(), "{worker}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_forced_deployment_checks_the_definition_against_the_policy_of_now() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("berth.toml");
+    std::fs::write(&config, "[clusters.t.containers]\nallow-custom-security-profiles = true\n")
+        .unwrap();
+    let mut server = Server::start_with_args(&["--config", config.to_str().unwrap()]);
+    let ecs = server.ecs();
+    ecs.create_cluster().cluster_name("t").send().await.unwrap();
+    let mut c = container("app", &["httpd"]);
+    c.docker_security_options = Some(vec!["apparmor=berth-test".to_owned()]);
+    register(&ecs, "custom", c).await;
+    ecs.create_service()
+        .cluster("t")
+        .service_name("s")
+        .task_definition("custom")
+        .desired_count(0)
+        .send()
+        .await
+        .unwrap();
+    // The cluster no longer allows custom profiles.
+    std::fs::write(&config, "").unwrap();
+    server.kill9();
+    server.restart();
+    let err = ecs
+        .update_service()
+        .cluster("t")
+        .service("s")
+        .force_new_deployment(true)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "ClientException");
+    let message = crate::common::message(&err);
+    assert!(message.contains("(allow-custom-security-profiles)"), "{message}");
+    let s = ecs.describe_services().cluster("t").services("s").send().await.unwrap();
+    assert_eq!(s.services()[0].deployments().len(), 1, "no new deployment");
+}

@@ -6,6 +6,7 @@
 mod common;
 
 mod dev;
+mod policy;
 mod services;
 mod support;
 mod tasks;

@@ -13,7 +13,8 @@ use crate::common::Server;
 
 pub const IMAGE: &str = "berth-test/busybox:1";
 
-fn docker(args: &[&str]) -> std::process::Output {
+/// Runs the docker CLI.
+pub fn docker(args: &[&str]) -> std::process::Output {
     Command::new("docker").args(args).output().expect("running the docker CLI")
 }
 
