@@ -227,7 +227,8 @@ fn check_signed_headers(
     // operation), so each one sent must be covered by the signature; otherwise a captured
     // request could be sent again as another operation. Clients sign them all: botocore leaves
     // out only `user-agent`, `expect` and `x-amzn-trace-id`, aws-sigv4 only `authorization`,
-    // `user-agent`, `x-amzn-trace-id` and `transfer-encoding`.
+    // `user-agent`, `x-amzn-trace-id` and `transfer-encoding`. `content-type` need not be
+    // signed: Berth reads every body as JSON whatever it says.
     for (name, _) in request.headers {
         let amz = name.get(..6).is_some_and(|prefix| prefix.eq_ignore_ascii_case("x-amz-"));
         if amz && !name.eq_ignore_ascii_case("x-amz-content-sha256") && !signed(name) {
