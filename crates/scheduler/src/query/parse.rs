@@ -63,13 +63,13 @@ pub enum ParseErrorKind {
     TooLong { length: usize },
 }
 
-/// The deepest parentheses (including `not(...)`) may nest. Parsing, evaluating, printing and
-/// dropping an expression recurse once per level; the cap keeps that far from any stack's end.
+/// The deepest parentheses (including `not(...)`) may nest. Parsing keeps the nesting on a
+/// stack of its own; evaluating, printing, comparing and dropping an expression recurse about
+/// once per level, which the cap keeps far from any thread stack's end.
 pub const MAX_DEPTH: usize = 64;
 
-/// The longest expression accepted, in characters. It also bounds how many terms a chain of
-/// `and`/`or` holds (each nests one level deeper in the parsed tree), and so the recursion
-/// over a flat chain.
+/// The longest expression accepted, in characters: it bounds the work of parsing and
+/// evaluating one expression.
 pub const MAX_LENGTH: usize = 4096;
 
 /// Parses a cluster query language expression.
