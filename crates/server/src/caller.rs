@@ -99,11 +99,19 @@ impl<'a> Call<'a> {
 /// Whether container instance `id` is registered in `cluster` (known and not `INACTIVE`). An
 /// instance token acts only while this holds: deregistering an instance revokes its token.
 pub(crate) fn instance_registered(ctx: &Ctx, cluster: &str, id: &str) -> bool {
+    registered_revision(ctx, cluster, id).is_some()
+}
+
+/// The revision of the record of container instance `id` as the index holds it, if the
+/// instance is registered: a write made on an agent's behalf is conditional on it, so that a
+/// deregistration committed meanwhile makes the write fail instead of landing.
+pub(crate) fn registered_revision(ctx: &Ctx, cluster: &str, id: &str) -> Option<store::Revision> {
     ctx.state()
         .read()
         .cluster(cluster)
         .and_then(|c| c.instances.get(id))
-        .is_some_and(|e| e.record.instance.status.as_deref() != Some("INACTIVE"))
+        .filter(|e| e.record.instance.status.as_deref() != Some("INACTIVE"))
+        .map(|e| e.mod_revision)
 }
 
 /// The refusal of a request made with the token of an instance that is not registered (the
