@@ -243,6 +243,72 @@ fn unsigned_headers_may_change_but_signed_ones_may_not() {
     assert_mismatch(check(&headers, BODY, NOW));
 }
 
+/// Every `x-amz-*` header a request carries must be signed, so that the operation cannot be
+/// named after signing; `x-amz-content-sha256` may go unsigned (its value is checked against the
+/// body), other headers too.
+#[test]
+fn unsigned_amz_headers_are_refused() {
+    let refused = |headers: &[(String, String)], name: &str| {
+        assert_error(
+            check(headers, BODY, NOW),
+            "IncompleteSignatureException",
+            400,
+            &format!("'{name}' must be a 'SignedHeader' in the AWS Authorization."),
+        );
+    };
+    // The operation left out of the signature and added afterwards.
+    let client = Client::cli();
+    let mut headers = client.sign(
+        &[("content-type", "application/x-amz-json-1.1"), ("host", "localhost:8080")],
+        &[],
+        BODY,
+    );
+    assert!(
+        header(&headers, "authorization").contains("SignedHeaders=content-type;host;x-amz-date,")
+    );
+    headers.push((
+        "x-amz-target".to_owned(),
+        "AmazonEC2ContainerServiceV20141113.DeleteCluster".to_owned(),
+    ));
+    refused(&headers, "X-Amz-Target");
+    // Any other x-amz-* header, whatever its case.
+    for name in ["x-amz-user-agent", "X-AMZ-Something", "x-amz-"] {
+        let mut headers = cli_request(&Client::cli(), BODY);
+        headers.push((name.to_owned(), "value".to_owned()));
+        let shown = match name {
+            "X-AMZ-Something" => "X-Amz-Something",
+            "x-amz-" => "X-Amz-",
+            _ => "X-Amz-User-Agent",
+        };
+        refused(&headers, shown);
+    }
+    // Unsigned headers of other names, x-amzn-* among them, change nothing.
+    let mut headers = cli_request(&Client::cli(), BODY);
+    headers.push((
+        "x-amzn-trace-id".to_owned(),
+        "Root=1-5759e988-bd862e3fe1be46a994272793".to_owned(),
+    ));
+    headers.push(("x-amzfoo".to_owned(), "1".to_owned()));
+    assert!(check(&headers, BODY, NOW).is_ok());
+    // An unsigned x-amz-content-sha256 is accepted when it is the body's hash, refused otherwise.
+    let mut headers = cli_request(&Client::cli(), BODY);
+    let hash = "8b4e9c6c5b3ad5d4d9c1c5f4b7be2a8f1e9b4c3a2d1e0f9a8b7c6d5e4f3a2b1c";
+    headers.push(("x-amz-content-sha256".to_owned(), hash.to_owned()));
+    assert_error(
+        check(&headers, BODY, NOW),
+        "InvalidSignatureException",
+        403,
+        "The provided 'x-amz-content-sha256' header does not match what was computed.",
+    );
+    set_header(&mut headers, "x-amz-content-sha256", &body_sha256(BODY));
+    assert!(check(&headers, BODY, NOW).is_ok());
+}
+
+fn body_sha256(body: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(body))
+}
+
 #[test]
 fn a_signed_header_that_is_missing_fails() {
     let mut headers = cli_request(&Client::cli(), BODY);

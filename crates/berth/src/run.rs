@@ -501,6 +501,13 @@ pub(crate) async fn start(serve: Serve) -> anyhow::Result<Running> {
     };
     let ctx =
         server::Ctx::start(serve.config, options, Arc::new(store), Arc::new(SystemClock)).await?;
+    // SIGHUP is caught before the first connection is accepted: until a handler is installed,
+    // a hangup ends the process.
+    if let (Some(access), AuthSetup::File { path, .. }) = (access, &serve.auth) {
+        let hangups = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
+            .context("installing the SIGHUP handler")?;
+        tokio::spawn(reload_on_hangup(hangups, access, path.clone(), account_id));
+    }
     let listener = socket.listen(LISTEN_BACKLOG)?;
     let serving = ctx.clone();
     let task = tokio::spawn(async move {
@@ -509,18 +516,16 @@ pub(crate) async fn start(serve: Serve) -> anyhow::Result<Running> {
         serving.shutdown(std::time::Duration::from_secs(5)).await;
         served
     });
-    if let (Some(access), AuthSetup::File { path, .. }) = (access, &serve.auth) {
-        tokio::spawn(reload_on_hangup(access, path.clone(), account_id));
-    }
     Ok(Running { local_addr, task, ctx, created_key: created, admin_key: admin })
 }
 
-/// Reloads the auth file on SIGHUP; a file that does not parse leaves the old one in force.
-async fn reload_on_hangup(access: Arc<server::access::Access>, path: PathBuf, account_id: String) {
-    let Ok(mut hangups) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
-    else {
-        return;
-    };
+/// Reloads the auth file on each SIGHUP; a file that does not parse leaves the old one in force.
+async fn reload_on_hangup(
+    mut hangups: tokio::signal::unix::Signal,
+    access: Arc<server::access::Access>,
+    path: PathBuf,
+    account_id: String,
+) {
     while hangups.recv().await.is_some() {
         let loaded = std::fs::read_to_string(&path)
             .map_err(anyhow::Error::from)

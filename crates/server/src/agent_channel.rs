@@ -93,16 +93,8 @@ fn authorize(
             format!("The agent token is not the instance token of {instance_arn}."),
         ));
     }
-    let registered = ctx
-        .state()
-        .read()
-        .cluster(cluster)
-        .and_then(|c| c.instances.get(&id))
-        .is_some_and(|e| e.record.instance.status.as_deref() != Some("INACTIVE"));
-    if !registered {
-        return Err(ApiError::client(format!(
-            "Container instance {instance_arn} is not registered in cluster {cluster}."
-        )));
+    if !crate::caller::instance_registered(ctx, cluster, &id) {
+        return Err(crate::caller::not_registered(ctx, cluster, &id));
     }
     Ok(id)
 }

@@ -10,7 +10,9 @@
 //!   shipping their logs.
 //!
 //! A token for one cluster or instance is worthless for another, and neither is worth anything
-//! outside the agent operations.
+//! outside the agent operations. An instance token acts only while its instance is registered:
+//! once the instance is deregistered every operation refuses it with `ClientException`, and
+//! the agent registers a new instance with its cluster's token.
 
 use hmac::{KeyInit, Mac};
 use sha2::Sha256;
@@ -90,6 +92,46 @@ impl<'a> Call<'a> {
                     "Only the agent of a container instance of cluster {cluster}, holding that instance's token, may call this operation."
                 ),
             )),
+        }
+    }
+}
+
+/// Whether container instance `id` is registered in `cluster` (known and not `INACTIVE`). An
+/// instance token acts only while this holds: deregistering an instance revokes its token.
+pub(crate) fn instance_registered(ctx: &Ctx, cluster: &str, id: &str) -> bool {
+    registered_revision(ctx, cluster, id).is_some()
+}
+
+/// The revision of the record of container instance `id` as the index holds it, if the
+/// instance is registered: a write made on an agent's behalf is conditional on it, so that a
+/// deregistration committed meanwhile makes the write fail instead of landing.
+pub(crate) fn registered_revision(ctx: &Ctx, cluster: &str, id: &str) -> Option<store::Revision> {
+    ctx.state()
+        .read()
+        .cluster(cluster)
+        .and_then(|c| c.instances.get(id))
+        .filter(|e| e.record.instance.status.as_deref() != Some("INACTIVE"))
+        .map(|e| e.mod_revision)
+}
+
+/// The refusal of a request made with the token of an instance that is not registered (the
+/// agent then registers anew with its cluster's token).
+pub(crate) fn not_registered(ctx: &Ctx, cluster: &str, id: &str) -> ApiError {
+    ApiError::client(format!(
+        "Container instance {} is not registered in cluster {cluster}.",
+        ctx.arns().container_instance(cluster, id)
+    ))
+}
+
+impl Call<'_> {
+    /// Refuses a request carrying the token of a container instance that is no longer
+    /// registered. Every operation an agent token opens checks this before anything else.
+    pub(crate) fn require_registered_instance(&self) -> Result<(), ApiError> {
+        match (&self.caller.agent_cluster, &self.caller.agent_instance) {
+            (Some(cluster), Some(id)) if !instance_registered(self.ctx, cluster, id) => {
+                Err(not_registered(self.ctx, cluster, id))
+            }
+            _ => Ok(()),
         }
     }
 }

@@ -379,7 +379,12 @@ pub(crate) async fn list_container_instances(
     let after = paging::resume_after("ListContainerInstances", req.next_token.as_deref())?;
     let filter = match &req.filter {
         Some(expression) => Some(scheduler::query::parse(expression).map_err(|e| {
-            ApiError::invalid_parameter(format!("Invalid filter {expression:?}: {e}."))
+            // A filter over the length limit is not echoed back.
+            if matches!(e.kind, scheduler::query::ParseErrorKind::TooLong { .. }) {
+                ApiError::invalid_parameter(format!("Invalid filter: {e}."))
+            } else {
+                ApiError::invalid_parameter(format!("Invalid filter {expression:?}: {e}."))
+            }
         })?),
         None => None,
     };

@@ -202,6 +202,7 @@ async fn serve(
     // An agent with its cluster's or instance's token needs no signature for the agent
     // operations; anything else needs one (a stolen agent token opens nothing else).
     let identity = if call.caller.agent_cluster.is_some() && agent_operation(op) {
+        call.require_registered_instance()?;
         None
     } else {
         crate::access::authenticate(call.ctx, request, op.name())?

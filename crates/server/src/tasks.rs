@@ -1231,6 +1231,17 @@ pub(crate) async fn apply_report(
     // the store is read instead.
     let mut from_index = indexed();
     for _ in 0..16 {
+        // An agent's report counts only while its instance is registered, up to the commit:
+        // the write is conditional on the instance record seen here.
+        let instance_revision = match instance_id {
+            Some(instance) => match crate::caller::registered_revision(ctx, cluster, instance) {
+                Some(revision) => {
+                    Some((crate::container_instances::instance_key(cluster, instance), revision))
+                }
+                None => return Err(crate::caller::not_registered(ctx, cluster, instance)),
+            },
+            None => None,
+        };
         let (mut record, mod_revision) = match from_index.take() {
             Some((indexed, revision)) => (indexed.record()?, revision),
             None => match crate::records::get::<TaskRecord>(ctx.store(), &key).await? {
@@ -1244,13 +1255,17 @@ pub(crate) async fn apply_report(
             return Ok(true);
         }
         record.task.version = Some(record.task.version.unwrap_or(0) + 1);
-        let txn = Txn::new()
-            .when(Compare::mod_revision(&key, mod_revision))
-            .then(Op::put(&key, encode(&record)));
-        let response = ctx.store().txn(txn).await.map_err(internal)?;
+        let mut txn = Txn::new().when(Compare::mod_revision(&key, mod_revision));
+        if let Some((guard, revision)) = &instance_revision {
+            txn = txn.when(Compare::mod_revision(guard, *revision));
+        }
+        let response =
+            ctx.store().txn(txn.then(Op::put(&key, encode(&record)))).await.map_err(internal)?;
+        // Succeeded or not, the index catches up with what the store had: a failed round then
+        // sees the instance record that moved.
+        ctx.state().wait_for(response.revision).await;
         if response.succeeded {
             tracing::debug!(cluster, task = %id, status = record.last_status(), "Task state changed");
-            ctx.state().wait_for(response.revision).await;
             return Ok(true);
         }
     }
@@ -1386,6 +1401,78 @@ mod tests {
             assert!(id.chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()), "{id}");
         }
         assert!(ids.windows(2).all(|pair| pair[0] < pair[1]), "ids out of creation order");
+    }
+
+    async fn ctx() -> Ctx {
+        let config = crate::config::Config::try_from(crate::config::RawConfig::default()).unwrap();
+        let options = crate::ServeOptions {
+            agent_secret: b"test".to_vec(),
+            agent_timeout: std::time::Duration::from_secs(30),
+            advertise_url: "http://127.0.0.1:0".into(),
+            stopped_task_retention: std::time::Duration::from_secs(3600),
+            log_bytes_per_container: 1 << 20,
+            task_settle_time: std::time::Duration::from_secs(40),
+            access: None,
+        };
+        let clock = Arc::new(crate::clock::ManualClock::new(1_700_000_000_000));
+        Ctx::start(config, options, Arc::new(store::MemoryStore::new()), clock).await.unwrap()
+    }
+
+    async fn put(ctx: &Ctx, key: &str, value: serde_json::Value) {
+        let txn = Txn::new().then(Op::put(key, value.to_string()));
+        let revision = ctx.store().txn(txn).await.unwrap().revision;
+        ctx.state().wait_for(revision).await;
+    }
+
+    fn last_status(ctx: &Ctx, id: &str) -> String {
+        let index = ctx.state().read();
+        index.cluster("c").unwrap().tasks[id].record.last_status().to_owned()
+    }
+
+    /// A report on an agent's behalf is applied only while the agent's instance is registered,
+    /// whichever path it came by.
+    #[tokio::test]
+    async fn reports_of_a_deregistered_instance_change_nothing() {
+        let ctx = ctx().await;
+        put(
+            &ctx,
+            "/instances/c/i1",
+            serde_json::json!({"cluster": "c", "id": "i1",
+            "instance": {"status": "ACTIVE"}}),
+        )
+        .await;
+        for id in ["t1", "t2"] {
+            put(
+                &ctx,
+                &format!("/tasks/c/{id}"),
+                serde_json::json!({"cluster": "c", "id": id,
+                "instanceId": "i1", "family": "f", "revision": 1,
+                "reservation": {"cpu": 0, "memory": 0}, "task": {"lastStatus": "PROVISIONING"}}),
+            )
+            .await;
+        }
+        let running = |id: &str| TaskReport {
+            task_arn: id.to_owned(),
+            status: "RUNNING".to_owned(),
+            ..TaskReport::default()
+        };
+        assert!(apply_report(&ctx, "c", Some("i1"), &running("t1")).await.unwrap());
+        assert_eq!(last_status(&ctx, "t1"), "RUNNING");
+
+        put(
+            &ctx,
+            "/instances/c/i1",
+            serde_json::json!({"cluster": "c", "id": "i1",
+            "instance": {"status": "INACTIVE"}}),
+        )
+        .await;
+        let error = apply_report(&ctx, "c", Some("i1"), &running("t2")).await.unwrap_err();
+        assert_eq!(error.code, ErrorCode::ClientException);
+        assert!(error.message.contains("is not registered in cluster c"), "{}", error.message);
+        assert_eq!(last_status(&ctx, "t2"), "PROVISIONING");
+        // The control plane's own reports (no instance) still apply.
+        assert!(apply_report(&ctx, "c", None, &running("t2")).await.unwrap());
+        assert_eq!(last_status(&ctx, "t2"), "RUNNING");
     }
 
     #[test]

@@ -245,3 +245,107 @@ fn invalid_files() {
         assert!(shown.starts_with(expected), "{text}\n  gave {shown}\n  expected {expected}");
     }
 }
+
+/// Runs `work` on a thread with a 512 KiB stack, a quarter of a runtime worker thread's. (The
+/// auth file is the operator's, read at start and on reload; the TOML parser caps nesting at 80
+/// levels, which a debug build reads in less than 512 KiB but not in 256 KiB.)
+fn on_small_stack<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
+    std::thread::Builder::new()
+        .stack_size(512 * 1024)
+        .spawn(work)
+        .expect("a thread starts")
+        .join()
+        .expect("the work neither panics nor overflows its stack")
+}
+
+/// A user whose inline policy is given as TOML, its `Action` nested in `depth` arrays.
+fn user_with_nested_policy(depth: usize) -> String {
+    format!(
+        "[[users]]\nname = \"deep\"\npolicies = [{{ Statement = [{{ Effect = \"Allow\", Resource = \"*\", Action = {}\"ecs:RunTask\"{} }}] }}]\n",
+        "[".repeat(depth),
+        "]".repeat(depth)
+    )
+}
+
+/// TOML nesting is capped by the parser (80 levels); a policy written as a TOML table is held
+/// to the policy's own depth limit; neither goes near the end of a small stack.
+#[test]
+fn deeply_nested_files_and_policies_are_refused() {
+    on_small_stack(|| {
+        let error = parse(&user_with_nested_policy(20), ACCOUNT).unwrap_err();
+        let chain =
+            format!("{error}: {}", error.source().map(ToString::to_string).unwrap_or_default());
+        assert!(chain.contains("the policy nests deeper than 16 levels"), "{chain}");
+        for depth in [100, 2000, 100_000] {
+            let error = parse(&user_with_nested_policy(depth), ACCOUNT).unwrap_err();
+            assert!(matches!(error, ConfigError::Toml { .. }), "{depth}: {error}");
+        }
+        let error = parse(&format!("x = {}1{}", "[".repeat(5000), "]".repeat(5000)), ACCOUNT);
+        assert!(matches!(error, Err(ConfigError::Toml { .. })));
+    });
+}
+
+/// Random files, built from the config's own pieces and from noise, never panic the parser.
+/// `PARSER_FUZZ_CASES` sets the number of cases (default 256).
+#[test]
+fn fuzz_config_files() {
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+
+    let cases = std::env::var("PARSER_FUZZ_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(256);
+    let piece = prop::sample::select(vec![
+        "\n",
+        " = ",
+        "[[users]]",
+        "[[users.keys]]",
+        "[managed-policies]",
+        "[throttle]",
+        "name",
+        "\"alice\"",
+        "access-key-id",
+        "secret-access-key",
+        "\"AKID\"",
+        "\"secret\"",
+        "session-token",
+        "policies",
+        "managed-policies",
+        "[",
+        "]",
+        "{",
+        "}",
+        ",",
+        "'''",
+        "\"AdministratorAccess\"",
+        "Statement",
+        "Effect",
+        "\"Allow\"",
+        "Action",
+        "\"ecs:*\"",
+        "Resource",
+        "\"*\"",
+        "enabled",
+        "true",
+        "1",
+        "-1.5",
+        "1979-05-27T07:32:00Z",
+        "é",
+        "#",
+    ]);
+    let file = prop_oneof![
+        prop::collection::vec(piece, 0..80).prop_map(|pieces| pieces.concat()),
+        ".{0,160}",
+        (0..120usize).prop_map(user_with_nested_policy),
+    ];
+    let mut runner =
+        TestRunner::new(Config { cases, failure_persistence: None, ..Config::default() });
+    runner
+        .run(&file, |text| {
+            if let Ok(config) = parse(&text, ACCOUNT) {
+                for user in &config.users {
+                    let _ = config.policies_of(&user.name);
+                }
+            }
+            Ok(())
+        })
+        .unwrap();
+}

@@ -17,6 +17,10 @@
 //!   several values of one key are alternatives (any may match); several keys or operators must
 //!   all hold; a positive operator on an absent key is false and a negated one true.
 //!
+//! A document may nest at most [`MAX_DOCUMENT_DEPTH`] levels (a policy needs six) and hold at
+//! most [`MAX_DOCUMENT_CHARS`] characters other than whitespace (IAM's limit for a managed
+//! policy).
+//!
 //! Anything else (a `Principal`, another condition key, policy variables such as
 //! `${aws:username}`) is refused when the policy is parsed rather than silently ignored.
 //!
@@ -48,7 +52,7 @@ use crate::AuthError;
 
 use glob::Glob;
 
-pub use parse::PolicyError;
+pub use parse::{MAX_DOCUMENT_CHARS, MAX_DOCUMENT_DEPTH, PolicyError};
 
 /// A parsed, validated policy document.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -141,10 +145,14 @@ impl Policy {
 
     /// Validates a policy document already parsed into JSON values (for example a TOML table
     /// converted with serde).
+    ///
+    /// A document nesting deeper than [`MAX_DOCUMENT_DEPTH`] or longer than
+    /// [`MAX_DOCUMENT_CHARS`] is refused before it is read.
     pub fn from_value(
         value: &serde_json::Value,
         arn: Option<String>,
     ) -> Result<Policy, PolicyError> {
+        parse::check_size(value)?;
         Ok(Policy { arn, statements: parse::statements(value)? })
     }
 

@@ -22,6 +22,47 @@ impl PolicyError {
     }
 }
 
+/// The deepest a policy document may nest, counting each object and list. A policy needs six
+/// levels: the document, its statements, a statement, `Condition`, an operator and a list of
+/// values.
+pub const MAX_DOCUMENT_DEPTH: usize = 16;
+
+/// The most characters a policy document may hold, whitespace aside: IAM's limit for a managed
+/// policy.
+pub const MAX_DOCUMENT_CHARS: usize = 6144;
+
+/// Refuses a document nesting deeper than [`MAX_DOCUMENT_DEPTH`] or longer than
+/// [`MAX_DOCUMENT_CHARS`]. The depth is measured without recursion, before anything (such as
+/// printing a value in an error message) recurses over the document.
+pub(super) fn check_size(document: &Value) -> Result<(), PolicyError> {
+    let mut pending: Vec<(&Value, usize)> = vec![(document, 1)];
+    while let Some((value, depth)) = pending.pop() {
+        if !(value.is_array() || value.is_object()) {
+            continue;
+        }
+        if depth > MAX_DOCUMENT_DEPTH {
+            return Err(PolicyError::document(format!(
+                "the policy nests deeper than {MAX_DOCUMENT_DEPTH} levels"
+            )));
+        }
+        match value {
+            Value::Array(items) => pending.extend(items.iter().map(|item| (item, depth + 1))),
+            Value::Object(fields) => {
+                pending.extend(fields.values().map(|field| (field, depth + 1)))
+            }
+            _ => {}
+        }
+    }
+    let text = document.to_string();
+    let length = text.chars().filter(|c| !c.is_whitespace()).count();
+    if length > MAX_DOCUMENT_CHARS {
+        return Err(PolicyError::document(format!(
+            "the policy is {length} characters long (whitespace aside); the maximum is {MAX_DOCUMENT_CHARS}"
+        )));
+    }
+    Ok(())
+}
+
 pub(super) fn statements(document: &Value) -> Result<Vec<Statement>, PolicyError> {
     let Value::Object(document) = document else {
         return Err(PolicyError::document("a policy must be a JSON object"));

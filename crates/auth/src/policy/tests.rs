@@ -401,3 +401,159 @@ fn malformed_policies_are_named() {
         r#"Statement must be an object or a list of objects, got "x""#
     );
 }
+
+/// Runs `work` on a thread with a 256 KiB stack, an eighth of a runtime worker thread's.
+fn on_small_stack<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
+    std::thread::Builder::new()
+        .stack_size(256 * 1024)
+        .spawn(work)
+        .expect("a thread starts")
+        .join()
+        .expect("the work neither panics nor overflows its stack")
+}
+
+/// A document whose one statement's `Action` is `depth - 3` lists deep (the document, the
+/// statement list and the statement are the first three levels).
+fn nested_action(depth: usize) -> String {
+    let inner = depth - 3;
+    format!(
+        r#"{{"Statement": [{{"Effect": "Allow", "Resource": "*", "Action": {}"ecs:RunTask"{}}}]}}"#,
+        "[".repeat(inner),
+        "]".repeat(inner)
+    )
+}
+
+#[test]
+fn documents_nesting_deeper_than_the_maximum_are_refused() {
+    on_small_stack(|| {
+        // At the limit the document is read, and refused for what it says.
+        let error = Policy::from_json(&nested_action(MAX_DOCUMENT_DEPTH), None).unwrap_err();
+        assert!(error.to_string().contains("Action must hold strings"), "{error}");
+        for depth in [MAX_DOCUMENT_DEPTH + 1, 100, 127] {
+            let error = Policy::from_json(&nested_action(depth), None).unwrap_err();
+            assert_eq!(error.to_string(), "the policy nests deeper than 16 levels", "{depth}");
+        }
+        // Deeper than JSON's own limit of 128, and the report's 2,000 levels: the JSON parser
+        // stops first.
+        for depth in [200, 2000, 100_000] {
+            let error = Policy::from_json(&nested_action(depth), None).unwrap_err();
+            assert!(error.to_string().contains("recursion limit exceeded"), "{depth}: {error}");
+        }
+        // A deep value built otherwise (as from a TOML table) is measured without recursion.
+        let mut deep = serde_json::json!("ecs:RunTask");
+        for _ in 0..10_000 {
+            deep = serde_json::Value::Array(vec![deep]);
+        }
+        let mut statement = serde_json::json!({"Effect": "Allow", "Resource": "*"});
+        statement["Action"] = deep;
+        let mut document = serde_json::json!({});
+        document["Statement"] = statement;
+        let error = Policy::from_value(&document, None).unwrap_err();
+        assert_eq!(error.to_string(), "the policy nests deeper than 16 levels");
+        // Dropping the value recurses once per level: it goes on a thread with a large stack
+        // (no document read from text is this deep).
+        std::thread::Builder::new()
+            .stack_size(64 << 20)
+            .spawn(move || drop(document))
+            .unwrap()
+            .join()
+            .unwrap();
+    });
+}
+
+#[test]
+fn documents_longer_than_the_maximum_are_refused() {
+    let with_actions = |count: usize| {
+        let actions: Vec<String> = (0..count).map(|n| format!("\"ecs:Action{n:05}\"")).collect();
+        format!(
+            r#"{{"Statement": {{"Effect": "Allow", "Resource": "*", "Action": [{}]}}}}"#,
+            actions.join(", ")
+        )
+    };
+    let length = |text: &str| text.chars().filter(|c| !c.is_whitespace()).count();
+    // Each action adds 18 characters (quotes, name and a comma), the first one 17.
+    let fits = (MAX_DOCUMENT_CHARS - length(&with_actions(0)) + 1) / 18;
+    assert!(length(&with_actions(fits)) <= MAX_DOCUMENT_CHARS);
+    assert!(length(&with_actions(fits + 1)) > MAX_DOCUMENT_CHARS);
+    // Whitespace does not count.
+    let spaced = with_actions(fits).replace(", ", ",\n        ");
+    assert!(spaced.len() > MAX_DOCUMENT_CHARS);
+    on_small_stack(move || {
+        assert!(Policy::from_json(&with_actions(fits), None).is_ok());
+        assert!(Policy::from_json(&spaced, None).is_ok());
+        let error = Policy::from_json(&with_actions(fits + 1), None).unwrap_err();
+        assert!(
+            error.to_string().ends_with("characters long (whitespace aside); the maximum is 6144"),
+            "{error}"
+        );
+        let error = Policy::from_json(&with_actions(50_000), None).unwrap_err();
+        assert!(error.to_string().contains("the maximum is 6144"), "{error}");
+    });
+}
+
+/// Random documents, built from the language's own pieces and from noise, never panic the
+/// parser, and a policy that parses evaluates any request. `PARSER_FUZZ_CASES` sets the number
+/// of cases (default 256).
+#[test]
+fn fuzz_policy_documents() {
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+
+    let cases = std::env::var("PARSER_FUZZ_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(256);
+    let piece = prop::sample::select(vec![
+        "{",
+        "}",
+        "[",
+        "]",
+        ",",
+        ":",
+        "\"Version\"",
+        "\"2012-10-17\"",
+        "\"Statement\"",
+        "\"Effect\"",
+        "\"Allow\"",
+        "\"Deny\"",
+        "\"Action\"",
+        "\"NotAction\"",
+        "\"Resource\"",
+        "\"NotResource\"",
+        "\"Condition\"",
+        "\"StringLike\"",
+        "\"ArnEqualsIfExists\"",
+        "\"Null\"",
+        "\"ecs:cluster\"",
+        "\"ecs:*\"",
+        "\"ecs:Run?ask\"",
+        "\"*\"",
+        "\"arn:aws:ecs:*:*:cluster/p*\"",
+        "\"${aws:username}\"",
+        "true",
+        "false",
+        "null",
+        "1",
+        "-0.5e9",
+        "\"Sid\"",
+        "\"\\u0000\"",
+        "\"é\"",
+        " ",
+    ]);
+    let document = prop_oneof![
+        prop::collection::vec(piece, 0..80).prop_map(|pieces| pieces.concat()),
+        ".{0,120}",
+        (4..300usize).prop_map(nested_action),
+    ];
+    let mut runner =
+        TestRunner::new(Config { cases, failure_persistence: None, ..Config::default() });
+    runner
+        .run(&document, |text| {
+            if let Ok(policy) = Policy::from_json(&text, None) {
+                let policies = [policy];
+                for action in ["ecs:RunTask", "ecs:ListClusters", "s3:GetObject"] {
+                    let _ = authorize(&policies, &request(action, &[PROD], Some(PROD)));
+                    let _ = authorize(&policies, &request(action, &[], None));
+                }
+            }
+            Ok(())
+        })
+        .unwrap();
+}

@@ -11,6 +11,7 @@
 //! | `X-Amz-Date` is `YYYYMMDD'T'HHMMSS'Z'`; the scope ends in `aws4_request` | `IncompleteSignatureException` 400 |
 //! | the scope's date is `X-Amz-Date`'s date, its region the server's, its service `ecs` | `InvalidSignatureException` 403 |
 //! | `host` and `x-amz-date` are signed; `x-amz-security-token`, when sent, is signed | `IncompleteSignatureException` 400 |
+//! | every other `x-amz-*` header sent is signed (`x-amz-content-sha256` may go unsigned, as S3 allows: its value is checked against the body below) | `IncompleteSignatureException` 400 |
 //! | the access key exists | `UnrecognizedClientException` 403 |
 //! | `X-Amz-Date` is within 15 minutes of now | `InvalidSignatureException` 403 |
 //! | the session token is the key's (or absent for a key without one) | `UnrecognizedClientException` 403 |
@@ -222,7 +223,38 @@ fn check_signed_headers(
             "'X-Amz-Security-Token' must be a 'SignedHeader' in the AWS Authorization.",
         ));
     }
+    // The `x-amz-*` headers carry what the request asks for (`x-amz-target` names the
+    // operation), so each one sent must be covered by the signature; otherwise a captured
+    // request could be sent again as another operation. Clients sign them all: botocore leaves
+    // out only `user-agent`, `expect` and `x-amzn-trace-id`, aws-sigv4 only `authorization`,
+    // `user-agent`, `x-amzn-trace-id` and `transfer-encoding`. `content-type` need not be
+    // signed: Berth reads every body as JSON whatever it says.
+    for (name, _) in request.headers {
+        let amz = name.get(..6).is_some_and(|prefix| prefix.eq_ignore_ascii_case("x-amz-"));
+        if amz && !name.eq_ignore_ascii_case("x-amz-content-sha256") && !signed(name) {
+            return Err(AuthError::incomplete_signature(format!(
+                "'{}' must be a 'SignedHeader' in the AWS Authorization.",
+                display_name(name)
+            )));
+        }
+    }
     Ok(())
+}
+
+/// A header name as AWS prints it: `x-amz-target` → `X-Amz-Target`.
+fn display_name(name: &str) -> String {
+    name.split('-')
+        .map(|word| {
+            let mut chars = word.chars();
+            match chars.next() {
+                Some(first) => {
+                    first.to_ascii_uppercase().to_string() + &chars.as_str().to_ascii_lowercase()
+                }
+                None => String::new(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("-")
 }
 
 fn check_clock_skew(signed_at: i64, now: i64) -> Result<(), AuthError> {

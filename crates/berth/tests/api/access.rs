@@ -240,6 +240,60 @@ async fn only_correctly_signed_requests_act() {
     assert_eq!(names, ["sdk", "signed"]);
 }
 
+/// The operation is part of what the signature vouches for: a request signed without
+/// `x-amz-target` in `SignedHeaders`, the target added afterwards, is refused with the header
+/// named and does nothing; so is any other unsigned `x-amz-*` header.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_target_added_after_signing_is_refused() {
+    let (server, _dir) = start(&auth_file());
+    let raw = server.raw();
+    let endpoint = server.endpoint.as_str();
+    let ecs = server.ecs();
+    ecs.create_cluster().cluster_name("keep").send().await.unwrap();
+
+    let body = json!({"cluster": "keep"}).to_string();
+    let mut headers = vec![("content-type".to_owned(), "application/x-amz-json-1.1".to_owned())];
+    let signature = sign(
+        endpoint,
+        &[("content-type", "application/x-amz-json-1.1")],
+        body.as_bytes(),
+        ADMIN_KEY,
+        ADMIN_SECRET,
+        SystemTime::now(),
+    );
+    let authorization = &signature.iter().find(|(name, _)| name == "authorization").unwrap().1;
+    assert!(
+        authorization.contains("SignedHeaders=content-type;host;x-amz-date,"),
+        "{authorization}"
+    );
+    headers.extend(signature);
+    let mut with_target = headers.clone();
+    with_target.push(("x-amz-target".to_owned(), format!("{TARGET}.DeleteCluster")));
+    let response = raw.unsigned(&with_target, body.as_bytes()).await;
+    assert_eq!(response.status, 400, "{:?}", response.body);
+    assert_eq!(response.error_type.as_deref(), Some("IncompleteSignatureException"));
+    assert_eq!(response.body["__type"], json!("IncompleteSignatureException"));
+    assert_eq!(
+        response.body["message"],
+        json!("'X-Amz-Target' must be a 'SignedHeader' in the AWS Authorization.")
+    );
+
+    // Any other unsigned x-amz-* header on a correctly signed request is refused the same way.
+    let request = Request::new("DeleteCluster", json!({"cluster": "keep"}))
+        .signed(endpoint, ADMIN_KEY, ADMIN_SECRET, SystemTime::now())
+        .set("x-amz-user-agent", "added-later");
+    let response = raw.unsigned(&request.headers, request.body.as_bytes()).await;
+    assert_eq!(response.error_type.as_deref(), Some("IncompleteSignatureException"));
+    assert_eq!(
+        response.body["message"],
+        json!("'X-Amz-User-Agent' must be a 'SignedHeader' in the AWS Authorization.")
+    );
+
+    // The cluster is still there.
+    let described = ecs.describe_clusters().clusters("keep").send().await.unwrap();
+    assert_eq!(described.clusters()[0].status(), Some("ACTIVE"));
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn policies_scope_users_to_clusters_and_actions() {
     let (server, _dir) = start(&auth_file());

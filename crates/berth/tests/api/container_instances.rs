@@ -550,6 +550,117 @@ async fn polls_send_in_full_only_what_changed_since_the_agents_generation() {
     assert_eq!(again["unchanged"], json!([]));
 }
 
+/// Deregistering an instance revokes its token: every operation the token opened (the agent
+/// operations of the ECS API and the agent channel) refuses it, and nothing it asks for
+/// happens. The agent's way back is its cluster's token, which registers a new instance.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deregistered_instances_token_is_refused_everywhere() {
+    let server = Server::start();
+    let ecs = server.ecs();
+    let raw = server.raw();
+    let (arn, token) = cluster_with_one_instance(&server, &ecs).await;
+    let started = ecs.run_task().cluster("c").task_definition("web").send().await.unwrap();
+    let task_arn = started.tasks()[0].task_arn().unwrap().to_owned();
+    let status_of_task = || async {
+        let described = ecs.describe_tasks().cluster("c").tasks(&task_arn).send().await.unwrap();
+        described.tasks()[0].last_status().unwrap().to_owned()
+    };
+    let before = status_of_task().await;
+    assert_ne!(before, "RUNNING");
+
+    let ecs_calls = [
+        (
+            "SubmitTaskStateChange",
+            json!({"cluster": "c", "task": task_arn, "status": "RUNNING",
+                "containers": [{"containerName": "web", "status": "RUNNING", "runtimeId": "r1"}]}),
+        ),
+        (
+            "SubmitContainerStateChange",
+            json!({"cluster": "c", "task": task_arn, "containerName": "web",
+                "status": "RUNNING", "runtimeId": "r1"}),
+        ),
+        (
+            "SubmitAttachmentStateChanges",
+            json!({"cluster": "c", "attachments": [{"attachmentArn": "a", "status": "ATTACHED"}]}),
+        ),
+        ("DiscoverPollEndpoint", json!({"cluster": "c", "containerInstance": arn})),
+        (
+            "RegisterContainerInstance",
+            json!({"cluster": "c", "containerInstanceArn": arn, "totalResources": [
+                {"name": "CPU", "type": "INTEGER", "integerValue": 4096},
+                {"name": "MEMORY", "type": "INTEGER", "integerValue": 4096}]}),
+        ),
+    ];
+    let channel_calls = [
+        ("/agent/v1/poll", json!({"cluster": "c", "containerInstanceArn": arn, "generation": -1})),
+        (
+            "/agent/v1/report",
+            json!({"cluster": "c", "containerInstanceArn": arn, "tasks": [{"taskArn": task_arn,
+                "status": "RUNNING", "containers": [{"name": "web", "status": "RUNNING"}]}]}),
+        ),
+        (
+            "/agent/v1/logs",
+            json!({"cluster": "c", "containerInstanceArn": arn, "batches": [{"taskArn": task_arn,
+                "containerName": "web", "events": [{"timestamp": 1_700_000_000_000_i64,
+                "stream": "stdout", "message": "after deregistration"}]}]}),
+        ),
+    ];
+    // While the instance is registered, the token opens these.
+    let found = raw.op_with_token("DiscoverPollEndpoint", ecs_calls[3].1.clone(), &token).await;
+    assert_eq!(found.status, 200, "{:?}", found.body);
+    let polled = raw.post_with_token(channel_calls[0].0, channel_calls[0].1.clone(), &token).await;
+    assert_eq!(polled.status, 200, "{:?}", polled.body);
+
+    ecs.deregister_container_instance()
+        .cluster("c")
+        .container_instance(&arn)
+        .force(true)
+        .send()
+        .await
+        .unwrap();
+
+    let expected = format!("Container instance {arn} is not registered in cluster c.");
+    for (op, body) in ecs_calls {
+        let refused = raw.op_with_token(op, body, &token).await;
+        assert_eq!(refused.status, 400, "{op}: {:?}", refused.body);
+        assert_eq!(refused.error_type.as_deref(), Some("ClientException"), "{op}");
+        assert_eq!(refused.body["message"], json!(expected), "{op}");
+        assert_eq!(refused.instance_token, None, "{op}");
+    }
+    for (path, body) in channel_calls {
+        let refused = raw.post_with_token(path, body, &token).await;
+        assert_eq!(refused.error_type.as_deref(), Some("ClientException"), "{path}");
+        assert_eq!(refused.body["message"], json!(expected), "{path}");
+    }
+
+    // Nothing moved: the task did not start, no lines were kept, and the instance stays
+    // deregistered.
+    assert_eq!(status_of_task().await, before);
+    let logs = raw
+        .berth(
+            "GetContainerLogs",
+            json!({"cluster": "c", "task": task_arn, "containerName": "web"}),
+        )
+        .await;
+    assert_eq!(logs.body["events"], json!([]), "{:?}", logs.body);
+    let active = ecs.list_container_instances().cluster("c").send().await.unwrap();
+    assert!(active.container_instance_arns().is_empty());
+
+    // The cluster's token still registers a new instance, with a token of its own.
+    let registered = raw
+        .op_with_token(
+            "RegisterContainerInstance",
+            json!({"cluster": "c", "totalResources": [
+                {"name": "CPU", "type": "INTEGER", "integerValue": 4096},
+                {"name": "MEMORY", "type": "INTEGER", "integerValue": 4096}]}),
+            &server.agent_token("c"),
+        )
+        .await;
+    assert_eq!(registered.status, 200, "{:?}", registered.body);
+    assert_ne!(registered.body["containerInstance"]["containerInstanceArn"], json!(arn));
+    assert!(registered.instance_token.is_some_and(|new| new != token));
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_poll_carries_reports_and_lines_and_says_they_were_applied_before_it_is_held() {
     let server = Server::start();

@@ -5,6 +5,10 @@
 //! compiles anything. [`Expr::eval`] works on anything that implements [`QueryTarget`]: the planner's
 //! [`Instance`], its working view of an instance during a plan, or the server's own records.
 //!
+//! Limits: an expression is at most [`MAX_LENGTH`] characters long and nests parentheses at most
+//! [`MAX_DEPTH`] deep; [`parse`] refuses anything beyond either before reading it, and keeps the
+//! nesting on its own stack, so no expression can exhaust a thread's stack.
+//!
 //! Semantics worth knowing (ECS leaves them unsaid; these are Berth's choices):
 //! - `and` binds tighter than `or`; `not(...)`/`!(...)` needs parentheses.
 //! - `!=`, `!in` and `!~` are the negations of `==`, `in` and `=~`, except on `task:group`, where every
@@ -31,15 +35,22 @@ use regex::Regex;
 
 use crate::model::Instance;
 
-pub use self::parse::{ParseError, ParseErrorKind, parse};
+pub use self::parse::{MAX_DEPTH, MAX_LENGTH, ParseError, ParseErrorKind, parse};
 use self::value::Version;
 pub use self::value::parse_time;
 
 /// A parsed cluster query language expression.
 #[derive(Debug, Clone, PartialEq)]
+///
+/// A chain of `and`s (or of `or`s) is one node with every operand, never a chain of nested
+/// nodes, so that the tree is only as deep as the parentheses nest (at most [`MAX_DEPTH`]) and
+/// a long chain costs no recursion. Parsing flattens `(a and b) and c` into one `And` too, so the
+/// canonical text reads back to an equal tree.
 pub enum Expr {
-    And(Box<Expr>, Box<Expr>),
-    Or(Box<Expr>, Box<Expr>),
+    /// Every operand holds (two or more operands, none of them an `And`).
+    And(Vec<Expr>),
+    /// Some operand holds (two or more operands, none of them an `Or`).
+    Or(Vec<Expr>),
     Not(Box<Expr>),
     Term(Term),
 }
@@ -261,8 +272,8 @@ impl Expr {
     /// Evaluates the expression against any [`QueryTarget`].
     pub fn eval<T: QueryTarget + ?Sized>(&self, target: &T) -> bool {
         match self {
-            Expr::And(left, right) => left.eval(target) && right.eval(target),
-            Expr::Or(left, right) => left.eval(target) || right.eval(target),
+            Expr::And(operands) => operands.iter().all(|operand| operand.eval(target)),
+            Expr::Or(operands) => operands.iter().any(|operand| operand.eval(target)),
             Expr::Not(inner) => !inner.eval(target),
             Expr::Term(term) => term.eval(target),
         }
@@ -272,9 +283,7 @@ impl Expr {
     /// (`runningTasksCount`, `task:group`).
     pub fn is_dynamic(&self) -> bool {
         match self {
-            Expr::And(left, right) | Expr::Or(left, right) => {
-                left.is_dynamic() || right.is_dynamic()
-            }
+            Expr::And(operands) | Expr::Or(operands) => operands.iter().any(Expr::is_dynamic),
             Expr::Not(inner) => inner.is_dynamic(),
             Expr::Term(term) => term.subject.is_dynamic(),
         }
@@ -376,19 +385,27 @@ impl fmt::Display for Expr {
         match self {
             Expr::Term(term) => write!(f, "{term}"),
             Expr::Not(inner) => write!(f, "not({inner})"),
-            Expr::And(left, right) => {
-                for (index, side) in [left, right].into_iter().enumerate() {
-                    if index == 1 {
+            Expr::And(operands) => {
+                for (index, operand) in operands.iter().enumerate() {
+                    if index > 0 {
                         f.write_str(" and ")?;
                     }
-                    match **side {
-                        Expr::Or(..) => write!(f, "({side})")?,
-                        _ => write!(f, "{side}")?,
+                    match operand {
+                        Expr::Or(..) => write!(f, "({operand})")?,
+                        _ => write!(f, "{operand}")?,
                     }
                 }
                 Ok(())
             }
-            Expr::Or(left, right) => write!(f, "{left} or {right}"),
+            Expr::Or(operands) => {
+                for (index, operand) in operands.iter().enumerate() {
+                    if index > 0 {
+                        f.write_str(" or ")?;
+                    }
+                    write!(f, "{operand}")?;
+                }
+                Ok(())
+            }
         }
     }
 }

@@ -57,18 +57,91 @@ pub enum ParseErrorKind {
     UnclosedParenthesis { opened_at: usize },
     #[error("expected \"(\" after \"{keyword}\"")]
     ExpectedOpenParenthesis { keyword: String },
+    #[error("parentheses nest more than {MAX_DEPTH} deep")]
+    TooDeep,
+    #[error("the expression is {length} characters long; the maximum is {MAX_LENGTH}")]
+    TooLong { length: usize },
 }
 
+/// The deepest parentheses (including `not(...)`) may nest. Parsing keeps the nesting on a
+/// stack of its own; evaluating, printing, comparing and dropping an expression recurse about
+/// once per level, which the cap keeps far from any thread stack's end.
+pub const MAX_DEPTH: usize = 64;
+
+/// The longest expression accepted, in characters: it bounds the work of parsing and
+/// evaluating one expression.
+pub const MAX_LENGTH: usize = 4096;
+
 /// Parses a cluster query language expression.
+///
+/// An expression longer than [`MAX_LENGTH`] characters or nesting parentheses deeper than
+/// [`MAX_DEPTH`] is refused before anything recurses that far.
 pub fn parse(input: &str) -> Result<Expr, ParseError> {
-    let mut parser = Parser { chars: input.chars().collect(), pos: 0, depth: 0 };
-    let expr = parser.or_expr()?;
-    parser.skip_whitespace();
-    if parser.pos < parser.chars.len() {
-        return Err(parser
-            .error(ParseErrorKind::ExpectedConnective { found: parser.peek_token(), close: "" }));
+    let length = input.chars().count();
+    if length > MAX_LENGTH {
+        return Err(ParseError {
+            position: MAX_LENGTH + 1,
+            kind: ParseErrorKind::TooLong { length },
+        });
     }
-    Ok(expr)
+    let mut parser = Parser { chars: input.chars().collect(), pos: 0, depth: 0 };
+    parser.expression()
+}
+
+/// A group being read: the whole expression, `(...)` or `not(...)`.
+struct Group {
+    /// 0-based index of its `(` (0 for the whole expression).
+    opened_at: usize,
+    negate: bool,
+    /// The operands of the `or` chain so far, each a finished `and` chain.
+    or: Vec<Expr>,
+    /// The operands of the current `and` chain.
+    and: Vec<Expr>,
+}
+
+impl Group {
+    fn new(opened_at: usize, negate: bool) -> Group {
+        Group { opened_at, negate, or: Vec::new(), and: Vec::new() }
+    }
+
+    /// Ends the current `and` chain: it becomes one operand of the `or` chain.
+    fn close_and(&mut self) {
+        let and = std::mem::take(&mut self.and);
+        self.or.push(chain(and, Expr::And, |expr| match expr {
+            Expr::And(operands) => Ok(operands),
+            other => Err(other),
+        }));
+    }
+
+    fn finish(mut self) -> Expr {
+        self.close_and();
+        let negate = self.negate;
+        let expr = chain(self.or, Expr::Or, |expr| match expr {
+            Expr::Or(operands) => Ok(operands),
+            other => Err(other),
+        });
+        if negate { Expr::Not(Box::new(expr)) } else { expr }
+    }
+}
+
+/// One operand as itself; several as one node of the connective, with operands that are
+/// themselves that connective (a parenthesised chain) spliced in.
+fn chain(
+    operands: Vec<Expr>,
+    node: fn(Vec<Expr>) -> Expr,
+    same: fn(Expr) -> Result<Vec<Expr>, Expr>,
+) -> Expr {
+    if operands.len() == 1 {
+        return operands.into_iter().next().expect("one operand");
+    }
+    let mut flat = Vec::with_capacity(operands.len());
+    for operand in operands {
+        match same(operand) {
+            Ok(inner) => flat.extend(inner),
+            Err(other) => flat.push(other),
+        }
+    }
+    node(flat)
 }
 
 struct Parser {
@@ -143,29 +216,77 @@ impl Parser {
         }
     }
 
-    fn or_expr(&mut self) -> Result<Expr, ParseError> {
-        let mut left = self.and_expr()?;
+    /// The whole expression. The nesting is kept on an explicit stack of open groups rather
+    /// than the thread's stack, so no input can exhaust it, and [`MAX_DEPTH`] bounds the tree.
+    fn expression(&mut self) -> Result<Expr, ParseError> {
+        // The outermost group (the whole expression) and one per open parenthesis.
+        let mut groups = vec![Group::new(0, false)];
         loop {
+            // An operand: a term, or the start of a group whose contents come next.
             self.skip_whitespace();
-            if self.eat_symbol("||") || self.eat_word("or") {
-                let right = self.and_expr()?;
-                left = Expr::Or(Box::new(left), Box::new(right));
+            let start = self.pos;
+            let negate = if self.eat_symbol("!") {
+                Some("!")
+            } else if self.eat_word("not") {
+                Some("not")
             } else {
-                return Ok(left);
+                None
+            };
+            if let Some(keyword) = negate {
+                self.skip_whitespace();
+                if self.peek() != Some('(') {
+                    return Err(self.error(ParseErrorKind::ExpectedOpenParenthesis {
+                        keyword: keyword.to_owned(),
+                    }));
+                }
+            } else {
+                self.pos = start;
             }
-        }
-    }
-
-    fn and_expr(&mut self) -> Result<Expr, ParseError> {
-        let mut left = self.unary()?;
-        loop {
-            self.skip_whitespace();
-            if self.eat_symbol("&&") || self.eat_word("and") {
-                let right = self.unary()?;
-                left = Expr::And(Box::new(left), Box::new(right));
-            } else {
+            if self.peek() == Some('(') {
+                if self.depth >= MAX_DEPTH {
+                    return Err(self.error(ParseErrorKind::TooDeep));
+                }
+                groups.push(Group::new(self.pos, negate.is_some()));
+                self.pos += 1;
+                self.depth += 1;
+                continue;
+            }
+            let mut operand = match self.peek() {
+                None => return Err(self.error(ParseErrorKind::ExpectedExpression)),
+                Some(_) => Expr::Term(self.term()?),
+            };
+            // What follows an operand: a connective, the end of groups, or the end.
+            loop {
+                let group = groups.last_mut().expect("the outermost group stays open");
+                group.and.push(operand);
+                self.skip_whitespace();
+                if self.eat_symbol("&&") || self.eat_word("and") {
+                    break;
+                }
                 self.expect_connective_or_end()?;
-                return Ok(left);
+                if self.eat_symbol("||") || self.eat_word("or") {
+                    group.close_and();
+                    break;
+                }
+                if self.depth == 0 {
+                    if self.pos < self.chars.len() {
+                        return Err(self.error(ParseErrorKind::ExpectedConnective {
+                            found: self.peek_token(),
+                            close: "",
+                        }));
+                    }
+                    let group = groups.pop().expect("the outermost group");
+                    return Ok(group.finish());
+                }
+                let group = groups.pop().expect("an open group");
+                if self.peek() != Some(')') {
+                    return Err(self.error(ParseErrorKind::UnclosedParenthesis {
+                        opened_at: group.opened_at + 1,
+                    }));
+                }
+                self.pos += 1;
+                self.depth -= 1;
+                operand = group.finish();
             }
         }
     }
@@ -182,48 +303,6 @@ impl Parser {
                 close: if self.depth > 0 { ", \")\"" } else { "" },
             })),
         }
-    }
-
-    fn unary(&mut self) -> Result<Expr, ParseError> {
-        self.skip_whitespace();
-        let start = self.pos;
-        for keyword in ["not", "!"] {
-            let matched = if keyword == "!" { self.eat_symbol("!") } else { self.eat_word("not") };
-            if !matched {
-                continue;
-            }
-            self.skip_whitespace();
-            if self.peek() != Some('(') {
-                return Err(self.error(ParseErrorKind::ExpectedOpenParenthesis {
-                    keyword: keyword.to_owned(),
-                }));
-            }
-            let inner = self.group()?;
-            return Ok(Expr::Not(Box::new(inner)));
-        }
-        self.pos = start;
-        match self.peek() {
-            Some('(') => self.group(),
-            None => Err(self.error(ParseErrorKind::ExpectedExpression)),
-            Some(_) => self.term().map(Expr::Term),
-        }
-    }
-
-    /// `"(" or_expr ")"`, with the parser at the opening parenthesis.
-    fn group(&mut self) -> Result<Expr, ParseError> {
-        let opened_at = self.pos;
-        self.pos += 1;
-        self.depth += 1;
-        let inner = self.or_expr()?;
-        self.skip_whitespace();
-        if self.peek() != Some(')') {
-            return Err(
-                self.error(ParseErrorKind::UnclosedParenthesis { opened_at: opened_at + 1 })
-            );
-        }
-        self.pos += 1;
-        self.depth -= 1;
-        Ok(inner)
     }
 
     fn term(&mut self) -> Result<Term, ParseError> {

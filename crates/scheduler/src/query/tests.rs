@@ -340,3 +340,194 @@ fn dynamic_subjects_are_flagged() {
     assert!(parse("attribute:a exists or not(task:group == x)").unwrap().is_dynamic());
     assert!(!parse("attribute:a exists and agentVersion > 1").unwrap().is_dynamic());
 }
+
+/// Runs `work` on a thread with a 256 KiB stack, an eighth of what a runtime worker thread
+/// has: what passes here is far from overflowing a server thread.
+fn on_small_stack<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
+    std::thread::Builder::new()
+        .stack_size(256 * 1024)
+        .spawn(work)
+        .expect("a thread starts")
+        .join()
+        .expect("the work neither panics nor overflows its stack")
+}
+
+fn nested(depth: usize, keyword: &str) -> String {
+    format!("{}task:group == x{}", format!("{keyword}(").repeat(depth), ")".repeat(depth))
+}
+
+fn or_chain(terms: usize) -> String {
+    vec!["task:group == x"; terms].join(" or ")
+}
+
+#[test]
+fn nesting_is_capped_at_the_maximum_depth() {
+    use super::{MAX_DEPTH, ParseErrorKind};
+    on_small_stack(|| {
+        for keyword in ["", "not", "!"] {
+            assert!(parse(&nested(MAX_DEPTH, keyword)).is_ok(), "{keyword}");
+            let error = parse(&nested(MAX_DEPTH + 1, keyword)).unwrap_err();
+            assert_eq!(error.kind, ParseErrorKind::TooDeep, "{keyword}");
+            // The position is the parenthesis one level too deep.
+            let opened = (keyword.len() + 1) * MAX_DEPTH;
+            assert_eq!(error.position, opened + keyword.len() + 1, "{keyword}");
+        }
+        // The expression of the report: 2,000 levels, shorter than the length cap.
+        let deep = nested(2000, "");
+        assert!(deep.len() < super::MAX_LENGTH);
+        assert_eq!(parse(&deep).unwrap_err().kind, ParseErrorKind::TooDeep);
+        assert_eq!(
+            parse(&nested(MAX_DEPTH + 1, "")).unwrap_err().to_string(),
+            "parentheses nest more than 64 deep at position 65"
+        );
+    });
+}
+
+#[test]
+fn expressions_longer_than_the_maximum_are_refused_unread() {
+    use super::{MAX_LENGTH, ParseErrorKind};
+    on_small_stack(|| {
+        let chain = or_chain(50_000);
+        let error = parse(&chain).unwrap_err();
+        assert_eq!(error.kind, ParseErrorKind::TooLong { length: chain.chars().count() });
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "the expression is {} characters long; the maximum is {MAX_LENGTH} at position {}",
+                chain.len(),
+                MAX_LENGTH + 1
+            )
+        );
+        // Characters, not bytes, are counted.
+        let wide = format!("attribute:a == '{}'", "é".repeat(MAX_LENGTH - 17));
+        assert_eq!(wide.chars().count(), MAX_LENGTH);
+        assert!(parse(&wide).is_ok());
+        let wider = format!("attribute:a == '{}'", "é".repeat(MAX_LENGTH - 16));
+        assert!(matches!(parse(&wider).unwrap_err().kind, ParseErrorKind::TooLong { .. }));
+    });
+}
+
+/// The largest expressions the caps let through are parsed, evaluated, printed, read back,
+/// cloned, compared and dropped on a small stack: every recursion over an expression stays
+/// far from a real thread's limit.
+#[test]
+fn the_largest_accepted_expressions_fit_a_small_stack() {
+    use super::{MAX_DEPTH, MAX_LENGTH};
+    let cluster = fixture::parse(CLUSTER).unwrap().snapshot;
+    on_small_stack(move || {
+        let longest_chain = {
+            let terms = (MAX_LENGTH + 4) / "task:group == x or ".len();
+            let chain = or_chain(terms);
+            assert!(chain.len() <= MAX_LENGTH && chain.len() + 19 > MAX_LENGTH);
+            chain
+        };
+        let and_chain = vec!["attribute:slots exists"; MAX_LENGTH / 27].join(" and ");
+        // Deep nesting whose innermost group is itself a long chain.
+        let deep_and_long = format!(
+            "{}{}{}",
+            "not(".repeat(MAX_DEPTH),
+            vec!["task:group == x"; (MAX_LENGTH - 5 * MAX_DEPTH) / 20].join(" && "),
+            ")".repeat(MAX_DEPTH)
+        );
+        for text in [longest_chain, and_chain, deep_and_long, nested(MAX_DEPTH, "")] {
+            assert!(text.chars().count() <= MAX_LENGTH);
+            let expr = parse(&text).unwrap_or_else(|error| panic!("{error}"));
+            let matched = cluster.instances.iter().filter(|i| expr.matches(i)).count();
+            assert!(matched <= cluster.instances.len());
+            let _ = expr.is_dynamic();
+            let copy = expr.clone();
+            assert_eq!(parse(&copy.to_string()).unwrap(), expr);
+            drop(copy);
+        }
+    });
+}
+
+/// Random expressions, built from the language's own pieces and from noise, never panic the
+/// parser; whatever parses prints to text that reads back to the same expression and
+/// evaluates. `PARSER_FUZZ_CASES` sets the number of cases (default 256).
+#[test]
+fn fuzz_parse() {
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+
+    let cases = std::env::var("PARSER_FUZZ_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(256);
+    let cluster = fixture::parse(CLUSTER).unwrap().snapshot;
+    let piece = prop::sample::select(vec![
+        "(",
+        ")",
+        "((",
+        "))",
+        "not(",
+        "!(",
+        " and ",
+        " or ",
+        "&&",
+        "||",
+        " ",
+        "attribute:a",
+        "attribute:slots",
+        "task:group",
+        "agentVersion",
+        "registeredAt",
+        "runningTasksCount",
+        "agentConnected",
+        "ec2InstanceId",
+        "==",
+        "!=",
+        ">",
+        ">=",
+        "<",
+        "<=",
+        "exists",
+        "!exists",
+        " in ",
+        "!in",
+        "=~",
+        "!~",
+        " x",
+        " 1",
+        " 1.14",
+        " 2018-06-18",
+        "'q u'",
+        "\"",
+        "'",
+        "\\",
+        "[",
+        "]",
+        ",",
+        "a[b",
+        ".*",
+        "(?:",
+        "é",
+        "\u{0}",
+        "\t",
+    ]);
+    let text = prop_oneof![
+        prop::collection::vec(piece, 0..64).prop_map(|pieces| pieces.concat()),
+        ".{0,80}",
+        (0..200usize, 0..4usize)
+            .prop_map(|(depth, keyword)| { nested(depth, ["", "not", "!", "(("][keyword]) }),
+        (1..400usize).prop_map(or_chain),
+    ];
+    let mut runner =
+        TestRunner::new(Config { cases, failure_persistence: None, ..Config::default() });
+    runner
+        .run(&text, |text| {
+            match parse(&text) {
+                Ok(expr) => {
+                    let printed = expr.to_string();
+                    let reparsed = parse(&printed);
+                    prop_assert_eq!(reparsed.as_ref(), Ok(&expr), "{}", printed);
+                    for instance in &cluster.instances {
+                        expr.matches(instance);
+                    }
+                }
+                Err(error) => {
+                    prop_assert!(error.position >= 1);
+                    prop_assert!(error.position <= text.chars().count() + 1, "{}", error);
+                }
+            }
+            Ok(())
+        })
+        .unwrap();
+}
