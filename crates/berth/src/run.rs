@@ -264,7 +264,7 @@ pub(crate) fn agent_secret(data_dir: &Path) -> anyhow::Result<Vec<u8>> {
         Ok(text) => hex::decode(text.trim())
             .with_context(|| format!("{} is not a hex secret", path.display())),
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-            std::fs::create_dir_all(data_dir)?;
+            create_data_dir(data_dir)?;
             let secret: Vec<u8> = [uuid::Uuid::new_v4(), uuid::Uuid::new_v4()]
                 .iter()
                 .flat_map(|u| u.as_bytes().to_vec())
@@ -411,9 +411,33 @@ fn load_auth(setup: &AuthSetup, account_id: &str) -> anyhow::Result<Loaded> {
 /// fleet of agents reconnecting at once.
 const LISTEN_BACKLOG: u32 = 8192;
 
+/// Creates the data directory owner-only (`0700`), or narrows it to that if it exists: it holds
+/// the store (task definitions with their environment values, container logs), the agent
+/// secret and the auth file.
+pub(crate) fn create_data_dir(path: &Path) -> anyhow::Result<()> {
+    use std::os::unix::fs::{DirBuilderExt as _, PermissionsExt as _};
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(path)
+        .with_context(|| format!("creating {}", path.display()))?;
+    let mode = std::fs::metadata(path)
+        .with_context(|| format!("reading {}", path.display()))?
+        .permissions()
+        .mode();
+    // Set exactly: the mode given at creation passes through the umask.
+    if mode & 0o777 != 0o700 {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o700))
+            .with_context(|| format!("making {} owner-only", path.display()))?;
+        tracing::info!(path = %path.display(), was = %format!("{:o}", mode & 0o777), "The data directory is now owner-only (0700)");
+    }
+    Ok(())
+}
+
 /// Opens the store under the data directory and starts serving.
 pub(crate) async fn start(serve: Serve) -> anyhow::Result<Running> {
     let data_dir = serve.data_dir.clone();
+    create_data_dir(&data_dir)?;
     let path = data_dir.join("berth.db");
     let store =
         tokio::task::spawn_blocking(move || SqliteStore::open(&path, SqliteOptions::default()))

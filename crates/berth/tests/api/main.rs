@@ -9,6 +9,7 @@ mod account_settings;
 mod clusters;
 mod container_instances;
 mod crash;
+mod data_dir;
 mod protocol;
 mod services;
 mod sim;
