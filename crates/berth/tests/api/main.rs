@@ -7,6 +7,7 @@ mod common;
 mod access;
 mod account_settings;
 mod clusters;
+mod connections;
 mod container_instances;
 mod crash;
 mod data_dir;
