@@ -434,6 +434,45 @@ pub(crate) fn create_data_dir(path: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// File descriptors kept out of the connection cap, at least: the store's (its file, log and
+/// shared memory), the listener's, the built-in agent's connections to Docker (one per task
+/// whose logs it follows, besides its events and calls) and whatever the process opens now
+/// and then. A tenth of the limit is kept when that is more.
+const FD_RESERVE: u64 = 256;
+
+/// Raises the soft limit on open files to the hard one and derives from it how many
+/// connections the server may hold: the limit less the reserve, or `configured` if lower.
+fn connection_cap(configured: Option<usize>) -> usize {
+    let limits = rlimit::increase_nofile_limit(u64::MAX)
+        .and_then(|soft| Ok((soft, rlimit::getrlimit(rlimit::Resource::NOFILE)?.1)));
+    let (soft, hard) = match limits {
+        Ok(limits) => limits,
+        Err(error) => {
+            // Unknown: assume the most common default soft limit.
+            tracing::warn!(error = %error, "The open-file limit could not be read or raised");
+            (1024, 1024)
+        }
+    };
+    let reserve = (soft / 10).max(FD_RESERVE);
+    let derived = usize::try_from(soft.saturating_sub(reserve).max(16)).unwrap_or(usize::MAX);
+    let cap = configured.map_or(derived, |configured| configured.min(derived));
+    if configured.is_some_and(|configured| configured > derived) {
+        tracing::warn!(
+            configured = configured.unwrap_or_default(),
+            allowed = derived,
+            "connections.max is more than the open-file limit allows; lowered"
+        );
+    }
+    tracing::info!(
+        open_files = soft,
+        hard_limit = hard,
+        reserved = reserve,
+        max_connections = cap,
+        "Open files: up to {soft} (the soft limit, raised to the hard one); up to {cap} connections, {reserve} files kept for the store and the agent"
+    );
+    cap
+}
+
 /// Opens the store under the data directory and starts serving.
 pub(crate) async fn start(serve: Serve) -> anyhow::Result<Running> {
     let data_dir = serve.data_dir.clone();
@@ -472,8 +511,10 @@ pub(crate) async fn start(serve: Serve) -> anyhow::Result<Running> {
     };
     let ctx =
         server::Ctx::start(serve.config, options, Arc::new(store), Arc::new(SystemClock)).await?;
+    let max_connections = connection_cap(ctx.config().connections.max);
     let listener = socket.listen(LISTEN_BACKLOG)?;
-    let task = tokio::spawn(server::serve(listener, ctx.clone(), shutdown_signal()));
+    let task =
+        tokio::spawn(server::serve(listener, ctx.clone(), max_connections, shutdown_signal()));
     if let (Some(access), AuthSetup::File { path, .. }) = (access, &serve.auth) {
         tokio::spawn(reload_on_hangup(access, path.clone(), account_id));
     }
