@@ -86,7 +86,8 @@ pub struct RawConnections {
     pub header_timeout: f64,
     /// A request's body must arrive whole within this time of its head.
     pub body_timeout: f64,
-    /// A connection with no request under way is closed after this time.
+    /// A connection with no request under way is closed after this time. Longer than the
+    /// agent's own pool keeps idle connections (60 s), so that the agent closes them first.
     pub idle_timeout: f64,
     /// Requests served on one connection; the last one's answer closes it.
     pub max_requests_per_connection: u64,
@@ -100,7 +101,7 @@ impl Default for RawConnections {
             unlimited_peers: vec!["127.0.0.0/8".to_owned(), "::1".to_owned()],
             header_timeout: 10.0,
             body_timeout: 30.0,
-            idle_timeout: 60.0,
+            idle_timeout: 75.0,
             max_requests_per_connection: 100_000,
         }
     }
@@ -362,7 +363,7 @@ mod tests {
     fn connection_limits() {
         let defaults = Config::try_from(RawConfig::default()).unwrap().connections;
         assert_eq!(defaults.max, None);
-        assert_eq!(defaults.idle_timeout, Duration::from_secs(60));
+        assert_eq!(defaults.idle_timeout, Duration::from_secs(75));
         assert!(!defaults.per_peer_limited("127.0.0.1".parse().unwrap()));
         assert!(!defaults.per_peer_limited("127.9.8.7".parse().unwrap()));
         assert!(!defaults.per_peer_limited("::1".parse().unwrap()));
