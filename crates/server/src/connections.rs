@@ -151,6 +151,8 @@ struct Refusals {
     accept_errors: u64,
     last_accept_error: Option<String>,
     logged_at: Option<Instant>,
+    /// Whether a line with these counts is due once [`LOG_EVERY`] has passed.
+    flush_pending: bool,
 }
 
 impl Limits {
@@ -165,7 +167,7 @@ impl Limits {
     }
 
     /// Counts a new connection from `peer` in, making room if needed; `None` if it is refused.
-    fn admit(&self, peer: IpAddr) -> Option<Arc<Conn>> {
+    fn admit(self: &Arc<Self>, peer: IpAddr) -> Option<Arc<Conn>> {
         let limited = self.config.per_peer_limited(peer);
         let mut open = self.open.lock();
         if limited && open.per_peer.get(&peer).copied().unwrap_or(0) >= self.config.max_per_peer {
@@ -252,13 +254,30 @@ impl Limits {
         }
     }
 
-    /// Records an event and logs the counts if the last line is old enough.
-    fn note(&self, event: impl FnOnce(&mut Refusals)) {
+    /// Records an event and logs the counts if the last line is old enough; otherwise the
+    /// counts are logged once it is.
+    fn note(self: &Arc<Self>, event: impl FnOnce(&mut Refusals)) {
         let mut log = self.log.lock();
         event(&mut log);
-        if log.logged_at.is_some_and(|at| at.elapsed() < LOG_EVERY) {
+        if let Some(at) = log.logged_at
+            && at.elapsed() < LOG_EVERY
+        {
+            if !log.flush_pending {
+                log.flush_pending = true;
+                let limits = Arc::downgrade(self);
+                tokio::spawn(async move {
+                    tokio::time::sleep_until(at + LOG_EVERY).await;
+                    if let Some(limits) = limits.upgrade() {
+                        limits.log_counts(&mut limits.log.lock());
+                    }
+                });
+            }
             return;
         }
+        self.log_counts(&mut log);
+    }
+
+    fn log_counts(&self, log: &mut Refusals) {
         let open = self.open.lock().by_id.len();
         tracing::warn!(
             open,
@@ -414,10 +433,10 @@ impl AsyncWrite for Tracked {
 mod tests {
     use super::*;
 
-    fn limits(max: usize, max_per_peer: usize) -> Limits {
+    fn limits(max: usize, max_per_peer: usize) -> Arc<Limits> {
         let config =
             Connections { max_per_peer, unlimited_peers: Vec::new(), ..Connections::default() };
-        Limits::new(config, max)
+        Arc::new(Limits::new(config, max))
     }
 
     #[tokio::test]
@@ -464,7 +483,7 @@ mod tests {
             idle_timeout: Duration::from_secs(10),
             ..Connections::default()
         };
-        let limits = Limits::new(config, 10);
+        let limits = Arc::new(Limits::new(config, 10));
         let peer: IpAddr = "127.0.0.1".parse().unwrap();
         // Idle from the start.
         let idle = limits.admit(peer).unwrap();

@@ -325,3 +325,16 @@ async fn the_caps_make_room_refuse_and_time_out() {
     let held = limited.iter().chain(&unlimited).filter(|s| !closed_by_server(s)).count();
     assert_eq!(held, 0);
 }
+
+/// The answer to a connection's last allowed request closes it.
+#[tokio::test]
+async fn a_connection_serves_at_most_its_requests() {
+    let (server, _dir) = server_with("max-requests-per-connection = 3\n");
+    let mut stream = TcpStream::connect(address(&server)).await.unwrap();
+    let request = "GET /healthz HTTP/1.1\r\nhost: x\r\n\r\n";
+    stream.write_all(request.repeat(4).as_bytes()).await.unwrap();
+    let answers = read_to_close(&mut stream, Duration::from_secs(10)).await.expect("closed");
+    assert_eq!(answers.matches("HTTP/1.1 200").count(), 3, "{answers}");
+    let last = answers.rsplit("HTTP/1.1 200").next().unwrap();
+    assert!(last.to_ascii_lowercase().contains("connection: close"), "{answers}");
+}
