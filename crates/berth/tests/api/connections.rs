@@ -115,9 +115,20 @@ fn raise_open_file_limit(wanted: u64) -> u64 {
     rlimit::increase_nofile_limit(u64::MAX).unwrap()
 }
 
-/// Opens a connection from the loopback address `from` (each has its own ports).
+/// A loopback address of this test run's own, `127.a.b.host`: each address has its own
+/// ports, so thousands of connections neither run short of them nor meet the ports an earlier
+/// run left waiting (TIME_WAIT).
+fn loopback(host: u8) -> [u8; 4] {
+    let seed = std::process::id() ^ std::time::UNIX_EPOCH.elapsed().unwrap().subsec_nanos();
+    static BASE: std::sync::OnceLock<[u8; 2]> = std::sync::OnceLock::new();
+    let [a, b] = *BASE.get_or_init(|| [(seed % 251) as u8 + 1, (seed / 251 % 256) as u8]);
+    [127, a, b, host]
+}
+
+/// Opens a connection from the loopback address `from`.
 async fn connect_from(from: [u8; 4], to: &str) -> std::io::Result<TcpStream> {
     let socket = tokio::net::TcpSocket::new_v4()?;
+    socket.set_reuseaddr(true)?;
     socket.bind(std::net::SocketAddr::from((from, 0)))?;
     socket.connect(to.parse().unwrap()).await
 }
@@ -239,12 +250,12 @@ async fn idle_connections_and_a_slowloris_leave_signed_requests_their_latency() 
         signed_latencies(&raw, 20).await;
         let idle_p99 = p99(signed_latencies(&raw, SIGNED).await);
 
-        // The attack: idle connections from 127.0.0.2, a slowloris from 127.0.0.3.
+        // The attack: idle connections from one address, a slowloris from another.
         let (stop, stopped) = tokio::sync::watch::channel(false);
-        let slow = tokio::spawn(slowloris([127, 0, 0, 3], to.clone(), SLOW, stopped));
+        let slow = tokio::spawn(slowloris(loopback(3), to.clone(), SLOW, stopped));
         let mut idle = Vec::with_capacity(idle_count);
         let mut opening = futures::stream::iter(0..idle_count)
-            .map(|_| connect_from([127, 0, 0, 2], &to))
+            .map(|_| connect_from(loopback(2), &to))
             .buffer_unordered(200);
         while let Some(stream) = opening.next().await {
             idle.push(stream.expect("an idle connection"));
@@ -297,14 +308,15 @@ async fn idle_connections_and_a_slowloris_leave_signed_requests_their_latency() 
 /// limit is refused; idle connections close after the idle timeout.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_caps_make_room_refuse_and_time_out() {
-    let (server, _dir) = server_with(
-        "max = 40\nmax-per-peer = 10\nunlimited-peers = [\"127.0.0.2\"]\nidle-timeout = 3\n",
-    );
+    let [a, b, c, d] = loopback(2);
+    let (server, _dir) = server_with(&format!(
+        "max = 40\nmax-per-peer = 10\nunlimited-peers = [\"{a}.{b}.{c}.{d}\"]\nidle-timeout = 3\n"
+    ));
     let to = address(&server);
     // A peer over its limit: its 11th connection is closed at once.
     let mut limited = Vec::new();
     for _ in 0..11 {
-        limited.push(connect_from([127, 0, 0, 4], &to).await.unwrap());
+        limited.push(connect_from(loopback(4), &to).await.unwrap());
     }
     tokio::time::sleep(Duration::from_millis(300)).await;
     let closed: Vec<bool> = limited.iter().map(closed_by_server).collect();
@@ -313,7 +325,7 @@ async fn the_caps_make_room_refuse_and_time_out() {
     // The cap: 40 connections in all (10 of them the limited peer's).
     let mut unlimited = Vec::new();
     for _ in 0..30 {
-        unlimited.push(connect_from([127, 0, 0, 2], &to).await.unwrap());
+        unlimited.push(connect_from(loopback(2), &to).await.unwrap());
     }
     // A signed request still gets through, on a connection that took a quiet one's place.
     assert_eq!(server.raw().op("ListClusters", json!({})).await.status, 200);
