@@ -43,6 +43,10 @@ const LOG_EVERY: Duration = Duration::from_secs(10);
 /// How many open connections are looked at to choose the one that makes room at the cap.
 const EVICTION_SAMPLE: usize = 256;
 
+/// What a connection's read buffer may hold before a head still incomplete is refused (431);
+/// the read that fills it may take it somewhat past.
+const MAX_READ_BUFFER: usize = 64 * 1024;
+
 /// How long accepting pauses after an error (such as running out of file descriptors).
 const ACCEPT_ERROR_PAUSE: Duration = Duration::from_millis(50);
 
@@ -59,6 +63,9 @@ pub async fn serve(
     let mut http = hyper::server::conn::http1::Builder::new();
     // Heads are timed by the watchdog below: from their first byte, not from the last answer.
     http.header_read_timeout(None);
+    // What one connection may make the server hold while a head arrives (hyper's default is
+    // about 400 KiB): signed ECS heads take a few KiB, and at the cap every connection counts.
+    http.max_buf_size(MAX_READ_BUFFER);
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     tokio::pin!(shutdown);
     loop {

@@ -78,6 +78,13 @@ async fn an_oversized_body_is_refused_in_the_ecs_error_shape() {
     assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
     assert_eq!(header(&answer, "x-amzn-errortype"), Some("RequestEntityTooLargeException"));
     assert_eq!(json_body(&answer)["__type"], "RequestEntityTooLargeException");
+    // A head too large to hold is refused too.
+    let mut stream = TcpStream::connect(address(&server)).await.unwrap();
+    let head =
+        format!("GET /healthz HTTP/1.1\r\nhost: x\r\nx-big: {}\r\n\r\n", "y".repeat(300_000));
+    let _ = stream.write_all(head.as_bytes()).await;
+    let answer = read_to_close(&mut stream, Duration::from_secs(10)).await.expect("closed");
+    assert!(answer.starts_with("HTTP/1.1 431"), "{answer}");
     // The server is as it was.
     assert_eq!(server.raw().op("ListClusters", json!({})).await.status, 200);
 }
