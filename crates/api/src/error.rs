@@ -39,6 +39,10 @@ pub enum ErrorCode {
     SerializationException,
     ThrottlingException,
     UnknownOperationException,
+    /// A body over the size the server accepts (413).
+    RequestEntityTooLargeException,
+    /// A body that did not arrive in time (408).
+    RequestTimeoutException,
 }
 
 impl ErrorCode {
@@ -77,17 +81,22 @@ impl ErrorCode {
             Self::SerializationException => "SerializationException",
             Self::ThrottlingException => "ThrottlingException",
             Self::UnknownOperationException => "UnknownOperationException",
+            Self::RequestEntityTooLargeException => "RequestEntityTooLargeException",
+            Self::RequestTimeoutException => "RequestTimeoutException",
         }
     }
 
     /// The HTTP status AWS uses for this error: the model's client errors are 400, its one
-    /// fault (`ServerException`) is 500, and missing or unknown credentials are 403.
+    /// fault (`ServerException`) is 500, missing or unknown credentials are 403, a body too
+    /// large 413 and one too slow 408.
     pub fn status(self) -> u16 {
         match self {
             Self::ServerException => 500,
             Self::MissingAuthenticationTokenException
             | Self::UnrecognizedClientException
             | Self::InvalidSignatureException => 403,
+            Self::RequestEntityTooLargeException => 413,
+            Self::RequestTimeoutException => 408,
             _ => 400,
         }
     }

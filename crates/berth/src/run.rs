@@ -317,7 +317,7 @@ pub(crate) fn agent_secret(data_dir: &Path) -> anyhow::Result<Vec<u8>> {
         Ok(text) => hex::decode(text.trim())
             .with_context(|| format!("{} is not a hex secret", path.display())),
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-            std::fs::create_dir_all(data_dir)?;
+            create_data_dir(data_dir)?;
             let secret: Vec<u8> = [uuid::Uuid::new_v4(), uuid::Uuid::new_v4()]
                 .iter()
                 .flat_map(|u| u.as_bytes().to_vec())
@@ -464,9 +464,72 @@ fn load_auth(setup: &AuthSetup, account_id: &str) -> anyhow::Result<Loaded> {
 /// fleet of agents reconnecting at once.
 const LISTEN_BACKLOG: u32 = 8192;
 
+/// Creates the data directory owner-only (`0700`), or narrows it to that if it exists: it holds
+/// the store (task definitions with their environment values, container logs), the agent
+/// secret and the auth file.
+pub(crate) fn create_data_dir(path: &Path) -> anyhow::Result<()> {
+    use std::os::unix::fs::{DirBuilderExt as _, PermissionsExt as _};
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(path)
+        .with_context(|| format!("creating {}", path.display()))?;
+    let mode = std::fs::metadata(path)
+        .with_context(|| format!("reading {}", path.display()))?
+        .permissions()
+        .mode();
+    // Set exactly: the mode given at creation passes through the umask.
+    if mode & 0o777 != 0o700 {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o700))
+            .with_context(|| format!("making {} owner-only", path.display()))?;
+        tracing::info!(path = %path.display(), was = %format!("{:o}", mode & 0o777), "The data directory is now owner-only (0700)");
+    }
+    Ok(())
+}
+
+/// File descriptors kept out of the connection cap, at least: the store's (its file, log and
+/// shared memory), the listener's, the built-in agent's connections to Docker (one per task
+/// whose logs it follows, besides its events and calls) and whatever the process opens now
+/// and then. A tenth of the limit is kept when that is more.
+const FD_RESERVE: u64 = 256;
+
+/// Raises the soft limit on open files to the hard one and derives from it how many
+/// connections the server may hold: the limit less the reserve, or `configured` if lower.
+fn connection_cap(configured: Option<usize>) -> usize {
+    let limits = rlimit::increase_nofile_limit(u64::MAX)
+        .and_then(|soft| Ok((soft, rlimit::getrlimit(rlimit::Resource::NOFILE)?.1)));
+    let (soft, hard) = match limits {
+        Ok(limits) => limits,
+        Err(error) => {
+            // Unknown: assume the most common default soft limit.
+            tracing::warn!(error = %error, "The open-file limit could not be read or raised");
+            (1024, 1024)
+        }
+    };
+    let reserve = (soft / 10).max(FD_RESERVE);
+    let derived = usize::try_from(soft.saturating_sub(reserve).max(16)).unwrap_or(usize::MAX);
+    let cap = configured.map_or(derived, |configured| configured.min(derived));
+    if configured.is_some_and(|configured| configured > derived) {
+        tracing::warn!(
+            configured = configured.unwrap_or_default(),
+            allowed = derived,
+            "connections.max is more than the open-file limit allows; lowered"
+        );
+    }
+    tracing::info!(
+        open_files = soft,
+        hard_limit = hard,
+        reserved = reserve,
+        max_connections = cap,
+        "Open files: up to {soft} (the soft limit, raised to the hard one); up to {cap} connections, {reserve} files kept for the store and the agent"
+    );
+    cap
+}
+
 /// Opens the store under the data directory and starts serving.
 pub(crate) async fn start(serve: Serve) -> anyhow::Result<Running> {
     let data_dir = serve.data_dir.clone();
+    create_data_dir(&data_dir)?;
     let path = data_dir.join("berth.db");
     let store =
         tokio::task::spawn_blocking(move || SqliteStore::open(&path, SqliteOptions::default()))
@@ -503,6 +566,7 @@ pub(crate) async fn start(serve: Serve) -> anyhow::Result<Running> {
         server::Ctx::start(serve.config, options, Arc::new(store), Arc::new(SystemClock)).await?;
     // SIGHUP is caught before the first connection is accepted: until a handler is installed,
     // a hangup ends the process.
+    let max_connections = connection_cap(ctx.config().connections.max);
     if let (Some(access), AuthSetup::File { path, .. }) = (access, &serve.auth) {
         let hangups = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
             .context("installing the SIGHUP handler")?;
@@ -511,7 +575,8 @@ pub(crate) async fn start(serve: Serve) -> anyhow::Result<Running> {
     let listener = socket.listen(LISTEN_BACKLOG)?;
     let serving = ctx.clone();
     let task = tokio::spawn(async move {
-        let served = server::serve(listener, serving.clone(), shutdown_signal()).await;
+        let served =
+            server::serve(listener, serving.clone(), max_connections, shutdown_signal()).await;
         // Serving stopped: let the background workers finish their passes.
         serving.shutdown(std::time::Duration::from_secs(5)).await;
         served

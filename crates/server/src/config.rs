@@ -1,7 +1,9 @@
 //! Control-plane configuration: what the account looks like (region, account id) and the
 //! quotas, read from an optional TOML file and validated once into typed values.
 
+use std::net::IpAddr;
 use std::path::Path;
+use std::time::Duration;
 
 use serde::Deserialize;
 
@@ -85,6 +87,151 @@ pub struct ContainerPolicy {
     pub log_destinations: Vec<String>,
 }
 
+/// Limits on client connections, `[connections]` in the config file. Times are seconds
+/// (fractions allowed).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, rename_all = "kebab-case", deny_unknown_fields)]
+pub struct RawConnections {
+    /// Open connections at most; unset, the file-descriptor limit less a reserve for the
+    /// store, the built-in agent and the runtime. A larger value is lowered to that.
+    pub max: Option<usize>,
+    /// Open connections at most from one address (see `unlimited-peers`).
+    pub max_per_peer: usize,
+    /// Addresses or networks (`127.0.0.0/8`) that only `max` limits: by default the loopback
+    /// ones, where `berth sim` runs thousands of agents with a connection each.
+    pub unlimited_peers: Vec<String>,
+    /// A request's head must arrive whole within this time of its first byte.
+    pub header_timeout: f64,
+    /// A request's body must arrive whole within this time of its head.
+    pub body_timeout: f64,
+    /// A connection with no request under way is closed after this time. Longer than the
+    /// agent's own pool keeps idle connections (60 s), so that the agent closes them first.
+    pub idle_timeout: f64,
+    /// Requests served on one connection; the last one's answer closes it.
+    pub max_requests_per_connection: u64,
+}
+
+impl Default for RawConnections {
+    fn default() -> RawConnections {
+        RawConnections {
+            max: None,
+            max_per_peer: 1024,
+            unlimited_peers: vec!["127.0.0.0/8".to_owned(), "::1".to_owned()],
+            header_timeout: 10.0,
+            body_timeout: 30.0,
+            idle_timeout: 75.0,
+            max_requests_per_connection: 100_000,
+        }
+    }
+}
+
+/// The validated `[connections]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Connections {
+    pub max: Option<usize>,
+    pub max_per_peer: usize,
+    pub unlimited_peers: Vec<Network>,
+    pub header_timeout: Duration,
+    pub body_timeout: Duration,
+    pub idle_timeout: Duration,
+    pub max_requests_per_connection: u64,
+}
+
+impl Connections {
+    /// Whether connections from `peer` count against `max_per_peer`.
+    pub fn per_peer_limited(&self, peer: IpAddr) -> bool {
+        let peer = match peer {
+            IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(peer, IpAddr::V4),
+            IpAddr::V4(_) => peer,
+        };
+        !self.unlimited_peers.iter().any(|network| network.contains(peer))
+    }
+}
+
+impl Default for Connections {
+    fn default() -> Connections {
+        Connections::try_from(RawConnections::default()).expect("the defaults are valid")
+    }
+}
+
+impl TryFrom<RawConnections> for Connections {
+    type Error = ConfigError;
+
+    fn try_from(raw: RawConnections) -> Result<Connections, ConfigError> {
+        let seconds = |name: &str, value: f64| {
+            if value.is_finite() && value > 0.0 && value <= 86_400.0 {
+                Ok(Duration::from_secs_f64(value))
+            } else {
+                Err(ConfigError::Invalid(format!(
+                    "connections.{name} must be a number of seconds above 0 and at most 86400, not {value}"
+                )))
+            }
+        };
+        if raw.max == Some(0) || raw.max_per_peer == 0 || raw.max_requests_per_connection == 0 {
+            return Err(ConfigError::Invalid(
+                "connections.max, max-per-peer and max-requests-per-connection must be at least 1"
+                    .to_owned(),
+            ));
+        }
+        Ok(Connections {
+            max: raw.max,
+            max_per_peer: raw.max_per_peer,
+            unlimited_peers: raw
+                .unlimited_peers
+                .iter()
+                .map(|text| Network::parse(text))
+                .collect::<Result<_, _>>()?,
+            header_timeout: seconds("header-timeout", raw.header_timeout)?,
+            body_timeout: seconds("body-timeout", raw.body_timeout)?,
+            idle_timeout: seconds("idle-timeout", raw.idle_timeout)?,
+            max_requests_per_connection: raw.max_requests_per_connection,
+        })
+    }
+}
+
+/// An address or a network in CIDR notation (`10.0.0.0/8`, `::1`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Network {
+    address: IpAddr,
+    prefix: u32,
+}
+
+impl Network {
+    fn parse(text: &str) -> Result<Network, ConfigError> {
+        let invalid = || {
+            ConfigError::Invalid(format!(
+                "`{text}` in connections.unlimited-peers is not an address or a network like 10.0.0.0/8"
+            ))
+        };
+        let (address, prefix) = match text.split_once('/') {
+            Some((address, prefix)) => (address, Some(prefix)),
+            None => (text, None),
+        };
+        let address: IpAddr = address.trim().parse().map_err(|_| invalid())?;
+        let bits = if address.is_ipv4() { 32 } else { 128 };
+        let prefix = match prefix {
+            Some(prefix) => prefix.trim().parse::<u32>().map_err(|_| invalid())?,
+            None => bits,
+        };
+        if prefix > bits {
+            return Err(invalid());
+        }
+        Ok(Network { address, prefix })
+    }
+
+    fn contains(&self, peer: IpAddr) -> bool {
+        let (network, peer, bits) = match (self.address, peer) {
+            (IpAddr::V4(network), IpAddr::V4(peer)) => {
+                (u128::from(network.to_bits()), u128::from(peer.to_bits()), 32)
+            }
+            (IpAddr::V6(network), IpAddr::V6(peer)) => (network.to_bits(), peer.to_bits(), 128),
+            _ => return false,
+        };
+        let host_bits = bits - self.prefix;
+        host_bits == bits || network >> host_bits == peer >> host_bits
+    }
+}
+
 /// The configuration file as written: every field optional.
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
@@ -96,6 +243,7 @@ pub struct RawConfig {
     pub containers: Option<ContainerPolicy>,
     /// Per-cluster settings, by cluster name.
     pub clusters: Option<std::collections::BTreeMap<String, RawClusterConfig>>,
+    pub connections: Option<RawConnections>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -114,6 +262,7 @@ pub struct Config {
     pub quotas: Quotas,
     pub containers: ContainerPolicy,
     pub cluster_containers: std::collections::BTreeMap<String, ContainerPolicy>,
+    pub connections: Connections,
 }
 
 impl Config {
@@ -197,6 +346,7 @@ impl TryFrom<RawConfig> for Config {
             quotas: raw.quotas.unwrap_or_default(),
             containers,
             cluster_containers,
+            connections: Connections::try_from(raw.connections.unwrap_or_default())?,
         })
     }
 }
@@ -253,6 +403,43 @@ mod tests {
             toml::from_str("[containers]\nlog-destinations = [\"10.0.0.5:syslog\"]\n").unwrap();
         let error = Config::try_from(raw).unwrap_err().to_string();
         assert!(error.contains("log-destinations entry `10.0.0.5:syslog`"), "{error}");
+    }
+
+    #[test]
+    fn connection_limits() {
+        let defaults = Config::try_from(RawConfig::default()).unwrap().connections;
+        assert_eq!(defaults.max, None);
+        assert_eq!(defaults.idle_timeout, Duration::from_secs(75));
+        assert!(!defaults.per_peer_limited("127.0.0.1".parse().unwrap()));
+        assert!(!defaults.per_peer_limited("127.9.8.7".parse().unwrap()));
+        assert!(!defaults.per_peer_limited("::1".parse().unwrap()));
+        assert!(!defaults.per_peer_limited("::ffff:127.0.0.1".parse().unwrap()));
+        assert!(defaults.per_peer_limited("10.1.2.3".parse().unwrap()));
+        assert!(defaults.per_peer_limited("128.0.0.1".parse().unwrap()));
+        assert!(defaults.per_peer_limited("::2".parse().unwrap()));
+        let raw: RawConfig = toml::from_str(
+            "[connections]\nmax = 500\nheader-timeout = 0.5\nunlimited-peers = [\"10.0.0.0/8\", \"fd00::/8\", \"0.0.0.0/0\"]\n",
+        )
+        .unwrap();
+        let connections = Config::try_from(raw).unwrap().connections;
+        assert_eq!(connections.max, Some(500));
+        assert_eq!(connections.header_timeout, Duration::from_millis(500));
+        assert_eq!(connections.body_timeout, Duration::from_secs(30));
+        assert!(!connections.per_peer_limited("10.200.0.1".parse().unwrap()));
+        assert!(!connections.per_peer_limited("fd12::1".parse().unwrap()));
+        assert!(connections.per_peer_limited("fe80::1".parse().unwrap()));
+        assert!(!connections.per_peer_limited("192.0.2.1".parse().unwrap()), "0.0.0.0/0");
+        for bad in [
+            "[connections]\nidle-timeout = 0",
+            "[connections]\nbody-timeout = -1",
+            "[connections]\nmax = 0",
+            "[connections]\nunlimited-peers = [\"10.0.0.0/33\"]",
+            "[connections]\nunlimited-peers = [\"localhost\"]",
+        ] {
+            let raw: RawConfig = toml::from_str(bad).unwrap();
+            assert!(Config::try_from(raw).is_err(), "{bad}");
+        }
+        assert!(toml::from_str::<RawConfig>("[connections]\nmax-conections = 1").is_err());
     }
 
     #[test]

@@ -8,8 +8,9 @@
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::Value;
@@ -35,7 +36,61 @@ pub fn router(ctx: Ctx) -> Router {
         .route(api::agent::REPORT_PATH, post(crate::agent_channel::report))
         .route(api::agent::LOGS_PATH, post(crate::agent_channel::logs))
         .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(axum::middleware::from_fn_with_state(ctx.clone(), read_body))
         .with_state(ctx)
+}
+
+/// Reads a request's whole body before its handler runs: at most [`MAX_BODY`] bytes, within
+/// the body timeout of `[connections]`. A body over the limit is answered 413 and one that
+/// stops arriving 408, in the ECS error shape, and the connection is closed: the rest of the
+/// body is never read.
+async fn read_body(State(ctx): State<Ctx>, request: Request, next: Next) -> Response {
+    use http_body_util::BodyExt as _;
+    let (parts, body) = request.into_parts();
+    let declared = parts
+        .headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<u64>().ok());
+    let too_large = || {
+        ApiError::new(
+            ErrorCode::RequestEntityTooLargeException,
+            format!("The request body is larger than the {MAX_BODY} bytes accepted."),
+        )
+    };
+    if declared.is_some_and(|length| length > MAX_BODY as u64) {
+        return refuse_body(too_large());
+    }
+    let timeout = ctx.config().connections.body_timeout;
+    let collected =
+        tokio::time::timeout(timeout, http_body_util::Limited::new(body, MAX_BODY).collect());
+    match collected.await {
+        Ok(Ok(collected)) => {
+            next.run(Request::from_parts(parts, axum::body::Body::from(collected.to_bytes()))).await
+        }
+        Ok(Err(error)) if error.is::<http_body_util::LengthLimitError>() => {
+            refuse_body(too_large())
+        }
+        Ok(Err(error)) => {
+            tracing::debug!(error = %error, "A request body could not be read");
+            refuse_body(ApiError::new(
+                ErrorCode::SerializationException,
+                "The request body could not be read.",
+            ))
+        }
+        Err(_) => refuse_body(ApiError::new(
+            ErrorCode::RequestTimeoutException,
+            format!("The request body did not arrive within {} seconds.", timeout.as_secs_f64()),
+        )),
+    }
+}
+
+/// Answers a request whose body was not read, and closes the connection.
+fn refuse_body(error: ApiError) -> Response {
+    let status = StatusCode::from_u16(error.code.status()).unwrap_or(StatusCode::BAD_REQUEST);
+    let mut response = respond(status, &request_id(), Some(error.code), &error.body());
+    response.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
+    response
 }
 
 /// `GET /status`: figures that tell an operator (or a benchmark) whether the control plane has

@@ -14,6 +14,7 @@ pub mod caller;
 pub mod clock;
 mod clusters;
 pub mod config;
+mod connections;
 mod container_instances;
 mod container_policy;
 mod dispatch;
@@ -41,17 +42,10 @@ use store::Store;
 
 pub use crate::http::router;
 
-/// Serves the API on `listener` until `shutdown` completes, then finishes in-flight requests.
-pub async fn serve(
-    listener: tokio::net::TcpListener,
-    ctx: Ctx,
-    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    axum::serve(listener, router(ctx)).with_graceful_shutdown(shutdown).await
-}
 use crate::arn::Arns;
 use crate::clock::Clock;
 use crate::config::Config;
+pub use crate::connections::serve;
 
 /// Everything an operation needs: configuration, the store and the clock. Cheap to clone.
 #[derive(Clone)]

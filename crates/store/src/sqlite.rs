@@ -58,8 +58,18 @@ impl SqliteStore {
             std::fs::create_dir_all(parent)
                 .map_err(|source| StoreError::Io { path: parent.display().to_string(), source })?;
         }
+        // The store holds task definitions (environment values) and container logs: only the
+        // owner may read it. SQLite creates the `-wal` and `-shm` files with the mode of the
+        // database file, so the file is made owner-only before SQLite opens it, whatever the
+        // umask; files left by an older start are narrowed too.
+        create_private(path)?;
         let conn = Connection::open(path).map_err(sql("open"))?;
         conn.pragma_update(None, "journal_mode", "WAL").map_err(sql("journal_mode"))?;
+        for suffix in ["-wal", "-shm"] {
+            let mut companion = path.as_os_str().to_owned();
+            companion.push(suffix);
+            narrow_if_present(Path::new(&companion))?;
+        }
         // FULL in WAL mode syncs the log on every commit: a commit that returned is durable.
         conn.pragma_update(None, "synchronous", "FULL").map_err(sql("synchronous"))?;
         // Writes update keys anywhere in the table, so the B-tree's inner pages should stay
@@ -124,6 +134,46 @@ impl SqliteStore {
         let engine = Engine::start("sqlite", kvs, revision, Sqlite { conn }, engine_options);
         Ok(SqliteStore { engine })
     }
+}
+
+/// Owner-only access (`0600`) for the store's files.
+const PRIVATE_FILE_MODE: u32 = 0o600;
+
+/// Creates `path` empty with mode `0600` if it does not exist; narrows it to `0600` if it does.
+fn create_private(path: &Path) -> Result<(), StoreError> {
+    use std::os::unix::fs::OpenOptionsExt as _;
+    let io = |source| StoreError::Io { path: path.display().to_string(), source };
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(PRIVATE_FILE_MODE)
+        .open(path)
+    {
+        // The mode given to `open` passes through the umask, which may only narrow it; set it
+        // exactly all the same.
+        Ok(_) => set_private(path).map_err(io),
+        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => narrow_if_present(path),
+        Err(error) => Err(io(error)),
+    }
+}
+
+/// Sets mode `0600` on `path` if it exists and has any other bits.
+fn narrow_if_present(path: &Path) -> Result<(), StoreError> {
+    use std::os::unix::fs::PermissionsExt as _;
+    match std::fs::metadata(path) {
+        Ok(metadata) if metadata.permissions().mode() & 0o777 != PRIVATE_FILE_MODE => {
+            set_private(path)
+                .map_err(|source| StoreError::Io { path: path.display().to_string(), source })
+        }
+        Ok(_) => Ok(()),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(source) => Err(StoreError::Io { path: path.display().to_string(), source }),
+    }
+}
+
+fn set_private(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(PRIVATE_FILE_MODE))
 }
 
 impl Persist for Sqlite {
@@ -241,6 +291,39 @@ mod tests {
             .unwrap();
         assert!(next.succeeded);
         assert_eq!(next.revision, revision + 1);
+    }
+
+    fn mode(path: &Path) -> u32 {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn store_files_are_owner_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("store.db");
+        let wal = dir.path().join("store.db-wal");
+        let shm = dir.path().join("store.db-shm");
+        {
+            let store = SqliteStore::open(&path, SqliteOptions::default()).unwrap();
+            store.txn(Txn::new().then(Op::put("/a", "secret"))).await.unwrap();
+            for file in [&path, &wal, &shm] {
+                assert_eq!(mode(file), 0o600, "{}", file.display());
+            }
+        }
+        // Files an older start left readable to others are narrowed on open, and so are the
+        // logs SQLite creates afterwards from the database file's mode.
+        use std::os::unix::fs::PermissionsExt as _;
+        for file in [&path, &wal, &shm] {
+            if file.exists() {
+                std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o644)).unwrap();
+            }
+        }
+        let store = SqliteStore::open(&path, SqliteOptions::default()).unwrap();
+        store.txn(Txn::new().then(Op::put("/b", "secret"))).await.unwrap();
+        for file in [&path, &wal, &shm] {
+            assert_eq!(mode(file), 0o600, "{} after reopening", file.display());
+        }
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
