@@ -214,7 +214,6 @@ impl Limits {
             idle_since: AtomicU64::new(millis_since(self.epoch)),
             head_since: AtomicU64::new(0),
             close: Notify::new(),
-            head_began: Notify::new(),
         });
         open.by_id.insert(conn.id, conn.clone());
         if limited {
@@ -252,10 +251,12 @@ impl Limits {
             {
                 return reason;
             }
-            let wake = self.epoch + Duration::from_millis(deadline);
+            // A head that begins while the watchdog sleeps is due a header timeout after its
+            // first byte, which is never before `now + header`: waking at the latest then, the
+            // watchdog meets every deadline without being woken by each request.
+            let wake = self.epoch + Duration::from_millis(deadline.min(now + header));
             tokio::select! {
                 () = tokio::time::sleep_until(wake) => {}
-                () = conn.head_began.notified() => {}
                 () = conn.close.notified() => return "closed to make room",
             }
         }
@@ -332,8 +333,6 @@ struct Conn {
     head_since: AtomicU64,
     /// Told to close to make room.
     close: Notify,
-    /// Wakes the watchdog when a head begins: its deadline is now nearer.
-    head_began: Notify,
 }
 
 impl Conn {
@@ -350,10 +349,7 @@ impl Conn {
     fn bytes_arrived(&self) {
         if self.in_flight.load(Ordering::Acquire) == 0 {
             let now = millis_since(self.epoch) + 1;
-            if self.head_since.compare_exchange(0, now, Ordering::AcqRel, Ordering::Relaxed).is_ok()
-            {
-                self.head_began.notify_one();
-            }
+            let _ = self.head_since.compare_exchange(0, now, Ordering::AcqRel, Ordering::Relaxed);
         }
     }
 
