@@ -458,43 +458,14 @@ fn merge_settings(cluster: &mut Cluster, settings: &[ClusterSetting]) {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
     use serde_json::json;
-    use store::{MemoryStore, Op, Txn};
 
     use super::*;
-    use crate::clock::ManualClock;
-    use crate::config::RawConfig;
-
-    async fn ctx() -> Ctx {
-        let config = crate::config::Config::try_from(RawConfig::default()).unwrap();
-        let options = crate::ServeOptions {
-            agent_secret: b"test".to_vec(),
-            agent_timeout: std::time::Duration::from_secs(30),
-            advertise_url: "http://127.0.0.1:0".into(),
-            stopped_task_retention: std::time::Duration::from_secs(3600),
-            log_bytes_per_container: 1 << 20,
-            task_settle_time: std::time::Duration::from_secs(40),
-            access: None,
-        };
-        let clock = Arc::new(ManualClock::new(1_700_000_000_000));
-        Ctx::start(config, options, Arc::new(MemoryStore::new()), clock).await.unwrap()
-    }
+    use crate::testing::{ctx, put};
 
     async fn create(ctx: &Ctx, name: &str) {
         let req = CreateClusterRequest { cluster_name: Some(name.into()), ..Default::default() };
         create_cluster(ctx, req).await.unwrap();
-    }
-
-    async fn put(ctx: &Ctx, key: &str, value: serde_json::Value) {
-        let revision = ctx
-            .store()
-            .txn(Txn::new().then(Op::put(key, value.to_string())))
-            .await
-            .unwrap()
-            .revision;
-        ctx.state().wait_for(revision).await;
     }
 
     async fn task(ctx: &Ctx, cluster: &str, id: &str, last_status: &str) {

@@ -285,3 +285,36 @@ impl Ctx {
         format!("arn:aws:iam::{}:root", self.inner.config.account_id)
     }
 }
+
+/// What the handlers' unit tests share: a control plane over a `MemoryStore` and a
+/// `ManualClock`, and a raw write that the index has seen.
+#[cfg(test)]
+pub(crate) mod testing {
+    use std::sync::Arc;
+
+    use store::{Op, Txn};
+
+    use crate::Ctx;
+
+    pub(crate) async fn ctx() -> Ctx {
+        let config = crate::config::Config::try_from(crate::config::RawConfig::default()).unwrap();
+        let options = crate::ServeOptions {
+            agent_secret: b"test".to_vec(),
+            agent_timeout: std::time::Duration::from_secs(30),
+            advertise_url: "http://127.0.0.1:0".into(),
+            stopped_task_retention: std::time::Duration::from_secs(3600),
+            log_bytes_per_container: 1 << 20,
+            task_settle_time: std::time::Duration::from_secs(40),
+            access: None,
+        };
+        let clock = Arc::new(crate::clock::ManualClock::new(1_700_000_000_000));
+        Ctx::start(config, options, Arc::new(store::MemoryStore::new()), clock).await.unwrap()
+    }
+
+    /// Writes `value` at `key` and waits until the index has it.
+    pub(crate) async fn put(ctx: &Ctx, key: &str, value: serde_json::Value) {
+        let txn = Txn::new().then(Op::put(key, value.to_string()));
+        let revision = ctx.store().txn(txn).await.unwrap().revision;
+        ctx.state().wait_for(revision).await;
+    }
+}

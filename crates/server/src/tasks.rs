@@ -1382,6 +1382,7 @@ pub(crate) async fn describe_task_usage(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::{ctx, put};
 
     #[test]
     fn a_round_takes_calls_up_to_its_task_limit_and_at_least_one() {
@@ -1401,27 +1402,6 @@ mod tests {
             assert!(id.chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()), "{id}");
         }
         assert!(ids.windows(2).all(|pair| pair[0] < pair[1]), "ids out of creation order");
-    }
-
-    async fn ctx() -> Ctx {
-        let config = crate::config::Config::try_from(crate::config::RawConfig::default()).unwrap();
-        let options = crate::ServeOptions {
-            agent_secret: b"test".to_vec(),
-            agent_timeout: std::time::Duration::from_secs(30),
-            advertise_url: "http://127.0.0.1:0".into(),
-            stopped_task_retention: std::time::Duration::from_secs(3600),
-            log_bytes_per_container: 1 << 20,
-            task_settle_time: std::time::Duration::from_secs(40),
-            access: None,
-        };
-        let clock = Arc::new(crate::clock::ManualClock::new(1_700_000_000_000));
-        Ctx::start(config, options, Arc::new(store::MemoryStore::new()), clock).await.unwrap()
-    }
-
-    async fn put(ctx: &Ctx, key: &str, value: serde_json::Value) {
-        let txn = Txn::new().then(Op::put(key, value.to_string()));
-        let revision = ctx.store().txn(txn).await.unwrap().revision;
-        ctx.state().wait_for(revision).await;
     }
 
     fn last_status(ctx: &Ctx, id: &str) -> String {
