@@ -235,6 +235,24 @@ pub enum Endpoints {
     Unix { path: std::path::PathBuf, target: std::path::PathBuf },
 }
 
+/// Holds `inbound` until the gate opens, then connects (`connect` runs only then) and copies
+/// both ways until either side closes.
+async fn pass_when_open<A, B>(
+    mut gate: tokio::sync::watch::Receiver<bool>,
+    mut inbound: A,
+    connect: impl std::future::Future<Output = std::io::Result<B>>,
+) where
+    A: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+    B: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+{
+    if gate.wait_for(|open| *open).await.is_err() {
+        return;
+    }
+    if let Ok(mut outbound) = connect.await {
+        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+    }
+}
+
 impl HeldForwarder {
     /// Starts listening; connections wait until [`HeldForwarder::open`] unless `open` is set.
     /// Returns the forwarder and, for TCP, the port it listens on.
@@ -249,20 +267,10 @@ impl HeldForwarder {
                 let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
                 let port = listener.local_addr().unwrap().port();
                 let server = tokio::spawn(async move {
-                    while let Ok((mut inbound, _)) = listener.accept().await {
+                    while let Ok((inbound, _)) = listener.accept().await {
                         counter.fetch_add(1, Ordering::SeqCst);
-                        let mut gate = gates.subscribe();
-                        let target = target.clone();
-                        tokio::spawn(async move {
-                            if gate.wait_for(|open| *open).await.is_err() {
-                                return;
-                            }
-                            if let Ok(mut outbound) = tokio::net::TcpStream::connect(&target).await
-                            {
-                                let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound)
-                                    .await;
-                            }
-                        });
+                        let connect = tokio::net::TcpStream::connect(target.clone());
+                        tokio::spawn(pass_when_open(gates.subscribe(), inbound, connect));
                     }
                 });
                 (server, Some(port))
@@ -270,20 +278,10 @@ impl HeldForwarder {
             Endpoints::Unix { path, target } => {
                 let listener = tokio::net::UnixListener::bind(&path).unwrap();
                 let server = tokio::spawn(async move {
-                    while let Ok((mut inbound, _)) = listener.accept().await {
+                    while let Ok((inbound, _)) = listener.accept().await {
                         counter.fetch_add(1, Ordering::SeqCst);
-                        let mut gate = gates.subscribe();
-                        let target = target.clone();
-                        tokio::spawn(async move {
-                            if gate.wait_for(|open| *open).await.is_err() {
-                                return;
-                            }
-                            if let Ok(mut outbound) = tokio::net::UnixStream::connect(&target).await
-                            {
-                                let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound)
-                                    .await;
-                            }
-                        });
+                        let connect = tokio::net::UnixStream::connect(target.clone());
+                        tokio::spawn(pass_when_open(gates.subscribe(), inbound, connect));
                     }
                 });
                 (server, None)
