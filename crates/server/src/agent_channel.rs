@@ -18,7 +18,7 @@ use api::{ApiError, ErrorCode};
 
 use crate::Ctx;
 use crate::container_instances::instance_id;
-use crate::state::TaskState;
+use crate::records::TaskState;
 
 /// Counts of agent channel requests since the process started: what `/status` shows, so that
 /// an operator or a benchmark sees how many exchanges each task costs.

@@ -23,8 +23,6 @@ use crate::{Ctx, paging, tags};
 const DEFAULT_CLUSTER: &str = "default";
 const ACTIVE: &str = "ACTIVE";
 const INACTIVE: &str = "INACTIVE";
-/// The number of ACTIVE clusters, kept beside them so the quota holds under concurrency.
-const CLUSTER_COUNT: &str = "/counts/clusters";
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct ClusterCount {
@@ -240,7 +238,7 @@ pub(crate) async fn create_cluster(
     let key = keys::cluster(&name);
     let store = ctx.store();
     // Cluster creations and deletions all update the count: let them queue here.
-    let _count = ctx.key_locks().lock(CLUSTER_COUNT).await;
+    let _count = ctx.key_locks().lock(keys::CLUSTER_COUNT).await;
     for _ in 0..64 {
         let existing = records::get::<Cluster>(store, &key).await?;
         if let Some(existing) = &existing
@@ -250,7 +248,7 @@ pub(crate) async fn create_cluster(
             let cluster = render(ctx, existing.value.clone(), EVERYTHING).await?;
             return Ok(CreateClusterResponse { cluster: Some(cluster) });
         }
-        let count = records::get::<ClusterCount>(store, CLUSTER_COUNT).await?;
+        let count = records::get::<ClusterCount>(store, keys::CLUSTER_COUNT).await?;
         let count_revision = count.as_ref().map_or(0, |c| c.mod_revision);
         let mut count = count.map(|c| c.value).unwrap_or_default();
         if count.active >= quotas.clusters {
@@ -278,9 +276,9 @@ pub(crate) async fn create_cluster(
         };
         let txn = Txn::new()
             .when(Compare::mod_revision(&key, existing.as_ref().map_or(0, |e| e.mod_revision)))
-            .when(Compare::mod_revision(CLUSTER_COUNT, count_revision))
+            .when(Compare::mod_revision(keys::CLUSTER_COUNT, count_revision))
             .then(Op::put(&key, encode(&cluster)))
-            .then(Op::put(CLUSTER_COUNT, encode(&count)));
+            .then(Op::put(keys::CLUSTER_COUNT, encode(&count)));
         if store.txn(txn).await.map_err(internal)?.succeeded {
             tracing::info!(cluster = %name, "Cluster created");
             let cluster = render(ctx, cluster, EVERYTHING).await?;
@@ -296,7 +294,7 @@ pub(crate) async fn delete_cluster(
 ) -> Result<DeleteClusterResponse, ApiError> {
     // Exclusive: nothing can be created inside a cluster while it is checked and deleted.
     let _lifecycle = ctx.inner.cluster_lifecycle.write().await;
-    let _count = ctx.key_locks().lock(CLUSTER_COUNT).await;
+    let _count = ctx.key_locks().lock(keys::CLUSTER_COUNT).await;
     let store = ctx.store();
     for _ in 0..64 {
         let current = active_cluster(ctx, Some(&req.cluster)).await?;
@@ -320,7 +318,7 @@ pub(crate) async fn delete_cluster(
                 "The Cluster cannot be deleted while Tasks are active.",
             ));
         }
-        let count = records::get::<ClusterCount>(store, CLUSTER_COUNT).await?;
+        let count = records::get::<ClusterCount>(store, keys::CLUSTER_COUNT).await?;
         let count_revision = count.as_ref().map_or(0, |c| c.mod_revision);
         let mut count = count.map(|c| c.value).unwrap_or_default();
         count.active = count.active.saturating_sub(1);
@@ -329,9 +327,9 @@ pub(crate) async fn delete_cluster(
         let key = keys::cluster(&name);
         let txn = Txn::new()
             .when(Compare::mod_revision(&key, current.mod_revision))
-            .when(Compare::mod_revision(CLUSTER_COUNT, count_revision))
+            .when(Compare::mod_revision(keys::CLUSTER_COUNT, count_revision))
             .then(Op::put(&key, encode(&cluster)))
-            .then(Op::put(CLUSTER_COUNT, encode(&count)));
+            .then(Op::put(keys::CLUSTER_COUNT, encode(&count)));
         if store.txn(txn).await.map_err(internal)?.succeeded {
             tracing::info!(cluster = %name, "Cluster deleted");
             let cluster = render(ctx, cluster, EVERYTHING).await?;
@@ -471,18 +469,18 @@ mod tests {
     async fn task(ctx: &Ctx, cluster: &str, id: &str, last_status: &str) {
         let record = json!({"cluster": cluster, "id": id, "instanceId": "i1", "family": "f", "revision": 1,
             "reservation": {"cpu": 0, "memory": 0}, "task": {"lastStatus": last_status}});
-        put(ctx, &format!("/tasks/{cluster}/{id}"), record).await;
+        put(ctx, &keys::task(cluster, id), record).await;
     }
 
     async fn service(ctx: &Ctx, cluster: &str, name: &str, status: &str) {
         let record = json!({"cluster": cluster, "name": name, "service": {"status": status}, "deployments": [],
             "lastCompleted": null, "clientToken": null, "fingerprint": null});
-        put(ctx, &format!("/services/{cluster}/{name}"), record).await;
+        put(ctx, &keys::service(cluster, name), record).await;
     }
 
     async fn instance(ctx: &Ctx, cluster: &str, id: &str, status: &str) {
         let record = json!({"cluster": cluster, "id": id, "instance": {"status": status}});
-        put(ctx, &format!("/instances/{cluster}/{id}"), record).await;
+        put(ctx, &keys::instance(cluster, id), record).await;
     }
 
     async fn delete(ctx: &Ctx, name: &str) -> Result<DeleteClusterResponse, ApiError> {

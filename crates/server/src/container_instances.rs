@@ -23,13 +23,10 @@ use store::{Compare, Op, Txn};
 use crate::arn::Kind;
 use crate::caller::Call;
 use crate::clusters::active_cluster_name;
+use crate::records::{InstanceRecord, TaskState, keys};
 use crate::records::{encode, internal};
-use crate::state::{ClusterIndex, InstanceRecord, TaskState};
+use crate::state::ClusterIndex;
 use crate::{Ctx, paging, placement, tags};
-
-pub(crate) fn instance_key(cluster: &str, id: &str) -> String {
-    format!("/instances/{cluster}/{id}")
-}
 
 /// Resolves an instance reference (id or ARN) of `cluster` to its id.
 pub(crate) fn instance_id(
@@ -264,7 +261,7 @@ pub(crate) async fn register_container_instance(
             }
         }
     };
-    let key = instance_key(&cluster_name, &record.id);
+    let key = keys::instance(&cluster_name, &record.id);
     let txn =
         Txn::new().when(Compare::mod_revision(&key, revision)).then(Op::put(&key, encode(&record)));
     // The agent is heard from now: the instance must not appear in the index (and to
@@ -309,7 +306,7 @@ pub(crate) async fn deregister_container_instance(
     }
     record.instance.status = Some("INACTIVE".to_owned());
     record.instance.version = Some(record.instance.version.unwrap_or(0) + 1);
-    let key = instance_key(&cluster_name, &id);
+    let key = keys::instance(&cluster_name, &id);
     let txn =
         Txn::new().when(Compare::mod_revision(&key, revision)).then(Op::put(&key, encode(&record)));
     let response = ctx.store().txn(txn).await.map_err(internal)?;
@@ -458,7 +455,7 @@ pub(crate) async fn update_container_instances_state(
             });
             continue;
         };
-        let key = instance_key(&cluster_name, &id);
+        let key = keys::instance(&cluster_name, &id);
         let outcome = crate::records::modify::<InstanceRecord, _>(ctx, &key, |current| {
             let mut record = current.ok_or_else(instance_not_found)?;
             match record.instance.status.as_deref() {
@@ -534,7 +531,7 @@ async fn change_attributes(
                 format!("Could not find the target {target}."),
             )
         })?;
-        let key = instance_key(cluster_name, &id);
+        let key = keys::instance(cluster_name, &id);
         crate::records::modify::<InstanceRecord, _>(ctx, &key, |current| {
             let mut record = current.ok_or_else(|| {
                 ApiError::new(

@@ -97,7 +97,13 @@ pub(crate) struct CtxInner {
     /// Requests on the agent channel since the process started, for `/status`.
     agent_traffic: agent_channel::Traffic,
     /// Placement calls waiting for their cluster's next placement round.
-    placements: tasks::PlacementQueue,
+    placements: placement::PlacementQueue,
+    /// Each cluster's placement planner, kept current by the index.
+    planners: Arc<placement::Planners>,
+    /// The services the service scheduler should look at, kept by the index.
+    service_wakes: Arc<service_scheduler::Wakes>,
+    /// Which agents are connected.
+    liveness: Arc<liveness::Liveness>,
     arns: Arns,
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
@@ -142,8 +148,12 @@ impl Ctx {
         clock: Arc<dyn Clock>,
     ) -> Result<Ctx, store::StoreError> {
         let arns = Arns::new(&config);
-        let liveness = liveness::Liveness::new(options.agent_timeout);
-        let state = state::State::start(store.clone(), liveness).await?;
+        let liveness = Arc::new(liveness::Liveness::new(options.agent_timeout));
+        let planners = Arc::new(placement::Planners::new(liveness.clone()));
+        let service_wakes = Arc::new(service_scheduler::Wakes::default());
+        let observers: Vec<Arc<dyn state::Observer>> =
+            vec![planners.clone(), service_wakes.clone()];
+        let state = state::State::start(store.clone(), observers).await?;
         let retention = options.stopped_task_retention;
         let clock_for_workers = clock.clone();
         let ctx = Ctx {
@@ -154,6 +164,9 @@ impl Ctx {
                 definitions: parking_lot::Mutex::new(Default::default()),
                 definitions_json: parking_lot::Mutex::new(Default::default()),
                 placements: Default::default(),
+                planners,
+                service_wakes,
+                liveness,
                 service_passes: Default::default(),
                 agent_traffic: Default::default(),
                 arns,
@@ -209,12 +222,16 @@ impl Ctx {
     }
 
     pub(crate) fn liveness(&self) -> &liveness::Liveness {
-        self.inner.state.liveness()
+        &self.inner.liveness
     }
 
     /// Whether the agent of an instance is connected.
     pub(crate) fn agent_connected(&self, cluster: &str, instance_id: &str) -> bool {
-        self.inner.state.liveness().connected(cluster, instance_id)
+        self.inner.liveness.connected(cluster, instance_id)
+    }
+
+    pub(crate) fn planners(&self) -> &placement::Planners {
+        &self.inner.planners
     }
 
     /// A registered task definition revision, whatever its status.

@@ -40,18 +40,6 @@ struct Chunk {
     events: Vec<LogEvent>,
 }
 
-fn task_prefix(cluster: &str, task_id: &str) -> String {
-    format!("/logs/{cluster}/{task_id}/")
-}
-
-fn container_prefix(cluster: &str, task_id: &str, container: &str) -> String {
-    format!("/logs/{cluster}/{task_id}/{container}/")
-}
-
-fn chunk_key(prefix: &str, seq: u64) -> String {
-    format!("{prefix}{seq:016}")
-}
-
 /// What a line costs against the limit.
 fn cost(event: &LogEvent) -> usize {
     event.message.len() + event.stream.len() + 24
@@ -90,7 +78,7 @@ pub(crate) async fn append(
     while size > limit / 2 && events.len() > 1 {
         size -= cost(&events.remove(0));
     }
-    let prefix = container_prefix(cluster, task_id, container);
+    let prefix = crate::records::keys::container_logs(cluster, task_id, container);
     let _serialized = ctx.key_locks().lock(&prefix).await;
     meta_of(ctx, &prefix).await?;
     let value = encode(&Chunk { events });
@@ -108,9 +96,10 @@ pub(crate) async fn append(
         }
         (meta.next_seq, dropped)
     };
-    let mut txn = Txn::new().then(Op::put(chunk_key(&prefix, seq), value.clone()));
+    let mut txn =
+        Txn::new().then(Op::put(crate::records::keys::log_chunk(&prefix, seq), value.clone()));
     for old in &dropped {
-        txn = txn.then(Op::delete(chunk_key(&prefix, *old)));
+        txn = txn.then(Op::delete(crate::records::keys::log_chunk(&prefix, *old)));
     }
     ctx.store().txn(txn).await.map_err(internal)?;
     let mut all = ctx.inner.logs.containers.lock();
@@ -128,7 +117,7 @@ pub(crate) async fn append(
 
 /// Removes every kept line of a task.
 pub(crate) async fn forget_task(ctx: &Ctx, cluster: &str, task_id: &str) -> Result<(), ApiError> {
-    let prefix = task_prefix(cluster, task_id);
+    let prefix = crate::records::keys::task_logs(cluster, task_id);
     let range = ctx.store().range(&prefix, RangeOptions::default()).await.map_err(internal)?;
     for keys in range.kvs.chunks(256) {
         let mut txn = Txn::new();
@@ -179,7 +168,7 @@ pub(crate) async fn get_container_logs(
                 .ok_or_else(|| ApiError::invalid_parameter("The nextToken is invalid."))?,
         ),
     };
-    let prefix = container_prefix(&cluster, &task_id, &req.container_name);
+    let prefix = crate::records::keys::container_logs(&cluster, &task_id, &req.container_name);
     let range = ctx.store().range(&prefix, RangeOptions::default()).await.map_err(internal)?;
     // Every kept line with its position.
     let mut lines: Vec<((u64, usize), LogEvent)> = Vec::new();

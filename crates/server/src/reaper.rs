@@ -8,7 +8,7 @@ use std::time::Duration;
 use store::{Compare, Op, RangeOptions, Txn};
 
 use crate::records::ErrorChain;
-use crate::state::TaskState;
+use crate::records::TaskState;
 use crate::workers::Worker;
 use crate::{Ctx, CtxInner};
 
@@ -51,7 +51,7 @@ pub(crate) async fn pass(ctx: &Ctx, retention: Duration) -> Result<usize, String
     };
     let mut removed = 0;
     for (cluster, id, revision) in &expired {
-        let key = crate::tasks::task_key(cluster, id);
+        let key = crate::records::keys::task(cluster, id);
         let txn = Txn::new().when(Compare::mod_revision(&key, *revision)).then(Op::delete(&key));
         match ctx.store().txn(txn).await {
             Ok(response) if response.succeeded => {
@@ -70,7 +70,7 @@ pub(crate) async fn pass(ctx: &Ctx, retention: Duration) -> Result<usize, String
     let now = ctx.clock().now();
     let tokens = ctx
         .store()
-        .range("/run-tokens/", RangeOptions::default())
+        .range(crate::records::keys::RUN_TOKENS, RangeOptions::default())
         .await
         .map_err(|e| ErrorChain(&e).to_string())?;
     for kv in tokens.kvs {

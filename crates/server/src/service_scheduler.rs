@@ -7,7 +7,7 @@
 //! acts on why it woke up: a pass after a restart, or after another pass, sees the tasks the
 //! earlier one wrote and decides from them, so nothing is started twice.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -19,15 +19,68 @@ use scheduler::deploy::{
 };
 use store::{Compare, Op, Txn};
 
+use crate::placement::Launch;
 use crate::records::{ErrorChain, encode, internal};
-use crate::services::{deployment_id, service_key};
-use crate::state::{ClusterIndex, IndexedTask, ServiceRecord, TaskRecord, TaskState};
-use crate::tasks::{Launch, task_key};
+use crate::records::{ServiceRecord, TaskRecord, TaskState, keys};
+use crate::services::deployment_id;
+use crate::state::{Change, ClusterIndex, IndexedTask, Observer};
 use crate::workers::Worker;
 use crate::{Ctx, placement};
 
-/// The reason of tasks the scheduler replaces for failing health checks.
-pub(crate) const HEALTH_REASON: &str = "Task failed container health checks";
+/// What changed for the service scheduler: services by (cluster, name), clusters whose
+/// instances changed (every service of theirs), or everything.
+#[derive(Debug, Default)]
+pub(crate) struct Dirty {
+    pub(crate) all: bool,
+    pub(crate) clusters: HashSet<String>,
+    pub(crate) services: HashSet<(String, String)>,
+}
+
+impl Dirty {
+    pub(crate) fn contains(&self, cluster: &str, service: &str) -> bool {
+        self.all
+            || self.clusters.contains(cluster)
+            || self.services.contains(&(cluster.to_owned(), service.to_owned()))
+    }
+}
+
+/// The services to look at: those whose tasks, record or cluster's instances changed since the
+/// scheduler last looked. The index keeps it (this module observes the index).
+#[derive(Default)]
+pub(crate) struct Wakes(parking_lot::Mutex<Dirty>);
+
+impl Wakes {
+    /// Takes the services that changed since the last call.
+    pub(crate) fn take(&self) -> Dirty {
+        std::mem::take(&mut *self.0.lock())
+    }
+}
+
+impl Observer for Wakes {
+    fn changed(&self, cluster: &str, _index: &ClusterIndex, change: Change<'_>) {
+        match change {
+            Change::Task { old, new } => {
+                let service =
+                    new.or(old).and_then(|t| t.group.as_deref()?.strip_prefix("service:"));
+                if let Some(service) = service
+                    && wakes_service(old, new)
+                {
+                    self.0.lock().services.insert((cluster.to_owned(), service.to_owned()));
+                }
+            }
+            Change::Service { name } => {
+                self.0.lock().services.insert((cluster.to_owned(), name.to_owned()));
+            }
+            Change::Instance { .. } => {
+                self.0.lock().clusters.insert(cluster.to_owned());
+            }
+        }
+    }
+
+    fn reloaded(&self) {
+        self.0.lock().all = true;
+    }
+}
 
 /// How many events a service keeps, as in ECS.
 const MAX_EVENTS: usize = 100;
@@ -65,7 +118,7 @@ pub(crate) async fn run(ctx: Ctx, mut worker: Worker) {
         if last_full.elapsed() >= Duration::from_secs(1) {
             full = true;
         }
-        let dirty = ctx.state().take_dirty();
+        let dirty = ctx.inner.service_wakes.take();
         let began = tokio::time::Instant::now();
         let reconciled = if full {
             last_full = began;
@@ -87,7 +140,7 @@ pub(crate) async fn pass(ctx: &Ctx) -> usize {
 
 /// One pass over the services `only` names (every service when `None`); returns how many it
 /// reconciled.
-async fn pass_over(ctx: &Ctx, only: Option<&crate::state::Dirty>) -> usize {
+async fn pass_over(ctx: &Ctx, only: Option<&Dirty>) -> usize {
     let services: Vec<(String, String)> = {
         let index = ctx.state().read();
         index
@@ -401,7 +454,7 @@ async fn stop_tasks(
             StopReason::Scaling { deployment_id } => {
                 format!("Scaling activity initiated by (deployment {deployment_id})")
             }
-            StopReason::Unhealthy => HEALTH_REASON.to_owned(),
+            StopReason::Unhealthy => crate::records::HEALTH_REASON.to_owned(),
             StopReason::Draining => {
                 "Task stopped because its container instance is draining".to_owned()
             }
@@ -418,7 +471,7 @@ async fn stop_tasks(
             })
         };
         let outcome =
-            crate::records::modify::<TaskRecord, _>(ctx, &task_key(cluster, id), |current| {
+            crate::records::modify::<TaskRecord, _>(ctx, &keys::task(cluster, id), |current| {
                 let mut record = current.ok_or_else(crate::tasks::task_not_found)?;
                 crate::tasks::stop(
                     &mut record,
@@ -514,7 +567,7 @@ async fn start_tasks(
         }
         let launch = Launch {
             cluster: cluster.to_owned(),
-            reservation: crate::tasks::reservation(&definition, None),
+            reservation: crate::placement::reservation(&definition, None),
             definition,
             family: d.family.clone(),
             revision: d.revision,
@@ -526,7 +579,7 @@ async fn start_tasks(
         };
         let only = instance.map(|i| vec![i]);
         let strategies = if only.is_some() { Vec::new() } else { strategy.to_vec() };
-        match crate::tasks::place(
+        match crate::placement::place(
             ctx,
             &launch,
             count,
@@ -567,7 +620,7 @@ async fn record_outcome(
     decision: &Decision,
     events: &[String],
 ) -> Result<(), ApiError> {
-    let key = service_key(cluster, name);
+    let key = keys::service(cluster, name);
     let Some(entry) =
         ctx.state().read().cluster(cluster).and_then(|c| c.services.get(name)).cloned()
     else {
@@ -706,5 +759,62 @@ mod tests {
         let long = task_list(&ids);
         assert!(long.starts_with("(task t0) (task t1)"));
         assert!(long.ends_with("(task t9) and 2 more"), "{long}");
+    }
+}
+
+#[cfg(test)]
+mod wakes_tests {
+    use super::wakes_service;
+    use crate::records::{Reservation, TaskRecord};
+    use crate::state::IndexedTask;
+
+    fn stored(task: api::Task) -> TaskRecord {
+        TaskRecord {
+            cluster: "c".to_owned(),
+            id: "t1".to_owned(),
+            instance_id: Some("i1".to_owned()),
+            family: "web".to_owned(),
+            revision: 3,
+            reservation: Reservation {
+                cpu: 256,
+                memory: 512,
+                ports_tcp: vec![80],
+                ports_udp: vec![],
+            },
+            task,
+        }
+    }
+
+    #[test]
+    fn only_changes_that_alter_decisions_wake_the_service_scheduler() {
+        let task = |last: &str, desired: &str, health: Option<api::HealthStatus>| {
+            let record = stored(api::Task {
+                last_status: Some(last.to_owned()),
+                desired_status: Some(desired.to_owned()),
+                group: Some("service:web".to_owned()),
+                health_status: health,
+                ..api::Task::default()
+            });
+            IndexedTask::decode(crate::records::encode(&record)).unwrap()
+        };
+        let pending = task("PENDING", "RUNNING", None);
+        let running = task("RUNNING", "RUNNING", Some(api::HealthStatus::Unknown));
+        // Starting to run, or a report that changes nothing a decision reads: the full pass.
+        assert!(!wakes_service(Some(&pending), Some(&running)));
+        assert!(!wakes_service(Some(&running), Some(&running)));
+        // A new task, a health verdict, a stop asked for or seen: a pass now.
+        assert!(wakes_service(None, Some(&pending)));
+        let healthy = task("RUNNING", "RUNNING", Some(api::HealthStatus::Healthy));
+        assert!(wakes_service(Some(&running), Some(&healthy)));
+        assert!(wakes_service(Some(&pending), Some(&healthy)));
+        let stopping = task("RUNNING", "STOPPED", None);
+        assert!(wakes_service(Some(&running), Some(&stopping)));
+        let stopped = task("STOPPED", "RUNNING", None);
+        assert!(wakes_service(Some(&running), Some(&stopped)));
+        let mut moved = task("PENDING", "RUNNING", None);
+        moved.instance_id = Some("i2".to_owned());
+        assert!(wakes_service(Some(&pending), Some(&moved)));
+        // Removing a (stopped) task decides nothing.
+        assert!(!wakes_service(Some(&stopped), None));
     }
 }

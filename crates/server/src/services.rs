@@ -24,13 +24,10 @@ use store::{Compare, Op, Txn};
 
 use crate::arn::valid_name;
 use crate::clusters::active_cluster_name;
+use crate::records::{DeploymentRecord, ServiceRecord, TaskState, keys};
 use crate::records::{encode, internal};
-use crate::state::{ClusterIndex, DeploymentRecord, ServiceRecord, TaskState};
+use crate::state::ClusterIndex;
 use crate::{Ctx, paging, placement, tags};
-
-pub(crate) fn service_key(cluster: &str, name: &str) -> String {
-    format!("/services/{cluster}/{name}")
-}
 
 fn not_found() -> ApiError {
     ApiError::new(ErrorCode::ServiceNotFoundException, "Service not found.")
@@ -307,8 +304,8 @@ pub(crate) async fn create_service(
         .task_definition
         .clone()
         .ok_or_else(|| ApiError::invalid_parameter("taskDefinition is required."))?;
-    let (definition, ..) =
-        crate::tasks::prepare(ctx, &cluster, &reference, req.launch_type, None).await?;
+    let definition =
+        crate::tasks::prepare(ctx, &cluster, &reference, req.launch_type, None).await?.definition;
     let configuration = configuration(req.deployment_configuration.as_ref(), strategy)?;
     placement::constraints(
         &definition,
@@ -325,7 +322,7 @@ pub(crate) async fn create_service(
     let tag_list = req.tags.clone().unwrap_or_default();
     tags::check_tags(&tag_list, quotas.tags_per_resource)?;
 
-    let key = service_key(&cluster, &req.service_name);
+    let key = keys::service(&cluster, &req.service_name);
     let print = fingerprint(&req, &cluster);
     let _serialized = ctx.key_locks().lock(&key).await;
     let (existing_revision, active_services) = {
@@ -443,7 +440,7 @@ pub(crate) async fn update_service(
     }
     let new_definition = match &req.task_definition {
         Some(reference) => {
-            Some(crate::tasks::prepare(ctx, &cluster, reference, None, None).await?.0)
+            Some(crate::tasks::prepare(ctx, &cluster, reference, None, None).await?.definition)
         }
         None => None,
     };
@@ -488,7 +485,7 @@ pub(crate) async fn update_service(
         ));
     }
 
-    let key = service_key(&cluster, &name);
+    let key = keys::service(&cluster, &name);
     let now = ctx.clock().now();
     let record = crate::records::modify::<ServiceRecord, _>(ctx, &key, |stored| {
         let mut record = stored.ok_or_else(not_found)?;
@@ -564,7 +561,7 @@ pub(crate) async fn delete_service(
 ) -> Result<DeleteServiceResponse, ApiError> {
     let cluster = active_cluster_name(ctx, req.cluster.as_deref()).await?;
     let name = service_name(ctx, &cluster, &req.service)?.ok_or_else(not_found)?;
-    let key = service_key(&cluster, &name);
+    let key = keys::service(&cluster, &name);
     let record = crate::records::modify::<ServiceRecord, _>(ctx, &key, |stored| {
         let mut record = stored.ok_or_else(not_found)?;
         if record.status() != "ACTIVE" {

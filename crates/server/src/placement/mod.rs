@@ -7,8 +7,18 @@ use std::collections::{BTreeMap, BTreeSet};
 use api::{ApiError, Resource, TaskDefinition};
 use scheduler::{Instance, InstanceStatus, Resources, TaskOnInstance};
 
+mod launch;
+mod planner;
+mod rounds;
+
 use crate::Ctx;
-use crate::state::{ClusterIndex, InstanceRecord, Reservation};
+use crate::liveness::Liveness;
+use crate::records::{InstanceRecord, Reservation};
+use crate::state::ClusterIndex;
+
+pub(crate) use launch::{Launch, parse_units, reservation};
+pub(crate) use planner::{Planners, placed};
+pub(crate) use rounds::{PlacementQueue, place};
 
 /// An instance's registered totals, read from its `registeredResources`.
 pub(crate) fn totals(resources: &[Resource]) -> Resources {
@@ -123,79 +133,22 @@ pub(crate) fn instance_of(
     }
 }
 
-/// Every container instance of a cluster, in id order.
-pub(crate) fn snapshot(
-    ctx: &Ctx,
+/// Every container instance of a cluster, in id order, with the agents' connections `liveness`
+/// knows.
+fn snapshot_of(
     cluster: &ClusterIndex,
     cluster_name: &str,
+    liveness: &Liveness,
 ) -> scheduler::Snapshot {
     scheduler::Snapshot {
         instances: cluster
             .instances
             .values()
-            .map(|e| instance(ctx, cluster, cluster_name, &e.record))
+            .map(|e| {
+                instance_of(cluster, &e.record, liveness.connected(cluster_name, &e.record.id))
+            })
             .collect(),
     }
-}
-
-/// Runs `f` with the cluster's placement planner: built from the index on first use, and told
-/// first which agents connected or went silent since it was last used (the store does not
-/// record those). The caller holds the index's read guard, so the planner matches the index.
-pub(crate) fn with_planner<R>(
-    ctx: &Ctx,
-    cluster: &ClusterIndex,
-    cluster_name: &str,
-    f: impl FnOnce(&mut scheduler::Planner) -> R,
-) -> R {
-    let liveness = ctx.liveness();
-    let mut slot = cluster.planner.0.lock();
-    let planner = match slot.take() {
-        Some(mut planner) => {
-            let revived = liveness.take_revived(cluster_name).into_iter().map(|id| (id, true));
-            let silent = liveness.silent(cluster_name).into_iter().map(|id| (id, false));
-            for (id, connected) in revived.chain(silent) {
-                if let Some(instance) = planner.instance(&id)
-                    && instance.agent_connected != connected
-                {
-                    let mut instance = instance.clone();
-                    instance.agent_connected = connected;
-                    if let Err(error) = planner.apply(scheduler::Delta::UpsertInstance(instance)) {
-                        tracing::warn!(%error, "Updating an agent's connection in the planner failed");
-                    }
-                }
-            }
-            slot.insert(planner)
-        }
-        None => {
-            // Built from the index with every agent's current state.
-            liveness.take_revived(cluster_name);
-            slot.insert(scheduler::Planner::new(snapshot(ctx, cluster, cluster_name)))
-        }
-    };
-    #[cfg(debug_assertions)]
-    check_planner(planner, &snapshot(ctx, cluster, cluster_name));
-    f(planner)
-}
-
-/// In debug builds (every integration test), checks that the planner, fed only deltas, sees the
-/// cluster exactly as a snapshot built from the index does (connections aside: they move with
-/// time between the two reads).
-#[cfg(debug_assertions)]
-fn check_planner(planner: &scheduler::Planner, fresh: &scheduler::Snapshot) {
-    let normalize = |snapshot: scheduler::Snapshot| {
-        let mut instances = snapshot.instances;
-        for instance in &mut instances {
-            instance.agent_connected = false;
-            instance.tasks.sort_by(|a, b| a.id.cmp(&b.id));
-        }
-        instances
-    };
-    let kept = normalize(planner.snapshot());
-    let built = normalize(fresh.clone());
-    debug_assert!(
-        kept == built,
-        "the planner differs from the index:\nplanner: {kept:#?}\nindex: {built:#?}"
-    );
 }
 
 /// Parses the constraints of a task definition and of a call together, refusing more than

@@ -3,77 +3,27 @@
 //! Records are JSON. Where an ECS shape already describes a resource completely (a cluster, a
 //! task definition) the record is that shape, so every member the caller set round-trips.
 //!
-//! Key layout (names never contain `/` or `!`, so prefixes never collide):
-//! ```text
-//! /clusters/<name>                         api::Cluster (counts left out: they are computed)
-//! /families/<family>                       FamilyRecord: the last revision ever registered
-//! /taskdefs/<family>!<revision, 10 digits> TaskDefinitionRecord
-//! /settings/<principal arn>/<name>         api::Setting set by PutAccountSetting
-//! /settings-default/<name>                 api::Setting set by PutAccountSettingDefault
-//! /services/<cluster>/...  /tasks/<cluster>/...  /instances/<cluster>/...   (later work)
-//! ```
-//! `!` sorts before every character of a family name, so a range over `/taskdefs/` lists
-//! families in name order and each family's revisions in numeric order.
+//! Every key is in [`keys`]; the record types are in this module's children, one file per
+//! kind of resource. Records are domain types: they are converted to and from `api` shapes at
+//! the edge.
 
 use bytes::Bytes;
+use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
 
 use api::ApiError;
 use store::{Compare, Op, RangeOptions, Revision, Store, StoreError, Txn};
 
-pub(crate) mod keys {
-    pub(crate) const CLUSTERS: &str = "/clusters/";
-    pub(crate) const FAMILIES: &str = "/families/";
-    pub(crate) const TASK_DEFINITIONS: &str = "/taskdefs/";
+mod definition;
+mod instance;
+pub(crate) mod keys;
+mod service;
+mod task;
 
-    pub(crate) fn cluster(name: &str) -> String {
-        format!("{CLUSTERS}{name}")
-    }
-
-    pub(crate) fn family(family: &str) -> String {
-        format!("{FAMILIES}{family}")
-    }
-
-    pub(crate) fn task_definitions_of(family: &str) -> String {
-        format!("{TASK_DEFINITIONS}{family}!")
-    }
-
-    pub(crate) fn task_definition(family: &str, revision: i32) -> String {
-        format!("{TASK_DEFINITIONS}{family}!{revision:010}")
-    }
-
-    pub(crate) fn account_settings_of(principal: &str) -> String {
-        format!("/settings/{principal}/")
-    }
-
-    pub(crate) fn account_setting(principal: &str, name: &str) -> String {
-        format!("/settings/{principal}/{name}")
-    }
-
-    pub(crate) const ACCOUNT_SETTING_DEFAULTS: &str = "/settings-default/";
-
-    pub(crate) fn account_setting_default(name: &str) -> String {
-        format!("{ACCOUNT_SETTING_DEFAULTS}{name}")
-    }
-}
-
-/// A task definition family: the highest revision ever registered, so revisions are never
-/// reused even after deletion.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct FamilyRecord {
-    pub(crate) last_revision: i32,
-}
-
-/// A registered task definition revision and its tags.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct TaskDefinitionRecord {
-    pub(crate) definition: api::TaskDefinition,
-    #[serde(default)]
-    pub(crate) tags: Vec<api::Tag>,
-}
+pub(crate) use definition::{FamilyRecord, TaskDefinitionRecord};
+pub(crate) use instance::InstanceRecord;
+pub(crate) use service::{DeploymentRecord, ServiceRecord};
+pub(crate) use task::{HEALTH_REASON, Reservation, TaskRecord, TaskState, TokenRecord};
 
 /// A decoded record and the revision it was read at.
 #[derive(Debug, Clone)]

@@ -1,0 +1,255 @@
+//! A task as the index keeps it: the fields decisions read, decoded, beside the stored JSON.
+
+use axum::body::Bytes;
+use serde::Deserialize;
+
+use store::Revision;
+
+use crate::records::{Reservation, TaskRecord, TaskState};
+
+/// A task's JSON for DescribeTasks and the agent connectivity it was rendered with.
+#[derive(Default)]
+pub(crate) struct RenderCache(pub(crate) std::sync::OnceLock<(Option<api::Connectivity>, Bytes)>);
+
+impl std::fmt::Debug for RenderCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RenderCache")
+    }
+}
+
+/// A status name: the ones ECS defines without an allocation, anything else as given.
+fn status_name(name: &str) -> std::borrow::Cow<'static, str> {
+    const KNOWN: [&str; 8] = [
+        "PROVISIONING",
+        "PENDING",
+        "ACTIVATING",
+        "RUNNING",
+        "DEACTIVATING",
+        "STOPPING",
+        "DEPROVISIONING",
+        "STOPPED",
+    ];
+    match KNOWN.iter().find(|known| **known == name) {
+        Some(known) => std::borrow::Cow::Borrowed(known),
+        None => std::borrow::Cow::Owned(name.to_owned()),
+    }
+}
+
+/// A task as the index keeps it: what the control plane decides on, decoded, and the stored
+/// record's JSON (the very buffer the store keeps) for everything else, decoded on demand
+/// ([`IndexedTask::record`]). A hundred thousand tasks cost a fraction of their decoded size.
+pub(crate) struct IndexedTask {
+    pub(crate) cluster: String,
+    pub(crate) id: String,
+    pub(crate) instance_id: Option<String>,
+    pub(crate) family: String,
+    pub(crate) revision: i32,
+    pub(crate) reservation: Reservation,
+    last_status: std::borrow::Cow<'static, str>,
+    desired_status: std::borrow::Cow<'static, str>,
+    pub(crate) group: Option<String>,
+    pub(crate) started_by: Option<String>,
+    pub(crate) launch_type: Option<api::LaunchType>,
+    pub(crate) health_status: Option<api::HealthStatus>,
+    pub(crate) created_at: f64,
+    pub(crate) started_at: Option<f64>,
+    pub(crate) stopped_at: Option<f64>,
+    pub(crate) stop_code: Option<api::TaskStopCode>,
+    /// The service scheduler stopped it for failing health checks.
+    pub(crate) stopped_for_health: bool,
+    pub(crate) overrides: Option<Box<api::TaskOverride>>,
+    /// The store revision at which what the instance's agent is told of the task (its place
+    /// in the instance's desired set, its desired status) last changed, or a later one: a
+    /// poll from an agent that applied that generation or a later one already has it.
+    pub(crate) desired_since: Revision,
+    json: Bytes,
+    /// The task as DescribeTasks shows it (without tags), serialized once per version of the
+    /// record.
+    pub(crate) rendered: RenderCache,
+}
+
+impl std::fmt::Debug for IndexedTask {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IndexedTask")
+            .field("cluster", &self.cluster)
+            .field("id", &self.id)
+            .field("last_status", &self.last_status)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The part of a stored task the index decodes.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct IndexedForm<'a> {
+    cluster: String,
+    id: String,
+    instance_id: Option<String>,
+    family: String,
+    revision: i32,
+    reservation: Reservation,
+    #[serde(borrow)]
+    task: IndexedTaskForm<'a>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct IndexedTaskForm<'a> {
+    #[serde(borrow)]
+    last_status: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow)]
+    desired_status: Option<std::borrow::Cow<'a, str>>,
+    group: Option<String>,
+    started_by: Option<String>,
+    launch_type: Option<api::LaunchType>,
+    health_status: Option<api::HealthStatus>,
+    created_at: Option<f64>,
+    started_at: Option<f64>,
+    stopped_at: Option<f64>,
+    stop_code: Option<api::TaskStopCode>,
+    #[serde(borrow)]
+    stopped_reason: Option<std::borrow::Cow<'a, str>>,
+    overrides: Option<Box<api::TaskOverride>>,
+}
+
+impl IndexedTask {
+    /// Reads a stored task record (its `desired_since` is 0 until set).
+    pub(crate) fn decode(json: Bytes) -> Result<IndexedTask, serde_json::Error> {
+        let form: IndexedForm<'_> = serde_json::from_slice(&json)?;
+        let task = form.task;
+        let indexed = IndexedTask {
+            cluster: form.cluster,
+            id: form.id,
+            instance_id: form.instance_id,
+            family: form.family,
+            revision: form.revision,
+            reservation: form.reservation,
+            last_status: status_name(task.last_status.as_deref().unwrap_or("PENDING")),
+            desired_status: status_name(task.desired_status.as_deref().unwrap_or("RUNNING")),
+            group: task.group,
+            started_by: task.started_by,
+            launch_type: task.launch_type,
+            health_status: task.health_status,
+            created_at: task.created_at.unwrap_or(0.0),
+            started_at: task.started_at,
+            stopped_at: task.stopped_at,
+            stop_code: task.stop_code,
+            stopped_for_health: task.stopped_reason.as_deref()
+                == Some(crate::records::HEALTH_REASON),
+            overrides: task.overrides,
+            desired_since: 0,
+            json: Bytes::new(),
+            rendered: RenderCache::default(),
+        };
+        Ok(IndexedTask { json, ..indexed })
+    }
+
+    /// The whole record, decoded from its stored JSON.
+    pub(crate) fn record(&self) -> Result<TaskRecord, api::ApiError> {
+        serde_json::from_slice(&self.json).map_err(|error| {
+            tracing::error!(task = %self.id, %error, "An indexed task does not decode");
+            api::ApiError::server()
+        })
+    }
+}
+
+impl TaskState for IndexedTask {
+    fn cluster(&self) -> &str {
+        &self.cluster
+    }
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn instance_id(&self) -> Option<&str> {
+        self.instance_id.as_deref()
+    }
+    fn reservation(&self) -> &Reservation {
+        &self.reservation
+    }
+    fn group(&self) -> Option<&str> {
+        self.group.as_deref()
+    }
+    fn started_by(&self) -> Option<&str> {
+        self.started_by.as_deref()
+    }
+    fn last_status(&self) -> &str {
+        &self.last_status
+    }
+    fn desired_status(&self) -> &str {
+        &self.desired_status
+    }
+}
+
+/// What the instance's agent is told about a task: `None` once it is STOPPED.
+pub(super) fn desired_view(task: &IndexedTask) -> Option<(&str, &str)> {
+    if task.is_stopped() {
+        return None;
+    }
+    Some((task.instance_id.as_deref()?, task.desired_status()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stored(task: api::Task) -> TaskRecord {
+        TaskRecord {
+            cluster: "c".to_owned(),
+            id: "t1".to_owned(),
+            instance_id: Some("i1".to_owned()),
+            family: "web".to_owned(),
+            revision: 3,
+            reservation: Reservation {
+                cpu: 256,
+                memory: 512,
+                ports_tcp: vec![80],
+                ports_udp: vec![],
+            },
+            task,
+        }
+    }
+
+    #[test]
+    fn an_indexed_task_decodes_what_decisions_read_and_keeps_the_rest() {
+        let record = stored(api::Task {
+            last_status: Some("STOPPED".to_owned()),
+            desired_status: Some("STOPPED".to_owned()),
+            group: Some("service:web".to_owned()),
+            started_by: Some("ecs-svc/1".to_owned()),
+            health_status: Some(api::HealthStatus::Unhealthy),
+            started_at: Some(10.5),
+            stopped_at: Some(20.25),
+            stop_code: Some(api::TaskStopCode::ServiceSchedulerInitiated),
+            stopped_reason: Some(crate::records::HEALTH_REASON.to_owned()),
+            cpu: Some("256".to_owned()),
+            ..api::Task::default()
+        });
+        let json = crate::records::encode(&record);
+        let indexed = IndexedTask::decode(json.clone()).unwrap();
+        assert_eq!((indexed.last_status(), indexed.desired_status()), ("STOPPED", "STOPPED"));
+        assert!(indexed.is_stopped());
+        assert_eq!(indexed.group(), Some("service:web"));
+        assert_eq!(indexed.started_by(), Some("ecs-svc/1"));
+        assert_eq!(indexed.health_status, Some(api::HealthStatus::Unhealthy));
+        assert_eq!((indexed.started_at, indexed.stopped_at), (Some(10.5), Some(20.25)));
+        assert!(indexed.stopped_for_health);
+        assert_eq!(indexed.reservation, record.reservation);
+        // The stored JSON is kept as it is (the same buffer), and decodes to the whole record.
+        assert_eq!(indexed.json.as_ptr(), json.as_ptr());
+        let whole = indexed.record().unwrap();
+        assert_eq!(whole.task, record.task);
+        assert_eq!(crate::records::encode(&whole), json);
+    }
+
+    #[test]
+    fn statuses_default_as_ecs_shows_them_and_keep_unknown_names() {
+        let indexed =
+            IndexedTask::decode(crate::records::encode(&stored(api::Task::default()))).unwrap();
+        assert_eq!((indexed.last_status(), indexed.desired_status()), ("PENDING", "RUNNING"));
+        let odd =
+            stored(api::Task { last_status: Some("PAUSED".to_owned()), ..api::Task::default() });
+        let indexed = IndexedTask::decode(crate::records::encode(&odd)).unwrap();
+        assert_eq!(indexed.last_status(), "PAUSED");
+        assert!(!indexed.stopped_for_health);
+    }
+}

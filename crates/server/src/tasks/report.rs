@@ -1,0 +1,296 @@
+//! What agents report about tasks: the agent channel's reports, SubmitTaskStateChange and
+//! SubmitContainerStateChange. Statuses only move forward.
+
+use api::agent::{ContainerReport, TaskReport};
+use api::{
+    ApiError, Container, HealthStatus, SubmitContainerStateChangeRequest,
+    SubmitContainerStateChangeResponse, SubmitTaskStateChangeRequest,
+    SubmitTaskStateChangeResponse, Task, TaskStopCode,
+};
+use store::{Compare, Op, Txn};
+
+use super::{container_rank, rank, task_id, task_not_found};
+use crate::Ctx;
+use crate::caller::Call;
+use crate::clusters::active_cluster_name;
+use crate::records::{TaskRecord, TaskState, keys};
+use crate::records::{encode, internal};
+
+/// Merges an agent's view of a task into it. Statuses only move forward. The caller compares
+/// the outcome with the task before, to know whether anything changed.
+fn merge(task: &mut Task, report: &TaskReport, now: f64) {
+    let current = task.last_status.clone().unwrap_or_else(|| "PENDING".to_owned());
+    let reported = report.status.as_str();
+    // The agent has the task: it is connected to it from now on.
+    if task.connectivity_at.is_none() {
+        task.connectivity_at = Some(now);
+    }
+    if rank(reported) > rank(&current) {
+        task.last_status = Some(reported.to_owned());
+        if rank(reported) >= rank("STOPPING") {
+            task.stopping_at = task.stopping_at.or(Some(now));
+        }
+        if reported == "RUNNING"
+            || (rank(reported) > rank("RUNNING")
+                && task.started_at.is_none()
+                && report.started_at.is_some())
+        {
+            task.started_at = task.started_at.or(report.started_at).or(Some(now));
+        }
+        if reported == "STOPPED" {
+            task.stopped_at = Some(now);
+            task.execution_stopped_at = report.execution_stopped_at.or(Some(now));
+            task.desired_status = Some("STOPPED".to_owned());
+            if task.stop_code.is_none() {
+                task.stop_code = report.stop_code.as_deref().and_then(TaskStopCode::parse);
+                task.stopped_reason = report.reason.clone();
+            }
+            task.stopping_at = task.stopping_at.or(Some(now));
+        }
+    }
+    if task.pull_started_at.is_none() {
+        task.pull_started_at = report.pull_started_at;
+    }
+    if task.pull_stopped_at.is_none() {
+        task.pull_stopped_at = report.pull_stopped_at;
+    }
+    if let Some(health) = report.health_status.as_deref().and_then(HealthStatus::parse) {
+        task.health_status = Some(health);
+    }
+    for reported in &report.containers {
+        if let Some(container) =
+            task.containers.iter_mut().flatten().find(|c| c.name.as_deref() == Some(&reported.name))
+        {
+            merge_container(container, reported);
+        }
+    }
+}
+
+fn merge_container(container: &mut Container, reported: &ContainerReport) {
+    let current = container.last_status.clone().unwrap_or_else(|| "PENDING".to_owned());
+    if container_rank(&reported.status) >= container_rank(&current) {
+        container.last_status = Some(reported.status.clone());
+        if reported.runtime_id.is_some() {
+            container.runtime_id = reported.runtime_id.clone();
+        }
+        if reported.exit_code.is_some() {
+            container.exit_code = reported.exit_code;
+        }
+        if reported.reason.is_some() {
+            container.reason = reported.reason.clone();
+        }
+        if !reported.network_bindings.is_empty() || reported.status == "STOPPED" {
+            container.network_bindings = Some(reported.network_bindings.clone());
+        }
+        if let Some(health) = reported.health_status.as_deref().and_then(HealthStatus::parse) {
+            container.health_status = Some(health);
+        }
+        if reported.image_digest.is_some() {
+            container.image_digest = reported.image_digest.clone();
+        }
+    }
+}
+
+/// Applies one task report from an agent of `cluster`. With `instance_id`, the task must be on
+/// that instance (an agent reports only on its own tasks). Returns whether it was applied.
+pub(crate) async fn apply_report(
+    ctx: &Ctx,
+    cluster: &str,
+    instance_id: Option<&str>,
+    report: &TaskReport,
+) -> Result<bool, ApiError> {
+    let Some(id) = task_id(ctx, cluster, &report.task_arn)? else {
+        return Ok(false);
+    };
+    let indexed = || {
+        let index = ctx.state().read();
+        index
+            .cluster(cluster)
+            .and_then(|c| c.tasks.get(&id))
+            .map(|entry| (entry.record.clone(), entry.mod_revision))
+    };
+    let owner = {
+        let index = ctx.state().read();
+        match index.cluster(cluster).and_then(|c| c.tasks.get(&id)) {
+            Some(entry) => entry.record.instance_id.clone(),
+            None => return Ok(false),
+        }
+    };
+    if let Some(instance) = instance_id
+        && owner.as_deref() != Some(instance)
+    {
+        tracing::warn!(cluster, task = %id, instance, "An agent reported on a task of another instance");
+        return Ok(false);
+    }
+    let now = ctx.clock().now();
+    let key = keys::task(cluster, &id);
+    let _serialized = ctx.key_locks().lock(&key).await;
+    // Under the key's lock the index's copy is current (writers here wait for the index
+    // before they let go), unless another process wrote: the compare-and-swap then fails and
+    // the store is read instead.
+    let mut from_index = indexed();
+    for _ in 0..16 {
+        // An agent's report counts only while its instance is registered, up to the commit:
+        // the write is conditional on the instance record seen here.
+        let instance_revision = match instance_id {
+            Some(instance) => match crate::caller::registered_revision(ctx, cluster, instance) {
+                Some(revision) => {
+                    Some((crate::records::keys::instance(cluster, instance), revision))
+                }
+                None => return Err(crate::caller::not_registered(ctx, cluster, instance)),
+            },
+            None => None,
+        };
+        let (mut record, mod_revision) = match from_index.take() {
+            Some((indexed, revision)) => (indexed.record()?, revision),
+            None => match crate::records::get::<TaskRecord>(ctx.store(), &key).await? {
+                Some(current) => (current.value, current.mod_revision),
+                None => return Ok(false),
+            },
+        };
+        let before = record.task.clone();
+        merge(&mut record.task, report, now);
+        if record.task == before {
+            return Ok(true);
+        }
+        record.task.version = Some(record.task.version.unwrap_or(0) + 1);
+        let mut txn = Txn::new().when(Compare::mod_revision(&key, mod_revision));
+        if let Some((guard, revision)) = &instance_revision {
+            txn = txn.when(Compare::mod_revision(guard, *revision));
+        }
+        let response =
+            ctx.store().txn(txn.then(Op::put(&key, encode(&record)))).await.map_err(internal)?;
+        // Succeeded or not, the index catches up with what the store had: a failed round then
+        // sees the instance record that moved.
+        ctx.state().wait_for(response.revision).await;
+        if response.succeeded {
+            tracing::debug!(cluster, task = %id, status = record.last_status(), "Task state changed");
+            return Ok(true);
+        }
+    }
+    Err(crate::records::contention(&key))
+}
+
+pub(crate) async fn submit_task_state_change(
+    call: &Call<'_>,
+    req: SubmitTaskStateChangeRequest,
+) -> Result<SubmitTaskStateChangeResponse, ApiError> {
+    let cluster = active_cluster_name(call, req.cluster.as_deref()).await?;
+    let instance = call.require_instance_agent(&cluster)?.to_owned();
+    let task = req.task.ok_or_else(|| ApiError::invalid_parameter("task is required."))?;
+    let report = TaskReport {
+        task_arn: task,
+        status: req.status.unwrap_or_else(|| "PENDING".to_owned()),
+        reason: req.reason,
+        containers: req
+            .containers
+            .unwrap_or_default()
+            .into_iter()
+            .map(|c| ContainerReport {
+                name: c.container_name.unwrap_or_default(),
+                status: c.status.unwrap_or_else(|| "PENDING".to_owned()),
+                runtime_id: c.runtime_id,
+                exit_code: c.exit_code,
+                reason: c.reason,
+                network_bindings: c.network_bindings.unwrap_or_default(),
+                health_status: None,
+                image_digest: c.image_digest,
+            })
+            .collect(),
+        pull_started_at: req.pull_started_at,
+        pull_stopped_at: req.pull_stopped_at,
+        execution_stopped_at: req.execution_stopped_at,
+        ..TaskReport::default()
+    };
+    if !apply_report(call, &cluster, Some(&instance), &report).await? {
+        return Err(task_not_found());
+    }
+    Ok(SubmitTaskStateChangeResponse { acknowledgment: Some("ACK".to_owned()) })
+}
+
+pub(crate) async fn submit_container_state_change(
+    call: &Call<'_>,
+    req: SubmitContainerStateChangeRequest,
+) -> Result<SubmitContainerStateChangeResponse, ApiError> {
+    let cluster = active_cluster_name(call, req.cluster.as_deref()).await?;
+    let instance = call.require_instance_agent(&cluster)?.to_owned();
+    let task = req.task.ok_or_else(|| ApiError::invalid_parameter("task is required."))?;
+    let report = TaskReport {
+        task_arn: task,
+        // The task's own status does not move on a container change.
+        status: "PROVISIONING".to_owned(),
+        containers: vec![ContainerReport {
+            name: req.container_name.unwrap_or_default(),
+            status: req.status.unwrap_or_else(|| "PENDING".to_owned()),
+            runtime_id: req.runtime_id,
+            exit_code: req.exit_code,
+            reason: req.reason,
+            network_bindings: req.network_bindings.unwrap_or_default(),
+            health_status: None,
+            image_digest: None,
+        }],
+        ..TaskReport::default()
+    };
+    if !apply_report(call, &cluster, Some(&instance), &report).await? {
+        return Err(task_not_found());
+    }
+    Ok(SubmitContainerStateChangeResponse { acknowledgment: Some("ACK".to_owned()) })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{ctx, put};
+    use api::ErrorCode;
+
+    fn last_status(ctx: &Ctx, id: &str) -> String {
+        let index = ctx.state().read();
+        index.cluster("c").unwrap().tasks[id].record.last_status().to_owned()
+    }
+
+    /// A report on an agent's behalf is applied only while the agent's instance is registered,
+    /// whichever path it came by.
+    #[tokio::test]
+    async fn reports_of_a_deregistered_instance_change_nothing() {
+        let ctx = ctx().await;
+        put(
+            &ctx,
+            "/instances/c/i1",
+            serde_json::json!({"cluster": "c", "id": "i1",
+            "instance": {"status": "ACTIVE"}}),
+        )
+        .await;
+        for id in ["t1", "t2"] {
+            put(
+                &ctx,
+                &format!("/tasks/c/{id}"),
+                serde_json::json!({"cluster": "c", "id": id,
+                "instanceId": "i1", "family": "f", "revision": 1,
+                "reservation": {"cpu": 0, "memory": 0}, "task": {"lastStatus": "PROVISIONING"}}),
+            )
+            .await;
+        }
+        let running = |id: &str| TaskReport {
+            task_arn: id.to_owned(),
+            status: "RUNNING".to_owned(),
+            ..TaskReport::default()
+        };
+        assert!(apply_report(&ctx, "c", Some("i1"), &running("t1")).await.unwrap());
+        assert_eq!(last_status(&ctx, "t1"), "RUNNING");
+
+        put(
+            &ctx,
+            "/instances/c/i1",
+            serde_json::json!({"cluster": "c", "id": "i1",
+            "instance": {"status": "INACTIVE"}}),
+        )
+        .await;
+        let error = apply_report(&ctx, "c", Some("i1"), &running("t2")).await.unwrap_err();
+        assert_eq!(error.code, ErrorCode::ClientException);
+        assert!(error.message.contains("is not registered in cluster c"), "{}", error.message);
+        assert_eq!(last_status(&ctx, "t2"), "PROVISIONING");
+        // The control plane's own reports (no instance) still apply.
+        assert!(apply_report(&ctx, "c", None, &running("t2")).await.unwrap());
+        assert_eq!(last_status(&ctx, "t2"), "RUNNING");
+    }
+}
