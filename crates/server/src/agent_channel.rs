@@ -53,13 +53,13 @@ impl Traffic {
 const MAX_WAIT: Duration = Duration::from_secs(20);
 
 fn reply(result: Result<Value, ApiError>) -> Response {
-    let request_id = crate::http::request_id();
+    let request_id = crate::wire::request_id();
     match result {
-        Ok(value) => crate::http::respond(StatusCode::OK, &request_id, None, &value),
+        Ok(value) => crate::wire::respond(StatusCode::OK, &request_id, None, &value),
         Err(error) => {
             let status =
                 StatusCode::from_u16(error.code.status()).unwrap_or(StatusCode::BAD_REQUEST);
-            crate::http::respond(status, &request_id, Some(error.code), &error.body())
+            crate::wire::respond(status, &request_id, Some(error.code), &error.body())
         }
     }
 }
@@ -81,7 +81,7 @@ fn authorize(
     cluster: &str,
     instance_arn: &str,
 ) -> Result<String, ApiError> {
-    let caller = crate::http::caller(ctx, headers);
+    let caller = crate::caller::Caller::from_headers(ctx, headers);
     let id = instance_id(ctx, cluster, instance_arn)?.ok_or_else(|| {
         ApiError::client(format!("Container instance {instance_arn} is not in cluster {cluster}."))
     })?;
@@ -100,14 +100,14 @@ fn authorize(
 }
 
 pub(crate) async fn poll(State(ctx): State<Ctx>, headers: HeaderMap, body: Bytes) -> Response {
-    let request_id = crate::http::request_id();
+    let request_id = crate::wire::request_id();
     let (begun, carried) = match begin_poll(&ctx, &headers, &body).await {
         Ok(begun) => begun,
         Err(error) => return reply(Err(error)),
     };
     let Some((tasks, logs)) = carried else {
         return match finish_poll(&ctx, begun).await {
-            Ok(json) => crate::http::respond_bytes(StatusCode::OK, &request_id, None, json),
+            Ok(json) => crate::wire::respond_bytes(StatusCode::OK, &request_id, None, json),
             Err(error) => reply(Err(error)),
         };
     };
@@ -141,7 +141,7 @@ pub(crate) async fn poll(State(ctx): State<Ctx>, headers: HeaderMap, body: Bytes
     let mut lines = Box::pin(futures::stream::select(applied, answer));
     let first = lines.next().await;
     let body = axum::body::Body::from_stream(futures::stream::iter(first).chain(lines));
-    crate::http::respond_body(StatusCode::OK, &request_id, None, body)
+    crate::wire::respond_body(StatusCode::OK, &request_id, None, body)
 }
 
 /// A poll whose request is checked, before its wait.

@@ -33,6 +33,18 @@ pub(crate) struct Caller {
     pub(crate) identity: Option<auth::Identity>,
 }
 
+impl Caller {
+    /// The identity a request carries.
+    pub(crate) fn from_headers(ctx: &Ctx, headers: &axum::http::HeaderMap) -> Caller {
+        let agent =
+            headers.get(api::agent::TOKEN_HEADER).and_then(|v| v.to_str().ok()).and_then(|token| {
+                crate::caller::verify_agent_token(&ctx.options().agent_secret, token)
+            });
+        let (agent_cluster, agent_instance) = agent.map_or((None, None), |(c, i)| (Some(c), i));
+        Caller { agent_cluster, agent_instance, identity: None }
+    }
+}
+
 /// One request being served: the context plus the caller. Dereferences to [`Ctx`], so a
 /// handler that does not care who calls takes `&Ctx`.
 pub(crate) struct Call<'a> {

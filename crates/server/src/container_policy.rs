@@ -21,9 +21,43 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
+use serde::Deserialize;
+
 use api::{ApiError, ContainerDefinition, NetworkMode, TaskDefinition};
 
-use crate::config::ContainerPolicy;
+/// What task definitions may ask of the hosts their containers run on. Everything is refused
+/// unless allowed: in the config file's `[containers]` (every cluster) or
+/// `[clusters.<name>.containers]` (one cluster; replaces `[containers]` for it). The checks
+/// themselves are in `container_policy`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default, rename_all = "kebab-case", deny_unknown_fields)]
+pub struct ContainerPolicy {
+    /// Privileged containers (`privileged: true`), added Linux capabilities, and security
+    /// options that turn a confinement off (`seccomp=unconfined`, `apparmor=unconfined`,
+    /// `label=disable`, `label=type:spc_t`, `systempaths=unconfined`,
+    /// `writable-cgroups=true`).
+    pub allow_privileged: bool,
+    /// Security options that name a profile of their own: an inline seccomp profile
+    /// (`seccomp={...}`), an AppArmor profile (`apparmor=<name>`), an SELinux type
+    /// (`label=type:<type>`), and options Berth does not know. Without it only
+    /// `no-new-privileges`, Docker's default profiles and SELinux `user:`, `role:`, `level:`
+    /// and `filetype:` labels pass.
+    pub allow_custom_security_profiles: bool,
+    /// The `host` network mode.
+    pub allow_host_network: bool,
+    /// Volumes that expose a host path: `host.sourcePath`, Docker volume driver options that
+    /// bind one, and shared Docker volumes that Berth did not create for the cluster (the agent
+    /// checks their labels when the task starts).
+    pub allow_host_mounts: bool,
+    /// Log destinations allowed besides public IP addresses: `host:port` or `host` (any port;
+    /// IPv6 in brackets), or `unix:///path`. The Docker daemon connects to a log driver's
+    /// address (`syslog-address`, `gelf-address`, `fluentd-address`, `splunk-url`) from the
+    /// host's network namespace, so loopback, unspecified, link-local, private, shared and
+    /// multicast addresses, unix sockets and host names (which can resolve to anything) are
+    /// refused unless listed, e.g. `log-destinations = ["10.0.0.5:514", "logs.internal:12201"]`.
+    /// The fluentd driver without `fluentd-address` sends to `127.0.0.1:24224`.
+    pub log_destinations: Vec<String>,
+}
 
 /// The fluentd driver's destination when `fluentd-address` is not set (Docker's default).
 const FLUENTD_DEFAULT: &str = "127.0.0.1:24224";

@@ -11,7 +11,7 @@ use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use serde_json::Value;
 
@@ -20,6 +20,7 @@ use api::{ApiError, ErrorCode, Operation};
 use crate::Ctx;
 use crate::caller::{Call, Caller};
 use crate::dispatch::Answer;
+use crate::wire::{request_id, respond, respond_bytes};
 
 /// The largest request body accepted. ECS's largest requests (a task definition at its 64 KiB
 /// quota, with tags) fit comfortably.
@@ -111,28 +112,6 @@ async fn status(State(ctx): State<Ctx>) -> Response {
     respond(StatusCode::OK, &request_id(), None, &body)
 }
 
-/// A new request id: a random (version 4) UUID, drawn from a per-thread generator (SplitMix64)
-/// seeded once from the operating system. Request ids must be unique, not secret; this spares
-/// a `getrandom` system call per request.
-pub(crate) fn request_id() -> String {
-    thread_local! {
-        static STATE: std::cell::Cell<u64> = std::cell::Cell::new(
-            uuid::Uuid::new_v4().as_u64_pair().0,
-        );
-    }
-    let next = || {
-        STATE.with(|state| {
-            let x = state.get().wrapping_add(0x9E37_79B9_7F4A_7C15);
-            state.set(x);
-            let z = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-            let z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-            z ^ (z >> 31)
-        })
-    };
-    let bytes = (u128::from(next()) << 64 | u128::from(next())).to_le_bytes();
-    uuid::Builder::from_random_bytes(bytes).into_uuid().to_string()
-}
-
 async fn handle(
     State(ctx): State<Ctx>,
     method: Method,
@@ -149,7 +128,7 @@ async fn handle(
     {
         return answer;
     }
-    let mut call = Call::new(&ctx, caller(&ctx, &headers));
+    let mut call = Call::new(&ctx, Caller::from_headers(&ctx, &headers));
     let signed: Vec<(String, String)> = headers
         .iter()
         .map(|(name, value)| {
@@ -195,16 +174,6 @@ async fn handle(
             respond(status, &request_id, Some(error.code), &error.body())
         }
     }
-}
-
-/// The identity a request carries.
-pub(crate) fn caller(ctx: &Ctx, headers: &HeaderMap) -> Caller {
-    let agent = headers
-        .get(api::agent::TOKEN_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|token| crate::caller::verify_agent_token(&ctx.options().agent_secret, token));
-    let (agent_cluster, agent_instance) = agent.map_or((None, None), |(c, i)| (Some(c), i));
-    Caller { agent_cluster, agent_instance, identity: None }
 }
 
 /// The operations agents call with their cluster's token instead of a signature.
@@ -284,63 +253,4 @@ fn parse_target(target: &str) -> Result<Operation, ApiError> {
             format!("Unknown operation {target}: Berth serves the Amazon ECS API only."),
         )
     })
-}
-
-pub(crate) fn respond(
-    status: StatusCode,
-    request_id: &str,
-    code: Option<ErrorCode>,
-    body: &Value,
-) -> Response {
-    let bytes = serde_json::to_vec(body).unwrap_or_else(|_| b"{}".to_vec());
-    respond_bytes(status, request_id, code, bytes)
-}
-
-/// Answers with a JSON body already serialized.
-pub(crate) fn respond_bytes(
-    status: StatusCode,
-    request_id: &str,
-    code: Option<ErrorCode>,
-    bytes: Vec<u8>,
-) -> Response {
-    respond_body(status, request_id, code, axum::body::Body::from(bytes))
-}
-
-/// Answers with `body`, which may still be on its way: the head goes out at once.
-pub(crate) fn respond_body(
-    status: StatusCode,
-    request_id: &str,
-    code: Option<ErrorCode>,
-    body: axum::body::Body,
-) -> Response {
-    let mut response = (status, body).into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(api::CONTENT_TYPE));
-    if let Ok(id) = HeaderValue::from_str(request_id) {
-        headers.insert("x-amzn-requestid", id);
-    }
-    if let Some(code) = code {
-        headers.insert("x-amzn-errortype", HeaderValue::from_static(code.as_str()));
-    }
-    response
-}
-
-#[cfg(test)]
-mod tests {
-    use super::request_id;
-
-    #[test]
-    fn request_ids_are_distinct_version_4_uuids() {
-        let ids: std::collections::HashSet<String> = (0..10_000).map(|_| request_id()).collect();
-        assert_eq!(ids.len(), 10_000);
-        for id in ids.iter().take(100) {
-            let uuid = uuid::Uuid::parse_str(id).unwrap();
-            assert_eq!(uuid.get_version_num(), 4, "{id}");
-            assert_eq!(uuid.get_variant(), uuid::Variant::RFC4122, "{id}");
-        }
-        // Another thread draws from its own generator, seeded apart.
-        let other: Vec<String> =
-            std::thread::spawn(|| (0..100).map(|_| request_id()).collect()).join().unwrap();
-        assert!(other.iter().all(|id| !ids.contains(id)));
-    }
 }

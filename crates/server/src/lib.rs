@@ -32,6 +32,7 @@ mod state;
 mod tags;
 mod task_definitions;
 mod tasks;
+mod wire;
 mod workers;
 
 use std::sync::Arc;

@@ -64,7 +64,7 @@ pub(crate) fn query_answer(headers: &HeaderMap, body: &[u8], request_id: &str) -
 /// `POST /service/<service>/operation/<operation>`: a Smithy RPC v2 CBOR request. Berth serves
 /// no service in this protocol.
 pub(crate) async fn rpc_v2(Path((service, operation)): Path<(String, String)>) -> Response {
-    let request_id = crate::http::request_id();
+    let request_id = crate::wire::request_id();
     let message = format!(
         "Unknown operation {}.{}: Berth serves the Amazon ECS API only.",
         shorten(&service),
