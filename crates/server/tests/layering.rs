@@ -171,8 +171,5 @@ fn the_reference_scanner_sees_paths_and_groups() {
     let source = "use crate::records::{self, keys};\nuse crate::{\n    Ctx, paging,\n    placement::{self, with},\n};\n// crate::hidden\nlet x = crate::tasks::run(y);\nmacro! { $crate::not_this }\n";
     let names: Vec<(usize, String)> = references(source);
     let plain: Vec<(usize, &str)> = names.iter().map(|(l, n)| (*l, n.as_str())).collect();
-    assert_eq!(
-        plain,
-        [(1, "records"), (2, "Ctx"), (2, "paging"), (2, "placement"), (7, "tasks")]
-    );
+    assert_eq!(plain, [(1, "records"), (2, "Ctx"), (2, "paging"), (2, "placement"), (7, "tasks")]);
 }

@@ -1,299 +1,8 @@
-//! The service scheduler: a level-triggered loop that moves every service toward its goal.
-//!
-//! Each pass reads a fresh view of each ACTIVE or DRAINING service from the in-memory index,
-//! asks the pure `scheduler::deploy::decide` what to do, and does it: stops tasks, places new
-//! ones through the placement engine (with compare-and-swap), and records what happened in the
-//! service (deployment states, events) with a compare-and-swap on the service record. It never
-//! acts on why it woke up: a pass after a restart, or after another pass, sees the tasks the
-//! earlier one wrote and decides from them, so nothing is started twice.
+//! One service's pass: read, decide (the pure `scheduler::deploy::decide`), apply.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
-use std::sync::Arc;
-use std::time::Duration;
+use super::*;
 
-use futures::StreamExt as _;
-
-use api::{ApiError, ErrorCode, SchedulingStrategy, ServiceEvent, TaskStopCode};
-use scheduler::deploy::{
-    self, Decision, DeploymentView, Phase, Rollout, ServiceView, StopReason, TaskView,
-};
-use store::{Compare, Op, Txn};
-
-use crate::placement::Launch;
-use crate::records::{ErrorChain, encode, internal};
-use crate::records::{ServiceRecord, TaskRecord, TaskState, keys};
-use crate::services::deployment_id;
-use crate::state::{Change, ClusterIndex, IndexedTask, Observer};
-use crate::workers::Worker;
-use crate::{Ctx, placement};
-
-/// What changed for the service scheduler: services by (cluster, name), clusters whose
-/// instances changed (every service of theirs), or everything.
-#[derive(Debug, Default)]
-pub(crate) struct Dirty {
-    pub(crate) all: bool,
-    pub(crate) clusters: HashSet<String>,
-    pub(crate) services: HashSet<(String, String)>,
-}
-
-impl Dirty {
-    pub(crate) fn contains(&self, cluster: &str, service: &str) -> bool {
-        self.all
-            || self.clusters.contains(cluster)
-            || self.services.contains(&(cluster.to_owned(), service.to_owned()))
-    }
-}
-
-/// The services to look at: those whose tasks, record or cluster's instances changed since the
-/// scheduler last looked. The index keeps it (this module observes the index).
-#[derive(Default)]
-pub(crate) struct Wakes(parking_lot::Mutex<Dirty>);
-
-impl Wakes {
-    /// Takes the services that changed since the last call.
-    pub(crate) fn take(&self) -> Dirty {
-        std::mem::take(&mut *self.0.lock())
-    }
-}
-
-impl Observer for Wakes {
-    fn changed(&self, cluster: &str, _index: &ClusterIndex, change: Change<'_>) {
-        match change {
-            Change::Task { old, new } => {
-                let service =
-                    new.or(old).and_then(|t| t.group.as_deref()?.strip_prefix("service:"));
-                if let Some(service) = service
-                    && wakes_service(old, new)
-                {
-                    self.0.lock().services.insert((cluster.to_owned(), service.to_owned()));
-                }
-            }
-            Change::Service { name } => {
-                self.0.lock().services.insert((cluster.to_owned(), name.to_owned()));
-            }
-            Change::Instance { .. } => {
-                self.0.lock().clusters.insert(cluster.to_owned());
-            }
-        }
-    }
-
-    fn reloaded(&self) {
-        self.0.lock().all = true;
-    }
-}
-
-/// How many events a service keeps, as in ECS.
-const MAX_EVENTS: usize = 100;
-
-/// How many INACTIVE deployments a service remembers (for DescribeServiceDeployments).
-const KEPT_INACTIVE: usize = 10;
-
-/// Runs passes until the process ends: after changes to tasks, services or instances (over the
-/// services they concern), and over every service at least once a second (timers: grace
-/// periods, settling, throttling, agent liveness). Passes are spaced by their own duration
-/// (between 20 and 200 ms), so that under a stream of changes a pass covers many of them.
-pub(crate) async fn run(ctx: Ctx, mut worker: Worker) {
-    let mut changes = ctx.state().subscribe_changes();
-    let mut last_full = tokio::time::Instant::now();
-    let mut last_took = Duration::ZERO;
-    loop {
-        let wake = ctx.inner.service_wake.notified();
-        let mut full = false;
-        tokio::select! {
-            _ = changes.changed() => {}
-            _ = wake => full = true,
-            _ = tokio::time::sleep(Duration::from_secs(1)) => {}
-            _ = worker.stopped() => return,
-        }
-        // Let a burst of changes settle into one pass: wait as long as the last pass took
-        // (most of which is waiting for commits when services are busy), within bounds.
-        worker.sleep(last_took.clamp(Duration::from_millis(20), MAX_SPACING)).await;
-        if worker.stopping() {
-            return;
-        }
-        changes.borrow_and_update();
-        if !worker.may_act() {
-            continue;
-        }
-        if last_full.elapsed() >= Duration::from_secs(1) {
-            full = true;
-        }
-        let dirty = ctx.inner.service_wakes.take();
-        let began = tokio::time::Instant::now();
-        let reconciled = if full {
-            last_full = began;
-            pass(&ctx).await
-        } else {
-            pass_over(&ctx, Some(&dirty)).await
-        };
-        worker.ran(reconciled as u64);
-        last_took = began.elapsed();
-    }
-}
-
-/// One pass over every service; returns how many services it reconciled.
-pub(crate) async fn pass(ctx: &Ctx) -> usize {
-    let reconciled = pass_over(ctx, None).await;
-    ctx.inner.service_passes.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    reconciled
-}
-
-/// One pass over the services `only` names (every service when `None`); returns how many it
-/// reconciled.
-async fn pass_over(ctx: &Ctx, only: Option<&Dirty>) -> usize {
-    let services: Vec<(String, String)> = {
-        let index = ctx.state().read();
-        index
-            .clusters
-            .iter()
-            .flat_map(|(cluster, c)| {
-                c.services
-                    .values()
-                    .filter(|e| matches!(e.record.status(), "ACTIVE" | "DRAINING"))
-                    .filter(move |e| only.is_none_or(|d| d.contains(cluster, &e.record.name)))
-                    .map(move |e| (cluster.clone(), e.record.name.clone()))
-            })
-            .collect()
-    };
-    // Services are independent: reconciled concurrently, their placements share placement
-    // rounds and their writes share commits, so a pass takes a few commits, not a few per
-    // service.
-    let count = services.len();
-    futures::stream::iter(services)
-        .for_each_concurrent(CONCURRENT_SERVICES, |(cluster, name)| async move {
-            if let Err(error) = reconcile(ctx, &cluster, &name).await {
-                tracing::warn!(cluster = %cluster, service = %name, code = %error.code, message = %error.message, "A service pass failed");
-            }
-        })
-        .await;
-    count
-}
-
-/// The longest wait between passes after changes.
-const MAX_SPACING: Duration = Duration::from_millis(200);
-
-/// The most tasks of one service a pass starts.
-const MAX_STARTS_PER_PASS: u32 = 1000;
-
-/// How many services a pass reconciles at once.
-const CONCURRENT_SERVICES: usize = 64;
-
-fn phase(task: &impl TaskState) -> Phase {
-    match (task.last_status(), task.desired_status()) {
-        ("STOPPED", _) => Phase::Stopped,
-        (_, "STOPPED") => Phase::Stopping,
-        ("RUNNING", _) => Phase::Running,
-        _ => Phase::Pending,
-    }
-}
-
-/// Whether a change to a service's task should bring a pass over the service now, rather than
-/// at the next full pass (at most a second later). A task that only moved on towards running
-/// (placed, pulled, started), with the same desired status, health and instance, changes no
-/// decision at once: a task without a health check counts as healthy only once it has run for
-/// the settle time, which the full passes' timers see, and a health status that arrives is a
-/// change of its own. Under a stream of agents' reports this keeps the passes, each over every
-/// task of its services, from following every report; the service's running and pending counts
-/// catch up at the next full pass.
-pub(crate) fn wakes_service(old: Option<&IndexedTask>, new: Option<&IndexedTask>) -> bool {
-    let (old, new) = match (old, new) {
-        (Some(old), Some(new)) => (old, new),
-        // A new task; a removed one was stopped long before.
-        (None, new) => return new.is_some(),
-        (Some(_), None) => return false,
-    };
-    let starting = |t: &IndexedTask| matches!(phase(t), Phase::Pending | Phase::Running);
-    !(starting(old)
-        && starting(new)
-        && old.desired_status() == new.desired_status()
-        && health(old) == health(new)
-        && old.instance_id == new.instance_id
-        && old.group == new.group
-        && old.started_by == new.started_by)
-}
-
-fn health(task: &IndexedTask) -> deploy::Health {
-    match task.health_status {
-        Some(api::HealthStatus::Healthy) => deploy::Health::Healthy,
-        Some(api::HealthStatus::Unhealthy) => deploy::Health::Unhealthy,
-        _ => deploy::Health::Unknown,
-    }
-}
-
-fn rollout(value: &str) -> Rollout {
-    match value {
-        "COMPLETED" => Rollout::Completed,
-        "FAILED" => Rollout::Failed,
-        _ => Rollout::InProgress,
-    }
-}
-
-/// What a pass reads under the index lock.
-struct Read {
-    record: Arc<ServiceRecord>,
-    revision: i64,
-    tasks: Vec<Arc<IndexedTask>>,
-    /// The instances the service's tasks are on (what scale-in decisions look at).
-    snapshot: scheduler::Snapshot,
-    /// The ACTIVE instances, for DAEMON services only.
-    active: Vec<scheduler::Instance>,
-    /// Instances of the service's tasks that are DRAINING or gone (deregistered): their tasks
-    /// must move.
-    leaving: BTreeSet<String>,
-}
-
-fn read(ctx: &Ctx, cluster: &str, name: &str) -> Option<Read> {
-    let index = ctx.state().read();
-    let cluster_index: &ClusterIndex = index.cluster(cluster)?;
-    let entry = cluster_index.services.get(name)?;
-    let record = Arc::clone(&entry.record);
-    let tasks: Vec<Arc<IndexedTask>> = cluster_index
-        .tasks_in_group(&format!("service:{name}"))
-        .filter(|t| record.owns(t))
-        .cloned()
-        .collect();
-    // The instances are only looked at to choose tasks to stop on scale-in, which needs more
-    // live tasks than the desired count: a steady or growing service skips building them.
-    let live = tasks.iter().filter(|t| !matches!(phase(t), Phase::Stopped | Phase::Stopping));
-    let may_scale_in =
-        live.count() > usize::try_from(record.service.desired_count.unwrap_or(0)).unwrap_or(0);
-    // Each task's instance is looked up directly: a service's tasks are mostly on distinct
-    // instances, so collecting the distinct hosts first saved few lookups and cost a sorted
-    // insert per task. The set is built only for a scale-in's snapshot.
-    let mut leaving = BTreeSet::new();
-    let mut hosts: BTreeSet<&str> = BTreeSet::new();
-    for host in tasks.iter().filter_map(|t| t.instance_id.as_deref()) {
-        let gone_or_leaving = cluster_index.instances.get(host).is_none_or(|e| {
-            matches!(e.record.instance.status.as_deref(), Some("DRAINING") | Some("INACTIVE"))
-        });
-        if gone_or_leaving && !leaving.contains(host) {
-            leaving.insert(host.to_owned());
-        }
-        if may_scale_in {
-            hosts.insert(host);
-        }
-    }
-    let mut snapshot = scheduler::Snapshot { instances: Vec::new() };
-    for host in hosts {
-        if let Some(e) = cluster_index.instances.get(host) {
-            snapshot.instances.push(placement::instance(ctx, cluster_index, cluster, &e.record));
-        }
-    }
-    let daemon = record.service.scheduling_strategy == Some(SchedulingStrategy::Daemon);
-    let active = if daemon {
-        cluster_index
-            .instances
-            .values()
-            .filter(|e| e.record.instance.status.as_deref() == Some("ACTIVE"))
-            .map(|e| placement::instance(ctx, cluster_index, cluster, &e.record))
-            .collect()
-    } else {
-        Vec::new()
-    };
-    Some(Read { record, revision: entry.mod_revision, tasks, snapshot, active, leaving })
-}
-
-async fn reconcile(ctx: &Ctx, cluster: &str, name: &str) -> Result<(), ApiError> {
+pub(super) async fn reconcile(ctx: &Ctx, cluster: &str, name: &str) -> Result<(), ApiError> {
     let Some(Read { record, revision, tasks, snapshot, active, leaving }) =
         read(ctx, cluster, name)
     else {
@@ -436,7 +145,7 @@ async fn reconcile(ctx: &Ctx, cluster: &str, name: &str) -> Result<(), ApiError>
     record_outcome(ctx, cluster, name, revision, &decision, &events).await
 }
 
-async fn stop_tasks(
+pub(super) async fn stop_tasks(
     ctx: &Ctx,
     cluster: &str,
     name: &str,
@@ -506,7 +215,7 @@ async fn stop_tasks(
     Ok(())
 }
 
-fn placement_failure(failure: &api::Failure) -> String {
+pub(super) fn placement_failure(failure: &api::Failure) -> String {
     let reason = failure.reason.as_deref().unwrap_or("");
     let closest = failure.arn.as_deref().and_then(|a| a.rsplit('/').next()).unwrap_or("unknown");
     let what = match reason {
@@ -523,7 +232,7 @@ fn placement_failure(failure: &api::Failure) -> String {
 
 /// `(task a) (task b) ...` for an event, naming at most ten tasks (`... and N more`), so that
 /// a service event stays small at any scale.
-fn task_list(ids: &[String]) -> String {
+pub(super) fn task_list(ids: &[String]) -> String {
     let list: Vec<String> = ids.iter().take(10).map(|id| format!("(task {id})")).collect();
     match ids.len().saturating_sub(10) {
         0 => list.join(" "),
@@ -531,7 +240,7 @@ fn task_list(ids: &[String]) -> String {
     }
 }
 
-async fn start_tasks(
+pub(super) async fn start_tasks(
     ctx: &Ctx,
     cluster: &str,
     record: &ServiceRecord,
@@ -612,7 +321,7 @@ async fn start_tasks(
 /// Writes the pass's outcome into the service record: rollouts, retired deployments, a
 /// rollback, the end of a deletion, and events (a message identical to the latest one is not
 /// repeated for six hours, as in ECS).
-async fn record_outcome(
+pub(super) async fn record_outcome(
     ctx: &Ctx,
     cluster: &str,
     name: &str,
@@ -745,76 +454,5 @@ async fn record_outcome(
             tracing::warn!(error = %ErrorChain(&error), "Recording a service pass failed");
             Err(internal(error))
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::task_list;
-
-    #[test]
-    fn events_name_at_most_ten_tasks() {
-        let ids: Vec<String> = (0..12).map(|n| format!("t{n}")).collect();
-        assert_eq!(task_list(&ids[..2]), "(task t0) (task t1)");
-        let long = task_list(&ids);
-        assert!(long.starts_with("(task t0) (task t1)"));
-        assert!(long.ends_with("(task t9) and 2 more"), "{long}");
-    }
-}
-
-#[cfg(test)]
-mod wakes_tests {
-    use super::wakes_service;
-    use crate::records::{Reservation, TaskRecord};
-    use crate::state::IndexedTask;
-
-    fn stored(task: api::Task) -> TaskRecord {
-        TaskRecord {
-            cluster: "c".to_owned(),
-            id: "t1".to_owned(),
-            instance_id: Some("i1".to_owned()),
-            family: "web".to_owned(),
-            revision: 3,
-            reservation: Reservation {
-                cpu: 256,
-                memory: 512,
-                ports_tcp: vec![80],
-                ports_udp: vec![],
-            },
-            task,
-        }
-    }
-
-    #[test]
-    fn only_changes_that_alter_decisions_wake_the_service_scheduler() {
-        let task = |last: &str, desired: &str, health: Option<api::HealthStatus>| {
-            let record = stored(api::Task {
-                last_status: Some(last.to_owned()),
-                desired_status: Some(desired.to_owned()),
-                group: Some("service:web".to_owned()),
-                health_status: health,
-                ..api::Task::default()
-            });
-            IndexedTask::decode(crate::records::encode(&record)).unwrap()
-        };
-        let pending = task("PENDING", "RUNNING", None);
-        let running = task("RUNNING", "RUNNING", Some(api::HealthStatus::Unknown));
-        // Starting to run, or a report that changes nothing a decision reads: the full pass.
-        assert!(!wakes_service(Some(&pending), Some(&running)));
-        assert!(!wakes_service(Some(&running), Some(&running)));
-        // A new task, a health verdict, a stop asked for or seen: a pass now.
-        assert!(wakes_service(None, Some(&pending)));
-        let healthy = task("RUNNING", "RUNNING", Some(api::HealthStatus::Healthy));
-        assert!(wakes_service(Some(&running), Some(&healthy)));
-        assert!(wakes_service(Some(&pending), Some(&healthy)));
-        let stopping = task("RUNNING", "STOPPED", None);
-        assert!(wakes_service(Some(&running), Some(&stopping)));
-        let stopped = task("STOPPED", "RUNNING", None);
-        assert!(wakes_service(Some(&running), Some(&stopped)));
-        let mut moved = task("PENDING", "RUNNING", None);
-        moved.instance_id = Some("i2".to_owned());
-        assert!(wakes_service(Some(&pending), Some(&moved)));
-        // Removing a (stopped) task decides nothing.
-        assert!(!wakes_service(Some(&stopped), None));
     }
 }

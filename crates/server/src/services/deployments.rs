@@ -1,0 +1,196 @@
+//! DescribeServiceDeployments and ListServiceDeployments.
+
+use super::*;
+
+pub(super) fn deployment_status(
+    record: &ServiceRecord,
+    deployment: &DeploymentRecord,
+) -> ServiceDeploymentStatus {
+    match (deployment.rollout.as_str(), deployment.status.as_str(), deployment.rollback) {
+        ("COMPLETED", _, true) => ServiceDeploymentStatus::RollbackSuccessful,
+        ("COMPLETED", _, false) => ServiceDeploymentStatus::Successful,
+        ("FAILED", _, _) => {
+            let rolled_back = record
+                .deployments
+                .iter()
+                .any(|d| d.rollback && d.replaced.contains(&deployment.id));
+            if rolled_back {
+                ServiceDeploymentStatus::RollbackRequested
+            } else {
+                ServiceDeploymentStatus::Stopped
+            }
+        }
+        (_, "PRIMARY", true) => ServiceDeploymentStatus::RollbackInProgress,
+        (_, "PRIMARY", false) => ServiceDeploymentStatus::InProgress,
+        _ => ServiceDeploymentStatus::Stopped,
+    }
+}
+
+pub(super) fn service_deployment(
+    ctx: &Ctx,
+    cluster: &ClusterIndex,
+    record: &ServiceRecord,
+    deployment: &DeploymentRecord,
+) -> ServiceDeployment {
+    let counts = counts(cluster, record);
+    let c = counts.get(&deployment.id);
+    let breaker = deployment.configuration.deployment_circuit_breaker.as_ref();
+    let desired = u32::try_from(deployment.desired_count).unwrap_or(0);
+    let threshold = scheduler::deploy::circuit_breaker_threshold(desired) as i32;
+    let breaker_status = match (breaker.is_some_and(|b| b.enable), deployment.rollout.as_str()) {
+        (false, _) => ServiceDeploymentRollbackMonitorsStatus::Disabled,
+        (true, "FAILED") => ServiceDeploymentRollbackMonitorsStatus::Triggered,
+        (true, "COMPLETED") => ServiceDeploymentRollbackMonitorsStatus::MonitoringComplete,
+        (true, _) => ServiceDeploymentRollbackMonitorsStatus::Monitoring,
+    };
+    ServiceDeployment {
+        service_deployment_arn: Some(service_deployment_arn(
+            ctx,
+            &record.cluster,
+            &record.name,
+            &deployment.id,
+        )),
+        service_arn: record.service.service_arn.clone(),
+        cluster_arn: record.service.cluster_arn.clone(),
+        created_at: Some(deployment.created_at),
+        started_at: Some(deployment.created_at),
+        finished_at: deployment.finished_at,
+        updated_at: Some(deployment.updated_at),
+        source_service_revisions: Some(
+            deployment
+                .replaced
+                .iter()
+                .map(|id| ServiceRevisionSummary {
+                    arn: Some(service_revision_arn(ctx, &record.cluster, &record.name, id)),
+                    requested_task_count: None,
+                    running_task_count: counts.get(id).map(|c| c.running),
+                    pending_task_count: counts.get(id).map(|c| c.pending),
+                    ..ServiceRevisionSummary::default()
+                })
+                .collect(),
+        ),
+        target_service_revision: Some(ServiceRevisionSummary {
+            arn: Some(service_revision_arn(ctx, &record.cluster, &record.name, &deployment.id)),
+            requested_task_count: Some(deployment.desired_count),
+            running_task_count: Some(c.map_or(0, |c| c.running)),
+            pending_task_count: Some(c.map_or(0, |c| c.pending)),
+            ..ServiceRevisionSummary::default()
+        }),
+        status: Some(deployment_status(record, deployment)),
+        status_reason: deployment.rollout_reason.clone(),
+        deployment_configuration: Some(deployment.configuration.clone()),
+        deployment_circuit_breaker: Some(ServiceDeploymentCircuitBreaker {
+            status: Some(breaker_status),
+            failure_count: Some(deployment.failed_tasks),
+            threshold: Some(threshold),
+        }),
+        ..ServiceDeployment::default()
+    }
+}
+
+pub(crate) async fn describe_service_deployments(
+    ctx: &Ctx,
+    req: DescribeServiceDeploymentsRequest,
+) -> Result<DescribeServiceDeploymentsResponse, ApiError> {
+    if req.service_deployment_arns.is_empty() || req.service_deployment_arns.len() > 20 {
+        return Err(ApiError::invalid_parameter(
+            "serviceDeploymentArns must list between 1 and 20 ARNs.",
+        ));
+    }
+    let index = ctx.state().read();
+    let mut found = Vec::new();
+    let mut failures = Vec::new();
+    for arn in &req.service_deployment_arns {
+        let resource =
+            ctx.arns().resource(arn)?.and_then(|r| r.strip_prefix("service-deployment/"));
+        let hit = resource.and_then(|rest| {
+            let mut parts = rest.splitn(3, '/');
+            let (cluster, service, digits) = (parts.next()?, parts.next()?, parts.next()?);
+            let cluster_index = index.cluster(cluster)?;
+            let record = &cluster_index.services.get(service)?.record;
+            let deployment =
+                record.deployments.iter().find(|d| d.id.ends_with(&format!("/{digits}")))?;
+            Some(service_deployment(ctx, cluster_index, record, deployment))
+        });
+        match hit {
+            Some(deployment) => found.push(deployment),
+            None => failures.push(Failure {
+                arn: Some(arn.clone()),
+                reason: Some("MISSING".to_owned()),
+                detail: None,
+            }),
+        }
+    }
+    Ok(DescribeServiceDeploymentsResponse {
+        service_deployments: Some(found),
+        failures: Some(failures),
+    })
+}
+
+pub(crate) async fn list_service_deployments(
+    ctx: &Ctx,
+    req: ListServiceDeploymentsRequest,
+) -> Result<ListServiceDeploymentsResponse, ApiError> {
+    let cluster = active_cluster_name(ctx, req.cluster.as_deref()).await?;
+    let name = service_name(ctx, &cluster, &req.service)?.ok_or_else(not_found)?;
+    let size = match req.max_results {
+        None => 20,
+        Some(n) if (1..=100).contains(&n) => n as usize,
+        Some(n) => {
+            return Err(ApiError::invalid_parameter(format!(
+                "maxResults must be between 1 and 100; got {n}."
+            )));
+        }
+    };
+    let after = paging::resume_after("ListServiceDeployments", req.next_token.as_deref())?;
+    let briefs: Vec<(String, ServiceDeploymentBrief)> = {
+        let index = ctx.state().read();
+        let cluster_index = index.cluster(&cluster).ok_or_else(not_found)?;
+        let record = &cluster_index.services.get(&name).ok_or_else(not_found)?.record;
+        record
+            .deployments
+            .iter()
+            .filter(|d| {
+                let status = deployment_status(record, d);
+                req.status.as_ref().is_none_or(|wanted| wanted.contains(&status))
+                    && req.created_at.as_ref().is_none_or(|range| {
+                        range.after.is_none_or(|a| d.created_at >= a)
+                            && range.before.is_none_or(|b| d.created_at <= b)
+                    })
+            })
+            .map(|d| {
+                let key = format!("{:020.3}-{}", 1e15 - d.created_at, d.id);
+                (
+                    key,
+                    ServiceDeploymentBrief {
+                        service_deployment_arn: Some(service_deployment_arn(
+                            ctx, &cluster, &name, &d.id,
+                        )),
+                        service_arn: record.service.service_arn.clone(),
+                        cluster_arn: record.service.cluster_arn.clone(),
+                        started_at: Some(d.created_at),
+                        created_at: Some(d.created_at),
+                        finished_at: d.finished_at,
+                        target_service_revision_arn: Some(service_revision_arn(
+                            ctx, &cluster, &name, &d.id,
+                        )),
+                        status: Some(deployment_status(record, d)),
+                        status_reason: d.rollout_reason.clone(),
+                    },
+                )
+            })
+            .collect()
+    };
+    let (page, next_token) = paging::page(
+        briefs,
+        |(k, _)| k.clone(),
+        "ListServiceDeployments",
+        after.as_deref(),
+        size,
+        true,
+    );
+    Ok(ListServiceDeploymentsResponse {
+        service_deployments: Some(page.into_iter().map(|(_, b)| b).collect()),
+        next_token,
+    })
+}
