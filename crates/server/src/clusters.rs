@@ -17,6 +17,7 @@ use api::{
 use store::{Compare, Op, Txn};
 
 use crate::arn::{Kind, valid_name};
+use crate::error::{Error, Resource};
 use crate::records::{self, encode, internal, keys};
 use crate::{Ctx, paging, tags};
 
@@ -63,6 +64,11 @@ pub(crate) fn cluster_name(ctx: &Ctx, reference: Option<&str>) -> Result<Option<
     Ok(ctx.arns().resolve(Kind::Cluster, reference)?.map(str::to_owned))
 }
 
+/// ClusterNotFoundException.
+pub(crate) fn cluster_not_found() -> ApiError {
+    Error::NotFound(Resource::Cluster).into()
+}
+
 /// The name of the ACTIVE cluster a request refers to, or ClusterNotFoundException. Reads only
 /// the record's name and status (most calls need no more of it).
 pub(crate) async fn active_cluster_name(
@@ -93,11 +99,11 @@ async fn active_record<T: serde::de::DeserializeOwned>(
     reference: Option<&str>,
     status: impl Fn(&T) -> Option<&str>,
 ) -> Result<records::Versioned<T>, ApiError> {
-    let name = cluster_name(ctx, reference)?.ok_or_else(ApiError::cluster_not_found)?;
+    let name = cluster_name(ctx, reference)?.ok_or_else(cluster_not_found)?;
     records::get::<T>(ctx.store(), &keys::cluster(&name))
         .await?
         .filter(|c| status(&c.value) == Some(ACTIVE))
-        .ok_or_else(ApiError::cluster_not_found)
+        .ok_or_else(cluster_not_found)
 }
 
 /// What a cluster holds, computed from its records.
@@ -404,10 +410,10 @@ pub(crate) async fn update_cluster(
         check_settings(settings)?;
     }
     let name = active_cluster_name(ctx, Some(&req.cluster)).await?;
-    let cluster = records::modify::<Cluster, _>(ctx, &keys::cluster(&name), |current| {
+    let cluster = records::modify::<Cluster, _, ApiError>(ctx, &keys::cluster(&name), |current| {
         let mut cluster = current
             .filter(|c| c.status.as_deref() == Some(ACTIVE))
-            .ok_or_else(ApiError::cluster_not_found)?;
+            .ok_or_else(cluster_not_found)?;
         if let Some(settings) = &req.settings {
             merge_settings(&mut cluster, settings);
         }
@@ -432,10 +438,10 @@ pub(crate) async fn update_cluster_settings(
 ) -> Result<UpdateClusterSettingsResponse, ApiError> {
     check_settings(&req.settings)?;
     let name = active_cluster_name(ctx, Some(&req.cluster)).await?;
-    let cluster = records::modify::<Cluster, _>(ctx, &keys::cluster(&name), |current| {
+    let cluster = records::modify::<Cluster, _, ApiError>(ctx, &keys::cluster(&name), |current| {
         let mut cluster = current
             .filter(|c| c.status.as_deref() == Some(ACTIVE))
-            .ok_or_else(ApiError::cluster_not_found)?;
+            .ok_or_else(cluster_not_found)?;
         merge_settings(&mut cluster, &req.settings);
         Ok(cluster)
     })

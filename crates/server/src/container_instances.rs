@@ -23,6 +23,7 @@ use store::{Compare, Op, Txn};
 use crate::arn::Kind;
 use crate::caller::Call;
 use crate::clusters::active_cluster_name;
+use crate::error::{Error, Resource};
 use crate::records::{InstanceRecord, TaskState, keys};
 use crate::records::{encode, internal};
 use crate::state::ClusterIndex;
@@ -297,7 +298,7 @@ pub(crate) async fn deregister_container_instance(
         ((*entry.record).clone(), entry.mod_revision, cluster.tasks_on(&id).count())
     };
     if record.instance.status.as_deref() == Some("INACTIVE") {
-        return Err(instance_not_found());
+        return Err(instance_not_found().into());
     }
     if busy > 0 && req.force != Some(true) {
         return Err(ApiError::invalid_parameter(format!(
@@ -323,8 +324,8 @@ pub(crate) async fn deregister_container_instance(
     })
 }
 
-fn instance_not_found() -> ApiError {
-    ApiError::invalid_parameter("The referenced container instance was not found in the cluster.")
+fn instance_not_found() -> Error {
+    Error::NotFound(Resource::ContainerInstance)
 }
 
 pub(crate) async fn describe_container_instances(
@@ -456,12 +457,12 @@ pub(crate) async fn update_container_instances_state(
             continue;
         };
         let key = keys::instance(&cluster_name, &id);
-        let outcome = crate::records::modify::<InstanceRecord, _>(ctx, &key, |current| {
+        let outcome = crate::records::modify::<InstanceRecord, _, Error>(ctx, &key, |current| {
             let mut record = current.ok_or_else(instance_not_found)?;
             match record.instance.status.as_deref() {
                 Some("ACTIVE") | Some("DRAINING") => {}
                 other => {
-                    return Err(ApiError::client(format!(
+                    return Err(Error::InvalidState(format!(
                         "The container instance is {} and cannot change to {wanted}.",
                         other.unwrap_or("in an unknown state")
                     )));
@@ -476,21 +477,21 @@ pub(crate) async fn update_container_instances_state(
         .await;
         match outcome {
             Ok(_) => updated_ids.push(id),
-            Err(error) if error.code == ErrorCode::InvalidParameterException => {
+            Err(Error::NotFound(_)) => {
                 failures.push(Failure {
                     arn: Some(arn_of(reference)),
                     reason: Some("MISSING".to_owned()),
                     detail: None,
                 });
             }
-            Err(error) if error.code == ErrorCode::ClientException => {
+            Err(Error::InvalidState(message)) => {
                 failures.push(Failure {
                     arn: Some(arn_of(reference)),
                     reason: Some("INVALID_STATE".to_owned()),
-                    detail: Some(error.message),
+                    detail: Some(message),
                 });
             }
-            Err(error) => return Err(error),
+            Err(error) => return Err(error.into()),
         }
         last_revision = ctx.store().revision();
     }
@@ -532,7 +533,7 @@ async fn change_attributes(
             )
         })?;
         let key = keys::instance(cluster_name, &id);
-        crate::records::modify::<InstanceRecord, _>(ctx, &key, |current| {
+        crate::records::modify::<InstanceRecord, _, ApiError>(ctx, &key, |current| {
             let mut record = current.ok_or_else(|| {
                 ApiError::new(
                     ErrorCode::TargetNotFoundException,

@@ -18,6 +18,7 @@ mod connections;
 mod container_instances;
 mod container_policy;
 mod dispatch;
+mod error;
 mod http;
 mod liveness;
 mod logs;

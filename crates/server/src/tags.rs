@@ -112,10 +112,13 @@ async fn update_tags(
 ) -> Result<(), ApiError> {
     match resolve(ctx, arn)? {
         Resource::Cluster(name) => {
-            records::modify::<api::Cluster, _>(ctx, &keys::cluster(&name), |current| {
-                let mut cluster = current
-                    .filter(|c| c.status.as_deref() == Some("ACTIVE"))
-                    .ok_or_else(ApiError::cluster_not_found)?;
+            records::modify::<api::Cluster, _, ApiError>(ctx, &keys::cluster(&name), |current| {
+                let mut cluster =
+                    current.filter(|c| c.status.as_deref() == Some("ACTIVE")).ok_or_else(|| {
+                        ApiError::from(crate::error::Error::NotFound(
+                            crate::error::Resource::Cluster,
+                        ))
+                    })?;
                 let mut tags = cluster.tags.take().unwrap_or_default();
                 change(&mut tags)?;
                 cluster.tags = Some(tags);
@@ -124,7 +127,7 @@ async fn update_tags(
             .await?;
         }
         Resource::TaskDefinition(family, revision) => {
-            records::modify::<TaskDefinitionRecord, _>(
+            records::modify::<TaskDefinitionRecord, _, ApiError>(
                 ctx,
                 &keys::task_definition(&family, revision),
                 |current| {
@@ -171,7 +174,9 @@ pub(crate) async fn list_tags_for_resource(
             let cluster = records::get::<api::Cluster>(store, &keys::cluster(&name))
                 .await?
                 .filter(|c| c.value.status.as_deref() == Some("ACTIVE"))
-                .ok_or_else(ApiError::cluster_not_found)?;
+                .ok_or_else(|| {
+                    ApiError::from(crate::error::Error::NotFound(crate::error::Resource::Cluster))
+                })?;
             cluster.value.tags.unwrap_or_default()
         }
         Resource::TaskDefinition(family, revision) => {

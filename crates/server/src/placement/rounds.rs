@@ -8,6 +8,8 @@
 use std::collections::{BTreeSet, HashMap};
 
 use api::{ApiError, ErrorCode, Failure};
+
+use crate::error::Error;
 use store::{Compare, Op, Txn};
 
 use super::launch::{Launch, new_record};
@@ -26,7 +28,7 @@ struct Waiting {
     constraints: Vec<scheduler::Constraint>,
     strategy: Vec<scheduler::Strategy>,
     token: Option<(String, String)>,
-    reply: tokio::sync::oneshot::Sender<Result<Placed, ApiError>>,
+    reply: tokio::sync::oneshot::Sender<Result<Placed, Error>>,
 }
 
 /// Placement calls waiting, by cluster. Placements of a cluster happen in rounds under its
@@ -46,7 +48,7 @@ pub(crate) async fn place(
     constraints: Vec<scheduler::Constraint>,
     strategy: Vec<scheduler::Strategy>,
     token: Option<(String, String)>,
-) -> Result<Placed, ApiError> {
+) -> Result<Placed, Error> {
     let (reply, answer) = tokio::sync::oneshot::channel();
     let cluster = launch.cluster.clone();
     ctx.inner.placements.0.lock().entry(cluster.clone()).or_default().push(Waiting {
@@ -63,7 +65,9 @@ pub(crate) async fn place(
     // call) ends at once.
     let round = ctx.clone();
     tokio::spawn(async move { placement_round(&round, &cluster).await });
-    answer.await.unwrap_or_else(|_| Err(ApiError::server()))
+    answer.await.unwrap_or_else(|_| {
+        Err(Error::Internal("a placement round ended without an answer".into()))
+    })
 }
 
 /// The most tasks a placement round writes (it takes at least one call, however large): a
@@ -120,7 +124,7 @@ async fn place_batch(
     ctx: &Ctx,
     cluster: &str,
     batch: &[Waiting],
-) -> Result<Vec<Result<Placed, ApiError>>, ApiError> {
+) -> Result<Vec<Result<Placed, Error>>, Error> {
     let key = keys::placement(cluster);
     for _ in 0..16 {
         let placed_revision =
@@ -130,7 +134,7 @@ async fn place_batch(
         let now = ctx.clock().now();
         let Some(outcomes) = plan_batch(ctx, cluster, batch, now) else {
             let error =
-                ApiError::invalid_parameter("No Container Instances were found in your cluster.");
+                Error::Unplaceable("No Container Instances were found in your cluster.".to_owned());
             return Ok(batch.iter().map(|_| Err(error.clone())).collect());
         };
         let mut txn = Txn::new()
@@ -159,7 +163,7 @@ async fn place_batch(
                 Ok(response) => response,
                 Err(error) => {
                     ctx.planners().discard(cluster);
-                    return Err(internal(error));
+                    return Err(error.into());
                 }
             };
             if !response.succeeded {
@@ -181,14 +185,14 @@ async fn place_batch(
                 Outcome::SameAs(earlier) => match &outcomes[*earlier] {
                     Outcome::Placed(records, failed) => Ok((records.clone(), failed.clone())),
                     Outcome::Failed(error) => Err(error.clone()),
-                    Outcome::SameAs(_) => Err(ApiError::server()),
+                    Outcome::SameAs(_) => Err(Error::Internal("a repeated call repeats another".into())),
                 },
                 Outcome::Failed(error) => Err(error.clone()),
             });
         }
         return Ok(answers);
     }
-    Err(crate::records::contention(&key))
+    Err(Error::Contention { key })
 }
 
 /// What a round planned for one call.
@@ -196,7 +200,7 @@ enum Outcome {
     Placed(Vec<TaskRecord>, Vec<Failure>),
     /// The call repeats an earlier call of the round (same client token and parameters).
     SameAs(usize),
-    Failed(ApiError),
+    Failed(Error),
 }
 
 /// Plans every call of `batch` in turn on the cluster's planner, each call's tasks applied to
@@ -223,10 +227,10 @@ fn plan_batch(ctx: &Ctx, cluster: &str, batch: &[Waiting], now: f64) -> Option<V
                     outcomes.push(if same {
                         Outcome::SameAs(earlier)
                     } else {
-                        Outcome::Failed(ApiError::new(
+                        Outcome::Failed(Error::Api(ApiError::new(
                             ErrorCode::ConflictException,
                             "The clientToken was already used with different parameters.",
-                        ))
+                        )))
                     });
                     continue;
                 }
@@ -276,18 +280,22 @@ fn plan_one(
     let mut record_plan = |planner: &mut scheduler::Planner, plan: &scheduler::Plan| {
         for placement in &plan.placements {
             let instance =
-                cluster_index.instances.get(&placement.instance_id).ok_or_else(ApiError::server)?;
+                cluster_index.instances.get(&placement.instance_id).ok_or_else(|| {
+                    Error::Internal(format!(
+                        "planned on unknown instance {}",
+                        placement.instance_id
+                    ))
+                })?;
             let record = new_record(launch, &instance.record, now);
             if let Some(delta) = super::placed(&record) {
                 planner.apply(delta).map_err(|error| {
-                    tracing::error!(%error, "The planner refused a task it planned");
-                    ApiError::server()
+                    Error::Internal(format!("the planner refused a task it planned: {error}"))
                 })?;
             }
             records.push(record);
         }
         failed.extend(failures(plan));
-        Ok::<(), ApiError>(())
+        Ok::<(), Error>(())
     };
     let recorded = match &waiting.only_instances {
         None => {

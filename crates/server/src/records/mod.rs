@@ -12,6 +12,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use api::ApiError;
+
+use crate::error::Error;
 use store::{Compare, Op, RangeOptions, Revision, Store, StoreError, Txn};
 
 mod definition;
@@ -32,10 +34,9 @@ pub(crate) struct Versioned<T> {
     pub(crate) mod_revision: Revision,
 }
 
-/// A store failure, logged here and answered with a generic server error.
+/// A store failure as the client sees it: logged, and answered with a generic server error.
 pub(crate) fn internal(error: StoreError) -> ApiError {
-    tracing::error!(error = %ErrorChain(&error), "Store operation failed");
-    ApiError::server()
+    Error::from(error).into()
 }
 
 /// A record as stored: its JSON, in a buffer of exactly its size (records stay in memory, in
@@ -50,18 +51,16 @@ pub(crate) fn exact(mut bytes: Vec<u8>) -> Bytes {
     Bytes::from(bytes)
 }
 
-fn decode<T: DeserializeOwned>(key: &str, bytes: &[u8]) -> Result<T, ApiError> {
-    serde_json::from_slice(bytes).map_err(|e| {
-        tracing::error!(key, error = %e, "A stored record does not decode");
-        ApiError::server()
-    })
+fn decode<T: DeserializeOwned>(key: &str, bytes: &[u8]) -> Result<T, Error> {
+    serde_json::from_slice(bytes)
+        .map_err(|e| Error::Internal(format!("the stored record {key} does not decode: {e}")))
 }
 
 pub(crate) async fn get<T: DeserializeOwned>(
     store: &dyn Store,
     key: &str,
-) -> Result<Option<Versioned<T>>, ApiError> {
-    let Some(kv) = store.get(key).await.map_err(internal)? else {
+) -> Result<Option<Versioned<T>>, Error> {
+    let Some(kv) = store.get(key).await? else {
         return Ok(None);
     };
     Ok(Some(Versioned { value: decode(key, &kv.value)?, mod_revision: kv.mod_revision }))
@@ -70,8 +69,8 @@ pub(crate) async fn get<T: DeserializeOwned>(
 pub(crate) async fn list<T: DeserializeOwned>(
     store: &dyn Store,
     prefix: &str,
-) -> Result<Vec<Versioned<T>>, ApiError> {
-    let range = store.range(prefix, RangeOptions::default()).await.map_err(internal)?;
+) -> Result<Vec<Versioned<T>>, Error> {
+    let range = store.range(prefix, RangeOptions::default()).await?;
     range
         .kvs
         .iter()
@@ -87,10 +86,11 @@ const CAS_ATTEMPTS: usize = 64;
 /// Reads the record at `key`, lets `change` compute its new value from the current one, and
 /// writes it if nothing changed the record meanwhile, retrying on a lost race. `change` may
 /// refuse with an error, and then nothing is written.
-pub(crate) async fn modify<T, F>(ctx: &crate::Ctx, key: &str, mut change: F) -> Result<T, ApiError>
+pub(crate) async fn modify<T, F, E>(ctx: &crate::Ctx, key: &str, mut change: F) -> Result<T, E>
 where
     T: Serialize + DeserializeOwned,
-    F: FnMut(Option<T>) -> Result<T, ApiError>,
+    F: FnMut(Option<T>) -> Result<T, E>,
+    E: From<Error>,
 {
     let _serialized = ctx.key_locks().lock(key).await;
     let store = ctx.store();
@@ -100,17 +100,16 @@ where
         let next = change(current.map(|v| v.value))?;
         let txn =
             Txn::new().when(Compare::mod_revision(key, revision)).then(Op::put(key, encode(&next)));
-        if store.txn(txn).await.map_err(internal)?.succeeded {
+        if store.txn(txn).await.map_err(Error::from)?.succeeded {
             return Ok(next);
         }
     }
-    Err(contention(key))
+    Err(Error::Contention { key: key.to_owned() }.into())
 }
 
 /// The error when a write keeps losing races: retryable, so a throttling error.
 pub(crate) fn contention(key: &str) -> ApiError {
-    tracing::warn!(key, "Gave up after repeated write conflicts");
-    ApiError::new(api::ErrorCode::ThrottlingException, "Rate exceeded")
+    Error::Contention { key: key.to_owned() }.into()
 }
 
 pub(crate) use store::ErrorChain;

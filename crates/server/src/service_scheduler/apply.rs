@@ -179,8 +179,10 @@ pub(super) async fn stop_tasks(
                     .is_none_or(|e| e.record.instance.status.as_deref() == Some("INACTIVE"))
             })
         };
-        let outcome =
-            crate::records::modify::<TaskRecord, _>(ctx, &keys::task(cluster, id), |current| {
+        let outcome = crate::records::modify::<TaskRecord, _, Error>(
+            ctx,
+            &keys::task(cluster, id),
+            |current| {
                 let mut record = current.ok_or_else(crate::tasks::task_not_found)?;
                 crate::tasks::stop(
                     &mut record,
@@ -190,8 +192,9 @@ pub(super) async fn stop_tasks(
                     instance_gone,
                 );
                 Ok(record)
-            })
-            .await;
+            },
+        )
+        .await;
         match outcome {
             Ok(_) => {
                 if *reason == StopReason::Unhealthy {
@@ -199,8 +202,9 @@ pub(super) async fn stop_tasks(
                 }
                 stopped.push(id.clone());
             }
-            Err(error) if error.code == ErrorCode::InvalidParameterException => {}
-            Err(error) => return Err(error),
+            // The task is gone: nothing to stop.
+            Err(Error::NotFound(Resource::Task)) => {}
+            Err(error) => return Err(error.into()),
         }
     }
     ctx.state().wait_for(ctx.store().revision()).await;
@@ -305,10 +309,10 @@ pub(super) async fn start_tasks(
                     events.push(placement_failure(failure));
                 }
             }
-            Err(error) if error.code == ErrorCode::InvalidParameterException => {
-                events.push(format!("was unable to place a task. Reason: {}", error.message));
+            Err(Error::Unplaceable(reason)) => {
+                events.push(format!("was unable to place a task. Reason: {reason}"));
             }
-            Err(error) => return Err(error),
+            Err(error) => return Err(error.into()),
         }
     }
     if !started.is_empty() {

@@ -16,12 +16,13 @@ use std::time::Duration;
 
 use futures::StreamExt as _;
 
-use api::{ApiError, ErrorCode, SchedulingStrategy, ServiceEvent, TaskStopCode};
+use api::{ApiError, SchedulingStrategy, ServiceEvent, TaskStopCode};
 use scheduler::deploy::{
     self, Decision, DeploymentView, Phase, Rollout, ServiceView, StopReason, TaskView,
 };
 use store::{Compare, Op, Txn};
 
+use crate::error::{Error, Resource};
 use crate::placement::Launch;
 use crate::records::{ErrorChain, encode, internal};
 use crate::records::{ServiceRecord, TaskRecord, TaskState, keys};

@@ -26,6 +26,7 @@ use store::{Compare, Op, Txn};
 
 use crate::arn::valid_name;
 use crate::clusters::active_cluster_name;
+use crate::error::{Error, Resource};
 use crate::records::{DeploymentRecord, ServiceRecord, TaskState, keys};
 use crate::records::{encode, internal};
 use crate::state::ClusterIndex;
@@ -34,7 +35,7 @@ use crate::{Ctx, paging, placement, tags};
 pub(crate) use deployments::{describe_service_deployments, list_service_deployments};
 
 fn not_found() -> ApiError {
-    ApiError::new(ErrorCode::ServiceNotFoundException, "Service not found.")
+    Error::NotFound(Resource::Service).into()
 }
 
 fn not_active() -> ApiError {
@@ -491,7 +492,7 @@ pub(crate) async fn update_service(
 
     let key = keys::service(&cluster, &name);
     let now = ctx.clock().now();
-    let record = crate::records::modify::<ServiceRecord, _>(ctx, &key, |stored| {
+    let record = crate::records::modify::<ServiceRecord, _, ApiError>(ctx, &key, |stored| {
         let mut record = stored.ok_or_else(not_found)?;
         if record.status() != "ACTIVE" {
             return Err(not_active());
@@ -566,7 +567,7 @@ pub(crate) async fn delete_service(
     let cluster = active_cluster_name(ctx, req.cluster.as_deref()).await?;
     let name = service_name(ctx, &cluster, &req.service)?.ok_or_else(not_found)?;
     let key = keys::service(&cluster, &name);
-    let record = crate::records::modify::<ServiceRecord, _>(ctx, &key, |stored| {
+    let record = crate::records::modify::<ServiceRecord, _, ApiError>(ctx, &key, |stored| {
         let mut record = stored.ok_or_else(not_found)?;
         if record.status() != "ACTIVE" {
             return Err(not_active());

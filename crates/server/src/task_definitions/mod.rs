@@ -20,6 +20,7 @@ use api::{
 use store::{Compare, Op, Txn};
 
 use crate::arn::{Kind, valid_name};
+use crate::error::Error;
 use crate::records::{self, FamilyRecord, TaskDefinitionRecord, Versioned, encode, internal, keys};
 use crate::{Ctx, paging, tags};
 
@@ -61,7 +62,7 @@ async fn revisions(
     ctx: &Ctx,
     family: &str,
 ) -> Result<Vec<Versioned<TaskDefinitionRecord>>, ApiError> {
-    records::list(ctx.store(), &keys::task_definitions_of(family)).await
+    Ok(records::list(ctx.store(), &keys::task_definitions_of(family)).await?)
 }
 
 /// The task definition a reference names: a family's latest ACTIVE revision, or the given
@@ -77,7 +78,7 @@ pub(crate) async fn find(
             .rev()
             .find(|r| r.value.definition.status == Some(TaskDefinitionStatus::Active))),
         Reference::Revision(family, revision) => {
-            records::get(ctx.store(), &keys::task_definition(family, *revision)).await
+            Ok(records::get(ctx.store(), &keys::task_definition(family, *revision)).await?)
         }
     }
 }
@@ -261,7 +262,7 @@ pub(crate) async fn deregister_task_definition(
     let missing = || ApiError::client("The specified task definition does not exist.");
     let (family, revision) = exact(ctx, &req.task_definition)?.ok_or_else(missing)?;
     let now = ctx.clock().now();
-    let record = records::modify::<TaskDefinitionRecord, _>(
+    let record = records::modify::<TaskDefinitionRecord, _, ApiError>(
         ctx,
         &keys::task_definition(&family, revision),
         |current| {
@@ -306,11 +307,11 @@ pub(crate) async fn delete_task_definitions(
             continue;
         };
         let now = ctx.clock().now();
-        let outcome = records::modify::<TaskDefinitionRecord, _>(ctx,
+        let outcome = records::modify::<TaskDefinitionRecord, _, Error>(ctx,
             &keys::task_definition(&family, revision),
             |current| {
                 let mut record = current.ok_or_else(|| {
-                    ApiError::client("The specified task definition does not exist.")
+                    Error::InvalidState("The specified task definition does not exist.".to_owned())
                 })?;
                 match record.definition.status {
                     Some(TaskDefinitionStatus::Inactive) => {
@@ -319,8 +320,8 @@ pub(crate) async fn delete_task_definitions(
                         Ok(record)
                     }
                     Some(TaskDefinitionStatus::DeleteInProgress) => Ok(record),
-                    _ => Err(ApiError::client(
-                        "The specified task definition is still in ACTIVE status. Please deregister the target and try again.",
+                    _ => Err(Error::InvalidState(
+                        "The specified task definition is still in ACTIVE status. Please deregister the target and try again.".to_owned(),
                     )),
                 }
             },
@@ -328,10 +329,8 @@ pub(crate) async fn delete_task_definitions(
         .await;
         match outcome {
             Ok(record) => deleted.push(record.definition),
-            Err(error) if error.code == api::ErrorCode::ClientException => {
-                failures.push(failure(&error.message));
-            }
-            Err(error) => return Err(error),
+            Err(Error::InvalidState(message)) => failures.push(failure(&message)),
+            Err(error) => return Err(error.into()),
         }
     }
     Ok(DeleteTaskDefinitionsResponse { task_definitions: Some(deleted), failures: Some(failures) })

@@ -15,6 +15,7 @@ use api::{ApiError, Task, TaskOverride};
 
 use crate::Ctx;
 use crate::arn::Kind;
+use crate::error::{Error, Resource};
 use crate::records::{TaskRecord, TaskState};
 use crate::state::IndexedTask;
 
@@ -27,8 +28,8 @@ pub(crate) fn task_id(
     ctx.arns().resolve_in_cluster(Kind::Task, cluster, reference)
 }
 
-pub(crate) fn task_not_found() -> ApiError {
-    ApiError::invalid_parameter("The referenced task was not found.")
+pub(crate) fn task_not_found() -> Error {
+    Error::NotFound(Resource::Task)
 }
 
 /// How ECS orders a task's `lastStatus` values; a task never moves backwards.

@@ -203,7 +203,7 @@ pub(crate) async fn submit_task_state_change(
         ..TaskReport::default()
     };
     if !apply_report(call, &cluster, Some(&instance), &report).await? {
-        return Err(task_not_found());
+        return Err(task_not_found().into());
     }
     Ok(SubmitTaskStateChangeResponse { acknowledgment: Some("ACK".to_owned()) })
 }
@@ -232,7 +232,7 @@ pub(crate) async fn submit_container_state_change(
         ..TaskReport::default()
     };
     if !apply_report(call, &cluster, Some(&instance), &report).await? {
-        return Err(task_not_found());
+        return Err(task_not_found().into());
     }
     Ok(SubmitContainerStateChangeResponse { acknowledgment: Some("ACK".to_owned()) })
 }

@@ -29,13 +29,16 @@ pub(crate) async fn stop_task(
     };
     let now = ctx.clock().now();
     let reason = req.reason.clone().unwrap_or_else(|| "Task stopped by user".to_owned());
-    let record =
-        crate::records::modify::<TaskRecord, _>(ctx, &keys::task(&cluster, &id), |current| {
+    let record = crate::records::modify::<TaskRecord, _, ApiError>(
+        ctx,
+        &keys::task(&cluster, &id),
+        |current| {
             let mut record = current.ok_or_else(task_not_found)?;
             stop(&mut record, TaskStopCode::UserInitiated, &reason, now, instance_gone);
             Ok(record)
-        })
-        .await?;
+        },
+    )
+    .await?;
     ctx.state().wait_for(ctx.store().revision()).await;
     tracing::info!(cluster = %cluster, task = %id, "Task stop requested");
     Ok(StopTaskResponse { task: Some(render(ctx, &record, true)) })
