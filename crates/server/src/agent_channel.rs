@@ -18,6 +18,7 @@ use api::{ApiError, ErrorCode};
 
 use crate::Ctx;
 use crate::container_instances::instance_id;
+use crate::records::DesiredStatus;
 use crate::records::TaskState;
 
 /// Counts of agent channel requests since the process started: what `/status` shows, so that
@@ -203,13 +204,13 @@ async fn finish_poll(ctx: &Ctx, begun: Begun) -> Result<Vec<u8>, ApiError> {
                 unchanged.push(t.id.clone());
                 continue;
             }
-            wanted.push((
-                ctx.arns().task(&t.cluster, &t.id),
-                t.desired_status().to_owned(),
-                t.family.clone(),
-                t.revision,
-                t.overrides.as_deref().cloned(),
-            ));
+            wanted.push(Wanted {
+                task_arn: ctx.arns().task(&t.cluster, &t.id),
+                desired_status: t.desired_status(),
+                family: t.family.clone(),
+                revision: t.revision,
+                overrides: t.overrides.as_deref().cloned(),
+            });
         }
         (generation, wanted, unchanged)
     };
@@ -223,8 +224,14 @@ async fn finish_poll(ctx: &Ctx, begun: Begun) -> Result<Vec<u8>, ApiError> {
     Ok(out)
 }
 
-/// A desired task as the index has it: ARN, desired status, definition, overrides.
-type Wanted = (String, String, String, i32, Option<api::TaskOverride>);
+/// A desired task as the index has it.
+struct Wanted {
+    task_arn: String,
+    desired_status: DesiredStatus,
+    family: String,
+    revision: i32,
+    overrides: Option<api::TaskOverride>,
+}
 
 /// What a poll answer says besides its tasks: the generation and the cluster's policy the
 /// agent applies itself.
@@ -255,7 +262,7 @@ async fn write_poll_response(
     out.extend_from_slice(b",\"tasks\":[");
     let mut definitions: BTreeMap<String, Bytes> = BTreeMap::new();
     let mut first = true;
-    for (task_arn, desired_status, family, revision, overrides) in wanted {
+    for Wanted { task_arn, desired_status, family, revision, overrides } in wanted {
         let key = format!("{family}:{revision}");
         if !definitions.contains_key(&key) && !known.contains(&key) {
             let Some(definition) = ctx.definition_json(&family, revision).await? else {

@@ -20,6 +20,7 @@ use sha2::Sha256;
 use api::{ApiError, ErrorCode};
 
 use crate::Ctx;
+use crate::records::InstanceStatus;
 
 /// The identity of a request.
 #[derive(Debug, Clone, Default)]
@@ -122,7 +123,7 @@ pub(crate) fn registered_revision(ctx: &Ctx, cluster: &str, id: &str) -> Option<
         .read()
         .cluster(cluster)
         .and_then(|c| c.instances.get(id))
-        .filter(|e| e.record.instance.status.as_deref() != Some("INACTIVE"))
+        .filter(|e| e.record.instance.status != InstanceStatus::Inactive)
         .map(|e| e.mod_revision)
 }
 

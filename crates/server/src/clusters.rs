@@ -18,7 +18,7 @@ use store::{Compare, Op, Txn};
 
 use crate::arn::{Kind, valid_name};
 use crate::error::{Error, Resource};
-use crate::records::{self, encode, internal, keys};
+use crate::records::{self, InstanceStatus, ServiceStatus, encode, internal, keys};
 use crate::{Ctx, paging, tags};
 
 const DEFAULT_CLUSTER: &str = "default";
@@ -130,7 +130,10 @@ async fn counts(ctx: &Ctx, name: &str) -> Result<Counts, ApiError> {
                 .instances
                 .values()
                 .filter(|e| {
-                    matches!(e.record.instance.status.as_deref(), Some("ACTIVE") | Some("DRAINING"))
+                    matches!(
+                        e.record.instance.status,
+                        InstanceStatus::Active | InstanceStatus::Draining
+                    )
                 })
                 .count() as i32;
         }
@@ -141,13 +144,13 @@ async fn counts(ctx: &Ctx, name: &str) -> Result<Counts, ApiError> {
             for entry in cluster.services.values() {
                 let service = &entry.record.service;
                 let fargate = service.launch_type == Some(api::LaunchType::Fargate);
-                match service.status.as_deref() {
-                    Some("ACTIVE") => {
+                match service.status {
+                    ServiceStatus::Active => {
                         counts.active_services += 1;
                         counts.active_fargate_services += i32::from(fargate);
                     }
-                    Some("DRAINING") => counts.draining_services += 1,
-                    _ => {}
+                    ServiceStatus::Draining => counts.draining_services += 1,
+                    ServiceStatus::Inactive => {}
                 }
             }
         }

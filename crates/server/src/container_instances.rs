@@ -24,7 +24,7 @@ use crate::arn::Kind;
 use crate::caller::Call;
 use crate::clusters::active_cluster_name;
 use crate::error::{Error, Resource};
-use crate::records::{InstanceRecord, TaskState, keys};
+use crate::records::{InstanceRecord, InstanceStatus, StoredInstance, TaskState, TaskStatus, keys};
 use crate::records::{encode, internal};
 use crate::state::ClusterIndex;
 use crate::{Ctx, paging, placement, tags};
@@ -75,21 +75,17 @@ pub(crate) fn render(
     record: &InstanceRecord,
     with_tags: bool,
 ) -> ContainerInstance {
-    let mut rendered = record.instance.clone();
+    let mut rendered = record.instance.clone().into_api();
     let registered =
         placement::totals(rendered.registered_resources.as_deref().unwrap_or_default());
     let tasks: Vec<_> = cluster.tasks_on(&record.id).collect();
     let remaining = placement::remaining(&registered, tasks.iter().map(|t| &t.reservation));
     rendered.remaining_resources = Some(placement::to_ecs(&remaining));
     rendered.running_tasks_count =
-        Some(tasks.iter().filter(|t| t.last_status() == "RUNNING").count() as i32);
-    rendered.pending_tasks_count = Some(
-        tasks
-            .iter()
-            .filter(|t| matches!(t.last_status(), "PROVISIONING" | "PENDING" | "ACTIVATING"))
-            .count() as i32,
-    );
-    let inactive = rendered.status.as_deref() == Some("INACTIVE");
+        Some(tasks.iter().filter(|t| t.last_status() == TaskStatus::Running).count() as i32);
+    rendered.pending_tasks_count =
+        Some(tasks.iter().filter(|t| t.last_status().is_pending()).count() as i32);
+    let inactive = record.instance.status == InstanceStatus::Inactive;
     rendered.agent_connected = Some(!inactive && ctx.agent_connected(cluster_name, &record.id));
     if !with_tags {
         rendered.tags = None;
@@ -196,9 +192,7 @@ pub(crate) async fn register_container_instance(
             call.state().read().cluster(&cluster_name).and_then(|c| c.instances.get(id)).cloned()
         });
         match (existing_id, existing) {
-            (Some(_), Some(entry))
-                if entry.record.instance.status.as_deref() != Some("INACTIVE") =>
-            {
+            (Some(_), Some(entry)) if entry.record.instance.status != InstanceStatus::Inactive => {
                 // Re-registration after an agent restart: the same instance, with what the
                 // agent reports now; custom attributes set by users are kept.
                 let mut record = (*entry.record).clone();
@@ -231,7 +225,7 @@ pub(crate) async fn register_container_instance(
                 let registered = call.state().read().cluster(&cluster_name).map_or(0, |c| {
                     c.instances
                         .values()
-                        .filter(|e| e.record.instance.status.as_deref() != Some("INACTIVE"))
+                        .filter(|e| e.record.instance.status != InstanceStatus::Inactive)
                         .count()
                 });
                 if registered >= quotas.container_instances_per_cluster {
@@ -241,14 +235,14 @@ pub(crate) async fn register_container_instance(
                     )));
                 }
                 let id = new_id();
-                let ci = ContainerInstance {
+                let ci = StoredInstance {
                     container_instance_arn: Some(
                         call.arns().container_instance(&cluster_name, &id),
                     ),
                     ec2_instance_id: Some(
                         document.instance_id.unwrap_or_else(|| format!("i-{}", &new_id()[..17])),
                     ),
-                    status: Some("ACTIVE".to_owned()),
+                    status: InstanceStatus::Active,
                     registered_resources: Some(resources),
                     attributes: Some(attributes),
                     version_info: req.version_info.clone().or_else(|| Some(VersionInfo::default())),
@@ -256,7 +250,7 @@ pub(crate) async fn register_container_instance(
                     version: Some(1),
                     tags: Some(tag_list),
                     attachments: Some(Vec::new()),
-                    ..ContainerInstance::default()
+                    ..StoredInstance::default()
                 };
                 (InstanceRecord { cluster: cluster_name.clone(), id, instance: ci }, 0)
             }
@@ -297,7 +291,7 @@ pub(crate) async fn deregister_container_instance(
         let entry = cluster.instances.get(&id).ok_or_else(instance_not_found)?;
         ((*entry.record).clone(), entry.mod_revision, cluster.tasks_on(&id).count())
     };
-    if record.instance.status.as_deref() == Some("INACTIVE") {
+    if record.instance.status == InstanceStatus::Inactive {
         return Err(instance_not_found().into());
     }
     if busy > 0 && req.force != Some(true) {
@@ -305,7 +299,7 @@ pub(crate) async fn deregister_container_instance(
             "Found {busy} running tasks on the instance; stop them first or deregister with force."
         )));
     }
-    record.instance.status = Some("INACTIVE".to_owned());
+    record.instance.status = InstanceStatus::Inactive;
     record.instance.version = Some(record.instance.version.unwrap_or(0) + 1);
     let key = keys::instance(&cluster_name, &id);
     let txn =
@@ -394,10 +388,10 @@ pub(crate) async fn list_container_instances(
             .instances
             .values()
             .filter(|e| {
-                let status = e.record.instance.status.as_deref().unwrap_or("");
+                let status = e.record.instance.status;
                 match req.status {
-                    Some(wanted) => status == wanted.as_str(),
-                    None => status != "INACTIVE",
+                    Some(wanted) => status.as_str() == wanted.as_str(),
+                    None => status != InstanceStatus::Inactive,
                 }
             })
             .filter(|e| {
@@ -424,8 +418,8 @@ pub(crate) async fn update_container_instances_state(
 ) -> Result<UpdateContainerInstancesStateResponse, ApiError> {
     let cluster_name = active_cluster_name(ctx, req.cluster.as_deref()).await?;
     let wanted = match req.status {
-        ContainerInstanceStatus::Active => "ACTIVE",
-        ContainerInstanceStatus::Draining => "DRAINING",
+        ContainerInstanceStatus::Active => InstanceStatus::Active,
+        ContainerInstanceStatus::Draining => InstanceStatus::Draining,
         other => {
             return Err(ApiError::invalid_parameter(format!(
                 "Container instances can only be set to ACTIVE or DRAINING, not {other}."
@@ -459,17 +453,16 @@ pub(crate) async fn update_container_instances_state(
         let key = keys::instance(&cluster_name, &id);
         let outcome = crate::records::modify::<InstanceRecord, _, Error>(ctx, &key, |current| {
             let mut record = current.ok_or_else(instance_not_found)?;
-            match record.instance.status.as_deref() {
-                Some("ACTIVE") | Some("DRAINING") => {}
+            match record.instance.status {
+                InstanceStatus::Active | InstanceStatus::Draining => {}
                 other => {
                     return Err(Error::InvalidState(format!(
-                        "The container instance is {} and cannot change to {wanted}.",
-                        other.unwrap_or("in an unknown state")
+                        "The container instance is {other} and cannot change to {wanted}."
                     )));
                 }
             }
-            if record.instance.status.as_deref() != Some(wanted) {
-                record.instance.status = Some(wanted.to_owned());
+            if record.instance.status != wanted {
+                record.instance.status = wanted;
                 record.instance.version = Some(record.instance.version.unwrap_or(0) + 1);
             }
             Ok(record)
@@ -629,7 +622,7 @@ pub(crate) async fn list_attributes(
         if let Some(cluster) = index.cluster(&cluster_name) {
             for entry in cluster.instances.values() {
                 let ci = &entry.record.instance;
-                if ci.status.as_deref() == Some("INACTIVE") {
+                if ci.status == InstanceStatus::Inactive {
                     continue;
                 }
                 for attribute in ci.attributes.iter().flatten() {

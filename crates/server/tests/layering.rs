@@ -12,13 +12,13 @@ use std::path::{Path, PathBuf};
 /// Lowest first. Modules in one layer do not use each other.
 const LAYERS: &[&[&str]] = &[
     // Foundations: no other module of the crate.
-    &["clock", "paging", "liveness", "container_policy", "wire", "caller", "error"],
+    &["clock", "paging", "liveness", "container_policy", "wire", "error"],
     &["config", "workers"],
     &["arn"],
     // Records and every store key; access control.
     &["records", "access"],
-    // The in-memory index of the records, which tells observers of its changes.
-    &["state"],
+    // The in-memory index of the records, which tells observers of its changes; who calls.
+    &["state", "caller"],
     // Placement (the planners observe the index); the simplest resources.
     &["placement", "account_settings", "tags"],
     &["clusters", "task_definitions"],

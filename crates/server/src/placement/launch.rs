@@ -4,11 +4,13 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use api::{
-    Container, ContainerDefinition, HealthStatus, LaunchType, NetworkMode, Task, TaskDefinition,
+    Container, ContainerDefinition, HealthStatus, LaunchType, NetworkMode, TaskDefinition,
     TaskOverride,
 };
 
-use crate::records::{InstanceRecord, Reservation, TaskRecord};
+use crate::records::{
+    ContainerStatus, DesiredStatus, InstanceRecord, Reservation, StoredTask, TaskRecord, TaskStatus,
+};
 
 /// What one task of a launch needs and carries, worked out once per call.
 #[derive(Clone)]
@@ -120,7 +122,7 @@ pub(crate) fn new_record(launch: &Launch, instance: &InstanceRecord, now: f64) -
             Container {
                 name: Some(name),
                 image: c.image.clone(),
-                last_status: Some("PENDING".to_owned()),
+                last_status: Some(ContainerStatus::Pending.as_str().to_owned()),
                 health_status: c.health_check.as_ref().map(|_| HealthStatus::Unknown),
                 cpu: Some(o.and_then(|o| o.cpu).or(c.cpu).unwrap_or(0).to_string()),
                 memory: o.and_then(|o| o.memory).or(c.memory).map(|m| m.to_string()),
@@ -140,12 +142,12 @@ pub(crate) fn new_record(launch: &Launch, instance: &InstanceRecord, now: f64) -
         .find(|a| a.name == "ecs.availability-zone")
         .and_then(|a| a.value.clone());
     let overrides = launch.overrides.clone().filter(|o| *o != TaskOverride::default());
-    let task = Task {
+    let task = StoredTask {
         availability_zone: zone,
         launch_type: Some(LaunchType::Ec2),
         // PROVISIONING until the instance's agent has the task; it then reports PENDING.
-        last_status: Some("PROVISIONING".to_owned()),
-        desired_status: Some("RUNNING".to_owned()),
+        last_status: TaskStatus::Provisioning,
+        desired_status: DesiredStatus::Running,
         created_at: Some(now),
         group: Some(launch.group.clone()),
         started_by: launch.started_by.clone(),
@@ -157,7 +159,7 @@ pub(crate) fn new_record(launch: &Launch, instance: &InstanceRecord, now: f64) -
         version: Some(1),
         tags: Some(launch.tags.clone()).filter(|t| !t.is_empty()),
         enable_execute_command: Some(launch.enable_execute_command),
-        ..Task::default()
+        ..StoredTask::default()
     };
     TaskRecord {
         cluster: launch.cluster.clone(),

@@ -13,7 +13,7 @@ mod rounds;
 
 use crate::Ctx;
 use crate::liveness::Liveness;
-use crate::records::{InstanceRecord, Reservation};
+use crate::records::{self, InstanceRecord, Reservation};
 use crate::state::ClusterIndex;
 
 pub(crate) use launch::{Launch, parse_units, reservation};
@@ -77,11 +77,11 @@ pub(crate) fn to_ecs(resources: &Resources) -> Vec<Resource> {
     ]
 }
 
-fn status(value: Option<&str>) -> InstanceStatus {
-    match value {
-        Some("ACTIVE") => InstanceStatus::Active,
-        Some("DRAINING") => InstanceStatus::Draining,
-        other => InstanceStatus::Other(other.unwrap_or("UNKNOWN").to_owned()),
+fn status(status: records::InstanceStatus) -> InstanceStatus {
+    match status {
+        records::InstanceStatus::Active => InstanceStatus::Active,
+        records::InstanceStatus::Draining => InstanceStatus::Draining,
+        other => InstanceStatus::Other(other.as_str().to_owned()),
     }
 }
 
@@ -111,7 +111,7 @@ pub(crate) fn instance_of(
         id: record.id.clone(),
         arn: ci.container_instance_arn.clone().unwrap_or_default(),
         ec2_instance_id: ci.ec2_instance_id.clone().unwrap_or_default(),
-        status: status(ci.status.as_deref()),
+        status: status(ci.status),
         agent_connected,
         agent_version: ci
             .version_info

@@ -14,7 +14,7 @@ use store::{Compare, Op, Txn};
 
 use super::launch::{Launch, new_record};
 use crate::Ctx;
-use crate::records::{TaskRecord, TokenRecord, encode, internal, keys};
+use crate::records::{InstanceStatus, TaskRecord, TokenRecord, encode, internal, keys};
 use crate::state::ClusterIndex;
 
 /// A call's placement: the tasks placed and the failures.
@@ -213,7 +213,7 @@ fn plan_batch(ctx: &Ctx, cluster: &str, batch: &[Waiting], now: f64) -> Option<V
     let live = cluster_index
         .instances
         .values()
-        .any(|e| e.record.instance.status.as_deref() != Some("INACTIVE"));
+        .any(|e| e.record.instance.status != InstanceStatus::Inactive);
     if !live {
         return None;
     }

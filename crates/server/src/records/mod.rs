@@ -20,12 +20,17 @@ mod definition;
 mod instance;
 pub(crate) mod keys;
 mod service;
+mod status;
 mod task;
 
 pub(crate) use definition::{FamilyRecord, TaskDefinitionRecord};
-pub(crate) use instance::InstanceRecord;
-pub(crate) use service::{DeploymentRecord, ServiceRecord};
-pub(crate) use task::{HEALTH_REASON, Reservation, TaskRecord, TaskState, TokenRecord};
+pub(crate) use instance::{InstanceRecord, StoredInstance};
+pub(crate) use service::{DeploymentRecord, ServiceRecord, StoredService};
+pub(crate) use status::{
+    ContainerStatus, DeploymentStatus, DesiredStatus, InstanceStatus, RolloutState, ServiceStatus,
+    StopCause, TaskStatus,
+};
+pub(crate) use task::{HEALTH_REASON, Reservation, StoredTask, TaskRecord, TaskState, TokenRecord};
 
 /// A decoded record and the revision it was read at.
 #[derive(Debug, Clone)]

@@ -9,7 +9,8 @@ pub(super) async fn reconcile(ctx: &Ctx, cluster: &str, name: &str) -> Result<()
         return Ok(());
     };
     let scheduling = record.service.scheduling_strategy.unwrap_or(SchedulingStrategy::Replica);
-    let live: Vec<_> = record.deployments.iter().filter(|d| d.status != "INACTIVE").collect();
+    let live: Vec<_> =
+        record.deployments.iter().filter(|d| d.status != DeploymentStatus::Inactive).collect();
     let Some(primary) = live.first() else { return Ok(()) };
     let quotas = &ctx.config().quotas;
 
@@ -89,12 +90,12 @@ pub(super) async fn reconcile(ctx: &Ctx, cluster: &str, name: &str) -> Result<()
             record.service.health_check_grace_period_seconds.unwrap_or(0),
         ),
         settle_time: ctx.options().task_settle_time.as_secs_f64(),
-        deleting: record.status() == "DRAINING",
+        deleting: record.status() == ServiceStatus::Draining,
         deployments: live
             .iter()
             .map(|d| DeploymentView {
                 id: d.id.clone(),
-                rollout: rollout(&d.rollout),
+                rollout: rollout(d.rollout),
                 circuit_breaker: d
                     .configuration
                     .deployment_circuit_breaker
@@ -124,7 +125,7 @@ pub(super) async fn reconcile(ctx: &Ctx, cluster: &str, name: &str) -> Result<()
                 .copied()
                 .unwrap_or(false),
             on_draining_instance: t.instance_id.as_ref().is_some_and(|i| leaving.contains(i)),
-            stopped_for_health: t.stopped_for_health,
+            stopped_for_health: t.stop_cause == Some(StopCause::ServiceUnhealthy),
             crashed: matches!(
                 t.stop_code,
                 Some(TaskStopCode::EssentialContainerExited)
@@ -159,15 +160,22 @@ pub(super) async fn stop_tasks(
     let now = ctx.clock().now();
     let mut stopped = Vec::new();
     for (id, reason) in &decision.stop {
-        let text = match reason {
-            StopReason::Scaling { deployment_id } => {
-                format!("Scaling activity initiated by (deployment {deployment_id})")
+        let (cause, text) = match reason {
+            StopReason::Scaling { deployment_id } => (
+                StopCause::ServiceScaling,
+                format!("Scaling activity initiated by (deployment {deployment_id})"),
+            ),
+            StopReason::Unhealthy => {
+                (StopCause::ServiceUnhealthy, crate::records::HEALTH_REASON.to_owned())
             }
-            StopReason::Unhealthy => crate::records::HEALTH_REASON.to_owned(),
-            StopReason::Draining => {
-                "Task stopped because its container instance is draining".to_owned()
-            }
-            StopReason::Deleted => format!("Scaling activity initiated by (deployment {primary})"),
+            StopReason::Draining => (
+                StopCause::ServiceDraining,
+                "Task stopped because its container instance is draining".to_owned(),
+            ),
+            StopReason::Deleted => (
+                StopCause::ServiceDeleted,
+                format!("Scaling activity initiated by (deployment {primary})"),
+            ),
         };
         let instance_gone = {
             let index = ctx.state().read();
@@ -176,7 +184,7 @@ pub(super) async fn stop_tasks(
                 c.and_then(|c| c.tasks.get(id)).and_then(|t| t.record.instance_id.clone());
             instance.is_none_or(|i| {
                 c.and_then(|c| c.instances.get(&i))
-                    .is_none_or(|e| e.record.instance.status.as_deref() == Some("INACTIVE"))
+                    .is_none_or(|e| e.record.instance.status == InstanceStatus::Inactive)
             })
         };
         let outcome = crate::records::modify::<TaskRecord, _, Error>(
@@ -184,13 +192,7 @@ pub(super) async fn stop_tasks(
             &keys::task(cluster, id),
             |current| {
                 let mut record = current.ok_or_else(crate::tasks::task_not_found)?;
-                crate::tasks::stop(
-                    &mut record,
-                    TaskStopCode::ServiceSchedulerInitiated,
-                    &text,
-                    now,
-                    instance_gone,
-                );
+                crate::tasks::stop(&mut record, cause, &text, now, instance_gone);
                 Ok(record)
             },
         )
@@ -349,11 +351,10 @@ pub(super) async fn record_outcome(
     for (id, state, reason) in &decision.rollouts {
         if let Some(d) = record.deployments.iter_mut().find(|d| &d.id == id) {
             d.rollout = match state {
-                Rollout::Completed => "COMPLETED",
-                Rollout::Failed => "FAILED",
-                Rollout::InProgress => "IN_PROGRESS",
-            }
-            .to_owned();
+                Rollout::Completed => RolloutState::Completed,
+                Rollout::Failed => RolloutState::Failed,
+                Rollout::InProgress => RolloutState::InProgress,
+            };
             d.rollout_reason =
                 reason.clone().or_else(|| Some(format!("ECS deployment {id} completed.")));
             d.updated_at = now;
@@ -363,7 +364,9 @@ pub(super) async fn record_outcome(
             }
         }
     }
-    if let Some(primary) = record.deployments.iter_mut().find(|d| d.status == "PRIMARY") {
+    if let Some(primary) =
+        record.deployments.iter_mut().find(|d| d.status == DeploymentStatus::Primary)
+    {
         let failed = i32::try_from(decision.failed_tasks).unwrap_or(i32::MAX);
         if primary.failed_tasks != failed {
             primary.failed_tasks = failed;
@@ -372,7 +375,7 @@ pub(super) async fn record_outcome(
     }
     for id in &decision.retire {
         if let Some(d) = record.deployments.iter_mut().find(|d| &d.id == id) {
-            d.status = "INACTIVE".to_owned();
+            d.status = DeploymentStatus::Inactive;
             d.updated_at = now;
             d.finished_at.get_or_insert(now);
         }
@@ -381,14 +384,14 @@ pub(super) async fn record_outcome(
         && let Some(source) = record.deployments.iter().find(|d| &d.id == target).cloned()
     {
         for d in record.deployments.iter_mut() {
-            if d.status == "PRIMARY" {
-                d.status = "ACTIVE".to_owned();
+            if d.status == DeploymentStatus::Primary {
+                d.status = DeploymentStatus::Active;
             }
         }
         let mut rollback = source.clone();
         rollback.id = deployment_id();
-        rollback.status = "PRIMARY".to_owned();
-        rollback.rollout = "IN_PROGRESS".to_owned();
+        rollback.status = DeploymentStatus::Primary;
+        rollback.rollout = RolloutState::InProgress;
         rollback.rollout_reason = Some(format!("Rolling back to deployment {target}."));
         rollback.failed_tasks = 0;
         rollback.created_at = now;
@@ -403,14 +406,16 @@ pub(super) async fn record_outcome(
     if let Some(count) = decision.desired_count {
         let count = i32::try_from(count).unwrap_or(i32::MAX);
         record.service.desired_count = Some(count);
-        if let Some(primary) = record.deployments.iter_mut().find(|d| d.status == "PRIMARY") {
+        if let Some(primary) =
+            record.deployments.iter_mut().find(|d| d.status == DeploymentStatus::Primary)
+        {
             primary.desired_count = count;
         }
     }
-    if decision.inactive && record.status() == "DRAINING" {
-        record.service.status = Some("INACTIVE".to_owned());
+    if decision.inactive && record.status() == ServiceStatus::Draining {
+        record.service.status = ServiceStatus::Inactive;
         for d in record.deployments.iter_mut() {
-            d.status = "INACTIVE".to_owned();
+            d.status = DeploymentStatus::Inactive;
         }
     }
     let prefix = format!("(service {name}) ");
@@ -436,7 +441,7 @@ pub(super) async fn record_outcome(
     // Keep only the last few INACTIVE deployments.
     let mut inactive = 0;
     record.deployments.retain(|d| {
-        if d.status == "INACTIVE" {
+        if d.status == DeploymentStatus::Inactive {
             inactive += 1;
             inactive <= KEPT_INACTIVE
         } else {

@@ -24,8 +24,11 @@ use store::{Compare, Op, Txn};
 
 use crate::error::{Error, Resource};
 use crate::placement::Launch;
+use crate::records::{
+    DeploymentStatus, DesiredStatus, InstanceStatus, RolloutState, ServiceRecord, ServiceStatus,
+    StopCause, TaskRecord, TaskState, TaskStatus, keys,
+};
 use crate::records::{ErrorChain, encode, internal};
-use crate::records::{ServiceRecord, TaskRecord, TaskState, keys};
 use crate::services::deployment_id;
 use crate::state::{Change, ClusterIndex, IndexedTask, Observer};
 use crate::workers::Worker;
@@ -156,7 +159,7 @@ async fn pass_over(ctx: &Ctx, only: Option<&Dirty>) -> usize {
             .flat_map(|(cluster, c)| {
                 c.services
                     .values()
-                    .filter(|e| matches!(e.record.status(), "ACTIVE" | "DRAINING"))
+                    .filter(|e| e.record.status() != ServiceStatus::Inactive)
                     .filter(move |e| only.is_none_or(|d| d.contains(cluster, &e.record.name)))
                     .map(move |e| (cluster.clone(), e.record.name.clone()))
             })
@@ -218,7 +221,7 @@ mod wakes_tests {
                 ports_tcp: vec![80],
                 ports_udp: vec![],
             },
-            task,
+            task: task.into(),
         }
     }
 

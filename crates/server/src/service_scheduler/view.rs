@@ -4,9 +4,9 @@ use super::*;
 
 pub(super) fn phase(task: &impl TaskState) -> Phase {
     match (task.last_status(), task.desired_status()) {
-        ("STOPPED", _) => Phase::Stopped,
-        (_, "STOPPED") => Phase::Stopping,
-        ("RUNNING", _) => Phase::Running,
+        (TaskStatus::Stopped, _) => Phase::Stopped,
+        (_, DesiredStatus::Stopped) => Phase::Stopping,
+        (TaskStatus::Running, _) => Phase::Running,
         _ => Phase::Pending,
     }
 }
@@ -44,11 +44,12 @@ pub(super) fn health(task: &IndexedTask) -> deploy::Health {
     }
 }
 
-pub(super) fn rollout(value: &str) -> Rollout {
-    match value {
-        "COMPLETED" => Rollout::Completed,
-        "FAILED" => Rollout::Failed,
-        _ => Rollout::InProgress,
+/// A stored rollout state as the pure scheduler knows it.
+pub(super) fn rollout(state: RolloutState) -> Rollout {
+    match state {
+        RolloutState::Completed => Rollout::Completed,
+        RolloutState::Failed => Rollout::Failed,
+        RolloutState::InProgress => Rollout::InProgress,
     }
 }
 
@@ -88,7 +89,7 @@ pub(super) fn read(ctx: &Ctx, cluster: &str, name: &str) -> Option<Read> {
     let mut hosts: BTreeSet<&str> = BTreeSet::new();
     for host in tasks.iter().filter_map(|t| t.instance_id.as_deref()) {
         let gone_or_leaving = cluster_index.instances.get(host).is_none_or(|e| {
-            matches!(e.record.instance.status.as_deref(), Some("DRAINING") | Some("INACTIVE"))
+            matches!(e.record.instance.status, InstanceStatus::Draining | InstanceStatus::Inactive)
         });
         if gone_or_leaving && !leaving.contains(host) {
             leaving.insert(host.to_owned());
@@ -108,7 +109,7 @@ pub(super) fn read(ctx: &Ctx, cluster: &str, name: &str) -> Option<Read> {
         cluster_index
             .instances
             .values()
-            .filter(|e| e.record.instance.status.as_deref() == Some("ACTIVE"))
+            .filter(|e| e.record.instance.status == InstanceStatus::Active)
             .map(|e| placement::instance(ctx, cluster_index, cluster, &e.record))
             .collect()
     } else {

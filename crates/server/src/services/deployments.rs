@@ -6,10 +6,10 @@ pub(super) fn deployment_status(
     record: &ServiceRecord,
     deployment: &DeploymentRecord,
 ) -> ServiceDeploymentStatus {
-    match (deployment.rollout.as_str(), deployment.status.as_str(), deployment.rollback) {
-        ("COMPLETED", _, true) => ServiceDeploymentStatus::RollbackSuccessful,
-        ("COMPLETED", _, false) => ServiceDeploymentStatus::Successful,
-        ("FAILED", _, _) => {
+    match (deployment.rollout, deployment.status, deployment.rollback) {
+        (RolloutState::Completed, _, true) => ServiceDeploymentStatus::RollbackSuccessful,
+        (RolloutState::Completed, _, false) => ServiceDeploymentStatus::Successful,
+        (RolloutState::Failed, _, _) => {
             let rolled_back = record
                 .deployments
                 .iter()
@@ -20,8 +20,8 @@ pub(super) fn deployment_status(
                 ServiceDeploymentStatus::Stopped
             }
         }
-        (_, "PRIMARY", true) => ServiceDeploymentStatus::RollbackInProgress,
-        (_, "PRIMARY", false) => ServiceDeploymentStatus::InProgress,
+        (_, DeploymentStatus::Primary, true) => ServiceDeploymentStatus::RollbackInProgress,
+        (_, DeploymentStatus::Primary, false) => ServiceDeploymentStatus::InProgress,
         _ => ServiceDeploymentStatus::Stopped,
     }
 }
@@ -37,10 +37,12 @@ pub(super) fn service_deployment(
     let breaker = deployment.configuration.deployment_circuit_breaker.as_ref();
     let desired = u32::try_from(deployment.desired_count).unwrap_or(0);
     let threshold = scheduler::deploy::circuit_breaker_threshold(desired) as i32;
-    let breaker_status = match (breaker.is_some_and(|b| b.enable), deployment.rollout.as_str()) {
+    let breaker_status = match (breaker.is_some_and(|b| b.enable), deployment.rollout) {
         (false, _) => ServiceDeploymentRollbackMonitorsStatus::Disabled,
-        (true, "FAILED") => ServiceDeploymentRollbackMonitorsStatus::Triggered,
-        (true, "COMPLETED") => ServiceDeploymentRollbackMonitorsStatus::MonitoringComplete,
+        (true, RolloutState::Failed) => ServiceDeploymentRollbackMonitorsStatus::Triggered,
+        (true, RolloutState::Completed) => {
+            ServiceDeploymentRollbackMonitorsStatus::MonitoringComplete
+        }
         (true, _) => ServiceDeploymentRollbackMonitorsStatus::Monitoring,
     };
     ServiceDeployment {

@@ -27,7 +27,10 @@ use store::{Compare, Op, Txn};
 use crate::arn::valid_name;
 use crate::clusters::active_cluster_name;
 use crate::error::{Error, Resource};
-use crate::records::{DeploymentRecord, ServiceRecord, TaskState, keys};
+use crate::records::{
+    DeploymentRecord, DeploymentStatus, DesiredStatus, RolloutState, ServiceRecord, ServiceStatus,
+    StoredService, TaskState, TaskStatus, keys,
+};
 use crate::records::{encode, internal};
 use crate::state::ClusterIndex;
 use crate::{Ctx, paging, placement, tags};
@@ -149,11 +152,11 @@ fn new_deployment(
 ) -> DeploymentRecord {
     DeploymentRecord {
         id,
-        status: "PRIMARY".to_owned(),
+        status: DeploymentStatus::Primary,
         task_definition: definition.task_definition_arn.clone().unwrap_or_default(),
         family: definition.family.clone().unwrap_or_default(),
         revision: definition.revision.unwrap_or_default(),
-        rollout: "IN_PROGRESS".to_owned(),
+        rollout: RolloutState::InProgress,
         rollout_reason: Some("ECS deployment in progress.".to_owned()),
         configuration: configuration.clone(),
         desired_count: desired,
@@ -177,14 +180,14 @@ fn counts(cluster: &ClusterIndex, record: &ServiceRecord) -> BTreeMap<String, Co
     let mut by_deployment: BTreeMap<String, Counts> = BTreeMap::new();
     let group = format!("service:{}", record.name);
     for task in cluster.tasks_in_group(&group) {
-        if task.desired_status() != "RUNNING" {
+        if task.desired_status() != DesiredStatus::Running {
             continue;
         }
         let Some(deployment) = task.started_by.clone() else { continue };
         let counts = by_deployment.entry(deployment).or_default();
         match task.last_status() {
-            "RUNNING" => counts.running += 1,
-            "PROVISIONING" | "PENDING" | "ACTIVATING" => counts.pending += 1,
+            TaskStatus::Running => counts.running += 1,
+            status if status.is_pending() => counts.pending += 1,
             _ => {}
         }
     }
@@ -193,10 +196,10 @@ fn counts(cluster: &ClusterIndex, record: &ServiceRecord) -> BTreeMap<String, Co
 
 /// The service as the API returns it: counts, live deployments and events filled in.
 pub(crate) fn render(cluster: &ClusterIndex, record: &ServiceRecord, with_tags: bool) -> Service {
-    let mut service = record.service.clone();
+    let mut service = record.service.clone().into_api();
     let counts = counts(cluster, record);
     let live: Vec<&DeploymentRecord> =
-        record.deployments.iter().filter(|d| d.status != "INACTIVE").collect();
+        record.deployments.iter().filter(|d| d.status != DeploymentStatus::Inactive).collect();
     let mut running = 0;
     let mut pending = 0;
     for deployment in &live {
@@ -213,7 +216,7 @@ pub(crate) fn render(cluster: &ClusterIndex, record: &ServiceRecord, with_tags: 
                 let c = counts.get(&d.id);
                 Deployment {
                     id: Some(d.id.clone()),
-                    status: Some(d.status.clone()),
+                    status: Some(d.status.as_str().to_owned()),
                     task_definition: Some(d.task_definition.clone()),
                     desired_count: Some(d.desired_count),
                     pending_count: Some(c.map_or(0, |c| c.pending)),
@@ -222,7 +225,7 @@ pub(crate) fn render(cluster: &ClusterIndex, record: &ServiceRecord, with_tags: 
                     created_at: Some(d.created_at),
                     updated_at: Some(d.updated_at),
                     launch_type: service.launch_type,
-                    rollout_state: DeploymentRolloutState::parse(&d.rollout),
+                    rollout_state: DeploymentRolloutState::parse(d.rollout.as_str()),
                     rollout_state_reason: d.rollout_reason.clone(),
                     ..Deployment::default()
                 }
@@ -230,7 +233,8 @@ pub(crate) fn render(cluster: &ClusterIndex, record: &ServiceRecord, with_tags: 
             .collect(),
     );
     service.events = Some(record.events.clone());
-    if let Some(primary) = record.deployments.iter().find(|d| d.status == "PRIMARY") {
+    if let Some(primary) = record.deployments.iter().find(|d| d.status == DeploymentStatus::Primary)
+    {
         service.task_definition = Some(primary.task_definition.clone());
         service.deployment_configuration = Some(primary.configuration.clone());
     }
@@ -334,10 +338,11 @@ pub(crate) async fn create_service(
         let index = ctx.state().read();
         let c = index.cluster(&cluster);
         let existing = c.and_then(|c| c.services.get(&req.service_name)).cloned();
-        let active =
-            c.map_or(0, |c| c.services.values().filter(|e| e.record.status() == "ACTIVE").count());
+        let active = c.map_or(0, |c| {
+            c.services.values().filter(|e| e.record.status() == ServiceStatus::Active).count()
+        });
         if let Some(existing) = &existing
-            && existing.record.status() != "INACTIVE"
+            && existing.record.status() != ServiceStatus::Inactive
         {
             // The same request with the same client token gets the same service back.
             if req.client_token.is_some()
@@ -361,11 +366,11 @@ pub(crate) async fn create_service(
     }
     let now = ctx.clock().now();
     let deployment = new_deployment(deployment_id(), &definition, &configuration, desired, now);
-    let service = Service {
+    let service = StoredService {
         service_arn: Some(ctx.arns().service(&cluster, &req.service_name)),
         service_name: Some(req.service_name.clone()),
         cluster_arn: Some(ctx.arns().cluster(&cluster)),
-        status: Some("ACTIVE".to_owned()),
+        status: ServiceStatus::Active,
         desired_count: Some(desired),
         launch_type: Some(req.launch_type.unwrap_or(LaunchType::Ec2)),
         task_definition: definition.task_definition_arn.clone(),
@@ -383,7 +388,7 @@ pub(crate) async fn create_service(
         load_balancers: Some(Vec::new()),
         service_registries: Some(Vec::new()),
         tags: Some(tag_list),
-        ..Service::default()
+        ..StoredService::default()
     };
     let record = ServiceRecord {
         cluster: cluster.clone(),
@@ -431,7 +436,7 @@ pub(crate) async fn update_service(
         .and_then(|c| c.services.get(&name))
         .map(|e| e.record.clone())
         .ok_or_else(not_found)?;
-    if current.status() != "ACTIVE" {
+    if current.status() != ServiceStatus::Active {
         return Err(not_active());
     }
     let strategy = current.service.scheduling_strategy.unwrap_or(SchedulingStrategy::Replica);
@@ -455,7 +460,7 @@ pub(crate) async fn update_service(
             let primary = current
                 .deployments
                 .iter()
-                .find(|d| d.status == "PRIMARY")
+                .find(|d| d.status == DeploymentStatus::Primary)
                 .ok_or_else(ApiError::server)?;
             ctx.definition(&primary.family, primary.revision).await?.ok_or_else(ApiError::server)?
         }
@@ -494,7 +499,7 @@ pub(crate) async fn update_service(
     let now = ctx.clock().now();
     let record = crate::records::modify::<ServiceRecord, _, ApiError>(ctx, &key, |stored| {
         let mut record = stored.ok_or_else(not_found)?;
-        if record.status() != "ACTIVE" {
+        if record.status() != ServiceStatus::Active {
             return Err(not_active());
         }
         let service = &mut record.service;
@@ -534,16 +539,17 @@ pub(crate) async fn update_service(
             let mut deployment =
                 new_deployment(deployment_id(), &definition_now, &configuration, desired, now);
             for old in record.deployments.iter_mut() {
-                if old.status == "PRIMARY" {
-                    old.status = "ACTIVE".to_owned();
+                if old.status == DeploymentStatus::Primary {
+                    old.status = DeploymentStatus::Active;
                     old.updated_at = now;
                     deployment.replaced.push(old.id.clone());
-                } else if old.status == "ACTIVE" {
+                } else if old.status == DeploymentStatus::Active {
                     deployment.replaced.push(old.id.clone());
                 }
             }
             record.deployments.insert(0, deployment);
-        } else if let Some(primary) = record.deployments.iter_mut().find(|d| d.status == "PRIMARY")
+        } else if let Some(primary) =
+            record.deployments.iter_mut().find(|d| d.status == DeploymentStatus::Primary)
         {
             primary.desired_count = desired;
             primary.configuration = configuration;
@@ -569,7 +575,7 @@ pub(crate) async fn delete_service(
     let key = keys::service(&cluster, &name);
     let record = crate::records::modify::<ServiceRecord, _, ApiError>(ctx, &key, |stored| {
         let mut record = stored.ok_or_else(not_found)?;
-        if record.status() != "ACTIVE" {
+        if record.status() != ServiceStatus::Active {
             return Err(not_active());
         }
         let scaled = record.service.desired_count.unwrap_or(0) > 0
@@ -580,7 +586,7 @@ pub(crate) async fn delete_service(
             ));
         }
         record.service.desired_count = Some(0);
-        record.service.status = Some("DRAINING".to_owned());
+        record.service.status = ServiceStatus::Draining;
         Ok(record)
     })
     .await?;
@@ -639,7 +645,7 @@ pub(crate) async fn list_services(
             .map(|c| {
                 c.services
                     .values()
-                    .filter(|e| e.record.status() == "ACTIVE")
+                    .filter(|e| e.record.status() == ServiceStatus::Active)
                     .filter(|e| {
                         req.launch_type.is_none_or(|l| e.record.service.launch_type == Some(l))
                     })

@@ -5,7 +5,11 @@ use serde::Deserialize;
 
 use store::Revision;
 
-use crate::records::{Reservation, TaskRecord, TaskState};
+use crate::records::{DesiredStatus, Reservation, StopCause, TaskRecord, TaskState, TaskStatus};
+
+/// The reason the service scheduler gives tasks it replaces for failing health checks: in
+/// records written before tasks carried a stop cause, the only sign of one.
+const LEGACY_HEALTH_REASON: &str = crate::records::HEALTH_REASON;
 
 /// A task's JSON for DescribeTasks and the agent connectivity it was rendered with.
 #[derive(Default)]
@@ -14,24 +18,6 @@ pub(crate) struct RenderCache(pub(crate) std::sync::OnceLock<(Option<api::Connec
 impl std::fmt::Debug for RenderCache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("RenderCache")
-    }
-}
-
-/// A status name: the ones ECS defines without an allocation, anything else as given.
-fn status_name(name: &str) -> std::borrow::Cow<'static, str> {
-    const KNOWN: [&str; 8] = [
-        "PROVISIONING",
-        "PENDING",
-        "ACTIVATING",
-        "RUNNING",
-        "DEACTIVATING",
-        "STOPPING",
-        "DEPROVISIONING",
-        "STOPPED",
-    ];
-    match KNOWN.iter().find(|known| **known == name) {
-        Some(known) => std::borrow::Cow::Borrowed(known),
-        None => std::borrow::Cow::Owned(name.to_owned()),
     }
 }
 
@@ -45,8 +31,8 @@ pub(crate) struct IndexedTask {
     pub(crate) family: String,
     pub(crate) revision: i32,
     pub(crate) reservation: Reservation,
-    last_status: std::borrow::Cow<'static, str>,
-    desired_status: std::borrow::Cow<'static, str>,
+    last_status: TaskStatus,
+    desired_status: DesiredStatus,
     pub(crate) group: Option<String>,
     pub(crate) started_by: Option<String>,
     pub(crate) launch_type: Option<api::LaunchType>,
@@ -55,8 +41,8 @@ pub(crate) struct IndexedTask {
     pub(crate) started_at: Option<f64>,
     pub(crate) stopped_at: Option<f64>,
     pub(crate) stop_code: Option<api::TaskStopCode>,
-    /// The service scheduler stopped it for failing health checks.
-    pub(crate) stopped_for_health: bool,
+    /// Why it was asked to stop.
+    pub(crate) stop_cause: Option<StopCause>,
     pub(crate) overrides: Option<Box<api::TaskOverride>>,
     /// The store revision at which what the instance's agent is told of the task (its place
     /// in the instance's desired set, its desired status) last changed, or a later one: a
@@ -95,10 +81,10 @@ struct IndexedForm<'a> {
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct IndexedTaskForm<'a> {
-    #[serde(borrow)]
-    last_status: Option<std::borrow::Cow<'a, str>>,
-    #[serde(borrow)]
-    desired_status: Option<std::borrow::Cow<'a, str>>,
+    #[serde(default)]
+    last_status: TaskStatus,
+    #[serde(default)]
+    desired_status: DesiredStatus,
     group: Option<String>,
     started_by: Option<String>,
     launch_type: Option<api::LaunchType>,
@@ -110,6 +96,7 @@ struct IndexedTaskForm<'a> {
     #[serde(borrow)]
     stopped_reason: Option<std::borrow::Cow<'a, str>>,
     overrides: Option<Box<api::TaskOverride>>,
+    stop_cause: Option<StopCause>,
 }
 
 impl IndexedTask {
@@ -124,8 +111,8 @@ impl IndexedTask {
             family: form.family,
             revision: form.revision,
             reservation: form.reservation,
-            last_status: status_name(task.last_status.as_deref().unwrap_or("PENDING")),
-            desired_status: status_name(task.desired_status.as_deref().unwrap_or("RUNNING")),
+            last_status: task.last_status,
+            desired_status: task.desired_status,
             group: task.group,
             started_by: task.started_by,
             launch_type: task.launch_type,
@@ -134,8 +121,12 @@ impl IndexedTask {
             started_at: task.started_at,
             stopped_at: task.stopped_at,
             stop_code: task.stop_code,
-            stopped_for_health: task.stopped_reason.as_deref()
-                == Some(crate::records::HEALTH_REASON),
+            stop_cause: task.stop_cause.or_else(|| {
+                // Records of an older Berth have no cause: the service scheduler's reason for a
+                // health replacement tells it.
+                (task.stopped_reason.as_deref() == Some(LEGACY_HEALTH_REASON))
+                    .then_some(StopCause::ServiceUnhealthy)
+            }),
             overrides: task.overrides,
             desired_since: 0,
             json: Bytes::new(),
@@ -172,16 +163,16 @@ impl TaskState for IndexedTask {
     fn started_by(&self) -> Option<&str> {
         self.started_by.as_deref()
     }
-    fn last_status(&self) -> &str {
-        &self.last_status
+    fn last_status(&self) -> TaskStatus {
+        self.last_status
     }
-    fn desired_status(&self) -> &str {
-        &self.desired_status
+    fn desired_status(&self) -> DesiredStatus {
+        self.desired_status
     }
 }
 
 /// What the instance's agent is told about a task: `None` once it is STOPPED.
-pub(super) fn desired_view(task: &IndexedTask) -> Option<(&str, &str)> {
+pub(super) fn desired_view(task: &IndexedTask) -> Option<(&str, DesiredStatus)> {
     if task.is_stopped() {
         return None;
     }
@@ -205,7 +196,7 @@ mod tests {
                 ports_tcp: vec![80],
                 ports_udp: vec![],
             },
-            task,
+            task: task.into(),
         }
     }
 
@@ -226,13 +217,17 @@ mod tests {
         });
         let json = crate::records::encode(&record);
         let indexed = IndexedTask::decode(json.clone()).unwrap();
-        assert_eq!((indexed.last_status(), indexed.desired_status()), ("STOPPED", "STOPPED"));
+        assert_eq!(
+            (indexed.last_status(), indexed.desired_status()),
+            (TaskStatus::Stopped, DesiredStatus::Stopped)
+        );
         assert!(indexed.is_stopped());
         assert_eq!(indexed.group(), Some("service:web"));
         assert_eq!(indexed.started_by(), Some("ecs-svc/1"));
         assert_eq!(indexed.health_status, Some(api::HealthStatus::Unhealthy));
         assert_eq!((indexed.started_at, indexed.stopped_at), (Some(10.5), Some(20.25)));
-        assert!(indexed.stopped_for_health);
+        // A record without a stop cause, stopped with the health reason: a health replacement.
+        assert_eq!(indexed.stop_cause, Some(StopCause::ServiceUnhealthy));
         assert_eq!(indexed.reservation, record.reservation);
         // The stored JSON is kept as it is (the same buffer), and decodes to the whole record.
         assert_eq!(indexed.json.as_ptr(), json.as_ptr());
@@ -242,14 +237,17 @@ mod tests {
     }
 
     #[test]
-    fn statuses_default_as_ecs_shows_them_and_keep_unknown_names() {
+    fn statuses_default_as_ecs_shows_them_and_unknown_names_read_as_pending() {
         let indexed =
             IndexedTask::decode(crate::records::encode(&stored(api::Task::default()))).unwrap();
-        assert_eq!((indexed.last_status(), indexed.desired_status()), ("PENDING", "RUNNING"));
+        assert_eq!(
+            (indexed.last_status(), indexed.desired_status()),
+            (TaskStatus::Pending, DesiredStatus::Running)
+        );
         let odd =
             stored(api::Task { last_status: Some("PAUSED".to_owned()), ..api::Task::default() });
         let indexed = IndexedTask::decode(crate::records::encode(&odd)).unwrap();
-        assert_eq!(indexed.last_status(), "PAUSED");
-        assert!(!indexed.stopped_for_health);
+        assert_eq!(indexed.last_status(), TaskStatus::Pending);
+        assert_eq!(indexed.stop_cause, None);
     }
 }

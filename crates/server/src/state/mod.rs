@@ -21,7 +21,7 @@ use tokio::sync::watch;
 use store::{Event, EventKind, RangeOptions, Revision, Store, StoreError};
 
 use crate::records::keys::{self, INSTANCES, SERVICES, TASKS};
-use crate::records::{ErrorChain, InstanceRecord, ServiceRecord, TaskState};
+use crate::records::{ErrorChain, InstanceRecord, ServiceRecord, TaskState, TaskStatus};
 
 pub(crate) use indexed::IndexedTask;
 use indexed::desired_view;
@@ -75,8 +75,8 @@ pub(crate) struct ClusterIndex {
 impl ClusterIndex {
     fn count(&mut self, task: &IndexedTask, delta: isize) {
         let counter = match task.last_status() {
-            "RUNNING" => &mut self.running_tasks,
-            "PROVISIONING" | "PENDING" | "ACTIVATING" => &mut self.pending_tasks,
+            TaskStatus::Running => &mut self.running_tasks,
+            status if status.is_pending() => &mut self.pending_tasks,
             // Stopping tasks are neither running nor pending, as in ECS's counts.
             _ => return,
         };

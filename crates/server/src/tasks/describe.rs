@@ -7,7 +7,7 @@ use api::{
 use super::{render_record, task_id, task_not_found};
 use crate::arn::Kind;
 use crate::clusters::active_cluster_name;
-use crate::records::TaskState;
+use crate::records::{DesiredStatus, TaskState, TaskStatus};
 use crate::{Ctx, paging};
 
 /// DescribeTasks, answered as JSON written directly: each task's JSON (without tags) is kept
@@ -111,7 +111,8 @@ pub(crate) async fn list_tasks(
     let cluster = active_cluster_name(ctx, req.cluster.as_deref()).await?;
     let size = paging::page_size(req.max_results, 100)?;
     let after = paging::resume_after("ListTasks", req.next_token.as_deref())?;
-    let desired = req.desired_status.map_or("RUNNING", |d| d.as_str());
+    let desired =
+        req.desired_status.map_or(DesiredStatus::Running, |d| DesiredStatus::from_name(d.as_str()));
     let instance = match &req.container_instance {
         Some(reference) => Some(
             crate::container_instances::instance_id(ctx, &cluster, reference)?.unwrap_or_default(),
@@ -182,7 +183,7 @@ pub(crate) async fn describe_task_usage(
             .map(|c| {
                 c.tasks
                     .iter()
-                    .filter(|(_, e)| e.record.last_status() == "RUNNING")
+                    .filter(|(_, e)| e.record.last_status() == TaskStatus::Running)
                     .map(|(id, _)| id.clone())
                     .collect()
             })

@@ -32,30 +32,6 @@ pub(crate) fn task_not_found() -> Error {
     Error::NotFound(Resource::Task)
 }
 
-/// How ECS orders a task's `lastStatus` values; a task never moves backwards.
-fn rank(status: &str) -> u8 {
-    match status {
-        "PROVISIONING" => 0,
-        "PENDING" => 1,
-        "ACTIVATING" => 2,
-        "RUNNING" => 3,
-        "DEACTIVATING" => 4,
-        "STOPPING" => 5,
-        "DEPROVISIONING" => 6,
-        "STOPPED" => 7,
-        _ => 1,
-    }
-}
-
-fn container_rank(status: &str) -> u8 {
-    match status {
-        "PENDING" => 0,
-        "RUNNING" => 1,
-        "STOPPED" => 2,
-        _ => 0,
-    }
-}
-
 /// A container's id in its ARN (`container/<cluster>/<task>/<id>`): derived from the task's id
 /// and the container's name, so the record need not keep it.
 fn container_id(task_id: &str, name: &str) -> String {
@@ -91,7 +67,7 @@ fn render_record(
     connectivity: Option<api::Connectivity>,
 ) -> Task {
     let arns = ctx.arns();
-    let mut task = std::mem::take(&mut record.task);
+    let mut task = std::mem::take(&mut record.task).into_api();
     let task_arn = task.task_arn.get_or_insert_with(|| arns.task(&record.cluster, &record.id));
     let task_arn = task_arn.clone();
     task.cluster_arn.get_or_insert_with(|| arns.cluster(&record.cluster));

@@ -5,42 +5,45 @@ use api::agent::{ContainerReport, TaskReport};
 use api::{
     ApiError, Container, HealthStatus, SubmitContainerStateChangeRequest,
     SubmitContainerStateChangeResponse, SubmitTaskStateChangeRequest,
-    SubmitTaskStateChangeResponse, Task, TaskStopCode,
+    SubmitTaskStateChangeResponse, TaskStopCode,
 };
 use store::{Compare, Op, Txn};
 
-use super::{container_rank, rank, task_id, task_not_found};
+use super::{task_id, task_not_found};
 use crate::Ctx;
 use crate::caller::Call;
 use crate::clusters::active_cluster_name;
-use crate::records::{TaskRecord, TaskState, keys};
+use crate::records::{
+    ContainerStatus, DesiredStatus, StoredTask, TaskRecord, TaskState, TaskStatus, keys,
+};
 use crate::records::{encode, internal};
 
-/// Merges an agent's view of a task into it. Statuses only move forward. The caller compares
-/// the outcome with the task before, to know whether anything changed.
-fn merge(task: &mut Task, report: &TaskReport, now: f64) {
-    let current = task.last_status.clone().unwrap_or_else(|| "PENDING".to_owned());
-    let reported = report.status.as_str();
+/// Merges an agent's view of a task into it. Statuses only move forward; a status that is not
+/// one of ECS's changes nothing. The caller compares the outcome with the task before, to know
+/// whether anything changed.
+fn merge(task: &mut StoredTask, report: &TaskReport, now: f64) {
     // The agent has the task: it is connected to it from now on.
     if task.connectivity_at.is_none() {
         task.connectivity_at = Some(now);
     }
-    if rank(reported) > rank(&current) {
-        task.last_status = Some(reported.to_owned());
-        if rank(reported) >= rank("STOPPING") {
+    if let Some(reported) = TaskStatus::parse(&report.status)
+        && reported > task.last_status
+    {
+        task.last_status = reported;
+        if reported >= TaskStatus::Stopping {
             task.stopping_at = task.stopping_at.or(Some(now));
         }
-        if reported == "RUNNING"
-            || (rank(reported) > rank("RUNNING")
+        if reported == TaskStatus::Running
+            || (reported > TaskStatus::Running
                 && task.started_at.is_none()
                 && report.started_at.is_some())
         {
             task.started_at = task.started_at.or(report.started_at).or(Some(now));
         }
-        if reported == "STOPPED" {
+        if reported == TaskStatus::Stopped {
             task.stopped_at = Some(now);
             task.execution_stopped_at = report.execution_stopped_at.or(Some(now));
-            task.desired_status = Some("STOPPED".to_owned());
+            task.desired_status = DesiredStatus::Stopped;
             if task.stop_code.is_none() {
                 task.stop_code = report.stop_code.as_deref().and_then(TaskStopCode::parse);
                 task.stopped_reason = report.reason.clone();
@@ -67,9 +70,13 @@ fn merge(task: &mut Task, report: &TaskReport, now: f64) {
 }
 
 fn merge_container(container: &mut Container, reported: &ContainerReport) {
-    let current = container.last_status.clone().unwrap_or_else(|| "PENDING".to_owned());
-    if container_rank(&reported.status) >= container_rank(&current) {
-        container.last_status = Some(reported.status.clone());
+    let current = container
+        .last_status
+        .as_deref()
+        .map_or(ContainerStatus::Pending, ContainerStatus::from_name);
+    let Some(status) = ContainerStatus::parse(&reported.status) else { return };
+    if status >= current {
+        container.last_status = Some(status.as_str().to_owned());
         if reported.runtime_id.is_some() {
             container.runtime_id = reported.runtime_id.clone();
         }
@@ -79,7 +86,7 @@ fn merge_container(container: &mut Container, reported: &ContainerReport) {
         if reported.reason.is_some() {
             container.reason = reported.reason.clone();
         }
-        if !reported.network_bindings.is_empty() || reported.status == "STOPPED" {
+        if !reported.network_bindings.is_empty() || status == ContainerStatus::Stopped {
             container.network_bindings = Some(reported.network_bindings.clone());
         }
         if let Some(health) = reported.health_status.as_deref().and_then(HealthStatus::parse) {
@@ -88,6 +95,22 @@ fn merge_container(container: &mut Container, reported: &ContainerReport) {
         if reported.image_digest.is_some() {
             container.image_digest = reported.image_digest.clone();
         }
+    }
+}
+
+/// Refuses a status that is not one of ECS's (`what` names the member).
+fn check_status<T>(
+    given: Option<&str>,
+    parse: impl Fn(&str) -> Option<T>,
+    names: impl Iterator<Item = &'static str>,
+    what: &str,
+) -> Result<(), ApiError> {
+    match given {
+        Some(name) if parse(name).is_none() => Err(ApiError::invalid_parameter(format!(
+            "{what} must be one of {}; got {name:?}.",
+            names.collect::<Vec<_>>().join(", ")
+        ))),
+        _ => Ok(()),
     }
 }
 
@@ -164,7 +187,7 @@ pub(crate) async fn apply_report(
         // sees the instance record that moved.
         ctx.state().wait_for(response.revision).await;
         if response.succeeded {
-            tracing::debug!(cluster, task = %id, status = record.last_status(), "Task state changed");
+            tracing::debug!(cluster, task = %id, status = %record.last_status(), "Task state changed");
             return Ok(true);
         }
     }
@@ -178,9 +201,16 @@ pub(crate) async fn submit_task_state_change(
     let cluster = active_cluster_name(call, req.cluster.as_deref()).await?;
     let instance = call.require_instance_agent(&cluster)?.to_owned();
     let task = req.task.ok_or_else(|| ApiError::invalid_parameter("task is required."))?;
+    let task_states = TaskStatus::ALL.iter().map(|s| s.as_str());
+    check_status(req.status.as_deref(), TaskStatus::parse, task_states, "status")?;
+    for container in req.containers.iter().flatten() {
+        let container_states = ContainerStatus::ALL.iter().map(|s| s.as_str());
+        let status = container.status.as_deref();
+        check_status(status, ContainerStatus::parse, container_states, "containers.status")?;
+    }
     let report = TaskReport {
         task_arn: task,
-        status: req.status.unwrap_or_else(|| "PENDING".to_owned()),
+        status: req.status.unwrap_or_else(|| TaskStatus::Pending.as_str().to_owned()),
         reason: req.reason,
         containers: req
             .containers
@@ -188,7 +218,7 @@ pub(crate) async fn submit_task_state_change(
             .into_iter()
             .map(|c| ContainerReport {
                 name: c.container_name.unwrap_or_default(),
-                status: c.status.unwrap_or_else(|| "PENDING".to_owned()),
+                status: c.status.unwrap_or_else(|| ContainerStatus::Pending.as_str().to_owned()),
                 runtime_id: c.runtime_id,
                 exit_code: c.exit_code,
                 reason: c.reason,
@@ -215,13 +245,15 @@ pub(crate) async fn submit_container_state_change(
     let cluster = active_cluster_name(call, req.cluster.as_deref()).await?;
     let instance = call.require_instance_agent(&cluster)?.to_owned();
     let task = req.task.ok_or_else(|| ApiError::invalid_parameter("task is required."))?;
+    let container_states = ContainerStatus::ALL.iter().map(|s| s.as_str());
+    check_status(req.status.as_deref(), ContainerStatus::parse, container_states, "status")?;
     let report = TaskReport {
         task_arn: task,
         // The task's own status does not move on a container change.
-        status: "PROVISIONING".to_owned(),
+        status: TaskStatus::Provisioning.as_str().to_owned(),
         containers: vec![ContainerReport {
             name: req.container_name.unwrap_or_default(),
-            status: req.status.unwrap_or_else(|| "PENDING".to_owned()),
+            status: req.status.unwrap_or_else(|| ContainerStatus::Pending.as_str().to_owned()),
             runtime_id: req.runtime_id,
             exit_code: req.exit_code,
             reason: req.reason,
@@ -245,7 +277,7 @@ mod tests {
 
     fn last_status(ctx: &Ctx, id: &str) -> String {
         let index = ctx.state().read();
-        index.cluster("c").unwrap().tasks[id].record.last_status().to_owned()
+        index.cluster("c").unwrap().tasks[id].record.last_status().to_string()
     }
 
     /// A report on an agent's behalf is applied only while the agent's instance is registered,

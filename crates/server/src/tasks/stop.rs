@@ -5,7 +5,9 @@ use api::{ApiError, StopTaskRequest, StopTaskResponse, TaskStopCode};
 use super::{render, task_id, task_not_found};
 use crate::Ctx;
 use crate::clusters::active_cluster_name;
-use crate::records::{TaskRecord, keys};
+use crate::records::{
+    ContainerStatus, DesiredStatus, InstanceStatus, StopCause, TaskRecord, TaskStatus, keys,
+};
 
 pub(crate) async fn stop_task(
     ctx: &Ctx,
@@ -24,7 +26,7 @@ pub(crate) async fn stop_task(
             cluster_index
                 .instances
                 .get(i)
-                .is_none_or(|e| e.record.instance.status.as_deref() == Some("INACTIVE"))
+                .is_none_or(|e| e.record.instance.status == InstanceStatus::Inactive)
         })
     };
     let now = ctx.clock().now();
@@ -34,7 +36,7 @@ pub(crate) async fn stop_task(
         &keys::task(&cluster, &id),
         |current| {
             let mut record = current.ok_or_else(task_not_found)?;
-            stop(&mut record, TaskStopCode::UserInitiated, &reason, now, instance_gone);
+            stop(&mut record, StopCause::User, &reason, now, instance_gone);
             Ok(record)
         },
     )
@@ -48,27 +50,32 @@ pub(crate) async fn stop_task(
 /// instance is gone has nobody to stop it and is STOPPED at once.
 pub(crate) fn stop(
     record: &mut TaskRecord,
-    code: TaskStopCode,
+    cause: StopCause,
     reason: &str,
     now: f64,
     instance_gone: bool,
 ) {
     let task = &mut record.task;
-    if task.desired_status.as_deref() == Some("STOPPED")
-        || task.last_status.as_deref() == Some("STOPPED")
-    {
+    if task.desired_status == DesiredStatus::Stopped || task.last_status == TaskStatus::Stopped {
         return;
     }
-    task.desired_status = Some("STOPPED".to_owned());
+    task.desired_status = DesiredStatus::Stopped;
     task.stopping_at = Some(now);
-    task.stop_code = Some(code);
+    task.stop_code = Some(match cause {
+        StopCause::User => TaskStopCode::UserInitiated,
+        StopCause::ServiceScaling
+        | StopCause::ServiceUnhealthy
+        | StopCause::ServiceDraining
+        | StopCause::ServiceDeleted => TaskStopCode::ServiceSchedulerInitiated,
+    });
+    task.stop_cause = Some(cause);
     task.stopped_reason = Some(reason.to_owned());
     if instance_gone {
-        task.last_status = Some("STOPPED".to_owned());
+        task.last_status = TaskStatus::Stopped;
         task.stopped_at = Some(now);
         task.execution_stopped_at = Some(now);
         for container in task.containers.iter_mut().flatten() {
-            container.last_status = Some("STOPPED".to_owned());
+            container.last_status = Some(ContainerStatus::Stopped.as_str().to_owned());
         }
     }
     task.version = Some(task.version.unwrap_or(0) + 1);

@@ -593,8 +593,9 @@ async fn state_changes_never_move_a_task_backwards() {
 }
 
 #[tokio::test]
-async fn state_changes_with_statuses_ecs_does_not_have() {
+async fn state_changes_with_statuses_ecs_does_not_have_are_refused_and_change_nothing() {
     let (h, a, _, task) = placed().await;
+    let before = h.revision();
     let reply = h
         .call_with_token(
             "SubmitTaskStateChange",
@@ -602,10 +603,18 @@ async fn state_changes_with_statuses_ecs_does_not_have() {
             &a.token,
         )
         .await;
-    // FIXME: a status ECS does not have is taken as the task's lastStatus (it ranks as
-    // PENDING, which is after PROVISIONING). It should be refused as an invalid value.
-    reply.ok();
-    assert_eq!(h.describe_task("c", &task).await["lastStatus"], "EXPLODED");
+    assert_eq!(reply.status, 400);
+    assert_eq!(reply.error_type.as_deref(), Some("InvalidParameterException"));
+    assert!(reply.message().contains("\"EXPLODED\""), "{reply:?}");
+    let reply = h
+        .call_with_token(
+            "SubmitTaskStateChange",
+            json!({"cluster": "c", "task": task, "status": "RUNNING",
+                "containers": [{"containerName": "app", "status": "MELTED"}]}),
+            &a.token,
+        )
+        .await;
+    assert_eq!(reply.error_type.as_deref(), Some("InvalidParameterException"));
     let reply = h
         .call_with_token(
             "SubmitContainerStateChange",
@@ -613,7 +622,10 @@ async fn state_changes_with_statuses_ecs_does_not_have() {
             &a.token,
         )
         .await;
-    // FIXME: the same for a container's status.
-    reply.ok();
-    assert_eq!(h.describe_task("c", &task).await["containers"][0]["lastStatus"], "MELTED");
+    assert_eq!(reply.error_type.as_deref(), Some("InvalidParameterException"));
+    assert!(reply.message().contains("\"MELTED\""), "{reply:?}");
+    assert_eq!(h.revision(), before);
+    let described = h.describe_task("c", &task).await;
+    assert_eq!(described["lastStatus"], "PROVISIONING");
+    assert_eq!(described["containers"][0]["lastStatus"], "PENDING");
 }
