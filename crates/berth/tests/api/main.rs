@@ -15,6 +15,7 @@ mod limits;
 mod protocol;
 mod services;
 mod sim;
+mod store_compat;
 mod tags;
 mod task_definitions;
 mod tasks;

@@ -53,6 +53,13 @@ impl Server {
         Server::launch(data_dir, port, config, &[])
     }
 
+    /// Starts a server on an existing `data_dir` with extra command-line arguments.
+    pub fn start_in_with_args(data_dir: &Path, args: &[&str]) -> Server {
+        let mut server = Server::launch(data_dir, None, None, args);
+        server.args = args.iter().map(|a| (*a).to_owned()).collect();
+        server
+    }
+
     fn launch(data_dir: &Path, port: Option<u16>, config: Option<&Path>, args: &[&str]) -> Server {
         // Every test server knows the test administrator key (unless a test brings its own
         // access control), with throttling off.
@@ -110,6 +117,28 @@ impl Server {
             let _ = child.kill();
             let _ = child.wait();
         }
+    }
+
+    /// Stops the server as an operator would, with SIGTERM, and waits (at most 30 s) for it to
+    /// exit successfully: it stops serving, lets its workers finish and closes its store.
+    pub fn terminate(&mut self) {
+        let mut child = self.child.take().expect("a running server");
+        let pid = child.id().to_string();
+        let status = Command::new("kill").args(["-TERM", &pid]).status().expect("kill");
+        assert!(status.success());
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        let exit = loop {
+            if let Some(exit) = child.try_wait().expect("waiting for berth server") {
+                break exit;
+            }
+            if std::time::Instant::now() > deadline {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("berth server did not exit within 30 s of SIGTERM");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        };
+        assert!(exit.success(), "berth server exited with {exit} after SIGTERM");
     }
 
     /// Kills the server with SIGKILL and starts it again on the same data and port.
