@@ -61,7 +61,7 @@ fn check_principal(ctx: &Ctx, principal: &str) -> Result<(), ApiError> {
 fn principal(call: &Call<'_>, given: Option<&str>) -> Result<String, ApiError> {
     match given {
         Some(arn) => {
-            check_principal(call, arn)?;
+            check_principal(call.ctx, arn)?;
             Ok(arn.to_owned())
         }
         None => Ok(call.principal_arn()),
@@ -79,7 +79,7 @@ pub(crate) async fn put_account_setting(
     call: &Call<'_>,
     req: PutAccountSettingRequest,
 ) -> Result<PutAccountSettingResponse, ApiError> {
-    let ctx: &Ctx = call;
+    let ctx: &Ctx = call.ctx;
     check_value(req.name, &req.value)?;
     let principal = principal(call, req.principal_arn.as_deref())?;
     let setting = Setting {
@@ -101,7 +101,7 @@ pub(crate) async fn put_account_setting_default(
     let setting = Setting {
         name: Some(req.name),
         value: Some(req.value),
-        principal_arn: Some(ctx.principal_arn()),
+        principal_arn: Some(ctx.account_root_arn()),
         r#type: Some(SettingType::User),
     };
     let key = keys::account_setting_default(req.name.as_str());
@@ -113,7 +113,7 @@ pub(crate) async fn delete_account_setting(
     call: &Call<'_>,
     req: DeleteAccountSettingRequest,
 ) -> Result<DeleteAccountSettingResponse, ApiError> {
-    let ctx: &Ctx = call;
+    let ctx: &Ctx = call.ctx;
     let principal = principal(call, req.principal_arn.as_deref())?;
     let key = keys::account_setting(&principal, req.name.as_str());
     let existing = records::get::<Setting>(ctx.store(), &key).await?;
@@ -138,7 +138,7 @@ pub(crate) async fn list_account_settings(
     call: &Call<'_>,
     req: ListAccountSettingsRequest,
 ) -> Result<ListAccountSettingsResponse, ApiError> {
-    let ctx: &Ctx = call;
+    let ctx: &Ctx = call.ctx;
     let size = match req.max_results {
         None => 10,
         Some(n) if (1..=10).contains(&n) => n as usize,

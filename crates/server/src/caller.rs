@@ -46,21 +46,14 @@ impl Caller {
     }
 }
 
-/// One request being served: the context plus the caller. Dereferences to [`Ctx`], so a
-/// handler that does not care who calls takes `&Ctx`.
+/// One request being served: the context plus the caller. A handler that does not care who
+/// calls takes `&Ctx` (see [`FromCall`]); one that does takes `&Call`, and only `Call` knows the
+/// principal a request acts as.
 pub(crate) struct Call<'a> {
     pub(crate) ctx: &'a Ctx,
     pub(crate) caller: Caller,
     /// Headers the operation adds to its response.
     pub(crate) response_headers: parking_lot::Mutex<Vec<(&'static str, String)>>,
-}
-
-impl std::ops::Deref for Call<'_> {
-    type Target = Ctx;
-
-    fn deref(&self) -> &Ctx {
-        self.ctx
-    }
 }
 
 impl<'a> Call<'a> {
@@ -69,7 +62,7 @@ impl<'a> Call<'a> {
     pub(crate) fn principal_arn(&self) -> String {
         match &self.caller.identity {
             Some(identity) => identity.principal_arn.clone(),
-            None => self.ctx.principal_arn(),
+            None => self.ctx.account_root_arn(),
         }
     }
 
@@ -189,6 +182,24 @@ pub(crate) fn verify_agent_token(secret: &[u8], token: &str) -> Option<(String, 
             mac(secret, INSTANCE_DOMAIN, &[cluster, instance]).verify_slice(&signature).ok()?;
             Some((cluster.to_owned(), Some(instance.to_owned())))
         }
+    }
+}
+
+/// What a handler takes of the request it serves: `&Ctx` when it does not care who calls,
+/// `&Call` when it does. `dispatch` hands each handler the one its signature asks for.
+pub(crate) trait FromCall<'c, 'a: 'c> {
+    fn from_call(call: &'c Call<'a>) -> Self;
+}
+
+impl<'c, 'a: 'c> FromCall<'c, 'a> for &'c Ctx {
+    fn from_call(call: &'c Call<'a>) -> &'c Ctx {
+        call.ctx
+    }
+}
+
+impl<'c, 'a: 'c> FromCall<'c, 'a> for &'c Call<'a> {
+    fn from_call(call: &'c Call<'a>) -> &'c Call<'a> {
+        call
     }
 }
 

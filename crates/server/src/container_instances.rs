@@ -110,13 +110,13 @@ pub(crate) async fn register_container_instance(
     call: &Call<'_>,
     req: RegisterContainerInstanceRequest,
 ) -> Result<RegisterContainerInstanceResponse, ApiError> {
-    let cluster_name = active_cluster_name(call, req.cluster.as_deref()).await?;
+    let cluster_name = active_cluster_name(call.ctx, req.cluster.as_deref()).await?;
     // A new instance needs the cluster token; re-registering one needs that instance's token.
     match &req.container_instance_arn {
         None => call.require_cluster_agent(&cluster_name)?,
         Some(reference) => {
             let agent_of = call.require_instance_agent(&cluster_name)?;
-            if instance_id(call, &cluster_name, reference)?.as_deref() != Some(agent_of) {
+            if instance_id(call.ctx, &cluster_name, reference)?.as_deref() != Some(agent_of) {
                 return Err(ApiError::new(
                     ErrorCode::AccessDeniedException,
                     format!("The agent token is not the instance token of {reference}."),
@@ -124,7 +124,7 @@ pub(crate) async fn register_container_instance(
             }
         }
     }
-    let _lifecycle = call.inner.cluster_lifecycle.read().await;
+    let _lifecycle = call.ctx.inner.cluster_lifecycle.read().await;
     let resources = req.total_resources.clone().unwrap_or_default();
     let totals = placement::totals(&resources);
     if totals.cpu <= 0 || totals.memory <= 0 {
@@ -165,7 +165,7 @@ pub(crate) async fn register_container_instance(
         }
     }
     let custom = attributes.iter().filter(|a| !builtin(&a.name)).count();
-    let quotas = &call.config().quotas;
+    let quotas = &call.ctx.config().quotas;
     if custom > quotas.custom_attributes_per_resource {
         return Err(ApiError::new(
             ErrorCode::AttributeLimitExceededException,
@@ -179,17 +179,24 @@ pub(crate) async fn register_container_instance(
     tags::check_tags(&tag_list, quotas.tags_per_resource)?;
 
     let existing_id = match &req.container_instance_arn {
-        Some(reference) => Some(instance_id(call, &cluster_name, reference)?.ok_or_else(|| {
-            ApiError::client(format!(
-                "Container instance {reference} does not belong to cluster {cluster_name}."
-            ))
-        })?),
+        Some(reference) => {
+            Some(instance_id(call.ctx, &cluster_name, reference)?.ok_or_else(|| {
+                ApiError::client(format!(
+                    "Container instance {reference} does not belong to cluster {cluster_name}."
+                ))
+            })?)
+        }
         None => None,
     };
-    let now = call.clock().now();
+    let now = call.ctx.clock().now();
     let (record, revision) = {
         let existing = existing_id.as_ref().and_then(|id| {
-            call.state().read().cluster(&cluster_name).and_then(|c| c.instances.get(id)).cloned()
+            call.ctx
+                .state()
+                .read()
+                .cluster(&cluster_name)
+                .and_then(|c| c.instances.get(id))
+                .cloned()
         });
         match (existing_id, existing) {
             (Some(_), Some(entry)) if entry.record.instance.status != InstanceStatus::Inactive => {
@@ -222,7 +229,7 @@ pub(crate) async fn register_container_instance(
                 )));
             }
             (None, _) => {
-                let registered = call.state().read().cluster(&cluster_name).map_or(0, |c| {
+                let registered = call.ctx.state().read().cluster(&cluster_name).map_or(0, |c| {
                     c.instances
                         .values()
                         .filter(|e| e.record.instance.status != InstanceStatus::Inactive)
@@ -237,7 +244,7 @@ pub(crate) async fn register_container_instance(
                 let id = new_id();
                 let ci = StoredInstance {
                     container_instance_arn: Some(
-                        call.arns().container_instance(&cluster_name, &id),
+                        call.ctx.arns().container_instance(&cluster_name, &id),
                     ),
                     ec2_instance_id: Some(
                         document.instance_id.unwrap_or_else(|| format!("i-{}", &new_id()[..17])),
@@ -261,20 +268,20 @@ pub(crate) async fn register_container_instance(
         Txn::new().when(Compare::mod_revision(&key, revision)).then(Op::put(&key, encode(&record)));
     // The agent is heard from now: the instance must not appear in the index (and to
     // placement) as disconnected between its write and this call's answer.
-    call.liveness().touch(&cluster_name, &record.id);
-    let response = call.store().txn(txn).await.map_err(internal)?;
+    call.ctx.liveness().touch(&cluster_name, &record.id);
+    let response = call.ctx.store().txn(txn).await.map_err(internal)?;
     if !response.succeeded {
         return Err(crate::records::contention(&key));
     }
-    call.state().wait_for(response.revision).await;
+    call.ctx.state().wait_for(response.revision).await;
     tracing::info!(cluster = %cluster_name, instance = %record.id, "Container instance registered");
     let token =
-        crate::caller::instance_token(&call.options().agent_secret, &cluster_name, &record.id);
+        crate::caller::instance_token(&call.ctx.options().agent_secret, &cluster_name, &record.id);
     call.response_headers.lock().push((api::agent::INSTANCE_TOKEN_HEADER, token));
-    let index = call.state().read();
+    let index = call.ctx.state().read();
     let cluster = index.cluster(&cluster_name).ok_or_else(ApiError::server)?;
     Ok(RegisterContainerInstanceResponse {
-        container_instance: Some(render(call, cluster, &cluster_name, &record, true)),
+        container_instance: Some(render(call.ctx, cluster, &cluster_name, &record, true)),
     })
 }
 

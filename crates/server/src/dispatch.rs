@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use api::{ApiError, ErrorCode, Operation};
 
-use crate::caller::Call;
+use crate::caller::{Call, FromCall};
 use crate::{
     account_settings, clusters, container_instances, services, tags, task_definitions, tasks,
 };
@@ -18,7 +18,7 @@ macro_rules! route {
                     let request = serde_json::from_value($body).map_err(|e| {
                         ApiError::invalid_parameter(format!("Invalid request: {e}."))
                     })?;
-                    let response = $handler($call, request).await?;
+                    let response = $handler(FromCall::from_call($call), request).await?;
                     serde_json::to_value(response).map(Answer::Value).map_err(|e| {
                         tracing::error!(error = %e, "Serializing a response failed");
                         ApiError::server()
@@ -47,7 +47,7 @@ pub(crate) async fn dispatch(
     if op == Operation::DescribeTasks {
         let request = serde_json::from_value(body)
             .map_err(|e| ApiError::invalid_parameter(format!("Invalid request: {e}.")))?;
-        return tasks::describe_tasks(call, request).await.map(Answer::Json);
+        return tasks::describe_tasks(call.ctx, request).await.map(Answer::Json);
     }
     route!(call, op, body;
         CreateCluster => clusters::create_cluster,
@@ -108,10 +108,10 @@ pub(crate) async fn dispatch_berth(
     }
     let response = match op {
         BerthOperation::GetContainerLogs => {
-            serde_json::to_value(crate::logs::get_container_logs(call, decode(body)?).await?)
+            serde_json::to_value(crate::logs::get_container_logs(call.ctx, decode(body)?).await?)
         }
         BerthOperation::DescribeTaskUsage => {
-            serde_json::to_value(crate::tasks::describe_task_usage(call, decode(body)?).await?)
+            serde_json::to_value(crate::tasks::describe_task_usage(call.ctx, decode(body)?).await?)
         }
     };
     response.map_err(|_| ApiError::server())

@@ -299,8 +299,9 @@ impl Ctx {
         &self.inner.key_locks
     }
 
-    /// The principal requests act as. Until requests are authenticated, the account root.
-    pub(crate) fn principal_arn(&self) -> String {
+    /// The account's root user: the principal of account defaults, and of every request when
+    /// access control is off (a request's own principal is [`caller::Call::principal_arn`]).
+    pub(crate) fn account_root_arn(&self) -> String {
         format!("arn:aws:iam::{}:root", self.inner.config.account_id)
     }
 }

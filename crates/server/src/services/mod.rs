@@ -266,7 +266,7 @@ pub(crate) async fn create_service(
     call: &crate::caller::Call<'_>,
     req: CreateServiceRequest,
 ) -> Result<CreateServiceResponse, ApiError> {
-    let ctx: &Ctx = call;
+    let ctx: &Ctx = call.ctx;
     let cluster = active_cluster_name(ctx, req.cluster.as_deref()).await?;
     let _lifecycle = ctx.inner.cluster_lifecycle.read().await;
     let quotas = &ctx.config().quotas;

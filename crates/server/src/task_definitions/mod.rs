@@ -91,7 +91,7 @@ pub(crate) async fn register_task_definition(
     call: &crate::caller::Call<'_>,
     req: RegisterTaskDefinitionRequest,
 ) -> Result<RegisterTaskDefinitionResponse, ApiError> {
-    let ctx: &Ctx = call;
+    let ctx: &Ctx = call.ctx;
     let quotas = &ctx.config().quotas;
     let mut definition = validate::check_registration(&req, quotas)?;
     for constraint in definition.placement_constraints.iter().flatten() {

@@ -198,7 +198,7 @@ pub(crate) async fn submit_task_state_change(
     call: &Call<'_>,
     req: SubmitTaskStateChangeRequest,
 ) -> Result<SubmitTaskStateChangeResponse, ApiError> {
-    let cluster = active_cluster_name(call, req.cluster.as_deref()).await?;
+    let cluster = active_cluster_name(call.ctx, req.cluster.as_deref()).await?;
     let instance = call.require_instance_agent(&cluster)?.to_owned();
     let task = req.task.ok_or_else(|| ApiError::invalid_parameter("task is required."))?;
     let task_states = TaskStatus::ALL.iter().map(|s| s.as_str());
@@ -232,7 +232,7 @@ pub(crate) async fn submit_task_state_change(
         execution_stopped_at: req.execution_stopped_at,
         ..TaskReport::default()
     };
-    if !apply_report(call, &cluster, Some(&instance), &report).await? {
+    if !apply_report(call.ctx, &cluster, Some(&instance), &report).await? {
         return Err(task_not_found().into());
     }
     Ok(SubmitTaskStateChangeResponse { acknowledgment: Some("ACK".to_owned()) })
@@ -242,7 +242,7 @@ pub(crate) async fn submit_container_state_change(
     call: &Call<'_>,
     req: SubmitContainerStateChangeRequest,
 ) -> Result<SubmitContainerStateChangeResponse, ApiError> {
-    let cluster = active_cluster_name(call, req.cluster.as_deref()).await?;
+    let cluster = active_cluster_name(call.ctx, req.cluster.as_deref()).await?;
     let instance = call.require_instance_agent(&cluster)?.to_owned();
     let task = req.task.ok_or_else(|| ApiError::invalid_parameter("task is required."))?;
     let container_states = ContainerStatus::ALL.iter().map(|s| s.as_str());
@@ -263,7 +263,7 @@ pub(crate) async fn submit_container_state_change(
         }],
         ..TaskReport::default()
     };
-    if !apply_report(call, &cluster, Some(&instance), &report).await? {
+    if !apply_report(call.ctx, &cluster, Some(&instance), &report).await? {
         return Err(task_not_found().into());
     }
     Ok(SubmitContainerStateChangeResponse { acknowledgment: Some("ACK".to_owned()) })
