@@ -10,9 +10,9 @@ use serde::{Deserialize, Serialize};
 use api::{
     ApiError, Cluster, ClusterField, ClusterSetting, ClusterSettingName, CreateClusterRequest,
     CreateClusterResponse, DeleteClusterRequest, DeleteClusterResponse, DescribeClustersRequest,
-    DescribeClustersResponse, ErrorCode, Failure, KeyValuePair, ListClustersRequest,
-    ListClustersResponse, UpdateClusterRequest, UpdateClusterResponse,
-    UpdateClusterSettingsRequest, UpdateClusterSettingsResponse,
+    DescribeClustersResponse, ErrorCode, KeyValuePair, ListClustersRequest, ListClustersResponse,
+    UpdateClusterRequest, UpdateClusterResponse, UpdateClusterSettingsRequest,
+    UpdateClusterSettingsResponse,
 };
 use store::{Compare, Op, Txn};
 
@@ -369,16 +369,7 @@ pub(crate) async fn describe_clusters(
         match found {
             Some(cluster) => clusters.push(render(ctx, cluster.value, &include).await?),
             None => {
-                let arn = if reference.starts_with("arn:") {
-                    reference
-                } else {
-                    ctx.arns().cluster(&reference)
-                };
-                failures.push(Failure {
-                    arn: Some(arn),
-                    reason: Some("MISSING".to_owned()),
-                    detail: None,
-                });
+                failures.push(crate::failures::missing(&reference, |name| ctx.arns().cluster(name)))
             }
         }
     }

@@ -6,16 +6,17 @@
 //! An instance record keeps what the agent registered and what users set. Remaining
 //! resources, task counts and `agentConnected` are computed when the instance is returned.
 
+use std::collections::BTreeMap;
+
 use api::{
     ApiError, Attribute, ContainerInstance, ContainerInstanceField, ContainerInstanceStatus,
     DeleteAttributesRequest, DeleteAttributesResponse, DeregisterContainerInstanceRequest,
     DeregisterContainerInstanceResponse, DescribeContainerInstancesRequest,
     DescribeContainerInstancesResponse, DiscoverPollEndpointRequest, DiscoverPollEndpointResponse,
-    ErrorCode, Failure, ListAttributesRequest, ListAttributesResponse,
-    ListContainerInstancesRequest, ListContainerInstancesResponse, PutAttributesRequest,
-    PutAttributesResponse, RegisterContainerInstanceRequest, RegisterContainerInstanceResponse,
-    TargetType, UpdateContainerInstancesStateRequest, UpdateContainerInstancesStateResponse,
-    VersionInfo,
+    ErrorCode, ListAttributesRequest, ListAttributesResponse, ListContainerInstancesRequest,
+    ListContainerInstancesResponse, PutAttributesRequest, PutAttributesResponse,
+    RegisterContainerInstanceRequest, RegisterContainerInstanceResponse, TargetType,
+    UpdateContainerInstancesStateRequest, UpdateContainerInstancesStateResponse, VersionInfo,
 };
 use serde::Deserialize;
 use store::{Compare, Op, Txn};
@@ -352,15 +353,9 @@ pub(crate) async fn describe_container_instances(
             Some(entry) => {
                 instances.push(render(ctx, cluster, &cluster_name, &entry.record, with_tags))
             }
-            None => failures.push(Failure {
-                arn: Some(if reference.starts_with("arn:") {
-                    reference.clone()
-                } else {
-                    ctx.arns().container_instance(&cluster_name, reference)
-                }),
-                reason: Some("MISSING".to_owned()),
-                detail: None,
-            }),
+            None => failures.push(crate::failures::missing(reference, |id| {
+                ctx.arns().container_instance(&cluster_name, id)
+            })),
         }
     }
     Ok(DescribeContainerInstancesResponse {
@@ -442,19 +437,13 @@ pub(crate) async fn update_container_instances_state(
     let mut updated_ids = Vec::new();
     let mut last_revision = 0;
     for reference in &req.container_instances {
-        let arn_of = |r: &str| {
-            if r.starts_with("arn:") {
-                r.to_owned()
-            } else {
-                ctx.arns().container_instance(&cluster_name, r)
-            }
+        let missing = || {
+            crate::failures::missing(reference, |id| {
+                ctx.arns().container_instance(&cluster_name, id)
+            })
         };
         let Some(id) = instance_id(ctx, &cluster_name, reference)? else {
-            failures.push(Failure {
-                arn: Some(arn_of(reference)),
-                reason: Some("MISSING".to_owned()),
-                detail: None,
-            });
+            failures.push(missing());
             continue;
         };
         let key = keys::instance(&cluster_name, &id);
@@ -477,19 +466,10 @@ pub(crate) async fn update_container_instances_state(
         .await;
         match outcome {
             Ok(_) => updated_ids.push(id),
-            Err(Error::NotFound(_)) => {
-                failures.push(Failure {
-                    arn: Some(arn_of(reference)),
-                    reason: Some("MISSING".to_owned()),
-                    detail: None,
-                });
-            }
+            Err(Error::NotFound(_)) => failures.push(missing()),
             Err(Error::InvalidState(message)) => {
-                failures.push(Failure {
-                    arn: Some(arn_of(reference)),
-                    reason: Some("INVALID_STATE".to_owned()),
-                    detail: Some(message),
-                });
+                let arn = missing().arn.unwrap_or_default();
+                failures.push(crate::failures::failure(arn, "INVALID_STATE", Some(message)));
             }
             Err(error) => return Err(error.into()),
         }
@@ -510,13 +490,22 @@ pub(crate) async fn update_container_instances_state(
     })
 }
 
-/// Applies `change` to the attributes of the instances the given attributes target.
+/// Applies `change` to the attributes of the instances the given attributes target, all in one
+/// transaction: a call refused for any attribute (an unknown target, a limit) writes nothing.
 async fn change_attributes(
     ctx: &Ctx,
     cluster_name: &str,
     attributes: &[Attribute],
     change: impl Fn(&mut Vec<Attribute>, &Attribute) -> Result<(), ApiError>,
 ) -> Result<(), ApiError> {
+    let target_not_found = |target: &str| {
+        ApiError::new(
+            ErrorCode::TargetNotFoundException,
+            format!("Could not find the target {target}."),
+        )
+    };
+    // Every attribute's instance, in the order of the call.
+    let mut targets: Vec<(String, &str, &Attribute)> = Vec::with_capacity(attributes.len());
     for attribute in attributes {
         if attribute.target_type.is_some_and(|t| t != TargetType::ContainerInstance) {
             return Err(ApiError::invalid_parameter(
@@ -526,28 +515,36 @@ async fn change_attributes(
         let target = attribute.target_id.as_deref().ok_or_else(|| {
             ApiError::invalid_parameter(format!("Attribute {} needs a targetId.", attribute.name))
         })?;
-        let id = instance_id(ctx, cluster_name, target)?.ok_or_else(|| {
-            ApiError::new(
-                ErrorCode::TargetNotFoundException,
-                format!("Could not find the target {target}."),
-            )
-        })?;
-        let key = keys::instance(cluster_name, &id);
-        crate::records::modify::<InstanceRecord, _, ApiError>(ctx, &key, |current| {
-            let mut record = current.ok_or_else(|| {
-                ApiError::new(
-                    ErrorCode::TargetNotFoundException,
-                    format!("Could not find the target {target}."),
-                )
-            })?;
-            let list = record.instance.attributes.get_or_insert_with(Vec::new);
-            change(list, attribute)?;
-            Ok(record)
-        })
-        .await?;
+        let id = instance_id(ctx, cluster_name, target)?.ok_or_else(|| target_not_found(target))?;
+        targets.push((id, target, attribute));
     }
-    ctx.state().wait_for(ctx.store().revision()).await;
-    Ok(())
+    for _ in 0..crate::records::CAS_ATTEMPTS {
+        let mut changed: BTreeMap<&str, (InstanceRecord, store::Revision)> = BTreeMap::new();
+        for (id, target, attribute) in &targets {
+            if !changed.contains_key(id.as_str()) {
+                let key = keys::instance(cluster_name, id);
+                let current = crate::records::get::<InstanceRecord>(ctx.store(), &key)
+                    .await?
+                    .ok_or_else(|| target_not_found(target))?;
+                changed.insert(id, (current.value, current.mod_revision));
+            }
+            let (record, _) = changed.get_mut(id.as_str()).expect("read above");
+            change(record.instance.attributes.get_or_insert_with(Vec::new), attribute)?;
+        }
+        let mut txn = Txn::new();
+        for (id, (record, revision)) in &changed {
+            let key = keys::instance(cluster_name, id);
+            txn = txn
+                .when(Compare::mod_revision(&key, *revision))
+                .then(Op::put(&key, encode(record)));
+        }
+        let response = ctx.store().txn(txn).await.map_err(internal)?;
+        if response.succeeded {
+            ctx.state().wait_for(response.revision).await;
+            return Ok(());
+        }
+    }
+    Err(crate::records::contention(&keys::instance(cluster_name, "*")))
 }
 
 pub(crate) async fn put_attributes(

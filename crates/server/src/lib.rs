@@ -19,6 +19,7 @@ mod container_instances;
 mod container_policy;
 mod dispatch;
 mod error;
+mod failures;
 mod http;
 mod liveness;
 mod logs;

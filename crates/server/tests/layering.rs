@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 /// Lowest first. Modules in one layer do not use each other.
 const LAYERS: &[&[&str]] = &[
     // Foundations: no other module of the crate.
-    &["clock", "paging", "liveness", "container_policy", "wire", "error"],
+    &["clock", "paging", "liveness", "container_policy", "wire", "error", "failures"],
     &["config", "workers"],
     &["arn"],
     // Records and every store key; access control.

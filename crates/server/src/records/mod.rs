@@ -86,12 +86,26 @@ pub(crate) async fn list<T: DeserializeOwned>(
 }
 
 /// How often a read-modify-write retries after losing a compare-and-swap race.
-const CAS_ATTEMPTS: usize = 64;
+pub(crate) const CAS_ATTEMPTS: usize = 64;
 
 /// Reads the record at `key`, lets `change` compute its new value from the current one, and
 /// writes it if nothing changed the record meanwhile, retrying on a lost race. `change` may
 /// refuse with an error, and then nothing is written.
-pub(crate) async fn modify<T, F, E>(ctx: &crate::Ctx, key: &str, mut change: F) -> Result<T, E>
+pub(crate) async fn modify<T, F, E>(ctx: &crate::Ctx, key: &str, change: F) -> Result<T, E>
+where
+    T: Serialize + DeserializeOwned,
+    F: FnMut(Option<T>) -> Result<T, E>,
+    E: From<Error>,
+{
+    modify_at(ctx, key, change).await.map(|(value, _)| value)
+}
+
+/// [`modify`], also returning the revision of the write.
+pub(crate) async fn modify_at<T, F, E>(
+    ctx: &crate::Ctx,
+    key: &str,
+    mut change: F,
+) -> Result<(T, Revision), E>
 where
     T: Serialize + DeserializeOwned,
     F: FnMut(Option<T>) -> Result<T, E>,
@@ -105,8 +119,9 @@ where
         let next = change(current.map(|v| v.value))?;
         let txn =
             Txn::new().when(Compare::mod_revision(key, revision)).then(Op::put(key, encode(&next)));
-        if store.txn(txn).await.map_err(Error::from)?.succeeded {
-            return Ok(next);
+        let response = store.txn(txn).await.map_err(Error::from)?;
+        if response.succeeded {
+            return Ok((next, response.revision));
         }
     }
     Err(Error::Contention { key: key.to_owned() }.into())

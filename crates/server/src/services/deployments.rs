@@ -116,11 +116,7 @@ pub(crate) async fn describe_service_deployments(
         });
         match hit {
             Some(deployment) => found.push(deployment),
-            None => failures.push(Failure {
-                arn: Some(arn.clone()),
-                reason: Some("MISSING".to_owned()),
-                detail: None,
-            }),
+            None => failures.push(crate::failures::failure(arn.clone(), "MISSING", None)),
         }
     }
     Ok(DescribeServiceDeploymentsResponse {

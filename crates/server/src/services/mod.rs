@@ -16,7 +16,7 @@ use api::{
     DeleteServiceResponse, Deployment, DeploymentCircuitBreaker, DeploymentConfiguration,
     DeploymentController, DeploymentControllerType, DeploymentRolloutState,
     DescribeServiceDeploymentsRequest, DescribeServiceDeploymentsResponse, DescribeServicesRequest,
-    DescribeServicesResponse, ErrorCode, Failure, LaunchType, ListServiceDeploymentsRequest,
+    DescribeServicesResponse, ErrorCode, LaunchType, ListServiceDeploymentsRequest,
     ListServiceDeploymentsResponse, ListServicesRequest, ListServicesResponse, SchedulingStrategy,
     Service, ServiceDeployment, ServiceDeploymentBrief, ServiceDeploymentCircuitBreaker,
     ServiceDeploymentRollbackMonitorsStatus, ServiceDeploymentStatus, ServiceField,
@@ -497,7 +497,7 @@ pub(crate) async fn update_service(
 
     let key = keys::service(&cluster, &name);
     let now = ctx.clock().now();
-    let record = crate::records::modify::<ServiceRecord, _, ApiError>(ctx, &key, |stored| {
+    let record = crate::state::modify_seen::<ServiceRecord, _, ApiError>(ctx, &key, |stored| {
         let mut record = stored.ok_or_else(not_found)?;
         if record.status() != ServiceStatus::Active {
             return Err(not_active());
@@ -558,7 +558,6 @@ pub(crate) async fn update_service(
         Ok(record)
     })
     .await?;
-    ctx.state().wait_for(ctx.store().revision()).await;
     ctx.inner.service_wake.notify_one();
     tracing::info!(cluster = %cluster, service = %name, "Service updated");
     let index = ctx.state().read();
@@ -573,7 +572,7 @@ pub(crate) async fn delete_service(
     let cluster = active_cluster_name(ctx, req.cluster.as_deref()).await?;
     let name = service_name(ctx, &cluster, &req.service)?.ok_or_else(not_found)?;
     let key = keys::service(&cluster, &name);
-    let record = crate::records::modify::<ServiceRecord, _, ApiError>(ctx, &key, |stored| {
+    let record = crate::state::modify_seen::<ServiceRecord, _, ApiError>(ctx, &key, |stored| {
         let mut record = stored.ok_or_else(not_found)?;
         if record.status() != ServiceStatus::Active {
             return Err(not_active());
@@ -590,7 +589,6 @@ pub(crate) async fn delete_service(
         Ok(record)
     })
     .await?;
-    ctx.state().wait_for(ctx.store().revision()).await;
     ctx.inner.service_wake.notify_one();
     tracing::info!(cluster = %cluster, service = %name, "Service deleted");
     let index = ctx.state().read();
@@ -617,15 +615,9 @@ pub(crate) async fn describe_services(
             service_name(ctx, &cluster, reference)?.and_then(|n| cluster_index.services.get(&n));
         match found {
             Some(entry) => services.push(render(cluster_index, &entry.record, with_tags)),
-            None => failures.push(Failure {
-                arn: Some(if reference.starts_with("arn:") {
-                    reference.clone()
-                } else {
-                    ctx.arns().service(&cluster, reference)
-                }),
-                reason: Some("MISSING".to_owned()),
-                detail: None,
-            }),
+            None => failures.push(crate::failures::missing(reference, |name| {
+                ctx.arns().service(&cluster, name)
+            })),
         }
     }
     Ok(DescribeServicesResponse { services: Some(services), failures: Some(failures) })

@@ -20,6 +20,7 @@ use tokio::sync::watch;
 
 use store::{Event, EventKind, RangeOptions, Revision, Store, StoreError};
 
+use crate::records;
 use crate::records::keys::{self, INSTANCES, SERVICES, TASKS};
 use crate::records::{ErrorChain, InstanceRecord, ServiceRecord, TaskState, TaskStatus};
 
@@ -47,6 +48,19 @@ pub(crate) trait Observer: Send + Sync {
     fn changed(&self, cluster: &str, index: &ClusterIndex, change: Change<'_>);
     /// The index was loaded again from the store: anything derived from it is stale.
     fn reloaded(&self);
+}
+
+/// [`records::modify`], then waits until the index has applied the write, so that what the
+/// caller reads from the index next (to render its answer, say) includes it.
+pub(crate) async fn modify_seen<T, F, E>(ctx: &crate::Ctx, key: &str, change: F) -> Result<T, E>
+where
+    T: serde::Serialize + serde::de::DeserializeOwned,
+    F: FnMut(Option<T>) -> Result<T, E>,
+    E: From<crate::error::Error>,
+{
+    let (value, revision) = records::modify_at(ctx, key, change).await?;
+    ctx.state().wait_for(revision).await;
+    Ok(value)
 }
 
 /// A record and the revision that last wrote it.

@@ -294,15 +294,21 @@ pub(crate) async fn delete_task_definitions(
             "taskDefinitions must list between 1 and 10 task definitions.",
         ));
     }
+    // Every reference is read before anything is written: a malformed one refuses the call.
+    let resolved = req
+        .task_definitions
+        .iter()
+        .map(|reference| Ok((reference, exact(ctx, reference)?)))
+        .collect::<Result<Vec<_>, ApiError>>()?;
     let mut deleted: Vec<TaskDefinition> = Vec::new();
     let mut failures = Vec::new();
-    for reference in &req.task_definitions {
+    for (reference, found) in resolved {
         let failure = |reason: &str| Failure {
             arn: Some(reference.clone()),
             reason: Some(reason.to_owned()),
             detail: None,
         };
-        let Some((family, revision)) = exact(ctx, reference)? else {
+        let Some((family, revision)) = found else {
             failures.push(failure("The specified task definition does not exist."));
             continue;
         };

@@ -1,8 +1,6 @@
 //! DescribeTasks, ListTasks, and the resource use agents sample (BerthV1.DescribeTaskUsage).
 
-use api::{
-    ApiError, DescribeTasksRequest, Failure, ListTasksRequest, ListTasksResponse, TaskField,
-};
+use api::{ApiError, DescribeTasksRequest, ListTasksRequest, ListTasksResponse, TaskField};
 
 use super::{render_record, task_id, task_not_found};
 use crate::arn::Kind;
@@ -34,15 +32,8 @@ pub(crate) async fn describe_tasks(
         let id = ctx.arns().resolve_in_cluster_ref(Kind::Task, &cluster, reference)?;
         match id.and_then(|id| cluster_index.and_then(|c| c.tasks.get(id))) {
             Some(entry) => found.push(&entry.record),
-            None => failures.push(Failure {
-                arn: Some(if reference.starts_with("arn:") {
-                    reference.clone()
-                } else {
-                    ctx.arns().task(&cluster, reference)
-                }),
-                reason: Some("MISSING".to_owned()),
-                detail: None,
-            }),
+            None => failures
+                .push(crate::failures::missing(reference, |id| ctx.arns().task(&cluster, id))),
         }
     }
     // Every task's agent connectivity, at one instant under one lock.

@@ -31,7 +31,7 @@ pub(crate) async fn stop_task(
     };
     let now = ctx.clock().now();
     let reason = req.reason.clone().unwrap_or_else(|| "Task stopped by user".to_owned());
-    let record = crate::records::modify::<TaskRecord, _, ApiError>(
+    let record = crate::state::modify_seen::<TaskRecord, _, ApiError>(
         ctx,
         &keys::task(&cluster, &id),
         |current| {
@@ -41,7 +41,6 @@ pub(crate) async fn stop_task(
         },
     )
     .await?;
-    ctx.state().wait_for(ctx.store().revision()).await;
     tracing::info!(cluster = %cluster, task = %id, "Task stop requested");
     Ok(StopTaskResponse { task: Some(render(ctx, &record, true)) })
 }

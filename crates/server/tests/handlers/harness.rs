@@ -184,24 +184,6 @@ impl Harness {
         self.ctx.store().revision()
     }
 
-    /// Waits until the control plane's in-memory index has every write the store has (as
-    /// `GET /status` reports it). Operations wait for their own writes before they answer; a
-    /// request refused part way may not, and what it wrote shows in the index a moment later.
-    pub(crate) async fn settle(&self) {
-        let store = self.revision();
-        for _ in 0..1000 {
-            let request = Request::get("/status").body(Body::empty()).expect("a valid request");
-            let response = self.router.clone().oneshot(request).await.expect("the router answers");
-            let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
-            let status: Value = serde_json::from_slice(&bytes).expect("JSON status");
-            if status["revision"].as_i64().is_some_and(|index| index >= store) {
-                return;
-            }
-            tokio::task::yield_now().await;
-        }
-        panic!("the index did not catch up with revision {store}");
-    }
-
     /// Moves the clock on.
     pub(crate) fn advance(&self, duration: Duration) {
         self.clock.advance(duration.as_millis() as i64);

@@ -475,9 +475,7 @@ async fn delete_task_definitions_with_an_invalid_reference_after_a_valid_one() {
     h.call("DeregisterTaskDefinition", json!({"taskDefinition": "web:1"})).await.ok();
     let reply = h.call("DeleteTaskDefinitions", json!({"taskDefinitions": ["web:1", "web"]})).await;
     reply.refused("ClientException", "a revision is required");
-    // FIXME: the call is refused, yet the revision before the invalid reference was already
-    // deleted: references are resolved one at a time as they are deleted. All of them should
-    // be checked before anything is written.
+    // Every reference is checked before anything is written: web:1 is untouched.
     let described = h.call("DescribeTaskDefinition", json!({"taskDefinition": "web:1"})).await.ok();
-    assert_eq!(described["taskDefinition"]["status"], "DELETE_IN_PROGRESS");
+    assert_eq!(described["taskDefinition"]["status"], "INACTIVE");
 }

@@ -1,0 +1,31 @@
+//! The `failures[]` entries of ECS's batch operations: a reference that names nothing is
+//! MISSING, under its ARN (the reference itself when it is one).
+
+use api::Failure;
+
+/// A failure of `arn` for `reason`, with an optional detail.
+pub(crate) fn failure(arn: String, reason: &str, detail: Option<String>) -> Failure {
+    Failure { arn: Some(arn), reason: Some(reason.to_owned()), detail }
+}
+
+/// The MISSING failure of a reference that names nothing: the reference when it is an ARN,
+/// else the ARN `arn_of` makes of it.
+pub(crate) fn missing(reference: &str, arn_of: impl FnOnce(&str) -> String) -> Failure {
+    let arn = if reference.starts_with("arn:") { reference.to_owned() } else { arn_of(reference) };
+    failure(arn, "MISSING", None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_reference_keeps_its_arn_or_gets_one() {
+        let arn_of = |name: &str| format!("arn:aws:ecs:r:1:service/c/{name}");
+        let given = missing("arn:aws:ecs:r:1:service/c/web", |_| unreachable!());
+        assert_eq!(given.arn.as_deref(), Some("arn:aws:ecs:r:1:service/c/web"));
+        let made = missing("web", arn_of);
+        assert_eq!(made.arn.as_deref(), Some("arn:aws:ecs:r:1:service/c/web"));
+        assert_eq!((made.reason.as_deref(), made.detail), (Some("MISSING"), None));
+    }
+}
