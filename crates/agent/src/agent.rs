@@ -728,7 +728,7 @@ impl Settle {
 }
 
 /// Log lines grouped by task and container, in the order they came.
-fn log_batches(buffer: &[task::LogShipment]) -> Vec<api::agent::LogBatch> {
+fn log_batches(buffer: &[crate::outbox::LogShipment]) -> Vec<api::agent::LogBatch> {
     let mut batches: Vec<api::agent::LogBatch> = Vec::new();
     for shipment in buffer {
         let event = api::agent::LogEvent {

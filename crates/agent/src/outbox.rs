@@ -17,7 +17,14 @@ use tokio::time::Instant;
 
 use api::agent::TaskReport;
 
-use crate::task::LogShipment;
+/// One log line of one container, on its way to the control plane.
+#[derive(Debug, Clone)]
+pub struct LogShipment {
+    pub task_arn: String,
+    pub container_name: String,
+    pub runtime_id: String,
+    pub line: crate::runtime::LogLine,
+}
 
 /// The most log lines held while the control plane cannot take them; older ones are dropped.
 const MAX_BUFFERED_LINES: usize = 20_000;

@@ -18,6 +18,7 @@ use api::agent::{ContainerReport, DesiredTask, TaskReport};
 use api::{ContainerCondition, ContainerDefinition, NetworkBinding};
 
 use crate::images::ImagePuller;
+use crate::outbox::LogShipment;
 use crate::runtime::{self, ContainerState, Health, Runtime, labels};
 use crate::spec::{self, TaskContext};
 
@@ -74,15 +75,6 @@ impl Existing {
             tasks.remove(task_arn);
         }
     }
-}
-
-/// One log line of one container, on its way to the control plane.
-#[derive(Debug, Clone)]
-pub struct LogShipment {
-    pub task_arn: String,
-    pub container_name: String,
-    pub runtime_id: String,
-    pub line: crate::runtime::LogLine,
 }
 
 /// What the agent tells a task actor.
