@@ -201,7 +201,7 @@ async fn finish_poll(ctx: &Ctx, begun: Begun) -> Result<Vec<u8>, ApiError> {
         let mut unchanged = Vec::new();
         for t in index.cluster(&request.cluster).into_iter().flat_map(|c| c.tasks_on(&id)) {
             if applied >= 0 && t.desired_since <= applied {
-                unchanged.push(t.id.clone());
+                unchanged.push(t.id.to_string());
                 continue;
             }
             wanted.push(Wanted {
@@ -376,7 +376,7 @@ async fn accept_logs(
             .state()
             .read()
             .cluster(cluster)
-            .and_then(|c| c.tasks.get(&task_id))
+            .and_then(|c| c.tasks.get(task_id.as_str()))
             .is_some_and(|t| t.record.instance_id.as_deref() == Some(id));
         if !owned || !crate::arn::valid_name(&batch.container_name) {
             continue;

@@ -196,7 +196,7 @@ pub(crate) async fn register_container_instance(
                 .state()
                 .read()
                 .cluster(&cluster_name)
-                .and_then(|c| c.instances.get(id))
+                .and_then(|c| c.instances.get(id.as_str()))
                 .cloned()
         });
         match (existing_id, existing) {
@@ -260,7 +260,14 @@ pub(crate) async fn register_container_instance(
                     attachments: Some(Vec::new()),
                     ..StoredInstance::default()
                 };
-                (InstanceRecord { cluster: cluster_name.clone(), id, instance: ci }, 0)
+                (
+                    InstanceRecord {
+                        cluster: cluster_name.clone().into(),
+                        id: id.into(),
+                        instance: ci,
+                    },
+                    0,
+                )
             }
         }
     };
@@ -296,7 +303,7 @@ pub(crate) async fn deregister_container_instance(
     let (mut record, revision, busy) = {
         let index = ctx.state().read();
         let cluster = index.cluster(&cluster_name).ok_or_else(instance_not_found)?;
-        let entry = cluster.instances.get(&id).ok_or_else(instance_not_found)?;
+        let entry = cluster.instances.get(id.as_str()).ok_or_else(instance_not_found)?;
         ((*entry.record).clone(), entry.mod_revision, cluster.tasks_on(&id).count())
     };
     if record.instance.status == InstanceStatus::Inactive {
@@ -347,8 +354,8 @@ pub(crate) async fn describe_container_instances(
     let mut instances = Vec::new();
     let mut failures = Vec::new();
     for reference in &req.container_instances {
-        let found =
-            instance_id(ctx, &cluster_name, reference)?.and_then(|id| cluster.instances.get(&id));
+        let found = instance_id(ctx, &cluster_name, reference)?
+            .and_then(|id| cluster.instances.get(id.as_str()));
         match found {
             Some(entry) => {
                 instances.push(render(ctx, cluster, &cluster_name, &entry.record, with_tags))
@@ -401,7 +408,7 @@ pub(crate) async fn list_container_instances(
                     f.matches(&placement::instance(ctx, cluster, &cluster_name, &e.record))
                 })
             })
-            .map(|e| e.record.id.clone())
+            .map(|e| e.record.id.to_string())
             .collect()
     };
     let (page, next_token) =
@@ -481,7 +488,7 @@ pub(crate) async fn update_container_instances_state(
     let cluster = index.cluster(&cluster_name).unwrap_or(&empty);
     let instances = updated_ids
         .iter()
-        .filter_map(|id| cluster.instances.get(id))
+        .filter_map(|id| cluster.instances.get(id.as_str()))
         .map(|e| render(ctx, cluster, &cluster_name, &e.record, false))
         .collect();
     Ok(UpdateContainerInstancesStateResponse {

@@ -144,8 +144,11 @@ pub(crate) async fn get_container_logs(
     let task_id = crate::tasks::task_id(ctx, &cluster, &req.task)?.ok_or_else(|| {
         ApiError::new(ErrorCode::ResourceNotFoundException, "The referenced task was not found.")
     })?;
-    let known =
-        ctx.state().read().cluster(&cluster).is_some_and(|c| c.tasks.contains_key(&task_id));
+    let known = ctx
+        .state()
+        .read()
+        .cluster(&cluster)
+        .is_some_and(|c| c.tasks.contains_key(task_id.as_str()));
     if !known {
         return Err(ApiError::new(
             ErrorCode::ResourceNotFoundException,

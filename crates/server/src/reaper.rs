@@ -44,7 +44,7 @@ pub(crate) async fn pass(ctx: &Ctx, retention: Duration) -> Result<usize, String
                 c.tasks.iter().filter_map(move |(id, entry)| {
                     let stopped_at = entry.record.stopped_at?;
                     (entry.record.is_stopped() && stopped_at <= cutoff)
-                        .then(|| (cluster.clone(), id.clone(), entry.mod_revision))
+                        .then(|| (cluster.clone(), id.to_string(), entry.mod_revision))
                 })
             })
             .collect()

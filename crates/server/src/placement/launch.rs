@@ -162,8 +162,8 @@ pub(crate) fn new_record(launch: &Launch, instance: &InstanceRecord, now: f64) -
         ..StoredTask::default()
     };
     TaskRecord {
-        cluster: launch.cluster.clone(),
-        id,
+        cluster: launch.cluster.clone().into(),
+        id: id.into(),
         instance_id: Some(instance.id.clone()),
         family: launch.family.clone(),
         revision: launch.revision,

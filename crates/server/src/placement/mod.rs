@@ -108,7 +108,7 @@ pub(crate) fn instance_of(
     let attributes: BTreeMap<String, Option<String>> =
         ci.attributes.iter().flatten().map(|a| (a.name.clone(), a.value.clone())).collect();
     Instance {
-        id: record.id.clone(),
+        id: record.id.clone().into(),
         arn: ci.container_instance_arn.clone().unwrap_or_default(),
         ec2_instance_id: ci.ec2_instance_id.clone().unwrap_or_default(),
         status: status(ci.status),
@@ -125,7 +125,7 @@ pub(crate) fn instance_of(
         tasks: tasks
             .iter()
             .map(|t| TaskOnInstance {
-                id: t.id.clone(),
+                id: t.id.clone().into(),
                 group: t.group.clone().unwrap_or_default(),
                 started_by: t.started_by.clone(),
             })

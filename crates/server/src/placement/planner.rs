@@ -173,7 +173,7 @@ fn plan_task_change(planner: &PlannerSlot, old: Option<&IndexedTask>, new: Optio
     if let Some((instance, task)) = before {
         planner.apply(scheduler::Delta::TaskRemoved {
             instance_id: instance.to_owned(),
-            task_id: task.id.clone(),
+            task_id: task.id.clone().into(),
             cpu: task.reservation.cpu,
             memory: task.reservation.memory,
             host_ports: host_ports(&task.reservation),

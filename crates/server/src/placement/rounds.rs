@@ -150,7 +150,7 @@ async fn place_batch(
             if let Some((token, print)) = &waiting.token {
                 let remembered = TokenRecord {
                     fingerprint: print.clone(),
-                    task_ids: records.iter().map(|r| r.id.clone()).collect(),
+                    task_ids: records.iter().map(|r| r.id.to_string()).collect(),
                     failures: failed.clone(),
                     created_at: now,
                 };
@@ -280,7 +280,7 @@ fn plan_one(
     let mut record_plan = |planner: &mut scheduler::Planner, plan: &scheduler::Plan| {
         for placement in &plan.placements {
             let instance =
-                cluster_index.instances.get(&placement.instance_id).ok_or_else(|| {
+                cluster_index.instances.get(placement.instance_id.as_str()).ok_or_else(|| {
                     Error::Internal(format!(
                         "planned on unknown instance {}",
                         placement.instance_id

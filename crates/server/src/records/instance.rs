@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::ids::{ClusterName, InstanceId};
 use super::status::InstanceStatus;
 
 /// A container instance as stored: the ECS shape (its computed members left out) and the
@@ -9,8 +10,8 @@ use super::status::InstanceStatus;
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct InstanceRecord {
-    pub(crate) cluster: String,
-    pub(crate) id: String,
+    pub(crate) cluster: ClusterName,
+    pub(crate) id: InstanceId,
     pub(crate) instance: StoredInstance,
 }
 

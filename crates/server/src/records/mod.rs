@@ -17,6 +17,7 @@ use crate::error::Error;
 use store::{Compare, Op, RangeOptions, Revision, Store, StoreError, Txn};
 
 mod definition;
+mod ids;
 mod instance;
 pub(crate) mod keys;
 mod service;
@@ -24,6 +25,7 @@ mod status;
 mod task;
 
 pub(crate) use definition::{FamilyRecord, TaskDefinitionRecord};
+pub(crate) use ids::{ClusterName, InstanceId, ServiceName, TaskId};
 pub(crate) use instance::{InstanceRecord, StoredInstance};
 pub(crate) use service::{DeploymentRecord, ServiceRecord, StoredService};
 pub(crate) use status::{

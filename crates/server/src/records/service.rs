@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::ids::{ClusterName, ServiceName};
 use super::status::{DeploymentStatus, RolloutState, ServiceStatus};
 use crate::records::TaskState;
 
@@ -36,8 +37,8 @@ pub(crate) struct DeploymentRecord {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct ServiceRecord {
-    pub(crate) cluster: String,
-    pub(crate) name: String,
+    pub(crate) cluster: ClusterName,
+    pub(crate) name: ServiceName,
     pub(crate) service: StoredService,
     /// Newest first. INACTIVE ones are kept (the last few) for DescribeServiceDeployments.
     pub(crate) deployments: Vec<DeploymentRecord>,

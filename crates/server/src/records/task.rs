@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use super::ids::{ClusterName, InstanceId, TaskId};
 use super::status::{DesiredStatus, StopCause, TaskStatus};
 
 /// The reason of tasks the scheduler replaces for failing health checks.
@@ -25,10 +26,10 @@ pub(crate) struct Reservation {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct TaskRecord {
-    pub(crate) cluster: String,
-    pub(crate) id: String,
+    pub(crate) cluster: ClusterName,
+    pub(crate) id: TaskId,
     /// The container instance the task was placed on.
-    pub(crate) instance_id: Option<String>,
+    pub(crate) instance_id: Option<InstanceId>,
     pub(crate) family: String,
     pub(crate) revision: i32,
     pub(crate) reservation: Reservation,

@@ -112,9 +112,9 @@ pub(super) async fn reconcile(ctx: &Ctx, cluster: &str, name: &str) -> Result<()
     let views: Vec<TaskView> = tasks
         .iter()
         .map(|t| TaskView {
-            id: t.id.clone(),
+            id: t.id.clone().into(),
             deployment_id: t.started_by.clone().unwrap_or_default(),
-            instance_id: t.instance_id.clone(),
+            instance_id: t.instance_id.clone().map(Into::into),
             phase: phase(t),
             created_at: t.created_at,
             started_at: t.started_at,
@@ -124,7 +124,10 @@ pub(super) async fn reconcile(ctx: &Ctx, cluster: &str, name: &str) -> Result<()
                 .get(&(t.family.as_str(), t.revision))
                 .copied()
                 .unwrap_or(false),
-            on_draining_instance: t.instance_id.as_ref().is_some_and(|i| leaving.contains(i)),
+            on_draining_instance: t
+                .instance_id
+                .as_ref()
+                .is_some_and(|i| leaving.contains(i.as_str())),
             stopped_for_health: t.stop_cause == Some(StopCause::ServiceUnhealthy),
             crashed: matches!(
                 t.stop_code,
@@ -181,7 +184,7 @@ pub(super) async fn stop_tasks(
             let index = ctx.state().read();
             let c = index.cluster(cluster);
             let instance =
-                c.and_then(|c| c.tasks.get(id)).and_then(|t| t.record.instance_id.clone());
+                c.and_then(|c| c.tasks.get(id.as_str())).and_then(|t| t.record.instance_id.clone());
             instance.is_none_or(|i| {
                 c.and_then(|c| c.instances.get(&i))
                     .is_none_or(|e| e.record.instance.status == InstanceStatus::Inactive)
@@ -306,7 +309,7 @@ pub(super) async fn start_tasks(
         .await
         {
             Ok((records, failures)) => {
-                started.extend(records.iter().map(|r| r.id.clone()));
+                started.extend(records.iter().map(|r| r.id.to_string()));
                 if let Some(failure) = failures.first() {
                     events.push(placement_failure(failure));
                 }

@@ -161,7 +161,7 @@ async fn pass_over(ctx: &Ctx, only: Option<&Dirty>) -> usize {
                     .values()
                     .filter(|e| e.record.status() != ServiceStatus::Inactive)
                     .filter(move |e| only.is_none_or(|d| d.contains(cluster, &e.record.name)))
-                    .map(move |e| (cluster.clone(), e.record.name.clone()))
+                    .map(move |e| (cluster.clone(), e.record.name.to_string()))
             })
             .collect()
     };
@@ -210,9 +210,9 @@ mod wakes_tests {
 
     fn stored(task: api::Task) -> TaskRecord {
         TaskRecord {
-            cluster: "c".to_owned(),
-            id: "t1".to_owned(),
-            instance_id: Some("i1".to_owned()),
+            cluster: "c".to_owned().into(),
+            id: "t1".to_owned().into(),
+            instance_id: Some("i1".to_owned().into()),
             family: "web".to_owned(),
             revision: 3,
             reservation: Reservation {
@@ -252,7 +252,7 @@ mod wakes_tests {
         let stopped = task("STOPPED", "RUNNING", None);
         assert!(wakes_service(Some(&running), Some(&stopped)));
         let mut moved = task("PENDING", "RUNNING", None);
-        moved.instance_id = Some("i2".to_owned());
+        moved.instance_id = Some("i2".to_owned().into());
         assert!(wakes_service(Some(&pending), Some(&moved)));
         // Removing a (stopped) task decides nothing.
         assert!(!wakes_service(Some(&stopped), None));

@@ -144,7 +144,7 @@ pub(crate) async fn list_service_deployments(
     let briefs: Vec<(String, ServiceDeploymentBrief)> = {
         let index = ctx.state().read();
         let cluster_index = index.cluster(&cluster).ok_or_else(not_found)?;
-        let record = &cluster_index.services.get(&name).ok_or_else(not_found)?.record;
+        let record = &cluster_index.services.get(name.as_str()).ok_or_else(not_found)?.record;
         record
             .deployments
             .iter()

@@ -337,7 +337,7 @@ pub(crate) async fn create_service(
     let (existing_revision, active_services) = {
         let index = ctx.state().read();
         let c = index.cluster(&cluster);
-        let existing = c.and_then(|c| c.services.get(&req.service_name)).cloned();
+        let existing = c.and_then(|c| c.services.get(req.service_name.as_str())).cloned();
         let active = c.map_or(0, |c| {
             c.services.values().filter(|e| e.record.status() == ServiceStatus::Active).count()
         });
@@ -391,8 +391,8 @@ pub(crate) async fn create_service(
         ..StoredService::default()
     };
     let record = ServiceRecord {
-        cluster: cluster.clone(),
-        name: req.service_name.clone(),
+        cluster: cluster.clone().into(),
+        name: req.service_name.clone().into(),
         service,
         deployments: vec![deployment],
         events: Vec::new(),
@@ -433,7 +433,7 @@ pub(crate) async fn update_service(
         .state()
         .read()
         .cluster(&cluster)
-        .and_then(|c| c.services.get(&name))
+        .and_then(|c| c.services.get(name.as_str()))
         .map(|e| e.record.clone())
         .ok_or_else(not_found)?;
     if current.status() != ServiceStatus::Active {
@@ -611,8 +611,8 @@ pub(crate) async fn describe_services(
     let mut services = Vec::new();
     let mut failures = Vec::new();
     for reference in &req.services {
-        let found =
-            service_name(ctx, &cluster, reference)?.and_then(|n| cluster_index.services.get(&n));
+        let found = service_name(ctx, &cluster, reference)?
+            .and_then(|n| cluster_index.services.get(n.as_str()));
         match found {
             Some(entry) => services.push(render(cluster_index, &entry.record, with_tags)),
             None => failures.push(crate::failures::missing(reference, |name| {
@@ -645,7 +645,7 @@ pub(crate) async fn list_services(
                         req.scheduling_strategy
                             .is_none_or(|s| e.record.service.scheduling_strategy == Some(s))
                     })
-                    .map(|e| e.record.name.clone())
+                    .map(|e| e.record.name.to_string())
                     .collect()
             })
             .unwrap_or_default()

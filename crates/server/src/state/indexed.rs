@@ -5,6 +5,7 @@ use serde::Deserialize;
 
 use store::Revision;
 
+use crate::records::{ClusterName, InstanceId, TaskId};
 use crate::records::{DesiredStatus, Reservation, StopCause, TaskRecord, TaskState, TaskStatus};
 
 /// The reason the service scheduler gives tasks it replaces for failing health checks: in
@@ -25,9 +26,9 @@ impl std::fmt::Debug for RenderCache {
 /// record's JSON (the very buffer the store keeps) for everything else, decoded on demand
 /// ([`IndexedTask::record`]). A hundred thousand tasks cost a fraction of their decoded size.
 pub(crate) struct IndexedTask {
-    pub(crate) cluster: String,
-    pub(crate) id: String,
-    pub(crate) instance_id: Option<String>,
+    pub(crate) cluster: ClusterName,
+    pub(crate) id: TaskId,
+    pub(crate) instance_id: Option<InstanceId>,
     pub(crate) family: String,
     pub(crate) revision: i32,
     pub(crate) reservation: Reservation,
@@ -68,9 +69,9 @@ impl std::fmt::Debug for IndexedTask {
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct IndexedForm<'a> {
-    cluster: String,
-    id: String,
-    instance_id: Option<String>,
+    cluster: ClusterName,
+    id: TaskId,
+    instance_id: Option<InstanceId>,
     family: String,
     revision: i32,
     reservation: Reservation,
@@ -185,9 +186,9 @@ mod tests {
 
     fn stored(task: api::Task) -> TaskRecord {
         TaskRecord {
-            cluster: "c".to_owned(),
-            id: "t1".to_owned(),
-            instance_id: Some("i1".to_owned()),
+            cluster: "c".to_owned().into(),
+            id: "t1".to_owned().into(),
+            instance_id: Some("i1".to_owned().into()),
             family: "web".to_owned(),
             revision: 3,
             reservation: Reservation {

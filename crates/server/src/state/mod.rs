@@ -22,7 +22,10 @@ use store::{Event, EventKind, RangeOptions, Revision, Store, StoreError};
 
 use crate::records;
 use crate::records::keys::{self, INSTANCES, SERVICES, TASKS};
-use crate::records::{ErrorChain, InstanceRecord, ServiceRecord, TaskState, TaskStatus};
+use crate::records::{
+    ErrorChain, InstanceId, InstanceRecord, ServiceName, ServiceRecord, TaskId, TaskState,
+    TaskStatus,
+};
 
 pub(crate) use indexed::IndexedTask;
 use indexed::desired_view;
@@ -73,15 +76,15 @@ pub(crate) struct Entry<T> {
 /// Everything of one cluster.
 #[derive(Debug, Default)]
 pub(crate) struct ClusterIndex {
-    pub(crate) instances: BTreeMap<String, Entry<InstanceRecord>>,
-    pub(crate) tasks: BTreeMap<String, Entry<IndexedTask>>,
-    pub(crate) services: BTreeMap<String, Entry<ServiceRecord>>,
+    pub(crate) instances: BTreeMap<InstanceId, Entry<InstanceRecord>>,
+    pub(crate) tasks: BTreeMap<TaskId, Entry<IndexedTask>>,
+    pub(crate) services: BTreeMap<ServiceName, Entry<ServiceRecord>>,
     /// The tasks (by id) per instance id, for tasks that are not STOPPED: the same records as
     /// `tasks`, so reading an instance's tasks needs no lookup in the cluster's map.
-    pub(crate) active_by_instance: HashMap<String, BTreeMap<String, Arc<IndexedTask>>>,
+    pub(crate) active_by_instance: HashMap<InstanceId, BTreeMap<TaskId, Arc<IndexedTask>>>,
     /// The tasks (by id) per task group (`service:<name>`, `family:<family>`, ...), stopped
     /// ones too; the same records as `tasks`.
-    pub(crate) by_group: HashMap<String, BTreeMap<String, Arc<IndexedTask>>>,
+    pub(crate) by_group: HashMap<String, BTreeMap<TaskId, Arc<IndexedTask>>>,
     pub(crate) running_tasks: usize,
     pub(crate) pending_tasks: usize,
 }
@@ -339,9 +342,10 @@ fn apply_event(
             EventKind::Delete => None,
         };
         let old = match &new {
-            Some(record) => cluster_index
-                .tasks
-                .insert(id.to_owned(), Entry { record: record.clone(), mod_revision: revision }),
+            Some(record) => cluster_index.tasks.insert(
+                id.to_owned().into(),
+                Entry { record: record.clone(), mod_revision: revision },
+            ),
             None => cluster_index.tasks.remove(id),
         };
         if let Some(old) = &old {
@@ -367,14 +371,14 @@ fn apply_event(
                     .by_group
                     .entry(group.clone())
                     .or_default()
-                    .insert(id.to_owned(), new.clone());
+                    .insert(id.to_owned().into(), new.clone());
             }
             if let (Some(instance), false) = (&new.instance_id, new.is_stopped()) {
                 cluster_index
                     .active_by_instance
                     .entry(instance.clone())
                     .or_default()
-                    .insert(id.to_owned(), new.clone());
+                    .insert(id.to_owned().into(), new.clone());
             }
         }
         tell(
@@ -400,7 +404,7 @@ fn apply_event(
             EventKind::Put => match serde_json::from_slice::<ServiceRecord>(&event.kv.value) {
                 Ok(record) => {
                     cluster_index.services.insert(
-                        name.to_owned(),
+                        name.to_owned().into(),
                         Entry { record: Arc::new(record), mod_revision: revision },
                     );
                 }
@@ -420,7 +424,7 @@ fn apply_event(
                 Ok(record) => {
                     let record = Arc::new(record);
                     cluster_index.instances.insert(
-                        id.to_owned(),
+                        id.to_owned().into(),
                         Entry { record: record.clone(), mod_revision: revision },
                     );
                     tell(cluster, cluster_index, Change::Instance { id, record: Some(&record) });

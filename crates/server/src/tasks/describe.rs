@@ -116,15 +116,18 @@ pub(crate) async fn list_tasks(
     let mut next_token = None;
     if let Some(cluster_index) = index.cluster(&cluster) {
         let range = match &after {
-            Some(after) => cluster_index
-                .tasks
-                .range::<String, _>((std::ops::Bound::Excluded(after), std::ops::Bound::Unbounded)),
-            None => cluster_index.tasks.range::<String, _>(..),
+            Some(after) => cluster_index.tasks.range::<str, _>((
+                std::ops::Bound::Excluded(after.as_str()),
+                std::ops::Bound::Unbounded,
+            )),
+            None => cluster_index.tasks.range::<str, _>(..),
         };
         for (id, entry) in range {
             let record = &entry.record;
             let matches = record.desired_status() == desired
-                && instance.as_ref().is_none_or(|i| record.instance_id.as_ref() == Some(i))
+                && instance
+                    .as_ref()
+                    .is_none_or(|i| record.instance_id.as_deref() == Some(i.as_str()))
                 && req.family.as_ref().is_none_or(|f| &record.family == f)
                 && req.started_by.as_ref().is_none_or(|s| record.started_by.as_ref() == Some(s))
                 && group.as_ref().is_none_or(|g| record.group.as_ref() == Some(g))
@@ -136,7 +139,7 @@ pub(crate) async fn list_tasks(
                 next_token = ids.last().map(|last: &String| paging::token("ListTasks", last));
                 break;
             }
-            ids.push(id.clone());
+            ids.push(id.clone().into());
         }
     }
     Ok(ListTasksResponse {
@@ -175,7 +178,7 @@ pub(crate) async fn describe_task_usage(
                 c.tasks
                     .iter()
                     .filter(|(_, e)| e.record.last_status() == TaskStatus::Running)
-                    .map(|(id, _)| id.clone())
+                    .map(|(id, _)| id.to_string())
                     .collect()
             })
             .unwrap_or_default(),

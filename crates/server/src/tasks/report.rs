@@ -129,12 +129,12 @@ pub(crate) async fn apply_report(
         let index = ctx.state().read();
         index
             .cluster(cluster)
-            .and_then(|c| c.tasks.get(&id))
+            .and_then(|c| c.tasks.get(id.as_str()))
             .map(|entry| (entry.record.clone(), entry.mod_revision))
     };
     let owner = {
         let index = ctx.state().read();
-        match index.cluster(cluster).and_then(|c| c.tasks.get(&id)) {
+        match index.cluster(cluster).and_then(|c| c.tasks.get(id.as_str())) {
             Some(entry) => entry.record.instance_id.clone(),
             None => return Ok(false),
         }

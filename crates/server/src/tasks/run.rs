@@ -223,7 +223,7 @@ pub(crate) async fn run_task(ctx: &Ctx, req: RunTaskRequest) -> Result<RunTaskRe
                     .value
                     .task_ids
                     .iter()
-                    .filter_map(|id| index.cluster(&cluster)?.tasks.get(id))
+                    .filter_map(|id| index.cluster(&cluster)?.tasks.get(id.as_str()))
                     .map(|e| render_indexed(ctx, &e.record, true))
                     .collect::<Result<_, _>>()?;
                 return Ok(RunTaskResponse {
@@ -282,8 +282,11 @@ pub(crate) async fn start_task(
                 ))
             },
         )?;
-        let known =
-            ctx.state().read().cluster(&cluster).is_some_and(|c| c.instances.contains_key(&id));
+        let known = ctx
+            .state()
+            .read()
+            .cluster(&cluster)
+            .is_some_and(|c| c.instances.contains_key(id.as_str()));
         if !known {
             return Err(ApiError::invalid_parameter(format!(
                 "Container instance {reference} was not found."

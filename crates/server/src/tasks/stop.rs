@@ -21,7 +21,7 @@ pub(crate) async fn stop_task(
     let instance_gone = {
         let index = ctx.state().read();
         let cluster_index = index.cluster(&cluster).ok_or_else(task_not_found)?;
-        let task = cluster_index.tasks.get(&id).ok_or_else(task_not_found)?;
+        let task = cluster_index.tasks.get(id.as_str()).ok_or_else(task_not_found)?;
         task.record.instance_id.as_ref().is_none_or(|i| {
             cluster_index
                 .instances
