@@ -351,20 +351,15 @@ pub(crate) async fn describe_container_instances(
     let index = ctx.state().read();
     let empty = ClusterIndex::default();
     let cluster = index.cluster(&cluster_name).unwrap_or(&empty);
-    let mut instances = Vec::new();
-    let mut failures = Vec::new();
-    for reference in &req.container_instances {
-        let found = instance_id(ctx, &cluster_name, reference)?
-            .and_then(|id| cluster.instances.get(id.as_str()));
-        match found {
-            Some(entry) => {
-                instances.push(render(ctx, cluster, &cluster_name, &entry.record, with_tags))
-            }
-            None => failures.push(crate::failures::missing(reference, |id| {
-                ctx.arns().container_instance(&cluster_name, id)
-            })),
-        }
-    }
+    let (instances, failures) = crate::failures::describe_each(
+        &req.container_instances,
+        |reference| {
+            let found = instance_id(ctx, &cluster_name, reference)?
+                .and_then(|id| cluster.instances.get(id.as_str()));
+            Ok(found.map(|e| render(ctx, cluster, &cluster_name, &e.record, with_tags)))
+        },
+        |id| ctx.arns().container_instance(&cluster_name, id),
+    )?;
     Ok(DescribeContainerInstancesResponse {
         container_instances: Some(instances),
         failures: Some(failures),

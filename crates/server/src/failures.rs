@@ -15,6 +15,24 @@ pub(crate) fn missing(reference: &str, arn_of: impl FnOnce(&str) -> String) -> F
     failure(arn, "MISSING", None)
 }
 
+/// What a Describe call answers for its references: what `find` finds for each, in order, and a
+/// MISSING failure (see [`missing`]) for each that names nothing.
+pub(crate) fn describe_each<'r, T>(
+    references: impl IntoIterator<Item = &'r String>,
+    mut find: impl FnMut(&str) -> Result<Option<T>, api::ApiError>,
+    arn_of: impl Fn(&str) -> String,
+) -> Result<(Vec<T>, Vec<Failure>), api::ApiError> {
+    let mut found = Vec::new();
+    let mut failures = Vec::new();
+    for reference in references {
+        match find(reference)? {
+            Some(value) => found.push(value),
+            None => failures.push(missing(reference, &arn_of)),
+        }
+    }
+    Ok((found, failures))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -338,4 +338,23 @@ pub(crate) mod testing {
         let revision = ctx.store().txn(txn).await.unwrap().revision;
         ctx.state().wait_for(revision).await;
     }
+
+    /// A task record of cluster `c` with id `t1` on instance `i1` (`web:3`, 256 CPU units,
+    /// 512 MiB, TCP port 80), the ECS shape given.
+    pub(crate) fn stored_task(task: api::Task) -> crate::records::TaskRecord {
+        crate::records::TaskRecord {
+            cluster: "c".into(),
+            id: "t1".into(),
+            instance_id: Some("i1".into()),
+            family: "web".to_owned(),
+            revision: 3,
+            reservation: crate::records::Reservation {
+                cpu: 256,
+                memory: 512,
+                ports_tcp: vec![80],
+                ports_udp: vec![],
+            },
+            task: task.into(),
+        }
+    }
 }

@@ -20,6 +20,7 @@ mod definition;
 mod ids;
 mod instance;
 pub(crate) mod keys;
+mod mirror;
 mod service;
 mod status;
 mod task;

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::mirror::mirror;
+
 use super::ids::{ClusterName, ServiceName};
 use super::status::{DeploymentStatus, RolloutState, ServiceStatus};
 use crate::records::TaskState;
@@ -64,168 +66,50 @@ impl ServiceRecord {
     }
 }
 
-/// A service as stored: the members of ECS's `Service`, its status typed (deployments, events
-/// and counts are kept beside it in [`ServiceRecord`] or computed when it is shown).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct StoredService {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) service_arn: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) service_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) cluster_arn: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) load_balancers: Option<Vec<api::LoadBalancer>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) service_registries: Option<Vec<api::ServiceRegistry>>,
-    #[serde(default)]
-    pub(crate) status: ServiceStatus,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) desired_count: Option<i32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) running_count: Option<i32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) pending_count: Option<i32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) launch_type: Option<api::LaunchType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) capacity_provider_strategy: Option<Vec<api::CapacityProviderStrategyItem>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) platform_version: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) platform_family: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) task_definition: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) deployment_configuration: Option<api::DeploymentConfiguration>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) task_sets: Option<Vec<api::TaskSet>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) deployments: Option<Vec<api::Deployment>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) role_arn: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) events: Option<Vec<api::ServiceEvent>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) created_at: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) current_service_deployment: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) current_service_revisions: Option<Vec<api::ServiceCurrentRevisionSummary>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) placement_constraints: Option<Vec<api::PlacementConstraint>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) placement_strategy: Option<Vec<api::PlacementStrategy>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) network_configuration: Option<api::NetworkConfiguration>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) health_check_grace_period_seconds: Option<i32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) scheduling_strategy: Option<api::SchedulingStrategy>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) deployment_controller: Option<api::DeploymentController>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) tags: Option<Vec<api::Tag>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) created_by: Option<String>,
-    #[serde(rename = "enableECSManagedTags", default, skip_serializing_if = "Option::is_none")]
-    pub(crate) enable_ecs_managed_tags: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) propagate_tags: Option<api::PropagateTags>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) enable_execute_command: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) availability_zone_rebalancing: Option<api::AvailabilityZoneRebalancing>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) resource_management_type: Option<api::ResourceManagementType>,
-}
-
-impl StoredService {
-    /// In ECS's shape.
-    pub(crate) fn into_api(self) -> api::Service {
-        api::Service {
-            service_arn: self.service_arn,
-            service_name: self.service_name,
-            cluster_arn: self.cluster_arn,
-            load_balancers: self.load_balancers,
-            service_registries: self.service_registries,
-            status: Some(self.status.as_str().to_owned()),
-            desired_count: self.desired_count,
-            running_count: self.running_count,
-            pending_count: self.pending_count,
-            launch_type: self.launch_type,
-            capacity_provider_strategy: self.capacity_provider_strategy,
-            platform_version: self.platform_version,
-            platform_family: self.platform_family,
-            task_definition: self.task_definition,
-            deployment_configuration: self.deployment_configuration,
-            task_sets: self.task_sets,
-            deployments: self.deployments,
-            role_arn: self.role_arn,
-            events: self.events,
-            created_at: self.created_at,
-            current_service_deployment: self.current_service_deployment,
-            current_service_revisions: self.current_service_revisions,
-            placement_constraints: self.placement_constraints,
-            placement_strategy: self.placement_strategy,
-            network_configuration: self.network_configuration,
-            health_check_grace_period_seconds: self.health_check_grace_period_seconds,
-            scheduling_strategy: self.scheduling_strategy,
-            deployment_controller: self.deployment_controller,
-            tags: self.tags,
-            created_by: self.created_by,
-            enable_ecs_managed_tags: self.enable_ecs_managed_tags,
-            propagate_tags: self.propagate_tags,
-            enable_execute_command: self.enable_execute_command,
-            availability_zone_rebalancing: self.availability_zone_rebalancing,
-            resource_management_type: self.resource_management_type,
+mirror! {
+    /// A service as stored: the members of ECS's `Service`, its status typed (deployments, events
+    /// and counts are kept beside it in [`ServiceRecord`] or computed when it is shown).
+    StoredService = api::Service {
+        typed {
+            status: ServiceStatus,
         }
+        service_arn: Option<String>,
+        service_name: Option<String>,
+        cluster_arn: Option<String>,
+        load_balancers: Option<Vec<api::LoadBalancer>>,
+        service_registries: Option<Vec<api::ServiceRegistry>>,
+        desired_count: Option<i32>,
+        running_count: Option<i32>,
+        pending_count: Option<i32>,
+        launch_type: Option<api::LaunchType>,
+        capacity_provider_strategy: Option<Vec<api::CapacityProviderStrategyItem>>,
+        platform_version: Option<String>,
+        platform_family: Option<String>,
+        task_definition: Option<String>,
+        deployment_configuration: Option<api::DeploymentConfiguration>,
+        task_sets: Option<Vec<api::TaskSet>>,
+        deployments: Option<Vec<api::Deployment>>,
+        role_arn: Option<String>,
+        events: Option<Vec<api::ServiceEvent>>,
+        created_at: Option<f64>,
+        current_service_deployment: Option<String>,
+        current_service_revisions: Option<Vec<api::ServiceCurrentRevisionSummary>>,
+        placement_constraints: Option<Vec<api::PlacementConstraint>>,
+        placement_strategy: Option<Vec<api::PlacementStrategy>>,
+        network_configuration: Option<api::NetworkConfiguration>,
+        health_check_grace_period_seconds: Option<i32>,
+        scheduling_strategy: Option<api::SchedulingStrategy>,
+        deployment_controller: Option<api::DeploymentController>,
+        tags: Option<Vec<api::Tag>>,
+        created_by: Option<String>,
+        #[serde(rename = "enableECSManagedTags")]
+        enable_ecs_managed_tags: Option<bool>,
+        propagate_tags: Option<api::PropagateTags>,
+        enable_execute_command: Option<bool>,
+        availability_zone_rebalancing: Option<api::AvailabilityZoneRebalancing>,
+        resource_management_type: Option<api::ResourceManagementType>,
     }
-}
+    extra {
 
-/// ECS's shape as Berth would store it, its states read leniently.
-impl From<api::Service> for StoredService {
-    fn from(service: api::Service) -> StoredService {
-        StoredService {
-            service_arn: service.service_arn,
-            service_name: service.service_name,
-            cluster_arn: service.cluster_arn,
-            load_balancers: service.load_balancers,
-            service_registries: service.service_registries,
-            status: service
-                .status
-                .as_deref()
-                .map_or(ServiceStatus::Active, ServiceStatus::from_name),
-            desired_count: service.desired_count,
-            running_count: service.running_count,
-            pending_count: service.pending_count,
-            launch_type: service.launch_type,
-            capacity_provider_strategy: service.capacity_provider_strategy,
-            platform_version: service.platform_version,
-            platform_family: service.platform_family,
-            task_definition: service.task_definition,
-            deployment_configuration: service.deployment_configuration,
-            task_sets: service.task_sets,
-            deployments: service.deployments,
-            role_arn: service.role_arn,
-            events: service.events,
-            created_at: service.created_at,
-            current_service_deployment: service.current_service_deployment,
-            current_service_revisions: service.current_service_revisions,
-            placement_constraints: service.placement_constraints,
-            placement_strategy: service.placement_strategy,
-            network_configuration: service.network_configuration,
-            health_check_grace_period_seconds: service.health_check_grace_period_seconds,
-            scheduling_strategy: service.scheduling_strategy,
-            deployment_controller: service.deployment_controller,
-            tags: service.tags,
-            created_by: service.created_by,
-            enable_ecs_managed_tags: service.enable_ecs_managed_tags,
-            propagate_tags: service.propagate_tags,
-            enable_execute_command: service.enable_execute_command,
-            availability_zone_rebalancing: service.availability_zone_rebalancing,
-            resource_management_type: service.resource_management_type,
-        }
     }
 }

@@ -115,7 +115,7 @@ pub(super) async fn reconcile(ctx: &Ctx, cluster: &str, name: &str) -> Result<()
             id: t.id.clone().into(),
             deployment_id: t.started_by.clone().unwrap_or_default(),
             instance_id: t.instance_id.clone().map(Into::into),
-            phase: phase(t),
+            phase: phase(t.as_ref()),
             created_at: t.created_at,
             started_at: t.started_at,
             stopped_at: t.stopped_at,

@@ -205,30 +205,13 @@ mod tests {
 #[cfg(test)]
 mod wakes_tests {
     use super::wakes_service;
-    use crate::records::{Reservation, TaskRecord};
-    use crate::state::IndexedTask;
 
-    fn stored(task: api::Task) -> TaskRecord {
-        TaskRecord {
-            cluster: "c".to_owned().into(),
-            id: "t1".to_owned().into(),
-            instance_id: Some("i1".to_owned().into()),
-            family: "web".to_owned(),
-            revision: 3,
-            reservation: Reservation {
-                cpu: 256,
-                memory: 512,
-                ports_tcp: vec![80],
-                ports_udp: vec![],
-            },
-            task: task.into(),
-        }
-    }
+    use crate::state::IndexedTask;
 
     #[test]
     fn only_changes_that_alter_decisions_wake_the_service_scheduler() {
         let task = |last: &str, desired: &str, health: Option<api::HealthStatus>| {
-            let record = stored(api::Task {
+            let record = crate::testing::stored_task(api::Task {
                 last_status: Some(last.to_owned()),
                 desired_status: Some(desired.to_owned()),
                 group: Some("service:web".to_owned()),

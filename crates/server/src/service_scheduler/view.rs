@@ -74,12 +74,13 @@ pub(super) fn read(ctx: &Ctx, cluster: &str, name: &str) -> Option<Read> {
     let record = Arc::clone(&entry.record);
     let tasks: Vec<Arc<IndexedTask>> = cluster_index
         .tasks_in_group(&format!("service:{name}"))
-        .filter(|t| record.owns(t))
+        .filter(|t| record.owns(t.as_ref()))
         .cloned()
         .collect();
     // The instances are only looked at to choose tasks to stop on scale-in, which needs more
     // live tasks than the desired count: a steady or growing service skips building them.
-    let live = tasks.iter().filter(|t| !matches!(phase(t), Phase::Stopped | Phase::Stopping));
+    let live =
+        tasks.iter().filter(|t| !matches!(phase(t.as_ref()), Phase::Stopped | Phase::Stopping));
     let may_scale_in =
         live.count() > usize::try_from(record.service.desired_count.unwrap_or(0)).unwrap_or(0);
     // Each task's instance is looked up directly: a service's tasks are mostly on distinct

@@ -558,11 +558,22 @@ pub(crate) async fn update_service(
         Ok(record)
     })
     .await?;
-    ctx.inner.service_wake.notify_one();
     tracing::info!(cluster = %cluster, service = %name, "Service updated");
+    Ok(UpdateServiceResponse { service: Some(changed(ctx, &cluster, &record, true)?) })
+}
+
+/// After a change to a service that the index has seen: wakes the service scheduler and shows
+/// the service as the index has it.
+fn changed(
+    ctx: &Ctx,
+    cluster: &str,
+    record: &ServiceRecord,
+    with_tags: bool,
+) -> Result<Service, ApiError> {
+    ctx.inner.service_wake.notify_one();
     let index = ctx.state().read();
-    let cluster_index = index.cluster(&cluster).ok_or_else(ApiError::server)?;
-    Ok(UpdateServiceResponse { service: Some(render(cluster_index, &record, true)) })
+    let cluster_index = index.cluster(cluster).ok_or_else(ApiError::server)?;
+    Ok(render(cluster_index, record, with_tags))
 }
 
 pub(crate) async fn delete_service(
@@ -589,11 +600,8 @@ pub(crate) async fn delete_service(
         Ok(record)
     })
     .await?;
-    ctx.inner.service_wake.notify_one();
     tracing::info!(cluster = %cluster, service = %name, "Service deleted");
-    let index = ctx.state().read();
-    let cluster_index = index.cluster(&cluster).ok_or_else(ApiError::server)?;
-    Ok(DeleteServiceResponse { service: Some(render(cluster_index, &record, false)) })
+    Ok(DeleteServiceResponse { service: Some(changed(ctx, &cluster, &record, false)?) })
 }
 
 pub(crate) async fn describe_services(
@@ -608,18 +616,15 @@ pub(crate) async fn describe_services(
     let index = ctx.state().read();
     let empty = ClusterIndex::default();
     let cluster_index = index.cluster(&cluster).unwrap_or(&empty);
-    let mut services = Vec::new();
-    let mut failures = Vec::new();
-    for reference in &req.services {
-        let found = service_name(ctx, &cluster, reference)?
-            .and_then(|n| cluster_index.services.get(n.as_str()));
-        match found {
-            Some(entry) => services.push(render(cluster_index, &entry.record, with_tags)),
-            None => failures.push(crate::failures::missing(reference, |name| {
-                ctx.arns().service(&cluster, name)
-            })),
-        }
-    }
+    let (services, failures) = crate::failures::describe_each(
+        &req.services,
+        |reference| {
+            let found = service_name(ctx, &cluster, reference)?
+                .and_then(|n| cluster_index.services.get(n.as_str()));
+            Ok(found.map(|e| render(cluster_index, &e.record, with_tags)))
+        },
+        |name| ctx.arns().service(&cluster, name),
+    )?;
     Ok(DescribeServicesResponse { services: Some(services), failures: Some(failures) })
 }
 

@@ -184,26 +184,9 @@ pub(super) fn desired_view(task: &IndexedTask) -> Option<(&str, DesiredStatus)> 
 mod tests {
     use super::*;
 
-    fn stored(task: api::Task) -> TaskRecord {
-        TaskRecord {
-            cluster: "c".to_owned().into(),
-            id: "t1".to_owned().into(),
-            instance_id: Some("i1".to_owned().into()),
-            family: "web".to_owned(),
-            revision: 3,
-            reservation: Reservation {
-                cpu: 256,
-                memory: 512,
-                ports_tcp: vec![80],
-                ports_udp: vec![],
-            },
-            task: task.into(),
-        }
-    }
-
     #[test]
     fn an_indexed_task_decodes_what_decisions_read_and_keeps_the_rest() {
-        let record = stored(api::Task {
+        let record = crate::testing::stored_task(api::Task {
             last_status: Some("STOPPED".to_owned()),
             desired_status: Some("STOPPED".to_owned()),
             group: Some("service:web".to_owned()),
@@ -239,14 +222,18 @@ mod tests {
 
     #[test]
     fn statuses_default_as_ecs_shows_them_and_unknown_names_read_as_pending() {
-        let indexed =
-            IndexedTask::decode(crate::records::encode(&stored(api::Task::default()))).unwrap();
+        let indexed = IndexedTask::decode(crate::records::encode(&crate::testing::stored_task(
+            api::Task::default(),
+        )))
+        .unwrap();
         assert_eq!(
             (indexed.last_status(), indexed.desired_status()),
             (TaskStatus::Pending, DesiredStatus::Running)
         );
-        let odd =
-            stored(api::Task { last_status: Some("PAUSED".to_owned()), ..api::Task::default() });
+        let odd = crate::testing::stored_task(api::Task {
+            last_status: Some("PAUSED".to_owned()),
+            ..api::Task::default()
+        });
         let indexed = IndexedTask::decode(crate::records::encode(&odd)).unwrap();
         assert_eq!(indexed.last_status(), TaskStatus::Pending);
         assert_eq!(indexed.stop_cause, None);

@@ -26,16 +26,14 @@ pub(crate) async fn describe_tasks(
     let with_tags = req.include.unwrap_or_default().contains(&TaskField::Tags);
     let index = ctx.state().read();
     let cluster_index = index.cluster(&cluster);
-    let mut found = Vec::with_capacity(req.tasks.len());
-    let mut failures = Vec::new();
-    for reference in &req.tasks {
-        let id = ctx.arns().resolve_in_cluster_ref(Kind::Task, &cluster, reference)?;
-        match id.and_then(|id| cluster_index.and_then(|c| c.tasks.get(id))) {
-            Some(entry) => found.push(&entry.record),
-            None => failures
-                .push(crate::failures::missing(reference, |id| ctx.arns().task(&cluster, id))),
-        }
-    }
+    let (found, failures) = crate::failures::describe_each(
+        &req.tasks,
+        |reference| {
+            let id = ctx.arns().resolve_in_cluster_ref(Kind::Task, &cluster, reference)?;
+            Ok(id.and_then(|id| cluster_index.and_then(|c| c.tasks.get(id))).map(|e| &e.record))
+        },
+        |id| ctx.arns().task(&cluster, id),
+    )?;
     // Every task's agent connectivity, at one instant under one lock.
     let connectivities: Vec<Option<api::Connectivity>> =
         ctx.liveness().with_cluster(&cluster, |connected| {

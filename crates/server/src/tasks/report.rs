@@ -194,47 +194,64 @@ pub(crate) async fn apply_report(
     Err(crate::records::contention(&key))
 }
 
+/// Applies what an agent submitted through the ECS API about a task of `cluster`: the caller
+/// must hold the token of the instance the task is on; `report` checks the rest of the request
+/// and makes the report.
+async fn submit(
+    call: &Call<'_>,
+    cluster: Option<&str>,
+    task: Option<String>,
+    report: impl FnOnce(String) -> Result<TaskReport, ApiError>,
+) -> Result<(), ApiError> {
+    let cluster = active_cluster_name(call.ctx, cluster).await?;
+    let instance = call.require_instance_agent(&cluster)?.to_owned();
+    let task = task.ok_or_else(|| ApiError::invalid_parameter("task is required."))?;
+    if !apply_report(call.ctx, &cluster, Some(&instance), &report(task)?).await? {
+        return Err(task_not_found().into());
+    }
+    Ok(())
+}
+
 pub(crate) async fn submit_task_state_change(
     call: &Call<'_>,
     req: SubmitTaskStateChangeRequest,
 ) -> Result<SubmitTaskStateChangeResponse, ApiError> {
-    let cluster = active_cluster_name(call.ctx, req.cluster.as_deref()).await?;
-    let instance = call.require_instance_agent(&cluster)?.to_owned();
-    let task = req.task.ok_or_else(|| ApiError::invalid_parameter("task is required."))?;
-    let task_states = TaskStatus::ALL.iter().map(|s| s.as_str());
-    check_status(req.status.as_deref(), TaskStatus::parse, task_states, "status")?;
-    for container in req.containers.iter().flatten() {
-        let container_states = ContainerStatus::ALL.iter().map(|s| s.as_str());
-        let status = container.status.as_deref();
-        check_status(status, ContainerStatus::parse, container_states, "containers.status")?;
-    }
-    let report = TaskReport {
-        task_arn: task,
-        status: req.status.unwrap_or_else(|| TaskStatus::Pending.as_str().to_owned()),
-        reason: req.reason,
-        containers: req
-            .containers
-            .unwrap_or_default()
-            .into_iter()
-            .map(|c| ContainerReport {
-                name: c.container_name.unwrap_or_default(),
-                status: c.status.unwrap_or_else(|| ContainerStatus::Pending.as_str().to_owned()),
-                runtime_id: c.runtime_id,
-                exit_code: c.exit_code,
-                reason: c.reason,
-                network_bindings: c.network_bindings.unwrap_or_default(),
-                health_status: None,
-                image_digest: c.image_digest,
-            })
-            .collect(),
-        pull_started_at: req.pull_started_at,
-        pull_stopped_at: req.pull_stopped_at,
-        execution_stopped_at: req.execution_stopped_at,
-        ..TaskReport::default()
-    };
-    if !apply_report(call.ctx, &cluster, Some(&instance), &report).await? {
-        return Err(task_not_found().into());
-    }
+    submit(call, req.cluster.as_deref(), req.task.clone(), |task| {
+        let task_states = TaskStatus::ALL.iter().map(|s| s.as_str());
+        check_status(req.status.as_deref(), TaskStatus::parse, task_states, "status")?;
+        for container in req.containers.iter().flatten() {
+            let container_states = ContainerStatus::ALL.iter().map(|s| s.as_str());
+            let status = container.status.as_deref();
+            check_status(status, ContainerStatus::parse, container_states, "containers.status")?;
+        }
+        Ok(TaskReport {
+            task_arn: task,
+            status: req.status.unwrap_or_else(|| TaskStatus::Pending.as_str().to_owned()),
+            reason: req.reason,
+            containers: req
+                .containers
+                .unwrap_or_default()
+                .into_iter()
+                .map(|c| ContainerReport {
+                    name: c.container_name.unwrap_or_default(),
+                    status: c
+                        .status
+                        .unwrap_or_else(|| ContainerStatus::Pending.as_str().to_owned()),
+                    runtime_id: c.runtime_id,
+                    exit_code: c.exit_code,
+                    reason: c.reason,
+                    network_bindings: c.network_bindings.unwrap_or_default(),
+                    health_status: None,
+                    image_digest: c.image_digest,
+                })
+                .collect(),
+            pull_started_at: req.pull_started_at,
+            pull_stopped_at: req.pull_stopped_at,
+            execution_stopped_at: req.execution_stopped_at,
+            ..TaskReport::default()
+        })
+    })
+    .await?;
     Ok(SubmitTaskStateChangeResponse { acknowledgment: Some("ACK".to_owned()) })
 }
 
@@ -242,30 +259,27 @@ pub(crate) async fn submit_container_state_change(
     call: &Call<'_>,
     req: SubmitContainerStateChangeRequest,
 ) -> Result<SubmitContainerStateChangeResponse, ApiError> {
-    let cluster = active_cluster_name(call.ctx, req.cluster.as_deref()).await?;
-    let instance = call.require_instance_agent(&cluster)?.to_owned();
-    let task = req.task.ok_or_else(|| ApiError::invalid_parameter("task is required."))?;
-    let container_states = ContainerStatus::ALL.iter().map(|s| s.as_str());
-    check_status(req.status.as_deref(), ContainerStatus::parse, container_states, "status")?;
-    let report = TaskReport {
-        task_arn: task,
-        // The task's own status does not move on a container change.
-        status: TaskStatus::Provisioning.as_str().to_owned(),
-        containers: vec![ContainerReport {
-            name: req.container_name.unwrap_or_default(),
-            status: req.status.unwrap_or_else(|| ContainerStatus::Pending.as_str().to_owned()),
-            runtime_id: req.runtime_id,
-            exit_code: req.exit_code,
-            reason: req.reason,
-            network_bindings: req.network_bindings.unwrap_or_default(),
-            health_status: None,
-            image_digest: None,
-        }],
-        ..TaskReport::default()
-    };
-    if !apply_report(call.ctx, &cluster, Some(&instance), &report).await? {
-        return Err(task_not_found().into());
-    }
+    submit(call, req.cluster.as_deref(), req.task.clone(), |task| {
+        let container_states = ContainerStatus::ALL.iter().map(|s| s.as_str());
+        check_status(req.status.as_deref(), ContainerStatus::parse, container_states, "status")?;
+        Ok(TaskReport {
+            task_arn: task,
+            // The task's own status does not move on a container change.
+            status: TaskStatus::Provisioning.as_str().to_owned(),
+            containers: vec![ContainerReport {
+                name: req.container_name.unwrap_or_default(),
+                status: req.status.unwrap_or_else(|| ContainerStatus::Pending.as_str().to_owned()),
+                runtime_id: req.runtime_id,
+                exit_code: req.exit_code,
+                reason: req.reason,
+                network_bindings: req.network_bindings.unwrap_or_default(),
+                health_status: None,
+                image_digest: None,
+            }],
+            ..TaskReport::default()
+        })
+    })
+    .await?;
     Ok(SubmitContainerStateChangeResponse { acknowledgment: Some("ACK".to_owned()) })
 }
 
