@@ -117,7 +117,7 @@ pub(crate) struct CtxInner {
     /// requests queue instead of losing compare-and-swap races and retrying. The
     /// compare-and-swap still guards against writers in other processes.
     key_locks: KeyLocks,
-    /// The background loops: service scheduler, reaper.
+    /// The background loops: the index, the service scheduler, the reaper.
     workers: workers::Workers,
 }
 
@@ -156,9 +156,9 @@ impl Ctx {
         let service_wakes = Arc::new(service_scheduler::Wakes::default());
         let observers: Vec<Arc<dyn state::Observer>> =
             vec![planners.clone(), service_wakes.clone()];
-        let state = state::State::start(store.clone(), observers).await?;
+        let workers = workers::Workers::new(clock.clone());
+        let state = state::State::start(store.clone(), observers, &workers).await?;
         let retention = options.stopped_task_retention;
-        let clock_for_workers = clock.clone();
         let ctx = Ctx {
             inner: Arc::new(CtxInner {
                 config,
@@ -180,7 +180,7 @@ impl Ctx {
                 logs: logs::LogIndex::default(),
                 usage: parking_lot::Mutex::new(Default::default()),
                 service_wake: tokio::sync::Notify::new(),
-                workers: workers::Workers::new(clock_for_workers),
+                workers,
             }),
         };
         let weak = Arc::downgrade(&ctx.inner);
@@ -202,6 +202,13 @@ impl Ctx {
         if !aborted.is_empty() {
             tracing::warn!(?aborted, "Background workers were stopped in the middle of a pass");
         }
+    }
+
+    /// Whether this process's reconcilers (the service scheduler, the reaper) act. A control
+    /// plane that does not lead keeps serving and following the store, but changes nothing on
+    /// its own; a single process leads.
+    pub fn set_leader(&self, leader: bool) {
+        self.inner.workers.set_leader(leader);
     }
 
     /// Creates the cluster if it does not exist (`berth dev` makes the `default` one).

@@ -117,18 +117,23 @@ impl Worker {
 
 /// Every worker of a control-plane process.
 pub(crate) struct Workers {
-    shutdown: watch::Sender<bool>,
     leader: watch::Sender<bool>,
     clock: Arc<dyn Clock>,
     statuses: parking_lot::Mutex<Vec<Arc<Status>>>,
-    handles: parking_lot::Mutex<Vec<(&'static str, tokio::task::JoinHandle<()>)>>,
+    /// Each running worker, in the order they started, with the switch that stops it.
+    handles: parking_lot::Mutex<Vec<Running>>,
+}
+
+struct Running {
+    name: &'static str,
+    handle: tokio::task::JoinHandle<()>,
+    stop: watch::Sender<bool>,
 }
 
 impl Workers {
     /// A set of workers; this process starts as the leader (there is no other).
     pub(crate) fn new(clock: Arc<dyn Clock>) -> Workers {
         Workers {
-            shutdown: watch::channel(false).0,
             leader: watch::channel(true).0,
             clock,
             statuses: parking_lot::Mutex::new(Vec::new()),
@@ -152,9 +157,10 @@ impl Workers {
             last_error_at: AtomicU64::new(0),
             finished: AtomicBool::new(false),
         });
+        let (stop, shutdown) = watch::channel(false);
         let worker = Worker {
             status: status.clone(),
-            shutdown: self.shutdown.subscribe(),
+            shutdown,
             leader: self.leader.subscribe(),
             clock: self.clock.clone(),
         };
@@ -166,11 +172,10 @@ impl Workers {
             tracing::debug!(worker = done.name, "A background worker stopped");
         });
         self.statuses.lock().push(status);
-        self.handles.lock().push((name, handle));
+        self.handles.lock().push(Running { name, handle, stop });
     }
 
     /// Whether this process's reconcilers act (the leader's do).
-    #[allow(dead_code)] // The replicated control plane switches it; a single process leads.
     pub(crate) fn set_leader(&self, leader: bool) {
         self.leader.send_replace(leader);
     }
@@ -201,14 +206,16 @@ impl Workers {
             .collect()
     }
 
-    /// Asks every worker to stop and waits for them, at most `grace`; those still running then
-    /// are aborted. Returns the names of the workers that had to be aborted.
+    /// Stops the workers one after the other, the last started first (so a worker others
+    /// depend on, started before them, outlives them), and waits for each; all of them get at
+    /// most `grace` in all, and those still running then are aborted. Returns the names of the
+    /// workers that had to be aborted.
     pub(crate) async fn shutdown(&self, grace: Duration) -> Vec<&'static str> {
-        self.shutdown.send_replace(true);
-        let handles = std::mem::take(&mut *self.handles.lock());
+        let running = std::mem::take(&mut *self.handles.lock());
         let deadline = tokio::time::Instant::now() + grace;
         let mut aborted = Vec::new();
-        for (name, mut handle) in handles {
+        for Running { name, mut handle, stop } in running.into_iter().rev() {
+            stop.send_replace(true);
             if tokio::time::timeout_at(deadline, &mut handle).await.is_err() {
                 handle.abort();
                 aborted.push(name);
@@ -226,6 +233,23 @@ impl Workers {
 mod tests {
     use super::*;
     use crate::clock::ManualClock;
+
+    #[tokio::test]
+    async fn workers_stop_last_started_first() {
+        let workers = Workers::new(Arc::new(ManualClock::new(0)));
+        let stopped = Arc::new(parking_lot::Mutex::new(Vec::new()));
+        for name in ["index", "scheduler", "reaper"] {
+            let log = stopped.clone();
+            workers.spawn(name, Kind::Housekeeping, move |mut worker| async move {
+                worker.stopped().await;
+                // A worker stopped later would see this one gone already.
+                tokio::time::sleep(Duration::from_millis(5)).await;
+                log.lock().push(name);
+            });
+        }
+        assert!(workers.shutdown(Duration::from_secs(5)).await.is_empty());
+        assert_eq!(*stopped.lock(), ["reaper", "scheduler", "index"]);
+    }
 
     #[tokio::test]
     async fn workers_report_their_runs_and_stop_on_shutdown() {

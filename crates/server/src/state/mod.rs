@@ -26,6 +26,7 @@ use crate::records::{
     ErrorChain, InstanceId, InstanceRecord, ServiceName, ServiceRecord, TaskId, TaskState,
     TaskStatus,
 };
+use crate::workers::{Kind, Worker, Workers};
 
 pub(crate) use indexed::IndexedTask;
 use indexed::desired_view;
@@ -152,6 +153,7 @@ impl State {
     pub(crate) async fn start(
         store: Arc<dyn Store>,
         observers: Vec<Arc<dyn Observer>>,
+        workers: &Workers,
     ) -> Result<Arc<State>, StoreError> {
         let index = load(store.as_ref()).await?;
         let revision = index.revision;
@@ -163,7 +165,10 @@ impl State {
             pollers: parking_lot::Mutex::new(HashMap::new()),
             observers,
         });
-        tokio::spawn(follow(store, Arc::downgrade(&state), revision));
+        let weak = Arc::downgrade(&state);
+        workers.spawn("index", Kind::Housekeeping, move |worker| {
+            follow(store, weak, revision, worker)
+        });
         Ok(state)
     }
 
@@ -266,8 +271,16 @@ async fn load(store: &dyn Store) -> Result<Index, StoreError> {
     Ok(index)
 }
 
-async fn follow(store: Arc<dyn Store>, state: std::sync::Weak<State>, mut after: Revision) {
-    loop {
+/// The `index` worker: applies every change the store commits, in order; reloads the whole
+/// index when the watch falls behind the store's history. It stops last (it started first), so
+/// the other workers' waits for their writes end.
+async fn follow(
+    store: Arc<dyn Store>,
+    state: std::sync::Weak<State>,
+    mut after: Revision,
+    mut worker: Worker,
+) {
+    while !worker.stopping() {
         let mut watcher = match store.watch("/", after) {
             Ok(watcher) => watcher,
             Err(error) => {
@@ -277,24 +290,29 @@ async fn follow(store: Arc<dyn Store>, state: std::sync::Weak<State>, mut after:
                         after = index.revision;
                         let Some(state) = state.upgrade() else { return };
                         state.replace(index);
-                        continue;
+                        worker.ran(0);
                     }
                     Err(error) => {
-                        tracing::error!(error = %ErrorChain(&error), "Loading the state index failed");
-                        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
-                        continue;
+                        worker.failed(&format!("loading the index: {}", ErrorChain(&error)));
+                        worker.sleep(std::time::Duration::from_secs(1)).await;
                     }
                 }
+                continue;
             }
         };
         loop {
-            match watcher.next().await {
+            let next = tokio::select! {
+                next = watcher.next() => next,
+                () = worker.stopped() => return,
+            };
+            match next {
                 Ok(events) => {
                     let Some(state) = state.upgrade() else { return };
                     if let Some(last) = events.last() {
                         after = last.kv.mod_revision;
                     }
                     state.apply(&events);
+                    worker.ran(events.len() as u64);
                 }
                 Err(StoreError::Closed) => return,
                 Err(error) => {

@@ -4,9 +4,10 @@
 //! body, validation, dispatch, error shape) without a socket.
 //!
 //! Access control is off: requests act as the account's root user, as in the handlers' unit
-//! tests. The background workers (service scheduler, reaper) are stopped as soon as the
-//! context starts, so every write to the store comes from the request under test, and a test
-//! can check that a refused request wrote nothing by comparing store revisions.
+//! tests. The context does not lead (`Ctx::set_leader(false)`), so its reconcilers (service
+//! scheduler, reaper) change nothing: every write to the store comes from the request under
+//! test, and a test can check that a refused request wrote nothing by comparing store
+//! revisions.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -122,7 +123,7 @@ impl Harness {
         let ctx = Ctx::start(config, options, store, Arc::new(clock.clone()))
             .await
             .expect("the control plane starts");
-        ctx.shutdown(Duration::from_secs(5)).await;
+        ctx.set_leader(false);
         let router = server::router(ctx.clone());
         Harness { ctx, clock, router }
     }
