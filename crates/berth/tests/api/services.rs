@@ -648,12 +648,18 @@ async fn status_lists_the_background_workers() {
         (runs("service-scheduler")? > 0 && runs("reaper")? > 0).then_some(workers)
     })
     .await;
-    for worker in &status {
+    let named = |name: &str| status.iter().find(|w| w["name"] == name).cloned().unwrap();
+    for worker in [named("service-scheduler"), named("reaper")] {
         assert_eq!(worker["state"], "running", "{worker}");
         assert_eq!(worker["kind"], "reconciler", "{worker}");
         assert_eq!(worker["errors"], 0, "{worker}");
         assert!(worker["lastRunAt"].as_f64().is_some(), "{worker}");
     }
+    // The index follows the store on every replica.
+    let index = named("index");
+    assert_eq!((&index["state"], &index["kind"]), (&"running".into(), &"housekeeping".into()));
+    assert_eq!(index["errors"], 0, "{index}");
+    assert_eq!(status.len(), 3, "{status:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
