@@ -103,7 +103,7 @@ async fn status(State(ctx): State<Ctx>) -> Response {
     let store = ctx.store().stats();
     let body = serde_json::json!({
         "connectedAgents": ctx.liveness().connected_count(),
-        "servicePasses": ctx.inner.service_passes.load(std::sync::atomic::Ordering::Relaxed),
+        "servicePasses": crate::service_scheduler::passes(&ctx),
         "revision": ctx.state().revision(),
         "agentChannel": ctx.inner.agent_traffic.to_json(),
         "store": {"txns": store.txns, "commits": store.commits},

@@ -39,8 +39,6 @@ mod workers;
 
 use std::sync::Arc;
 
-use axum::body::Bytes;
-
 use store::Store;
 
 pub use crate::http::router;
@@ -85,26 +83,17 @@ pub(crate) struct CtxInner {
     /// What the control plane knows about the stored logs of each container.
     logs: logs::LogIndex,
     /// The latest resource use agents sampled, by cluster and task id (kept in memory only).
-    usage: parking_lot::Mutex<std::collections::HashMap<(String, String), api::agent::TaskUsage>>,
+    usage: tasks::Usage,
     /// Wakes the service scheduler when a service changes.
     service_wake: tokio::sync::Notify,
-    /// Task definitions by (family, revision), for the agent channel. Their content never
-    /// changes once registered.
-    definitions:
-        parking_lot::Mutex<std::collections::HashMap<(String, i32), Arc<api::TaskDefinition>>>,
-    /// The same, serialized once as JSON: every poll answer carries the definitions of the
-    /// instance's tasks.
-    definitions_json: parking_lot::Mutex<std::collections::HashMap<(String, i32), Bytes>>,
-    /// Full passes of the service scheduler since the process started.
-    service_passes: std::sync::atomic::AtomicU64,
+    /// Task definitions read so far.
+    definitions: task_definitions::Cache,
     /// Requests on the agent channel since the process started, for `/status`.
     agent_traffic: agent_channel::Traffic,
-    /// Placement calls waiting for their cluster's next placement round.
-    placements: placement::PlacementQueue,
-    /// Each cluster's placement planner, kept current by the index.
-    planners: Arc<placement::Planners>,
-    /// The services the service scheduler should look at, kept by the index.
-    service_wakes: Arc<service_scheduler::Wakes>,
+    /// Placement rounds and planners.
+    placement: placement::Placement,
+    /// What the service scheduler keeps between passes.
+    service_scheduler: service_scheduler::Shared,
     /// Which agents are connected.
     liveness: Arc<liveness::Liveness>,
     arns: Arns,
@@ -152,10 +141,10 @@ impl Ctx {
     ) -> Result<Ctx, store::StoreError> {
         let arns = Arns::new(&config);
         let liveness = Arc::new(liveness::Liveness::new(options.agent_timeout));
-        let planners = Arc::new(placement::Planners::new(liveness.clone()));
-        let service_wakes = Arc::new(service_scheduler::Wakes::default());
+        let placement = placement::Placement::new(liveness.clone());
+        let service_scheduler = service_scheduler::Shared::default();
         let observers: Vec<Arc<dyn state::Observer>> =
-            vec![planners.clone(), service_wakes.clone()];
+            vec![placement.observer(), service_scheduler.observer()];
         let workers = workers::Workers::new(clock.clone());
         let state = state::State::start(store.clone(), observers, &workers).await?;
         let retention = options.stopped_task_retention;
@@ -164,13 +153,10 @@ impl Ctx {
                 config,
                 options,
                 state,
-                definitions: parking_lot::Mutex::new(Default::default()),
-                definitions_json: parking_lot::Mutex::new(Default::default()),
-                placements: Default::default(),
-                planners,
-                service_wakes,
+                definitions: Default::default(),
+                placement,
+                service_scheduler,
                 liveness,
-                service_passes: Default::default(),
                 agent_traffic: Default::default(),
                 arns,
                 store,
@@ -178,7 +164,7 @@ impl Ctx {
                 cluster_lifecycle: tokio::sync::RwLock::new(()),
                 key_locks: KeyLocks::new(256),
                 logs: logs::LogIndex::default(),
-                usage: parking_lot::Mutex::new(Default::default()),
+                usage: Default::default(),
                 service_wake: tokio::sync::Notify::new(),
                 workers,
             }),
@@ -238,53 +224,6 @@ impl Ctx {
     /// Whether the agent of an instance is connected.
     pub(crate) fn agent_connected(&self, cluster: &str, instance_id: &str) -> bool {
         self.inner.liveness.connected(cluster, instance_id)
-    }
-
-    pub(crate) fn planners(&self) -> &placement::Planners {
-        &self.inner.planners
-    }
-
-    /// A registered task definition revision, whatever its status.
-    pub(crate) async fn definition(
-        &self,
-        family: &str,
-        revision: i32,
-    ) -> Result<Option<Arc<api::TaskDefinition>>, api::ApiError> {
-        let key = (family.to_owned(), revision);
-        if let Some(found) = self.inner.definitions.lock().get(&key) {
-            return Ok(Some(found.clone()));
-        }
-        let stored = records::get::<records::TaskDefinitionRecord>(
-            self.store(),
-            &records::keys::task_definition(family, revision),
-        )
-        .await?;
-        Ok(stored.map(|record| {
-            let definition = Arc::new(record.value.definition);
-            self.inner.definitions.lock().insert(key, definition.clone());
-            definition
-        }))
-    }
-
-    /// A registered task definition revision as JSON, whatever its status.
-    pub(crate) async fn definition_json(
-        &self,
-        family: &str,
-        revision: i32,
-    ) -> Result<Option<Bytes>, api::ApiError> {
-        let key = (family.to_owned(), revision);
-        if let Some(found) = self.inner.definitions_json.lock().get(&key) {
-            return Ok(Some(found.clone()));
-        }
-        let Some(definition) = self.definition(family, revision).await? else {
-            return Ok(None);
-        };
-        let json = Bytes::from(serde_json::to_vec(&*definition).map_err(|e| {
-            tracing::error!(error = %e, "Serializing a task definition failed");
-            api::ApiError::server()
-        })?);
-        self.inner.definitions_json.lock().insert(key, json.clone());
-        Ok(Some(json))
     }
 
     pub fn config(&self) -> &Config {

@@ -3,6 +3,7 @@
 //! reserve, and a task definition becomes a `PlacementRequest`.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use api::{ApiError, Resource, TaskDefinition};
 use scheduler::{Instance, InstanceStatus, Resources, TaskOnInstance};
@@ -17,8 +18,39 @@ use crate::records::{self, InstanceRecord, Reservation};
 use crate::state::ClusterIndex;
 
 pub(crate) use launch::{Launch, parse_units, reservation};
-pub(crate) use planner::{Planners, placed};
-pub(crate) use rounds::{PlacementQueue, place};
+pub(crate) use planner::placed;
+pub(crate) use rounds::place;
+
+/// What placement keeps in the control plane: the calls waiting for their cluster's next round
+/// and each cluster's planner.
+pub(crate) struct Placement {
+    queue: rounds::PlacementQueue,
+    planners: Arc<planner::Planners>,
+}
+
+impl Placement {
+    pub(crate) fn new(liveness: Arc<Liveness>) -> Placement {
+        Placement {
+            queue: Default::default(),
+            planners: Arc::new(planner::Planners::new(liveness)),
+        }
+    }
+
+    /// What keeps the planners current: it observes the index.
+    pub(crate) fn observer(&self) -> Arc<dyn crate::state::Observer> {
+        self.planners.clone()
+    }
+}
+
+impl Ctx {
+    fn planners(&self) -> &planner::Planners {
+        &self.inner.placement.planners
+    }
+
+    fn placement_queue(&self) -> &rounds::PlacementQueue {
+        &self.inner.placement.queue
+    }
+}
 
 /// An instance's registered totals, read from its `registeredResources`.
 pub(crate) fn totals(resources: &[Resource]) -> Resources {

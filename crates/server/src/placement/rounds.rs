@@ -51,7 +51,7 @@ pub(crate) async fn place(
 ) -> Result<Placed, Error> {
     let (reply, answer) = tokio::sync::oneshot::channel();
     let cluster = launch.cluster.clone();
-    ctx.inner.placements.0.lock().entry(cluster.clone()).or_default().push(Waiting {
+    ctx.placement_queue().0.lock().entry(cluster.clone()).or_default().push(Waiting {
         launch: launch.clone(),
         count,
         only_instances: only_instances.map(<[String]>::to_vec),
@@ -93,7 +93,7 @@ fn round_len(counts: impl Iterator<Item = u32>, max: u32) -> usize {
 async fn placement_round(ctx: &Ctx, cluster: &str) {
     let _placing = ctx.key_locks().lock(&keys::placement(cluster)).await;
     let batch = {
-        let mut queues = ctx.inner.placements.0.lock();
+        let mut queues = ctx.placement_queue().0.lock();
         let Some(queue) = queues.get_mut(cluster) else { return };
         let take = round_len(queue.iter().map(|w| w.count), MAX_ROUND_TASKS);
         let batch: Vec<Waiting> = queue.drain(..take).collect();

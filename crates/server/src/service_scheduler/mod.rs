@@ -92,6 +92,26 @@ impl Observer for Wakes {
     }
 }
 
+/// What the service scheduler keeps between passes: the services to look at (kept by the
+/// index) and how many full passes ran.
+#[derive(Default)]
+pub(crate) struct Shared {
+    wakes: Arc<Wakes>,
+    passes: std::sync::atomic::AtomicU64,
+}
+
+impl Shared {
+    /// What marks the services to look at: it observes the index.
+    pub(crate) fn observer(&self) -> Arc<dyn Observer> {
+        self.wakes.clone()
+    }
+}
+
+/// Full passes of the service scheduler since the process started.
+pub(crate) fn passes(ctx: &Ctx) -> u64 {
+    ctx.inner.service_scheduler.passes.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 /// How many events a service keeps, as in ECS.
 const MAX_EVENTS: usize = 100;
 
@@ -128,7 +148,7 @@ pub(crate) async fn run(ctx: Ctx, mut worker: Worker) {
         if last_full.elapsed() >= Duration::from_secs(1) {
             full = true;
         }
-        let dirty = ctx.inner.service_wakes.take();
+        let dirty = ctx.inner.service_scheduler.wakes.take();
         let began = tokio::time::Instant::now();
         let reconciled = if full {
             last_full = began;
@@ -144,7 +164,7 @@ pub(crate) async fn run(ctx: Ctx, mut worker: Worker) {
 /// One pass over every service; returns how many services it reconciled.
 pub(crate) async fn pass(ctx: &Ctx) -> usize {
     let reconciled = pass_over(ctx, None).await;
-    ctx.inner.service_passes.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    ctx.inner.service_scheduler.passes.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     reconciled
 }
 

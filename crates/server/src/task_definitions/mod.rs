@@ -6,7 +6,10 @@
 //! writes the revision. A revision moves ACTIVE → INACTIVE (deregistered) →
 //! DELETE_IN_PROGRESS (deleted) and stays describable by family:revision throughout.
 
-pub(crate) mod validate;
+mod cache;
+mod validate;
+
+pub(crate) use cache::Cache;
 
 use api::{
     ApiError, DeleteTaskDefinitionsRequest, DeleteTaskDefinitionsResponse,

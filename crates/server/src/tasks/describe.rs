@@ -1,5 +1,7 @@
 //! DescribeTasks, ListTasks, and the resource use agents sample (BerthV1.DescribeTaskUsage).
 
+use std::collections::HashMap;
+
 use api::{ApiError, DescribeTasksRequest, ListTasksRequest, ListTasksResponse, TaskField};
 
 use super::{render_record, task_id, task_not_found};
@@ -148,7 +150,7 @@ pub(crate) async fn list_tasks(
 
 /// Records the resource use an agent sampled.
 pub(crate) fn record_usage(ctx: &Ctx, cluster: &str, usage: &[api::agent::TaskUsage]) {
-    let mut all = ctx.inner.usage.lock();
+    let mut all = ctx.inner.usage.0.lock();
     for sample in usage {
         let id = sample.task_arn.rsplit('/').next().unwrap_or_default().to_owned();
         all.insert((cluster.to_owned(), id), sample.clone());
@@ -181,8 +183,12 @@ pub(crate) async fn describe_task_usage(
             })
             .unwrap_or_default(),
     };
-    let all = ctx.inner.usage.lock();
+    let all = ctx.inner.usage.0.lock();
     let usage =
         ids.iter().filter_map(|id| all.get(&(cluster.clone(), id.clone())).cloned()).collect();
     Ok(api::berth::DescribeTaskUsageResponse { usage })
 }
+
+/// The latest resource use agents sampled, by cluster and task id (kept in memory only).
+#[derive(Default)]
+pub(crate) struct Usage(parking_lot::Mutex<HashMap<(String, String), api::agent::TaskUsage>>);
