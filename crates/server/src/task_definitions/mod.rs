@@ -297,23 +297,27 @@ pub(crate) async fn delete_task_definitions(
             "taskDefinitions must list between 1 and 10 task definitions.",
         ));
     }
-    // Every reference is read before anything is written: a malformed one refuses the call.
-    let resolved = req
-        .task_definitions
-        .iter()
-        .map(|reference| Ok((reference, exact(ctx, reference)?)))
-        .collect::<Result<Vec<_>, ApiError>>()?;
+    // As in ECS, a reference that names no revision is a failure of its own, not of the call.
     let mut deleted: Vec<TaskDefinition> = Vec::new();
     let mut failures = Vec::new();
-    for (reference, found) in resolved {
+    for reference in &req.task_definitions {
         let failure = |reason: &str| Failure {
             arn: Some(reference.clone()),
             reason: Some(reason.to_owned()),
             detail: None,
         };
-        let Some((family, revision)) = found else {
-            failures.push(failure("The specified task definition does not exist."));
-            continue;
+        let (family, revision) = match parse_reference(ctx, reference)? {
+            Some(Reference::Revision(family, revision)) => (family, revision),
+            Some(Reference::Family(_)) => {
+                failures.push(failure(&format!(
+                    "Invalid task definition {reference:?}: a revision is required (family:revision or an ARN)."
+                )));
+                continue;
+            }
+            None => {
+                failures.push(failure("The specified task definition does not exist."));
+                continue;
+            }
         };
         let now = ctx.clock().now();
         let outcome = records::modify::<TaskDefinitionRecord, _, Error>(ctx,

@@ -430,13 +430,7 @@ async fn delete_task_definitions_refuses_bad_lists_and_reports_failures() {
         "taskDefinitions must list between 1 and 10 task definitions.",
     )
     .await;
-    h.refuses(
-        "DeleteTaskDefinitions",
-        json!({"taskDefinitions": ["web"]}),
-        "ClientException",
-        "a revision is required",
-    )
-    .await;
+    // A family without a revision is a failure of an answer that succeeds (see below).
     h.rejects(
         "DeleteTaskDefinitions",
         json!({"taskDefinitions": ["web:0"]}),
@@ -473,9 +467,13 @@ async fn delete_task_definitions_with_an_invalid_reference_after_a_valid_one() {
     let h = Harness::new().await;
     h.register_definition("web").await;
     h.call("DeregisterTaskDefinition", json!({"taskDefinition": "web:1"})).await.ok();
-    let reply = h.call("DeleteTaskDefinitions", json!({"taskDefinitions": ["web:1", "web"]})).await;
-    reply.refused("ClientException", "a revision is required");
-    // Every reference is checked before anything is written: web:1 is untouched.
+    let answer =
+        h.call("DeleteTaskDefinitions", json!({"taskDefinitions": ["web:1", "web"]})).await.ok();
+    // As in ECS, a reference without a revision is a failure of its own: web:1 is deleted.
+    assert_eq!(answer["taskDefinitions"][0]["status"], "DELETE_IN_PROGRESS");
+    assert_eq!(answer["failures"][0]["arn"], "web");
+    let reason = answer["failures"][0]["reason"].as_str().unwrap();
+    assert!(reason.contains("a revision is required"), "{reason}");
     let described = h.call("DescribeTaskDefinition", json!({"taskDefinition": "web:1"})).await.ok();
-    assert_eq!(described["taskDefinition"]["status"], "INACTIVE");
+    assert_eq!(described["taskDefinition"]["status"], "DELETE_IN_PROGRESS");
 }

@@ -48,7 +48,7 @@ pub(super) fn stored_definition(ctx: &Ctx<'_>) -> TaskDefinition {
                 .map(|container| container_with_defaults(container, ctx.network_mode))
                 .collect(),
         ),
-        volumes: Some(volumes.clone().unwrap_or_default()),
+        volumes: Some(volumes.iter().flatten().map(volume_with_defaults).collect()),
         placement_constraints: Some(placement_constraints.clone().unwrap_or_default()),
         requires_compatibilities: requires_compatibilities.clone(),
         cpu: ctx.task_cpu.map(|cpu| cpu.to_string()),
@@ -62,6 +62,17 @@ pub(super) fn stored_definition(ctx: &Ctx<'_>) -> TaskDefinition {
         enable_fault_injection: *enable_fault_injection,
         ..TaskDefinition::default()
     }
+}
+
+/// A volume as ECS stores it: an EFS volume's `rootDirectory` is `/` and its
+/// `transitEncryption` `DISABLED` unless given.
+fn volume_with_defaults(volume: &api::Volume) -> api::Volume {
+    let mut volume = volume.clone();
+    if let Some(efs) = &mut volume.efs_volume_configuration {
+        efs.root_directory.get_or_insert_with(|| "/".to_owned());
+        efs.transit_encryption.get_or_insert(EFSTransitEncryption::Disabled);
+    }
+    volume
 }
 
 pub(super) fn container_with_defaults(

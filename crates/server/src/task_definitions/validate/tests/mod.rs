@@ -438,6 +438,27 @@ fn every_request_member_round_trips() {
 }
 
 #[test]
+fn an_efs_volume_gets_its_root_directory_and_transit_encryption_defaults() {
+    let definition = accepted(task(
+        json!([container("web", json!({}))]),
+        json!({"volumes": [
+            {"name": "plain", "efsVolumeConfiguration": {"fileSystemId": "fs-1"}},
+            {"name": "given", "efsVolumeConfiguration": {"fileSystemId": "fs-2",
+                "rootDirectory": "/data", "transitEncryption": "ENABLED"}},
+            {"name": "scratch"}
+        ]}),
+    ));
+    let volumes = &to_json(&definition)["volumes"];
+    assert_eq!(
+        volumes[0]["efsVolumeConfiguration"],
+        json!({"fileSystemId": "fs-1", "rootDirectory": "/", "transitEncryption": "DISABLED"})
+    );
+    assert_eq!(volumes[1]["efsVolumeConfiguration"]["rootDirectory"], "/data");
+    assert_eq!(volumes[1]["efsVolumeConfiguration"]["transitEncryption"], "ENABLED");
+    assert_eq!(volumes[2], json!({"name": "scratch"}));
+}
+
+#[test]
 fn tags_are_not_part_of_the_definition() {
     let definition = accepted(one_with(json!({}), json!({"tags": [{"key": "k", "value": "v"}]})));
     assert!(to_json(&definition).get("tags").is_none());
