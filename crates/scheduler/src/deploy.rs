@@ -121,6 +121,9 @@ pub struct TaskView {
     pub crashed: bool,
     /// The service scheduler asked it to stop (for any reason).
     pub stopped_by_scheduler: bool,
+    /// Task scale-in protection is on and has not expired: neither a scale-in nor a deployment
+    /// stops it (failing health checks and draining still do).
+    pub protected: bool,
 }
 
 /// Why the scheduler stops a task.
@@ -449,10 +452,17 @@ fn replica(
     let effective: Vec<&TaskView> = primary_live.iter().copied().filter(|t| counts(t)).collect();
     // Scale-in: more of them than desired. Pending tasks go first, then those not healthy yet,
     // then the placement strategy's choice among the healthy ones.
+    let mut held = 0;
     if effective.len() > desired as usize {
         let mut surplus = effective.len() - desired as usize;
-        let mut first: Vec<&TaskView> =
-            effective.iter().copied().filter(|t| !healthy(service, t, now)).collect();
+        let unprotected = effective.iter().filter(|t| !t.protected).count();
+        held = surplus.saturating_sub(unprotected);
+        surplus -= held;
+        let mut first: Vec<&TaskView> = effective
+            .iter()
+            .copied()
+            .filter(|t| !t.protected && !healthy(service, t, now))
+            .collect();
         first.sort_by_key(|t| (t.phase != Phase::Pending, t.id.clone()));
         for task in first {
             if surplus == 0 {
@@ -464,7 +474,7 @@ fn replica(
         if surplus > 0 {
             let candidates: Vec<TaskRef> = effective
                 .iter()
-                .filter(|t| !stopping.contains(&t.id))
+                .filter(|t| !t.protected && !stopping.contains(&t.id))
                 .map(|t| TaskRef {
                     id: t.id.clone(),
                     instance_id: t.instance_id.clone().unwrap_or_default(),
@@ -499,7 +509,9 @@ fn replica(
     // Old deployments' tasks that are pending or unhealthy. A RUNNING task that is still
     // settling is not free to stop: it is about to count as healthy.
     for task in live_now.iter().filter(|t| {
-        t.deployment_id != primary.id && (t.phase == Phase::Pending || unhealthy(service, t, now))
+        t.deployment_id != primary.id
+            && !t.protected
+            && (t.phase == Phase::Pending || unhealthy(service, t, now))
     }) {
         stop(decision, &mut stopping, task, scaling());
     }
@@ -532,7 +544,7 @@ fn replica(
         .iter()
         .copied()
         .filter(|t| healthy(service, t, now) && !stopping.contains(&t.id))
-        .filter(|t| t.on_draining_instance || t.deployment_id != primary.id)
+        .filter(|t| t.on_draining_instance || (t.deployment_id != primary.id && !t.protected))
         .collect();
     let age = |t: &TaskView| {
         service.deployments.iter().position(|d| d.id == t.deployment_id).unwrap_or(usize::MAX)
@@ -557,7 +569,16 @@ fn replica(
     };
     let under_way = tasks.iter().any(|t| matches!(t.phase, Phase::Pending | Phase::Stopping))
         || live_now.iter().any(settling);
-    if to_replace && may_start && starting == 0 && decision.stop.is_empty() && !under_way {
+    // Protected tasks an old deployment or a scale-in would otherwise stop.
+    held += live_now
+        .iter()
+        .filter(|t| t.protected && t.deployment_id != primary.id && !t.on_draining_instance)
+        .count();
+    if held > 0 {
+        decision.events.push(format!(
+            "was unable to scale in due to (reason: {held} tasks under protection)."
+        ));
+    } else if to_replace && may_start && starting == 0 && decision.stop.is_empty() && !under_way {
         decision.events.push(
             "was unable to stop or start tasks during a deployment because of the service deployment configuration. Update the minimumHealthyPercent or maximumPercent value and try again."
                 .to_owned(),
@@ -598,6 +619,9 @@ fn daemon(
             .map(|t| t.id.clone());
         for task in &live_here {
             if Some(&task.id) == keep.as_ref() && task.deployment_id == primary.id {
+                continue;
+            }
+            if task.protected {
                 continue;
             }
             if Some(&task.id) == keep.as_ref() {

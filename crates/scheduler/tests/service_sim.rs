@@ -495,6 +495,7 @@ impl Sim {
                         stopped_for_health: false,
                         crashed: false,
                         stopped_by_scheduler: false,
+                        protected: false,
                     },
                     run_at,
                     verdict_at,

@@ -85,6 +85,8 @@ pub(crate) async fn dispatch(
         StartTask => tasks::start_task,
         StopTask => tasks::stop_task,
         ListTasks => tasks::list_tasks,
+        GetTaskProtection => tasks::get_task_protection,
+        UpdateTaskProtection => tasks::update_task_protection,
         SubmitTaskStateChange => tasks::submit_task_state_change,
         SubmitContainerStateChange => tasks::submit_container_state_change,
         ListAccountSettings => account_settings::list_account_settings,

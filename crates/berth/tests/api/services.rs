@@ -700,3 +700,80 @@ async fn a_forced_deployment_checks_the_definition_against_the_policy_of_now() {
     let s = ecs.describe_services().cluster("t").services("s").send().await.unwrap();
     assert_eq!(s.services()[0].deployments().len(), 1, "no new deployment");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn protected_tasks_survive_a_scale_in_until_their_protection_ends() {
+    let (_server, ecs, _agents) = setup(&["zone-a"]).await;
+    register(&ecs, "web", container("web", &["httpd"])).await;
+    ecs.create_service()
+        .cluster("c")
+        .service_name("web")
+        .task_definition("web")
+        .desired_count(3)
+        .send()
+        .await
+        .unwrap();
+    stable(&ecs, "web", 30).await;
+    let running = || async {
+        let mut arns = ecs
+            .list_tasks()
+            .cluster("c")
+            .service_name("web")
+            .send()
+            .await
+            .unwrap()
+            .task_arns()
+            .to_vec();
+        arns.sort();
+        arns
+    };
+    let all = running().await;
+    assert_eq!(all.len(), 3);
+    let protected = all[..2].to_vec();
+    let out = ecs
+        .update_task_protection()
+        .cluster("c")
+        .set_tasks(Some(protected.clone()))
+        .protection_enabled(true)
+        .expires_in_minutes(60)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.protected_tasks().len(), 2);
+    assert!(out.protected_tasks().iter().all(|t| t.protection_enabled()));
+    // Down to one: only the unprotected task can go.
+    ecs.update_service().cluster("c").service("web").desired_count(1).send().await.unwrap();
+    eventually(30, "the unprotected task to stop", || async {
+        (running().await == protected).then_some(())
+    })
+    .await;
+    eventually(10, "the service to say why", || async {
+        let s = describe(&ecs, "web").await;
+        s.events()
+            .iter()
+            .any(|e| e.message().unwrap_or("").contains("1 tasks under protection"))
+            .then_some(())
+    })
+    .await;
+    // Still two a few passes later.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(running().await, protected);
+    let got = ecs
+        .get_task_protection()
+        .cluster("c")
+        .set_tasks(Some(protected.clone()))
+        .send()
+        .await
+        .unwrap();
+    assert!(got.protected_tasks().iter().all(|t| t.protection_enabled()));
+    // Protection off: the scale-in finishes.
+    ecs.update_task_protection()
+        .cluster("c")
+        .set_tasks(Some(protected))
+        .protection_enabled(false)
+        .send()
+        .await
+        .unwrap();
+    stable(&ecs, "web", 30).await;
+    assert_eq!(running().await.len(), 1);
+}

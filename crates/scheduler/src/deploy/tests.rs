@@ -50,6 +50,7 @@ fn running(id: &str, deployment: &str) -> TaskView {
         stopped_for_health: false,
         crashed: false,
         stopped_by_scheduler: false,
+        protected: false,
     }
 }
 
@@ -519,4 +520,53 @@ fn the_decision_carries_what_the_executor_records() {
     let d = decide_now(&deleting, &tasks("t", "new", 2));
     assert_eq!(stopped(&d), ["t0", "t1"]);
     assert!(d.inactive);
+}
+
+#[test]
+fn scale_in_passes_over_protected_tasks_until_their_protection_ends() {
+    let s = service(1, 100, 200);
+    let mut all = tasks("n", "new", 3);
+    all[0].protected = true;
+    all[1].protected = true;
+    let d = decide_now(&s, &all);
+    // One of three is wanted: the unprotected one goes; the protected ones stay, and say so.
+    assert_eq!(stopped(&d), ["n2"]);
+    assert!(
+        d.events
+            .iter()
+            .any(|e| e == "was unable to scale in due to (reason: 1 tasks under protection)."),
+        "{:?}",
+        d.events
+    );
+    // Protection over: the surplus goes.
+    all[1].protected = false;
+    let d = decide_now(&s, &all[..2]);
+    assert_eq!(stopped(&d), ["n1"]);
+}
+
+#[test]
+fn a_deployment_waits_for_a_protected_old_task() {
+    let s = with_old(service(2, 100, 200));
+    let mut all = tasks("o", "old", 2);
+    all[0].protected = true;
+    all.extend(tasks("n", "new", 2));
+    let d = decide_now(&s, &all);
+    assert_eq!(stopped(&d), ["o1"]);
+    assert_eq!(started(&d), 0);
+    all[0].protected = false;
+    let d =
+        decide_now(&s, &all[..1].iter().cloned().chain(tasks("n", "new", 2)).collect::<Vec<_>>());
+    assert_eq!(stopped(&d), ["o0"]);
+}
+
+#[test]
+fn protection_does_not_keep_an_unhealthy_task() {
+    let s = service(1, 100, 200);
+    let mut sick = running("n0", "new");
+    sick.protected = true;
+    sick.has_health_check = true;
+    sick.health = Health::Unhealthy;
+    let replacement = running("n1", "new");
+    let d = decide_now(&s, &[sick, replacement]);
+    assert!(d.stop.iter().any(|(id, r)| id == "n0" && *r == StopReason::Unhealthy), "{:?}", d.stop);
 }

@@ -84,6 +84,8 @@ mirror! {
     extra {
         /// Why the task was asked to stop.
         stop_cause: Option<StopCause>,
+        /// Until when (epoch seconds) task scale-in protection is on (UpdateTaskProtection).
+        protected_until: Option<f64>,
     }
 }
 

@@ -109,6 +109,7 @@ pub(super) async fn reconcile(ctx: &Ctx, cluster: &str, name: &str) -> Result<()
         strategy: strategy.clone(),
         daemon_instances: daemon_instances.clone(),
     };
+    let now = ctx.clock().now();
     let views: Vec<TaskView> = tasks
         .iter()
         .map(|t| TaskView {
@@ -129,6 +130,7 @@ pub(super) async fn reconcile(ctx: &Ctx, cluster: &str, name: &str) -> Result<()
                 .as_ref()
                 .is_some_and(|i| leaving.contains(i.as_str())),
             stopped_for_health: t.stop_cause == Some(StopCause::ServiceUnhealthy),
+            protected: t.protected_until.is_some_and(|until| until > now),
             crashed: matches!(
                 t.stop_code,
                 Some(TaskStopCode::EssentialContainerExited)
@@ -139,7 +141,6 @@ pub(super) async fn reconcile(ctx: &Ctx, cluster: &str, name: &str) -> Result<()
         .collect();
     let seed =
         u64::from_le_bytes(uuid::Uuid::new_v4().as_bytes()[..8].try_into().expect("8 bytes"));
-    let now = ctx.clock().now();
     let decision = deploy::decide(&view, &views, &snapshot, &scheduler::PlanCtx { seed }, now);
 
     let mut events: Vec<String> = Vec::new();

@@ -44,6 +44,8 @@ pub(crate) struct IndexedTask {
     pub(crate) stop_code: Option<api::TaskStopCode>,
     /// Why it was asked to stop.
     pub(crate) stop_cause: Option<StopCause>,
+    /// Until when (epoch seconds) scale-in protection is on.
+    pub(crate) protected_until: Option<f64>,
     pub(crate) overrides: Option<Box<api::TaskOverride>>,
     /// The store revision at which what the instance's agent is told of the task (its place
     /// in the instance's desired set, its desired status) last changed, or a later one: a
@@ -98,6 +100,7 @@ struct IndexedTaskForm<'a> {
     stopped_reason: Option<std::borrow::Cow<'a, str>>,
     overrides: Option<Box<api::TaskOverride>>,
     stop_cause: Option<StopCause>,
+    protected_until: Option<f64>,
 }
 
 impl IndexedTask {
@@ -129,6 +132,7 @@ impl IndexedTask {
                     .then_some(StopCause::ServiceUnhealthy)
             }),
             overrides: task.overrides,
+            protected_until: task.protected_until,
             desired_since: 0,
             json: Bytes::new(),
             rendered: RenderCache::default(),

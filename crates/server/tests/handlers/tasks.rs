@@ -629,3 +629,101 @@ async fn state_changes_with_statuses_ecs_does_not_have_are_refused_and_change_no
     assert_eq!(described["lastStatus"], "PROVISIONING");
     assert_eq!(described["containers"][0]["lastStatus"], "PENDING");
 }
+
+/// A task that looks like a service's (its group), placed on `c`.
+async fn service_task(h: &Harness) -> String {
+    let reply = h
+        .call("RunTask", json!({"cluster": "c", "taskDefinition": "web", "group": "service:web"}))
+        .await
+        .ok();
+    reply["tasks"][0]["taskArn"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn task_protection_is_set_read_and_expires() {
+    let (h, _) = cluster().await;
+    let task = service_task(&h).await;
+    let standalone = h.run_task("c", "web").await;
+    let reply = h
+        .call(
+            "UpdateTaskProtection",
+            json!({"cluster": "c", "tasks": [task, standalone, "0123456789abcdef0123456789abcdef"],
+                "protectionEnabled": true, "expiresInMinutes": 5}),
+        )
+        .await
+        .ok();
+    let protected = &reply["protectedTasks"];
+    assert_eq!(protected.as_array().map(Vec::len), Some(1), "{reply}");
+    assert_eq!(protected[0]["taskArn"], task.as_str());
+    assert_eq!(protected[0]["protectionEnabled"], true);
+    let expires = protected[0]["expirationDate"].as_f64().unwrap();
+    let reasons: Vec<&str> = reply["failures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["reason"].as_str().unwrap())
+        .collect();
+    assert_eq!(reasons, ["TASK_NOT_VALID", "MISSING"]);
+    // Read back, by name and as the cluster's protected tasks.
+    for body in [json!({"cluster": "c", "tasks": [task]}), json!({"cluster": "c"})] {
+        let got = h.call("GetTaskProtection", body).await.ok();
+        assert_eq!(got["protectedTasks"][0]["expirationDate"].as_f64(), Some(expires), "{got}");
+    }
+    // Five minutes later it is off.
+    h.advance(Duration::from_secs(301));
+    let got = h.call("GetTaskProtection", json!({"cluster": "c", "tasks": [task]})).await.ok();
+    assert_eq!(got["protectedTasks"][0]["protectionEnabled"], false, "{got}");
+    assert!(got["protectedTasks"][0].get("expirationDate").is_none(), "{got}");
+    // Turned off by the caller.
+    h.call(
+        "UpdateTaskProtection",
+        json!({"cluster": "c", "tasks": [task], "protectionEnabled": true}),
+    )
+    .await
+    .ok();
+    let off = h
+        .call(
+            "UpdateTaskProtection",
+            json!({"cluster": "c", "tasks": [task], "protectionEnabled": false}),
+        )
+        .await
+        .ok();
+    assert_eq!(off["protectedTasks"][0]["protectionEnabled"], false);
+}
+
+#[tokio::test]
+async fn task_protection_refuses_bad_requests_and_writes_nothing() {
+    let (h, _) = cluster().await;
+    let task = service_task(&h).await;
+    for minutes in [0, 2881] {
+        h.rejects(
+            "UpdateTaskProtection",
+            json!({"cluster": "c", "tasks": [task], "protectionEnabled": true,
+                "expiresInMinutes": minutes}),
+            "expiresInMinutes must be between 1 and 2880",
+        )
+        .await;
+    }
+    let eleven: Vec<String> = (0..11).map(|_| task.clone()).collect();
+    h.rejects(
+        "UpdateTaskProtection",
+        json!({"cluster": "c", "tasks": eleven, "protectionEnabled": true}),
+        "tasks must list between 1 and 10 tasks.",
+    )
+    .await;
+    h.rejects(
+        "UpdateTaskProtection",
+        json!({"cluster": "c", "tasks": [task]}),
+        "protectionEnabled",
+    )
+    .await;
+    h.refuses(
+        "UpdateTaskProtection",
+        json!({"cluster": "nope", "tasks": [task], "protectionEnabled": true}),
+        "ClusterNotFoundException",
+        "",
+    )
+    .await;
+    h.refuses("GetTaskProtection", json!({"cluster": "nope"}), "ClusterNotFoundException", "")
+        .await;
+}
