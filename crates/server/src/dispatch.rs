@@ -81,6 +81,8 @@ pub(crate) async fn dispatch(
         ListServices => services::list_services,
         DescribeServiceDeployments => services::describe_service_deployments,
         ListServiceDeployments => services::list_service_deployments,
+        DescribeServiceRevisions => services::describe_service_revisions,
+        StopServiceDeployment => services::stop_service_deployment,
         RunTask => tasks::run_task,
         StartTask => tasks::start_task,
         StopTask => tasks::stop_task,

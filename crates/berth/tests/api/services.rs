@@ -777,3 +777,90 @@ async fn protected_tasks_survive_a_scale_in_until_their_protection_ends() {
     stable(&ecs, "web", 30).await;
     assert_eq!(running().await.len(), 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stopped_deployment_rolls_back_and_revisions_describe_each_deployment() {
+    let (_server, ecs, _agents) = setup(&["zone-a"]).await;
+    register(&ecs, "web", container("web", &["httpd"])).await;
+    // Never healthy, and without a circuit breaker nothing stops the deployment on its own.
+    register(&ecs, "web", container("web", &["sh", "-c", "exit 1"])).await;
+    ecs.create_service()
+        .cluster("c")
+        .service_name("web")
+        .task_definition("web:1")
+        .desired_count(2)
+        .send()
+        .await
+        .unwrap();
+    stable(&ecs, "web", 30).await;
+    let deployments = || async {
+        ecs.list_service_deployments()
+            .cluster("c")
+            .service("web")
+            .send()
+            .await
+            .unwrap()
+            .service_deployments()
+            .to_vec()
+    };
+    let first = deployments().await;
+    assert_eq!(first.len(), 1);
+    // The first deployment is not in progress any more: nothing to stop.
+    let err = ecs
+        .stop_service_deployment()
+        .service_deployment_arn(first[0].service_deployment_arn().unwrap())
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "ConflictException");
+    ecs.update_service().cluster("c").service("web").task_definition("web:2").send().await.unwrap();
+    let ongoing = deployments().await;
+    let ongoing = ongoing[0].service_deployment_arn().unwrap().to_owned();
+    let err = ecs
+        .stop_service_deployment()
+        .service_deployment_arn(&ongoing)
+        .stop_type(aws_sdk_ecs::types::StopServiceDeploymentStopType::Abort)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "UnsupportedFeatureException");
+    let stopped =
+        ecs.stop_service_deployment().service_deployment_arn(&ongoing).send().await.unwrap();
+    assert_eq!(stopped.service_deployment_arn(), Some(ongoing.as_str()));
+    let service = eventually(60, "the rollback to finish", || async {
+        let s = describe(&ecs, "web").await;
+        let completed = s.deployments().first().and_then(|d| d.rollout_state()).map(|r| r.as_str())
+            == Some("COMPLETED");
+        (s.deployments().len() == 1 && s.running_count() == 2 && completed).then_some(s)
+    })
+    .await;
+    assert!(service.task_definition().unwrap().ends_with("task-definition/web:1"));
+    let statuses: Vec<String> =
+        deployments().await.iter().map(|d| d.status().unwrap().as_str().to_owned()).collect();
+    assert_eq!(statuses, ["ROLLBACK_SUCCESSFUL", "ROLLBACK_REQUESTED", "SUCCESSFUL"]);
+    // Each deployment's revision: what it ran.
+    let revisions: Vec<String> = deployments()
+        .await
+        .iter()
+        .map(|d| d.target_service_revision_arn().unwrap().to_owned())
+        .collect();
+    let described = ecs
+        .describe_service_revisions()
+        .set_service_revision_arns(Some(revisions.clone()))
+        .service_revision_arns("arn:aws:ecs:us-east-1:000000000000:service-revision/c/web/1")
+        .send()
+        .await
+        .unwrap();
+    let definitions: Vec<&str> = described
+        .service_revisions()
+        .iter()
+        .map(|r| r.task_definition().unwrap().rsplit('/').next().unwrap())
+        .collect();
+    assert_eq!(definitions, ["web:1", "web:2", "web:1"]);
+    assert_eq!(
+        described.service_revisions()[1].container_images()[0].image(),
+        Some("berth-test/busybox:1")
+    );
+    assert_eq!(described.failures().len(), 1);
+    assert_eq!(described.failures()[0].reason(), Some("MISSING"));
+}

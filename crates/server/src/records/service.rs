@@ -59,6 +59,36 @@ impl ServiceRecord {
         self.service.status
     }
 
+    /// Rolls back to deployment `target`: a new PRIMARY deployment `id` of its task definition
+    /// and configuration, replacing `replaces` (the PRIMARY becomes ACTIVE). Nothing happens
+    /// when `target` is not one of the service's deployments.
+    pub(crate) fn roll_back(&mut self, target: &str, replaces: Vec<String>, id: String, now: f64) {
+        let Some(source) = self.deployments.iter().find(|d| d.id == target).cloned() else {
+            return;
+        };
+        for d in self.deployments.iter_mut() {
+            if d.status == DeploymentStatus::Primary {
+                d.status = DeploymentStatus::Active;
+            }
+        }
+        let rollback = DeploymentRecord {
+            id,
+            status: DeploymentStatus::Primary,
+            rollout: RolloutState::InProgress,
+            rollout_reason: Some(format!("Rolling back to deployment {target}.")),
+            failed_tasks: 0,
+            created_at: now,
+            updated_at: now,
+            finished_at: None,
+            rollback: true,
+            replaced: replaces,
+            desired_count: self.service.desired_count.unwrap_or(0),
+            ..source
+        };
+        self.service.task_definition = Some(rollback.task_definition.clone());
+        self.deployments.insert(0, rollback);
+    }
+
     /// Whether a task belongs to this service: its group and one of its deployments.
     pub(crate) fn owns(&self, task: &impl TaskState) -> bool {
         task.group().and_then(|g| g.strip_prefix("service:")) == Some(self.name.as_str())

@@ -384,28 +384,8 @@ pub(super) async fn record_outcome(
             d.finished_at.get_or_insert(now);
         }
     }
-    if let Some(target) = &decision.rollback_to
-        && let Some(source) = record.deployments.iter().find(|d| &d.id == target).cloned()
-    {
-        for d in record.deployments.iter_mut() {
-            if d.status == DeploymentStatus::Primary {
-                d.status = DeploymentStatus::Active;
-            }
-        }
-        let mut rollback = source.clone();
-        rollback.id = deployment_id();
-        rollback.status = DeploymentStatus::Primary;
-        rollback.rollout = RolloutState::InProgress;
-        rollback.rollout_reason = Some(format!("Rolling back to deployment {target}."));
-        rollback.failed_tasks = 0;
-        rollback.created_at = now;
-        rollback.updated_at = now;
-        rollback.finished_at = None;
-        rollback.rollback = true;
-        rollback.replaced = decision.rollback_replaces.clone();
-        rollback.desired_count = record.service.desired_count.unwrap_or(0);
-        record.service.task_definition = Some(rollback.task_definition.clone());
-        record.deployments.insert(0, rollback);
+    if let Some(target) = &decision.rollback_to {
+        record.roll_back(target, decision.rollback_replaces.clone(), deployment_id(), now);
     }
     if let Some(count) = decision.desired_count {
         let count = i32::try_from(count).unwrap_or(i32::MAX);

@@ -192,3 +192,163 @@ pub(crate) async fn list_service_deployments(
         next_token,
     })
 }
+
+/// The deployment a `service-deployment/<cluster>/<service>/<digits>` or
+/// `service-revision/...` ARN names: its cluster, service and deployment id.
+fn deployment_named(
+    ctx: &Ctx,
+    arn: &str,
+    kind: &str,
+) -> Result<Option<(String, String, String)>, ApiError> {
+    let Some(rest) = ctx.arns().resource(arn)?.and_then(|r| r.strip_prefix(kind)) else {
+        return Ok(None);
+    };
+    let mut parts = rest.splitn(3, '/');
+    let (Some(cluster), Some(service), Some(digits)) = (parts.next(), parts.next(), parts.next())
+    else {
+        return Ok(None);
+    };
+    let index = ctx.state().read();
+    let found = index
+        .cluster(cluster)
+        .and_then(|c| c.services.get(service))
+        .and_then(|e| e.record.deployments.iter().find(|d| d.id.ends_with(&format!("/{digits}"))))
+        .map(|d| (cluster.to_owned(), service.to_owned(), d.id.clone()));
+    Ok(found)
+}
+
+/// A service revision: what one deployment runs (Berth keeps one revision per deployment).
+fn service_revision(
+    ctx: &Ctx,
+    record: &ServiceRecord,
+    deployment: &DeploymentRecord,
+    definition: Option<&api::TaskDefinition>,
+) -> ServiceRevision {
+    ServiceRevision {
+        service_revision_arn: Some(service_revision_arn(
+            ctx,
+            &record.cluster,
+            &record.name,
+            &deployment.id,
+        )),
+        service_arn: record.service.service_arn.clone(),
+        cluster_arn: record.service.cluster_arn.clone(),
+        task_definition: Some(deployment.task_definition.clone()),
+        launch_type: record.service.launch_type,
+        container_images: definition.map(|d| {
+            d.container_definitions
+                .iter()
+                .flatten()
+                .map(|c| api::ContainerImage {
+                    container_name: c.name.clone(),
+                    image: c.image.clone(),
+                    image_digest: None,
+                })
+                .collect()
+        }),
+        guard_duty_enabled: Some(false),
+        load_balancers: record.service.load_balancers.clone(),
+        service_registries: record.service.service_registries.clone(),
+        network_configuration: record.service.network_configuration.clone(),
+        created_at: Some(deployment.created_at),
+        ..ServiceRevision::default()
+    }
+}
+
+pub(crate) async fn describe_service_revisions(
+    ctx: &Ctx,
+    req: DescribeServiceRevisionsRequest,
+) -> Result<DescribeServiceRevisionsResponse, ApiError> {
+    if req.service_revision_arns.is_empty() || req.service_revision_arns.len() > 20 {
+        return Err(ApiError::invalid_parameter(
+            "serviceRevisionArns must list between 1 and 20 ARNs.",
+        ));
+    }
+    let mut found = Vec::new();
+    let mut failures = Vec::new();
+    for arn in &req.service_revision_arns {
+        let Some((cluster, service, id)) = deployment_named(ctx, arn, "service-revision/")? else {
+            failures.push(crate::failures::failure(arn.clone(), "MISSING", None));
+            continue;
+        };
+        let record = {
+            let index = ctx.state().read();
+            index
+                .cluster(&cluster)
+                .and_then(|c| c.services.get(service.as_str()))
+                .map(|e| e.record.clone())
+        };
+        let Some(record) = record else {
+            failures.push(crate::failures::failure(arn.clone(), "MISSING", None));
+            continue;
+        };
+        let Some(deployment) = record.deployments.iter().find(|d| d.id == id) else {
+            failures.push(crate::failures::failure(arn.clone(), "MISSING", None));
+            continue;
+        };
+        let definition = ctx.definition(&deployment.family, deployment.revision).await?;
+        found.push(service_revision(ctx, &record, deployment, definition.as_deref()));
+    }
+    Ok(DescribeServiceRevisionsResponse {
+        service_revisions: Some(found),
+        failures: Some(failures),
+    })
+}
+
+/// StopServiceDeployment: an ongoing deployment (the PRIMARY, still IN_PROGRESS) is marked
+/// FAILED and the service rolls back to its last completed deployment, as ECS's ROLLBACK does
+/// (whether or not the deployment asked for rollbacks).
+pub(crate) async fn stop_service_deployment(
+    ctx: &Ctx,
+    req: StopServiceDeploymentRequest,
+) -> Result<StopServiceDeploymentResponse, ApiError> {
+    if req.stop_type == Some(StopServiceDeploymentStopType::Abort) {
+        return Err(ApiError::new(
+            ErrorCode::UnsupportedFeatureException,
+            "Only the ROLLBACK stop type is supported, as in ECS.",
+        ));
+    }
+    let not_found = || {
+        ApiError::new(
+            ErrorCode::ServiceDeploymentNotFoundException,
+            format!("The service deployment {} was not found.", req.service_deployment_arn),
+        )
+    };
+    let (cluster, service, id) =
+        deployment_named(ctx, &req.service_deployment_arn, "service-deployment/")?
+            .ok_or_else(not_found)?;
+    let now = ctx.clock().now();
+    let key = keys::service(&cluster, &service);
+    let record = crate::state::modify_seen::<ServiceRecord, _, ApiError>(ctx, &key, |stored| {
+        let mut record = stored.ok_or_else(not_found)?;
+        if record.status() != ServiceStatus::Active {
+            return Err(not_active());
+        }
+        let deployment = record.deployments.iter().find(|d| d.id == id).ok_or_else(not_found)?;
+        if deployment.status != DeploymentStatus::Primary
+            || deployment.rollout != RolloutState::InProgress
+        {
+            return Err(ApiError::new(
+                ErrorCode::ConflictException,
+                "Only a service deployment in progress can be stopped.",
+            ));
+        }
+        let target = record.last_completed.clone().filter(|t| *t != id).ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::ConflictException,
+                "The service has no earlier completed deployment to roll back to.",
+            )
+        })?;
+        if let Some(d) = record.deployments.iter_mut().find(|d| d.id == id) {
+            d.rollout = RolloutState::Failed;
+            d.rollout_reason = Some("Service deployment stopped: rolling back.".to_owned());
+            d.updated_at = now;
+        }
+        record.roll_back(&target, vec![id.clone()], deployment_id(), now);
+        Ok(record)
+    })
+    .await?;
+    tracing::info!(cluster = %cluster, service = %service, deployment = %id, "Service deployment stopped");
+    changed(ctx, &cluster, &record, false)?;
+    Ok(StopServiceDeploymentResponse { service_deployment_arn: Some(req.service_deployment_arn) })
+}

@@ -15,12 +15,15 @@ use api::{
     ApiError, CreateServiceRequest, CreateServiceResponse, DeleteServiceRequest,
     DeleteServiceResponse, Deployment, DeploymentCircuitBreaker, DeploymentConfiguration,
     DeploymentController, DeploymentControllerType, DeploymentRolloutState,
-    DescribeServiceDeploymentsRequest, DescribeServiceDeploymentsResponse, DescribeServicesRequest,
+    DescribeServiceDeploymentsRequest, DescribeServiceDeploymentsResponse,
+    DescribeServiceRevisionsRequest, DescribeServiceRevisionsResponse, DescribeServicesRequest,
     DescribeServicesResponse, ErrorCode, LaunchType, ListServiceDeploymentsRequest,
     ListServiceDeploymentsResponse, ListServicesRequest, ListServicesResponse, SchedulingStrategy,
     Service, ServiceDeployment, ServiceDeploymentBrief, ServiceDeploymentCircuitBreaker,
     ServiceDeploymentRollbackMonitorsStatus, ServiceDeploymentStatus, ServiceField,
-    ServiceRevisionSummary, UpdateServiceRequest, UpdateServiceResponse,
+    ServiceRevision, ServiceRevisionSummary, StopServiceDeploymentRequest,
+    StopServiceDeploymentResponse, StopServiceDeploymentStopType, UpdateServiceRequest,
+    UpdateServiceResponse,
 };
 use store::{Compare, Op, Txn};
 
@@ -35,7 +38,10 @@ use crate::records::{encode, internal};
 use crate::state::ClusterIndex;
 use crate::{Ctx, paging, placement, tags};
 
-pub(crate) use deployments::{describe_service_deployments, list_service_deployments};
+pub(crate) use deployments::{
+    describe_service_deployments, describe_service_revisions, list_service_deployments,
+    stop_service_deployment,
+};
 
 fn not_found() -> ApiError {
     Error::NotFound(Resource::Service).into()

@@ -621,3 +621,65 @@ async fn service_deployments_refuse_bad_requests() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn service_revisions_and_stopping_deployments_refuse_what_ecs_refuses() {
+    let h = cluster().await;
+    h.create_service("c", "web", "web", 1).await;
+    let listed =
+        h.call("ListServiceDeployments", json!({"cluster": "c", "service": "web"})).await.ok();
+    let deployment = listed["serviceDeployments"][0]["serviceDeploymentArn"].as_str().unwrap();
+    let revision = listed["serviceDeployments"][0]["targetServiceRevisionArn"].as_str().unwrap();
+    h.rejects(
+        "DescribeServiceRevisions",
+        json!({"serviceRevisionArns": []}),
+        "serviceRevisionArns must list between 1 and 20 ARNs.",
+    )
+    .await;
+    let many: Vec<&str> = (0..21).map(|_| revision).collect();
+    h.rejects(
+        "DescribeServiceRevisions",
+        json!({"serviceRevisionArns": many}),
+        "serviceRevisionArns must list between 1 and 20 ARNs.",
+    )
+    .await;
+    let described = h
+        .call("DescribeServiceRevisions", json!({"serviceRevisionArns": [revision, deployment]}))
+        .await
+        .ok();
+    assert_eq!(described["serviceRevisions"][0]["serviceRevisionArn"], revision);
+    assert!(
+        described["serviceRevisions"][0]["taskDefinition"].as_str().unwrap().ends_with("web:1")
+    );
+    // A deployment's ARN is not a revision's.
+    assert_eq!(described["failures"][0]["reason"], "MISSING");
+    let unknown = deployment.replace("/web/", "/nope/");
+    h.refuses(
+        "StopServiceDeployment",
+        json!({"serviceDeploymentArn": unknown}),
+        "ServiceDeploymentNotFoundException",
+        "was not found",
+    )
+    .await;
+    // The first deployment, still in progress, has nothing to roll back to.
+    h.refuses(
+        "StopServiceDeployment",
+        json!({"serviceDeploymentArn": deployment}),
+        "ConflictException",
+        "no earlier completed deployment",
+    )
+    .await;
+    h.refuses(
+        "StopServiceDeployment",
+        json!({"serviceDeploymentArn": deployment, "stopType": "ABORT"}),
+        "UnsupportedFeatureException",
+        "ROLLBACK",
+    )
+    .await;
+    h.rejects(
+        "StopServiceDeployment",
+        json!({"serviceDeploymentArn": deployment, "stopType": "PAUSE"}),
+        "stopType",
+    )
+    .await;
+}
