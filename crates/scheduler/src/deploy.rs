@@ -455,14 +455,14 @@ fn replica(
     let mut held = 0;
     if effective.len() > desired as usize {
         let mut surplus = effective.len() - desired as usize;
-        let unprotected = effective.iter().filter(|t| !t.protected).count();
+        // Protection keeps a task doing its work: a healthy one. One still starting goes as
+        // any other would.
+        let kept = |t: &TaskView| t.protected && healthy(service, t, now);
+        let unprotected = effective.iter().filter(|t| !kept(t)).count();
         held = surplus.saturating_sub(unprotected);
         surplus -= held;
-        let mut first: Vec<&TaskView> = effective
-            .iter()
-            .copied()
-            .filter(|t| !t.protected && !healthy(service, t, now))
-            .collect();
+        let mut first: Vec<&TaskView> =
+            effective.iter().copied().filter(|t| !healthy(service, t, now)).collect();
         first.sort_by_key(|t| (t.phase != Phase::Pending, t.id.clone()));
         for task in first {
             if surplus == 0 {
@@ -474,7 +474,7 @@ fn replica(
         if surplus > 0 {
             let candidates: Vec<TaskRef> = effective
                 .iter()
-                .filter(|t| !t.protected && !stopping.contains(&t.id))
+                .filter(|t| !kept(t) && !stopping.contains(&t.id))
                 .map(|t| TaskRef {
                     id: t.id.clone(),
                     instance_id: t.instance_id.clone().unwrap_or_default(),
@@ -508,10 +508,9 @@ fn replica(
     let mut budget = healthy_count.saturating_sub(min_healthy);
     // Old deployments' tasks that are pending or unhealthy. A RUNNING task that is still
     // settling is not free to stop: it is about to count as healthy.
+    // (Protection does not keep them: it keeps tasks doing their work, and these are not.)
     for task in live_now.iter().filter(|t| {
-        t.deployment_id != primary.id
-            && !t.protected
-            && (t.phase == Phase::Pending || unhealthy(service, t, now))
+        t.deployment_id != primary.id && (t.phase == Phase::Pending || unhealthy(service, t, now))
     }) {
         stop(decision, &mut stopping, task, scaling());
     }
@@ -573,6 +572,7 @@ fn replica(
     held += live_now
         .iter()
         .filter(|t| t.protected && t.deployment_id != primary.id && !t.on_draining_instance)
+        .filter(|t| healthy(service, t, now) && !stopping.contains(&t.id))
         .count();
     if held > 0 {
         decision.events.push(format!(

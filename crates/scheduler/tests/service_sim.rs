@@ -61,6 +61,8 @@ struct SimTask {
     /// When a stopping task is STOPPED.
     stopped_by: f64,
     behaviour: Behaviour,
+    /// Until when scale-in protection is on (0: never set).
+    protected_until: f64,
 }
 
 const INSTANCES: usize = 6;
@@ -284,6 +286,13 @@ impl Sim {
             self.justified += 1;
             self.log(format!("a user stops {id}"));
         }
+        if !running.is_empty() && self.rng.random_bool(0.02) {
+            let i = running[self.rng.random_range(0..running.len())];
+            let until = self.now + f64::from(self.rng.random_range(10..300u16));
+            self.tasks[i].protected_until = until;
+            let id = self.tasks[i].view.id.clone();
+            self.log(format!("{id} is protected until {until}"));
+        }
         if self.rng.random_bool(0.01) {
             let behaviour = match self.rng.random_range(0..4) {
                 0 => Behaviour::FailsHealth,
@@ -340,6 +349,7 @@ impl Sim {
         for task in &mut self.tasks {
             task.view.on_draining_instance =
                 task.view.instance_id.as_ref().is_some_and(|i| leaving.contains(i));
+            task.view.protected = self.now < task.protected_until;
         }
         self.tasks.iter().map(|t| t.view.clone()).collect()
     }
@@ -405,6 +415,13 @@ impl Sim {
                     return Err(format!("{id} is stopped for draining but its instance is not"));
                 }
                 StopReason::Deleted => return Err(format!("{id} is stopped as deleted")),
+                // Protection keeps a task doing its work; one that fails its health checks or
+                // has not started yet still goes.
+                StopReason::Scaling { .. } if task.protected && self.healthy(task) => {
+                    return Err(format!(
+                        "{id} is protected but stopped by a scale-in or deployment"
+                    ));
+                }
                 StopReason::Scaling { .. } if task.deployment_id == *primary => {
                     if started > 0 {
                         return Err(format!(
@@ -501,6 +518,7 @@ impl Sim {
                     verdict_at,
                     stopped_by: 0.0,
                     behaviour,
+                    protected_until: 0.0,
                 });
                 self.started += 1;
             }
