@@ -1,5 +1,9 @@
-//! Resource tags: the ECS rules for keys and values, and TagResource, UntagResource and
-//! ListTagsForResource over every taggable record.
+//! Resource tags: the ECS rules for keys and values, the tags a new task gets, and TagResource,
+//! UntagResource and ListTagsForResource over every taggable record.
+//!
+//! Keys that start with `aws:` (in any case) are ECS's own: users may not add them, and they do
+//! not count against the per-resource quota. Berth writes two of them, the managed tags of
+//! tasks (`aws:ecs:clusterName`, and `aws:ecs:serviceName` on a service's tasks).
 
 use api::{
     ApiError, ErrorCode, ListTagsForResourceRequest, ListTagsForResourceResponse, Tag,
@@ -8,6 +12,16 @@ use api::{
 
 use crate::Ctx;
 use crate::records::{self, TaskDefinitionRecord, keys};
+
+/// The managed tag naming a task's cluster.
+pub(crate) const CLUSTER_NAME_TAG: &str = "aws:ecs:clusterName";
+/// The managed tag naming the service a task belongs to.
+pub(crate) const SERVICE_NAME_TAG: &str = "aws:ecs:serviceName";
+
+/// Whether a key is reserved for AWS (`aws:` in any case).
+pub(crate) fn reserved(key: &str) -> bool {
+    key.get(..4).is_some_and(|prefix| prefix.eq_ignore_ascii_case("aws:"))
+}
 
 /// Checks tags given on creation or by TagResource: at most the quota, keys 1 to 128 and
 /// values up to 256 characters from ECS's set, no duplicate keys, no `aws:` prefix.
@@ -39,7 +53,7 @@ pub(crate) fn check_tags(tags: &[Tag], limit: usize) -> Result<(), ApiError> {
                 )));
             }
         }
-        if key.to_ascii_lowercase().starts_with("aws:") {
+        if reserved(key) {
             return Err(ApiError::invalid_parameter(format!(
                 "Tag key {key:?} uses the reserved prefix aws:."
             )));
@@ -57,7 +71,13 @@ fn tag_char(c: char) -> bool {
     c.is_alphanumeric() || c.is_whitespace() || "_.:/=+-@".contains(c)
 }
 
-/// Adds or overwrites `new` tags in `tags`, refusing if the result exceeds `limit`.
+/// The tags that count against the per-resource quota: all but the `aws:` ones.
+fn counted(tags: &[Tag]) -> usize {
+    tags.iter().filter(|t| !reserved(t.key.as_deref().unwrap_or(""))).count()
+}
+
+/// Adds or overwrites `new` tags in `tags`, refusing if the result exceeds `limit` (the
+/// `aws:` tags the resource has do not count).
 pub(crate) fn merge(tags: &mut Vec<Tag>, new: &[Tag], limit: usize) -> Result<(), ApiError> {
     for tag in new {
         match tags.iter_mut().find(|t| t.key == tag.key) {
@@ -65,13 +85,54 @@ pub(crate) fn merge(tags: &mut Vec<Tag>, new: &[Tag], limit: usize) -> Result<()
             None => tags.push(tag.clone()),
         }
     }
-    if tags.len() > limit {
+    let count = counted(tags);
+    if count > limit {
         return Err(ApiError::invalid_parameter(format!(
-            "The resource would have {} tags; the limit is {limit} per resource.",
-            tags.len()
+            "The resource would have {count} tags; the limit is {limit} per resource."
         )));
     }
     Ok(())
+}
+
+/// The tags a new task gets: the caller's own, then the propagated ones (the task
+/// definition's or the service's) whose keys the caller did not give, then ECS's managed tags
+/// when asked for. Refused if the caller's and the propagated tags together exceed `limit`.
+pub(crate) fn for_new_task(
+    own: &[Tag],
+    propagated: &[Tag],
+    managed: Option<Managed<'_>>,
+    limit: usize,
+) -> Result<Vec<Tag>, ApiError> {
+    let mut tags = own.to_vec();
+    for tag in propagated {
+        if !tags.iter().any(|t| t.key == tag.key) {
+            tags.push(tag.clone());
+        }
+    }
+    let count = counted(&tags);
+    if count > limit {
+        return Err(ApiError::invalid_parameter(format!(
+            "The task would have {count} tags with the propagated ones; the limit is {limit} per resource."
+        )));
+    }
+    if let Some(managed) = managed {
+        let mut add = |key: &str, value: &str| {
+            tags.retain(|t| t.key.as_deref() != Some(key));
+            tags.push(Tag { key: Some(key.to_owned()), value: Some(value.to_owned()) });
+        };
+        add(CLUSTER_NAME_TAG, managed.cluster);
+        if let Some(service) = managed.service {
+            add(SERVICE_NAME_TAG, service);
+        }
+    }
+    Ok(tags)
+}
+
+/// What ECS's managed tags of a new task name.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Managed<'a> {
+    pub(crate) cluster: &'a str,
+    pub(crate) service: Option<&'a str>,
 }
 
 /// A taggable resource, found from its ARN.
@@ -203,6 +264,8 @@ mod tests {
         check_tags(&[tag("team", "core"), tag("cost center", "a/b@c")], 50).unwrap();
         assert!(check_tags(&[tag("aws:x", "v")], 50).unwrap_err().message.contains("reserved"));
         assert!(check_tags(&[tag("AWS:x", "v")], 50).is_err());
+        assert!(check_tags(&[tag("aWs:x", "v")], 50).is_err());
+        check_tags(&[tag("aws", "v"), tag("awsx:y", "v")], 50).unwrap();
         assert!(check_tags(&[tag("", "v")], 50).is_err());
         assert!(check_tags(&[tag(&"k".repeat(129), "v")], 50).is_err());
         assert!(check_tags(&[tag("k", &"v".repeat(257))], 50).is_err());
@@ -218,5 +281,41 @@ mod tests {
         merge(&mut tags, &[tag("b", "3"), tag("c", "4")], 3).unwrap();
         assert_eq!(tags, vec![tag("a", "1"), tag("b", "3"), tag("c", "4")]);
         assert!(merge(&mut tags, &[tag("d", "5")], 3).is_err());
+    }
+
+    #[test]
+    fn aws_tags_do_not_count_against_the_quota() {
+        let mut tags = vec![tag(CLUSTER_NAME_TAG, "c"), tag(SERVICE_NAME_TAG, "s"), tag("a", "1")];
+        merge(&mut tags, &[tag("b", "2")], 2).unwrap();
+        assert_eq!(tags.len(), 4);
+        let error = merge(&mut tags, &[tag("c", "3")], 2).unwrap_err();
+        assert!(error.message.contains("would have 3 tags"), "{}", error.message);
+    }
+
+    #[test]
+    fn a_new_tasks_tags_are_its_own_then_the_propagated_then_the_managed() {
+        let own = [tag("team", "core"), tag("app", "mine")];
+        let propagated = [tag("app", "theirs"), tag("tier", "web")];
+        let managed = Managed { cluster: "prod", service: Some("web") };
+        let tags = for_new_task(&own, &propagated, Some(managed), 50).unwrap();
+        assert_eq!(
+            tags,
+            vec![
+                tag("team", "core"),
+                tag("app", "mine"),
+                tag("tier", "web"),
+                tag(CLUSTER_NAME_TAG, "prod"),
+                tag(SERVICE_NAME_TAG, "web"),
+            ]
+        );
+        let standalone = Managed { cluster: "prod", service: None };
+        assert_eq!(
+            for_new_task(&[], &[], Some(standalone), 50).unwrap(),
+            vec![tag(CLUSTER_NAME_TAG, "prod")]
+        );
+        assert_eq!(for_new_task(&own, &[], None, 50).unwrap(), own.to_vec());
+        // Managed tags do not count; the caller's and the propagated ones together do.
+        assert_eq!(for_new_task(&own, &propagated, Some(managed), 3).unwrap().len(), 5);
+        assert!(for_new_task(&own, &propagated, None, 2).is_err());
     }
 }

@@ -209,3 +209,91 @@ async fn list_tags_for_resource_refuses_unknown_resources() {
         json!([{"key": "team", "value": "core"}])
     );
 }
+
+/// The tags of the task a RunTask call started.
+async fn tags_of_run(h: &Harness, body: Value) -> Value {
+    let body = h.call("RunTask", body).await.ok();
+    body["tasks"][0]["tags"].clone()
+}
+
+#[tokio::test]
+async fn run_task_propagates_and_manages_tags_as_asked() {
+    let h = tagged().await;
+    h.register_instance("c").await;
+    let run = |extra: Value| {
+        let mut body = json!({"cluster": "c", "taskDefinition": "web:1"});
+        for (key, value) in extra.as_object().unwrap() {
+            body[key] = value.clone();
+        }
+        body
+    };
+    assert_eq!(tags_of_run(&h, run(json!({}))).await, json!([]));
+    assert_eq!(tags_of_run(&h, run(json!({"propagateTags": "NONE"}))).await, json!([]));
+    assert_eq!(
+        tags_of_run(&h, run(json!({"propagateTags": "TASK_DEFINITION"}))).await,
+        json!([{"key": "team", "value": "core"}])
+    );
+    // The caller's own value wins over the definition's.
+    assert_eq!(
+        tags_of_run(
+            &h,
+            run(json!({"propagateTags": "TASK_DEFINITION",
+            "tags": [{"key": "team", "value": "mine"}, {"key": "job", "value": "1"}],
+            "enableECSManagedTags": true}))
+        )
+        .await,
+        json!([{"key": "team", "value": "mine"}, {"key": "job", "value": "1"},
+            {"key": "aws:ecs:clusterName", "value": "c"}])
+    );
+    h.rejects(
+        "RunTask",
+        run(json!({"propagateTags": "SERVICE"})),
+        "propagateTags SERVICE is only valid for the tasks of a service",
+    )
+    .await;
+    // Fifty of the caller's and one from the definition are over the quota.
+    let fifty: Vec<Value> =
+        (0..50).map(|i| json!({"key": format!("k{i}"), "value": "v"})).collect();
+    h.rejects(
+        "RunTask",
+        run(json!({"propagateTags": "TASK_DEFINITION", "tags": fifty})),
+        "The task would have 51 tags with the propagated ones; the limit is 50 per resource.",
+    )
+    .await;
+    let instance = h.register_instance("c").await;
+    let start = json!({"cluster": "c", "taskDefinition": "web:1",
+        "containerInstances": [instance.arn.clone()], "propagateTags": "SERVICE"});
+    h.rejects("StartTask", start, "propagateTags SERVICE is only valid").await;
+    let start = json!({"cluster": "c", "taskDefinition": "web:1",
+        "containerInstances": [instance.arn], "propagateTags": "TASK_DEFINITION",
+        "enableECSManagedTags": true});
+    let body = h.call("StartTask", start).await.ok();
+    assert_eq!(
+        body["tasks"][0]["tags"],
+        json!([{"key": "team", "value": "core"}, {"key": "aws:ecs:clusterName", "value": "c"}])
+    );
+}
+
+#[tokio::test]
+async fn update_service_changes_how_tasks_are_tagged_without_a_deployment() {
+    let h = tagged().await;
+    let body = json!({"cluster": "c", "serviceName": "svc", "taskDefinition": "web:1",
+        "desiredCount": 0, "tags": [{"key": "app", "value": "svc"}]});
+    let created = h.call("CreateService", body).await.ok()["service"].clone();
+    assert_eq!(created["propagateTags"], "NONE");
+    assert_eq!(created["enableECSManagedTags"], false);
+    assert_eq!(created["tags"], json!([{"key": "app", "value": "svc"}]));
+    let body = json!({"cluster": "c", "service": "svc", "propagateTags": "SERVICE",
+        "enableECSManagedTags": true});
+    let updated = h.call("UpdateService", body).await.ok()["service"].clone();
+    assert_eq!(updated["propagateTags"], "SERVICE");
+    assert_eq!(updated["enableECSManagedTags"], true);
+    assert_eq!(updated["deployments"].as_array().unwrap().len(), 1, "no new deployment");
+    assert_eq!(updated["deployments"][0]["id"], created["deployments"][0]["id"]);
+    h.rejects(
+        "UpdateService",
+        json!({"cluster": "c", "service": "svc", "propagateTags": "CLUSTER"}),
+        "Invalid value \"CLUSTER\" for parameter propagateTags",
+    )
+    .await;
+}
