@@ -1,9 +1,10 @@
 //! Resource tags: the ECS rules for keys and values, the tags a new task gets, and TagResource,
-//! UntagResource and ListTagsForResource over every taggable record.
+//! UntagResource and ListTagsForResource over every taggable record (clusters, task
+//! definitions, services, tasks and container instances).
 //!
-//! Keys that start with `aws:` (in any case) are ECS's own: users may not add them, and they do
-//! not count against the per-resource quota. Berth writes two of them, the managed tags of
-//! tasks (`aws:ecs:clusterName`, and `aws:ecs:serviceName` on a service's tasks).
+//! Keys that start with `aws:` (in any case) are ECS's own: users may neither add nor remove
+//! them, and they do not count against the per-resource quota. Berth writes two of them, the
+//! managed tags of tasks (`aws:ecs:clusterName`, and `aws:ecs:serviceName` on a service's tasks).
 
 use api::{
     ApiError, ErrorCode, ListTagsForResourceRequest, ListTagsForResourceResponse, Tag,
@@ -11,7 +12,12 @@ use api::{
 };
 
 use crate::Ctx;
-use crate::records::{self, TaskDefinitionRecord, keys};
+use crate::error::{Error, Resource as Kind};
+use crate::records::{
+    self, InstanceRecord, InstanceStatus, ServiceRecord, ServiceStatus, TaskDefinitionRecord,
+    TaskRecord, keys,
+};
+use crate::state::modify_seen;
 
 /// The managed tag naming a task's cluster.
 pub(crate) const CLUSTER_NAME_TAG: &str = "aws:ecs:clusterName";
@@ -139,50 +145,95 @@ pub(crate) struct Managed<'a> {
 enum Resource {
     Cluster(String),
     TaskDefinition(String, i32),
+    Service { cluster: String, name: String },
+    Task { cluster: String, id: String },
+    ContainerInstance { cluster: String, id: String },
 }
 
-fn not_found() -> ApiError {
-    ApiError::new(
-        ErrorCode::ResourceNotFoundException,
-        "The specified resource could not be found.",
-    )
+/// The answer for an ARN that names no taggable resource Berth has: TagResource and
+/// UntagResource have ECS's `ResourceNotFoundException`; ListTagsForResource's model lists no
+/// such code, so it answers `InvalidParameterException`.
+#[derive(Debug, Clone, Copy)]
+enum Operation {
+    Change,
+    List,
 }
 
-fn resolve(ctx: &Ctx, arn: &str) -> Result<Resource, ApiError> {
+impl Operation {
+    fn not_found(self) -> ApiError {
+        const MESSAGE: &str = "The specified resource could not be found.";
+        match self {
+            Operation::Change => ApiError::new(ErrorCode::ResourceNotFoundException, MESSAGE),
+            Operation::List => ApiError::invalid_parameter(MESSAGE),
+        }
+    }
+}
+
+fn resolve(ctx: &Ctx, arn: &str, op: Operation) -> Result<Resource, ApiError> {
     if !arn.starts_with("arn:") {
         return Err(ApiError::invalid_parameter(format!(
             "resourceArn must be an ARN; got {arn:?}."
         )));
     }
+    let not_found = || op.not_found();
     let resource = ctx.arns().resource(arn)?.ok_or_else(not_found)?;
-    if let Some(name) = resource.strip_prefix("cluster/") {
-        return Ok(Resource::Cluster(name.to_owned()));
+    let (kind, rest) = resource.split_once('/').ok_or_else(not_found)?;
+    // Resources inside a cluster are tagged by their long ARN, `<kind>/<cluster>/<name>`; the
+    // short one (`<kind>/<name>`) does not say which cluster, and ECS refuses it.
+    let in_cluster = || match rest.split_once('/') {
+        Some((cluster, name)) if !cluster.is_empty() && !name.is_empty() => {
+            Ok((cluster.to_owned(), name.to_owned()))
+        }
+        Some(_) => Err(not_found()),
+        None => Err(ApiError::invalid_parameter(format!(
+            "The ARN {arn} is in the short format; tag the resource by its long ARN, {kind}/<cluster>/<name>."
+        ))),
+    };
+    match kind {
+        "cluster" => Ok(Resource::Cluster(rest.to_owned())),
+        "task-definition" => {
+            let (family, revision) = rest.rsplit_once(':').ok_or_else(not_found)?;
+            let revision = revision.parse().map_err(|_| not_found())?;
+            Ok(Resource::TaskDefinition(family.to_owned(), revision))
+        }
+        "service" => in_cluster().map(|(cluster, name)| Resource::Service { cluster, name }),
+        "task" => in_cluster().map(|(cluster, id)| Resource::Task { cluster, id }),
+        "container-instance" => {
+            in_cluster().map(|(cluster, id)| Resource::ContainerInstance { cluster, id })
+        }
+        _ => Err(not_found()),
     }
-    if let Some(rest) = resource.strip_prefix("task-definition/") {
-        let (family, revision) = rest.rsplit_once(':').ok_or_else(not_found)?;
-        let revision = revision.parse().map_err(|_| not_found())?;
-        return Ok(Resource::TaskDefinition(family.to_owned(), revision));
-    }
-    Err(not_found())
 }
 
+/// The cluster's record if it is ACTIVE; `ClusterNotFoundException` otherwise.
+async fn active_cluster(ctx: &Ctx, name: &str) -> Result<api::Cluster, ApiError> {
+    records::get::<api::Cluster>(ctx.store(), &keys::cluster(name))
+        .await?
+        .map(|c| c.value)
+        .filter(|c| c.status.as_deref() == Some("ACTIVE"))
+        .ok_or_else(|| Error::NotFound(Kind::Cluster).into())
+}
+
+/// Changes the tags of the resource `arn` names with compare-and-swap on its record.
 async fn update_tags(
     ctx: &Ctx,
     arn: &str,
     change: impl Fn(&mut Vec<Tag>) -> Result<(), ApiError>,
 ) -> Result<(), ApiError> {
-    match resolve(ctx, arn)? {
+    let op = Operation::Change;
+    let change_in = |tags: &mut Option<Vec<Tag>>| {
+        let mut list = tags.take().unwrap_or_default();
+        change(&mut list)?;
+        *tags = Some(list);
+        Ok::<_, ApiError>(())
+    };
+    match resolve(ctx, arn, op)? {
         Resource::Cluster(name) => {
             records::modify::<api::Cluster, _, ApiError>(ctx, &keys::cluster(&name), |current| {
-                let mut cluster =
-                    current.filter(|c| c.status.as_deref() == Some("ACTIVE")).ok_or_else(|| {
-                        ApiError::from(crate::error::Error::NotFound(
-                            crate::error::Resource::Cluster,
-                        ))
-                    })?;
-                let mut tags = cluster.tags.take().unwrap_or_default();
-                change(&mut tags)?;
-                cluster.tags = Some(tags);
+                let mut cluster = current
+                    .filter(|c| c.status.as_deref() == Some("ACTIVE"))
+                    .ok_or_else(|| ApiError::from(Error::NotFound(Kind::Cluster)))?;
+                change_in(&mut cluster.tags)?;
                 Ok(cluster)
             })
             .await?;
@@ -192,8 +243,47 @@ async fn update_tags(
                 ctx,
                 &keys::task_definition(&family, revision),
                 |current| {
-                    let mut record = current.ok_or_else(not_found)?;
+                    let mut record = current.ok_or_else(|| op.not_found())?;
                     change(&mut record.tags)?;
+                    Ok(record)
+                },
+            )
+            .await?;
+        }
+        Resource::Service { cluster, name } => {
+            active_cluster(ctx, &cluster).await?;
+            modify_seen::<ServiceRecord, _, ApiError>(
+                ctx,
+                &keys::service(&cluster, &name),
+                |current| {
+                    let mut record = current
+                        .filter(|r| r.status() != ServiceStatus::Inactive)
+                        .ok_or_else(|| op.not_found())?;
+                    change_in(&mut record.service.tags)?;
+                    Ok(record)
+                },
+            )
+            .await?;
+        }
+        Resource::Task { cluster, id } => {
+            active_cluster(ctx, &cluster).await?;
+            modify_seen::<TaskRecord, _, ApiError>(ctx, &keys::task(&cluster, &id), |current| {
+                let mut record = current.ok_or_else(|| op.not_found())?;
+                change_in(&mut record.task.tags)?;
+                Ok(record)
+            })
+            .await?;
+        }
+        Resource::ContainerInstance { cluster, id } => {
+            active_cluster(ctx, &cluster).await?;
+            modify_seen::<InstanceRecord, _, ApiError>(
+                ctx,
+                &keys::instance(&cluster, &id),
+                |current| {
+                    let mut record = current
+                        .filter(|r| r.instance.status != InstanceStatus::Inactive)
+                        .ok_or_else(|| op.not_found())?;
+                    change_in(&mut record.instance.tags)?;
                     Ok(record)
                 },
             )
@@ -217,6 +307,11 @@ pub(crate) async fn untag_resource(
     ctx: &Ctx,
     req: UntagResourceRequest,
 ) -> Result<UntagResourceResponse, ApiError> {
+    if let Some(key) = req.tag_keys.iter().find(|k| reserved(k)) {
+        return Err(ApiError::invalid_parameter(format!(
+            "Tag key {key:?} uses the reserved prefix aws:; such tags cannot be removed."
+        )));
+    }
     update_tags(ctx, &req.resource_arn, |tags| {
         tags.retain(|t| !req.tag_keys.iter().any(|k| Some(k) == t.key.as_ref()));
         Ok(())
@@ -229,23 +324,43 @@ pub(crate) async fn list_tags_for_resource(
     ctx: &Ctx,
     req: ListTagsForResourceRequest,
 ) -> Result<ListTagsForResourceResponse, ApiError> {
+    let op = Operation::List;
     let store = ctx.store();
-    let tags = match resolve(ctx, &req.resource_arn)? {
-        Resource::Cluster(name) => {
-            let cluster = records::get::<api::Cluster>(store, &keys::cluster(&name))
-                .await?
-                .filter(|c| c.value.status.as_deref() == Some("ACTIVE"))
-                .ok_or_else(|| {
-                    ApiError::from(crate::error::Error::NotFound(crate::error::Resource::Cluster))
-                })?;
-            cluster.value.tags.unwrap_or_default()
-        }
+    let tags = match resolve(ctx, &req.resource_arn, op)? {
+        Resource::Cluster(name) => active_cluster(ctx, &name).await?.tags.unwrap_or_default(),
         Resource::TaskDefinition(family, revision) => {
             records::get::<TaskDefinitionRecord>(store, &keys::task_definition(&family, revision))
                 .await?
-                .ok_or_else(not_found)?
+                .ok_or_else(|| op.not_found())?
                 .value
                 .tags
+        }
+        Resource::Service { cluster, name } => {
+            active_cluster(ctx, &cluster).await?;
+            let index = ctx.state().read();
+            let entry = index.cluster(&cluster).and_then(|c| c.services.get(name.as_str()));
+            let record = entry
+                .map(|e| &e.record)
+                .filter(|r| r.status() != ServiceStatus::Inactive)
+                .ok_or_else(|| op.not_found())?;
+            record.service.tags.clone().unwrap_or_default()
+        }
+        Resource::Task { cluster, id } => {
+            active_cluster(ctx, &cluster).await?;
+            let index = ctx.state().read();
+            let entry = index.cluster(&cluster).and_then(|c| c.tasks.get(id.as_str()));
+            let indexed = entry.map(|e| &e.record).ok_or_else(|| op.not_found())?;
+            indexed.record()?.task.tags.unwrap_or_default()
+        }
+        Resource::ContainerInstance { cluster, id } => {
+            active_cluster(ctx, &cluster).await?;
+            let index = ctx.state().read();
+            let entry = index.cluster(&cluster).and_then(|c| c.instances.get(id.as_str()));
+            let record = entry
+                .map(|e| &e.record)
+                .filter(|r| r.instance.status != InstanceStatus::Inactive)
+                .ok_or_else(|| op.not_found())?;
+            record.instance.tags.clone().unwrap_or_default()
         }
     };
     Ok(ListTagsForResourceResponse { tags: Some(tags) })
