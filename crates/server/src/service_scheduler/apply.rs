@@ -273,17 +273,25 @@ pub(super) async fn start_tasks(
         let Some(d) = record.deployments.iter().find(|x| x.id == deployment) else { continue };
         let definition =
             ctx.definition(&d.family, d.revision).await?.ok_or_else(ApiError::server)?;
-        let mut tags = match record.service.propagate_tags {
+        let propagated = match record.service.propagate_tags {
             Some(api::PropagateTags::Service) => record.service.tags.clone().unwrap_or_default(),
+            Some(api::PropagateTags::TaskDefinition) => {
+                let reference =
+                    crate::task_definitions::Reference::Revision(d.family.clone(), d.revision);
+                crate::task_definitions::find(ctx, &reference)
+                    .await?
+                    .map(|found| found.value.tags)
+                    .unwrap_or_default()
+            }
             _ => Vec::new(),
         };
-        if record.service.propagate_tags == Some(api::PropagateTags::TaskDefinition) {
-            let reference =
-                crate::task_definitions::Reference::Revision(d.family.clone(), d.revision);
-            if let Some(found) = crate::task_definitions::find(ctx, &reference).await? {
-                tags = found.value.tags;
-            }
-        }
+        let managed = record
+            .service
+            .enable_ecs_managed_tags
+            .unwrap_or(false)
+            .then_some(tags::Managed { cluster, service: Some(record.name.as_str()) });
+        // The service's or the definition's tags each passed the quota when they were set.
+        let tags = tags::for_new_task(&[], &propagated, managed, usize::MAX)?;
         let launch = Launch {
             cluster: cluster.to_owned(),
             reservation: crate::placement::reservation(&definition, None),

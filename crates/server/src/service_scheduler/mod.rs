@@ -32,7 +32,7 @@ use crate::records::{ErrorChain, encode, internal};
 use crate::services::deployment_id;
 use crate::state::{Change, ClusterIndex, IndexedTask, Observer};
 use crate::workers::Worker;
-use crate::{Ctx, placement};
+use crate::{Ctx, placement, tags};
 
 use apply::*;
 use view::*;

@@ -536,6 +536,14 @@ pub(crate) async fn update_service(
         if let Some(grace) = req.health_check_grace_period_seconds {
             service.health_check_grace_period_seconds = Some(grace);
         }
+        // How new tasks are tagged: tasks started from now on follow it, without a new
+        // deployment (as in ECS).
+        if let Some(propagate) = req.propagate_tags {
+            service.propagate_tags = Some(propagate);
+        }
+        if let Some(managed) = req.enable_ecs_managed_tags {
+            service.enable_ecs_managed_tags = Some(managed);
+        }
         if let Some(configuration) = &configuration {
             service.deployment_configuration = Some(configuration.clone());
         }

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use api::{
-    ApiError, ErrorCode, LaunchType, NetworkMode, RunTaskRequest, RunTaskResponse,
+    ApiError, ErrorCode, LaunchType, NetworkMode, PropagateTags, RunTaskRequest, RunTaskResponse,
     StartTaskRequest, StartTaskResponse, TaskDefinition, TaskDefinitionStatus, TaskOverride,
 };
 
@@ -11,7 +11,7 @@ use super::{render, render_indexed};
 use crate::clusters::active_cluster_name;
 use crate::placement::Launch;
 use crate::records::{Reservation, keys};
-use crate::task_definitions::{self, Reference};
+use crate::task_definitions;
 use crate::{Ctx, placement, tags};
 
 /// A task definition revision checked for launching, with the call's overrides.
@@ -21,6 +21,8 @@ pub(crate) struct Prepared {
     pub(crate) revision: i32,
     reservation: Reservation,
     overrides: Option<TaskOverride>,
+    /// The revision's tags, which `propagateTags: TASK_DEFINITION` gives its tasks.
+    tags: Vec<api::Tag>,
 }
 
 /// What a RunTask or StartTask call asks of every task it launches, beside the definition.
@@ -28,12 +30,23 @@ struct Asked {
     group: Option<String>,
     started_by: Option<String>,
     tags: Vec<api::Tag>,
+    propagate_tags: Option<PropagateTags>,
+    enable_ecs_managed_tags: Option<bool>,
     enable_execute_command: Option<bool>,
 }
 
 impl Prepared {
     /// The launch of this revision in `cluster` as a call asked for it.
-    fn launch(self, cluster: &str, asked: Asked) -> Result<Launch, ApiError> {
+    fn launch(self, cluster: &str, asked: Asked, limit: usize) -> Result<Launch, ApiError> {
+        let propagated = match asked.propagate_tags {
+            Some(PropagateTags::TaskDefinition) => self.tags.as_slice(),
+            _ => &[],
+        };
+        let managed = asked
+            .enable_ecs_managed_tags
+            .unwrap_or(false)
+            .then_some(tags::Managed { cluster, service: None });
+        let tags = tags::for_new_task(&asked.tags, propagated, managed, limit)?;
         Ok(Launch {
             cluster: cluster.to_owned(),
             group: group_of(asked.group, &self.family)?,
@@ -43,7 +56,7 @@ impl Prepared {
             overrides: self.overrides,
             reservation: self.reservation,
             started_by: asked.started_by,
-            tags: asked.tags,
+            tags,
             enable_execute_command: asked.enable_execute_command.unwrap_or(false),
         })
     }
@@ -60,7 +73,7 @@ pub(crate) async fn prepare(
     let not_found = || ApiError::client(format!("TaskDefinition not found: {reference}."));
     let parsed = task_definitions::parse_reference(ctx, reference)?.ok_or_else(not_found)?;
     let record = task_definitions::find(ctx, &parsed).await?.ok_or_else(not_found)?.value;
-    let definition = record.definition;
+    let (definition, tags) = (record.definition, record.tags);
     if definition.status != Some(TaskDefinitionStatus::Active) {
         return Err(ApiError::client(format!("TaskDefinition is inactive: {reference}.")));
     }
@@ -111,7 +124,14 @@ pub(crate) async fn prepare(
         }
     }
     let reservation = placement::reservation(&definition, overrides.as_ref());
-    Ok(Prepared { definition: Arc::new(definition), family, revision, reservation, overrides })
+    Ok(Prepared {
+        definition: Arc::new(definition),
+        family,
+        revision,
+        reservation,
+        overrides,
+        tags,
+    })
 }
 
 /// How long a RunTask client token is remembered, as in ECS.
@@ -133,6 +153,16 @@ fn check_started_by(started_by: Option<&str>) -> Result<(), ApiError> {
     {
         return Err(ApiError::invalid_parameter(
             "startedBy can be up to 128 letters, numbers, hyphens, underscores and forward slashes.",
+        ));
+    }
+    Ok(())
+}
+
+/// `propagateTags` of a task started outside a service: SERVICE names no service.
+fn check_propagate_tags(propagate: Option<PropagateTags>) -> Result<(), ApiError> {
+    if propagate == Some(PropagateTags::Service) {
+        return Err(ApiError::invalid_parameter(
+            "propagateTags SERVICE is only valid for the tasks of a service; use TASK_DEFINITION or NONE.",
         ));
     }
     Ok(())
@@ -166,6 +196,7 @@ pub(crate) async fn run_task(ctx: &Ctx, req: RunTaskRequest) -> Result<RunTaskRe
     }
     let tag_list = req.tags.clone().unwrap_or_default();
     tags::check_tags(&tag_list, quotas.tags_per_resource)?;
+    check_propagate_tags(req.propagate_tags)?;
     if let Some(token) = &req.client_token
         && (token.is_empty() || token.len() > 64)
     {
@@ -186,13 +217,15 @@ pub(crate) async fn run_task(ctx: &Ctx, req: RunTaskRequest) -> Result<RunTaskRe
     if strategy.is_empty() {
         strategy.push(scheduler::Strategy::Random);
     }
-    let mut task_tags = tag_list;
-    if req.propagate_tags == Some(api::PropagateTags::TaskDefinition) {
-        let parsed = Reference::Revision(prepared.family.clone(), prepared.revision);
-        if let Some(record) = task_definitions::find(ctx, &parsed).await? {
-            tags::merge(&mut task_tags, &record.value.tags, usize::MAX)?;
-        }
-    }
+    let asked = Asked {
+        group: req.group.clone(),
+        started_by: req.started_by.clone(),
+        tags: tag_list,
+        propagate_tags: req.propagate_tags,
+        enable_ecs_managed_tags: req.enable_ecs_managed_tags,
+        enable_execute_command: req.enable_execute_command,
+    };
+    let launch = prepared.launch(&cluster, asked, quotas.tags_per_resource)?;
     let token = match &req.client_token {
         Some(token) => {
             let print = fingerprint(&req, &cluster);
@@ -235,13 +268,6 @@ pub(crate) async fn run_task(ctx: &Ctx, req: RunTaskRequest) -> Result<RunTaskRe
         }
         None => None,
     };
-    let asked = Asked {
-        group: req.group.clone(),
-        started_by: req.started_by.clone(),
-        tags: task_tags,
-        enable_execute_command: req.enable_execute_command,
-    };
-    let launch = prepared.launch(&cluster, asked)?;
     let (records, failures) =
         placement::place(ctx, &launch, count as u32, None, constraints, strategy, token).await?;
     Ok(RunTaskResponse {
@@ -268,6 +294,7 @@ pub(crate) async fn start_task(
     check_started_by(req.started_by.as_deref())?;
     let tag_list = req.tags.clone().unwrap_or_default();
     tags::check_tags(&tag_list, quotas.tags_per_resource)?;
+    check_propagate_tags(req.propagate_tags)?;
     let prepared =
         prepare(ctx, &cluster, &req.task_definition, None, req.overrides.clone()).await?;
     // StartTask bypasses strategies but not the task definition's constraints.
@@ -298,9 +325,11 @@ pub(crate) async fn start_task(
         group: req.group.clone(),
         started_by: req.started_by.clone(),
         tags: tag_list,
+        propagate_tags: req.propagate_tags,
+        enable_ecs_managed_tags: req.enable_ecs_managed_tags,
         enable_execute_command: req.enable_execute_command,
     };
-    let launch = prepared.launch(&cluster, asked)?;
+    let launch = prepared.launch(&cluster, asked, quotas.tags_per_resource)?;
     let (records, failures) =
         placement::place(ctx, &launch, 1, Some(&ids), constraints, Vec::new(), None).await?;
     Ok(StartTaskResponse {
