@@ -99,12 +99,7 @@ fn configuration(
             "Berth supports the ROLLING deployment strategy only.",
         ));
     }
-    if configuration.alarms.as_ref().is_some_and(|a| a.enable) {
-        return Err(ApiError::new(
-            ErrorCode::UnsupportedFeatureException,
-            "Berth does not support CloudWatch alarms in deployments.",
-        ));
-    }
+    // Alarms are kept and shown as given; Berth acts on them once it has CloudWatch alarms.
     Ok(configuration)
 }
 
@@ -112,7 +107,6 @@ fn check_unsupported(
     launch_type: Option<LaunchType>,
     capacity: bool,
     load_balancers: bool,
-    registries: bool,
     controller: Option<&DeploymentController>,
 ) -> Result<(), ApiError> {
     let unsupported = |what: &str| {
@@ -129,9 +123,6 @@ fn check_unsupported(
     }
     if load_balancers {
         return unsupported("load balancers on services");
-    }
-    if registries {
-        return unsupported("service discovery registries");
     }
     if controller.is_some_and(|c| c.r#type != DeploymentControllerType::Ecs) {
         return unsupported("deployment controllers other than ECS");
@@ -285,7 +276,6 @@ pub(crate) async fn create_service(
         req.launch_type,
         req.capacity_provider_strategy.as_ref().is_some_and(|s| !s.is_empty()),
         req.load_balancers.as_ref().is_some_and(|l| !l.is_empty()),
-        req.service_registries.as_ref().is_some_and(|r| !r.is_empty()),
         req.deployment_controller.as_ref(),
     )?;
     let strategy = req.scheduling_strategy.unwrap_or(SchedulingStrategy::Replica);
@@ -392,7 +382,9 @@ pub(crate) async fn create_service(
         propagate_tags: Some(req.propagate_tags.unwrap_or(api::PropagateTags::None)),
         enable_execute_command: Some(req.enable_execute_command.unwrap_or(false)),
         load_balancers: Some(Vec::new()),
-        service_registries: Some(Vec::new()),
+        // Kept and shown as given: Berth has no service discovery to register tasks in yet.
+        service_registries: Some(req.service_registries.clone().unwrap_or_default()),
+        role_arn: req.role.clone(),
         tags: Some(tag_list),
         ..StoredService::default()
     };
@@ -432,7 +424,6 @@ pub(crate) async fn update_service(
         None,
         req.capacity_provider_strategy.as_ref().is_some_and(|s| !s.is_empty()),
         req.load_balancers.as_ref().is_some_and(|l| !l.is_empty()),
-        req.service_registries.as_ref().is_some_and(|r| !r.is_empty()),
         req.deployment_controller.as_ref(),
     )?;
     let current = ctx
@@ -538,6 +529,9 @@ pub(crate) async fn update_service(
         }
         // How new tasks are tagged: tasks started from now on follow it, without a new
         // deployment (as in ECS).
+        if let Some(registries) = &req.service_registries {
+            service.service_registries = Some(registries.clone());
+        }
         if let Some(propagate) = req.propagate_tags {
             service.propagate_tags = Some(propagate);
         }

@@ -164,20 +164,12 @@ async fn create_service_refuses_what_berth_does_not_support() {
             "Berth does not support load balancers on services yet.",
         ),
         (
-            json!({"serviceRegistries": [{"registryArn": "arn:aws:servicediscovery:us-east-1:000000000000:service/srv-1"}]}),
-            "Berth does not support service discovery registries yet.",
-        ),
-        (
             json!({"deploymentController": {"type": "CODE_DEPLOY"}}),
             "Berth does not support deployment controllers other than ECS yet.",
         ),
         (
             json!({"deploymentConfiguration": {"strategy": "BLUE_GREEN"}}),
             "Berth supports the ROLLING deployment strategy only.",
-        ),
-        (
-            json!({"deploymentConfiguration": {"alarms": {"alarmNames": ["a"], "enable": true, "rollback": false}}}),
-            "Berth does not support CloudWatch alarms in deployments.",
         ),
     ];
     for (extra, fragment) in unsupported {
@@ -351,10 +343,6 @@ async fn update_service_refuses_and_leaves_the_service_as_it_was() {
         (
             json!({"loadBalancers": [{"containerName": "app", "containerPort": 80}]}),
             "load balancers on services",
-        ),
-        (
-            json!({"serviceRegistries": [{"registryArn": "arn:aws:servicediscovery:us-east-1:000000000000:service/srv-1"}]}),
-            "service discovery registries",
         ),
         (
             json!({"deploymentController": {"type": "EXTERNAL"}}),
@@ -682,4 +670,38 @@ async fn service_revisions_and_stopping_deployments_refuse_what_ecs_refuses() {
         "stopType",
     )
     .await;
+}
+
+#[tokio::test]
+async fn a_service_keeps_its_role_registries_and_alarms_as_given() {
+    let h = cluster().await;
+    let registry =
+        json!([{"registryArn": "arn:aws:servicediscovery:us-east-1:000000000000:service/srv-1"}]);
+    let alarms = json!({"alarmNames": ["high-cpu"], "enable": true, "rollback": true});
+    let created = h
+        .call(
+            "CreateService",
+            create(json!({"role": "arn:aws:iam::000000000000:role/ecsServiceRole",
+                "serviceRegistries": registry, "deploymentConfiguration": {"alarms": alarms}})),
+        )
+        .await
+        .ok();
+    let service = &created["service"];
+    assert_eq!(service["roleArn"], "arn:aws:iam::000000000000:role/ecsServiceRole");
+    assert_eq!(service["serviceRegistries"], registry);
+    assert_eq!(service["deploymentConfiguration"]["alarms"], alarms);
+    let described =
+        h.call("DescribeServices", json!({"cluster": "c", "services": ["web"]})).await.ok();
+    assert_eq!(described["services"][0]["serviceRegistries"], registry);
+    assert_eq!(described["services"][0]["deploymentConfiguration"]["alarms"], alarms);
+    let other =
+        json!([{"registryArn": "arn:aws:servicediscovery:us-east-1:000000000000:service/srv-2"}]);
+    let updated = h
+        .call(
+            "UpdateService",
+            json!({"cluster": "c", "service": "web", "serviceRegistries": other}),
+        )
+        .await
+        .ok();
+    assert_eq!(updated["service"]["serviceRegistries"], other);
 }
