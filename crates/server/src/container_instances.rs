@@ -342,6 +342,11 @@ pub(crate) async fn describe_container_instances(
     req: DescribeContainerInstancesRequest,
 ) -> Result<DescribeContainerInstancesResponse, ApiError> {
     let cluster_name = active_cluster_name(ctx, req.cluster.as_deref()).await?;
+    if req.container_instances.is_empty() {
+        return Err(ApiError::invalid_parameter(
+            "containerInstances must name at least one container instance.",
+        ));
+    }
     if req.container_instances.len() > 100 {
         return Err(ApiError::invalid_parameter(
             "DescribeContainerInstances accepts at most 100 container instances.",

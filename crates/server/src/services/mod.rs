@@ -617,6 +617,9 @@ pub(crate) async fn describe_services(
     req: DescribeServicesRequest,
 ) -> Result<DescribeServicesResponse, ApiError> {
     let cluster = active_cluster_name(ctx, req.cluster.as_deref()).await?;
+    if req.services.is_empty() {
+        return Err(ApiError::invalid_parameter("services must name at least one service."));
+    }
     if req.services.len() > 10 {
         return Err(ApiError::invalid_parameter("DescribeServices accepts at most 10 services."));
     }

@@ -18,6 +18,9 @@ pub(crate) async fn describe_tasks(
     req: DescribeTasksRequest,
 ) -> Result<Vec<u8>, ApiError> {
     let cluster = active_cluster_name(ctx, req.cluster.as_deref()).await?;
+    if req.tasks.is_empty() {
+        return Err(ApiError::invalid_parameter("tasks must name at least one task."));
+    }
     if req.tasks.len() > 100 {
         return Err(ApiError::invalid_parameter("DescribeTasks accepts at most 100 tasks."));
     }

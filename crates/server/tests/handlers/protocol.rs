@@ -296,3 +296,29 @@ async fn errors_carry_the_code_in_the_header_and_the_body() {
         json!({"__type": "ClusterNotFoundException", "message": "Cluster not found."})
     );
 }
+
+#[tokio::test]
+async fn describes_refuse_an_unknown_cluster_and_an_empty_list() {
+    let h = Harness::new().await;
+    h.create_cluster("c").await;
+    for (op, member) in [
+        ("DescribeServices", "services"),
+        ("DescribeTasks", "tasks"),
+        ("DescribeContainerInstances", "containerInstances"),
+    ] {
+        h.refuses(
+            op,
+            serde_json::json!({"cluster": "nope", member: ["x"]}),
+            "ClusterNotFoundException",
+            "",
+        )
+        .await;
+        h.refuses(
+            op,
+            serde_json::json!({"cluster": "c", member: []}),
+            "InvalidParameterException",
+            member,
+        )
+        .await;
+    }
+}
