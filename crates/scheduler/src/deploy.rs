@@ -649,5 +649,9 @@ fn daemon(
     }
 }
 
+mod task_sets;
+
+pub use task_sets::{TaskSetView, computed_desired, decide_task_sets};
+
 #[cfg(test)]
 mod tests;
