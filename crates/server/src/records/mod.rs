@@ -28,10 +28,10 @@ mod task;
 pub(crate) use definition::{FamilyRecord, TaskDefinitionRecord};
 pub(crate) use ids::{ClusterName, InstanceId, ServiceName, TaskId};
 pub(crate) use instance::{InstanceRecord, StoredInstance};
-pub(crate) use service::{DeploymentRecord, ServiceRecord, StoredService};
+pub(crate) use service::{DeploymentRecord, ServiceRecord, StoredService, TaskSetRecord};
 pub(crate) use status::{
     ContainerStatus, DeploymentStatus, DesiredStatus, InstanceStatus, RolloutState, ServiceStatus,
-    StopCause, TaskStatus,
+    StopCause, TaskSetStatus, TaskStatus,
 };
 pub(crate) use task::{HEALTH_REASON, Reservation, StoredTask, TaskRecord, TaskState, TokenRecord};
 

@@ -5,8 +5,30 @@ use serde::{Deserialize, Serialize};
 use super::mirror::mirror;
 
 use super::ids::{ClusterName, ServiceName};
-use super::status::{DeploymentStatus, RolloutState, ServiceStatus};
+use super::status::{DeploymentStatus, RolloutState, ServiceStatus, TaskSetStatus};
 use crate::records::TaskState;
+
+/// A task set of a service under the EXTERNAL deployment controller.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct TaskSetRecord {
+    /// `ecs-svc/<19 digits>`; its tasks carry it in `startedBy`.
+    pub(crate) id: String,
+    pub(crate) status: TaskSetStatus,
+    pub(crate) task_definition: String,
+    pub(crate) family: String,
+    pub(crate) revision: i32,
+    /// The share of the service's desired count it runs, in percent.
+    pub(crate) scale: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) external_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) launch_type: Option<api::LaunchType>,
+    pub(crate) created_at: f64,
+    pub(crate) updated_at: f64,
+    #[serde(default)]
+    pub(crate) tags: Vec<api::Tag>,
+}
 
 /// One deployment of a service.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -49,6 +71,10 @@ pub(crate) struct ServiceRecord {
     pub(crate) events: Vec<api::ServiceEvent>,
     /// The last deployment that completed, for rollbacks.
     pub(crate) last_completed: Option<String>,
+    /// EXTERNAL deployment controller: the task sets, oldest first (the other controllers have
+    /// none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) task_sets: Vec<TaskSetRecord>,
     /// The CreateService client token and a fingerprint of the request, for idempotency.
     pub(crate) client_token: Option<String>,
     pub(crate) fingerprint: Option<String>,
@@ -89,10 +115,33 @@ impl ServiceRecord {
         self.deployments.insert(0, rollback);
     }
 
-    /// Whether a task belongs to this service: its group and one of its deployments.
+    /// Whether a task belongs to this service: its group and one of its deployments or task
+    /// sets.
     pub(crate) fn owns(&self, task: &impl TaskState) -> bool {
         task.group().and_then(|g| g.strip_prefix("service:")) == Some(self.name.as_str())
-            && task.started_by().is_some_and(|by| self.deployments.iter().any(|d| d.id == by))
+            && task.started_by().is_some_and(|by| {
+                self.deployments.iter().any(|d| d.id == by)
+                    || self.task_sets.iter().any(|s| s.id == by)
+            })
+    }
+
+    /// The task definition a deployment or task set `id` runs: family and revision.
+    pub(crate) fn launched_by(&self, id: &str) -> Option<(&str, i32)> {
+        self.deployments
+            .iter()
+            .find(|d| d.id == id)
+            .map(|d| (d.family.as_str(), d.revision))
+            .or_else(|| {
+                self.task_sets.iter().find(|s| s.id == id).map(|s| (s.family.as_str(), s.revision))
+            })
+    }
+
+    /// Whether an external tool deploys this service through task sets.
+    pub(crate) fn external(&self) -> bool {
+        self.service
+            .deployment_controller
+            .as_ref()
+            .is_some_and(|c| c.r#type == api::DeploymentControllerType::External)
     }
 }
 

@@ -154,6 +154,16 @@ status! {
 }
 
 status! {
+    /// A task set's `status` (EXTERNAL deployment controller). An unknown name reads as
+    /// ACTIVE.
+    TaskSetStatus, fallback Active {
+        Primary = "PRIMARY",
+        Active = "ACTIVE",
+        Draining = "DRAINING",
+    }
+}
+
+status! {
     /// A deployment's `rolloutState`. An unknown name reads as IN_PROGRESS.
     RolloutState, fallback InProgress {
         InProgress = "IN_PROGRESS",

@@ -395,6 +395,7 @@ pub(crate) async fn create_service(
         deployments: vec![deployment],
         events: Vec::new(),
         last_completed: None,
+        task_sets: Vec::new(),
         client_token: req.client_token.clone(),
         fingerprint: Some(print),
     };
