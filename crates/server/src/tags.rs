@@ -87,7 +87,13 @@ fn not_found() -> ApiError {
     )
 }
 
-fn resolve(ctx: &Ctx, arn: &str) -> Result<Resource, ApiError> {
+/// ListTagsForResource's answer for a resource it cannot find: its model has no
+/// `ResourceNotFoundException` (TagResource's and UntagResource's have).
+fn not_found_to_list() -> ApiError {
+    ApiError::client("The specified resource could not be found.")
+}
+
+fn resolve(ctx: &Ctx, arn: &str, not_found: fn() -> ApiError) -> Result<Resource, ApiError> {
     if !arn.starts_with("arn:") {
         return Err(ApiError::invalid_parameter(format!(
             "resourceArn must be an ARN; got {arn:?}."
@@ -110,7 +116,7 @@ async fn update_tags(
     arn: &str,
     change: impl Fn(&mut Vec<Tag>) -> Result<(), ApiError>,
 ) -> Result<(), ApiError> {
-    match resolve(ctx, arn)? {
+    match resolve(ctx, arn, not_found)? {
         Resource::Cluster(name) => {
             records::modify::<api::Cluster, _, ApiError>(ctx, &keys::cluster(&name), |current| {
                 let mut cluster =
@@ -169,7 +175,7 @@ pub(crate) async fn list_tags_for_resource(
     req: ListTagsForResourceRequest,
 ) -> Result<ListTagsForResourceResponse, ApiError> {
     let store = ctx.store();
-    let tags = match resolve(ctx, &req.resource_arn)? {
+    let tags = match resolve(ctx, &req.resource_arn, not_found_to_list)? {
         Resource::Cluster(name) => {
             let cluster = records::get::<api::Cluster>(store, &keys::cluster(&name))
                 .await?
@@ -182,7 +188,7 @@ pub(crate) async fn list_tags_for_resource(
         Resource::TaskDefinition(family, revision) => {
             records::get::<TaskDefinitionRecord>(store, &keys::task_definition(&family, revision))
                 .await?
-                .ok_or_else(not_found)?
+                .ok_or_else(not_found_to_list)?
                 .value
                 .tags
         }

@@ -195,11 +195,13 @@ async fn list_tags_for_resource_refuses_unknown_resources() {
         "",
     )
     .await;
+    // ListTagsForResource's model has no ResourceNotFoundException (TagResource's and
+    // UntagResource's have): a resource it cannot find is a ClientException.
     for resource in [arn("task-definition/db:1"), arn("service/c/web")] {
         h.refuses(
             "ListTagsForResource",
             json!({"resourceArn": resource}),
-            "ResourceNotFoundException",
+            "ClientException",
             "The specified resource could not be found.",
         )
         .await;
