@@ -4,6 +4,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The committed ECS wire types and schema are what the generator writes from the model.
+if python3 -c 'import botocore' 2>/dev/null; then
+  python3 tools/gen-ecs-api.py --check
+else
+  echo "botocore is not installed: not checking crates/api's generated files" >&2
+fi
+
 cargo build --workspace --all-targets
 if cargo nextest --version >/dev/null 2>&1; then
   cargo nextest run --workspace --no-fail-fast

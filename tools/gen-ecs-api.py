@@ -5,12 +5,20 @@ The botocore package (`pip install botocore`) ships the authoritative machine-re
 description of the ECS API: every operation, every shape, member names, types, enums and
 value ranges. This script turns those facts into:
 
-  crates/api/src/generated.rs   serde structs and enums, one per model shape
+  crates/api/src/generated.rs   serde structs and enums, one per model shape; the `Operation`
+                                enum with, per operation, the exceptions the model lists for it
+                                (`Operation::errors`)
   crates/api/src/schema.json    a compact schema the server validates requests against
 
 Run it after upgrading botocore and commit both outputs:
 
   python3 tools/gen-ecs-api.py
+
+The output depends only on the model (the botocore version is named in generated.rs), so
+running it twice writes the same bytes. `--check` writes nothing and fails if the committed
+files differ from what the installed botocore gives (`scripts/test.sh` runs it):
+
+  python3 tools/gen-ecs-api.py --check
 """
 
 import gzip
@@ -19,6 +27,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 
 import botocore
 
@@ -78,14 +87,29 @@ def rust_type(shapes, shape_name):
     }[kind]
 
 
+def rustfmt(text):
+    """`text` formatted as rustfmt formats the committed file."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "generated.rs")
+        with open(path, "w") as f:
+            f.write(text)
+        subprocess.run(["rustfmt", "--edition", "2024", "--config-path", ROOT, path], check=True)
+        with open(path) as f:
+            return f.read()
+
+
 def main():
+    check = sys.argv[1:] == ["--check"]
+    if sys.argv[1:] and not check:
+        sys.exit("usage: gen-ecs-api.py [--check]")
     model = json.load(gzip.open(MODEL))
     shapes = model["shapes"]
     ops = model["operations"]
 
     out = []
     w = out.append
-    w("//! ECS wire shapes, generated from the botocore ECS model by `tools/gen-ecs-api.py`.")
+    w("//! ECS wire shapes, generated from the botocore ECS model by `tools/gen-ecs-api.py`")
+    w("//! (botocore %s)." % botocore.__version__)
     w("//!")
     w("//! Do not edit by hand: change the generator and run it again. Every structure member is")
     w("//! optional except those the model marks required; timestamps are epoch seconds (`f64`).")
@@ -95,6 +119,8 @@ def main():
     w("use std::collections::BTreeMap;")
     w("")
     w("use serde::{Deserialize, Serialize};")
+    w("")
+    w("use crate::ErrorCode;")
     w("")
 
     for name in sorted(shapes):
@@ -188,15 +214,20 @@ def main():
         w('            Self::%s => "%s",' % (op, ops[op]["input"]["shape"]))
     w("        }")
     w("    }")
+    w("    /// The exceptions the model lists for the operation (`operations.<Op>.errors`), sorted.")
+    w("    pub fn errors(self) -> &'static [ErrorCode] {")
+    w("        match self {")
+    for op in sorted(ops):
+        errors = sorted({e["shape"] for e in ops[op].get("errors", [])})
+        w("            Self::%s => &[%s]," % (op, ", ".join("ErrorCode::%s" % e for e in errors)))
+    w("        }")
+    w("    }")
     w("}")
     w("")
     w("/// Every exception shape the model declares.")
     w("pub const EXCEPTIONS: &[&str] = &[%s];" % ", ".join('"%s"' % n for n in sorted(n for n, s in shapes.items() if s.get("exception"))))
 
-    generated = os.path.join(ROOT, "crates/api/src/generated.rs")
-    with open(generated, "w") as f:
-        f.write("\n".join(out) + "\n")
-    subprocess.run(["rustfmt", "--edition", "2024", generated], check=True)
+    outputs = {"crates/api/src/generated.rs": rustfmt("\n".join(out) + "\n")}
 
     schema = {"shapes": {}, "operations": {}}
     for name, shape in sorted(shapes.items()):
@@ -216,9 +247,24 @@ def main():
         schema["shapes"][name] = entry
     for op, spec in sorted(ops.items()):
         schema["operations"][op] = {"input": spec["input"]["shape"], "output": spec.get("output", {}).get("shape")}
-    with open(os.path.join(ROOT, "crates/api/src/schema.json"), "w") as f:
-        json.dump(schema, f, separators=(",", ":"), sort_keys=True)
-        f.write("\n")
+    outputs["crates/api/src/schema.json"] = json.dumps(schema, separators=(",", ":"), sort_keys=True) + "\n"
+
+    if check:
+        stale = []
+        for path, text in sorted(outputs.items()):
+            with open(os.path.join(ROOT, path)) as f:
+                if f.read() != text:
+                    stale.append(path)
+        if stale:
+            sys.exit(
+                "%s differ from what botocore %s generates: run python3 tools/gen-ecs-api.py"
+                % (", ".join(stale), botocore.__version__)
+            )
+        print("generated files are current (botocore %s)" % botocore.__version__, file=sys.stderr)
+        return
+    for path, text in sorted(outputs.items()):
+        with open(os.path.join(ROOT, path), "w") as f:
+            f.write(text)
     print("generated %d shapes, %d operations from botocore %s" % (len(shapes), len(ops), botocore.__version__), file=sys.stderr)
 
 

@@ -261,7 +261,7 @@ pub(crate) async fn create_cluster(
         let count_revision = count.as_ref().map_or(0, |c| c.mod_revision);
         let mut count = count.map(|c| c.value).unwrap_or_default();
         if count.active >= quotas.clusters {
-            return Err(ApiError::limit_exceeded(format!(
+            return Err(ApiError::client(format!(
                 "The account has reached its limit of {} clusters.",
                 quotas.clusters
             )));

@@ -169,7 +169,7 @@ pub(crate) async fn register_container_instance(
     let quotas = &call.ctx.config().quotas;
     if custom > quotas.custom_attributes_per_resource {
         return Err(ApiError::new(
-            ErrorCode::AttributeLimitExceededException,
+            ErrorCode::InvalidParameterException,
             format!(
                 "A container instance can have at most {} custom attributes.",
                 quotas.custom_attributes_per_resource
@@ -237,7 +237,7 @@ pub(crate) async fn register_container_instance(
                         .count()
                 });
                 if registered >= quotas.container_instances_per_cluster {
-                    return Err(ApiError::limit_exceeded(format!(
+                    return Err(ApiError::client(format!(
                         "Cluster {cluster_name} has reached its limit of {} container instances.",
                         quotas.container_instances_per_cluster
                     )));

@@ -41,6 +41,7 @@ use std::sync::Arc;
 
 use store::Store;
 
+pub use crate::dispatch::{SERVED, served};
 pub use crate::http::router;
 
 use crate::arn::Arns;

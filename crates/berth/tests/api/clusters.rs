@@ -270,7 +270,8 @@ async fn cluster_quota_is_enforced() {
     // Re-creating an existing cluster is not a new cluster.
     ecs.create_cluster().cluster_name("b").send().await.unwrap();
     let err = ecs.create_cluster().cluster_name("c").send().await.unwrap_err();
-    assert_eq!(code(&err), "LimitExceededException");
+    // CreateCluster's model has no LimitExceededException: a quota is a ClientException.
+    assert_eq!(code(&err), "ClientException");
     assert_eq!(ecs.list_clusters().send().await.unwrap().cluster_arns().len(), 2);
     ecs.delete_cluster().cluster("a").send().await.unwrap();
     ecs.create_cluster().cluster_name("c").send().await.unwrap();

@@ -355,7 +355,7 @@ pub(crate) async fn create_service(
         (existing.map_or(0, |e| e.mod_revision), active)
     };
     if active_services >= quotas.services_per_cluster {
-        return Err(ApiError::limit_exceeded(format!(
+        return Err(ApiError::client(format!(
             "Cluster {cluster} has reached its limit of {} services.",
             quotas.services_per_cluster
         )));
@@ -595,7 +595,7 @@ pub(crate) async fn delete_service(
     let record = crate::state::modify_seen::<ServiceRecord, _, ApiError>(ctx, &key, |stored| {
         let mut record = stored.ok_or_else(not_found)?;
         if record.status() != ServiceStatus::Active {
-            return Err(not_active());
+            return Err(ApiError::client("Service was not ACTIVE."));
         }
         let scaled = record.service.desired_count.unwrap_or(0) > 0
             && record.service.scheduling_strategy != Some(SchedulingStrategy::Daemon);

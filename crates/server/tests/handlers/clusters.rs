@@ -121,10 +121,11 @@ async fn create_cluster_is_idempotent_and_counts_against_the_quota() {
         .ok();
     assert_eq!(again["cluster"]["clusterArn"], first["clusterArn"]);
     assert_eq!(again["cluster"]["tags"], json!([]));
+    // CreateCluster's model has no LimitExceededException: a quota is a ClientException.
     h.refuses(
         "CreateCluster",
         json!({"clusterName": "c"}),
-        "LimitExceededException",
+        "ClientException",
         "The account has reached its limit of 2 clusters.",
     )
     .await;

@@ -105,9 +105,11 @@ async fn registration_refuses_invalid_resources_documents_and_attributes() {
         .invalid("The value of attribute \"rack\"");
     let eleven: Vec<Value> =
         (0..11).map(|i| json!({"name": format!("custom{i}"), "value": "v"})).collect();
+    // RegisterContainerInstance's model has no AttributeLimitExceededException (PutAttributes'
+    // has): too many attributes in the request is an invalid parameter.
     register(&h, attributes(json!(eleven)), &token)
         .await
-        .refused("AttributeLimitExceededException", "at most 10 custom attributes");
+        .refused("InvalidParameterException", "at most 10 custom attributes");
     register(
         &h,
         with(registration("c"), json!({"tags": [{"key": "aws:x", "value": "y"}]})),
@@ -135,10 +137,11 @@ async fn registration_counts_against_the_instance_quota() {
     .await;
     h.create_cluster("c").await;
     let first = h.register_instance("c").await;
-    register(&h, registration("c"), &h.agent_token("c")).await.refused(
-        "LimitExceededException",
-        "Cluster c has reached its limit of 1 container instances.",
-    );
+    // RegisterContainerInstance's model has no LimitExceededException: a quota is a
+    // ClientException.
+    register(&h, registration("c"), &h.agent_token("c"))
+        .await
+        .refused("ClientException", "Cluster c has reached its limit of 1 container instances.");
     // Re-registering the same instance is no new one.
     let again = with(registration("c"), json!({"containerInstanceArn": first.arn}));
     register(&h, again, &first.token).await.ok();

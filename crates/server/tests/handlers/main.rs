@@ -9,6 +9,7 @@ mod account_settings;
 mod berth_ops;
 mod clusters;
 mod container_instances;
+mod error_codes;
 mod protocol;
 mod services;
 mod tags;

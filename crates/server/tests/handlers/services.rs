@@ -253,10 +253,11 @@ async fn create_service_is_idempotent_only_with_the_same_client_token_and_reques
     )
     .await;
     assert_eq!(settings(&h.describe_service("c", "web").await), before);
+    // CreateService's model has no LimitExceededException: a quota is a ClientException.
     h.refuses(
         "CreateService",
         create(json!({"serviceName": "api"})),
-        "LimitExceededException",
+        "ClientException",
         "Cluster c has reached its limit of 1 services.",
     )
     .await;
@@ -423,10 +424,11 @@ async fn delete_service_refuses_a_scaled_or_inactive_service() {
     let service = h.describe_service("c", "web").await;
     assert_eq!((&service["status"], &service["desiredCount"]), (&json!("ACTIVE"), &json!(2)));
     h.call("DeleteService", json!({"cluster": "c", "service": "web", "force": true})).await.ok();
+    // DeleteService's model has no ServiceNotActiveException (UpdateService's has).
     h.refuses(
         "DeleteService",
         json!({"cluster": "c", "service": "web", "force": true}),
-        "ServiceNotActiveException",
+        "ClientException",
         "Service was not ACTIVE.",
     )
     .await;
