@@ -124,8 +124,8 @@ fn check_unsupported(
     if load_balancers {
         return unsupported("load balancers on services");
     }
-    if controller.is_some_and(|c| c.r#type != DeploymentControllerType::Ecs) {
-        return unsupported("deployment controllers other than ECS");
+    if controller.is_some_and(|c| c.r#type == DeploymentControllerType::CodeDeploy) {
+        return unsupported("the CODE_DEPLOY deployment controller");
     }
     Ok(())
 }
@@ -305,18 +305,33 @@ pub(crate) async fn create_service(
     {
         return Err(ApiError::invalid_parameter("clientToken must be 1 to 36 ASCII characters."));
     }
-    let reference = req
-        .task_definition
-        .clone()
-        .ok_or_else(|| ApiError::invalid_parameter("taskDefinition is required."))?;
-    let definition =
-        crate::tasks::prepare(ctx, &cluster, &reference, req.launch_type, None).await?.definition;
+    // Under the EXTERNAL controller the task sets name the definitions; the service needs none.
+    let external = req
+        .deployment_controller
+        .as_ref()
+        .is_some_and(|c| c.r#type == DeploymentControllerType::External);
+    if external && strategy == SchedulingStrategy::Daemon {
+        return Err(ApiError::invalid_parameter(
+            "The EXTERNAL deployment controller supports the REPLICA scheduling strategy only.",
+        ));
+    }
+    let definition = match &req.task_definition {
+        Some(reference) => Some(
+            crate::tasks::prepare(ctx, &cluster, reference, req.launch_type, None)
+                .await?
+                .definition,
+        ),
+        None if external => None,
+        None => return Err(ApiError::invalid_parameter("taskDefinition is required.")),
+    };
     let configuration = configuration(req.deployment_configuration.as_ref(), strategy)?;
-    placement::constraints(
-        &definition,
-        req.placement_constraints.as_deref().unwrap_or_default(),
-        quotas.placement_constraints,
-    )?;
+    if let Some(definition) = &definition {
+        placement::constraints(
+            definition,
+            req.placement_constraints.as_deref().unwrap_or_default(),
+            quotas.placement_constraints,
+        )?;
+    }
     let strategies = req.placement_strategy.as_deref().unwrap_or_default();
     if strategy == SchedulingStrategy::Daemon && !strategies.is_empty() {
         return Err(ApiError::invalid_parameter(
@@ -361,7 +376,12 @@ pub(crate) async fn create_service(
         )));
     }
     let now = ctx.clock().now();
-    let deployment = new_deployment(deployment_id(), &definition, &configuration, desired, now);
+    let deployments = match &definition {
+        Some(definition) if !external => {
+            vec![new_deployment(deployment_id(), definition, &configuration, desired, now)]
+        }
+        _ => Vec::new(),
+    };
     let service = StoredService {
         service_arn: Some(ctx.arns().service(&cluster, &req.service_name)),
         service_name: Some(req.service_name.clone()),
@@ -369,13 +389,19 @@ pub(crate) async fn create_service(
         status: ServiceStatus::Active,
         desired_count: Some(desired),
         launch_type: Some(req.launch_type.unwrap_or(LaunchType::Ec2)),
-        task_definition: definition.task_definition_arn.clone(),
+        task_definition: definition.as_ref().and_then(|d| d.task_definition_arn.clone()),
         deployment_configuration: Some(configuration),
         placement_constraints: Some(req.placement_constraints.clone().unwrap_or_default()),
         placement_strategy: Some(req.placement_strategy.clone().unwrap_or_default()),
         health_check_grace_period_seconds: req.health_check_grace_period_seconds,
         scheduling_strategy: Some(strategy),
-        deployment_controller: Some(DeploymentController { r#type: DeploymentControllerType::Ecs }),
+        deployment_controller: Some(DeploymentController {
+            r#type: if external {
+                DeploymentControllerType::External
+            } else {
+                DeploymentControllerType::Ecs
+            },
+        }),
         created_at: Some(now),
         created_by: Some(call.principal_arn()),
         enable_ecs_managed_tags: Some(req.enable_ecs_managed_tags.unwrap_or(false)),
@@ -392,7 +418,7 @@ pub(crate) async fn create_service(
         cluster: cluster.clone().into(),
         name: req.service_name.clone().into(),
         service,
-        deployments: vec![deployment],
+        deployments,
         events: Vec::new(),
         last_completed: None,
         task_sets: Vec::new(),
