@@ -377,10 +377,11 @@ pub(crate) async fn register_container_instance(
         }
     };
     let agent = registrant != Registrant::Principal;
+    let adoption = registrant == Registrant::ClusterAgent && revision != 0;
     let key = keys::instance(&cluster_name, &record.id);
     let txn =
         Txn::new().when(Compare::mod_revision(&key, revision)).then(Op::put(&key, encode(&record)));
-    if agent {
+    if agent && !adoption {
         // The agent is heard from now: the instance must not appear in the index (and to
         // placement) as disconnected between its write and this call's answer. A principal is
         // no agent: what it registers stays disconnected until an agent adopts it.
@@ -391,6 +392,12 @@ pub(crate) async fn register_container_instance(
         return Err(crate::records::contention(&key));
     }
     ctx.state().wait_for(response.revision).await;
+    if adoption {
+        // An adopted instance is connected only once the index holds it adopted: until then it
+        // is the instance awaiting an agent, which takes no task (and if the write fails, it
+        // stays so).
+        ctx.liveness().touch(&cluster_name, &record.id);
+    }
     tracing::info!(
         cluster = %cluster_name,
         instance = %record.id,
