@@ -952,4 +952,33 @@ mod tests {
         assert_eq!(batches[1].task_arn, "t2");
         assert_eq!(batches[1].events.len(), 1);
     }
+
+    #[test]
+    fn the_state_directory_keeps_an_adopted_hosts_identity_and_reads_older_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = AgentConfig::new("http://x", "c", "token", dir.path().to_path_buf());
+        // A file an agent wrote before instances could be adopted.
+        std::fs::write(
+            Identity::path(&config),
+            r#"{"cluster": "c", "containerInstanceArn": "arn:i", "instanceId": "i-1", "instanceToken": "t"}"#,
+        )
+        .unwrap();
+        let older = Identity::load(&config);
+        assert_eq!(older.container_instance_arn.as_deref(), Some("arn:i"));
+        assert_eq!(older.adopted, None);
+        let adopted = Identity {
+            adopted: Some([("ecs.availability-zone".to_owned(), "us-east-1b".to_owned())].into()),
+            ..older
+        };
+        adopted.save(&config).unwrap();
+        let loaded = Identity::load(&config);
+        assert_eq!(loaded.adopted, adopted.adopted);
+        assert_eq!(loaded.instance_token.as_deref(), Some("t"));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            let mode = std::fs::metadata(Identity::path(&config)).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
 }
