@@ -169,12 +169,14 @@ fn new_id() -> String {
 /// a `GPU` string set, as ECS shows them, unless `totalResources` names GPUs itself.
 fn registered_resources(req: &RegisterContainerInstanceRequest) -> Vec<api::Resource> {
     let mut resources = req.total_resources.clone().unwrap_or_default();
-    let mut gpus: Vec<String> = Vec::new();
-    for device in req.platform_devices.iter().flatten() {
-        if device.r#type == PlatformDeviceType::Gpu && !gpus.contains(&device.id) {
-            gpus.push(device.id.clone());
-        }
-    }
+    let mut seen = std::collections::BTreeSet::new();
+    let gpus: Vec<String> = req
+        .platform_devices
+        .iter()
+        .flatten()
+        .filter(|d| d.r#type == PlatformDeviceType::Gpu && seen.insert(d.id.as_str()))
+        .map(|d| d.id.clone())
+        .collect();
     if !gpus.is_empty() && !resources.iter().any(|r| r.name.as_deref() == Some("GPU")) {
         resources.push(api::Resource {
             name: Some("GPU".to_owned()),
@@ -305,15 +307,19 @@ pub(crate) async fn register_container_instance(
                 // Adoption: what the instance was registered with stays; the agent adds the
                 // attributes of ECS it reports that the instance lacks, and its resources and
                 // version replace the registered ones (it measured the host).
+                let mut names: std::collections::BTreeSet<String> =
+                    had.iter().map(|a| a.name.clone()).collect();
                 let mut merged = had;
                 for attribute in attributes.into_iter().filter(|a| builtin(&a.name)) {
-                    if !merged.iter().any(|a| a.name == attribute.name) {
+                    if names.insert(attribute.name.clone()) {
                         merged.push(attribute);
                     }
                 }
                 let mut resources = resources;
+                let mut reported: std::collections::BTreeSet<Option<String>> =
+                    resources.iter().map(|r| r.name.clone()).collect();
                 for resource in ci.registered_resources.take().unwrap_or_default() {
-                    if !resources.iter().any(|r| r.name == resource.name) {
+                    if reported.insert(resource.name.clone()) {
                         resources.push(resource);
                     }
                 }
