@@ -1,6 +1,13 @@
 //! The agent's main loop: register the container instance (keeping its identity across
 //! restarts), long-poll the control plane for the instance's desired task set, run one actor
 //! per task, send the actors' reports back, and wake actors when their containers change.
+//!
+//! An agent either registers a new instance with its cluster's token, or adopts one a user
+//! registered before it ran (RegisterContainerInstance signed by an IAM principal, which leaves
+//! the instance without an agent): [`AgentConfig::container_instance_arn`] names it, and the
+//! agent registers with its cluster's token and that ARN. The control plane then hands it the
+//! instance's token; the instance keeps its ARN, EC2 id, attributes and tags. The state
+//! directory remembers the adopted instance like one the agent registered itself.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -69,6 +76,11 @@ pub struct AgentConfig {
     pub reserved_ports: Vec<u16>,
     /// Extra attributes to register (custom ones count against the limit of 10).
     pub attributes: Vec<(String, Option<String>)>,
+    /// The container instance to serve: one registered before the agent ran, by a user, which
+    /// no agent holds yet. The agent adopts it (unless its state directory already holds it)
+    /// instead of registering a new instance, and ends rather than register another if the
+    /// control plane refuses it.
+    pub container_instance_arn: Option<String>,
     pub pull_behavior: PullBehavior,
     pub default_stop_timeout: Duration,
     pub default_start_timeout: Duration,
@@ -103,6 +115,7 @@ impl AgentConfig {
             reserved_memory_mib: 0,
             reserved_ports: DEFAULT_RESERVED_PORTS.to_vec(),
             attributes: Vec::new(),
+            container_instance_arn: None,
             pull_behavior: PullBehavior::Default,
             default_stop_timeout: Duration::from_secs(30),
             default_start_timeout: Duration::from_secs(180),
@@ -123,6 +136,14 @@ pub enum AgentError {
     Runtime(#[from] RuntimeError),
     #[error("registering the container instance failed")]
     Register(#[source] ClientError),
+    #[error(
+        "the control plane refused container instance {arn}, which this agent was told to serve"
+    )]
+    Refused {
+        arn: String,
+        #[source]
+        source: ClientError,
+    },
     #[error("the agent state in `{path}` could not be kept")]
     State {
         path: String,
@@ -141,7 +162,16 @@ struct Identity {
     /// The instance's token: a credential, so the file is readable by its owner only.
     #[serde(default)]
     instance_token: Option<String>,
+    /// Set when the agent adopted an instance registered before it: the attributes that name
+    /// the host as that registration gave them ([`HOST_ATTRIBUTES`]). The agent registers them
+    /// from then on in place of its own settings, as it does the instance's EC2 id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    adopted: Option<std::collections::BTreeMap<String, String>>,
 }
+
+/// The attributes that say which host an instance is, kept from the registration an agent
+/// adopts.
+const HOST_ATTRIBUTES: &[&str] = &["ecs.availability-zone", "ecs.instance-type", "ecs.ami-id"];
 
 impl Identity {
     fn path(config: &AgentConfig) -> PathBuf {
@@ -212,7 +242,23 @@ impl Agent {
         if identity.cluster != self.config.cluster {
             identity = Identity { cluster: self.config.cluster.clone(), ..Identity::default() };
         }
-        if let Some(id) = &self.config.instance_id {
+        let pinned = self.config.container_instance_arn.as_ref();
+        let adopting =
+            pinned.is_some_and(|arn| identity.container_instance_arn.as_ref() != Some(arn));
+        if let Some(arn) = pinned.filter(|_| adopting) {
+            if let Some(held) = &identity.container_instance_arn {
+                tracing::warn!(%held, adopting = %arn, "The state directory held another container instance; it is left as it is");
+            }
+            // No token for it yet: the cluster's token adopts it.
+            identity = Identity {
+                cluster: self.config.cluster.clone(),
+                container_instance_arn: Some(arn.clone()),
+                ..Identity::default()
+            };
+        }
+        if let Some(id) = &self.config.instance_id
+            && identity.adopted.is_none()
+        {
             identity.instance_id = id.clone();
         }
         if identity.instance_id.is_empty() {
@@ -251,6 +297,11 @@ impl Agent {
         attributes.extend(
             self.config.attributes.iter().map(|(name, value)| attribute(name, value.as_deref())),
         );
+        // An adopted instance stays the host it was registered as (these win over the
+        // document's).
+        attributes.extend(
+            identity.adopted.iter().flatten().map(|(name, value)| attribute(name, Some(value))),
+        );
         let document = serde_json::json!({
             "instanceId": identity.instance_id,
             "availabilityZone": self.config.availability_zone,
@@ -280,6 +331,18 @@ impl Agent {
             .await
         {
             Ok(response) => response,
+            // The instance this agent was told to serve is refused (deregistered, held by
+            // another agent, never registered): no other instance will do.
+            Err(error @ ClientError::Refused { .. })
+                if pinned.is_some()
+                    && matches!(
+                        error.code(),
+                        Some("ClientException" | "AccessDeniedException")
+                    ) =>
+            {
+                let arn = pinned.cloned().unwrap_or_default();
+                return Err(AgentError::Refused { arn, source: error });
+            }
             // The instance was deregistered (or the control plane lost it, or this agent lost
             // its token): start afresh with the cluster's token.
             Err(ClientError::Refused { code, .. })
@@ -295,15 +358,30 @@ impl Agent {
             }
             Err(error) => return Err(AgentError::Register(error)),
         };
-        let arn = response.container_instance.and_then(|ci| ci.container_instance_arn).ok_or_else(
-            || {
-                AgentError::Register(ClientError::Refused {
-                    status: 200,
-                    code: "MissingArn".into(),
-                    message: String::new(),
-                })
-            },
-        )?;
+        let instance = response.container_instance.unwrap_or_default();
+        let arn = instance.container_instance_arn.clone().ok_or_else(|| {
+            AgentError::Register(ClientError::Refused {
+                status: 200,
+                code: "MissingArn".into(),
+                message: String::new(),
+            })
+        })?;
+        if adopting {
+            // From now on, the host is what the adopted registration says it is.
+            if let Some(ec2) = instance.ec2_instance_id {
+                identity.instance_id = ec2;
+            }
+            identity.adopted = Some(
+                instance
+                    .attributes
+                    .into_iter()
+                    .flatten()
+                    .filter(|a| HOST_ATTRIBUTES.contains(&a.name.as_str()))
+                    .filter_map(|a| Some((a.name, a.value?)))
+                    .collect(),
+            );
+            tracing::info!(cluster = %self.config.cluster, instance = %arn, "Adopted a container instance registered before this agent");
+        }
         identity.container_instance_arn = Some(arn.clone());
         identity.instance_token = self.client.instance_token();
         identity.save(&self.config)?;
@@ -383,6 +461,7 @@ impl Agent {
         tokio::pin!(shutdown);
         // Below every real generation, so the first poll is answered at once.
         let mut generation = -1;
+        let mut outcome = Ok(());
         let mut backoff = Duration::from_millis(200);
         let mut swept = false;
         // The tasks of the desired set applied last, by id: what each actor was told.
@@ -441,6 +520,11 @@ impl Agent {
                                     generation = -1;
                                 }
                                 instance_arn = arn;
+                            }
+                            Err(error @ AgentError::Refused { .. }) => {
+                                tracing::error!(%error, "The container instance this agent serves is refused; stopping");
+                                outcome = Err(error);
+                                break;
                             }
                             Err(error) => tracing::warn!(%error, "Registering again failed"),
                         }
@@ -547,7 +631,7 @@ impl Agent {
         reporter.abort();
         sampler.abort();
         tracing::info!("Agent stopped");
-        Ok(())
+        outcome
     }
 }
 
@@ -867,5 +951,34 @@ mod tests {
         assert_eq!(t1, vec![(1, 1), (2, 3)]);
         assert_eq!(batches[1].task_arn, "t2");
         assert_eq!(batches[1].events.len(), 1);
+    }
+
+    #[test]
+    fn the_state_directory_keeps_an_adopted_hosts_identity_and_reads_older_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = AgentConfig::new("http://x", "c", "token", dir.path().to_path_buf());
+        // A file an agent wrote before instances could be adopted.
+        std::fs::write(
+            Identity::path(&config),
+            r#"{"cluster": "c", "containerInstanceArn": "arn:i", "instanceId": "i-1", "instanceToken": "t"}"#,
+        )
+        .unwrap();
+        let older = Identity::load(&config);
+        assert_eq!(older.container_instance_arn.as_deref(), Some("arn:i"));
+        assert_eq!(older.adopted, None);
+        let adopted = Identity {
+            adopted: Some([("ecs.availability-zone".to_owned(), "us-east-1b".to_owned())].into()),
+            ..older
+        };
+        adopted.save(&config).unwrap();
+        let loaded = Identity::load(&config);
+        assert_eq!(loaded.adopted, adopted.adopted);
+        assert_eq!(loaded.instance_token.as_deref(), Some("t"));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            let mode = std::fs::metadata(Identity::path(&config)).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
     }
 }

@@ -1,5 +1,6 @@
-//! `berth agent`: a node agent that registers this host as a container instance and runs
-//! tasks on the local Docker Engine.
+//! `berth agent`: a node agent that registers this host as a container instance (or adopts
+//! one registered before it, `--container-instance-arn`) and runs tasks on the local Docker
+//! Engine.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -11,7 +12,27 @@ use agent::agent::{Agent, AgentConfig};
 use agent::docker::DockerRuntime;
 use agent::images::PullBehavior;
 
+/// What `berth agent --help` says after the options: registration and adoption.
+const REGISTRATION_HELP: &str = "\
+Registration:
+  The agent registers this host as a new container instance of the cluster with the cluster's
+  token, and keeps the instance's ARN and token in its state directory, so that a restarted
+  agent is the same instance.
+
+Adopting an instance registered beforehand:
+  A user whose policies allow ecs:RegisterContainerInstance on the cluster can register an
+  instance first (RegisterContainerInstance, signed, e.g. with an instance identity document).
+  That instance has no agent (agentConnected false) and takes no tasks. Start the agent with
+  --container-instance-arn <ARN> to adopt it with the cluster's token instead of registering a
+  new one: the instance keeps its ARN, EC2 id, attributes and tags (its zone and instance type
+  then win over --availability-zone, --instance-type and --instance-id) and takes tasks from
+  then on. The state directory remembers it, so the flag may stay or go on later starts; while
+  it is given, the agent serves that instance or none (it stops if the control plane refuses
+  it). Only an instance no agent holds yet can be adopted; once adopted, only its agent's own
+  token re-registers it.";
+
 #[derive(Debug, clap::Args)]
+#[command(after_long_help = REGISTRATION_HELP)]
 pub(crate) struct AgentArgs {
     /// The control plane's URL.
     #[arg(long)]
@@ -37,6 +58,10 @@ pub(crate) struct AgentArgs {
     /// The host's id (`ec2InstanceId`); generated and remembered if absent.
     #[arg(long)]
     instance_id: Option<String>,
+    /// Adopt this container instance (its ARN), registered beforehand by a user and held by no
+    /// agent yet, instead of registering a new one.
+    #[arg(long, value_name = "ARN")]
+    container_instance_arn: Option<String>,
     /// MiB of memory not offered to tasks.
     #[arg(long, default_value_t = 0)]
     reserved_memory: u64,
@@ -74,6 +99,7 @@ pub(crate) async fn run(args: AgentArgs) -> anyhow::Result<()> {
     config.availability_zone = args.availability_zone;
     config.instance_type = args.instance_type;
     config.instance_id = args.instance_id;
+    config.container_instance_arn = args.container_instance_arn;
     config.reserved_memory_mib = args.reserved_memory;
     config.attributes = args
         .attributes

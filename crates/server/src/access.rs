@@ -184,6 +184,10 @@ fn resources<'b>(
         | "UpdateCluster"
         | "UpdateClusterSettings"
         | "PutClusterCapacityProviders" => scoped(vec![cluster_arn.clone().into()]),
+        // As in ECS, the cluster the instance joins, also when the request re-registers an
+        // instance. A call carrying an agent token is not authorized here: the token is its
+        // credential (`caller`).
+        "RegisterContainerInstance" => scoped(vec![cluster_arn.clone().into()]),
         // As in ECS, the task definition, in the cluster the task would run in (a policy on
         // that cluster covers it). A family without a revision stands for every revision, so
         // only a policy covering them all allows it.

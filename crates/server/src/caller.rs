@@ -13,6 +13,12 @@
 //! outside the agent operations. An instance token acts only while its instance is registered:
 //! once the instance is deregistered every operation refuses it with `ClientException`, and
 //! the agent registers a new instance with its cluster's token.
+//!
+//! RegisterContainerInstance is also an ordinary ECS action: a principal whose policies allow
+//! `ecs:RegisterContainerInstance` on the cluster (or anyone, as the root user, when access
+//! control is off) registers instances that no agent holds yet. Such an instance gets no token;
+//! its agent adopts it later with the cluster's token, naming it in `containerInstanceArn`, and
+//! only then receives the instance's token ([`Registrant`]).
 
 use hmac::{KeyInit, Mac};
 use sha2::Sha256;
@@ -32,17 +38,22 @@ pub(crate) struct Caller {
     pub(crate) agent_instance: Option<String>,
     /// Who signed the request, when access control is on.
     pub(crate) identity: Option<auth::Identity>,
+    /// The request carried an agent token that is not valid (forged, or minted with another
+    /// secret): it acts as no agent, and an agent operation refuses it rather than serve it as
+    /// a user's.
+    pub(crate) invalid_agent_token: bool,
 }
 
 impl Caller {
     /// The identity a request carries.
     pub(crate) fn from_headers(ctx: &Ctx, headers: &axum::http::HeaderMap) -> Caller {
-        let agent =
-            headers.get(api::agent::TOKEN_HEADER).and_then(|v| v.to_str().ok()).and_then(|token| {
-                crate::caller::verify_agent_token(&ctx.options().agent_secret, token)
-            });
+        let presented = headers.get(api::agent::TOKEN_HEADER);
+        let agent = presented.and_then(|v| v.to_str().ok()).and_then(|token| {
+            crate::caller::verify_agent_token(&ctx.options().agent_secret, token)
+        });
+        let invalid_agent_token = presented.is_some() && agent.is_none();
         let (agent_cluster, agent_instance) = agent.map_or((None, None), |(c, i)| (Some(c), i));
-        Caller { agent_cluster, agent_instance, identity: None }
+        Caller { agent_cluster, agent_instance, identity: None, invalid_agent_token }
     }
 }
 
@@ -70,20 +81,24 @@ impl<'a> Call<'a> {
         Call { ctx, caller, response_headers: parking_lot::Mutex::new(Vec::new()) }
     }
 
-    /// Refuses unless the caller holds the cluster token of `cluster` (an instance token is
-    /// not enough: it stands for one existing instance).
-    pub(crate) fn require_cluster_agent(&self, cluster: &str) -> Result<(), ApiError> {
-        if self.caller.agent_cluster.as_deref() == Some(cluster)
-            && self.caller.agent_instance.is_none()
-        {
-            Ok(())
-        } else {
-            Err(ApiError::new(
+    /// Who registers a container instance of `cluster` with this request. A request with an
+    /// agent token acts as that agent, for the token's own cluster only; one without acts as
+    /// the principal it was authorized for (authorization ran before the handler).
+    pub(crate) fn registrant(&self, cluster: &str) -> Result<Registrant, ApiError> {
+        if self.caller.invalid_agent_token {
+            return Err(ApiError::new(
                 ErrorCode::AccessDeniedException,
-                format!(
-                    "Only an agent holding the agent token of cluster {cluster} may register a container instance."
-                ),
-            ))
+                "The agent token is not valid.",
+            ));
+        }
+        match (&self.caller.agent_cluster, &self.caller.agent_instance) {
+            (None, _) => Ok(Registrant::Principal),
+            (Some(c), None) if c == cluster => Ok(Registrant::ClusterAgent),
+            (Some(c), Some(instance)) if c == cluster => {
+                Ok(Registrant::InstanceAgent(instance.clone()))
+            }
+            (Some(_), None) => Err(not_cluster_agent(cluster)),
+            (Some(_), Some(_)) => Err(not_instance_agent(cluster)),
         }
     }
 
@@ -92,14 +107,45 @@ impl<'a> Call<'a> {
     pub(crate) fn require_instance_agent(&self, cluster: &str) -> Result<&str, ApiError> {
         match (&self.caller.agent_cluster, &self.caller.agent_instance) {
             (Some(c), Some(instance)) if c == cluster => Ok(instance),
-            _ => Err(ApiError::new(
-                ErrorCode::AccessDeniedException,
-                format!(
-                    "Only the agent of a container instance of cluster {cluster}, holding that instance's token, may call this operation."
-                ),
-            )),
+            _ => Err(not_instance_agent(cluster)),
         }
     }
+}
+
+/// Who registers a container instance, and so what the registration may do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Registrant {
+    /// The holder of the cluster's agent token: registers a new instance for itself, or adopts
+    /// an instance a principal registered that no agent holds yet. Either way it receives the
+    /// instance's token.
+    ClusterAgent,
+    /// The agent of an existing instance (its id), with that instance's token: re-registers it.
+    InstanceAgent(String),
+    /// A principal whose policies allow `ecs:RegisterContainerInstance` on the cluster (the
+    /// root user when access control is off): registers instances that await an agent, or
+    /// re-registers existing ones. It never receives an instance's token.
+    Principal,
+}
+
+/// The refusal of a cluster token for another cluster, or of an instance token where only a
+/// cluster token registers.
+pub(crate) fn not_cluster_agent(cluster: &str) -> ApiError {
+    ApiError::new(
+        ErrorCode::AccessDeniedException,
+        format!(
+            "Only an agent holding the agent token of cluster {cluster} may register a container instance."
+        ),
+    )
+}
+
+/// The refusal of a token that is not the instance token of an instance of `cluster`.
+pub(crate) fn not_instance_agent(cluster: &str) -> ApiError {
+    ApiError::new(
+        ErrorCode::AccessDeniedException,
+        format!(
+            "Only the agent of a container instance of cluster {cluster}, holding that instance's token, may call this operation."
+        ),
+    )
 }
 
 /// Whether container instance `id` is registered in `cluster` (known and not `INACTIVE`). An

@@ -1,15 +1,17 @@
 //! Container instances through aws-sdk-ecs, registered by node agents running in the test
-//! process on the SIMULATED runtime: registration, description, the query-language filter,
-//! draining, custom attributes, deregistration, liveness and agent authentication.
+//! process on the SIMULATED runtime (or by IAM users, then adopted by such agents):
+//! registration, description, the query-language filter, draining, custom attributes,
+//! deregistration, liveness and agent authentication.
 
 use std::time::Duration;
 
 use aws_sdk_ecs::types::{
-    Attribute, ContainerDefinition, ContainerInstanceStatus, PlacementConstraint, TargetType,
+    Attribute, ContainerDefinition, ContainerInstance, ContainerInstanceField,
+    ContainerInstanceStatus, PlacementConstraint, Resource, Tag, TargetType,
 };
 use serde_json::json;
 
-use crate::common::{Server, SimAgent, code, eventually, message};
+use crate::common::{Server, SimAgent, code, ecs_client_as, eventually, message};
 
 async fn instances(ecs: &aws_sdk_ecs::Client, cluster: &str, n: usize) -> Vec<String> {
     eventually(10, &format!("{n} registered instances"), || async {
@@ -366,9 +368,12 @@ async fn agent_operations_need_the_cluster_or_instance_token() {
     let body = json!({"cluster": "c", "totalResources": [
         {"name": "CPU", "type": "INTEGER", "integerValue": 1024},
         {"name": "MEMORY", "type": "INTEGER", "integerValue": 1024}]});
-    // A user signature (the administrator's) does not make an agent.
+    // A user's signature (the administrator's) registers an instance, but makes no agent: the
+    // instance awaits one, and no token comes back.
     let response = raw.op("RegisterContainerInstance", body.clone()).await;
-    assert_eq!(response.error_type.as_deref(), Some("AccessDeniedException"));
+    assert_eq!(response.status, 200, "{:?}", response.body);
+    assert_eq!(response.instance_token, None);
+    assert_eq!(response.body["containerInstance"]["agentConnected"], json!(false));
     let response = raw
         .op_with_token("RegisterContainerInstance", body.clone(), &server.agent_token("other"))
         .await;
@@ -376,14 +381,15 @@ async fn agent_operations_need_the_cluster_or_instance_token() {
     // A forged token is no token: without a signature the request is not authenticated.
     let response = raw.op_with_token("RegisterContainerInstance", body.clone(), "c.0000").await;
     assert_eq!(response.error_type.as_deref(), Some("MissingAuthenticationTokenException"));
-    assert!(
+    assert_eq!(
         ecs.list_container_instances()
             .cluster("c")
             .send()
             .await
             .unwrap()
             .container_instance_arns()
-            .is_empty()
+            .len(),
+        1
     );
     let response = raw
         .op_with_token("RegisterContainerInstance", body.clone(), &server.agent_token("c"))
@@ -469,7 +475,7 @@ async fn agent_operations_need_the_cluster_or_instance_token() {
         assert_eq!(refused.error_type.as_deref(), Some("MissingAuthenticationTokenException"));
     }
     let listed = ecs.list_container_instances().cluster("c").send().await.unwrap();
-    assert_eq!(listed.container_instance_arns().len(), 2);
+    assert_eq!(listed.container_instance_arns().len(), 3);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -724,4 +730,236 @@ async fn a_poll_carries_reports_and_lines_and_says_they_were_applied_before_it_i
     parts.sort_by_key(|p| p.get("applied").is_none());
     assert_eq!(parts[0], json!({"applied": true}), "{text}");
     assert_eq!(parts[1]["tasks"][0]["desiredStatus"], "STOPPED", "{text}");
+}
+
+/// The administrator, a user allowed to register container instances in cluster `c` only (and
+/// to look at them), and one allowed only to look.
+fn registrar_auth_file() -> String {
+    format!(
+        r#"{}
+[[users]]
+name = "registrar"
+policies = ['''{{"Statement": [
+  {{"Effect": "Allow", "Action": "ecs:RegisterContainerInstance", "Resource": "arn:aws:ecs:*:*:cluster/c"}},
+  {{"Effect": "Allow", "Action": ["ecs:Describe*", "ecs:List*"], "Resource": "*"}}]}}''']
+[[users.keys]]
+access-key-id = "AKIDREGISTRAR"
+secret-access-key = "registrar-secret"
+
+[[users]]
+name = "viewer"
+policies = ['{{"Statement": {{"Effect": "Allow", "Action": ["ecs:Describe*", "ecs:List*"], "Resource": "*"}}}}']
+[[users.keys]]
+access-key-id = "AKIDVIEWER"
+secret-access-key = "viewer-secret"
+"#,
+        crate::common::admin_auth_file()
+    )
+}
+
+/// An EC2 instance identity document, made up.
+const IDENTITY_DOCUMENT: &str = r#"{"accountId": "000000000000", "architecture": "x86_64",
+    "availabilityZone": "us-east-1b", "imageId": "ami-0123456789abcdef0",
+    "instanceId": "i-0a1b2c3d4e5f60718", "instanceType": "m6i.large",
+    "pendingTime": "2024-05-01T12:00:00Z", "privateIp": "10.1.2.3", "region": "us-east-1",
+    "version": "2017-09-30"}"#;
+
+/// RegisterContainerInstance as tooling calls it with an IAM user's credentials.
+fn user_registration(ecs: &aws_sdk_ecs::Client, cluster: &str) -> RegisterCall {
+    let integer = |name: &str, value: i32| {
+        Resource::builder().name(name).r#type("INTEGER").integer_value(value).build()
+    };
+    ecs.register_container_instance()
+        .cluster(cluster)
+        .instance_identity_document(IDENTITY_DOCUMENT)
+        .instance_identity_document_signature("not checked")
+        .total_resources(integer("CPU", 2048))
+        .total_resources(integer("MEMORY", 1536))
+        .tags(Tag::builder().key("team").value("infra").build())
+}
+
+type RegisterCall =
+    aws_sdk_ecs::operation::register_container_instance::builders::RegisterContainerInstanceFluentBuilder;
+
+async fn describe(ecs: &aws_sdk_ecs::Client, arn: &str) -> ContainerInstance {
+    let out = ecs
+        .describe_container_instances()
+        .cluster("c")
+        .container_instances(arn)
+        .include(ContainerInstanceField::Tags)
+        .send()
+        .await
+        .unwrap();
+    out.container_instances()[0].clone()
+}
+
+fn attribute_of(instance: &ContainerInstance, name: &str) -> Option<String> {
+    instance.attributes().iter().find(|a| a.name() == name).and_then(|a| a.value().map(Into::into))
+}
+
+/// A user allowed `ecs:RegisterContainerInstance` registers an instance from an identity
+/// document; it has no agent, so nothing is placed on it, until a (simulated) agent adopts it
+/// with the cluster's token: then it is connected and runs tasks, and a restarted agent is still
+/// that instance. A user without the permission is refused and nothing is written.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_iam_user_registers_an_instance_and_an_agent_adopts_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let auth = dir.path().join("auth.toml");
+    std::fs::write(&auth, registrar_auth_file()).unwrap();
+    let server = Server::start_with_args(&["--auth-config", auth.to_str().unwrap()]);
+    let ecs = server.ecs();
+    for name in ["c", "other"] {
+        ecs.create_cluster().cluster_name(name).send().await.unwrap();
+    }
+    register_web(&ecs).await;
+    let registrar = ecs_client_as(&server.endpoint, "AKIDREGISTRAR", "registrar-secret");
+    let viewer = ecs_client_as(&server.endpoint, "AKIDVIEWER", "viewer-secret");
+
+    // Not allowed: refused, and nothing is registered.
+    let err = user_registration(&viewer, "c").send().await.unwrap_err();
+    assert_eq!(code(&err), "AccessDeniedException");
+    assert!(
+        message(&err).contains("is not authorized to perform: ecs:RegisterContainerInstance on resource: arn:aws:ecs:us-east-1:000000000000:cluster/c"),
+        "{}",
+        message(&err)
+    );
+    let err = user_registration(&registrar, "other").send().await.unwrap_err();
+    assert_eq!(code(&err), "AccessDeniedException");
+    for cluster in ["c", "other"] {
+        let listed = ecs.list_container_instances().cluster(cluster).send().await.unwrap();
+        assert!(listed.container_instance_arns().is_empty(), "{cluster}");
+    }
+
+    // Allowed: the instance is the document's host, with the resources given, and no agent.
+    let registered = user_registration(&registrar, "c").send().await.unwrap();
+    let arn = registered.container_instance().unwrap().container_instance_arn().unwrap().to_owned();
+    let instance = describe(&registrar, &arn).await;
+    assert_eq!(instance.ec2_instance_id(), Some("i-0a1b2c3d4e5f60718"));
+    assert_eq!(attribute_of(&instance, "ecs.availability-zone").as_deref(), Some("us-east-1b"));
+    assert_eq!(attribute_of(&instance, "ecs.instance-type").as_deref(), Some("m6i.large"));
+    assert_eq!(attribute_of(&instance, "ecs.ami-id").as_deref(), Some("ami-0123456789abcdef0"));
+    assert_eq!(attribute_of(&instance, "ecs.cpu-architecture").as_deref(), Some("x86_64"));
+    let registered_value = |instance: &ContainerInstance, name: &str| {
+        instance
+            .registered_resources()
+            .iter()
+            .find(|r| r.name() == Some(name))
+            .unwrap()
+            .integer_value()
+    };
+    assert_eq!(registered_value(&instance, "CPU"), 2048);
+    assert_eq!(registered_value(&instance, "MEMORY"), 1536);
+    assert!(!instance.agent_connected());
+    assert_eq!(instance.status(), Some("ACTIVE"));
+    assert_eq!(instance.tags()[0].key(), Some("team"));
+    assert_eq!(
+        ecs.list_container_instances().cluster("c").send().await.unwrap().container_instance_arns(),
+        std::slice::from_ref(&arn)
+    );
+
+    // Without an agent it takes no task.
+    let out = ecs.run_task().cluster("c").task_definition("web").send().await.unwrap();
+    assert!(out.tasks().is_empty());
+    assert_eq!(out.failures()[0].reason(), Some("AGENT"));
+    assert_eq!(out.failures()[0].arn(), Some(arn.as_str()));
+    let out = ecs
+        .start_task()
+        .cluster("c")
+        .task_definition("web")
+        .container_instances(&arn)
+        .send()
+        .await
+        .unwrap();
+    assert!(out.tasks().is_empty());
+    assert_eq!(out.failures()[0].reason(), Some("AGENT"));
+
+    // An agent adopts it: the same instance, now connected, keeping what it was registered as.
+    let agent = SimAgent::adopt(&server, "c", "zone-a", &arn);
+    let adopted = eventually(10, "the adopted instance connected", || {
+        let ecs = ecs.clone();
+        let arn = arn.clone();
+        async move {
+            let instance = describe(&ecs, &arn).await;
+            instance.agent_connected().then_some(instance)
+        }
+    })
+    .await;
+    assert_eq!(instances(&ecs, "c", 1).await, vec![arn.clone()]);
+    assert_eq!(adopted.ec2_instance_id(), Some("i-0a1b2c3d4e5f60718"));
+    assert_eq!(attribute_of(&adopted, "ecs.availability-zone").as_deref(), Some("us-east-1b"));
+    assert_eq!(attribute_of(&adopted, "ecs.instance-type").as_deref(), Some("m6i.large"));
+    assert_eq!(attribute_of(&adopted, "ecs.os-type").as_deref(), Some("linux"));
+    assert_eq!(adopted.tags()[0].value(), Some("infra"));
+    assert_eq!(adopted.version_info().unwrap().agent_version(), Some("0.1.0"));
+    // The agent measured the host: its resources replace those registered.
+    assert_eq!(registered_value(&adopted, "CPU"), 4 * 1024);
+    assert!(adopted.version() > instance.version());
+
+    // And a task runs there.
+    let out = ecs.run_task().cluster("c").task_definition("web").send().await.unwrap();
+    assert_eq!(out.tasks().len(), 1, "{:?}", out.failures());
+    let task = out.tasks()[0].task_arn().unwrap().to_owned();
+    assert_eq!(out.tasks()[0].container_instance_arn(), Some(arn.as_str()));
+    eventually(10, "the task RUNNING", || {
+        let ecs = ecs.clone();
+        let task = task.clone();
+        async move {
+            let out = ecs.describe_tasks().cluster("c").tasks(task).send().await.unwrap();
+            (out.tasks()[0].last_status() == Some("RUNNING")).then_some(())
+        }
+    })
+    .await;
+
+    // Restarted without being told, the agent is the adopted instance still (its state
+    // directory says so), and stays the host it was registered as.
+    let (runtime, state_dir) = agent.stop().await;
+    let _agent = SimAgent::start_on(&server, "c", "zone-a", runtime, state_dir);
+    let adopted_version = adopted.version();
+    let again = eventually(10, "the instance re-registered", || {
+        let ecs = ecs.clone();
+        let arn = arn.clone();
+        async move {
+            let again = describe(&ecs, &arn).await;
+            (again.version() > adopted_version && again.agent_connected()).then_some(again)
+        }
+    })
+    .await;
+    assert_eq!(instances(&ecs, "c", 1).await, vec![arn.clone()]);
+    assert_eq!(again.ec2_instance_id(), Some("i-0a1b2c3d4e5f60718"));
+    assert_eq!(attribute_of(&again, "ecs.availability-zone").as_deref(), Some("us-east-1b"));
+    assert_eq!(attribute_of(&again, "ecs.instance-type").as_deref(), Some("m6i.large"));
+    assert_eq!(again.running_tasks_count(), 1);
+}
+
+/// An agent told to adopt an instance that an agent already holds does not take it, and does
+/// not register another one instead: it stops.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_agent_does_not_adopt_an_instance_another_agent_holds() {
+    let server = Server::start();
+    let ecs = server.ecs();
+    ecs.create_cluster().cluster_name("c").send().await.unwrap();
+    let _holder = SimAgent::start(&server, "c", "zone-a");
+    let arn = instances(&ecs, "c", 1).await.remove(0);
+    let state_dir = tempfile::tempdir().unwrap();
+    let mut config = agent::agent::AgentConfig::new(
+        &server.endpoint,
+        "c",
+        &server.agent_token("c"),
+        state_dir.path().to_path_buf(),
+    );
+    config.container_instance_arn = Some(arn.clone());
+    let runtime = agent::sim::SimRuntime::new(agent::sim::SimOptions::default());
+    let intruder = agent::agent::Agent::new(config, std::sync::Arc::new(runtime));
+    let ended = tokio::time::timeout(Duration::from_secs(10), intruder.run(std::future::pending()))
+        .await
+        .expect("the agent stops by itself");
+    let error = ended.expect_err("the adoption is refused");
+    assert!(
+        matches!(&error, agent::agent::AgentError::Refused { arn: refused, .. } if *refused == arn)
+    );
+    let cause = std::error::Error::source(&error).unwrap().to_string();
+    assert!(cause.starts_with("AccessDeniedException: "), "{cause}");
+    assert!(cause.contains("is held by an agent"), "{cause}");
+    assert_eq!(instances(&ecs, "c", 1).await, vec![arn.clone()]);
+    assert!(describe(&ecs, &arn).await.agent_connected());
 }

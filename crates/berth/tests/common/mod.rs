@@ -416,6 +416,27 @@ impl SimAgent {
         runtime: agent::sim::SimRuntime,
         state_dir: tempfile::TempDir,
     ) -> SimAgent {
+        SimAgent::start_configured(server, cluster, zone, runtime, state_dir, |_| {})
+    }
+
+    /// Starts an agent that adopts container instance `arn`, registered beforehand by a user.
+    pub fn adopt(server: &Server, cluster: &str, zone: &str, arn: &str) -> SimAgent {
+        let runtime = agent::sim::SimRuntime::new(agent::sim::SimOptions::default());
+        let state_dir = tempfile::tempdir().unwrap();
+        SimAgent::start_configured(server, cluster, zone, runtime, state_dir, |config| {
+            config.container_instance_arn = Some(arn.to_owned());
+        })
+    }
+
+    /// Starts an agent with the tests' settings, changed by `configure`.
+    pub fn start_configured(
+        server: &Server,
+        cluster: &str,
+        zone: &str,
+        runtime: agent::sim::SimRuntime,
+        state_dir: tempfile::TempDir,
+        configure: impl FnOnce(&mut agent::agent::AgentConfig),
+    ) -> SimAgent {
         let mut config = agent::agent::AgentConfig::new(
             &server.endpoint,
             cluster,
@@ -427,6 +448,7 @@ impl SimAgent {
         config.cleanup_wait = std::time::Duration::from_millis(100);
         config.default_stop_timeout = std::time::Duration::from_secs(2);
         config.usage_interval = std::time::Duration::from_millis(300);
+        configure(&mut config);
         let agent = agent::agent::Agent::new(config, std::sync::Arc::new(runtime.clone()));
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let handle = tokio::spawn(async move {

@@ -5,6 +5,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod adoption;
 mod dev;
 mod policy;
 mod services;

@@ -79,11 +79,18 @@ pub struct AgentProcess {
     token: String,
     state_dir: std::path::PathBuf,
     zone: String,
+    /// More arguments for `berth agent`.
+    extra: Vec<String>,
     _state: Option<tempfile::TempDir>,
 }
 
 impl AgentProcess {
     pub fn start(server: &Server, cluster: &str, zone: &str) -> AgentProcess {
+        AgentProcess::start_with(server, cluster, zone, &[])
+    }
+
+    /// Starts an agent with more arguments (`--container-instance-arn ...`).
+    pub fn start_with(server: &Server, cluster: &str, zone: &str, extra: &[&str]) -> AgentProcess {
         let state = tempfile::tempdir().unwrap();
         let mut agent = AgentProcess {
             child: None,
@@ -92,6 +99,7 @@ impl AgentProcess {
             token: server.agent_token(cluster),
             state_dir: state.path().to_path_buf(),
             zone: zone.to_owned(),
+            extra: extra.iter().map(|a| (*a).to_owned()).collect(),
             _state: Some(state),
         };
         agent.spawn();
@@ -112,6 +120,7 @@ impl AgentProcess {
             .arg("--state-dir")
             .arg(&self.state_dir)
             .args(["--cleanup-wait", "1", "--stop-timeout", "10", "--usage-interval", "1"])
+            .args(&self.extra)
             .env("BERTH_AGENT_TOKEN", &self.token)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())

@@ -15,6 +15,12 @@ pub(crate) struct InstanceRecord {
     pub(crate) cluster: ClusterName,
     pub(crate) id: InstanceId,
     pub(crate) instance: StoredInstance,
+    /// Registered by a user (RegisterContainerInstance signed by an IAM principal) and not yet
+    /// taken over by an agent: no agent has its token, and an agent holding the cluster's token
+    /// may adopt it. Absent in records written before users could register instances, which
+    /// agents registered.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub(crate) awaiting_agent: bool,
 }
 
 mirror! {

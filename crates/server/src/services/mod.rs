@@ -460,6 +460,20 @@ pub(crate) async fn update_service(
         .and_then(|c| c.services.get(name.as_str()))
         .map(|e| e.record.clone())
         .ok_or_else(not_found)?;
+    if let Some(controller) = &req.deployment_controller
+        && Some(controller.r#type)
+            != current.service.deployment_controller.as_ref().map(|c| c.r#type)
+    {
+        return Err(ApiError::new(
+            ErrorCode::UnsupportedFeatureException,
+            "Berth does not change a service's deployment controller.",
+        ));
+    }
+    if current.external() && (req.task_definition.is_some() || req.force_new_deployment) {
+        return Err(ApiError::invalid_parameter(
+            "A service with the EXTERNAL deployment controller deploys through task sets: use CreateTaskSet.",
+        ));
+    }
     if current.status() != ServiceStatus::Active {
         return Err(not_active());
     }

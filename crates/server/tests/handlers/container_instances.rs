@@ -35,19 +35,23 @@ fn with(mut body: Value, extra: Value) -> Value {
 }
 
 #[tokio::test]
-async fn registration_needs_the_cluster_s_agent_token() {
+async fn an_agent_token_registers_only_in_its_own_cluster() {
     let h = Harness::new().await;
     h.create_cluster("c").await;
     h.create_cluster("other").await;
     let body = registration("c");
     let denied =
         "Only an agent holding the agent token of cluster c may register a container instance.";
-    // No token, another cluster's, a forged one: access control is off, so the request acts
-    // as the account's root user, which is no agent.
-    let reply = h.call("RegisterContainerInstance", body.clone()).await;
-    reply.refused("AccessDeniedException", denied);
-    for token in [h.agent_token("other"), "c.0000".to_owned(), "c".to_owned()] {
-        register(&h, body.clone(), &token).await.refused("AccessDeniedException", denied);
+    // Another cluster's token acts as that cluster's agent, which registers nothing here.
+    register(&h, body.clone(), &h.agent_token("other"))
+        .await
+        .refused("AccessDeniedException", denied);
+    // A token that is not valid is refused, not taken for a user's request (access control is
+    // off here, so without a token the request would act as the root user).
+    for token in ["c.0000", "c", &h.agent_token("c").replacen("c.", "other.", 1)] {
+        register(&h, body.clone(), token)
+            .await
+            .refused("AccessDeniedException", "The agent token is not valid.");
     }
     // An instance's own token does not register new instances.
     let instance = h.register_instance("c").await;
@@ -161,9 +165,11 @@ async fn re_registration_needs_the_instance_s_own_token() {
     let b = h.register_instance("c").await;
     let elsewhere = h.register_instance("d").await;
     let again = with(registration("c"), json!({"containerInstanceArn": a.arn}));
+    // The cluster's token adopts only an instance that awaits an agent, never one an agent
+    // holds (and with it, that instance's token).
     register(&h, again.clone(), &h.agent_token("c")).await.refused(
         "AccessDeniedException",
-        "Only the agent of a container instance of cluster c, holding that instance's token, may call this operation.",
+        &format!("Container instance {} is held by an agent: only its own instance token re-registers it.", a.arn),
     );
     register(&h, again.clone(), &b.token).await.refused(
         "AccessDeniedException",
@@ -189,6 +195,298 @@ async fn re_registration_needs_the_instance_s_own_token() {
     let after = h.describe_instance("c", &a.arn).await;
     assert_eq!(after["status"], "INACTIVE");
     assert_eq!(after["version"], before["version"].as_i64().unwrap() + 1);
+}
+
+/// A user's registration: the identity document of an EC2 instance (a made-up one), GPUs.
+fn user_registration(cluster: &str) -> Value {
+    let document = json!({"accountId": "000000000000", "architecture": "arm64",
+        "availabilityZone": "us-east-1c", "imageId": "ami-0abcdef1234567890",
+        "instanceId": "i-0fedcba9876543210", "instanceType": "c7g.large", "kernelId": null,
+        "pendingTime": "2024-01-01T00:00:00Z", "privateIp": "10.0.0.7", "region": "us-east-1",
+        "version": "2017-09-30"});
+    json!({
+        "cluster": cluster,
+        "instanceIdentityDocument": document.to_string(),
+        "instanceIdentityDocumentSignature": "not checked",
+        "totalResources": [
+            {"name": "CPU", "type": "INTEGER", "integerValue": 2048},
+            {"name": "MEMORY", "type": "INTEGER", "integerValue": 3072},
+            {"name": "PORTS", "type": "STRINGSET", "stringSetValue": ["22"]}
+        ],
+        "platformDevices": [{"id": "GPU-1", "type": "GPU"}, {"id": "GPU-2", "type": "GPU"}],
+        "attributes": [{"name": "rack", "value": "r7"}],
+        "versionInfo": {"agentVersion": "1.80.0", "agentHash": "abc", "dockerVersion": "25.0"},
+        "tags": [{"key": "team", "value": "infra"}]
+    })
+}
+
+fn attribute(instance: &Value, name: &str) -> Option<String> {
+    instance["attributes"]
+        .as_array()?
+        .iter()
+        .find(|a| a["name"] == name)
+        .and_then(|a| a["value"].as_str().map(str::to_owned))
+}
+
+fn resource(instance: &Value, list: &str, name: &str) -> Value {
+    instance[list]
+        .as_array()
+        .and_then(|l| l.iter().find(|r| r["name"] == name))
+        .cloned()
+        .unwrap_or(Value::Null)
+}
+
+/// With access control off a request without an agent token acts as the root user, a principal
+/// allowed everything: it registers an instance that awaits an agent, from its identity
+/// document, and gets no token for it. Nothing is placed on it until an agent adopts it.
+#[tokio::test]
+async fn a_principal_registers_an_instance_that_awaits_an_agent() {
+    let h = Harness::new().await;
+    h.create_cluster("c").await;
+    h.create_cluster("d").await;
+    let definition = h.register_definition("web").await;
+    let reply = h.call("RegisterContainerInstance", user_registration("c")).await;
+    assert_eq!(reply.instance_token, None, "a principal is given no agent token");
+    let registered = reply.ok()["containerInstance"].clone();
+    let arn = registered["containerInstanceArn"].as_str().unwrap().to_owned();
+    let described = h.describe_instance("c", &arn).await;
+    for instance in [&registered, &described] {
+        assert_eq!(instance["ec2InstanceId"], "i-0fedcba9876543210");
+        assert_eq!(instance["agentConnected"], false);
+        assert_eq!(instance["status"], "ACTIVE");
+        assert_eq!(attribute(instance, "ecs.availability-zone").as_deref(), Some("us-east-1c"));
+        assert_eq!(attribute(instance, "ecs.instance-type").as_deref(), Some("c7g.large"));
+        assert_eq!(attribute(instance, "ecs.ami-id").as_deref(), Some("ami-0abcdef1234567890"));
+        assert_eq!(attribute(instance, "ecs.cpu-architecture").as_deref(), Some("arm64"));
+        assert_eq!(attribute(instance, "rack").as_deref(), Some("r7"));
+        assert_eq!(resource(instance, "registeredResources", "CPU")["integerValue"], 2048);
+        assert_eq!(resource(instance, "registeredResources", "MEMORY")["integerValue"], 3072);
+        let gpus =
+            json!({"name": "GPU", "type": "STRINGSET", "stringSetValue": ["GPU-1", "GPU-2"]});
+        assert_eq!(resource(instance, "registeredResources", "GPU"), gpus);
+        assert_eq!(resource(instance, "remainingResources", "GPU"), gpus);
+        assert_eq!(instance["versionInfo"]["agentVersion"], "1.80.0");
+        assert_eq!(instance["tags"], json!([{"key": "team", "value": "infra"}]));
+    }
+
+    // No agent, no placement: RunTask fails with AGENT, and so does StartTask onto it.
+    let ran = h.call("RunTask", json!({"cluster": "c", "taskDefinition": definition})).await.ok();
+    assert_eq!(ran["tasks"], json!([]));
+    assert_eq!(ran["failures"][0]["reason"], "AGENT", "{ran}");
+    assert_eq!(ran["failures"][0]["arn"], json!(arn));
+    let started = h
+        .call(
+            "StartTask",
+            json!({"cluster": "c", "taskDefinition": definition, "containerInstances": [arn]}),
+        )
+        .await
+        .ok();
+    assert_eq!(started["tasks"], json!([]));
+    assert_eq!(started["failures"][0]["reason"], "AGENT", "{started}");
+
+    // The same EC2 instance may be registered in another cluster too.
+    let elsewhere = h.call("RegisterContainerInstance", user_registration("d")).await.ok();
+    assert_eq!(elsewhere["containerInstance"]["ec2InstanceId"], "i-0fedcba9876543210");
+    assert_ne!(elsewhere["containerInstance"]["containerInstanceArn"], json!(arn));
+
+    // A principal re-registers it with what it says now; the custom attributes users set stay.
+    h.call(
+        "PutAttributes",
+        json!({"cluster": "c", "attributes": [{"name": "owner", "value": "ops", "targetId": arn}]}),
+    )
+    .await
+    .ok();
+    let mut again = user_registration("c");
+    again["containerInstanceArn"] = json!(arn);
+    again["totalResources"][0]["integerValue"] = json!(4096);
+    again["attributes"] = json!([{"name": "new", "value": "1"}]);
+    let reply = h.call("RegisterContainerInstance", again).await;
+    assert_eq!(reply.instance_token, None);
+    let renewed = reply.ok()["containerInstance"].clone();
+    assert_eq!(renewed["containerInstanceArn"], json!(arn));
+    assert_eq!(renewed["version"], registered["version"].as_i64().unwrap() + 1);
+    assert_eq!(resource(&renewed, "registeredResources", "CPU")["integerValue"], 4096);
+    assert_eq!(attribute(&renewed, "owner").as_deref(), Some("ops"));
+    assert_eq!(attribute(&renewed, "rack").as_deref(), Some("r7"));
+    assert_eq!(
+        attribute(&renewed, "new"),
+        None,
+        "custom attributes count on a new registration only"
+    );
+    assert_eq!(renewed["agentConnected"], false);
+    assert_eq!(listed(&h, "c").await, json!([arn]));
+}
+
+/// An agent adopts an instance a principal registered: with the cluster's token and the
+/// instance's ARN it gets the instance's token, and the instance keeps what it was registered
+/// with. Only an instance awaiting an agent can be adopted, and only once.
+#[tokio::test]
+async fn an_agent_adopts_an_instance_that_awaits_one() {
+    let h = Harness::new().await;
+    h.create_cluster("c").await;
+    h.create_cluster("d").await;
+    let definition = h.register_definition("web").await;
+    let registered = h.call("RegisterContainerInstance", user_registration("c")).await.ok();
+    let arn = registered["containerInstance"]["containerInstanceArn"].as_str().unwrap().to_owned();
+    let version = registered["containerInstance"]["version"].as_i64().unwrap();
+    // What a Berth agent sends: its own idea of the host, and its resources.
+    let mut adoption = registration("c");
+    adoption["containerInstanceArn"] = json!(arn);
+    adoption["attributes"] = json!([{"name": "ecs.os-type", "value": "linux"},
+        {"name": "ecs.cpu-architecture", "value": "x86_64"},
+        {"name": "ecs.capability.container-health-check"}, {"name": "mine", "value": "x"}]);
+
+    // Not with another cluster's token, nor a forged one.
+    register(&h, adoption.clone(), &h.agent_token("d")).await.refused(
+        "AccessDeniedException",
+        "Only an agent holding the agent token of cluster c may register a container instance.",
+    );
+    register(&h, adoption.clone(), "c.00").await.refused("AccessDeniedException", "not valid");
+
+    let reply = register(&h, adoption.clone(), &h.agent_token("c")).await;
+    let token = reply.instance_token.clone().expect("the adopting agent gets the instance's token");
+    let adopted = reply.ok()["containerInstance"].clone();
+    assert_eq!(adopted["containerInstanceArn"], json!(arn));
+    assert_eq!(adopted["version"], version + 1);
+    assert_eq!(adopted["agentConnected"], true);
+    // Kept: the EC2 id, the attributes and tags it was registered with, its GPUs.
+    assert_eq!(adopted["ec2InstanceId"], "i-0fedcba9876543210");
+    assert_eq!(attribute(&adopted, "ecs.availability-zone").as_deref(), Some("us-east-1c"));
+    assert_eq!(attribute(&adopted, "ecs.instance-type").as_deref(), Some("c7g.large"));
+    assert_eq!(attribute(&adopted, "ecs.cpu-architecture").as_deref(), Some("arm64"));
+    assert_eq!(attribute(&adopted, "rack").as_deref(), Some("r7"));
+    assert_eq!(adopted["tags"], json!([{"key": "team", "value": "infra"}]));
+    assert_eq!(resource(&adopted, "registeredResources", "GPU")["stringSetValue"][1], "GPU-2");
+    // Added: the agent's attributes of ECS the instance lacked. Its resources and version
+    // replace the registered ones; its custom attributes count only on a new registration.
+    assert_eq!(attribute(&adopted, "ecs.os-type").as_deref(), Some("linux"));
+    assert!(
+        adopted["attributes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["name"] == "ecs.capability.container-health-check")
+    );
+    assert_eq!(attribute(&adopted, "mine"), None);
+    assert_eq!(resource(&adopted, "registeredResources", "CPU")["integerValue"], 4096);
+    assert_eq!(adopted["versionInfo"]["agentVersion"], "0.1.0");
+
+    // Now tasks are placed on it.
+    let task = h.run_task("c", &definition).await;
+    assert_eq!(h.describe_task("c", &task).await["containerInstanceArn"], json!(arn));
+
+    // Adopted once: the cluster's token cannot take it again (nor would a principal's
+    // re-registration give it back); its own token re-registers it.
+    let before = h.describe_instance("c", &arn).await;
+    register(&h, adoption.clone(), &h.agent_token("c"))
+        .await
+        .refused("AccessDeniedException", &format!("Container instance {arn} is held by an agent"));
+    let mut by_user = user_registration("c");
+    by_user["containerInstanceArn"] = json!(arn);
+    assert_eq!(h.call("RegisterContainerInstance", by_user).await.instance_token, None);
+    register(&h, adoption.clone(), &h.agent_token("c"))
+        .await
+        .refused("AccessDeniedException", "is held by an agent");
+    let renewed = register(&h, adoption.clone(), &token).await.ok();
+    assert_eq!(renewed["containerInstance"]["version"], before["version"].as_i64().unwrap() + 2);
+
+    // An instance an agent registered itself was never awaiting one.
+    let own = h.register_instance("c").await;
+    let mut take = adoption.clone();
+    take["containerInstanceArn"] = json!(own.arn);
+    register(&h, take, &h.agent_token("c"))
+        .await
+        .refused("AccessDeniedException", "is held by an agent");
+
+    // A deregistered instance is adopted by no one.
+    let waiting = h.call("RegisterContainerInstance", user_registration("c")).await.ok();
+    let waiting = waiting["containerInstance"]["containerInstanceArn"].as_str().unwrap().to_owned();
+    h.call("DeregisterContainerInstance", json!({"cluster": "c", "containerInstance": waiting}))
+        .await
+        .ok();
+    let mut late = adoption;
+    late["containerInstanceArn"] = json!(waiting);
+    register(&h, late.clone(), &h.agent_token("c"))
+        .await
+        .refused("ClientException", "is not registered in cluster c");
+    // Nor is an instance of another cluster, or one that never was.
+    late["containerInstanceArn"] =
+        json!(crate::harness::arn("container-instance/c/0123456789abcdef0123456789abcdef"));
+    register(&h, late, &h.agent_token("c"))
+        .await
+        .refused("ClientException", "is not registered in cluster c");
+}
+
+#[tokio::test]
+async fn a_principal_s_registration_refuses_what_an_agent_s_does() {
+    let h = Harness::new().await;
+    h.create_cluster("c").await;
+    let refuse = |body: Value, code: &'static str, fragment: &'static str| {
+        let h = &h;
+        async move {
+            h.refuses("RegisterContainerInstance", body, code, fragment).await;
+        }
+    };
+    let document = |document: Value| {
+        with(user_registration("c"), json!({"instanceIdentityDocument": document.to_string()}))
+    };
+    refuse(
+        document(json!({"instanceId": "i-1", "region": "eu-west-1"})),
+        "InvalidParameterException",
+        "instanceIdentityDocument names region \"eu-west-1\"; this control plane serves region us-east-1.",
+    )
+    .await;
+    for id in [json!(""), json!("i 1"), json!("x".repeat(129))] {
+        refuse(
+            document(json!({"instanceId": id})),
+            "InvalidParameterException",
+            "instanceIdentityDocument.instanceId must be 1 to 128 letters",
+        )
+        .await;
+    }
+    refuse(
+        document(json!({"instanceId": 7})),
+        "InvalidParameterException",
+        "instanceIdentityDocument is not a valid identity document",
+    )
+    .await;
+    refuse(
+        document(json!({"instanceType": "m5 large!"})),
+        "InvalidParameterException",
+        "The value of attribute \"ecs.instance-type\" must be",
+    )
+    .await;
+    refuse(
+        with(user_registration("c"), json!({"instanceIdentityDocument": "[]"})),
+        "InvalidParameterException",
+        "instanceIdentityDocument is not a valid identity document",
+    )
+    .await;
+    refuse(
+        with(user_registration("c"), json!({"platformDevices": [{"id": "g", "type": "TPU"}]})),
+        "InvalidParameterException",
+        "platformDevices[0].type",
+    )
+    .await;
+    refuse(
+        with(user_registration("c"), json!({"totalResources": []})),
+        "InvalidParameterException",
+        "totalResources must give CPU and MEMORY",
+    )
+    .await;
+    refuse(
+        with(user_registration("c"), json!({"containerInstanceArn": "0123456789abcdef"})),
+        "ClientException",
+        "is not registered in cluster c",
+    )
+    .await;
+    refuse(
+        with(user_registration("c"), json!({"cluster": "nope"})),
+        "ClusterNotFoundException",
+        "Cluster not found.",
+    )
+    .await;
+    assert_eq!(listed(&h, "c").await, json!([]));
 }
 
 #[tokio::test]

@@ -75,8 +75,13 @@ fn probes(instance: &str) -> Vec<(Operation, Value)> {
             UpdateTaskProtection,
             json!({"cluster": "nope", "tasks": ["t"], "protectionEnabled": true}),
         ),
-        // Without the cluster's agent token.
-        (RegisterContainerInstance, registration("c")),
+        // Into a cluster that does not exist; with a document of another region.
+        (RegisterContainerInstance, registration("nope")),
+        (
+            RegisterContainerInstance,
+            json!({"cluster": "c", "instanceIdentityDocument":
+                "{\"instanceId\":\"i-0123456789abcdef0\",\"region\":\"eu-west-3\"}"}),
+        ),
         (DeregisterContainerInstance, json!({"cluster": "c", "containerInstance": "nope"})),
         (DeregisterContainerInstance, json!({"cluster": "nope", "containerInstance": instance})),
         (DescribeContainerInstances, json!({"cluster": "nope", "containerInstances": [instance]})),

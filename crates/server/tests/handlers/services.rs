@@ -165,7 +165,7 @@ async fn create_service_refuses_what_berth_does_not_support() {
         ),
         (
             json!({"deploymentController": {"type": "CODE_DEPLOY"}}),
-            "Berth does not support deployment controllers other than ECS yet.",
+            "Berth does not support the CODE_DEPLOY deployment controller yet.",
         ),
         (
             json!({"deploymentConfiguration": {"strategy": "BLUE_GREEN"}}),
@@ -347,7 +347,7 @@ async fn update_service_refuses_and_leaves_the_service_as_it_was() {
         ),
         (
             json!({"deploymentController": {"type": "EXTERNAL"}}),
-            "deployment controllers other than ECS",
+            "a service's deployment controller",
         ),
         (
             json!({"deploymentConfiguration": {"strategy": "LINEAR"}}),
