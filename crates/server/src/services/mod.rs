@@ -469,7 +469,9 @@ pub(crate) async fn update_service(
             "Berth does not change a service's deployment controller.",
         ));
     }
-    if current.external() && (req.task_definition.is_some() || req.force_new_deployment) {
+    if current.external()
+        && (req.task_definition.is_some() || req.force_new_deployment == Some(true))
+    {
         return Err(ApiError::invalid_parameter(
             "A service with the EXTERNAL deployment controller deploys through task sets: use CreateTaskSet.",
         ));
