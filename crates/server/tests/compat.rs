@@ -21,7 +21,8 @@ const DIFFERENCES: &[(&[Operation], &str)] = &[
     (&[Operation::StartTask], "the `awsvpc` network mode answers `UnsupportedFeatureException`"),
     (
         &[Operation::CreateService, Operation::UpdateService],
-        "the `ECS` deployment controller with the `ROLLING` strategy; `serviceRegistries`, `role` \
+        "the `ECS` and `EXTERNAL` deployment controllers (`CODE_DEPLOY` answers \
+         `UnsupportedFeatureException`), the `ROLLING` strategy; `serviceRegistries`, `role` \
          and deployment alarms are kept and shown but not acted on; load balancers, capacity \
          provider strategies and the other deployment strategies answer \
          `UnsupportedFeatureException`",
@@ -39,6 +40,18 @@ const DIFFERENCES: &[(&[Operation], &str)] = &[
     (
         &[Operation::SubmitTaskStateChange, Operation::SubmitContainerStateChange],
         "called by Berth's agent with its instance's agent token, for tasks placed on it",
+    ),
+    (
+        &[
+            Operation::CreateTaskSet,
+            Operation::DeleteTaskSet,
+            Operation::DescribeTaskSets,
+            Operation::UpdateTaskSet,
+            Operation::UpdateServicePrimaryTaskSet,
+        ],
+        "services with the `EXTERNAL` deployment controller; load balancers and capacity \
+         provider strategies on task sets answer `UnsupportedFeatureException`; a task set's \
+         tags are kept but not tagged through TagResource",
     ),
     (
         &[Operation::StopServiceDeployment],
@@ -73,17 +86,6 @@ const NOT_SERVED: &[(&[Operation], &str)] = &[
         ],
         "capacity providers: Berth manages no Auto Scaling groups; only `FARGATE` and \
          `FARGATE_SPOT` are named, and tasks are not launched through them",
-    ),
-    (
-        &[
-            Operation::CreateTaskSet,
-            Operation::DeleteTaskSet,
-            Operation::DescribeTaskSets,
-            Operation::UpdateTaskSet,
-            Operation::UpdateServicePrimaryTaskSet,
-        ],
-        "task sets belong to the `EXTERNAL` and `CODE_DEPLOY` deployment controllers; services \
-         use the `ECS` controller",
     ),
     (
         &[

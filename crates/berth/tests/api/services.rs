@@ -864,3 +864,167 @@ async fn a_stopped_deployment_rolls_back_and_revisions_describe_each_deployment(
     assert_eq!(described.failures().len(), 1);
     assert_eq!(described.failures()[0].reason(), Some("MISSING"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_external_tool_moves_a_service_between_task_sets() {
+    use aws_sdk_ecs::types::{DeploymentController, DeploymentControllerType, Scale, ScaleUnit};
+    let (_server, ecs, _agents) = setup(&["zone-a", "zone-b"]).await;
+    register(&ecs, "web", container("web", &["httpd"])).await;
+    register(&ecs, "web", container("web", &["httpd", "-v2"])).await;
+    ecs.create_service()
+        .cluster("c")
+        .service_name("web")
+        .desired_count(4)
+        .deployment_controller(
+            DeploymentController::builder()
+                .r#type(DeploymentControllerType::External)
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let scale = |percent: f64| Scale::builder().value(percent).unit(ScaleUnit::Percent).build();
+    let blue = ecs
+        .create_task_set()
+        .cluster("c")
+        .service("web")
+        .task_definition("web:1")
+        .external_id("blue")
+        .scale(scale(100.0))
+        .send()
+        .await
+        .unwrap()
+        .task_set()
+        .unwrap()
+        .clone();
+    assert_eq!(blue.status(), Some("PRIMARY"));
+    assert_eq!(blue.computed_desired_count(), 4);
+    let green = ecs
+        .create_task_set()
+        .cluster("c")
+        .service("web")
+        .task_definition("web:2")
+        .external_id("green")
+        .scale(scale(0.0))
+        .send()
+        .await
+        .unwrap()
+        .task_set()
+        .unwrap()
+        .clone();
+    assert_eq!(green.status(), Some("ACTIVE"));
+    // Running tasks per task set, as DescribeTaskSets counts them and as ListTasks finds them.
+    let counts = || async {
+        let sets = ecs
+            .describe_task_sets()
+            .cluster("c")
+            .service("web")
+            .send()
+            .await
+            .unwrap()
+            .task_sets()
+            .to_vec();
+        let by_id: BTreeMap<String, (i32, i32, String)> = sets
+            .iter()
+            .map(|s| {
+                (
+                    s.external_id().unwrap().to_owned(),
+                    (s.running_count(), s.computed_desired_count(), s.status().unwrap().to_owned()),
+                )
+            })
+            .collect();
+        by_id
+    };
+    let settled = |blue: i32, green: i32| {
+        let counts = &counts;
+        async move {
+            eventually(30, &format!("blue {blue} and green {green}"), || async {
+                let c = counts().await;
+                (c.get("blue").map(|v| v.0) == Some(blue)
+                    && c.get("green").map(|v| v.0) == Some(green))
+                .then_some(c)
+            })
+            .await
+        }
+    };
+    settled(4, 0).await;
+    assert_eq!(describe(&ecs, "web").await.running_count(), 4);
+    // Half and half.
+    for (set, percent) in [(&green, 50.0), (&blue, 50.0)] {
+        ecs.update_task_set()
+            .cluster("c")
+            .service("web")
+            .task_set(set.task_set_arn().unwrap())
+            .scale(scale(percent))
+            .send()
+            .await
+            .unwrap();
+    }
+    let c = settled(2, 2).await;
+    assert_eq!((c["blue"].1, c["green"].1), (2, 2));
+    let tasks = ecs.list_tasks().cluster("c").service_name("web").send().await.unwrap();
+    assert_eq!(tasks.task_arns().len(), 4);
+    // Green becomes the primary; blue is scaled away and deleted.
+    let primary = ecs
+        .update_service_primary_task_set()
+        .cluster("c")
+        .service("web")
+        .primary_task_set(green.id().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(primary.task_set().unwrap().status(), Some("PRIMARY"));
+    let service = describe(&ecs, "web").await;
+    assert!(service.task_definition().unwrap().ends_with("web:2"), "{service:?}");
+    let err = ecs
+        .delete_task_set()
+        .cluster("c")
+        .service("web")
+        .task_set(blue.id().unwrap())
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "InvalidParameterException");
+    ecs.update_task_set()
+        .cluster("c")
+        .service("web")
+        .task_set(green.id().unwrap())
+        .scale(scale(100.0))
+        .send()
+        .await
+        .unwrap();
+    ecs.delete_task_set()
+        .cluster("c")
+        .service("web")
+        .task_set(blue.id().unwrap())
+        .force(true)
+        .send()
+        .await
+        .unwrap();
+    eventually(30, "blue to be gone and green to run 4", || async {
+        let c = counts().await;
+        (c.len() == 1 && c.get("green").map(|v| v.0) == Some(4)).then_some(())
+    })
+    .await;
+    let tasks = ecs.list_tasks().cluster("c").service_name("web").send().await.unwrap();
+    assert_eq!(tasks.task_arns().len(), 4);
+    // Task sets are only for EXTERNAL services.
+    ecs.create_service()
+        .cluster("c")
+        .service_name("plain")
+        .task_definition("web:1")
+        .desired_count(0)
+        .send()
+        .await
+        .unwrap();
+    let err = ecs
+        .create_task_set()
+        .cluster("c")
+        .service("plain")
+        .task_definition("web:1")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "InvalidParameterException");
+}

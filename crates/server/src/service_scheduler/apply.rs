@@ -8,6 +8,10 @@ pub(super) async fn reconcile(ctx: &Ctx, cluster: &str, name: &str) -> Result<()
     else {
         return Ok(());
     };
+    if record.external() {
+        return reconcile_task_sets(ctx, cluster, name, record, revision, tasks, snapshot, leaving)
+            .await;
+    }
     let scheduling = record.service.scheduling_strategy.unwrap_or(SchedulingStrategy::Replica);
     let live: Vec<_> =
         record.deployments.iter().filter(|d| d.status != DeploymentStatus::Inactive).collect();
@@ -110,7 +114,133 @@ pub(super) async fn reconcile(ctx: &Ctx, cluster: &str, name: &str) -> Result<()
         daemon_instances: daemon_instances.clone(),
     };
     let now = ctx.clock().now();
-    let views: Vec<TaskView> = tasks
+    let views = task_views(&tasks, &checked, &leaving, now);
+    let seed =
+        u64::from_le_bytes(uuid::Uuid::new_v4().as_bytes()[..8].try_into().expect("8 bytes"));
+    let decision = deploy::decide(&view, &views, &snapshot, &scheduler::PlanCtx { seed }, now);
+
+    let mut events: Vec<String> = Vec::new();
+    stop_tasks(ctx, cluster, name, primary.id.as_str(), &decision, &mut events).await?;
+    start_tasks(ctx, cluster, &record, &decision, &constraints, &strategy, &mut events).await?;
+    events.extend(decision.events.iter().cloned());
+    record_outcome(ctx, cluster, name, revision, &decision, &events).await
+}
+
+/// One pass over a service under the EXTERNAL deployment controller: each task set kept at its
+/// computed desired count.
+#[allow(clippy::too_many_arguments)]
+async fn reconcile_task_sets(
+    ctx: &Ctx,
+    cluster: &str,
+    name: &str,
+    record: Arc<ServiceRecord>,
+    revision: i64,
+    tasks: Vec<Arc<IndexedTask>>,
+    snapshot: scheduler::Snapshot,
+    leaving: BTreeSet<String>,
+) -> Result<(), ApiError> {
+    let quotas = &ctx.config().quotas;
+    let mut checked: BTreeMap<(&str, i32), bool> = BTreeMap::new();
+    for (family, revision) in tasks
+        .iter()
+        .map(|t| (t.family.as_str(), t.revision))
+        .chain(record.task_sets.iter().map(|s| (s.family.as_str(), s.revision)))
+    {
+        if checked.contains_key(&(family, revision)) {
+            continue;
+        }
+        let has = ctx.definition(family, revision).await?.is_some_and(|td| {
+            td.container_definitions
+                .iter()
+                .flatten()
+                .any(|c| c.essential.unwrap_or(true) && c.health_check.is_some())
+        });
+        checked.insert((family, revision), has);
+    }
+    // Placement constraints: the service's and the PRIMARY task set's definition's.
+    let primary = record
+        .task_sets
+        .iter()
+        .find(|s| s.status == TaskSetStatus::Primary)
+        .or(record.task_sets.first());
+    let constraints = match primary {
+        Some(set) => {
+            let definition =
+                ctx.definition(&set.family, set.revision).await?.ok_or_else(ApiError::server)?;
+            placement::constraints(
+                &definition,
+                record.service.placement_constraints.as_deref().unwrap_or_default(),
+                quotas.placement_constraints,
+            )?
+        }
+        None => Vec::new(),
+    };
+    let mut strategy = placement::strategies(
+        record.service.placement_strategy.as_deref().unwrap_or_default(),
+        quotas.placement_strategies,
+    )?;
+    if strategy.is_empty() {
+        strategy = vec![
+            scheduler::Strategy::Spread(scheduler::SpreadField::Attribute(
+                "ecs.availability-zone".to_owned(),
+            )),
+            scheduler::Strategy::Spread(scheduler::SpreadField::InstanceId),
+        ];
+    }
+    let desired = u32::try_from(record.service.desired_count.unwrap_or(0)).unwrap_or(0);
+    let sets: Vec<deploy::TaskSetView> = record
+        .task_sets
+        .iter()
+        .map(|s| deploy::TaskSetView {
+            id: s.id.clone(),
+            desired: deploy::computed_desired(desired, s.scale),
+            draining: s.status == TaskSetStatus::Draining,
+        })
+        .collect();
+    let view = ServiceView {
+        name: name.to_owned(),
+        scheduling: deploy::SchedulingStrategy::Replica,
+        desired_count: desired,
+        minimum_healthy_percent: 100,
+        maximum_percent: 200,
+        health_check_grace_period: f64::from(
+            record.service.health_check_grace_period_seconds.unwrap_or(0),
+        ),
+        settle_time: ctx.options().task_settle_time.as_secs_f64(),
+        deleting: record.status() == ServiceStatus::Draining,
+        deployments: Vec::new(),
+        last_completed: None,
+        strategy: strategy.clone(),
+        daemon_instances: Vec::new(),
+    };
+    let now = ctx.clock().now();
+    let views = task_views(&tasks, &checked, &leaving, now);
+    let seed =
+        u64::from_le_bytes(uuid::Uuid::new_v4().as_bytes()[..8].try_into().expect("8 bytes"));
+    let decision = deploy::decide_task_sets(
+        &view,
+        &sets,
+        &views,
+        &snapshot,
+        &scheduler::PlanCtx { seed },
+        now,
+    );
+    let mut events: Vec<String> = Vec::new();
+    let primary_id = primary.map_or("", |s| s.id.as_str());
+    stop_tasks(ctx, cluster, name, primary_id, &decision, &mut events).await?;
+    start_tasks(ctx, cluster, &record, &decision, &constraints, &strategy, &mut events).await?;
+    events.extend(decision.events.iter().cloned());
+    record_outcome(ctx, cluster, name, revision, &decision, &events).await
+}
+
+/// The service's tasks as the pure scheduler sees them.
+fn task_views(
+    tasks: &[Arc<IndexedTask>],
+    checked: &BTreeMap<(&str, i32), bool>,
+    leaving: &BTreeSet<String>,
+    now: f64,
+) -> Vec<TaskView> {
+    tasks
         .iter()
         .map(|t| TaskView {
             id: t.id.clone().into(),
@@ -138,16 +268,7 @@ pub(super) async fn reconcile(ctx: &Ctx, cluster: &str, name: &str) -> Result<()
             ),
             stopped_by_scheduler: t.stop_code == Some(TaskStopCode::ServiceSchedulerInitiated),
         })
-        .collect();
-    let seed =
-        u64::from_le_bytes(uuid::Uuid::new_v4().as_bytes()[..8].try_into().expect("8 bytes"));
-    let decision = deploy::decide(&view, &views, &snapshot, &scheduler::PlanCtx { seed }, now);
-
-    let mut events: Vec<String> = Vec::new();
-    stop_tasks(ctx, cluster, name, primary.id.as_str(), &decision, &mut events).await?;
-    start_tasks(ctx, cluster, &record, &decision, &constraints, &strategy, &mut events).await?;
-    events.extend(decision.events.iter().cloned());
-    record_outcome(ctx, cluster, name, revision, &decision, &events).await
+        .collect()
 }
 
 pub(super) async fn stop_tasks(
@@ -270,14 +391,13 @@ pub(super) async fn start_tasks(
     orders.extend(decision.start_on.iter().map(|(d, i)| (d.clone(), 1, Some(i.clone()))));
     let mut started = Vec::new();
     for (deployment, count, instance) in orders {
-        let Some(d) = record.deployments.iter().find(|x| x.id == deployment) else { continue };
-        let definition =
-            ctx.definition(&d.family, d.revision).await?.ok_or_else(ApiError::server)?;
+        let Some((family, revision)) = record.launched_by(&deployment) else { continue };
+        let definition = ctx.definition(family, revision).await?.ok_or_else(ApiError::server)?;
         let propagated = match record.service.propagate_tags {
             Some(api::PropagateTags::Service) => record.service.tags.clone().unwrap_or_default(),
             Some(api::PropagateTags::TaskDefinition) => {
                 let reference =
-                    crate::task_definitions::Reference::Revision(d.family.clone(), d.revision);
+                    crate::task_definitions::Reference::Revision(family.to_owned(), revision);
                 crate::task_definitions::find(ctx, &reference)
                     .await?
                     .map(|found| found.value.tags)
@@ -296,8 +416,8 @@ pub(super) async fn start_tasks(
             cluster: cluster.to_owned(),
             reservation: crate::placement::reservation(&definition, None),
             definition,
-            family: d.family.clone(),
-            revision: d.revision,
+            family: family.to_owned(),
+            revision,
             overrides: None,
             group: format!("service:{}", record.name),
             started_by: Some(deployment.clone()),
@@ -392,6 +512,8 @@ pub(super) async fn record_outcome(
             d.finished_at.get_or_insert(now);
         }
     }
+    // A deleted task set with no task left is gone.
+    record.task_sets.retain(|s| !decision.retire.contains(&s.id));
     if let Some(target) = &decision.rollback_to {
         record.roll_back(target, decision.rollback_replaces.clone(), deployment_id(), now);
     }

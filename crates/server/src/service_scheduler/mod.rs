@@ -26,7 +26,7 @@ use crate::error::{Error, Resource};
 use crate::placement::Launch;
 use crate::records::{
     DeploymentStatus, DesiredStatus, InstanceStatus, RolloutState, ServiceRecord, ServiceStatus,
-    StopCause, TaskRecord, TaskState, TaskStatus, keys,
+    StopCause, TaskRecord, TaskSetStatus, TaskState, TaskStatus, keys,
 };
 use crate::records::{ErrorChain, encode, internal};
 use crate::services::deployment_id;

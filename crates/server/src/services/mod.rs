@@ -8,6 +8,7 @@
 //! changes the desired count resizes the current one.
 
 mod deployments;
+mod task_sets;
 
 use std::collections::BTreeMap;
 
@@ -41,6 +42,10 @@ use crate::{Ctx, paging, placement, tags};
 pub(crate) use deployments::{
     describe_service_deployments, describe_service_revisions, list_service_deployments,
     stop_service_deployment,
+};
+pub(crate) use task_sets::{
+    create_task_set, delete_task_set, describe_task_sets, update_service_primary_task_set,
+    update_task_set,
 };
 
 fn not_found() -> ApiError {
@@ -229,6 +234,21 @@ pub(crate) fn render(cluster: &ClusterIndex, record: &ServiceRecord, with_tags: 
             })
             .collect(),
     );
+    if record.external() {
+        for c in record.task_sets.iter().filter_map(|s| counts.get(&s.id)) {
+            running += c.running;
+            pending += c.pending;
+        }
+        service.running_count = Some(running);
+        service.pending_count = Some(pending);
+        service.task_sets = Some(
+            record
+                .task_sets
+                .iter()
+                .map(|s| task_sets::render_task_set(cluster, record, s, false))
+                .collect(),
+        );
+    }
     service.events = Some(record.events.clone());
     if let Some(primary) = record.deployments.iter().find(|d| d.status == DeploymentStatus::Primary)
     {

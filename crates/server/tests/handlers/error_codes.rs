@@ -58,6 +58,19 @@ fn probes(instance: &str) -> Vec<(Operation, Value)> {
         (ListTagsForResource, json!({"resourceArn": arn("task-definition/nope:1")})),
         (ListTagsForResource, json!({"resourceArn": "not an arn"})),
         (DescribeServiceRevisions, json!({"serviceRevisionArns": []})),
+        // Task sets: only for EXTERNAL services (`web` uses the ECS controller).
+        (CreateTaskSet, json!({"cluster": "c", "service": "web", "taskDefinition": "web:1"})),
+        (CreateTaskSet, json!({"cluster": "c", "service": "nope", "taskDefinition": "web:1"})),
+        (
+            UpdateTaskSet,
+            json!({"cluster": "c", "service": "web", "taskSet": "ts", "scale": {"value": 50}}),
+        ),
+        (DeleteTaskSet, json!({"cluster": "nope", "service": "web", "taskSet": "ts"})),
+        (DescribeTaskSets, json!({"cluster": "c", "service": "web"})),
+        (
+            UpdateServicePrimaryTaskSet,
+            json!({"cluster": "c", "service": "web", "primaryTaskSet": "ts"}),
+        ),
         (
             StopServiceDeployment,
             json!({"serviceDeploymentArn": arn("service-deployment/c/nope/1")}),

@@ -707,3 +707,72 @@ async fn a_service_keeps_its_role_registries_and_alarms_as_given() {
         .ok();
     assert_eq!(updated["service"]["serviceRegistries"], other);
 }
+
+#[tokio::test]
+async fn task_sets_refuse_what_ecs_refuses_and_write_nothing() {
+    let h = cluster().await;
+    h.call(
+        "CreateService",
+        json!({"cluster": "c", "serviceName": "ext", "desiredCount": 2,
+            "deploymentController": {"type": "EXTERNAL"}}),
+    )
+    .await
+    .ok();
+    let set = |extra: Value| {
+        let mut body = json!({"cluster": "c", "service": "ext", "taskDefinition": "web:1"});
+        for (key, value) in extra.as_object().unwrap() {
+            body[key] = value.clone();
+        }
+        body
+    };
+    h.rejects(
+        "CreateTaskSet",
+        set(json!({"scale": {"value": 150, "unit": "PERCENT"}})),
+        "scale.value",
+    )
+    .await;
+    h.refuses(
+        "CreateTaskSet",
+        set(json!({"taskDefinition": "nope:1"})),
+        "ClientException",
+        "TaskDefinition not found",
+    )
+    .await;
+    let created = h.call("CreateTaskSet", set(json!({"externalId": "a"}))).await.ok();
+    let id = created["taskSet"]["id"].as_str().unwrap().to_owned();
+    assert_eq!(created["taskSet"]["status"], "PRIMARY");
+    assert_eq!(created["taskSet"]["computedDesiredCount"], 2);
+    h.refuses(
+        "UpdateTaskSet",
+        json!({"cluster": "c", "service": "ext", "taskSet": "ecs-svc/1", "scale": {"value": 10}}),
+        "TaskSetNotFoundException",
+        "does not exist",
+    )
+    .await;
+    h.rejects(
+        "DeleteTaskSet",
+        json!({"cluster": "c", "service": "ext", "taskSet": id}),
+        "scaled to 0 before it is deleted",
+    )
+    .await;
+    let described = h
+        .call(
+            "DescribeTaskSets",
+            json!({"cluster": "c", "service": "ext", "taskSets": [id, "ecs-svc/1"]}),
+        )
+        .await
+        .ok();
+    assert_eq!(described["taskSets"][0]["id"], id.as_str());
+    assert_eq!(described["failures"][0]["reason"], "MISSING");
+    // An EXTERNAL service changes its definition through task sets only.
+    h.rejects(
+        "UpdateService",
+        json!({"cluster": "c", "service": "ext", "taskDefinition": "web:1"}),
+        "use CreateTaskSet",
+    )
+    .await;
+    let service =
+        h.call("DescribeServices", json!({"cluster": "c", "services": ["ext"]})).await.ok();
+    assert_eq!(service["services"][0]["taskSets"][0]["id"], id.as_str());
+    assert_eq!(service["services"][0]["deploymentController"]["type"], "EXTERNAL");
+}
