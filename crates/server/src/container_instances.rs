@@ -795,6 +795,40 @@ pub(crate) async fn list_attributes(
     })
 }
 
+/// UpdateContainerAgent: Berth's agent is updated by replacing its binary, not through the API,
+/// so there is never an update to apply; the answer says so as ECS does for an agent it cannot
+/// update (`NoUpdateAvailableException`), or that the agent's version is unknown
+/// (`MissingVersionException`) for an instance whose agent never reported one.
+pub(crate) async fn update_container_agent(
+    ctx: &Ctx,
+    req: api::UpdateContainerAgentRequest,
+) -> Result<api::UpdateContainerAgentResponse, ApiError> {
+    let cluster_name = active_cluster_name(ctx, req.cluster.as_deref()).await?;
+    let id =
+        instance_id(ctx, &cluster_name, &req.container_instance)?.ok_or_else(instance_not_found)?;
+    let version = {
+        let index = ctx.state().read();
+        let entry = index
+            .cluster(&cluster_name)
+            .and_then(|c| c.instances.get(id.as_str()))
+            .filter(|e| e.record.instance.status != InstanceStatus::Inactive)
+            .ok_or_else(instance_not_found)?;
+        entry.record.instance.version_info.as_ref().and_then(|v| v.agent_version.clone())
+    };
+    match version.filter(|v| !v.is_empty()) {
+        None => Err(ApiError::new(
+            ErrorCode::MissingVersionException,
+            "The container instance's agent has not reported its version.",
+        )),
+        Some(version) => Err(ApiError::new(
+            ErrorCode::NoUpdateAvailableException,
+            format!(
+                "There is no update available for the agent ({version}): Berth's agent is updated by replacing its binary."
+            ),
+        )),
+    }
+}
+
 pub(crate) async fn discover_poll_endpoint(
     ctx: &Ctx,
     _req: DiscoverPollEndpointRequest,

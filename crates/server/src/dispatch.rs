@@ -80,6 +80,7 @@ routes! {
         DeleteAttributes => container_instances::delete_attributes,
         ListAttributes => container_instances::list_attributes,
         DiscoverPollEndpoint => container_instances::discover_poll_endpoint,
+        UpdateContainerAgent => container_instances::update_container_agent,
         CreateService => services::create_service,
         UpdateService => services::update_service,
         DeleteService => services::delete_service,

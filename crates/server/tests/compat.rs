@@ -54,6 +54,11 @@ const DIFFERENCES: &[(&[Operation], &str)] = &[
          tags are kept but not tagged through TagResource",
     ),
     (
+        &[Operation::UpdateContainerAgent],
+        "Berth's agent is updated by replacing its binary: always `NoUpdateAvailableException` \
+         (or `MissingVersionException` when the agent reported no version)",
+    ),
+    (
         &[Operation::StopServiceDeployment],
         "`ROLLBACK` only (`ABORT` answers `UnsupportedFeatureException`), to the last completed \
          deployment",
@@ -127,10 +132,6 @@ const NOT_SERVED: &[(&[Operation], &str)] = &[
     (
         &[Operation::SubmitAttachmentStateChanges],
         "attachments belong to the `awsvpc` network mode, which Berth does not run yet",
-    ),
-    (
-        &[Operation::UpdateContainerAgent],
-        "Berth's agent is not the ECS container agent and is not updated through the API",
     ),
 ];
 

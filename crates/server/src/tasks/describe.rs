@@ -113,8 +113,16 @@ pub(crate) async fn list_tasks(
         ),
         None => None,
     };
-    let group = req.service_name.as_ref().map(|s| format!("service:{s}"));
+    let group =
+        req.service_name.as_ref().map(|s| format!("service:{}", s.rsplit('/').next().unwrap_or(s)));
     let index = ctx.state().read();
+    if let Some(service) = &req.service_name {
+        // As ECS: a service that does not exist is an error, not an empty list.
+        let name = service.rsplit('/').next().unwrap_or(service);
+        if index.cluster(&cluster).is_none_or(|c| !c.services.contains_key(name)) {
+            return Err(crate::error::Error::NotFound(crate::error::Resource::Service).into());
+        }
+    }
     let mut ids = Vec::new();
     let mut next_token = None;
     if let Some(cluster_index) = index.cluster(&cluster) {

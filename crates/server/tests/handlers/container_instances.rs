@@ -995,3 +995,31 @@ async fn discover_poll_endpoint_refuses_only_a_deregistered_instance_s_token() {
         .await;
     assert_eq!(reply.ok()["endpoint"], "http://127.0.0.1:8080");
 }
+
+#[tokio::test]
+async fn update_container_agent_says_there_is_nothing_to_update() {
+    let h = Harness::new().await;
+    h.create_cluster("c").await;
+    let instance = h.register_instance("c").await;
+    h.refuses(
+        "UpdateContainerAgent",
+        json!({"cluster": "c", "containerInstance": instance.id}),
+        "NoUpdateAvailableException",
+        "no update available",
+    )
+    .await;
+    h.refuses(
+        "UpdateContainerAgent",
+        json!({"cluster": "c", "containerInstance": "0123456789abcdef0123456789abcdef"}),
+        "InvalidParameterException",
+        "not found",
+    )
+    .await;
+    h.refuses(
+        "UpdateContainerAgent",
+        json!({"cluster": "nope", "containerInstance": instance.id}),
+        "ClusterNotFoundException",
+        "",
+    )
+    .await;
+}

@@ -58,6 +58,9 @@ fn probes(instance: &str) -> Vec<(Operation, Value)> {
         (ListTagsForResource, json!({"resourceArn": arn("task-definition/nope:1")})),
         (ListTagsForResource, json!({"resourceArn": "not an arn"})),
         (DescribeServiceRevisions, json!({"serviceRevisionArns": []})),
+        (UpdateContainerAgent, json!({"cluster": "c", "containerInstance": instance})),
+        (UpdateContainerAgent, json!({"cluster": "c", "containerInstance": "nope"})),
+        (ListTasks, json!({"cluster": "c", "serviceName": "nope"})),
         // Task sets: only for EXTERNAL services (`web` uses the ECS controller).
         (CreateTaskSet, json!({"cluster": "c", "service": "web", "taskDefinition": "web:1"})),
         (CreateTaskSet, json!({"cluster": "c", "service": "nope", "taskDefinition": "web:1"})),

@@ -451,7 +451,6 @@ async fn describe_and_list_tasks_refuse_bad_requests() {
     for filter in [
         json!({"containerInstance": "nope"}),
         json!({"family": "db"}),
-        json!({"serviceName": "api"}),
         json!({"startedBy": "me"}),
         json!({"desiredStatus": "STOPPED"}),
     ] {
@@ -462,6 +461,14 @@ async fn describe_and_list_tasks_refuse_bad_requests() {
         let listed = h.call("ListTasks", body).await.ok();
         assert_eq!(listed["taskArns"], json!([]), "{filter}");
     }
+    // A service that does not exist is an error, as in ECS.
+    h.refuses(
+        "ListTasks",
+        json!({"cluster": "c", "serviceName": "api"}),
+        "ServiceNotFoundException",
+        "Service not found.",
+    )
+    .await;
     let on_instance =
         h.call("ListTasks", json!({"cluster": "c", "containerInstance": instance.arn})).await.ok();
     assert_eq!(on_instance["taskArns"], json!([task]));
