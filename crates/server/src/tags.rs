@@ -145,9 +145,24 @@ pub(crate) struct Managed<'a> {
 enum Resource {
     Cluster(String),
     TaskDefinition(String, i32),
-    Service { cluster: String, name: String },
-    Task { cluster: String, id: String },
-    ContainerInstance { cluster: String, id: String },
+    Service {
+        cluster: String,
+        name: String,
+    },
+    Task {
+        cluster: String,
+        id: String,
+    },
+    ContainerInstance {
+        cluster: String,
+        id: String,
+    },
+    /// A task set of an EXTERNAL service: `task-set/<cluster>/<service>/<id>`.
+    TaskSet {
+        cluster: String,
+        service: String,
+        id: String,
+    },
 }
 
 /// The answer for an ARN that names no taggable resource Berth has: TagResource and
@@ -200,6 +215,21 @@ fn resolve(ctx: &Ctx, arn: &str, op: Operation) -> Result<Resource, ApiError> {
         "task" => in_cluster().map(|(cluster, id)| Resource::Task { cluster, id }),
         "container-instance" => {
             in_cluster().map(|(cluster, id)| Resource::ContainerInstance { cluster, id })
+        }
+        "task-set" => {
+            let mut parts = rest.splitn(3, '/');
+            match (parts.next(), parts.next(), parts.next()) {
+                (Some(cluster), Some(service), Some(id))
+                    if !cluster.is_empty() && !service.is_empty() && !id.is_empty() =>
+                {
+                    Ok(Resource::TaskSet {
+                        cluster: cluster.to_owned(),
+                        service: service.to_owned(),
+                        id: id.to_owned(),
+                    })
+                }
+                _ => Err(not_found()),
+            }
         }
         _ => Err(not_found()),
     }
@@ -260,6 +290,26 @@ async fn update_tags(
                         .filter(|r| r.status() != ServiceStatus::Inactive)
                         .ok_or_else(|| op.not_found())?;
                     change_in(&mut record.service.tags)?;
+                    Ok(record)
+                },
+            )
+            .await?;
+        }
+        Resource::TaskSet { cluster, service, id } => {
+            active_cluster(ctx, &cluster).await?;
+            modify_seen::<ServiceRecord, _, ApiError>(
+                ctx,
+                &keys::service(&cluster, &service),
+                |current| {
+                    let mut record = current
+                        .filter(|r| r.status() != ServiceStatus::Inactive)
+                        .ok_or_else(|| op.not_found())?;
+                    let set = record
+                        .task_sets
+                        .iter_mut()
+                        .find(|s| s.id == id)
+                        .ok_or_else(|| op.not_found())?;
+                    change(&mut set.tags)?;
                     Ok(record)
                 },
             )
@@ -344,6 +394,17 @@ pub(crate) async fn list_tags_for_resource(
                 .filter(|r| r.status() != ServiceStatus::Inactive)
                 .ok_or_else(|| op.not_found())?;
             record.service.tags.clone().unwrap_or_default()
+        }
+        Resource::TaskSet { cluster, service, id } => {
+            active_cluster(ctx, &cluster).await?;
+            let index = ctx.state().read();
+            let entry = index.cluster(&cluster).and_then(|c| c.services.get(service.as_str()));
+            let record = entry
+                .map(|e| &e.record)
+                .filter(|r| r.status() != ServiceStatus::Inactive)
+                .ok_or_else(|| op.not_found())?;
+            let set = record.task_sets.iter().find(|s| s.id == id).ok_or_else(|| op.not_found())?;
+            set.tags.clone()
         }
         Resource::Task { cluster, id } => {
             active_cluster(ctx, &cluster).await?;

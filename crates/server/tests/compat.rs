@@ -29,8 +29,8 @@ const DIFFERENCES: &[(&[Operation], &str)] = &[
     ),
     (
         &[Operation::TagResource, Operation::UntagResource, Operation::ListTagsForResource],
-        "clusters, task definitions, services, tasks and container instances (by their long \
-         ARNs); Berth has no capacity providers or task sets to tag",
+        "clusters, task definitions, services, tasks, container instances and task sets (by \
+         their long ARNs); Berth has no capacity providers to tag",
     ),
     (
         &[Operation::RegisterContainerInstance],
@@ -50,8 +50,7 @@ const DIFFERENCES: &[(&[Operation], &str)] = &[
             Operation::UpdateServicePrimaryTaskSet,
         ],
         "services with the `EXTERNAL` deployment controller; load balancers and capacity \
-         provider strategies on task sets answer `UnsupportedFeatureException`; a task set's \
-         tags are kept but not tagged through TagResource",
+         provider strategies on task sets answer `UnsupportedFeatureException`",
     ),
     (
         &[Operation::UpdateContainerAgent],

@@ -776,3 +776,44 @@ async fn task_sets_refuse_what_ecs_refuses_and_write_nothing() {
     assert_eq!(service["services"][0]["taskSets"][0]["id"], id.as_str());
     assert_eq!(service["services"][0]["deploymentController"]["type"], "EXTERNAL");
 }
+
+#[tokio::test]
+async fn task_sets_are_tagged_by_their_arn() {
+    let h = cluster().await;
+    h.call(
+        "CreateService",
+        json!({"cluster": "c", "serviceName": "ext", "desiredCount": 1,
+            "deploymentController": {"type": "EXTERNAL"}}),
+    )
+    .await
+    .ok();
+    let created = h
+        .call(
+            "CreateTaskSet",
+            json!({"cluster": "c", "service": "ext", "taskDefinition": "web:1",
+                "tags": [{"key": "color", "value": "blue"}]}),
+        )
+        .await
+        .ok();
+    let set_arn = created["taskSet"]["taskSetArn"].as_str().unwrap().to_owned();
+    assert!(set_arn.contains(":task-set/c/ext/ecs-svc/"), "{set_arn}");
+    h.call("TagResource", json!({"resourceArn": set_arn, "tags": [{"key": "team", "value": "a"}]}))
+        .await
+        .ok();
+    h.call("UntagResource", json!({"resourceArn": set_arn, "tagKeys": ["color"]})).await.ok();
+    let listed = h.call("ListTagsForResource", json!({"resourceArn": set_arn})).await.ok();
+    assert_eq!(listed["tags"], json!([{"key": "team", "value": "a"}]));
+    let described = h
+        .call("DescribeTaskSets", json!({"cluster": "c", "service": "ext", "include": ["TAGS"]}))
+        .await
+        .ok();
+    assert_eq!(described["taskSets"][0]["tags"], json!([{"key": "team", "value": "a"}]));
+    let unknown = set_arn.replace("ecs-svc/", "ecs-svc/9");
+    h.refuses(
+        "TagResource",
+        json!({"resourceArn": unknown, "tags": [{"key": "k", "value": "v"}]}),
+        "ResourceNotFoundException",
+        "could not be found",
+    )
+    .await;
+}
