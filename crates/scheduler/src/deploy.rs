@@ -224,6 +224,16 @@ fn failed_to_start(task: &TaskView) -> bool {
 }
 
 /// Decides one pass for `service`.
+/// A service being deleted: every live task stops, and then the service is done.
+fn deleted(tasks: &[TaskView]) -> Decision {
+    let mut decision = Decision::default();
+    for task in tasks.iter().filter(|t| live(t)) {
+        decision.stop.push((task.id.clone(), StopReason::Deleted));
+    }
+    decision.inactive = true;
+    decision
+}
+
 pub fn decide(
     service: &ServiceView,
     tasks: &[TaskView],
@@ -231,15 +241,10 @@ pub fn decide(
     ctx: &PlanCtx,
     now: f64,
 ) -> Decision {
-    let mut decision = Decision::default();
     if service.deleting {
-        for task in tasks.iter().filter(|t| live(t)) {
-            decision.stop.push((task.id.clone(), StopReason::Deleted));
-        }
-        // Every task left is now stopping: the service is done.
-        decision.inactive = true;
-        return decision;
+        return deleted(tasks);
     }
+    let mut decision = Decision::default();
     let Some(primary) = service.deployments.first() else {
         return decision;
     };

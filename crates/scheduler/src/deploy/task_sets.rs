@@ -4,7 +4,9 @@
 
 use std::collections::BTreeSet;
 
-use super::{Decision, Phase, ServiceView, StopReason, TaskView, healthy, live, unhealthy};
+use super::{
+    Decision, Phase, ServiceView, StopReason, TaskView, deleted, healthy, live, unhealthy,
+};
 use crate::{PlanCtx, Snapshot, TaskRef, select_for_scale_in};
 
 /// One task set as the decision sees it.
@@ -36,14 +38,10 @@ pub fn decide_task_sets(
     ctx: &PlanCtx,
     now: f64,
 ) -> Decision {
-    let mut decision = Decision::default();
     if service.deleting {
-        for task in tasks.iter().filter(|t| live(t)) {
-            decision.stop.push((task.id.clone(), StopReason::Deleted));
-        }
-        decision.inactive = true;
-        return decision;
+        return deleted(tasks);
     }
+    let mut decision = Decision::default();
     let known: BTreeSet<&str> = sets.iter().map(|s| s.id.as_str()).collect();
     let mut stopping: BTreeSet<String> = BTreeSet::new();
     let mut stop = |decision: &mut Decision, task: &TaskView, reason: StopReason| {
@@ -123,10 +121,9 @@ pub fn decide_task_sets(
 
 #[cfg(test)]
 mod tests {
+    use super::super::tests::NOW;
     use super::super::{Health, SchedulingStrategy};
     use super::*;
-
-    const NOW: f64 = 10_000.0;
 
     fn service(desired: u32) -> ServiceView {
         ServiceView {
@@ -146,22 +143,7 @@ mod tests {
     }
 
     fn task(id: &str, set: &str) -> TaskView {
-        TaskView {
-            id: id.into(),
-            deployment_id: set.into(),
-            instance_id: Some("i1".into()),
-            phase: Phase::Running,
-            created_at: NOW - 105.0,
-            started_at: Some(NOW - 100.0),
-            stopped_at: None,
-            health: Health::Unknown,
-            has_health_check: false,
-            on_draining_instance: false,
-            stopped_for_health: false,
-            crashed: false,
-            stopped_by_scheduler: false,
-            protected: false,
-        }
+        super::super::tests::running(id, set)
     }
 
     fn set(id: &str, desired: u32) -> TaskSetView {

@@ -5,7 +5,7 @@
 use super::*;
 use crate::testkit::fixture;
 
-const NOW: f64 = 10_000.0;
+pub(super) const NOW: f64 = 10_000.0;
 
 fn service(desired: u32, min: u32, max: u32) -> ServiceView {
     ServiceView {
@@ -35,7 +35,7 @@ fn with_old(mut s: ServiceView) -> ServiceView {
 }
 
 /// A task running for long enough to be healthy.
-fn running(id: &str, deployment: &str) -> TaskView {
+pub(super) fn running(id: &str, deployment: &str) -> TaskView {
     TaskView {
         id: id.into(),
         deployment_id: deployment.into(),

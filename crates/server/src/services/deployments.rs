@@ -99,19 +99,15 @@ pub(crate) async fn describe_service_deployments(
             "serviceDeploymentArns must list between 1 and 20 ARNs.",
         ));
     }
-    let index = ctx.state().read();
     let mut found = Vec::new();
     let mut failures = Vec::new();
     for arn in &req.service_deployment_arns {
-        let resource =
-            ctx.arns().resource(arn)?.and_then(|r| r.strip_prefix("service-deployment/"));
-        let hit = resource.and_then(|rest| {
-            let mut parts = rest.splitn(3, '/');
-            let (cluster, service, digits) = (parts.next()?, parts.next()?, parts.next()?);
-            let cluster_index = index.cluster(cluster)?;
-            let record = &cluster_index.services.get(service)?.record;
-            let deployment =
-                record.deployments.iter().find(|d| d.id.ends_with(&format!("/{digits}")))?;
+        let named = deployment_named(ctx, arn, "service-deployment/")?;
+        let index = ctx.state().read();
+        let hit = named.and_then(|(cluster, service, id)| {
+            let cluster_index = index.cluster(&cluster)?;
+            let record = &cluster_index.services.get(service.as_str())?.record;
+            let deployment = record.deployments.iter().find(|d| d.id == id)?;
             Some(service_deployment(ctx, cluster_index, record, deployment))
         });
         match hit {

@@ -130,6 +130,21 @@ async fn change_sets(
     Ok(render_task_set(cluster_index, &record, set, true))
 }
 
+/// The id of the task set a reference names, or `TaskSetNotFoundException`.
+fn set_id(record: &ServiceRecord, reference: &str) -> Result<String, ApiError> {
+    find(record, reference).map(|s| s.id.clone()).ok_or_else(|| task_set_not_found(reference))
+}
+
+/// The task set `id` of `record`, to change; one being deleted refuses changes.
+fn set_mut<'r>(record: &'r mut ServiceRecord, id: &str) -> Result<&'r mut TaskSetRecord, ApiError> {
+    let set =
+        record.task_sets.iter_mut().find(|s| s.id == id).ok_or_else(|| task_set_not_found(id))?;
+    if set.status == TaskSetStatus::Draining {
+        return Err(ApiError::invalid_parameter("The task set is being deleted."));
+    }
+    Ok(set)
+}
+
 fn task_set_not_found(reference: &str) -> ApiError {
     ApiError::new(
         ErrorCode::TaskSetNotFoundException,
@@ -193,14 +208,8 @@ pub(crate) async fn update_task_set(
     let scale = percent(Some(&req.scale))?;
     let now = ctx.clock().now();
     let task_set = change_sets(ctx, &cluster, &name, |record| {
-        let id = find(record, &req.task_set)
-            .ok_or_else(|| task_set_not_found(&req.task_set))?
-            .id
-            .clone();
-        let set = record.task_sets.iter_mut().find(|s| s.id == id).expect("found above");
-        if set.status == TaskSetStatus::Draining {
-            return Err(ApiError::invalid_parameter("The task set is being deleted."));
-        }
+        let id = set_id(record, &req.task_set)?;
+        let set = set_mut(record, &id)?;
         set.scale = scale;
         set.updated_at = now;
         Ok(id)
@@ -216,25 +225,21 @@ pub(crate) async fn update_service_primary_task_set(
     let (cluster, name) = external_service(ctx, &req.cluster, &req.service).await?;
     let now = ctx.clock().now();
     let task_set = change_sets(ctx, &cluster, &name, |record| {
-        let id = find(record, &req.primary_task_set)
-            .ok_or_else(|| task_set_not_found(&req.primary_task_set))?
-            .id
-            .clone();
-        let mut definition = None;
+        let id = set_id(record, &req.primary_task_set)?;
+        set_mut(record, &id)?;
         for set in record.task_sets.iter_mut() {
-            if set.id == id {
-                if set.status == TaskSetStatus::Draining {
-                    return Err(ApiError::invalid_parameter("The task set is being deleted."));
-                }
-                set.status = TaskSetStatus::Primary;
-                set.updated_at = now;
-                definition = Some(set.task_definition.clone());
+            let status = if set.id == id {
+                TaskSetStatus::Primary
             } else if set.status == TaskSetStatus::Primary {
-                set.status = TaskSetStatus::Active;
-                set.updated_at = now;
-            }
+                TaskSetStatus::Active
+            } else {
+                continue;
+            };
+            set.status = status;
+            set.updated_at = now;
         }
-        record.service.task_definition = definition;
+        let primary = set_mut(record, &id)?.task_definition.clone();
+        record.service.task_definition = Some(primary);
         Ok(id)
     })
     .await?;
@@ -248,11 +253,12 @@ pub(crate) async fn delete_task_set(
     let (cluster, name) = external_service(ctx, &req.cluster, &req.service).await?;
     let now = ctx.clock().now();
     let task_set = change_sets(ctx, &cluster, &name, |record| {
-        let id = find(record, &req.task_set)
-            .ok_or_else(|| task_set_not_found(&req.task_set))?
-            .id
-            .clone();
-        let set = record.task_sets.iter_mut().find(|s| s.id == id).expect("found above");
+        let id = set_id(record, &req.task_set)?;
+        let set = record
+            .task_sets
+            .iter_mut()
+            .find(|s| s.id == id)
+            .ok_or_else(|| task_set_not_found(&id))?;
         if set.scale > 0.0 && req.force != Some(true) {
             return Err(ApiError::invalid_parameter(
                 "The task set must be scaled to 0 before it is deleted, or deleted with force.",
