@@ -348,6 +348,12 @@ enabled = false
             .then_some(())
     })
     .await;
+    // The deleted service goes from DRAINING to INACTIVE on its own: once there, it stays.
+    eventually(30, "service gone to be INACTIVE", || async {
+        let gone = ecs.describe_services().cluster("c").services("gone").send().await.unwrap();
+        (gone.services()[0].status() == Some("INACTIVE")).then_some(())
+    })
+    .await;
     let deployment = ecs
         .list_service_deployments()
         .cluster("c")
