@@ -12,6 +12,7 @@ mod container_instances;
 mod crash;
 mod data_dir;
 mod limits;
+mod model_errors;
 mod protocol;
 mod services;
 mod sim;
