@@ -167,7 +167,8 @@ enum Resource {
 
 /// The answer for an ARN that names no taggable resource Berth has: TagResource and
 /// UntagResource have ECS's `ResourceNotFoundException`; ListTagsForResource's model lists no
-/// such code, so it answers `InvalidParameterException`.
+/// such code, so it answers `InvalidParameterException`. (An ARN in a cluster that does not
+/// exist answers `ClusterNotFoundException` for all three.)
 #[derive(Debug, Clone, Copy)]
 enum Operation {
     Change,
