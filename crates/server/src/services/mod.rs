@@ -2,7 +2,7 @@
 //! DescribeServiceDeployments and ListServiceDeployments.
 //!
 //! These operations only record what the user wants; the service scheduler
-//! (`service_scheduler.rs`) moves the tasks. Creating a service is an update applied to nothing:
+//! (`service_scheduler/`) moves the tasks. Creating a service is an update applied to nothing:
 //! both create a PRIMARY deployment the scheduler rolls out. An update that changes what runs
 //! (task definition, placement, `forceNewDeployment`) starts a new deployment; one that only
 //! changes the desired count resizes the current one.
