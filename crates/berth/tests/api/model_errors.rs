@@ -16,7 +16,7 @@ use aws_sdk_ecs::types::{
     StopServiceDeploymentStopType, Tag, TargetType, TaskDefinitionStatus,
 };
 
-use crate::common::{ADMIN_KEY, ADMIN_SECRET, Server, SimAgent, code, ecs_client_as, eventually};
+use crate::common::{Server, SimAgent, code, ecs_client_as, eventually};
 
 /// Served operations no case here reaches through the SDK, and why.
 const NOT_COVERED: &[(Operation, &str)] = &[];
@@ -222,30 +222,13 @@ async fn each_operation() {
     use Operation::*;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("auth.toml");
-    std::fs::write(
-        &path,
-        format!(
-            r#"
-[[users]]
-name = "admin"
-managed-policies = ["AdministratorAccess"]
-[[users.keys]]
-access-key-id = "{ADMIN_KEY}"
-secret-access-key = "{ADMIN_SECRET}"
-
-[[users]]
-name = "reader"
-policies = ['{{"Statement": {{"Effect": "Allow", "Action": ["ecs:Describe*", "ecs:List*"], "Resource": "*"}}}}']
-[[users.keys]]
-access-key-id = "AKIDREADER"
-secret-access-key = "reader-secret"
-
-[throttle]
-enabled = false
-"#
-        ),
-    )
-    .unwrap();
+    let reader = crate::common::TestUser {
+        name: "reader",
+        policy: &crate::common::allow(r#"["ecs:Describe*", "ecs:List*"]"#),
+        key: "AKIDREADER",
+        secret: "reader-secret",
+    };
+    std::fs::write(&path, crate::common::auth_file_with(&[reader])).unwrap();
     let server = Server::start_with_args(&[
         "--task-settle-time",
         "1",

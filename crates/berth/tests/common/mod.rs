@@ -197,6 +197,31 @@ pub fn admin_auth_file() -> String {
     )
 }
 
+/// A user of an auth file: name, one inline policy document, access key id, secret.
+pub struct TestUser<'a> {
+    pub name: &'a str,
+    pub policy: &'a str,
+    pub key: &'a str,
+    pub secret: &'a str,
+}
+
+/// The test administrator's auth file (throttling off) with `users` added.
+pub fn auth_file_with(users: &[TestUser<'_>]) -> String {
+    let mut file = admin_auth_file();
+    for user in users {
+        file.push_str(&format!(
+            "\n[[users]]\nname = \"{}\"\npolicies = ['''{}''']\n[[users.keys]]\naccess-key-id = \"{}\"\nsecret-access-key = \"{}\"\n",
+            user.name, user.policy, user.key, user.secret
+        ));
+    }
+    file
+}
+
+/// A policy document allowing `actions` (a JSON list or string) on every resource.
+pub fn allow(actions: &str) -> String {
+    format!(r#"{{"Statement": {{"Effect": "Allow", "Action": {actions}, "Resource": "*"}}}}"#)
+}
+
 pub fn ecs_client(endpoint: &str) -> aws_sdk_ecs::Client {
     ecs_client_as(endpoint, ADMIN_KEY, ADMIN_SECRET)
 }

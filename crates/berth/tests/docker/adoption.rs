@@ -3,31 +3,17 @@
 
 use aws_sdk_ecs::types::{ContainerDefinition, Resource};
 
-use crate::common::{ADMIN_KEY, ADMIN_SECRET, Server, ecs_client_as, eventually};
+use crate::common::{Server, ecs_client_as, eventually};
 use crate::support::{AgentProcess, IMAGE, TestCluster, containers_of_task, inspect};
 
 /// The administrator and a user allowed only to register container instances.
 fn auth_file() -> String {
-    format!(
-        r#"
-[[users]]
-name = "admin"
-managed-policies = ["AdministratorAccess"]
-[[users.keys]]
-access-key-id = "{ADMIN_KEY}"
-secret-access-key = "{ADMIN_SECRET}"
-
-[[users]]
-name = "registrar"
-policies = ['{{"Statement": {{"Effect": "Allow", "Action": "ecs:RegisterContainerInstance", "Resource": "*"}}}}']
-[[users.keys]]
-access-key-id = "AKIDREGISTRAR"
-secret-access-key = "registrar-secret"
-
-[throttle]
-enabled = false
-"#
-    )
+    crate::common::auth_file_with(&[crate::common::TestUser {
+        name: "registrar",
+        policy: &crate::common::allow(r#""ecs:RegisterContainerInstance""#),
+        key: "AKIDREGISTRAR",
+        secret: "registrar-secret",
+    }])
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
