@@ -8,11 +8,21 @@ pub(crate) fn failure(arn: String, reason: &str, detail: Option<String>) -> Fail
     Failure { arn: Some(arn), reason: Some(reason.to_owned()), detail }
 }
 
-/// The MISSING failure of a reference that names nothing: the reference when it is an ARN,
-/// else the ARN `arn_of` makes of it.
-pub(crate) fn missing(reference: &str, arn_of: impl FnOnce(&str) -> String) -> Failure {
+/// A failure of a reference for `reason`, under the reference when it is an ARN, else under
+/// the ARN `arn_of` makes of it.
+pub(crate) fn about(
+    reference: &str,
+    arn_of: impl FnOnce(&str) -> String,
+    reason: &str,
+    detail: Option<String>,
+) -> Failure {
     let arn = if reference.starts_with("arn:") { reference.to_owned() } else { arn_of(reference) };
-    failure(arn, "MISSING", None)
+    failure(arn, reason, detail)
+}
+
+/// The MISSING failure of a reference that names nothing (see [`about`]).
+pub(crate) fn missing(reference: &str, arn_of: impl FnOnce(&str) -> String) -> Failure {
+    about(reference, arn_of, "MISSING", None)
 }
 
 /// What a Describe call answers for its references: what `find` finds for each, in order, and a

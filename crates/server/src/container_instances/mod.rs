@@ -293,10 +293,12 @@ pub(crate) async fn update_container_instances_state(
         match outcome {
             Ok(_) => updated_ids.push(id),
             Err(Error::NotFound(_)) => failures.push(missing()),
-            Err(Error::InvalidState(message)) => {
-                let arn = missing().arn.unwrap_or_default();
-                failures.push(crate::failures::failure(arn, "INVALID_STATE", Some(message)));
-            }
+            Err(Error::InvalidState(message)) => failures.push(crate::failures::about(
+                reference,
+                |id| ctx.arns().container_instance(&cluster_name, id),
+                "INVALID_STATE",
+                Some(message),
+            )),
             Err(error) => return Err(error.into()),
         }
         last_revision = ctx.store().revision();

@@ -245,7 +245,7 @@ pub(crate) fn render(cluster: &ClusterIndex, record: &ServiceRecord, with_tags: 
             record
                 .task_sets
                 .iter()
-                .map(|s| task_sets::render_task_set(cluster, record, s, false))
+                .map(|s| task_sets::render_task_set(&counts, record, s, false))
                 .collect(),
         );
     }

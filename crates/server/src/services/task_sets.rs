@@ -25,14 +25,14 @@ fn find<'r>(record: &'r ServiceRecord, reference: &str) -> Option<&'r TaskSetRec
     record.task_sets.iter().find(|s| s.id == reference || task_set_arn(record, &s.id) == reference)
 }
 
-/// The task set as the API shows it, with its counts from the index.
+/// The task set as the API shows it, with its counts (the service's, by deployment or task set:
+/// see [`counts`]).
 pub(super) fn render_task_set(
-    cluster: &ClusterIndex,
+    counts: &BTreeMap<String, Counts>,
     record: &ServiceRecord,
     set: &TaskSetRecord,
     with_tags: bool,
 ) -> TaskSet {
-    let counts = counts(cluster, record);
     let c = counts.get(&set.id);
     let (running, pending) = c.map_or((0, 0), |c| (c.running, c.pending));
     let desired = scheduler::deploy::computed_desired(
@@ -109,9 +109,8 @@ async fn change_sets(
     ctx: &Ctx,
     cluster: &str,
     name: &str,
-    change: impl FnMut(&mut ServiceRecord) -> Result<String, ApiError>,
+    mut change: impl FnMut(&mut ServiceRecord) -> Result<String, ApiError>,
 ) -> Result<TaskSet, ApiError> {
-    let mut change = change;
     let mut changed_id = String::new();
     let record = crate::state::modify_seen::<ServiceRecord, _, ApiError>(
         ctx,
@@ -127,7 +126,7 @@ async fn change_sets(
     let index = ctx.state().read();
     let cluster_index = index.cluster(cluster).ok_or_else(ApiError::server)?;
     let set = record.task_sets.iter().find(|s| s.id == changed_id).ok_or_else(ApiError::server)?;
-    Ok(render_task_set(cluster_index, &record, set, true))
+    Ok(render_task_set(&counts(cluster_index, &record), &record, set, true))
 }
 
 /// The id of the task set a reference names, or `TaskSetNotFoundException`.
@@ -282,20 +281,20 @@ pub(crate) async fn describe_task_sets(
     let index = ctx.state().read();
     let cluster_index = index.cluster(&cluster).ok_or_else(not_found)?;
     let record = &cluster_index.services.get(name.as_str()).ok_or_else(not_found)?.record;
+    let counts = counts(cluster_index, record);
     let (task_sets, failures) = match &req.task_sets {
         None => (
             record
                 .task_sets
                 .iter()
-                .map(|s| render_task_set(cluster_index, record, s, with_tags))
+                .map(|s| render_task_set(&counts, record, s, with_tags))
                 .collect(),
             Vec::new(),
         ),
         Some(references) => crate::failures::describe_each(
             references,
             |reference| {
-                Ok(find(record, reference)
-                    .map(|s| render_task_set(cluster_index, record, s, with_tags)))
+                Ok(find(record, reference).map(|s| render_task_set(&counts, record, s, with_tags)))
             },
             |id| task_set_arn(record, id),
         )?,

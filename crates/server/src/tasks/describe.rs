@@ -113,15 +113,19 @@ pub(crate) async fn list_tasks(
         ),
         None => None,
     };
-    let group =
-        req.service_name.as_ref().map(|s| format!("service:{}", s.rsplit('/').next().unwrap_or(s)));
+    let service = match &req.service_name {
+        Some(reference) => Some(
+            ctx.arns().resolve_in_cluster(Kind::Service, &cluster, reference)?.unwrap_or_default(),
+        ),
+        None => None,
+    };
+    let group = service.as_ref().map(|name| format!("service:{name}"));
     let index = ctx.state().read();
-    if let Some(service) = &req.service_name {
-        // As ECS: a service that does not exist is an error, not an empty list.
-        let name = service.rsplit('/').next().unwrap_or(service);
-        if index.cluster(&cluster).is_none_or(|c| !c.services.contains_key(name)) {
-            return Err(crate::error::Error::NotFound(crate::error::Resource::Service).into());
-        }
+    // As ECS: a service that does not exist is an error, not an empty list.
+    if let Some(name) = &service
+        && index.cluster(&cluster).is_none_or(|c| !c.services.contains_key(name.as_str()))
+    {
+        return Err(crate::error::Error::NotFound(crate::error::Resource::Service).into());
     }
     let mut ids = Vec::new();
     let mut next_token = None;

@@ -31,15 +31,12 @@ fn shown(ctx: &Ctx, cluster: &str, id: &str, until: Option<f64>, now: f64) -> Pr
 }
 
 fn failure(ctx: &Ctx, cluster: &str, reference: &str, reason: &str) -> Failure {
-    crate::failures::failure(
-        if reference.starts_with("arn:") {
-            reference.to_owned()
-        } else {
-            ctx.arns().task(cluster, reference)
-        },
-        reason,
-        None,
-    )
+    crate::failures::about(reference, |id| ctx.arns().task(cluster, id), reason, None)
+}
+
+/// Whether a task is a service's: only those can be protected, as in ECS.
+fn in_service(group: Option<&str>) -> bool {
+    group.is_some_and(|g| g.starts_with("service:"))
 }
 
 pub(crate) async fn update_task_protection(
@@ -74,10 +71,7 @@ pub(crate) async fn update_task_protection(
             &keys::task(&cluster, &id),
             |current| {
                 let mut record = current.ok_or_else(task_not_found)?;
-                // Only a service's tasks can be protected, as in ECS.
-                let in_service =
-                    record.task.group.as_deref().is_some_and(|g| g.starts_with("service:"));
-                if !in_service {
+                if !in_service(record.task.group.as_deref()) {
                     return Err(Error::InvalidState("TASK_NOT_VALID".to_owned()));
                 }
                 record.task.protected_until = until;
@@ -127,17 +121,13 @@ pub(crate) async fn get_task_protection(
         let entry = task_id(ctx, &cluster, reference)?
             .and_then(|id| cluster_index.and_then(|c| c.tasks.get(id.as_str())));
         match entry {
-            Some(entry)
-                if entry.record.group.as_deref().is_some_and(|g| g.starts_with("service:")) =>
-            {
-                protected.push(shown(
-                    ctx,
-                    &cluster,
-                    &entry.record.id,
-                    entry.record.protected_until,
-                    now,
-                ))
-            }
+            Some(entry) if in_service(entry.record.group.as_deref()) => protected.push(shown(
+                ctx,
+                &cluster,
+                &entry.record.id,
+                entry.record.protected_until,
+                now,
+            )),
             Some(_) => failures.push(failure(ctx, &cluster, reference, "TASK_NOT_VALID")),
             None => failures.push(failure(ctx, &cluster, reference, "MISSING")),
         }
