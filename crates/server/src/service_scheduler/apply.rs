@@ -19,23 +19,14 @@ pub(super) async fn reconcile(ctx: &Ctx, cluster: &str, name: &str) -> Result<()
     let quotas = &ctx.config().quotas;
 
     // Which task definitions have an essential container with a health check.
-    let mut checked: BTreeMap<(&str, i32), bool> = BTreeMap::new();
-    for (family, revision) in tasks
-        .iter()
-        .map(|t| (t.family.as_str(), t.revision))
-        .chain(live.iter().map(|d| (d.family.as_str(), d.revision)))
-    {
-        if checked.contains_key(&(family, revision)) {
-            continue;
-        }
-        let has = ctx.definition(family, revision).await?.is_some_and(|td| {
-            td.container_definitions
-                .iter()
-                .flatten()
-                .any(|c| c.essential.unwrap_or(true) && c.health_check.is_some())
-        });
-        checked.insert((family, revision), has);
-    }
+    let checked = health_checked(
+        ctx,
+        tasks
+            .iter()
+            .map(|t| (t.family.as_str(), t.revision))
+            .chain(live.iter().map(|d| (d.family.as_str(), d.revision))),
+    )
+    .await?;
     let primary_definition =
         ctx.definition(&primary.family, primary.revision).await?.ok_or_else(ApiError::server)?;
     let constraints = placement::constraints(
@@ -43,19 +34,7 @@ pub(super) async fn reconcile(ctx: &Ctx, cluster: &str, name: &str) -> Result<()
         record.service.placement_constraints.as_deref().unwrap_or_default(),
         quotas.placement_constraints,
     )?;
-    let mut strategy = placement::strategies(
-        record.service.placement_strategy.as_deref().unwrap_or_default(),
-        quotas.placement_strategies,
-    )?;
-    if strategy.is_empty() && scheduling == SchedulingStrategy::Replica {
-        // ECS's default for services: balance over zones, then over instances.
-        strategy = vec![
-            scheduler::Strategy::Spread(scheduler::SpreadField::Attribute(
-                "ecs.availability-zone".to_owned(),
-            )),
-            scheduler::Strategy::Spread(scheduler::SpreadField::InstanceId),
-        ];
-    }
+    let strategy = service_strategy(&record, scheduling, quotas.placement_strategies)?;
     let daemon_instances: Vec<String> = if scheduling == SchedulingStrategy::Daemon {
         let required: Vec<&str> = primary_definition
             .requires_attributes
@@ -140,23 +119,14 @@ async fn reconcile_task_sets(
     leaving: BTreeSet<String>,
 ) -> Result<(), ApiError> {
     let quotas = &ctx.config().quotas;
-    let mut checked: BTreeMap<(&str, i32), bool> = BTreeMap::new();
-    for (family, revision) in tasks
-        .iter()
-        .map(|t| (t.family.as_str(), t.revision))
-        .chain(record.task_sets.iter().map(|s| (s.family.as_str(), s.revision)))
-    {
-        if checked.contains_key(&(family, revision)) {
-            continue;
-        }
-        let has = ctx.definition(family, revision).await?.is_some_and(|td| {
-            td.container_definitions
-                .iter()
-                .flatten()
-                .any(|c| c.essential.unwrap_or(true) && c.health_check.is_some())
-        });
-        checked.insert((family, revision), has);
-    }
+    let checked = health_checked(
+        ctx,
+        tasks
+            .iter()
+            .map(|t| (t.family.as_str(), t.revision))
+            .chain(record.task_sets.iter().map(|s| (s.family.as_str(), s.revision))),
+    )
+    .await?;
     // Placement constraints: the service's and the PRIMARY task set's definition's.
     let primary = record
         .task_sets
@@ -175,18 +145,8 @@ async fn reconcile_task_sets(
         }
         None => Vec::new(),
     };
-    let mut strategy = placement::strategies(
-        record.service.placement_strategy.as_deref().unwrap_or_default(),
-        quotas.placement_strategies,
-    )?;
-    if strategy.is_empty() {
-        strategy = vec![
-            scheduler::Strategy::Spread(scheduler::SpreadField::Attribute(
-                "ecs.availability-zone".to_owned(),
-            )),
-            scheduler::Strategy::Spread(scheduler::SpreadField::InstanceId),
-        ];
-    }
+    let strategy =
+        service_strategy(&record, SchedulingStrategy::Replica, quotas.placement_strategies)?;
     let desired = u32::try_from(record.service.desired_count.unwrap_or(0)).unwrap_or(0);
     let sets: Vec<deploy::TaskSetView> = record
         .task_sets
@@ -231,6 +191,50 @@ async fn reconcile_task_sets(
     start_tasks(ctx, cluster, &record, &decision, &constraints, &strategy, &mut events).await?;
     events.extend(decision.events.iter().cloned());
     record_outcome(ctx, cluster, name, revision, &decision, &events).await
+}
+
+/// Which of the given task definitions (family, revision) have an essential container with a
+/// health check.
+async fn health_checked<'a>(
+    ctx: &Ctx,
+    definitions: impl Iterator<Item = (&'a str, i32)>,
+) -> Result<BTreeMap<(&'a str, i32), bool>, ApiError> {
+    let mut checked = BTreeMap::new();
+    for (family, revision) in definitions {
+        if checked.contains_key(&(family, revision)) {
+            continue;
+        }
+        let has = ctx.definition(family, revision).await?.is_some_and(|td| {
+            td.container_definitions
+                .iter()
+                .flatten()
+                .any(|c| c.essential.unwrap_or(true) && c.health_check.is_some())
+        });
+        checked.insert((family, revision), has);
+    }
+    Ok(checked)
+}
+
+/// The service's placement strategy; a REPLICA service without one gets ECS's default:
+/// balance over zones, then over instances.
+fn service_strategy(
+    record: &ServiceRecord,
+    scheduling: SchedulingStrategy,
+    limit: usize,
+) -> Result<Vec<scheduler::Strategy>, ApiError> {
+    let mut strategy = placement::strategies(
+        record.service.placement_strategy.as_deref().unwrap_or_default(),
+        limit,
+    )?;
+    if strategy.is_empty() && scheduling == SchedulingStrategy::Replica {
+        strategy = vec![
+            scheduler::Strategy::Spread(scheduler::SpreadField::Attribute(
+                "ecs.availability-zone".to_owned(),
+            )),
+            scheduler::Strategy::Spread(scheduler::SpreadField::InstanceId),
+        ];
+    }
+    Ok(strategy)
 }
 
 /// The service's tasks as the pure scheduler sees them.
