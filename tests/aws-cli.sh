@@ -44,8 +44,16 @@ secret-access-key = "cli-dev-secret"
 enabled = false
 TOML
 
+# The VPC with one configured subnet, so that EC2's describe calls have one to show without
+# an agent reporting its zone.
+cat >"$work/berth.toml" <<'TOML'
+[[vpc.subnets]]
+zone = "us-east-1a"
+cidr = "172.31.32.0/20"
+TOML
+
 mkfifo "$work/out"
-"$BERTH" server --data-dir "$work/data" --auth-config "$work/auth.toml" --listen 127.0.0.1:0 >"$work/out" 2>"$work/server.log" &
+"$BERTH" server --data-dir "$work/data" --config "$work/berth.toml" --auth-config "$work/auth.toml" --listen 127.0.0.1:0 >"$work/out" 2>"$work/server.log" &
 server_pid=$!
 read -r first_line <"$work/out"
 endpoint=${first_line#Listening on }
@@ -157,8 +165,41 @@ other_service() {
   pass "aws $* fails with $expected"
 }
 other_service InvalidAction elbv2 describe-load-balancers
-other_service InvalidAction ec2 describe-vpcs
+other_service InvalidAction ec2 describe-instances
 other_service UnknownOperationException logs describe-log-groups
 other_service UnknownOperationException cloudwatch list-metrics
+
+# The EC2 calls that describe the VPC of awsvpc tasks and manage its security groups.
+ec2() { "$AWS" ec2 --endpoint-url "$endpoint" "$@"; }
+vpc=$(ec2 describe-vpcs --filters Name=is-default,Values=true --query 'Vpcs[0].VpcId' --output text)
+[[ "$vpc" == vpc-* ]] || fail "describe-vpcs: $vpc"
+subnet=$(ec2 describe-subnets --filters "Name=vpc-id,Values=$vpc" Name=availability-zone,Values=us-east-1a \
+  --query 'Subnets[0].[SubnetId,CidrBlock]' --output text)
+[[ "$subnet" == subnet-*"	172.31.32.0/20" ]] || fail "describe-subnets: $subnet"
+subnet=${subnet%%	*}
+none=$(ec2 describe-subnets --filters Name=availability-zone,Values=us-west-2a --query 'length(Subnets)')
+[ "$none" = 0 ] || fail "a filter for another zone listed $none subnets"
+pass "ec2 describe-vpcs and describe-subnets (filtered by vpc-id and availability-zone)"
+
+sg=$(ec2 create-security-group --group-name cli-web --description "CLI test" --vpc-id "$vpc" --query GroupId --output text)
+[[ "$sg" == sg-* ]] || fail "create-security-group: $sg"
+ec2 authorize-security-group-ingress --group-id "$sg" --protocol tcp --port 8080 --cidr 10.1.0.0/16 >/dev/null
+rules=$(ec2 describe-security-groups --group-ids "$sg" \
+  --query 'SecurityGroups[0].IpPermissions[0].[IpProtocol,FromPort,ToPort,IpRanges[0].CidrIp]' --output text)
+[ "$rules" = "tcp	8080	8080	10.1.0.0/16" ] || fail "describe-security-groups: $rules"
+if ec2 authorize-security-group-ingress --group-id "$sg" --protocol tcp --port 8080 --cidr 10.1.0.0/16 2>"$work/err"; then
+  fail "a duplicate rule was accepted"
+fi
+grep -q "InvalidPermission.Duplicate" "$work/err" || fail "expected InvalidPermission.Duplicate: $(cat "$work/err")"
+ec2 revoke-security-group-ingress --group-id "$sg" --protocol tcp --port 8080 --cidr 10.1.0.0/16 >/dev/null
+left=$(ec2 describe-security-groups --group-ids "$sg" --query 'length(SecurityGroups[0].IpPermissions)')
+[ "$left" = 0 ] || fail "a revoked rule is still there"
+pass "ec2 create-security-group, authorize/revoke-security-group-ingress, describe-security-groups"
+
+if as_dev ec2 describe-subnets --endpoint-url "$endpoint" 2>"$work/err"; then
+  fail "a user without ec2 actions described subnets"
+fi
+grep -q "UnauthorizedOperation" "$work/err" || fail "expected UnauthorizedOperation: $(cat "$work/err")"
+pass "ec2 actions are authorized like ECS's (UnauthorizedOperation)"
 
 echo "aws-cli: all checks passed"

@@ -75,4 +75,4 @@ pub use config::{AuthConfig, ConfigError, User};
 pub use error::AuthError;
 pub use policy::{AuthzRequest, Decision, Policy, authorize};
 pub use secret::Secret;
-pub use sigv4::{Identity, KeyEntry, KeyLookup, SignedRequest, verify};
+pub use sigv4::{Identity, KeyEntry, KeyLookup, SignedRequest, verify, verify_for};

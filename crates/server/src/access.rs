@@ -76,6 +76,16 @@ pub(crate) fn authenticate(
     request: &Request<'_>,
     operation: &str,
 ) -> Result<Option<Identity>, ApiError> {
+    authenticate_for(ctx, request, auth::sigv4::SERVICE, operation)
+}
+
+/// [`authenticate`] for a request signed for another service (`ec2`, ...).
+pub(crate) fn authenticate_for(
+    ctx: &Ctx,
+    request: &Request<'_>,
+    service: &str,
+    operation: &str,
+) -> Result<Option<Identity>, ApiError> {
     let Some(access) = ctx.access() else {
         return Ok(None);
     };
@@ -88,7 +98,8 @@ pub(crate) fn authenticate(
         body: request.body,
     };
     let now = ctx.clock().now_millis().div_euclid(1000);
-    let identity = auth::verify(&signed, &*config, &ctx.config().region, now).map_err(api_error)?;
+    let identity = auth::verify_for(&signed, &*config, &ctx.config().region, service, now)
+        .map_err(api_error)?;
     access
         .throttle
         .lock()
@@ -113,6 +124,27 @@ pub(crate) fn authorize(
         action: format!("ecs:{operation}"),
         resources,
         cluster_arn,
+    };
+    access.current().authorize(&identity.user, &request).map_err(api_error)
+}
+
+/// Checks that the caller's policies allow `action` (`service:Operation`, e.g.
+/// `ec2:DescribeSubnets`) on `resources` (none: `*`), for the other services Berth serves.
+/// The error's code is the ECS one; the caller answers it in its own protocol.
+pub(crate) fn authorize_action(
+    ctx: &Ctx,
+    identity: &Identity,
+    action: &str,
+    resources: Vec<Cow<'_, str>>,
+) -> Result<(), ApiError> {
+    let Some(access) = ctx.access() else {
+        return Ok(());
+    };
+    let request = AuthzRequest {
+        principal: identity.principal_arn.clone(),
+        action: action.to_owned(),
+        resources,
+        cluster_arn: None,
     };
     access.current().authorize(&identity.user, &request).map_err(api_error)
 }

@@ -212,6 +212,127 @@ pub struct RawConfig {
     /// Per-cluster settings, by cluster name.
     pub clusters: Option<std::collections::BTreeMap<String, RawClusterConfig>>,
     pub connections: Option<RawConnections>,
+    pub vpc: Option<RawVpc>,
+}
+
+/// `[vpc]`: the one VPC tasks in the `awsvpc` network mode get their addresses from.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, rename_all = "kebab-case", deny_unknown_fields)]
+pub struct RawVpc {
+    /// The VPC's IPv4 network.
+    pub cidr: String,
+    /// The size of the subnet made for each availability zone that agents report and no
+    /// `[[vpc.subnets]]` entry names.
+    pub subnet_prefix: u8,
+    /// The size of the address blocks a host takes from a subnet for its tasks: each host
+    /// routes its own blocks, so the other hosts need one route per block, not per task.
+    pub block_prefix: u8,
+    /// Subnets with a network of their own choosing, one per zone at most.
+    pub subnets: Vec<RawSubnet>,
+}
+
+impl Default for RawVpc {
+    fn default() -> RawVpc {
+        // The network and subnet size of the default VPC of an AWS account.
+        RawVpc {
+            cidr: "172.31.0.0/16".to_owned(),
+            subnet_prefix: 20,
+            block_prefix: 28,
+            subnets: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct RawSubnet {
+    pub zone: String,
+    pub cidr: String,
+}
+
+/// The validated `[vpc]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Vpc {
+    pub cidr: ipnet::Ipv4Net,
+    pub subnet_prefix: u8,
+    pub block_prefix: u8,
+    /// Configured subnets: zone and network.
+    pub subnets: Vec<(String, ipnet::Ipv4Net)>,
+}
+
+impl Default for Vpc {
+    fn default() -> Vpc {
+        Vpc::try_from(RawVpc::default()).expect("the defaults are valid")
+    }
+}
+
+impl TryFrom<RawVpc> for Vpc {
+    type Error = ConfigError;
+
+    fn try_from(raw: RawVpc) -> Result<Vpc, ConfigError> {
+        let net = |what: &str, text: &str| -> Result<ipnet::Ipv4Net, ConfigError> {
+            let net: ipnet::Ipv4Net = text.trim().parse().map_err(|_| {
+                ConfigError::Invalid(format!(
+                    "{what} `{text}` is not an IPv4 network like 10.0.0.0/16"
+                ))
+            })?;
+            if net.trunc() != net {
+                return Err(ConfigError::Invalid(format!(
+                    "{what} `{text}` has host bits set; the network is {}",
+                    net.trunc()
+                )));
+            }
+            Ok(net)
+        };
+        let cidr = net("vpc.cidr", &raw.cidr)?;
+        // As in AWS: a VPC and its subnets are /16 to /28.
+        if !(16..=28).contains(&cidr.prefix_len()) {
+            return Err(ConfigError::Invalid("vpc.cidr must be a /16 to a /28".to_owned()));
+        }
+        if !(cidr.prefix_len()..=28).contains(&raw.subnet_prefix) {
+            return Err(ConfigError::Invalid(format!(
+                "vpc.subnet-prefix must be between the VPC's /{} and /28",
+                cidr.prefix_len()
+            )));
+        }
+        if !(raw.subnet_prefix..=30).contains(&raw.block_prefix) {
+            return Err(ConfigError::Invalid(format!(
+                "vpc.block-prefix must be between the subnets' /{} and /30",
+                raw.subnet_prefix
+            )));
+        }
+        let mut subnets: Vec<(String, ipnet::Ipv4Net)> = Vec::new();
+        for subnet in raw.subnets {
+            let network = net("vpc.subnets cidr", &subnet.cidr)?;
+            if !cidr.contains(&network) || network.prefix_len() > 28 {
+                return Err(ConfigError::Invalid(format!(
+                    "subnet `{network}` must be a /28 or larger inside the VPC's {cidr}"
+                )));
+            }
+            if network.prefix_len() > raw.block_prefix {
+                return Err(ConfigError::Invalid(format!(
+                    "subnet `{network}` is smaller than a host's address block (/{})",
+                    raw.block_prefix
+                )));
+            }
+            if subnet.zone.is_empty() || subnets.iter().any(|(zone, _)| *zone == subnet.zone) {
+                return Err(ConfigError::Invalid(format!(
+                    "vpc.subnets: zone `{}` is empty or named twice",
+                    subnet.zone
+                )));
+            }
+            if let Some((_, other)) = subnets
+                .iter()
+                .find(|(_, other)| other.contains(&network) || network.contains(other))
+            {
+                return Err(ConfigError::Invalid(format!(
+                    "subnets `{network}` and `{other}` overlap"
+                )));
+            }
+            subnets.push((subnet.zone, network));
+        }
+        Ok(Vpc { cidr, subnet_prefix: raw.subnet_prefix, block_prefix: raw.block_prefix, subnets })
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -231,6 +352,7 @@ pub struct Config {
     pub containers: ContainerPolicy,
     pub cluster_containers: std::collections::BTreeMap<String, ContainerPolicy>,
     pub connections: Connections,
+    pub vpc: Vpc,
 }
 
 impl Config {
@@ -315,6 +437,7 @@ impl TryFrom<RawConfig> for Config {
             containers,
             cluster_containers,
             connections: Connections::try_from(raw.connections.unwrap_or_default())?,
+            vpc: Vpc::try_from(raw.vpc.unwrap_or_default())?,
         })
     }
 }
@@ -408,6 +531,32 @@ mod tests {
             assert!(Config::try_from(raw).is_err(), "{bad}");
         }
         assert!(toml::from_str::<RawConfig>("[connections]\nmax-conections = 1").is_err());
+    }
+
+    #[test]
+    fn the_vpc_defaults_to_an_aws_default_vpc_and_bad_networks_are_refused() {
+        let vpc = Config::try_from(RawConfig::default()).unwrap().vpc;
+        assert_eq!(vpc.cidr.to_string(), "172.31.0.0/16");
+        assert_eq!((vpc.subnet_prefix, vpc.block_prefix), (20, 28));
+        let raw: RawConfig = toml::from_str(
+            "[vpc]\ncidr = \"10.20.0.0/16\"\n[[vpc.subnets]]\nzone = \"a\"\ncidr = \"10.20.0.0/24\"\n",
+        )
+        .unwrap();
+        let vpc = Config::try_from(raw).unwrap().vpc;
+        assert_eq!(vpc.subnets, [("a".to_owned(), "10.20.0.0/24".parse().unwrap())]);
+        for bad in [
+            "[vpc]\ncidr = \"10.20.0.1/16\"",
+            "[vpc]\ncidr = \"10.0.0.0/8\"",
+            "[vpc]\ncidr = \"fd00::/64\"",
+            "[vpc]\nsubnet-prefix = 8",
+            "[vpc]\nblock-prefix = 31",
+            "[[vpc.subnets]]\nzone = \"a\"\ncidr = \"10.0.0.0/24\"",
+            "[[vpc.subnets]]\nzone = \"a\"\ncidr = \"172.31.0.0/24\"\n[[vpc.subnets]]\nzone = \"b\"\ncidr = \"172.31.0.0/25\"",
+            "[[vpc.subnets]]\nzone = \"a\"\ncidr = \"172.31.0.0/24\"\n[[vpc.subnets]]\nzone = \"a\"\ncidr = \"172.31.1.0/24\"",
+        ] {
+            let raw: RawConfig = toml::from_str(bad).unwrap();
+            assert!(Config::try_from(raw).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -122,13 +122,6 @@ async fn handle(
     let request_id = request_id();
     let started = tokio::time::Instant::now();
     let target = headers.get("x-amz-target").and_then(|v| v.to_str().ok()).unwrap_or("");
-    // A query-protocol client of another AWS service reads only an XML error.
-    if target.is_empty()
-        && let Some(answer) = crate::other_services::query_answer(&headers, &body, &request_id)
-    {
-        return answer;
-    }
-    let mut call = Call::new(&ctx, Caller::from_headers(&ctx, &headers));
     let signed: Vec<(String, String)> = headers
         .iter()
         .map(|(name, value)| {
@@ -142,6 +135,16 @@ async fn handle(
         headers: &signed,
         body: &body,
     };
+    if target.is_empty() && crate::ec2::is_ec2(&body) {
+        return crate::ec2::serve(&ctx, &request, &request_id).await;
+    }
+    // A query-protocol client of another AWS service reads only an XML error.
+    if target.is_empty()
+        && let Some(answer) = crate::other_services::query_answer(&headers, &body, &request_id)
+    {
+        return answer;
+    }
+    let mut call = Call::new(&ctx, Caller::from_headers(&ctx, &headers));
     let result = serve(&mut call, target, &request).await;
     let elapsed = started.elapsed();
     match result {

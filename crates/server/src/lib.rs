@@ -18,6 +18,7 @@ mod connections;
 mod container_instances;
 mod container_policy;
 mod dispatch;
+mod ec2;
 mod error;
 mod failures;
 mod http;
@@ -34,6 +35,7 @@ mod state;
 mod tags;
 mod task_definitions;
 mod tasks;
+mod vpc;
 mod wire;
 mod workers;
 
@@ -97,6 +99,8 @@ pub(crate) struct CtxInner {
     service_scheduler: service_scheduler::Shared,
     /// Which agents are connected.
     liveness: Arc<liveness::Liveness>,
+    /// The VPC of `awsvpc` tasks: its address allocator.
+    vpc: vpc::Vpc,
     arns: Arns,
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
@@ -144,8 +148,9 @@ impl Ctx {
         let liveness = Arc::new(liveness::Liveness::new(options.agent_timeout));
         let placement = placement::Placement::new(liveness.clone());
         let service_scheduler = service_scheduler::Shared::default();
+        let vpc = vpc::Vpc::new(&config.vpc);
         let observers: Vec<Arc<dyn state::Observer>> =
-            vec![placement.observer(), service_scheduler.observer()];
+            vec![placement.observer(), service_scheduler.observer(), vpc.observer()];
         let workers = workers::Workers::new(clock.clone());
         let state = state::State::start(store.clone(), observers, &workers).await?;
         let retention = options.stopped_task_retention;
@@ -158,6 +163,7 @@ impl Ctx {
                 placement,
                 service_scheduler,
                 liveness,
+                vpc,
                 agent_traffic: Default::default(),
                 arns,
                 store,
@@ -301,6 +307,7 @@ pub(crate) mod testing {
                 ports_tcp: vec![80],
                 ports_udp: vec![],
             },
+            network: None,
             task: task.into(),
         }
     }

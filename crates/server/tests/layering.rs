@@ -19,6 +19,8 @@ const LAYERS: &[&[&str]] = &[
     &["records", "access"],
     // The in-memory index of the records, which tells observers of its changes; who calls.
     &["state", "caller"],
+    // The VPC of `awsvpc` tasks: subnets, security groups, the address allocator (an observer).
+    &["vpc"],
     // Placement (the planners observe the index); the simplest resources.
     &["placement", "account_settings", "tags"],
     &["clusters", "task_definitions"],
@@ -28,7 +30,7 @@ const LAYERS: &[&[&str]] = &[
     // Background workers.
     &["service_scheduler", "reaper"],
     // The edge: operations by name, the agent channel, other services' protocols, HTTP.
-    &["dispatch", "agent_channel", "other_services"],
+    &["dispatch", "agent_channel", "other_services", "ec2"],
     &["http"],
     &["connections"],
 ];

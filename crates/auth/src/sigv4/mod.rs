@@ -99,6 +99,18 @@ pub fn verify(
     region: &str,
     now_epoch: i64,
 ) -> Result<Identity, AuthError> {
+    verify_for(request, keys, region, SERVICE, now_epoch)
+}
+
+/// [`verify`] for another service's signing name (`ec2`, ...): the credential scope must name
+/// `service`.
+pub fn verify_for(
+    request: &SignedRequest<'_>,
+    keys: &dyn KeyLookup,
+    region: &str,
+    service: &str,
+    now_epoch: i64,
+) -> Result<Identity, AuthError> {
     let header = request
         .header("authorization")
         .filter(|value| !value.trim().is_empty())
@@ -113,7 +125,7 @@ pub fn verify(
         )));
     };
 
-    check_scope(&authorization, amz_date, region)?;
+    check_scope(&authorization, amz_date, region, service)?;
     check_signed_headers(request, authorization.signed_headers)?;
 
     let key = keys.key(authorization.access_key_id).ok_or_else(AuthError::unrecognized_client)?;
@@ -170,6 +182,7 @@ fn check_scope(
     authorization: &Authorization<'_>,
     amz_date: &str,
     region: &str,
+    service: &str,
 ) -> Result<(), AuthError> {
     if authorization.scope_terminator != "aws4_request" {
         return Err(AuthError::incomplete_signature(format!(
@@ -192,9 +205,9 @@ fn check_scope(
             authorization.scope_region
         )));
     }
-    if authorization.scope_service != SERVICE {
+    if authorization.scope_service != service {
         return Err(AuthError::invalid_signature(format!(
-            "Credential should be scoped to correct service: '{SERVICE}'."
+            "Credential should be scoped to correct service: '{service}'."
         )));
     }
     Ok(())

@@ -306,6 +306,13 @@ pub(crate) async fn register_container_instance(
         by = ?registrant,
         "Container instance registered"
     );
+    // The instance's zone gets its subnet of the VPC. The registration stands either way: a
+    // zone without a subnet only means no `awsvpc` task can go there yet.
+    if let Some(zone) = crate::vpc::zone_of(&record)
+        && let Err(error) = crate::vpc::zone_seen(ctx, &zone).await
+    {
+        tracing::warn!(zone, error = %error, "No subnet could be made for the zone");
+    }
     if agent {
         let token =
             crate::caller::instance_token(&ctx.options().agent_secret, &cluster_name, &record.id);

@@ -168,6 +168,7 @@ pub(crate) fn new_record(launch: &Launch, instance: &InstanceRecord, now: f64) -
         family: launch.family.clone(),
         revision: launch.revision,
         reservation: launch.reservation.clone(),
+        network: None,
         task,
     }
 }

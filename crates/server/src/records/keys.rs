@@ -17,6 +17,8 @@
 //! /placement/<cluster>                      the time of the cluster's last placement round
 //! /run-tokens/<cluster>/<client token>      TokenRecord: what a RunTask client token started
 //! /logs/<cluster>/<task>/<container>/<seq>  a chunk of a container's log
+//! /vpc/subnets/<subnet id>                  vpc::SubnetRecord
+//! /vpc/security-groups/<group id>           vpc::SecurityGroupRecord
 //! ```
 
 pub(crate) const CLUSTERS: &str = "/clusters/";
@@ -29,6 +31,16 @@ pub(crate) const INSTANCES: &str = "/instances/";
 pub(crate) const TASKS: &str = "/tasks/";
 pub(crate) const SERVICES: &str = "/services/";
 pub(crate) const RUN_TOKENS: &str = "/run-tokens/";
+pub(crate) const SUBNETS: &str = "/vpc/subnets/";
+pub(crate) const SECURITY_GROUPS: &str = "/vpc/security-groups/";
+
+pub(crate) fn subnet(id: &str) -> String {
+    format!("{SUBNETS}{id}")
+}
+
+pub(crate) fn security_group(id: &str) -> String {
+    format!("{SECURITY_GROUPS}{id}")
+}
 
 pub(crate) fn cluster(name: &str) -> String {
     format!("{CLUSTERS}{name}")

@@ -33,7 +33,9 @@ pub(crate) use status::{
     ContainerStatus, DeploymentStatus, DesiredStatus, InstanceStatus, RolloutState, ServiceStatus,
     StopCause, TaskSetStatus, TaskStatus,
 };
-pub(crate) use task::{HEALTH_REASON, Reservation, StoredTask, TaskRecord, TaskState, TokenRecord};
+pub(crate) use task::{
+    HEALTH_REASON, Reservation, StoredTask, TaskNetwork, TaskRecord, TaskState, TokenRecord,
+};
 
 /// A decoded record and the revision it was read at.
 #[derive(Debug, Clone)]

@@ -33,7 +33,31 @@ pub(crate) struct TaskRecord {
     pub(crate) family: String,
     pub(crate) revision: i32,
     pub(crate) reservation: Reservation,
+    /// The task's network interface, in the `awsvpc` network mode.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) network: Option<TaskNetwork>,
     pub(crate) task: StoredTask,
+}
+
+/// The network interface of an `awsvpc` task: the address it holds in its subnet until it is
+/// STOPPED, and what the agent needs to set the interface up.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct TaskNetwork {
+    pub(crate) subnet_id: String,
+    /// The subnet's network.
+    pub(crate) subnet: ipnet::Ipv4Net,
+    pub(crate) address: std::net::Ipv4Addr,
+    /// The block of the subnet the address is in, which the task's host routes.
+    pub(crate) block: ipnet::Ipv4Net,
+    pub(crate) mac_address: String,
+    /// `eni-…`.
+    pub(crate) interface_id: String,
+    /// The id of the task's `ElasticNetworkInterface` attachment.
+    pub(crate) attachment_id: String,
+    pub(crate) security_groups: Vec<String>,
+    #[serde(default)]
+    pub(crate) assign_public_ip: bool,
 }
 
 mirror! {

@@ -6,7 +6,9 @@ use serde::Deserialize;
 use store::Revision;
 
 use crate::records::{ClusterName, InstanceId, TaskId};
-use crate::records::{DesiredStatus, Reservation, StopCause, TaskRecord, TaskState, TaskStatus};
+use crate::records::{
+    DesiredStatus, Reservation, StopCause, TaskNetwork, TaskRecord, TaskState, TaskStatus,
+};
 
 /// The reason the service scheduler gives tasks it replaces for failing health checks: in
 /// records written before tasks carried a stop cause, the only sign of one.
@@ -47,6 +49,8 @@ pub(crate) struct IndexedTask {
     /// Until when (epoch seconds) scale-in protection is on.
     pub(crate) protected_until: Option<f64>,
     pub(crate) overrides: Option<Box<api::TaskOverride>>,
+    /// The network interface of an `awsvpc` task.
+    pub(crate) network: Option<std::sync::Arc<TaskNetwork>>,
     /// The store revision at which what the instance's agent is told of the task (its place
     /// in the instance's desired set, its desired status) last changed, or a later one: a
     /// poll from an agent that applied that generation or a later one already has it.
@@ -77,6 +81,8 @@ struct IndexedForm<'a> {
     family: String,
     revision: i32,
     reservation: Reservation,
+    #[serde(default)]
+    network: Option<TaskNetwork>,
     #[serde(borrow)]
     task: IndexedTaskForm<'a>,
 }
@@ -133,6 +139,7 @@ impl IndexedTask {
             }),
             overrides: task.overrides,
             protected_until: task.protected_until,
+            network: form.network.map(std::sync::Arc::new),
             desired_since: 0,
             json: Bytes::new(),
             rendered: RenderCache::default(),
