@@ -55,6 +55,9 @@ pub const CAPABILITIES: &[&str] = &[
     "com.amazonaws.ecs.capability.privileged-container",
     "ecs.capability.container-health-check",
     "ecs.capability.container-ordering",
+    // `awsvpc` tasks: an interface per task (needs `ip`, `nsenter` and `iptables-restore` on
+    // the host; without them such a task stops with a ResourceInitializationError).
+    "ecs.capability.task-eni",
 ];
 
 /// How an agent runs.

@@ -186,6 +186,69 @@ impl Runtime for DockerRuntime {
         }
     }
 
+    async fn network_up(
+        &self,
+        name: &str,
+        labels: &BTreeMap<String, String>,
+        spec: &api::agent::TaskNetworkSpec,
+    ) -> Result<String, RuntimeError> {
+        netns::ensure_pause_image(&self.docker).await?;
+        let body = ContainerCreateBody {
+            image: Some(netns::PAUSE_IMAGE.to_owned()),
+            labels: Some(labels.iter().map(|(k, v)| (k.clone(), v.clone())).collect()),
+            host_config: Some(HostConfig {
+                network_mode: Some("none".to_owned()),
+                ..HostConfig::default()
+            }),
+            ..ContainerCreateBody::default()
+        };
+        let options = CreateContainerOptionsBuilder::default().name(name).build();
+        let id = match self.docker.create_container(Some(options), body).await {
+            Ok(created) => created.id,
+            // A leftover of an attempt cut short (an agent crash): start again from nothing.
+            Err(DockerError::DockerResponseServerError { status_code: 409, .. }) => {
+                self.remove(name).await?;
+                let options = CreateContainerOptionsBuilder::default().name(name).build();
+                let body = ContainerCreateBody {
+                    image: Some(netns::PAUSE_IMAGE.to_owned()),
+                    labels: Some(labels.iter().map(|(k, v)| (k.clone(), v.clone())).collect()),
+                    host_config: Some(HostConfig {
+                        network_mode: Some("none".to_owned()),
+                        ..HostConfig::default()
+                    }),
+                    ..ContainerCreateBody::default()
+                };
+                self.docker
+                    .create_container(Some(options), body)
+                    .await
+                    .map_err(|e| runtime_error("create", Subject::Other, e))?
+                    .id
+            }
+            Err(e) => return Err(runtime_error("create", Subject::Other, e)),
+        };
+        let plumbed = async {
+            self.start(&id).await?;
+            let inspect = self
+                .docker
+                .inspect_container(&id, None)
+                .await
+                .map_err(|e| runtime_error("inspect", Subject::Container(&id), e))?;
+            let pid =
+                inspect.state.and_then(|s| s.pid).filter(|&pid| pid > 0).ok_or_else(|| {
+                    RuntimeError::Refused {
+                        operation: "set up the task's network",
+                        message: "the network container has no process".to_owned(),
+                    }
+                })?;
+            netns::plumb(pid, spec).await
+        };
+        if let Err(error) = plumbed.await {
+            let _ = self.remove(&id).await;
+            return Err(error);
+        }
+        Ok(id)
+    }
+
     async fn start(&self, id: &str) -> Result<(), RuntimeError> {
         // 304 (already started) comes back as Ok from bollard.
         self.docker
@@ -801,6 +864,8 @@ fn pick_digest(image: &str, repo_digests: &[String]) -> Option<String> {
     // list, so a locally built image can carry the digest of some other name's push.
     repo_digests.iter().find(|d| familiar(repository(d)) == familiar(wanted)).cloned()
 }
+
+mod netns;
 
 #[cfg(test)]
 mod tests;

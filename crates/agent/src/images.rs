@@ -211,6 +211,14 @@ mod tests {
         async fn create(&self, _: &ContainerSpec) -> Result<String, RuntimeError> {
             unreachable!()
         }
+        async fn network_up(
+            &self,
+            _: &str,
+            _: &std::collections::BTreeMap<String, String>,
+            _: &api::agent::TaskNetworkSpec,
+        ) -> Result<String, RuntimeError> {
+            unreachable!()
+        }
         async fn start(&self, _: &str) -> Result<(), RuntimeError> {
             unreachable!()
         }

@@ -300,6 +300,22 @@ pub trait Runtime: Send + Sync + 'static {
     /// Creates (does not start) a container; returns its runtime id.
     async fn create(&self, spec: &ContainerSpec) -> Result<String, RuntimeError>;
 
+    /// Sets up the network namespace of an `awsvpc` task with the interface `spec` describes,
+    /// held by a container named `name` with `labels`; returns that container's id. What is
+    /// half set up when this fails goes with the container.
+    async fn network_up(
+        &self,
+        name: &str,
+        labels: &BTreeMap<String, String>,
+        spec: &api::agent::TaskNetworkSpec,
+    ) -> Result<String, RuntimeError>;
+
+    /// Tears an `awsvpc` task's network namespace down: removes the container holding it,
+    /// and with it the interface and its rules.
+    async fn network_down(&self, id: &str) -> Result<(), RuntimeError> {
+        self.remove(id).await
+    }
+
     async fn start(&self, id: &str) -> Result<(), RuntimeError>;
 
     /// Sends the stop signal, waits up to `timeout`, then kills. Stopping a stopped

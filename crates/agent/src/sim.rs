@@ -357,6 +357,25 @@ impl Runtime for SimRuntime {
         Ok(id)
     }
 
+    /// A simulated network container: created and started like any other, holding nothing.
+    async fn network_up(
+        &self,
+        name: &str,
+        labels: &BTreeMap<String, String>,
+        _spec: &api::agent::TaskNetworkSpec,
+    ) -> Result<String, RuntimeError> {
+        let spec = ContainerSpec {
+            name: name.to_owned(),
+            image: "berth/pause:1".to_owned(),
+            labels: labels.clone(),
+            network: crate::runtime::Network::None,
+            ..ContainerSpec::default()
+        };
+        let id = self.create(&spec).await?;
+        self.start(&id).await?;
+        Ok(id)
+    }
+
     async fn start(&self, id: &str) -> Result<(), RuntimeError> {
         let mut delay = self.options.start_delay;
         if !self.options.start_jitter.is_zero() {

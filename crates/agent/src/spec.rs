@@ -10,7 +10,8 @@
 //! - **Memory**: `memory` is the hard limit, `memoryReservation` the soft one (MiB). When both
 //!   are set, `memory` must not be below `memoryReservation`. Task-level `cpu`/`memory` only
 //!   matter for placement here: Berth puts no task-wide cgroup around the containers.
-//! - **Networking**: `bridge` (the default), `host` and `none`; `awsvpc` is unsupported.
+//! - **Networking**: `bridge` (the default), `host`, `none`, and `awsvpc`, where every
+//!   container joins the namespace of the task's network container ([`sandbox`]).
 //!   `disableNetworking: true` becomes `none`. In bridge mode a `hostPort` of 0 or absent asks
 //!   for a dynamic port from the ephemeral range. In host mode nothing is published (the
 //!   container uses the host's stack); the ports are still listed, with `host_port` equal to
@@ -62,6 +63,19 @@ pub struct TaskContext<'a> {
     /// The stop timeout of containers whose definition has no `stopTimeout` (the agent's
     /// `ECS_CONTAINER_STOP_TIMEOUT`, 30 s in ECS).
     pub default_stop_timeout: Duration,
+    /// The container holding an `awsvpc` task's network namespace, once it is set up.
+    pub sandbox: Option<&'a str>,
+}
+
+/// The name, in [`labels::CONTAINER_NAME`], of the container that holds an `awsvpc` task's
+/// network namespace (no container of a definition can have it: names are letters, digits,
+/// hyphens and underscores).
+pub const SANDBOX: &str = "~network";
+
+/// The runtime name and labels of the container holding an `awsvpc` task's network namespace.
+pub fn sandbox(ctx: &TaskContext<'_>) -> (String, BTreeMap<String, String>) {
+    let cx = Ctx { task: ctx, container: SANDBOX };
+    (container_name(ctx.task_id, "network"), cx.labels(&api::ContainerDefinition::default()))
 }
 
 /// Why a container definition cannot be turned into a spec.
@@ -372,9 +386,10 @@ impl Ctx<'_, '_> {
             None | Some(api::NetworkMode::Bridge) => Network::Bridge,
             Some(api::NetworkMode::Host) => Network::Host,
             Some(api::NetworkMode::None) => Network::None,
-            Some(api::NetworkMode::Awsvpc) => {
-                return Err(self.unsupported("networkMode awsvpc"));
-            }
+            Some(api::NetworkMode::Awsvpc) => match self.task.sandbox {
+                Some(sandbox) => Network::Container(sandbox.to_owned()),
+                None => return Err(self.invalid("the task's network interface is not set up")),
+            },
         };
         Ok(if c.disable_networking == Some(true) { Network::None } else { network })
     }
@@ -452,6 +467,10 @@ impl Ctx<'_, '_> {
         let mappings = c.port_mappings.as_deref().unwrap_or_default();
         if !mappings.is_empty() && matches!(network, Network::None) {
             return Err(self.invalid("portMappings are not allowed without networking"));
+        }
+        // awsvpc: the task's own address serves its container ports; nothing is published.
+        if matches!(network, Network::Container(_)) {
+            return Ok(Vec::new());
         }
         let mut res = Vec::with_capacity(mappings.len());
         for mapping in mappings {

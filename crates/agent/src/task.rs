@@ -159,6 +159,8 @@ struct Actor {
     /// Containers whose logs are being followed.
     followed: HashSet<String>,
     commands: mpsc::UnboundedReceiver<Command>,
+    /// The container holding an `awsvpc` task's network namespace, while it exists.
+    sandbox: Option<String>,
 }
 
 /// How an attempt to start a container ended, when it did not fail.
@@ -229,6 +231,7 @@ pub async fn run(
         shutting_down: false,
         followed: HashSet::new(),
         commands,
+        sandbox: None,
     };
     // The long steps (adopting, starting, stopping, cleaning up) are boxed: their states live
     // only while they run, and the future a task's actor sleeps in between stays small (about
@@ -243,6 +246,12 @@ pub async fn run(
         actor.report();
         // A task desired STOPPED (even before this agent first saw it) never starts a
         // container; `start_ready` gives up as soon as that changes while it works.
+        if actor.stopping.is_none() && !actor.stop_wanted() && actor.needs_network() {
+            // PROVISIONING while the interface is set up.
+            actor.report();
+            Box::pin(actor.network_up()).await;
+            actor.report();
+        }
         if actor.stopping.is_none() && !actor.stop_wanted() {
             Box::pin(actor.start_ready()).await;
             actor.refresh().await;
@@ -256,6 +265,12 @@ pub async fn run(
             Box::pin(actor.stop_all()).await;
             actor.refresh().await;
             actor.finish_if_stopped();
+        }
+        if actor.stopped && actor.sandbox.is_some() {
+            // DEPROVISIONING while the interface is torn down; STOPPED only once it is gone,
+            // so that the control plane never gives its address to another task before.
+            actor.report();
+            Box::pin(actor.network_down()).await;
         }
         actor.report();
         if actor.stopped && actor.forgotten {
@@ -340,6 +355,43 @@ impl Actor {
             definition: &self.desired.definition,
             overrides: self.desired.overrides.as_ref(),
             default_stop_timeout: self.env.default_stop_timeout,
+            sandbox: self.sandbox.as_deref(),
+        }
+    }
+
+    /// Whether the task is in the `awsvpc` mode and its network is not set up yet.
+    fn needs_network(&self) -> bool {
+        self.desired.network.is_some() && self.sandbox.is_none() && !self.stopped
+    }
+
+    /// Sets the task's network interface up; a failure stops the task before any container.
+    async fn network_up(&mut self) {
+        let Some(spec) = self.desired.network.clone() else { return };
+        let (name, labels) = spec::sandbox(&self.context());
+        match self.env.runtime.network_up(&name, &labels, &spec).await {
+            Ok(id) => {
+                tracing::debug!(task = %self.task_id, address = %spec.address, "Task network set up");
+                self.env.existing.insert(&self.desired.task_arn);
+                self.sandbox = Some(id);
+            }
+            Err(error) => {
+                tracing::warn!(task = %self.task_id, %error, "Setting up the task's network failed");
+                self.stopping = Some(Stop::FailedToStart(format!(
+                    "ResourceInitializationError: the task's network interface could not be set up: {error}"
+                )));
+            }
+        }
+    }
+
+    /// Tears the task's network interface down (its containers have stopped).
+    async fn network_down(&mut self) {
+        let Some(id) = self.sandbox.clone() else { return };
+        match self.env.runtime.network_down(&id).await {
+            Ok(()) => self.sandbox = None,
+            Err(error) => {
+                // Tried again on the next turn; the task stays DEPROVISIONING meanwhile.
+                tracing::warn!(task = %self.task_id, %error, "Tearing the task's network down failed");
+            }
         }
     }
 
@@ -367,6 +419,15 @@ impl Actor {
             let Some(name) = status.labels.get(labels::CONTAINER_NAME) else {
                 continue;
             };
+            if name == spec::SANDBOX {
+                // The network of a task set up before the restart, if it still holds one.
+                if status.state == ContainerState::Running {
+                    self.sandbox = Some(status.id.clone());
+                } else if let Err(error) = self.env.runtime.remove(&status.id).await {
+                    tracing::warn!(task = %self.task_id, %error, "Removing a dead network container failed");
+                }
+                continue;
+            }
             if let Some(slot) = self.slots.iter_mut().find(|s| &s.name == name) {
                 slot.runtime_id = Some(status.id.clone());
                 slot.started = status.started_at.is_some();
@@ -744,8 +805,14 @@ impl Actor {
 
     /// The task's `lastStatus` as this agent sees it.
     fn task_status(&self) -> &'static str {
+        if self.stopped && self.sandbox.is_some() {
+            return "DEPROVISIONING";
+        }
         if self.stopped {
             return "STOPPED";
+        }
+        if self.stopping.is_none() && self.needs_network() {
+            return "PROVISIONING";
         }
         if self.stopping.is_some() {
             return "STOPPING";
@@ -838,6 +905,12 @@ impl Actor {
 
     async fn clean_up(&mut self) {
         let mut removed = true;
+        if let Some(id) = self.sandbox.take()
+            && let Err(error) = self.env.runtime.network_down(&id).await
+        {
+            removed = false;
+            tracing::warn!(task = %self.task_id, %error, "Removing the network container failed");
+        }
         for slot in &self.slots {
             if let Some(id) = &slot.runtime_id
                 && let Err(error) = self.env.runtime.remove(id).await

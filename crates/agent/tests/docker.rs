@@ -164,6 +164,7 @@ async fn ecs_container_gets_a_dynamic_host_port_and_goes_healthy() {
             definition: &definition,
             overrides: None,
             default_stop_timeout: Duration::from_secs(5),
+            sandbox: None,
         };
         let container = &definition.container_definitions.as_ref().unwrap()[0];
         let spec = spec::container_spec(&ctx, container).unwrap();
@@ -489,6 +490,7 @@ async fn ecs_task_with_scratch_volume_volumes_from_and_link() {
             definition: &definition,
             overrides: None,
             default_stop_timeout: Duration::from_secs(5),
+            sandbox: None,
         };
         for mut volume in spec::task_volumes(&ctx) {
             volume.labels.insert(TEST_LABEL.to_string(), scope.value.clone());

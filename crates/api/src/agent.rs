@@ -139,6 +139,42 @@ pub struct PolledTask {
     pub definition: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub overrides: Option<TaskOverride>,
+    /// The task's network interface, in the `awsvpc` network mode.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network: Option<TaskNetworkSpec>,
+}
+
+/// An `awsvpc` task's network interface, as its agent sets it up: the address in its subnet,
+/// and what its security groups allow (groups named by other groups' rules resolved to the
+/// addresses of their members when the answer was made).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TaskNetworkSpec {
+    /// The interface's address.
+    pub address: std::net::Ipv4Addr,
+    /// The subnet's prefix length.
+    pub prefix_length: u8,
+    /// The subnet's router, the task's default route.
+    pub gateway: std::net::Ipv4Addr,
+    pub mac_address: String,
+    /// `eni-…`.
+    pub interface_id: String,
+    /// What may come in; nothing else does (replies to what went out aside).
+    pub ingress: Vec<FirewallRule>,
+    /// What may go out.
+    pub egress: Vec<FirewallRule>,
+}
+
+/// One allowed flow: a protocol (`tcp`, `udp`, `icmp` or `all`), a port range (for tcp and
+/// udp), and the peer network.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FirewallRule {
+    pub protocol: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ports: Option<(u16, u16)>,
+    /// A network in CIDR notation (`10.0.0.0/8`, `172.31.0.9/32`).
+    pub peer: String,
 }
 
 /// One task the instance should run (or stop), with its definition.
@@ -152,6 +188,7 @@ pub struct DesiredTask {
     /// The definition's `family:revision`.
     pub definition_key: String,
     pub overrides: Option<TaskOverride>,
+    pub network: Option<TaskNetworkSpec>,
 }
 
 impl PollResponse {
@@ -179,6 +216,7 @@ impl PollResponse {
                     definition,
                     definition_key: task.definition,
                     overrides: task.overrides,
+                    network: task.network,
                 })
             })
             .collect()
@@ -312,6 +350,7 @@ mod tests {
                     desired_status: "RUNNING".to_owned(),
                     definition: (*definition).to_owned(),
                     overrides: None,
+                    network: None,
                 })
                 .collect(),
             unchanged: Vec::new(),

@@ -210,10 +210,24 @@ async fn finish_poll(ctx: &Ctx, begun: Begun) -> Result<Vec<u8>, ApiError> {
                 family: t.family.clone(),
                 revision: t.revision,
                 overrides: t.overrides.as_deref().cloned(),
+                interface: t.network.clone(),
+                network: None,
             });
         }
         (generation, wanted, unchanged)
     };
+    let mut wanted = wanted;
+    if wanted.iter().any(|w| w.interface.is_some()) {
+        let groups = crate::vpc::security_groups(ctx).await?;
+        let members = {
+            let index = ctx.state().read();
+            ctx.inner.vpc.ipam.members(&index)
+        };
+        for w in &mut wanted {
+            w.network =
+                w.interface.as_deref().map(|n| crate::vpc::agent_spec(n, &groups, &members));
+        }
+    }
     let mut out = Vec::with_capacity(64 + wanted.len() * 1024 + unchanged.len() * 40);
     let head = PollHead {
         generation,
@@ -231,6 +245,8 @@ struct Wanted {
     family: String,
     revision: i32,
     overrides: Option<api::TaskOverride>,
+    interface: Option<std::sync::Arc<crate::records::TaskNetwork>>,
+    network: Option<api::agent::TaskNetworkSpec>,
 }
 
 /// What a poll answer says besides its tasks: the generation and the cluster's policy the
@@ -262,7 +278,7 @@ async fn write_poll_response(
     out.extend_from_slice(b",\"tasks\":[");
     let mut definitions: BTreeMap<String, Bytes> = BTreeMap::new();
     let mut first = true;
-    for Wanted { task_arn, desired_status, family, revision, overrides } in wanted {
+    for Wanted { task_arn, desired_status, family, revision, overrides, network, .. } in wanted {
         let key = format!("{family}:{revision}");
         if !definitions.contains_key(&key) && !known.contains(&key) {
             let Some(definition) = ctx.definition_json(&family, revision).await? else {
@@ -284,6 +300,10 @@ async fn write_poll_response(
         if let Some(overrides) = &overrides {
             out.extend_from_slice(b",\"overrides\":");
             serde_json::to_writer(&mut *out, overrides).map_err(failed)?;
+        }
+        if let Some(network) = &network {
+            out.extend_from_slice(b",\"network\":");
+            serde_json::to_writer(&mut *out, network).map_err(failed)?;
         }
         out.push(b'}');
     }

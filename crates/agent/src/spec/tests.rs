@@ -31,6 +31,7 @@ fn ctx<'a>(def: &'a api::TaskDefinition, ov: Option<&'a api::TaskOverride>) -> T
         definition: def,
         overrides: ov,
         default_stop_timeout: Duration::from_secs(30),
+        sandbox: None,
     }
 }
 
@@ -223,10 +224,15 @@ fn network_modes() {
     assert_eq!(host.hostname, None, "hostname is for bridge mode only");
     let none = spec_of(&with_mode("none", json!({})), None, "web").unwrap();
     assert_eq!(none.network, Network::None);
-    assert_eq!(
-        spec_of(&with_mode("awsvpc", json!({})), None, "web"),
-        Err(unsupported("networkMode awsvpc"))
-    );
+    // awsvpc: every container joins the task's network container, once it exists.
+    let awsvpc = with_mode("awsvpc", json!({}));
+    assert!(matches!(spec_of(&awsvpc, None, "web"), Err(SpecError::Invalid { .. })));
+    let mut context = ctx(&awsvpc, None);
+    context.sandbox = Some("net-1");
+    let joined =
+        container_spec(&context, &awsvpc.container_definitions.as_ref().unwrap()[0]).unwrap();
+    assert_eq!(joined.network, Network::Container("net-1".to_owned()));
+    assert_eq!(joined.hostname, None);
     let disabled = one_spec(json!({"disableNetworking": true})).unwrap();
     assert_eq!(disabled.network, Network::None);
     // Links need bridge mode.

@@ -104,6 +104,7 @@ fn desired(desired_status: &str, containers: &[&str]) -> DesiredTask {
         definition: Arc::new(definition),
         definition_key: "app:1".to_owned(),
         overrides: None,
+        network: None,
     }
 }
 

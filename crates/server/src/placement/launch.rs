@@ -25,6 +25,8 @@ pub(crate) struct Launch {
     pub(crate) started_by: Option<String>,
     pub(crate) tags: Vec<api::Tag>,
     pub(crate) enable_execute_command: bool,
+    /// The network asked for, in the `awsvpc` network mode.
+    pub(crate) network: Option<Arc<crate::vpc::AskedNetwork>>,
 }
 
 /// The overrides of one container, if any.
@@ -77,7 +79,8 @@ pub(crate) fn reservation(
     for mapping in containers.iter().flat_map(|c| c.port_mappings.iter().flatten()) {
         let host = match mode {
             NetworkMode::Host => mapping.host_port.or(mapping.container_port),
-            NetworkMode::None => None,
+            // An awsvpc task's ports are on its own address, not the host's.
+            NetworkMode::None | NetworkMode::Awsvpc => None,
             _ => mapping.host_port,
         };
         let Some(port) = host.and_then(|p| u16::try_from(p).ok()).filter(|&p| p > 0) else {

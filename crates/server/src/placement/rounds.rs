@@ -16,6 +16,7 @@ use super::launch::{Launch, new_record};
 use crate::Ctx;
 use crate::records::{InstanceStatus, TaskRecord, TokenRecord, encode, internal, keys};
 use crate::state::ClusterIndex;
+use crate::vpc::{Holder, Host};
 
 /// A call's placement: the tasks placed and the failures.
 pub(crate) type Placed = (Vec<TaskRecord>, Vec<Failure>);
@@ -51,6 +52,11 @@ pub(crate) async fn place(
 ) -> Result<Placed, Error> {
     let (reply, answer) = tokio::sync::oneshot::channel();
     let cluster = launch.cluster.clone();
+    let mut constraints = constraints;
+    // An `awsvpc` task goes only where one of its subnets is.
+    if let Some(zones) = launch.network.as_ref().and_then(|n| n.zone_constraint()) {
+        constraints.push(zones);
+    }
     ctx.placement_queue().0.lock().entry(cluster.clone()).or_default().push(Waiting {
         launch: launch.clone(),
         count,
@@ -163,12 +169,14 @@ async fn place_batch(
                 Ok(response) => response,
                 Err(error) => {
                     ctx.planners().discard(cluster);
+                    release_addresses(ctx, &outcomes);
                     return Err(error.into());
                 }
             };
             if !response.succeeded {
                 // Another writer placed meanwhile: plan again on what it wrote.
                 ctx.planners().discard(cluster);
+                release_addresses(ctx, &outcomes);
                 continue;
             }
             ctx.state().wait_for(response.revision).await;
@@ -195,6 +203,19 @@ async fn place_batch(
     Err(Error::Contention { key })
 }
 
+/// Gives back the addresses a round's planned tasks were handed, when the round's write did
+/// not happen.
+fn release_addresses(ctx: &Ctx, outcomes: &[Outcome]) {
+    for outcome in outcomes {
+        let Outcome::Placed(records, _) = outcome else { continue };
+        for record in records.iter().filter(|r| r.network.is_some()) {
+            let holder =
+                Holder { cluster: record.cluster.to_string(), task: record.id.to_string() };
+            ctx.inner.vpc.ipam.release(&holder);
+        }
+    }
+}
+
 /// What a round planned for one call.
 enum Outcome {
     Placed(Vec<TaskRecord>, Vec<Failure>),
@@ -217,6 +238,8 @@ fn plan_batch(ctx: &Ctx, cluster: &str, batch: &[Waiting], now: f64) -> Option<V
     if !live {
         return None;
     }
+    let network =
+        Network { index: &index, ipam: &ctx.inner.vpc.ipam, region: &ctx.config().region };
     let mut tokens: HashMap<&str, usize> = HashMap::new();
     let outcomes = ctx.planners().with(cluster_index, cluster, |planner| {
         let mut outcomes = Vec::with_capacity(batch.len());
@@ -236,14 +259,69 @@ fn plan_batch(ctx: &Ctx, cluster: &str, batch: &[Waiting], now: f64) -> Option<V
                 }
                 tokens.insert(token, outcomes.len());
             }
-            outcomes.push(plan_one(cluster_index, planner, waiting, now));
+            outcomes.push(plan_one(&network, cluster_index, planner, waiting, now));
         }
         outcomes
     });
     Some(outcomes)
 }
 
+/// What giving `awsvpc` tasks their interfaces needs: the whole index (addresses are shared
+/// by every cluster), the allocator, and the region DNS names are in.
+struct Network<'a> {
+    index: &'a crate::state::Index,
+    ipam: &'a crate::vpc::Ipam,
+    region: &'a str,
+}
+
+impl Network<'_> {
+    /// Gives a task placed on `instance` an address in its zone's subnet and records the
+    /// interface on it; a failure's reason and detail when there is no free address.
+    fn attach(
+        &self,
+        asked: &crate::vpc::AskedNetwork,
+        record: &mut TaskRecord,
+        instance: &str,
+    ) -> Result<(), (String, String)> {
+        let zone = record.task.availability_zone.as_deref();
+        let Some(subnet) = asked.subnet_in(zone) else {
+            return Err((
+                "RESOURCE:ENI".to_owned(),
+                format!("none of the task's subnets is in zone {}", zone.unwrap_or("(none)")),
+            ));
+        };
+        let holder = Holder { cluster: record.cluster.to_string(), task: record.id.to_string() };
+        let host = Host { cluster: record.cluster.to_string(), instance: instance.to_owned() };
+        let Some((address, block)) = self.ipam.allocate(
+            self.index,
+            &subnet.id,
+            subnet.cidr,
+            host,
+            holder,
+            asked.security_groups.clone(),
+        ) else {
+            return Err((
+                "RESOURCE:ENI".to_owned(),
+                format!("subnet {} has no free address", subnet.id),
+            ));
+        };
+        let network = crate::vpc::interface(asked, subnet, address, block);
+        record.task.attachments =
+            Some(vec![crate::vpc::attachment(&network, "PRECREATED", self.region)]);
+        for container in record.task.containers.iter_mut().flatten() {
+            container.network_interfaces = Some(vec![api::NetworkInterface {
+                attachment_id: Some(network.attachment_id.clone()),
+                private_ipv4_address: Some(address.to_string()),
+                ipv6_address: None,
+            }]);
+        }
+        record.network = Some(network);
+        Ok(())
+    }
+}
+
 fn plan_one(
+    network: &Network<'_>,
     cluster_index: &ClusterIndex,
     planner: &mut scheduler::Planner,
     waiting: &Waiting,
@@ -286,7 +364,14 @@ fn plan_one(
                         placement.instance_id
                     ))
                 })?;
-            let record = new_record(launch, &instance.record, now);
+            let mut record = new_record(launch, &instance.record, now);
+            if let Some(asked) = &launch.network
+                && let Err((reason, detail)) =
+                    network.attach(asked, &mut record, &placement.instance_id)
+            {
+                failed.push(Failure { arn: None, reason: Some(reason), detail: Some(detail) });
+                continue;
+            }
             if let Some(delta) = super::placed(&record) {
                 planner.apply(delta).map_err(|error| {
                     Error::Internal(format!("the planner refused a task it planned: {error}"))

@@ -416,7 +416,19 @@ pub(super) async fn start_tasks(
             .then_some(tags::Managed { cluster, service: Some(record.name.as_str()) });
         // The service's or the definition's tags each passed the quota when they were set.
         let tags = tags::for_new_task(&[], &propagated, managed, usize::MAX)?;
+        // The network is checked again at each launch: a subnet or group may be gone since.
+        let mode = definition.network_mode.unwrap_or(api::NetworkMode::Bridge);
+        let network =
+            match crate::vpc::check(ctx, mode, record.service.network_configuration.as_ref()).await
+            {
+                Ok(network) => network.map(Arc::new),
+                Err(error) => {
+                    events.push(format!("was unable to place a task. Reason: {}", error.message));
+                    continue;
+                }
+            };
         let launch = Launch {
+            network,
             cluster: cluster.to_owned(),
             reservation: crate::placement::reservation(&definition, None),
             definition,

@@ -346,6 +346,8 @@ pub(crate) async fn create_service(
     };
     let configuration = configuration(req.deployment_configuration.as_ref(), strategy)?;
     if let Some(definition) = &definition {
+        let mode = definition.network_mode.unwrap_or(api::NetworkMode::Bridge);
+        crate::vpc::check(ctx, mode, req.network_configuration.as_ref()).await?;
         placement::constraints(
             definition,
             req.placement_constraints.as_deref().unwrap_or_default(),
@@ -413,6 +415,7 @@ pub(crate) async fn create_service(
         deployment_configuration: Some(configuration),
         placement_constraints: Some(req.placement_constraints.clone().unwrap_or_default()),
         placement_strategy: Some(req.placement_strategy.clone().unwrap_or_default()),
+        network_configuration: req.network_configuration.clone(),
         health_check_grace_period_seconds: req.health_check_grace_period_seconds,
         scheduling_strategy: Some(strategy),
         deployment_controller: Some(DeploymentController {
@@ -541,6 +544,12 @@ pub(crate) async fn update_service(
     if let Some(constraints) = &req.placement_constraints {
         placement::constraints(&definition_now, constraints, quotas.placement_constraints)?;
     }
+    // The network the service's tasks will have: the one given, else the current one, checked
+    // against the definition they will run.
+    let mode = definition_now.network_mode.unwrap_or(api::NetworkMode::Bridge);
+    let network =
+        req.network_configuration.as_ref().or(current.service.network_configuration.as_ref());
+    crate::vpc::check(ctx, mode, network).await?;
     if let Some(strategies) = &req.placement_strategy {
         if strategy == SchedulingStrategy::Daemon && !strategies.is_empty() {
             return Err(ApiError::invalid_parameter(
@@ -585,6 +594,12 @@ pub(crate) async fn update_service(
             && service.placement_strategy.as_ref() != Some(strategies)
         {
             service.placement_strategy = Some(strategies.clone());
+            new_deployment_needed = true;
+        }
+        if let Some(network) = &req.network_configuration
+            && service.network_configuration.as_ref() != Some(network)
+        {
+            service.network_configuration = Some(network.clone());
             new_deployment_needed = true;
         }
         if let Some(grace) = req.health_check_grace_period_seconds {

@@ -18,6 +18,32 @@ use crate::records::{
 };
 use crate::records::{encode, internal};
 
+/// The states of a task's network interface attachment, in order.
+const ATTACHMENT_STATES: [&str; 5] =
+    ["PRECREATED", "ATTACHING", "ATTACHED", "DETACHING", "DETACHED"];
+
+/// Moves the task's `ElasticNetworkInterface` attachment forward as the agent reports the
+/// task: setting the interface up while PROVISIONING, attached from PENDING on, detaching while
+/// DEPROVISIONING, detached once STOPPED.
+fn advance_attachments(task: &mut StoredTask, reported: TaskStatus) {
+    let state = match reported {
+        TaskStatus::Provisioning => "ATTACHING",
+        TaskStatus::Deprovisioning => "DETACHING",
+        TaskStatus::Stopped => "DETACHED",
+        _ => "ATTACHED",
+    };
+    let rank = |s: &str| ATTACHMENT_STATES.iter().position(|known| *known == s);
+    for attachment in task.attachments.iter_mut().flatten() {
+        if attachment.r#type.as_deref() != Some("ElasticNetworkInterface") {
+            continue;
+        }
+        let current = attachment.status.as_deref().and_then(rank);
+        if current.is_none_or(|current| rank(state).is_some_and(|next| next > current)) {
+            attachment.status = Some(state.to_owned());
+        }
+    }
+}
+
 /// Merges an agent's view of a task into it. Statuses only move forward; a status that is not
 /// one of ECS's changes nothing. The caller compares the outcome with the task before, to know
 /// whether anything changed.
@@ -50,6 +76,9 @@ fn merge(task: &mut StoredTask, report: &TaskReport, now: f64) {
             }
             task.stopping_at = task.stopping_at.or(Some(now));
         }
+    }
+    if let Some(reported) = TaskStatus::parse(&report.status) {
+        advance_attachments(task, reported);
     }
     if task.pull_started_at.is_none() {
         task.pull_started_at = report.pull_started_at;

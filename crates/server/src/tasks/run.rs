@@ -37,7 +37,13 @@ struct Asked {
 
 impl Prepared {
     /// The launch of this revision in `cluster` as a call asked for it.
-    fn launch(self, cluster: &str, asked: Asked, limit: usize) -> Result<Launch, ApiError> {
+    fn launch(
+        self,
+        cluster: &str,
+        asked: Asked,
+        network: Option<crate::vpc::AskedNetwork>,
+        limit: usize,
+    ) -> Result<Launch, ApiError> {
         let propagated = match asked.propagate_tags {
             Some(PropagateTags::TaskDefinition) => self.tags.as_slice(),
             _ => &[],
@@ -58,6 +64,7 @@ impl Prepared {
             started_by: asked.started_by,
             tags,
             enable_execute_command: asked.enable_execute_command.unwrap_or(false),
+            network: network.map(Arc::new),
         })
     }
 }
@@ -87,13 +94,6 @@ pub(crate) async fn prepare(
                 format!("Berth does not run tasks with launch type {other} yet."),
             ));
         }
-    }
-    let mode = definition.network_mode.unwrap_or(NetworkMode::Bridge);
-    if mode == NetworkMode::Awsvpc {
-        return Err(ApiError::new(
-            ErrorCode::UnsupportedFeatureException,
-            "Berth does not run tasks in the awsvpc network mode yet.",
-        ));
     }
     crate::container_policy::check(ctx.config().container_policy(cluster), cluster, &definition)?;
     let containers = definition.container_definitions.as_deref().unwrap_or_default();
@@ -225,7 +225,9 @@ pub(crate) async fn run_task(ctx: &Ctx, req: RunTaskRequest) -> Result<RunTaskRe
         enable_ecs_managed_tags: req.enable_ecs_managed_tags,
         enable_execute_command: req.enable_execute_command,
     };
-    let launch = prepared.launch(&cluster, asked, quotas.tags_per_resource)?;
+    let mode = prepared.definition.network_mode.unwrap_or(NetworkMode::Bridge);
+    let network = crate::vpc::check(ctx, mode, req.network_configuration.as_ref()).await?;
+    let launch = prepared.launch(&cluster, asked, network, quotas.tags_per_resource)?;
     let token = match &req.client_token {
         Some(token) => {
             let print = fingerprint(&req, &cluster);
@@ -329,7 +331,9 @@ pub(crate) async fn start_task(
         enable_ecs_managed_tags: req.enable_ecs_managed_tags,
         enable_execute_command: req.enable_execute_command,
     };
-    let launch = prepared.launch(&cluster, asked, quotas.tags_per_resource)?;
+    let mode = prepared.definition.network_mode.unwrap_or(NetworkMode::Bridge);
+    let network = crate::vpc::check(ctx, mode, req.network_configuration.as_ref()).await?;
+    let launch = prepared.launch(&cluster, asked, network, quotas.tags_per_resource)?;
     let (records, failures) =
         placement::place(ctx, &launch, 1, Some(&ids), constraints, Vec::new(), None).await?;
     Ok(StartTaskResponse {

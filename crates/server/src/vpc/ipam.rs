@@ -9,7 +9,7 @@
 //! Subnets are cut into blocks of `[vpc] block-prefix`. A host's tasks take their addresses
 //! from the blocks the host already uses, and a block is the host's while any of its tasks
 //! holds an address in it: each host routes its own blocks, and every other host needs one
-//! route per block ([`Ipam::routes`]) rather than one per task.
+//! route per block rather than one per task.
 //!
 //! One control plane allocates; several processes placing tasks at once (a replicated
 //! control plane) would need the addresses guarded in the store too.
@@ -149,25 +149,6 @@ impl Ipam {
         let mut inner = self.inner.lock();
         let block_size = inner.block_size(self.block_prefix);
         inner.unhold(holder, block_size);
-    }
-
-    /// The blocks in use, each with its host, and a version that moves whenever they (or the
-    /// tasks holding addresses) change.
-    pub(crate) fn routes(&self, index: &Index) -> (u64, Vec<(Ipv4Net, Host)>) {
-        let mut inner = self.inner.lock();
-        inner.rebuild_if_stale(index, self.block_prefix);
-        let block_size = inner.block_size(self.block_prefix);
-        let prefix = 32 - block_size.ilog2() as u8;
-        let routes = inner
-            .subnets
-            .values()
-            .flat_map(|used| used.blocks.iter())
-            .filter(|(_, block)| block.used > 0)
-            .filter_map(|(&base, block)| {
-                Some((Ipv4Net::new(Ipv4Addr::from_bits(base), prefix).ok()?, block.host.clone()?))
-            })
-            .collect();
-        (inner.version, routes)
     }
 
     /// The addresses of the tasks in each security group.
@@ -336,12 +317,12 @@ mod tests {
         let ipam = Ipam::new(28);
         let index = Index::default();
         let subnet: Ipv4Net = "10.0.0.0/24".parse().unwrap();
-        let mut seen = std::collections::HashSet::new();
-        let mut take = |host_name: &str, task: &str| {
+        let seen = std::cell::RefCell::new(std::collections::HashSet::new());
+        let take = |host_name: &str, task: &str| {
             let (address, block) = ipam
                 .allocate(&index, "s", subnet, host(host_name), holder(task), vec![])
                 .expect("room");
-            assert!(seen.insert(address), "{address} given twice");
+            assert!(seen.borrow_mut().insert(address), "{address} given twice");
             assert!(block.contains(&address));
             (address, block)
         };
@@ -356,10 +337,10 @@ mod tests {
         }
         // Host a's first block is full: it takes the next free one.
         assert_eq!(take("a", "t12").1.to_string(), "10.0.0.32/28");
-        let (_, routes) = ipam.routes(&index);
-        assert_eq!(routes.len(), 3);
+        assert_eq!(ipam.held(&index, "s"), 14);
         // Giving back every address of a block frees it for any host.
         ipam.release(&holder("u0"));
+        seen.borrow_mut().remove(&Ipv4Addr::new(10, 0, 0, 16));
         let (again, block) = take("c", "v0");
         assert_eq!(block, block_b);
         assert_eq!(again, Ipv4Addr::new(10, 0, 0, 16));

@@ -7,6 +7,7 @@
 //! same across restarts and on every control plane that shares the configuration; a security
 //! group a user creates gets a random one.
 
+mod asked;
 mod ipam;
 mod rules;
 
@@ -21,8 +22,62 @@ use crate::Ctx;
 use crate::error::Error;
 use crate::records::{self, encode, keys};
 
+pub(crate) use asked::{AskedNetwork, attachment, check, interface};
 pub(crate) use ipam::{Holder, Host, Ipam};
 pub(crate) use rules::{Protocol, Rule, Source};
+
+/// What an agent is told of a task's interface: its address and what its security groups
+/// allow, rules naming a group resolved to the addresses of the group's members.
+pub(crate) fn agent_spec(
+    network: &crate::records::TaskNetwork,
+    groups: &[SecurityGroupRecord],
+    members: &std::collections::HashMap<String, Vec<Ipv4Addr>>,
+) -> api::agent::TaskNetworkSpec {
+    let mut ingress = Vec::new();
+    let mut egress = Vec::new();
+    let rules =
+        groups.iter().filter(|g| network.security_groups.contains(&g.id)).flat_map(|g| &g.rules);
+    for rule in rules {
+        let peers: Vec<String> = match &rule.source {
+            Source::Cidr(net) => vec![net.to_string()],
+            Source::Group(id) => members
+                .get(id)
+                .into_iter()
+                .flatten()
+                .map(|address| format!("{address}/32"))
+                .collect(),
+        };
+        let ports = match rule.protocol {
+            Protocol::Tcp | Protocol::Udp => Some((
+                u16::try_from(rule.from_port).unwrap_or(0),
+                u16::try_from(rule.to_port).unwrap_or(u16::MAX),
+            )),
+            _ => None,
+        };
+        let protocol = match rule.protocol {
+            Protocol::All => "all",
+            Protocol::Tcp => "tcp",
+            Protocol::Udp => "udp",
+            Protocol::Icmp => "icmp",
+        };
+        for peer in peers {
+            let allowed = api::agent::FirewallRule { protocol: protocol.to_owned(), ports, peer };
+            let list = if rule.egress { &mut egress } else { &mut ingress };
+            if !list.contains(&allowed) {
+                list.push(allowed);
+            }
+        }
+    }
+    api::agent::TaskNetworkSpec {
+        address: network.address,
+        prefix_length: network.subnet.prefix_len(),
+        gateway: Ipv4Addr::from_bits(network.subnet.network().to_bits() + 1),
+        mac_address: network.mac_address.clone(),
+        interface_id: network.interface_id.clone(),
+        ingress,
+        egress,
+    }
+}
 
 /// What the control plane keeps of the VPC: the allocator, and which zones already have their
 /// subnet (so that registering an instance checks the store once per zone and process).
@@ -61,11 +116,6 @@ impl SubnetRecord {
         let first = self.cidr.network().to_bits();
         let last = self.cidr.broadcast().to_bits();
         first + 4..last
-    }
-
-    /// The subnet's router: its first address after the network's.
-    pub(crate) fn gateway(&self) -> Ipv4Addr {
-        Ipv4Addr::from_bits(self.cidr.network().to_bits() + 1)
     }
 }
 
@@ -255,7 +305,6 @@ mod tests {
         let usable = subnet.usable();
         assert_eq!(Ipv4Addr::from_bits(usable.start), Ipv4Addr::new(10, 0, 1, 4));
         assert_eq!(Ipv4Addr::from_bits(usable.end - 1), Ipv4Addr::new(10, 0, 1, 254));
-        assert_eq!(subnet.gateway(), Ipv4Addr::new(10, 0, 1, 1));
     }
 
     #[test]
