@@ -6,6 +6,7 @@
 mod common;
 
 mod adoption;
+mod awsvpc;
 mod dev;
 mod policy;
 mod services;

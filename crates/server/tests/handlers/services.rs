@@ -208,8 +208,8 @@ async fn create_service_refuses_task_definitions_it_cannot_run() {
         ("old", "ClientException", "TaskDefinition not found: old."),
         (
             "vpc",
-            "UnsupportedFeatureException",
-            "Berth does not run tasks in the awsvpc network mode yet.",
+            "InvalidParameterException",
+            "Network Configuration must be provided when networkMode 'awsvpc' is specified.",
         ),
         (
             "root",

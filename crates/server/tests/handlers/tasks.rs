@@ -134,8 +134,8 @@ async fn run_task_refuses_definitions_and_launches_it_cannot_run() {
         ),
         (
             json!({"taskDefinition": "vpc"}),
-            "UnsupportedFeatureException",
-            "Berth does not run tasks in the awsvpc network mode yet.",
+            "InvalidParameterException",
+            "Network Configuration must be provided when networkMode 'awsvpc' is specified.",
         ),
         (
             json!({"taskDefinition": "caps"}),

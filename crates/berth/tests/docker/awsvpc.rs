@@ -1,0 +1,224 @@
+//! `awsvpc` tasks on real Docker: each task has its own network namespace and address in its
+//! subnet, its containers reach each other on `localhost`, other tasks reach it on its
+//! address and container port, and its security groups decide who may: a group allowing TCP
+//! 8080 from the VPC's network lets that through and nothing else, the default group admits
+//! only its own members. Stopping the tasks leaves nothing behind.
+
+use std::time::Duration;
+
+use aws_sdk_ecs::types::{
+    AwsVpcConfiguration, ContainerDefinition, NetworkConfiguration, NetworkMode, Task,
+};
+
+use crate::common::{Server, eventually};
+use crate::support::{AgentProcess, IMAGE, TestCluster, containers_of_task, docker};
+
+/// An EC2 query call (the server runs without access control), answered as XML text.
+async fn ec2(server: &Server, params: &[(&str, &str)]) -> String {
+    let mut form: Vec<(&str, &str)> = vec![("Version", "2016-11-15")];
+    form.extend_from_slice(params);
+    let body: String = form_urlencoded::Serializer::new(String::new()).extend_pairs(form).finish();
+    let response = reqwest::Client::new()
+        .post(&server.endpoint)
+        .header("content-type", "application/x-www-form-urlencoded; charset=utf-8")
+        .body(body)
+        .send()
+        .await
+        .expect("an EC2 answer");
+    let status = response.status();
+    let text = response.text().await.unwrap();
+    assert!(status.is_success(), "{params:?}: {status} {text}");
+    text
+}
+
+/// The text of the first `<tag>` of an XML answer.
+fn first(xml: &str, tag: &str) -> String {
+    let open = format!("<{tag}>");
+    let start = xml.find(&open).unwrap_or_else(|| panic!("no <{tag}> in {xml}")) + open.len();
+    let end = xml[start..].find('<').unwrap() + start;
+    xml[start..end].to_owned()
+}
+
+fn container(name: &str, command: &str) -> ContainerDefinition {
+    ContainerDefinition::builder()
+        .name(name)
+        .image(IMAGE)
+        .memory(64)
+        .command("sh")
+        .command("-c")
+        .command(command)
+        .build()
+}
+
+/// What `task`'s `side` container gets from `address:port` over HTTP (its last line), or
+/// `None` if it cannot connect within two seconds.
+fn fetch(task: &Task, address: &str, port: u16) -> Option<String> {
+    let id = task.task_arn().unwrap().rsplit('/').next().unwrap();
+    let script = format!("printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 2 {address} {port}");
+    let out = docker(&["exec", &format!("berth-{id}-side"), "sh", "-c", &script]);
+    let text = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    let body = text.lines().last().unwrap_or_default().to_owned();
+    (out.status.success() && !body.is_empty()).then_some(body)
+}
+
+fn address(task: &Task) -> String {
+    let attachment = &task.attachments()[0];
+    attachment
+        .details()
+        .iter()
+        .find(|d| d.name() == Some("privateIPv4Address"))
+        .and_then(|d| d.value())
+        .unwrap()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn awsvpc_tasks_have_their_own_address_and_their_security_groups_hold() {
+    let server = Server::start_with_args(&["--no-auth"]);
+    let cluster = TestCluster::new("vpc");
+    let ecs = server.ecs();
+    ecs.create_cluster().cluster_name(&cluster.name).send().await.unwrap();
+    let _agent = AgentProcess::start(&server, &cluster.name, "zone-a");
+    eventually(30, "the agent to register", || async {
+        let out = ecs.list_container_instances().cluster(&cluster.name).send().await.unwrap();
+        (!out.container_instance_arns().is_empty()).then_some(())
+    })
+    .await;
+
+    let subnets = ec2(
+        &server,
+        &[
+            ("Action", "DescribeSubnets"),
+            ("Filter.1.Name", "availability-zone"),
+            ("Filter.1.Value.1", "zone-a"),
+        ],
+    )
+    .await;
+    let subnet = first(&subnets, "subnetId");
+    let network = first(&subnets, "cidrBlock");
+    let created = ec2(
+        &server,
+        &[
+            ("Action", "CreateSecurityGroup"),
+            ("GroupName", &cluster.name),
+            ("GroupDescription", "web"),
+        ],
+    )
+    .await;
+    let web_group = first(&created, "groupId");
+    ec2(
+        &server,
+        &[
+            ("Action", "AuthorizeSecurityGroupIngress"),
+            ("GroupId", &web_group),
+            ("IpPermissions.1.IpProtocol", "tcp"),
+            ("IpPermissions.1.FromPort", "8080"),
+            ("IpPermissions.1.ToPort", "8080"),
+            ("IpPermissions.1.IpRanges.1.CidrIp", &network),
+        ],
+    )
+    .await;
+
+    // `web` answers its network namespace's name on 8080 and 8081; `side` is where requests
+    // are made from.
+    let serve =
+        "mkdir -p /w && hostname > /w/index.html && httpd -p 8081 -h /w && httpd -f -p 8080 -h /w";
+    ecs.register_task_definition()
+        .family(&cluster.name)
+        .network_mode(NetworkMode::Awsvpc)
+        .container_definitions(container("web", serve))
+        .container_definitions(container("side", "sleep 600"))
+        .send()
+        .await
+        .unwrap();
+    let run = |groups: Vec<String>| {
+        let ecs = ecs.clone();
+        let cluster = cluster.name.clone();
+        let subnet = subnet.clone();
+        async move {
+            let configuration = AwsVpcConfiguration::builder()
+                .subnets(subnet)
+                .set_security_groups((!groups.is_empty()).then_some(groups))
+                .build()
+                .unwrap();
+            let out = ecs
+                .run_task()
+                .cluster(&cluster)
+                .task_definition(&cluster)
+                .network_configuration(
+                    NetworkConfiguration::builder().awsvpc_configuration(configuration).build(),
+                )
+                .send()
+                .await
+                .unwrap();
+            assert!(out.failures().is_empty(), "{:?}", out.failures());
+            out.tasks()[0].task_arn().unwrap().to_owned()
+        }
+    };
+    let in_web = run(vec![web_group.clone()]).await;
+    let in_default = run(Vec::new()).await;
+    let running = |arn: String| {
+        let ecs = ecs.clone();
+        let cluster = cluster.name.clone();
+        async move {
+            eventually(60, "the task to run", || async {
+                let out = ecs.describe_tasks().cluster(&cluster).tasks(&arn).send().await.unwrap();
+                let task = out.tasks().first().cloned()?;
+                assert_ne!(task.last_status(), Some("STOPPED"), "{task:?}");
+                (task.last_status() == Some("RUNNING")).then_some(task)
+            })
+            .await
+        }
+    };
+    let web = running(in_web.clone()).await;
+    let other = running(in_default.clone()).await;
+    assert_eq!(web.attachments()[0].status(), Some("ATTACHED"));
+    let (web_address, other_address) = (address(&web), address(&other));
+    assert_ne!(web_address, other_address);
+    let prefix = network.split('.').take(2).collect::<Vec<_>>().join(".");
+    assert!(web_address.starts_with(&prefix), "{web_address} in {network}");
+
+    // The containers of a task share one namespace: localhost reaches the web container.
+    let name = fetch(&web, "127.0.0.1", 8080).expect("localhost within the task");
+    assert_eq!(fetch(&web, "127.0.0.1", 8081).as_deref(), Some(name.as_str()));
+    // Another task reaches it on its address and container port, as its group allows...
+    assert_eq!(fetch(&other, &web_address, 8080).as_deref(), Some(name.as_str()));
+    // ...and not on a port the group does not open.
+    assert_eq!(fetch(&other, &web_address, 8081), None, "8081 is not allowed in");
+    // The default group admits its own members only: the web task is not one.
+    assert_eq!(fetch(&web, &other_address, 8080), None, "the default group let a stranger in");
+    assert!(fetch(&other, &other_address, 8080).is_some(), "a task reaches itself");
+
+    // Stopped, the tasks detach their interfaces and leave nothing behind.
+    for arn in [&in_web, &in_default] {
+        ecs.stop_task().cluster(&cluster.name).task(arn).send().await.unwrap();
+    }
+    for arn in [&in_web, &in_default] {
+        let stopped = eventually(60, "the task to stop", || async {
+            let out = ecs.describe_tasks().cluster(&cluster.name).tasks(arn).send().await.unwrap();
+            let task = out.tasks().first().cloned()?;
+            (task.last_status() == Some("STOPPED")).then_some(task)
+        })
+        .await;
+        assert_eq!(stopped.attachments()[0].status(), Some("DETACHED"));
+        eventually(30, "the task's containers to be removed", || async {
+            containers_of_task(arn).is_empty().then_some(())
+        })
+        .await;
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let links = std::process::Command::new("ip").args(["-o", "link"]).output().unwrap();
+    let links = String::from_utf8_lossy(&links.stdout);
+    for task in [&web, &other] {
+        let interface = task.attachments()[0]
+            .details()
+            .iter()
+            .find(|d| d.name() == Some("networkInterfaceId"))
+            .and_then(|d| d.value())
+            .unwrap()
+            .to_owned();
+        let digits: String = interface.chars().filter(char::is_ascii_hexdigit).collect();
+        let host_end = format!("bv{}", &digits[digits.len() - 10..]);
+        assert!(!links.contains(&host_end), "{host_end} is left on the host");
+    }
+}
