@@ -297,6 +297,10 @@ impl Agent {
             attribute("ecs.cpu-architecture", Some(architecture)),
         ];
         attributes.extend(CAPABILITIES.iter().map(|name| attribute(name, None)));
+        if let Some(address) = host_address(&self.config.server) {
+            attributes
+                .push(attribute(api::agent::HOST_ADDRESS_ATTRIBUTE, Some(&address.to_string())));
+        }
         attributes.extend(
             self.config.attributes.iter().map(|(name, value)| attribute(name, value.as_deref())),
         );
@@ -454,6 +458,15 @@ impl Agent {
         ));
         let waker =
             tokio::spawn(wake_loop(self.runtime.clone(), instance_arn.clone(), actors.clone()));
+        let (network_wanted, wanted_rx) = watch::channel(false);
+        let networker = tokio::spawn(network_loop(
+            self.client.clone(),
+            self.runtime.clone(),
+            self.config.cluster.clone(),
+            instance_arn.clone(),
+            actors.clone(),
+            wanted_rx,
+        ));
         let sampler = tokio::spawn(sample_usage(
             self.client.clone(),
             self.runtime.clone(),
@@ -592,6 +605,10 @@ impl Agent {
                             }
                         }
                         None => {
+                            if task.network.is_some() {
+                                // From now on the host follows its tasks' network.
+                                network_wanted.send_replace(true);
+                            }
                             let (tx, rx) = mpsc::unbounded_channel();
                             actors.insert(task.task_arn.clone(), tx);
                             tokio::spawn(task::run(env.clone(), task.clone(), rx));
@@ -631,6 +648,7 @@ impl Agent {
         actors.lock().clear();
         outbox.close();
         waker.abort();
+        networker.abort();
         reporter.abort();
         sampler.abort();
         tracing::info!("Agent stopped");
@@ -869,6 +887,71 @@ async fn wake_loop(
         }
         tokio::time::sleep(Duration::from_secs(1)).await;
     }
+}
+
+/// Follows the network of this instance's `awsvpc` tasks once it has had one: each task's
+/// rules go to its actor, the routes to other hosts' task blocks to the runtime.
+async fn network_loop(
+    client: ControlPlane,
+    runtime: Arc<dyn Runtime>,
+    cluster: String,
+    instance_arn: String,
+    actors: Arc<parking_lot::Mutex<HashMap<String, mpsc::UnboundedSender<Command>>>>,
+    mut wanted: watch::Receiver<bool>,
+) {
+    if wanted.wait_for(|&w| w).await.is_err() {
+        return;
+    }
+    let mut version = 0;
+    loop {
+        let request = api::agent::NetworkRequest {
+            cluster: cluster.clone(),
+            container_instance_arn: instance_arn.clone(),
+            version,
+            wait_seconds: Some(20),
+        };
+        match client.network(&request).await {
+            Ok(answer) => {
+                {
+                    let actors = actors.lock();
+                    for task in answer.tasks {
+                        if let Some(sender) = actors.get(&task.task_arn) {
+                            let _ = sender.send(Command::Network(Box::new(task.network)));
+                        }
+                    }
+                }
+                match runtime.network_routes(&answer.routes).await {
+                    Ok(()) => version = answer.version,
+                    Err(error) => {
+                        tracing::warn!(%error, "Routes to other hosts' tasks are incomplete; trying again");
+                        tokio::time::sleep(Duration::from_secs(1)).await;
+                    }
+                }
+            }
+            Err(error) => {
+                tracing::debug!(%error, "Following the task network failed; trying again");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+        }
+    }
+}
+
+/// The address this host reaches the control plane from: the one other hosts reach its
+/// tasks through (routes to its task blocks go via it).
+fn host_address(server: &str) -> Option<std::net::IpAddr> {
+    let rest = server.split("://").nth(1).unwrap_or(server);
+    let authority = rest.split('/').next()?;
+    let target = if authority.rsplit_once(':').is_some_and(|(_, port)| port.parse::<u16>().is_ok())
+    {
+        authority.to_owned()
+    } else {
+        format!("{authority}:80")
+    };
+    let address = std::net::ToSocketAddrs::to_socket_addrs(&target).ok()?.next()?;
+    let socket =
+        std::net::UdpSocket::bind(if address.is_ipv4() { "0.0.0.0:0" } else { "[::]:0" }).ok()?;
+    socket.connect(address).ok()?;
+    Some(socket.local_addr().ok()?.ip())
 }
 
 fn cursors_path(config: &AgentConfig) -> PathBuf {

@@ -275,6 +275,15 @@ impl ControlPlane {
     pub async fn report(&self, request: &ReportRequest) -> Result<ReportResponse, ClientError> {
         self.post(api::agent::REPORT_PATH, None, request, Duration::from_secs(30)).await
     }
+
+    /// Long-polls the network of the instance's `awsvpc` tasks.
+    pub async fn network(
+        &self,
+        request: &api::agent::NetworkRequest,
+    ) -> Result<api::agent::NetworkResponse, ClientError> {
+        let wait = u64::from(request.wait_seconds.unwrap_or(20));
+        self.post(api::agent::NETWORK_PATH, None, request, Duration::from_secs(wait + 15)).await
+    }
 }
 
 #[cfg(test)]

@@ -249,6 +249,29 @@ impl Runtime for DockerRuntime {
         Ok(id)
     }
 
+    async fn network_rules(
+        &self,
+        id: &str,
+        spec: &api::agent::TaskNetworkSpec,
+    ) -> Result<(), RuntimeError> {
+        let inspect = self
+            .docker
+            .inspect_container(id, None)
+            .await
+            .map_err(|e| runtime_error("inspect", Subject::Container(id), e))?;
+        let pid = inspect.state.and_then(|s| s.pid).filter(|&pid| pid > 0).ok_or_else(|| {
+            RuntimeError::Refused {
+                operation: "update the task's rules",
+                message: "the network container has no process".to_owned(),
+            }
+        })?;
+        netns::apply_rules(&pid.to_string(), spec).await
+    }
+
+    async fn network_routes(&self, routes: &[api::agent::Route]) -> Result<(), RuntimeError> {
+        netns::sync_routes(routes).await
+    }
+
     async fn start(&self, id: &str) -> Result<(), RuntimeError> {
         // 304 (already started) comes back as Ok from bollard.
         self.docker

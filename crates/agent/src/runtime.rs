@@ -316,6 +316,21 @@ pub trait Runtime: Send + Sync + 'static {
         self.remove(id).await
     }
 
+    /// Puts new security group rules in force on the interface of the network container
+    /// `id` (connections under way are kept). Nothing to do where there is no real network.
+    async fn network_rules(
+        &self,
+        _id: &str,
+        _spec: &api::agent::TaskNetworkSpec,
+    ) -> Result<(), RuntimeError> {
+        Ok(())
+    }
+
+    /// Makes the host's routes to other hosts' task blocks these (and only these).
+    async fn network_routes(&self, _routes: &[api::agent::Route]) -> Result<(), RuntimeError> {
+        Ok(())
+    }
+
     async fn start(&self, id: &str) -> Result<(), RuntimeError>;
 
     /// Sends the stop signal, waits up to `timeout`, then kills. Stopping a stopped

@@ -86,6 +86,8 @@ pub enum Command {
     Forget,
     /// Something happened to one of the task's containers.
     Wake,
+    /// The task's network as its security groups say now (`awsvpc` tasks).
+    Network(Box<api::agent::TaskNetworkSpec>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -161,6 +163,10 @@ struct Actor {
     commands: mpsc::UnboundedReceiver<Command>,
     /// The container holding an `awsvpc` task's network namespace, while it exists.
     sandbox: Option<String>,
+    /// The rules the task's interface should have, as the control plane last said.
+    rules: Option<api::agent::TaskNetworkSpec>,
+    /// The rules the interface has.
+    applied_rules: Option<api::agent::TaskNetworkSpec>,
 }
 
 /// How an attempt to start a container ended, when it did not fail.
@@ -232,6 +238,8 @@ pub async fn run(
         followed: HashSet::new(),
         commands,
         sandbox: None,
+        rules: None,
+        applied_rules: None,
     };
     // The long steps (adopting, starting, stopping, cleaning up) are boxed: their states live
     // only while they run, and the future a task's actor sleeps in between stays small (about
@@ -252,6 +260,7 @@ pub async fn run(
             Box::pin(actor.network_up()).await;
             actor.report();
         }
+        Box::pin(actor.update_rules()).await;
         if actor.stopping.is_none() && !actor.stop_wanted() {
             Box::pin(actor.start_ready()).await;
             actor.refresh().await;
@@ -313,6 +322,7 @@ impl Actor {
             Command::Desired(desired) => self.desired = *desired,
             Command::Forget => self.forgotten = true,
             Command::Wake => {}
+            Command::Network(spec) => self.rules = Some(*spec),
         }
     }
 
@@ -371,6 +381,7 @@ impl Actor {
         match self.env.runtime.network_up(&name, &labels, &spec).await {
             Ok(id) => {
                 tracing::debug!(task = %self.task_id, address = %spec.address, "Task network set up");
+                self.applied_rules = Some(spec.clone());
                 self.env.existing.insert(&self.desired.task_arn);
                 self.sandbox = Some(id);
             }
@@ -379,6 +390,27 @@ impl Actor {
                 self.stopping = Some(Stop::FailedToStart(format!(
                     "ResourceInitializationError: the task's network interface could not be set up: {error}"
                 )));
+            }
+        }
+    }
+
+    /// Puts the rules the control plane last gave in force on the task's interface, if they
+    /// differ from those it has (a security group changed while the task runs).
+    async fn update_rules(&mut self) {
+        let (Some(sandbox), Some(rules)) = (self.sandbox.clone(), self.rules.clone()) else {
+            return;
+        };
+        let have = self.applied_rules.as_ref();
+        if have.is_some_and(|h| h.ingress == rules.ingress && h.egress == rules.egress) {
+            return;
+        }
+        match self.env.runtime.network_rules(&sandbox, &rules).await {
+            Ok(()) => {
+                tracing::debug!(task = %self.task_id, "Task network rules updated");
+                self.applied_rules = Some(rules);
+            }
+            Err(error) => {
+                tracing::warn!(task = %self.task_id, %error, "Updating the task's network rules failed");
             }
         }
     }

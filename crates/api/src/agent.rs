@@ -27,6 +27,51 @@ pub const TOKEN_HEADER: &str = "x-berth-agent-token";
 pub const INSTANCE_TOKEN_HEADER: &str = "x-berth-instance-token";
 pub const POLL_PATH: &str = "/agent/v1/poll";
 pub const REPORT_PATH: &str = "/agent/v1/report";
+/// Where an agent follows the network of its `awsvpc` tasks: their security group rules and
+/// the routes to other hosts' task addresses.
+pub const NETWORK_PATH: &str = "/agent/v1/network";
+
+/// The instance attribute with the address other hosts reach this host's tasks through.
+pub const HOST_ADDRESS_ATTRIBUTE: &str = "berth.host-address";
+
+/// A long poll for the network of an instance's `awsvpc` tasks: answered when the network
+/// changed since `version`, or when the wait ends.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NetworkRequest {
+    pub cluster: String,
+    pub container_instance_arn: String,
+    /// The version the agent applied last (0 for none).
+    pub version: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wait_seconds: Option<u32>,
+}
+
+/// The network of an instance's `awsvpc` tasks now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NetworkResponse {
+    pub version: u64,
+    /// Every `awsvpc` task of the instance that is not STOPPED, with its rules as they are now.
+    pub tasks: Vec<TaskNetworkState>,
+    /// Where the blocks of task addresses held by other hosts are reached.
+    pub routes: Vec<Route>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TaskNetworkState {
+    pub task_arn: String,
+    pub network: TaskNetworkSpec,
+}
+
+/// A block of task addresses (`172.31.0.16/28`) and the host address it is reached through.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Route {
+    pub destination: String,
+    pub via: String,
+}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -2,6 +2,7 @@
 //! desired task set, and the reports of task state that agents send back.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
@@ -143,6 +144,70 @@ pub(crate) async fn poll(State(ctx): State<Ctx>, headers: HeaderMap, body: Bytes
     let first = lines.next().await;
     let body = axum::body::Body::from_stream(futures::stream::iter(first).chain(lines));
     crate::wire::respond_body(StatusCode::OK, &request_id, None, body)
+}
+
+/// `POST /agent/v1/network`: the network of the instance's `awsvpc` tasks (their rules as
+/// their security groups say now, and the routes to other hosts' task blocks), held until it
+/// changes from the version the agent has or the wait ends.
+pub(crate) async fn network(State(ctx): State<Ctx>, headers: HeaderMap, body: Bytes) -> Response {
+    reply(serve_network(&ctx, &headers, &body).await)
+}
+
+async fn serve_network(ctx: &Ctx, headers: &HeaderMap, body: &[u8]) -> Result<Value, ApiError> {
+    let request: api::agent::NetworkRequest = parse(body)?;
+    let id = authorize(ctx, headers, &request.cluster, &request.container_instance_arn)?;
+    let mut changes = ctx.inner.vpc.ipam.subscribe();
+    if *changes.borrow_and_update() == request.version {
+        let wait = Duration::from_secs(u64::from(request.wait_seconds.unwrap_or(20)))
+            .min(MAX_WAIT)
+            .min(ctx.options().agent_timeout / 3);
+        let _ = tokio::time::timeout(wait, changes.changed()).await;
+    }
+    let version = *changes.borrow_and_update();
+    let groups = crate::vpc::security_groups(ctx).await?;
+    let (interfaces, members, routes) = {
+        let index = ctx.state().read();
+        let interfaces: Vec<(String, Arc<crate::records::TaskNetwork>)> = index
+            .cluster(&request.cluster)
+            .into_iter()
+            .flat_map(|c| c.tasks_on(&id))
+            .filter_map(|t| Some((ctx.arns().task(&t.cluster, &t.id), t.network.clone()?)))
+            .collect();
+        let members = ctx.inner.vpc.ipam.members(&index);
+        let mut routes: Vec<api::agent::Route> = ctx
+            .inner
+            .vpc
+            .ipam
+            .routes(&index)
+            .into_iter()
+            .filter(|(_, host)| !(host.cluster == request.cluster && host.instance == id))
+            .filter_map(|(block, host)| {
+                let instance =
+                    index.cluster(&host.cluster)?.instances.get(host.instance.as_str())?;
+                let via = instance
+                    .record
+                    .instance
+                    .attributes
+                    .iter()
+                    .flatten()
+                    .find(|a| a.name == api::agent::HOST_ADDRESS_ATTRIBUTE)?
+                    .value
+                    .clone()?;
+                Some(api::agent::Route { destination: block.to_string(), via })
+            })
+            .collect();
+        routes.sort();
+        (interfaces, members, routes)
+    };
+    let tasks = interfaces
+        .into_iter()
+        .map(|(task_arn, network)| api::agent::TaskNetworkState {
+            task_arn,
+            network: crate::vpc::agent_spec(&network, &groups, &members),
+        })
+        .collect();
+    let response = api::agent::NetworkResponse { version, tasks, routes };
+    serde_json::to_value(response).map_err(|_| ApiError::server())
 }
 
 /// A poll whose request is checked, before its wait.

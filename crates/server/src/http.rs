@@ -36,6 +36,7 @@ pub fn router(ctx: Ctx) -> Router {
         .route(api::agent::POLL_PATH, post(crate::agent_channel::poll))
         .route(api::agent::REPORT_PATH, post(crate::agent_channel::report))
         .route(api::agent::LOGS_PATH, post(crate::agent_channel::logs))
+        .route(api::agent::NETWORK_PATH, post(crate::agent_channel::network))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .layer(axum::middleware::from_fn_with_state(ctx.clone(), read_body))
         .with_state(ctx)

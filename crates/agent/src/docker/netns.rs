@@ -217,6 +217,37 @@ async fn allow_forwarding() -> Result<(), RuntimeError> {
     Ok(())
 }
 
+/// The routing protocol number Berth's routes to other hosts' blocks carry, so that they can
+/// be told from every other route and pruned.
+const ROUTE_PROTOCOL: &str = "190";
+
+/// Makes the routes of this namespace to other hosts' task blocks `routes`: adds or replaces
+/// each, removes the ones (of Berth's protocol) that are no longer wanted.
+pub(crate) async fn sync_routes(routes: &[api::agent::Route]) -> Result<(), RuntimeError> {
+    let output = tokio::process::Command::new("ip")
+        .args(["-4", "route", "show", "proto", ROUTE_PROTOCOL])
+        .output()
+        .await
+        .map_err(|e| refused("route", format!("ip: {e}")))?;
+    let present: Vec<String> = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|line| line.split_whitespace().next().map(str::to_owned))
+        .collect();
+    let mut failed = None;
+    for route in routes {
+        let args =
+            ["route", "replace", &route.destination, "via", &route.via, "proto", ROUTE_PROTOCOL];
+        if let Err(error) = run("ip", &args, None).await {
+            tracing::warn!(destination = %route.destination, via = %route.via, %error, "A route to another host's tasks could not be set");
+            failed = Some(error);
+        }
+    }
+    for stale in present.iter().filter(|p| !routes.iter().any(|r| &r.destination == *p)) {
+        let _ = run("ip", &["route", "delete", stale, "proto", ROUTE_PROTOCOL], None).await;
+    }
+    failed.map_or(Ok(()), Err)
+}
+
 /// Puts the task's security group rules in force inside its namespace, replacing what was.
 pub(crate) async fn apply_rules(pid: &str, spec: &TaskNetworkSpec) -> Result<(), RuntimeError> {
     let rules = filter_table(spec);

@@ -71,7 +71,10 @@ impl Server {
         }
         let listen = format!("127.0.0.1:{}", port.unwrap_or(0));
         let mut command = Command::new(env!("CARGO_BIN_EXE_berth"));
-        command.args(["server", "--data-dir"]).arg(data_dir).args(["--listen", &listen]);
+        command.args(["server", "--data-dir"]).arg(data_dir);
+        if !args.contains(&"--listen") {
+            command.args(["--listen", &listen]);
+        }
         if let Some(config) = config {
             command.arg("--config").arg(config);
         }

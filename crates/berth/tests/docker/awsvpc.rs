@@ -2,16 +2,17 @@
 //! subnet, its containers reach each other on `localhost`, other tasks reach it on its
 //! address and container port, and its security groups decide who may: a group allowing TCP
 //! 8080 from the VPC's network lets that through and nothing else, the default group admits
-//! only its own members. Stopping the tasks leaves nothing behind.
-
-use std::time::Duration;
+//! only its own members, revoking a rule cuts new connections to a running task. Stopping the
+//! tasks leaves nothing behind. Across test hosts (network namespaces with an agent each),
+//! tasks reach each other by address, and an agent killed while it sets a task up leaves
+//! nothing behind once it is back.
 
 use aws_sdk_ecs::types::{
     AwsVpcConfiguration, ContainerDefinition, NetworkConfiguration, NetworkMode, Task,
 };
 
 use crate::common::{Server, eventually};
-use crate::support::{AgentProcess, IMAGE, TestCluster, containers_of_task, docker};
+use crate::support::{AgentProcess, IMAGE, TestCluster, TestHosts, containers_of_task, docker};
 
 /// An EC2 query call (the server runs without access control), answered as XML text.
 async fn ec2(server: &Server, params: &[(&str, &str)]) -> String {
@@ -189,6 +190,25 @@ async fn awsvpc_tasks_have_their_own_address_and_their_security_groups_hold() {
     assert_eq!(fetch(&web, &other_address, 8080), None, "the default group let a stranger in");
     assert!(fetch(&other, &other_address, 8080).is_some(), "a task reaches itself");
 
+    // Revoking the rule cuts the running task off from new connections.
+    ec2(
+        &server,
+        &[
+            ("Action", "RevokeSecurityGroupIngress"),
+            ("GroupId", &web_group),
+            ("IpPermissions.1.IpProtocol", "tcp"),
+            ("IpPermissions.1.FromPort", "8080"),
+            ("IpPermissions.1.ToPort", "8080"),
+            ("IpPermissions.1.IpRanges.1.CidrIp", &network),
+        ],
+    )
+    .await;
+    eventually(30, "the revoked rule to cut new connections off", || async {
+        fetch(&other, &web_address, 8080).is_none().then_some(())
+    })
+    .await;
+    assert!(fetch(&web, "127.0.0.1", 8080).is_some(), "localhost is not the group's business");
+
     // Stopped, the tasks detach their interfaces and leave nothing behind.
     for arn in [&in_web, &in_default] {
         ecs.stop_task().cluster(&cluster.name).task(arn).send().await.unwrap();
@@ -206,19 +226,172 @@ async fn awsvpc_tasks_have_their_own_address_and_their_security_groups_hold() {
         })
         .await;
     }
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    let links = std::process::Command::new("ip").args(["-o", "link"]).output().unwrap();
-    let links = String::from_utf8_lossy(&links.stdout);
     for task in [&web, &other] {
-        let interface = task.attachments()[0]
-            .details()
-            .iter()
-            .find(|d| d.name() == Some("networkInterfaceId"))
-            .and_then(|d| d.value())
-            .unwrap()
-            .to_owned();
-        let digits: String = interface.chars().filter(char::is_ascii_hexdigit).collect();
-        let host_end = format!("bv{}", &digits[digits.len() - 10..]);
-        assert!(!links.contains(&host_end), "{host_end} is left on the host");
+        let end = host_end(task);
+        eventually(10, "the task's interface to go from the host", || async {
+            let links = std::process::Command::new("ip").args(["-o", "link"]).output().unwrap();
+            (!String::from_utf8_lossy(&links.stdout).contains(&end)).then_some(())
+        })
+        .await;
     }
+}
+
+/// The host end of a task's interface, as the agent names it.
+fn host_end(task: &Task) -> String {
+    let interface = task.attachments()[0]
+        .details()
+        .iter()
+        .find(|d| d.name() == Some("networkInterfaceId"))
+        .and_then(|d| d.value())
+        .unwrap()
+        .to_owned();
+    let digits: String = interface.chars().filter(char::is_ascii_hexdigit).collect();
+    format!("bv{}", &digits[digits.len() - 10..])
+}
+
+async fn start_on(
+    ecs: &aws_sdk_ecs::Client,
+    cluster: &str,
+    instance: &str,
+    subnet: &str,
+) -> String {
+    let configuration = AwsVpcConfiguration::builder().subnets(subnet).build().unwrap();
+    let out = ecs
+        .start_task()
+        .cluster(cluster)
+        .task_definition(cluster)
+        .container_instances(instance)
+        .network_configuration(
+            NetworkConfiguration::builder().awsvpc_configuration(configuration).build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert!(out.failures().is_empty(), "{:?}", out.failures());
+    out.tasks()[0].task_arn().unwrap().to_owned()
+}
+
+async fn task_in(ecs: &aws_sdk_ecs::Client, cluster: &str, arn: &str, status: &str) -> Task {
+    eventually(60, &format!("the task to be {status}"), || async {
+        let out = ecs.describe_tasks().cluster(cluster).tasks(arn).send().await.unwrap();
+        let task = out.tasks().first().cloned()?;
+        if status != "STOPPED" {
+            assert_ne!(task.last_status(), Some("STOPPED"), "{task:?}");
+        }
+        (task.last_status() == Some(status)).then_some(task)
+    })
+    .await
+}
+
+#[tokio::test]
+async fn awsvpc_tasks_on_different_hosts_reach_each_other_and_a_crash_mid_setup_leaves_nothing() {
+    let hosts = TestHosts::new(2);
+    let listen = format!("{}.254:0", hosts.subnet);
+    let server = Server::start_with_args(&["--no-auth", "--listen", &listen]);
+    let cluster = TestCluster::new("vpc2");
+    let ecs = server.ecs();
+    ecs.create_cluster().cluster_name(&cluster.name).send().await.unwrap();
+    let _first = AgentProcess::start_on(&hosts.host(1), &server, &cluster.name, "zone-a");
+    let mut second = AgentProcess::start_on(&hosts.host(2), &server, &cluster.name, "zone-a");
+    let instances = eventually(30, "both agents to register", || async {
+        let out = ecs.list_container_instances().cluster(&cluster.name).send().await.unwrap();
+        (out.container_instance_arns().len() == 2).then(|| out.container_instance_arns().to_vec())
+    })
+    .await;
+    // Which instance is on which host: by the host address each registered.
+    let described = ecs
+        .describe_container_instances()
+        .cluster(&cluster.name)
+        .set_container_instances(Some(instances.clone()))
+        .send()
+        .await
+        .unwrap();
+    let on_host = |i: usize| {
+        described
+            .container_instances()
+            .iter()
+            .find(|c| {
+                c.attributes().iter().any(|a| {
+                    a.name() == "berth.host-address" && a.value() == Some(hosts.address(i).as_str())
+                })
+            })
+            .and_then(|c| c.container_instance_arn())
+            .unwrap_or_else(|| panic!("no instance registered from host {i}: {described:?}"))
+            .to_owned()
+    };
+    let (first_instance, second_instance) = (on_host(1), on_host(2));
+
+    let subnets = ec2(&server, &[("Action", "DescribeSubnets")]).await;
+    let subnet = first(&subnets, "subnetId");
+    let serve = "mkdir -p /w && hostname > /w/index.html && httpd -f -p 8080 -h /w";
+    ecs.register_task_definition()
+        .family(&cluster.name)
+        .network_mode(NetworkMode::Awsvpc)
+        .container_definitions(container("web", serve))
+        .container_definitions(container("side", "sleep 600"))
+        .send()
+        .await
+        .unwrap();
+    // Both tasks are in the default group, which admits its members.
+    let on_first = start_on(&ecs, &cluster.name, &first_instance, &subnet).await;
+    let on_second = start_on(&ecs, &cluster.name, &second_instance, &subnet).await;
+    let a = task_in(&ecs, &cluster.name, &on_first, "RUNNING").await;
+    let b = task_in(&ecs, &cluster.name, &on_second, "RUNNING").await;
+    let (a_address, b_address) = (address(&a), address(&b));
+    let a_name = fetch(&a, "127.0.0.1", 8080).expect("localhost within the task");
+    let b_name = fetch(&b, "127.0.0.1", 8080).expect("localhost within the task");
+    eventually(30, "a task on one host to reach a task on the other", || async {
+        (fetch(&b, &a_address, 8080).as_deref() == Some(a_name.as_str())).then_some(())
+    })
+    .await;
+    assert_eq!(fetch(&a, &b_address, 8080).as_deref(), Some(b_name.as_str()));
+    assert!(hosts.routes(1).contains(&format!("via {}", hosts.address(2))), "{}", hosts.routes(1));
+
+    // The second host's agent is killed while it sets a task up; the task is stopped while
+    // the agent is away. Back, the agent leaves nothing of the task behind.
+    let doomed = start_on(&ecs, &cluster.name, &second_instance, &subnet).await;
+    let doomed_id = doomed.rsplit('/').next().unwrap().to_owned();
+    let network_container = format!("berth-{doomed_id}-network");
+    eventually(30, "the task's network container to be made", || async {
+        let out = docker(&["ps", "-aq", "--filter", &format!("name={network_container}")]);
+        (!String::from_utf8_lossy(&out.stdout).trim().is_empty()).then_some(())
+    })
+    .await;
+    second.kill9();
+    ecs.stop_task().cluster(&cluster.name).task(&doomed).send().await.unwrap();
+    second.restart();
+    let stopped = task_in(&ecs, &cluster.name, &doomed, "STOPPED").await;
+    eventually(30, "the stopped task's containers to be removed", || async {
+        containers_of_task(&doomed).is_empty().then_some(())
+    })
+    .await;
+    let end = host_end(&stopped);
+    eventually(10, "the crashed setup's interface to go from host 2", || async {
+        (!hosts.links(2).contains(&end)).then_some(())
+    })
+    .await;
+    // The tasks that were running still are, and still reach each other.
+    assert_eq!(fetch(&b, &a_address, 8080).as_deref(), Some(a_name.as_str()));
+
+    for arn in [&on_first, &on_second] {
+        ecs.stop_task().cluster(&cluster.name).task(arn).send().await.unwrap();
+    }
+    for (arn, task, host) in [(&on_first, &a, 1), (&on_second, &b, 2)] {
+        task_in(&ecs, &cluster.name, arn, "STOPPED").await;
+        eventually(30, "the task's containers to be removed", || async {
+            containers_of_task(arn).is_empty().then_some(())
+        })
+        .await;
+        // The kernel removes a namespace's interfaces a moment after its last process ends.
+        let end = host_end(task);
+        eventually(10, "the task's interface to go from its host", || async {
+            (!hosts.links(host).contains(&end)).then_some(())
+        })
+        .await;
+    }
+    // With no task left, no route to the other host's blocks is either.
+    eventually(30, "the routes to freed blocks to go", || async {
+        (!hosts.routes(1).contains("proto 190")).then_some(())
+    })
+    .await;
 }

@@ -81,6 +81,8 @@ pub struct AgentProcess {
     zone: String,
     /// More arguments for `berth agent`.
     extra: Vec<String>,
+    /// The network namespace (a test host) the agent runs in.
+    netns: Option<String>,
     _state: Option<tempfile::TempDir>,
 }
 
@@ -100,6 +102,25 @@ impl AgentProcess {
             state_dir: state.path().to_path_buf(),
             zone: zone.to_owned(),
             extra: extra.iter().map(|a| (*a).to_owned()).collect(),
+            netns: None,
+            _state: Some(state),
+        };
+        agent.spawn();
+        agent
+    }
+
+    /// Starts an agent on a test host: in the network namespace `netns`.
+    pub fn start_on(host: &str, server: &Server, cluster: &str, zone: &str) -> AgentProcess {
+        let state = tempfile::tempdir().unwrap();
+        let mut agent = AgentProcess {
+            child: None,
+            server: server.endpoint.clone(),
+            cluster: cluster.to_owned(),
+            token: server.agent_token(cluster),
+            state_dir: state.path().to_path_buf(),
+            zone: zone.to_owned(),
+            extra: Vec::new(),
+            netns: Some(host.to_owned()),
             _state: Some(state),
         };
         agent.spawn();
@@ -107,7 +128,16 @@ impl AgentProcess {
     }
 
     fn spawn(&mut self) {
-        let child = Command::new(env!("CARGO_BIN_EXE_berth"))
+        let mut command = match &self.netns {
+            // `ip netns exec` runs the agent in place of itself: killing it kills the agent.
+            Some(netns) => {
+                let mut command = Command::new("ip");
+                command.args(["netns", "exec", netns, env!("CARGO_BIN_EXE_berth")]);
+                command
+            }
+            None => Command::new(env!("CARGO_BIN_EXE_berth")),
+        };
+        let child = command
             .args([
                 "agent",
                 "--server",
@@ -152,6 +182,109 @@ impl AgentProcess {
 impl Drop for AgentProcess {
     fn drop(&mut self) {
         self.kill9();
+    }
+}
+
+/// Test hosts: network namespaces `<prefix>h1`, `<prefix>h2`, ... each with an address on a
+/// bridge of the test's own (`10.213.<n>.<i>/24`, the bridge `.254`), removed when dropped.
+pub struct TestHosts {
+    prefix: String,
+    pub bridge: String,
+    pub subnet: String,
+    pub count: usize,
+}
+
+fn ip(args: &[&str]) {
+    let out = Command::new("ip").args(args).output().expect("ip");
+    assert!(
+        out.status.success(),
+        "ip {}: {}",
+        args.join(" "),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn iptables(args: &[&str]) -> bool {
+    Command::new("iptables").args(args).output().is_ok_and(|o| o.status.success())
+}
+
+impl TestHosts {
+    pub fn new(count: usize) -> TestHosts {
+        let n = std::process::id() % 200 + 20;
+        let prefix = format!("bt{n}");
+        let hosts = TestHosts {
+            bridge: format!("{prefix}br"),
+            subnet: format!("10.213.{n}"),
+            prefix,
+            count,
+        };
+        hosts.remove();
+        ip(&["link", "add", &hosts.bridge, "type", "bridge"]);
+        ip(&["addr", "add", &format!("{}.254/24", hosts.subnet), "dev", &hosts.bridge]);
+        ip(&["link", "set", &hosts.bridge, "up"]);
+        // Frames between the hosts cross the bridge; a host firewall that drops forwarded
+        // traffic (Docker's) would see them too where bridge netfilter is on.
+        iptables(&["-I", "FORWARD", "1", "-i", &hosts.bridge, "-o", &hosts.bridge, "-j", "ACCEPT"]);
+        for i in 1..=count {
+            let netns = hosts.host(i);
+            let outside = format!("{netns}x");
+            ip(&["netns", "add", &netns]);
+            ip(&["link", "add", &outside, "type", "veth", "peer", "name", "eth0", "netns", &netns]);
+            ip(&["link", "set", &outside, "master", &hosts.bridge, "up"]);
+            let inside = |args: &[&str]| {
+                let mut all = vec!["netns", "exec", &netns, "ip"];
+                all.extend_from_slice(args);
+                ip(&all);
+            };
+            inside(&["addr", "add", &format!("{}.{i}/24", hosts.subnet), "dev", "eth0"]);
+            inside(&["link", "set", "eth0", "up"]);
+            inside(&["link", "set", "lo", "up"]);
+            inside(&["route", "add", "default", "via", &format!("{}.254", hosts.subnet)]);
+        }
+        hosts
+    }
+
+    /// The network namespace of host `i` (from 1).
+    pub fn host(&self, i: usize) -> String {
+        format!("{}h{i}", self.prefix)
+    }
+
+    /// The address host `i` has on the test's network.
+    pub fn address(&self, i: usize) -> String {
+        format!("{}.{i}", self.subnet)
+    }
+
+    /// The interfaces of host `i`, as `ip -o link` lists them.
+    pub fn links(&self, i: usize) -> String {
+        let out = Command::new("ip")
+            .args(["netns", "exec", &self.host(i), "ip", "-o", "link"])
+            .output()
+            .expect("ip");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// The routes of host `i`.
+    pub fn routes(&self, i: usize) -> String {
+        let out = Command::new("ip")
+            .args(["netns", "exec", &self.host(i), "ip", "route"])
+            .output()
+            .expect("ip");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn remove(&self) {
+        for i in 1..=self.count.max(4) {
+            let _ = Command::new("ip").args(["netns", "delete", &self.host(i)]).output();
+        }
+        let _ = Command::new("ip").args(["link", "delete", &self.bridge]).output();
+        while iptables(&["-D", "FORWARD", "-i", &self.bridge, "-o", &self.bridge, "-j", "ACCEPT"]) {
+        }
+    }
+}
+
+impl Drop for TestHosts {
+    fn drop(&mut self) {
+        self.remove();
     }
 }
 

@@ -223,6 +223,8 @@ pub(super) async fn create(ctx: &Ctx, form: &Form) -> Result<String, Ec2Error> {
         Some(_) => Err(Ec2Error::internal()),
     })
     .await?;
+    // Agents apply the change to running tasks.
+    ctx.inner.vpc.ipam.bump();
     let mut out = Xml::fragment();
     out.leaf("return", "true");
     out.leaf("groupId", &group.id);
@@ -270,6 +272,8 @@ pub(super) async fn delete(ctx: &Ctx, form: &Form) -> Result<String, Ec2Error> {
         .txn(store::Txn::new().then(store::Op::delete(key)))
         .await
         .map_err(crate::error::Error::from)?;
+    // Agents apply the change to running tasks.
+    ctx.inner.vpc.ipam.bump();
     let mut out = Xml::fragment();
     out.leaf("return", "true");
     out.leaf("groupId", &group.id);
@@ -492,6 +496,8 @@ pub(super) async fn authorize(ctx: &Ctx, form: &Form, egress: bool) -> Result<St
         Ok::<_, Ec2Error>(current)
     })
     .await?;
+    // Agents apply the change to running tasks.
+    ctx.inner.vpc.ipam.bump();
     let mut out = Xml::fragment();
     out.leaf("return", "true");
     rule_set(&mut out, "securityGroupRuleSet", &added, &group.id, &ctx.config().account_id);
@@ -549,6 +555,8 @@ pub(super) async fn revoke(ctx: &Ctx, form: &Form, egress: bool) -> Result<Strin
         Ok::<_, Ec2Error>(current)
     })
     .await?;
+    // Agents apply the change to running tasks.
+    ctx.inner.vpc.ipam.bump();
     let mut out = Xml::fragment();
     out.leaf("return", "true");
     rule_set(

@@ -77,6 +77,9 @@ struct Inner {
 pub(crate) struct Ipam {
     inner: Mutex<Inner>,
     block_prefix: u8,
+    /// Moves whenever what agents are told of their tasks' network may have changed: an
+    /// address held or given back, a block taken or freed, a security group changed.
+    changes: tokio::sync::watch::Sender<u64>,
 }
 
 impl Ipam {
@@ -89,7 +92,44 @@ impl Ipam {
                 version: 0,
             }),
             block_prefix,
+            changes: tokio::sync::watch::channel(0).0,
         })
+    }
+
+    /// A receiver that changes whenever the network agents follow may have.
+    pub(crate) fn subscribe(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.changes.subscribe()
+    }
+
+    /// Says that the network agents follow changed for another reason (a security group).
+    pub(crate) fn bump(&self) {
+        self.changes.send_modify(|v| *v += 1);
+    }
+
+    /// Tells the followers if `inner` changed since it read `before`.
+    fn announce(&self, before: u64, inner: &Inner) {
+        if inner.version != before {
+            self.bump();
+        }
+    }
+
+    /// The blocks in use, each with its host.
+    pub(crate) fn routes(&self, index: &Index) -> Vec<(Ipv4Net, Host)> {
+        let mut inner = self.inner.lock();
+        let before = inner.version;
+        inner.rebuild_if_stale(index, self.block_prefix);
+        self.announce(before, &inner);
+        let block_size = inner.block_size(self.block_prefix);
+        let prefix = 32 - block_size.ilog2() as u8;
+        inner
+            .subnets
+            .values()
+            .flat_map(|used| used.blocks.iter())
+            .filter(|(_, block)| block.used > 0)
+            .filter_map(|(&base, block)| {
+                Some((Ipv4Net::new(Ipv4Addr::from_bits(base), prefix).ok()?, block.host.clone()?))
+            })
+            .collect()
     }
 
     /// Hands `holder`, a task placed on `host`, a free address of `subnet` (first address
@@ -140,6 +180,7 @@ impl Ipam {
             .expect("a block prefix is at most 32");
         let taken = TaskAddress { address: Ipv4Addr::from_bits(address), groups, host };
         inner.hold(subnet_id, holder, taken, block_size);
+        self.bump();
         Some((Ipv4Addr::from_bits(address), block))
     }
 
@@ -148,7 +189,9 @@ impl Ipam {
     pub(crate) fn release(&self, holder: &Holder) {
         let mut inner = self.inner.lock();
         let block_size = inner.block_size(self.block_prefix);
+        let before = inner.version;
         inner.unhold(holder, block_size);
+        self.announce(before, &inner);
     }
 
     /// The addresses of the tasks in each security group.
@@ -283,6 +326,7 @@ impl Observer for Ipam {
             return;
         }
         let block_size = inner.block_size(self.block_prefix);
+        let before = inner.version;
         match new.and_then(holding) {
             Some(_) => inner.apply(new.expect("holding"), block_size),
             None => {
@@ -293,10 +337,12 @@ impl Observer for Ipam {
                 }
             }
         }
+        self.announce(before, &inner);
     }
 
     fn reloaded(&self) {
         self.inner.lock().stale = true;
+        self.bump();
     }
 }
 
