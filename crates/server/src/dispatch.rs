@@ -102,6 +102,7 @@ routes! {
         GetTaskProtection => tasks::get_task_protection,
         UpdateTaskProtection => tasks::update_task_protection,
         SubmitTaskStateChange => tasks::submit_task_state_change,
+        SubmitAttachmentStateChanges => tasks::submit_attachment_state_changes,
         SubmitContainerStateChange => tasks::submit_container_state_change,
         ListAccountSettings => account_settings::list_account_settings,
         PutAccountSetting => account_settings::put_account_setting,

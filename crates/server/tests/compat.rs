@@ -15,10 +15,11 @@ const END: &str = "<!-- operations:end -->";
 const DIFFERENCES: &[(&[Operation], &str)] = &[
     (
         &[Operation::RunTask],
-        "launch types `EC2` and `EXTERNAL`; `FARGATE`, capacity provider strategies and the \
-         `awsvpc` network mode answer `UnsupportedFeatureException`",
+        "launch types `EC2` and `EXTERNAL`; `FARGATE` and capacity provider strategies answer \
+         `UnsupportedFeatureException`; `awsvpc` tasks get an address of the subnets of Berth's \
+         VPC and no public address",
     ),
-    (&[Operation::StartTask], "the `awsvpc` network mode answers `UnsupportedFeatureException`"),
+    (&[Operation::StartTask], "`awsvpc` tasks get an address of the subnets of Berth's VPC"),
     (
         &[Operation::CreateService, Operation::UpdateService],
         "the `ECS` and `EXTERNAL` deployment controllers (`CODE_DEPLOY` answers \
@@ -38,8 +39,13 @@ const DIFFERENCES: &[(&[Operation], &str)] = &[
          signature; answers the instance's own token",
     ),
     (
-        &[Operation::SubmitTaskStateChange, Operation::SubmitContainerStateChange],
-        "called by Berth's agent with its instance's agent token, for tasks placed on it",
+        &[
+            Operation::SubmitTaskStateChange,
+            Operation::SubmitContainerStateChange,
+            Operation::SubmitAttachmentStateChanges,
+        ],
+        "called by Berth's agent with its instance's agent token, for tasks placed on it \
+         (Berth's own agent reports attachment states with its task reports)",
     ),
     (
         &[
@@ -128,10 +134,6 @@ const NOT_SERVED: &[(&[Operation], &str)] = &[
         "needs a Session Manager channel into the container, which Berth's agent does not open",
     ),
     (&[Operation::ListServicesByNamespace], "Service Connect namespaces are not implemented"),
-    (
-        &[Operation::SubmitAttachmentStateChanges],
-        "attachments belong to the `awsvpc` network mode, which Berth does not run yet",
-    ),
 ];
 
 fn note(list: &[(&[Operation], &'static str)], op: Operation) -> Option<&'static str> {

@@ -1175,6 +1175,22 @@ async fn each_operation() {
     );
     check!(
         r,
+        SubmitAttachmentStateChanges,
+        "a user, not the instance's agent",
+        AccessDeniedException,
+        ecs.submit_attachment_state_changes()
+            .cluster("c")
+            .attachments(
+                aws_sdk_ecs::types::AttachmentStateChange::builder()
+                    .attachment_arn("arn:aws:ecs:us-east-1:000000000000:attachment/x")
+                    .status("ATTACHED")
+                    .build()
+                    .unwrap(),
+            )
+            .send(),
+    );
+    check!(
+        r,
         SubmitContainerStateChange,
         "a user, not the instance's agent",
         AccessDeniedException,

@@ -9,7 +9,10 @@ mod stop;
 
 pub(crate) use describe::{Usage, describe_task_usage, describe_tasks, list_tasks, record_usage};
 pub(crate) use protection::{get_task_protection, update_task_protection};
-pub(crate) use report::{apply_report, submit_container_state_change, submit_task_state_change};
+pub(crate) use report::{
+    apply_report, submit_attachment_state_changes, submit_container_state_change,
+    submit_task_state_change,
+};
 pub(crate) use run::{TOKEN_TTL_SECONDS, prepare, run_task, start_task};
 pub(crate) use stop::{stop, stop_task};
 

@@ -32,16 +32,93 @@ fn advance_attachments(task: &mut StoredTask, reported: TaskStatus) {
         TaskStatus::Stopped => "DETACHED",
         _ => "ATTACHED",
     };
-    let rank = |s: &str| ATTACHMENT_STATES.iter().position(|known| *known == s);
     for attachment in task.attachments.iter_mut().flatten() {
-        if attachment.r#type.as_deref() != Some("ElasticNetworkInterface") {
-            continue;
-        }
-        let current = attachment.status.as_deref().and_then(rank);
-        if current.is_none_or(|current| rank(state).is_some_and(|next| next > current)) {
-            attachment.status = Some(state.to_owned());
+        if attachment.r#type.as_deref() == Some("ElasticNetworkInterface") {
+            advance_attachment(attachment, state);
         }
     }
+}
+
+/// Moves an attachment to `state` if that is forward of where it is (FAILED and DELETED end
+/// it). Whether it changed.
+fn advance_attachment(attachment: &mut api::Attachment, state: &str) -> bool {
+    let rank = |s: &str| ATTACHMENT_STATES.iter().position(|known| *known == s);
+    let current = attachment.status.as_deref();
+    if current.is_some_and(|c| c == "FAILED" || c == "DELETED") {
+        return false;
+    }
+    let forward = match (current.and_then(rank), rank(state)) {
+        (Some(current), Some(next)) => next > current,
+        // FAILED and DELETED end any state; a state Berth does not know is replaced.
+        _ => current != Some(state),
+    };
+    if forward {
+        attachment.status = Some(state.to_owned());
+    }
+    forward
+}
+
+/// The states an agent may submit for an attachment: ECS's.
+const SUBMITTED_ATTACHMENT_STATES: [&str; 7] =
+    ["PRECREATED", "ATTACHING", "ATTACHED", "DETACHING", "DETACHED", "DELETED", "FAILED"];
+
+/// SubmitAttachmentStateChanges: an agent's word on the network interface attachments of the
+/// tasks on its instance. Every change is checked before any is applied; a status only moves
+/// forward.
+pub(crate) async fn submit_attachment_state_changes(
+    call: &Call<'_>,
+    req: api::SubmitAttachmentStateChangesRequest,
+) -> Result<api::SubmitAttachmentStateChangesResponse, ApiError> {
+    let ctx = call.ctx;
+    let cluster = active_cluster_name(ctx, req.cluster.as_deref()).await?;
+    let instance = call.require_instance_agent(&cluster)?.to_owned();
+    if req.attachments.is_empty() {
+        return Err(ApiError::invalid_parameter("attachments can not be empty."));
+    }
+    let mut changes: Vec<(String, String, String)> = Vec::new();
+    {
+        let index = ctx.state().read();
+        for change in &req.attachments {
+            if !SUBMITTED_ATTACHMENT_STATES.contains(&change.status.as_str()) {
+                return Err(ApiError::invalid_parameter(format!(
+                    "Invalid attachment status {:?}: one of {}.",
+                    change.status,
+                    SUBMITTED_ATTACHMENT_STATES.join(", ")
+                )));
+            }
+            let id = change.attachment_arn.rsplit('/').next().unwrap_or_default();
+            let task = index
+                .cluster(&cluster)
+                .into_iter()
+                .flat_map(|c| c.tasks_on(&instance))
+                .find(|t| t.network.as_ref().is_some_and(|n| n.attachment_id == id));
+            let Some(task) = task else {
+                return Err(ApiError::invalid_parameter(format!(
+                    "Attachment {} is not an attachment of a task on this container instance.",
+                    change.attachment_arn
+                )));
+            };
+            changes.push((task.id.to_string(), id.to_owned(), change.status.clone()));
+        }
+    }
+    for (task, attachment_id, status) in changes {
+        let key = keys::task(&cluster, &task);
+        crate::state::modify_seen::<TaskRecord, _, ApiError>(ctx, &key, |record| {
+            let mut record = record.ok_or_else(|| ApiError::from(task_not_found()))?;
+            let mut changed = false;
+            for attachment in record.task.attachments.iter_mut().flatten() {
+                if attachment.id.as_deref() == Some(attachment_id.as_str()) {
+                    changed |= advance_attachment(attachment, &status);
+                }
+            }
+            if changed {
+                record.task.version = Some(record.task.version.unwrap_or(0) + 1);
+            }
+            Ok(record)
+        })
+        .await?;
+    }
+    Ok(api::SubmitAttachmentStateChangesResponse { acknowledgment: Some("ACK".to_owned()) })
 }
 
 /// Merges an agent's view of a task into it. Statuses only move forward; a status that is not

@@ -165,6 +165,10 @@ fn probes(instance: &str) -> Vec<(Operation, Value)> {
         // Without the instance's agent token.
         (SubmitTaskStateChange, json!({"cluster": "c", "task": "nope", "status": "RUNNING"})),
         (
+            SubmitAttachmentStateChanges,
+            json!({"cluster": "c", "attachments": [{"attachmentArn": "x", "status": "ATTACHED"}]}),
+        ),
+        (
             SubmitContainerStateChange,
             json!({"cluster": "c", "task": "nope", "containerName": "app"}),
         ),

@@ -8,6 +8,12 @@ use crate::harness::Harness;
 /// Cluster `c` with one instance in `us-east-1a` (whose subnet the VPC makes on registration),
 /// the bridge definition `web` and the awsvpc definition `vpc`; and the zone's subnet id.
 async fn cluster() -> (Harness, String) {
+    let (h, subnet, _) = cluster_with_token().await;
+    (h, subnet)
+}
+
+/// [`cluster`], and the instance's agent token.
+async fn cluster_with_token() -> (Harness, String, String) {
     let h = Harness::new().await;
     h.create_cluster("c").await;
     h.register_definition("web").await;
@@ -19,12 +25,15 @@ async fn cluster() -> (Harness, String) {
         .await;
     let mut registration = crate::harness::registration("c");
     registration["attributes"] = json!([{"name": "ecs.capability.task-eni"}]);
-    h.call_with_token("RegisterContainerInstance", registration, &h.agent_token("c")).await.ok();
+    let reply =
+        h.call_with_token("RegisterContainerInstance", registration, &h.agent_token("c")).await;
+    let token = reply.instance_token.clone().expect("an instance token");
+    reply.ok();
     let subnets = h.ctx.store().range("/vpc/subnets/", Default::default()).await.unwrap();
     assert_eq!(subnets.kvs.len(), 1, "one subnet for the instance's zone");
     let subnet: Value = serde_json::from_slice(&subnets.kvs[0].value).unwrap();
     assert_eq!(subnet["zone"], "us-east-1a");
-    (h, subnet["id"].as_str().unwrap().to_owned())
+    (h, subnet["id"].as_str().unwrap().to_owned(), token)
 }
 
 fn awsvpc(subnets: Value, extra: Value) -> Value {
@@ -163,4 +172,46 @@ async fn a_service_keeps_its_network_configuration() {
         "Network Configuration is not valid for the given networkMode of this task definition.",
     )
     .await;
+}
+
+#[tokio::test]
+async fn the_instance_agent_submits_attachment_states() {
+    let (h, subnet, token) = cluster_with_token().await;
+    let body = json!({"cluster": "c", "taskDefinition": "vpc",
+        "networkConfiguration": awsvpc(json!([subnet]), json!({}))});
+    let task = h.call("RunTask", body).await.ok()["tasks"][0].clone();
+    let task_arn = task["taskArn"].as_str().unwrap().to_owned();
+    let attachment = task["attachments"][0]["id"].as_str().unwrap().to_owned();
+    let arn = format!("arn:aws:ecs:us-east-1:000000000000:attachment/{attachment}");
+    let submit = |status: &str, arn: &str| json!({"cluster": "c", "attachments": [{"attachmentArn": arn, "status": status}]});
+    // Only the instance's agent may.
+    h.refuses(
+        "SubmitAttachmentStateChanges",
+        submit("ATTACHED", &arn),
+        "AccessDeniedException",
+        "Only the agent of a container instance",
+    )
+    .await;
+    let before = h.revision();
+    h.call_with_token("SubmitAttachmentStateChanges", submit("PLUGGED", &arn), &token)
+        .await
+        .refused("InvalidParameterException", "Invalid attachment status");
+    h.call_with_token(
+        "SubmitAttachmentStateChanges",
+        submit("ATTACHED", "arn:aws:ecs:us-east-1:000000000000:attachment/nope"),
+        &token,
+    )
+    .await
+    .refused("InvalidParameterException", "is not an attachment of a task");
+    assert_eq!(h.revision(), before, "a refused submission wrote");
+    let reply = h
+        .call_with_token("SubmitAttachmentStateChanges", submit("ATTACHED", &arn), &token)
+        .await
+        .ok();
+    assert_eq!(reply["acknowledgment"], "ACK");
+    let shown = h.describe_task("c", &task_arn).await;
+    assert_eq!(shown["attachments"][0]["status"], "ATTACHED");
+    // A status does not move back.
+    h.call_with_token("SubmitAttachmentStateChanges", submit("ATTACHING", &arn), &token).await.ok();
+    assert_eq!(h.describe_task("c", &task_arn).await["attachments"][0]["status"], "ATTACHED");
 }

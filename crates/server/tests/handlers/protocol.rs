@@ -224,15 +224,6 @@ async fn operations_berth_does_not_serve_say_so_and_write_nothing() {
     assert_eq!(families["families"], json!([]));
     let services = h.call("ListServices", json!({})).await.ok();
     assert_eq!(services["serviceArns"], json!([]));
-    // An agent operation Berth does not serve is refused the same way, token or not.
-    let reply = h
-        .call_with_token(
-            "SubmitAttachmentStateChanges",
-            json!({"attachments": []}),
-            &h.agent_token("default"),
-        )
-        .await;
-    reply.refused("UnsupportedFeatureException", "SubmitAttachmentStateChanges");
 }
 
 #[tokio::test]
