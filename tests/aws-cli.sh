@@ -196,6 +196,26 @@ left=$(ec2 describe-security-groups --group-ids "$sg" --query 'length(SecurityGr
 [ "$left" = 0 ] || fail "a revoked rule is still there"
 pass "ec2 create-security-group, authorize/revoke-security-group-ingress, describe-security-groups"
 
+# The ids work in ECS calls: an awsvpc service in the subnet with the group (no agent runs
+# here, so it only has to be accepted and keep its configuration).
+"$AWS" ecs register-task-definition --family cli-vpc --network-mode awsvpc \
+  --container-definitions '[{"name":"app","image":"busybox","memory":64}]' >/dev/null
+"$AWS" ecs create-service --cluster cli-test --service-name cli-vpc --task-definition cli-vpc \
+  --desired-count 1 --network-configuration "awsvpcConfiguration={subnets=[$subnet],securityGroups=[$sg]}" >/dev/null
+kept=$("$AWS" ecs describe-services --cluster cli-test --services cli-vpc \
+  --query 'services[0].networkConfiguration.awsvpcConfiguration.[subnets[0],securityGroups[0]]' --output text)
+[ "$kept" = "$subnet	$sg" ] || fail "the service's network configuration: $kept"
+if "$AWS" ecs create-service --cluster cli-test --service-name cli-vpc2 --task-definition cli-vpc \
+  --desired-count 1 --network-configuration "awsvpcConfiguration={subnets=[subnet-0123456789abcdef0]}" 2>"$work/err"; then
+  fail "a service in an unknown subnet was created"
+fi
+grep -q "InvalidParameterException" "$work/err" || fail "expected InvalidParameterException: $(cat "$work/err")"
+if ec2 delete-security-group --group-id "$sg" 2>"$work/err"; then
+  fail "a group a service uses was deleted"
+fi
+grep -q "DependencyViolation" "$work/err" || fail "expected DependencyViolation: $(cat "$work/err")"
+pass "ecs create-service --network-configuration takes the subnet and group ids; a group in use is not deleted"
+
 if as_dev ec2 describe-subnets --endpoint-url "$endpoint" 2>"$work/err"; then
   fail "a user without ec2 actions described subnets"
 fi
