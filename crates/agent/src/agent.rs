@@ -889,6 +889,9 @@ async fn wake_loop(
     }
 }
 
+/// The least time between two answers an agent takes about its tasks' network.
+const NETWORK_COALESCE: Duration = Duration::from_secs(1);
+
 /// Follows the network of this instance's `awsvpc` tasks once it has had one: each task's
 /// rules go to its actor, the routes to other hosts' task blocks to the runtime.
 async fn network_loop(
@@ -903,11 +906,13 @@ async fn network_loop(
         return;
     }
     let mut version = 0;
+    let mut routes_version = 0;
     loop {
         let request = api::agent::NetworkRequest {
             cluster: cluster.clone(),
             container_instance_arn: instance_arn.clone(),
             version,
+            routes_version,
             wait_seconds: Some(20),
         };
         match client.network(&request).await {
@@ -920,8 +925,18 @@ async fn network_loop(
                         }
                     }
                 }
-                match runtime.network_routes(&answer.routes).await {
-                    Ok(()) => version = answer.version,
+                let routed = match &answer.routes {
+                    Some(routes) => runtime.network_routes(routes).await,
+                    None => Ok(()),
+                };
+                match routed {
+                    Ok(()) => {
+                        version = answer.version;
+                        routes_version = answer.routes_version;
+                        // Changes that come close together are taken together: while tasks
+                        // start by the thousand the network changes with each.
+                        tokio::time::sleep(NETWORK_COALESCE).await;
+                    }
                     Err(error) => {
                         tracing::warn!(%error, "Routes to other hosts' tasks are incomplete; trying again");
                         tokio::time::sleep(Duration::from_secs(1)).await;

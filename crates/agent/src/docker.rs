@@ -268,6 +268,19 @@ impl Runtime for DockerRuntime {
         netns::apply_rules(&pid.to_string(), spec).await
     }
 
+    async fn network_down(
+        &self,
+        id: &str,
+        spec: Option<&api::agent::TaskNetworkSpec>,
+    ) -> Result<(), RuntimeError> {
+        // The pair goes with its namespace, but the namespace may outlive the container a
+        // while (the kernel frees it once nothing refers to it): the host end goes now.
+        if let Some(spec) = spec {
+            netns::unplumb(spec).await;
+        }
+        self.remove(id).await
+    }
+
     async fn network_routes(&self, routes: &[api::agent::Route]) -> Result<(), RuntimeError> {
         netns::sync_routes(routes).await
     }

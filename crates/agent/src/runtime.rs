@@ -311,8 +311,13 @@ pub trait Runtime: Send + Sync + 'static {
     ) -> Result<String, RuntimeError>;
 
     /// Tears an `awsvpc` task's network namespace down: removes the container holding it,
-    /// and with it the interface and its rules.
-    async fn network_down(&self, id: &str) -> Result<(), RuntimeError> {
+    /// and with it the interface and its rules (`spec`, when known, names the interface, which
+    /// is then removed first).
+    async fn network_down(
+        &self,
+        id: &str,
+        _spec: Option<&api::agent::TaskNetworkSpec>,
+    ) -> Result<(), RuntimeError> {
         self.remove(id).await
     }
 

@@ -418,7 +418,7 @@ impl Actor {
     /// Tears the task's network interface down (its containers have stopped).
     async fn network_down(&mut self) {
         let Some(id) = self.sandbox.clone() else { return };
-        match self.env.runtime.network_down(&id).await {
+        match self.env.runtime.network_down(&id, self.desired.network.as_ref()).await {
             Ok(()) => self.sandbox = None,
             Err(error) => {
                 // Tried again on the next turn; the task stays DEPROVISIONING meanwhile.
@@ -938,7 +938,8 @@ impl Actor {
     async fn clean_up(&mut self) {
         let mut removed = true;
         if let Some(id) = self.sandbox.take()
-            && let Err(error) = self.env.runtime.network_down(&id).await
+            && let Err(error) =
+                self.env.runtime.network_down(&id, self.desired.network.as_ref()).await
         {
             removed = false;
             tracing::warn!(task = %self.task_id, %error, "Removing the network container failed");

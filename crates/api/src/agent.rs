@@ -43,6 +43,10 @@ pub struct NetworkRequest {
     pub container_instance_arn: String,
     /// The version the agent applied last (0 for none).
     pub version: u64,
+    /// The version of the routes the agent has (0 for none): the answer carries routes only
+    /// when they differ.
+    #[serde(default)]
+    pub routes_version: u64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wait_seconds: Option<u32>,
 }
@@ -54,8 +58,11 @@ pub struct NetworkResponse {
     pub version: u64,
     /// Every `awsvpc` task of the instance that is not STOPPED, with its rules as they are now.
     pub tasks: Vec<TaskNetworkState>,
-    /// Where the blocks of task addresses held by other hosts are reached.
-    pub routes: Vec<Route>,
+    /// Where the blocks of task addresses held by other hosts are reached; absent when they
+    /// are the ones of the agent's `routes_version`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub routes: Option<Vec<Route>>,
+    pub routes_version: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

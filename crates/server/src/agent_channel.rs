@@ -165,7 +165,7 @@ async fn serve_network(ctx: &Ctx, headers: &HeaderMap, body: &[u8]) -> Result<Va
     }
     let version = *changes.borrow_and_update();
     let groups = crate::vpc::security_groups(ctx).await?;
-    let (interfaces, members, routes) = {
+    let (interfaces, view, routes, members) = {
         let index = ctx.state().read();
         let interfaces: Vec<(String, Arc<crate::records::TaskNetwork>)> = index
             .cluster(&request.cluster)
@@ -173,31 +173,22 @@ async fn serve_network(ctx: &Ctx, headers: &HeaderMap, body: &[u8]) -> Result<Va
             .flat_map(|c| c.tasks_on(&id))
             .filter_map(|t| Some((ctx.arns().task(&t.cluster, &t.id), t.network.clone()?)))
             .collect();
-        let members = ctx.inner.vpc.ipam.members(&index);
-        let mut routes: Vec<api::agent::Route> = ctx
-            .inner
-            .vpc
-            .ipam
-            .routes(&index)
-            .into_iter()
-            .filter(|(_, host)| !(host.cluster == request.cluster && host.instance == id))
-            .filter_map(|(block, host)| {
-                let instance =
-                    index.cluster(&host.cluster)?.instances.get(host.instance.as_str())?;
-                let via = instance
-                    .record
-                    .instance
-                    .attributes
-                    .iter()
-                    .flatten()
-                    .find(|a| a.name == api::agent::HOST_ADDRESS_ATTRIBUTE)?
-                    .value
-                    .clone()?;
-                Some(api::agent::Route { destination: block.to_string(), via })
-            })
+        let view = ctx.inner.vpc.ipam.view(&index);
+        let unchanged = view.routes_version == request.routes_version;
+        let mut routes: Vec<api::agent::Route> = view
+            .routes
+            .iter()
+            .filter(|_| !unchanged)
+            .filter(|(host, _)| !(host.cluster == request.cluster && host.instance == id))
+            .map(|(_, route)| route.clone())
             .collect();
         routes.sort();
-        (interfaces, members, routes)
+        let referenced: std::collections::BTreeSet<&str> = interfaces
+            .iter()
+            .flat_map(|(_, n)| crate::vpc::referenced_groups(n, &groups))
+            .collect();
+        let members = ctx.inner.vpc.ipam.members_of(&index, referenced);
+        (interfaces, view, routes, members)
     };
     let tasks = interfaces
         .into_iter()
@@ -206,7 +197,9 @@ async fn serve_network(ctx: &Ctx, headers: &HeaderMap, body: &[u8]) -> Result<Va
             network: crate::vpc::agent_spec(&network, &groups, &members),
         })
         .collect();
-    let response = api::agent::NetworkResponse { version, tasks, routes };
+    let routes_version = view.routes_version;
+    let routes = (routes_version != request.routes_version).then_some(routes);
+    let response = api::agent::NetworkResponse { version, tasks, routes, routes_version };
     serde_json::to_value(response).map_err(|_| ApiError::server())
 }
 
@@ -285,8 +278,13 @@ async fn finish_poll(ctx: &Ctx, begun: Begun) -> Result<Vec<u8>, ApiError> {
     if wanted.iter().any(|w| w.interface.is_some()) {
         let groups = crate::vpc::security_groups(ctx).await?;
         let members = {
+            let referenced: std::collections::BTreeSet<&str> = wanted
+                .iter()
+                .filter_map(|w| w.interface.as_deref())
+                .flat_map(|n| crate::vpc::referenced_groups(n, &groups))
+                .collect();
             let index = ctx.state().read();
-            ctx.inner.vpc.ipam.members(&index)
+            ctx.inner.vpc.ipam.members_of(&index, referenced)
         };
         for w in &mut wanted {
             w.network =

@@ -248,6 +248,12 @@ pub(crate) async fn sync_routes(routes: &[api::agent::Route]) -> Result<(), Runt
     failed.map_or(Ok(()), Err)
 }
 
+/// Removes the host end of a task's interface (and so the pair), if it is there.
+pub(crate) async fn unplumb(spec: &TaskNetworkSpec) {
+    // Absent already (a namespace gone before) is not an error.
+    let _ = run("ip", &["link", "delete", &host_interface(spec)], None).await;
+}
+
 /// Puts the task's security group rules in force inside its namespace, replacing what was.
 pub(crate) async fn apply_rules(pid: &str, spec: &TaskNetworkSpec) -> Result<(), RuntimeError> {
     let rules = filter_table(spec);

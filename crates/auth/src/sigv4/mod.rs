@@ -23,7 +23,7 @@ mod canonical;
 mod date;
 mod sign;
 
-pub use sign::sign_post;
+pub use sign::{sign_post, sign_post_for};
 
 use sha2::{Digest, Sha256};
 

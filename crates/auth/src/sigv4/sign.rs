@@ -17,6 +17,19 @@ pub fn sign_post(
     region: &str,
     now_epoch: i64,
 ) -> Vec<(String, String)> {
+    sign_post_for(super::SERVICE, headers, body, access_key_id, secret, region, now_epoch)
+}
+
+/// [`sign_post`] for another service's signing name (`ec2`, ...).
+pub fn sign_post_for(
+    service: &str,
+    headers: &[(String, String)],
+    body: &[u8],
+    access_key_id: &str,
+    secret: &str,
+    region: &str,
+    now_epoch: i64,
+) -> Vec<(String, String)> {
     let amz_date = date::format(now_epoch);
     let day = &amz_date[..8];
     let mut all: Vec<(String, String)> = headers.to_vec();
@@ -28,8 +41,8 @@ pub fn sign_post(
     let payload = hex::encode(Sha256::digest(body));
     let canonical = canonical_request("POST", "/", "", &all, &signed_headers, &payload)
         .expect("every signed header is among the headers");
-    let scope = format!("{day}/{region}/{}/aws4_request", super::SERVICE);
-    let key = signing_key(secret, day, region, super::SERVICE);
+    let scope = format!("{day}/{region}/{service}/aws4_request");
+    let key = signing_key(secret, day, region, service);
     let to_sign = string_to_sign(&amz_date, &scope, &canonical);
     let signature = super::canonical::signature_hex(&key, &to_sign);
     vec![

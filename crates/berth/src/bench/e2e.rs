@@ -58,6 +58,11 @@ pub(crate) struct E2eLaunchArgs {
     /// control plane drains a burst; a rate measures request-to-RUNNING latency at that load.
     #[arg(long, default_value_t = 0.0)]
     rate: f64,
+    /// Every task in the `awsvpc` network mode, in one subnet: the whole of a /16 VPC in one
+    /// zone, which every instance is in. Measures the address allocator and the network
+    /// agents follow.
+    #[arg(long)]
+    awsvpc: bool,
 }
 
 pub(crate) const CLUSTER: &str = "bench";
@@ -174,35 +179,62 @@ pub(crate) async fn run(args: E2eLaunchArgs) -> anyhow::Result<()> {
         bail!("{per_service} tasks per service is over ECS's quota of 5,000: use more --services");
     }
     let dir = tempfile::tempdir_in(".")?;
-    let server = Processes::server(dir.path(), &[]).await?;
+    let config = dir.path().join("berth.toml");
+    std::fs::write(&config, "[vpc]\ncidr = \"10.0.0.0/16\"\nsubnet-prefix = 16\n")?;
+    let config_path = config.to_string_lossy().into_owned();
+    let server_args: Vec<&str> =
+        if args.awsvpc { vec!["--config", &config_path] } else { Vec::new() };
+    let server = Processes::server(dir.path(), &server_args).await?;
     let endpoint = server.endpoint.clone();
     let pid = server.server_pid().context("the server's process id")?;
     let http = reqwest::Client::builder().pool_max_idle_per_host(256).build()?;
     call(&http, &endpoint, "CreateCluster", json!({"clusterName": CLUSTER})).await?;
-    call(
-        &http,
-        &endpoint,
-        "RegisterTaskDefinition",
-        json!({"family": "e2e", "containerDefinitions": container("app")}),
-    )
-    .await?;
+    let definition = |family: &str, container: Value| {
+        let mut body = json!({"family": family, "containerDefinitions": container});
+        if args.awsvpc {
+            body["networkMode"] = json!("awsvpc");
+        }
+        body
+    };
+    call(&http, &endpoint, "RegisterTaskDefinition", definition("e2e", container("app"))).await?;
     for s in 0..services {
         let name = format!("svc-{s}");
-        call(
-            &http,
-            &endpoint,
-            "RegisterTaskDefinition",
-            json!({"family": name, "containerDefinitions": container(&name)}),
-        )
-        .await?;
+        call(&http, &endpoint, "RegisterTaskDefinition", definition(&name, container(&name)))
+            .await?;
     }
 
     let registering = Instant::now();
     let mut options =
         FleetOptions::new(&endpoint, CLUSTER, &server.agent_token(CLUSTER)?, args.instances);
     options.start_delay = Duration::from_millis(args.start_delay_ms);
+    if args.awsvpc {
+        options.zones = vec!["bench-1a".to_owned()];
+    }
     let fleet = Fleet::start(options)?;
     fleet.wait_registered().await?;
+    // The network every task asks for: the one subnet, and a group that lets in HTTP from
+    // the VPC (a network, not a group: a rule naming a group is resolved to its members'
+    // addresses for every task it applies to).
+    let network = if args.awsvpc {
+        let text = |xml: &str, tag: &str| -> anyhow::Result<String> {
+            let open = format!("<{tag}>");
+            let start = xml.find(&open).with_context(|| format!("no {tag}"))? + open.len();
+            let end = xml[start..].find('<').context("a closing tag")? + start;
+            Ok(xml[start..end].to_owned())
+        };
+        use super::harness::ec2_call;
+        let subnet =
+            text(&ec2_call(&http, &endpoint, "Action=DescribeSubnets").await?, "subnetId")?;
+        let create = "Action=CreateSecurityGroup&GroupName=bench&GroupDescription=bench";
+        let group = text(&ec2_call(&http, &endpoint, create).await?, "groupId")?;
+        let allow = format!(
+            "Action=AuthorizeSecurityGroupIngress&GroupId={group}&IpPermissions.1.IpProtocol=tcp&IpPermissions.1.FromPort=80&IpPermissions.1.ToPort=80&IpPermissions.1.IpRanges.1.CidrIp=10.0.0.0/16"
+        );
+        ec2_call(&http, &endpoint, &allow).await?;
+        Some(json!({"awsvpcConfiguration": {"subnets": [subnet], "securityGroups": [group]}}))
+    } else {
+        None
+    };
     let registration_seconds = registering.elapsed().as_secs_f64();
     let cpu_before = server.server_cpu_seconds().unwrap_or(0.0);
     let own_cpu_before = super::harness::cpu_seconds(std::process::id()).unwrap_or(0.0);
@@ -227,13 +259,12 @@ pub(crate) async fn run(args: E2eLaunchArgs) -> anyhow::Result<()> {
         if initial > 0 {
             service_steps.push((format!("service:svc-{s}"), epoch_now(), initial));
         }
-        call(
-            &http,
-            &endpoint,
-            "CreateService",
-            json!({"cluster": CLUSTER, "serviceName": format!("svc-{s}"), "taskDefinition": format!("svc-{s}"), "desiredCount": initial}),
-        )
-        .await?;
+        let mut body = json!({"cluster": CLUSTER, "serviceName": format!("svc-{s}"),
+            "taskDefinition": format!("svc-{s}"), "desiredCount": initial});
+        if let Some(network) = &network {
+            body["networkConfiguration"] = network.clone();
+        }
+        call(&http, &endpoint, "CreateService", body).await?;
     }
     // Paced: the services grow in steps of 100 ms, round-robin, at their share of the rate.
     let scaler = rate.filter(|_| services > 0).map(|rate| {
@@ -281,6 +312,7 @@ pub(crate) async fn run(args: E2eLaunchArgs) -> anyhow::Result<()> {
     for _ in 0..args.clients.max(1) {
         let (http, endpoint, next, failures, requested) =
             (http.clone(), endpoint.clone(), next.clone(), failures.clone(), requested.clone());
+        let network = network.clone();
         workers.push(tokio::spawn(async move {
             loop {
                 let n = next.fetch_add(1, Ordering::Relaxed);
@@ -294,13 +326,11 @@ pub(crate) async fn run(args: E2eLaunchArgs) -> anyhow::Result<()> {
                 }
                 let count = (run_tasks - n * 10).min(10);
                 let sent = epoch_now();
-                let out = call(
-                    &http,
-                    &endpoint,
-                    "RunTask",
-                    json!({"cluster": CLUSTER, "taskDefinition": "e2e", "count": count}),
-                )
-                .await?;
+                let mut body = json!({"cluster": CLUSTER, "taskDefinition": "e2e", "count": count});
+                if let Some(network) = &network {
+                    body["networkConfiguration"] = network.clone();
+                }
+                let out = call(&http, &endpoint, "RunTask", body).await?;
                 failures
                     .fetch_add(out["failures"].as_array().map_or(0, Vec::len), Ordering::Relaxed);
                 let mut requested = requested.lock().unwrap_or_else(|e| e.into_inner());
@@ -387,6 +417,19 @@ pub(crate) async fn run(args: E2eLaunchArgs) -> anyhow::Result<()> {
         list.sort_by(f64::total_cmp);
     }
     let store = size_mib(&dir.path().join("server"));
+    if args.awsvpc {
+        let subnets = super::harness::ec2_call(&http, &endpoint, "Action=DescribeSubnets").await?;
+        let field = |tag: &str| {
+            let open = format!("<{tag}>");
+            let start = subnets.find(&open).map(|i| i + open.len())?;
+            Some(subnets[start..start + subnets[start..].find('<')?].to_owned())
+        };
+        println!(
+            "bench=e2e-launch-awsvpc subnet_cidr={} available_addresses={}",
+            field("cidrBlock").unwrap_or_default(),
+            field("availableIpAddressCount").unwrap_or_default()
+        );
+    }
     println!(
         "bench=e2e-launch instances={} rate={} tasks={placed} service_tasks={service_tasks} run_task_tasks={} run_task_calls={calls} clients={} placement_failures={} requests_seconds={requests_done:.2} seconds={} tasks_per_sec={} p50_ms={:.0} p99_ms={:.0} max_ms={:.0} run_task_p50_ms={:.0} run_task_p99_ms={:.0} service_p50_ms={:.0} service_p99_ms={:.0} not_running={missing} server_cpu_seconds={cpu:.1} server_rss_mib={rss:.0} server_peak_rss_mib={peak:.0} store_mib={store:.0} registration_seconds={registration_seconds:.1} bench_process_cpu_seconds={own_cpu:.1} bench_process_rss_mib={:.0} {traffic}",
         args.instances,

@@ -65,6 +65,41 @@ fn signed_headers(
     map
 }
 
+/// An EC2 query request (`Action=...&Version=2016-11-15&...`), signed for `ec2`; its XML
+/// answer.
+pub(crate) async fn ec2_call(
+    http: &reqwest::Client,
+    endpoint: &str,
+    form: &str,
+) -> anyhow::Result<String> {
+    let body = format!("{form}&Version=2016-11-15");
+    let host = endpoint.trim_start_matches("http://").trim_end_matches('/').to_owned();
+    let headers = vec![
+        ("content-type".to_owned(), "application/x-www-form-urlencoded; charset=utf-8".to_owned()),
+        ("host".to_owned(), host),
+    ];
+    let signature = auth::sigv4::sign_post_for(
+        "ec2",
+        &headers,
+        body.as_bytes(),
+        BENCH_KEY,
+        BENCH_SECRET,
+        "us-east-1",
+        epoch_seconds(),
+    );
+    let mut request = http.post(format!("{endpoint}/")).body(body);
+    for (name, value) in headers.iter().chain(&signature).filter(|(name, _)| name != "host") {
+        request = request.header(name, value);
+    }
+    let response = request.send().await?;
+    let status = response.status();
+    let text = response.text().await?;
+    if !status.is_success() {
+        bail!("EC2 {form}: {text}");
+    }
+    Ok(text)
+}
+
 /// A `POST /` of an ECS operation, signed with Signature V4 as the AWS CLI signs it.
 pub(crate) fn signed_post(
     http: &reqwest::Client,

@@ -1,10 +1,16 @@
 //! `berth bench task-start`: how long a one-container task takes from RunTask to RUNNING on
 //! real Docker, beside the Docker floor measured in the same run: the same container created
 //! and started through the Engine API (what the agent does), and `docker run -d` through the
-//! CLI. Runs alternate between the three so that drift in the machine affects them alike.
+//! CLI. The same task in the `awsvpc` network mode is measured beside the floor of a container
+//! in a namespace of its own: a network-less holder container and the container joined to it,
+//! created and started through the Engine API (what the agent does, less the interface it
+//! plumbs and the rules it sets). Runs alternate between the paths so that drift in the
+//! machine affects them alike.
 //!
 //! Output: one line per measured path, `bench=task-start path=.. runs=.. p50_ms=.. p99_ms=..
-//! mean_ms=..`, then `ratio_p50=..` and `ratio_p99=..` (Berth over the Engine API floor).
+//! mean_ms=..`, then `ratio_p50=..` and `ratio_p99=..` (Berth over the Engine API floor), and
+//! `awsvpc_ratio_p50=..` (awsvpc over its floor) and `awsvpc_over_bridge_p50_ms=..` (what the
+//! interface costs a task).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -50,42 +56,56 @@ pub(crate) async fn run(args: TaskStartBenchArgs) -> anyhow::Result<()> {
             "command": ["sleep", "600"]}]}),
     )
     .await?;
+    call(
+        &http,
+        &endpoint,
+        "RegisterTaskDefinition",
+        json!({"family": "bench-vpc", "networkMode": "awsvpc", "containerDefinitions": [{"name": "main",
+            "image": args.image, "memory": 32, "command": ["sleep", "600"]}]}),
+    )
+    .await?;
+    let subnet = first_subnet(&http, &endpoint).await?;
     let docker = Arc::new(DockerRuntime::connect(None).await?);
 
     let mut berth = Vec::new();
+    let mut berth_vpc = Vec::new();
     let mut engine = Vec::new();
+    let mut engine_own = Vec::new();
     let mut cli = Vec::new();
     // One warm-up round of each, not counted.
     for round in 0..=args.runs {
         // Berth: RunTask until DescribeTasks says RUNNING.
-        let started = Instant::now();
-        let out = call(
-            &http,
-            &endpoint,
-            "RunTask",
-            json!({"cluster": CLUSTER, "taskDefinition": "bench"}),
-        )
-        .await?;
-        let arn = out["tasks"][0]["taskArn"].as_str().context("a placed task")?.to_owned();
-        loop {
-            let described = call(
-                &http,
-                &endpoint,
-                "DescribeTasks",
-                json!({"cluster": CLUSTER, "tasks": [arn]}),
-            )
-            .await?;
-            let status = described["tasks"][0]["lastStatus"].as_str().unwrap_or("");
-            if status == "RUNNING" {
-                break;
-            }
-            if status == "STOPPED" || started.elapsed() > Duration::from_secs(60) {
-                bail!("the task did not reach RUNNING: {described}");
-            }
-            tokio::time::sleep(Duration::from_millis(2)).await;
-        }
-        let elapsed = started.elapsed();
-        call(&http, &endpoint, "StopTask", json!({"cluster": CLUSTER, "task": arn})).await?;
+        let elapsed = run_task(&http, &endpoint, json!({"taskDefinition": "bench"})).await?;
+        let vpc = json!({"taskDefinition": "bench-vpc", "networkConfiguration":
+            {"awsvpcConfiguration": {"subnets": [subnet]}}});
+        let vpc_elapsed = run_task(&http, &endpoint, vpc).await?;
+
+        // The floor of a container in a namespace of its own: a holder, then the container.
+        let holder = ContainerSpec {
+            name: format!("berth-bench-holder-{round}"),
+            image: "berth/pause:1".to_owned(),
+            network: agent::runtime::Network::None,
+            labels: [("berth.bench".to_owned(), "task-start".to_owned())].into(),
+            ..ContainerSpec::default()
+        };
+        let t = Instant::now();
+        let holder_id = docker.create(&holder).await?;
+        docker.start(&holder_id).await?;
+        let joined = ContainerSpec {
+            name: format!("berth-bench-joined-{round}"),
+            image: args.image.clone(),
+            command: Some(vec!["sleep".into(), "600".into()]),
+            memory_mib: Some(32),
+            cpu_shares: Some(2),
+            network: agent::runtime::Network::Container(holder_id.clone()),
+            labels: [("berth.bench".to_owned(), "task-start".to_owned())].into(),
+            ..ContainerSpec::default()
+        };
+        let id = docker.create(&joined).await?;
+        docker.start(&id).await?;
+        let own_elapsed = t.elapsed();
+        docker.remove(&id).await?;
+        docker.remove(&holder_id).await?;
 
         // The Engine API floor: create and start the same container.
         let spec = ContainerSpec {
@@ -128,6 +148,8 @@ pub(crate) async fn run(args: TaskStartBenchArgs) -> anyhow::Result<()> {
 
         if round > 0 {
             berth.push(elapsed.as_secs_f64() * 1000.0);
+            berth_vpc.push(vpc_elapsed.as_secs_f64() * 1000.0);
+            engine_own.push(own_elapsed.as_secs_f64() * 1000.0);
             engine.push(engine_elapsed.as_secs_f64() * 1000.0);
             cli.push(cli_elapsed.as_secs_f64() * 1000.0);
         }
@@ -140,9 +162,13 @@ pub(crate) async fn run(args: TaskStartBenchArgs) -> anyhow::Result<()> {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
-    for (name, samples) in
-        [("berth-runtask", &mut berth), ("engine-api", &mut engine), ("docker-run-cli", &mut cli)]
-    {
+    for (name, samples) in [
+        ("berth-runtask", &mut berth),
+        ("berth-runtask-awsvpc", &mut berth_vpc),
+        ("engine-api", &mut engine),
+        ("engine-api-own-namespace", &mut engine_own),
+        ("docker-run-cli", &mut cli),
+    ] {
         samples.sort_by(f64::total_cmp);
         println!(
             "bench=task-start path={name} runs={} p50_ms={:.1} p99_ms={:.1} mean_ms={:.1}",
@@ -158,5 +184,51 @@ pub(crate) async fn run(args: TaskStartBenchArgs) -> anyhow::Result<()> {
         percentile(&berth, 0.99) / percentile(&engine, 0.99),
         percentile(&berth, 0.5) / percentile(&cli, 0.5),
     );
+    println!(
+        "bench=task-start awsvpc_ratio_p50={:.3} awsvpc_ratio_p99={:.3} awsvpc_over_bridge_p50_ms={:.1}",
+        percentile(&berth_vpc, 0.5) / percentile(&engine_own, 0.5),
+        percentile(&berth_vpc, 0.99) / percentile(&engine_own, 0.99),
+        percentile(&berth_vpc, 0.5) - percentile(&berth, 0.5),
+    );
     Ok(())
+}
+
+/// RunTask with `request` (in the bench's cluster) until DescribeTasks says RUNNING, then
+/// StopTask; how long it took to RUNNING.
+async fn run_task(
+    http: &reqwest::Client,
+    endpoint: &str,
+    mut request: serde_json::Value,
+) -> anyhow::Result<Duration> {
+    request["cluster"] = json!(CLUSTER);
+    let started = Instant::now();
+    let out = call(http, endpoint, "RunTask", request).await?;
+    let arn = out["tasks"][0]["taskArn"]
+        .as_str()
+        .with_context(|| format!("a placed task: {out}"))?
+        .to_owned();
+    loop {
+        let described =
+            call(http, endpoint, "DescribeTasks", json!({"cluster": CLUSTER, "tasks": [arn]}))
+                .await?;
+        let status = described["tasks"][0]["lastStatus"].as_str().unwrap_or("");
+        if status == "RUNNING" {
+            break;
+        }
+        if status == "STOPPED" || started.elapsed() > Duration::from_secs(60) {
+            bail!("the task did not reach RUNNING: {described}");
+        }
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    let elapsed = started.elapsed();
+    call(http, endpoint, "StopTask", json!({"cluster": CLUSTER, "task": arn})).await?;
+    Ok(elapsed)
+}
+
+/// The id of the first subnet EC2's DescribeSubnets lists.
+async fn first_subnet(http: &reqwest::Client, endpoint: &str) -> anyhow::Result<String> {
+    let text = super::harness::ec2_call(http, endpoint, "Action=DescribeSubnets").await?;
+    let start = text.find("<subnetId>").context("no subnet")? + "<subnetId>".len();
+    let end = text[start..].find('<').context("a subnet id")? + start;
+    Ok(text[start..end].to_owned())
 }

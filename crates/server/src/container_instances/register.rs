@@ -307,7 +307,7 @@ pub(crate) async fn register_container_instance(
         "Container instance registered"
     );
     // Agents following the VPC's routes learn of the instance's host address.
-    ctx.inner.vpc.ipam.bump();
+    ctx.inner.vpc.ipam.hosts_changed();
     // The instance's zone gets its subnet of the VPC. The registration stands either way: a
     // zone without a subnet only means no `awsvpc` task can go there yet.
     if let Some(zone) = crate::vpc::zone_of(&record)

@@ -71,6 +71,10 @@ struct Inner {
     /// Moves on every change; what is derived from the holders (routes, group members) is
     /// current while it has not moved.
     version: u64,
+    /// Moves when a block is taken by a host or freed: the routes between hosts change.
+    routes_version: u64,
+    /// The addresses of the tasks in each security group.
+    members: HashMap<String, std::collections::BTreeSet<Ipv4Addr>>,
 }
 
 /// The address allocator of the VPC's subnets.
@@ -80,6 +84,18 @@ pub(crate) struct Ipam {
     /// Moves whenever what agents are told of their tasks' network may have changed: an
     /// address held or given back, a block taken or freed, a security group changed.
     changes: tokio::sync::watch::Sender<u64>,
+    /// What agents following the network read, made once per version of the holders.
+    views: Mutex<Option<(u64, Arc<NetworkView>)>>,
+}
+
+/// The blocks in use, at one version of them.
+#[derive(Debug, Default)]
+pub(crate) struct NetworkView {
+    /// The blocks in use, each with its host and the route to it (through the host's address;
+    /// blocks of hosts with no known address are left out).
+    pub(crate) routes: Vec<(Host, api::agent::Route)>,
+    /// The version of `routes`: the same routes for the same version.
+    pub(crate) routes_version: u64,
 }
 
 impl Ipam {
@@ -90,15 +106,24 @@ impl Ipam {
                 subnets: HashMap::new(),
                 tasks: HashMap::new(),
                 version: 0,
+                routes_version: 0,
+                members: HashMap::new(),
             }),
             block_prefix,
             changes: tokio::sync::watch::channel(0).0,
+            views: Mutex::new(None),
         })
     }
 
     /// A receiver that changes whenever the network agents follow may have.
     pub(crate) fn subscribe(&self) -> tokio::sync::watch::Receiver<u64> {
         self.changes.subscribe()
+    }
+
+    /// Says that a host's address may have changed (a registration): routes are made again.
+    pub(crate) fn hosts_changed(&self) {
+        self.inner.lock().routes_version += 1;
+        self.bump();
     }
 
     /// Says that the network agents follow changed for another reason (a security group).
@@ -113,22 +138,54 @@ impl Ipam {
         }
     }
 
-    /// The blocks in use, each with its host.
-    pub(crate) fn routes(&self, index: &Index) -> Vec<(Ipv4Net, Host)> {
+    /// The blocks in use now, made once per change of them however many agents ask.
+    pub(crate) fn view(&self, index: &Index) -> Arc<NetworkView> {
         let mut inner = self.inner.lock();
         let before = inner.version;
         inner.rebuild_if_stale(index, self.block_prefix);
         self.announce(before, &inner);
-        let block_size = inner.block_size(self.block_prefix);
-        let prefix = 32 - block_size.ilog2() as u8;
-        inner
-            .subnets
-            .values()
-            .flat_map(|used| used.blocks.iter())
-            .filter(|(_, block)| block.used > 0)
-            .filter_map(|(&base, block)| {
-                Some((Ipv4Net::new(Ipv4Addr::from_bits(base), prefix).ok()?, block.host.clone()?))
+        let mut views = self.views.lock();
+        if let Some((version, view)) = views.as_ref()
+            && *version == inner.routes_version
+        {
+            return view.clone();
+        }
+        let routes = inner
+            .routes(self.block_prefix)
+            .into_iter()
+            .filter_map(|(block, host)| {
+                let instance =
+                    index.cluster(&host.cluster)?.instances.get(host.instance.as_str())?;
+                let via = instance
+                    .record
+                    .instance
+                    .attributes
+                    .iter()
+                    .flatten()
+                    .find(|a| a.name == api::agent::HOST_ADDRESS_ATTRIBUTE)?
+                    .value
+                    .clone()?;
+                Some((host, api::agent::Route { destination: block.to_string(), via }))
             })
+            .collect();
+        let view = Arc::new(NetworkView { routes, routes_version: inner.routes_version });
+        *views = Some((inner.routes_version, view.clone()));
+        view
+    }
+
+    /// The addresses of the tasks in each of `groups` (only those with members).
+    pub(crate) fn members_of<'a>(
+        &self,
+        index: &Index,
+        groups: impl IntoIterator<Item = &'a str>,
+    ) -> HashMap<String, Vec<Ipv4Addr>> {
+        let mut inner = self.inner.lock();
+        let before = inner.version;
+        inner.rebuild_if_stale(index, self.block_prefix);
+        self.announce(before, &inner);
+        groups
+            .into_iter()
+            .filter_map(|g| Some((g.to_owned(), inner.members.get(g)?.iter().copied().collect())))
             .collect()
     }
 
@@ -194,27 +251,11 @@ impl Ipam {
         self.announce(before, &inner);
     }
 
-    /// The addresses of the tasks in each security group.
-    pub(crate) fn members(&self, index: &Index) -> HashMap<String, Vec<Ipv4Addr>> {
-        let mut inner = self.inner.lock();
-        inner.rebuild_if_stale(index, self.block_prefix);
-        let mut members: HashMap<String, Vec<Ipv4Addr>> = HashMap::new();
-        for (_, taken) in inner.tasks.values() {
-            for group in &taken.groups {
-                members.entry(group.clone()).or_default().push(taken.address);
-            }
-        }
-        for addresses in members.values_mut() {
-            addresses.sort_unstable();
-        }
-        members
-    }
-
     /// Whether a task not STOPPED has an interface in `group`.
     pub(crate) fn group_in_use(&self, index: &Index, group: &str) -> bool {
         let mut inner = self.inner.lock();
         inner.rebuild_if_stale(index, self.block_prefix);
-        inner.tasks.values().any(|(_, taken)| taken.groups.iter().any(|g| g == group))
+        inner.members.contains_key(group)
     }
 
     /// How many addresses of `subnet_id` are held.
@@ -244,6 +285,19 @@ impl Inner {
         1u32 << (32 - u32::from(block_prefix))
     }
 
+    fn routes(&self, block_prefix: u8) -> Vec<(Ipv4Net, Host)> {
+        let block_size = self.block_size(block_prefix);
+        let prefix = 32 - block_size.ilog2() as u8;
+        self.subnets
+            .values()
+            .flat_map(|used| used.blocks.iter())
+            .filter(|(_, block)| block.used > 0)
+            .filter_map(|(&base, block)| {
+                Some((Ipv4Net::new(Ipv4Addr::from_bits(base), prefix).ok()?, block.host.clone()?))
+            })
+            .collect()
+    }
+
     fn hold(&mut self, subnet_id: &str, holder: Holder, taken: TaskAddress, block_size: u32) {
         if let Some((old_subnet, old)) = self.tasks.get(&holder) {
             if *old_subnet == subnet_id && old.address == taken.address {
@@ -266,13 +320,27 @@ impl Inner {
         let base = address - address % block_size;
         let block = used.blocks.entry(base).or_default();
         block.used += 1;
-        block.host = Some(taken.host.clone());
+        if block.host.as_ref() != Some(&taken.host) {
+            block.host = Some(taken.host.clone());
+            self.routes_version += 1;
+        }
+        for group in &taken.groups {
+            self.members.entry(group.clone()).or_default().insert(taken.address);
+        }
         self.tasks.insert(holder, (subnet_id.to_owned(), taken));
         self.version += 1;
     }
 
     fn unhold(&mut self, holder: &Holder, block_size: u32) {
         let Some((subnet_id, taken)) = self.tasks.remove(holder) else { return };
+        for group in &taken.groups {
+            if let Some(members) = self.members.get_mut(group) {
+                members.remove(&taken.address);
+                if members.is_empty() {
+                    self.members.remove(group);
+                }
+            }
+        }
         if let Some(used) = self.subnets.get_mut(&subnet_id) {
             let address = taken.address.to_bits();
             if used.held.get(&address) == Some(holder) {
@@ -282,6 +350,7 @@ impl Inner {
                     block.used = block.used.saturating_sub(1);
                     if block.used == 0 {
                         used.blocks.remove(&base);
+                        self.routes_version += 1;
                     }
                 }
             }
@@ -295,6 +364,7 @@ impl Inner {
         }
         self.subnets.clear();
         self.tasks.clear();
+        self.members.clear();
         let block_size = self.block_size(block_prefix);
         for cluster in index.clusters.values() {
             for entry in cluster.tasks.values() {
@@ -303,6 +373,7 @@ impl Inner {
         }
         self.stale = false;
         self.version += 1;
+        self.routes_version += 1;
     }
 
     fn apply(&mut self, task: &IndexedTask, block_size: u32) {

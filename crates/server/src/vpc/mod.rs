@@ -26,6 +26,21 @@ pub(crate) use asked::{AskedNetwork, attachment, check, interface};
 pub(crate) use ipam::{Holder, Host, Ipam};
 pub(crate) use rules::{Protocol, Rule, Source};
 
+/// The groups the rules of `network`'s groups name as peers: whose members an agent must be
+/// told of.
+pub(crate) fn referenced_groups<'a>(
+    network: &crate::records::TaskNetwork,
+    groups: &'a [SecurityGroupRecord],
+) -> impl Iterator<Item = &'a str> {
+    let own = network.security_groups.clone();
+    groups.iter().filter(move |g| own.contains(&g.id)).flat_map(|g| &g.rules).filter_map(|r| {
+        match &r.source {
+            Source::Group(id) => Some(id.as_str()),
+            Source::Cidr(_) => None,
+        }
+    })
+}
+
 /// What an agent is told of a task's interface: its address and what its security groups
 /// allow, rules naming a group resolved to the addresses of the group's members.
 pub(crate) fn agent_spec(
