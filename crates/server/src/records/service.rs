@@ -54,6 +54,10 @@ pub(crate) struct DeploymentRecord {
     /// The deployments it replaced.
     #[serde(default)]
     pub(crate) replaced: Vec<String>,
+    /// The network configuration its tasks get (`awsvpc`), as the service had it when the
+    /// deployment began.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) network: Option<api::NetworkConfiguration>,
 }
 
 /// A service as stored: the ECS shape (without deployments, events and counts) and Berth's
@@ -112,6 +116,7 @@ impl ServiceRecord {
             ..source
         };
         self.service.task_definition = Some(rollback.task_definition.clone());
+        self.service.network_configuration = rollback.network.clone();
         self.deployments.insert(0, rollback);
     }
 
@@ -134,6 +139,16 @@ impl ServiceRecord {
             .or_else(|| {
                 self.task_sets.iter().find(|s| s.id == id).map(|s| (s.family.as_str(), s.revision))
             })
+    }
+
+    /// The network configuration of the tasks a deployment (or task set) launches: the
+    /// deployment's own, else the service's.
+    pub(crate) fn network_of(&self, id: &str) -> Option<&api::NetworkConfiguration> {
+        self.deployments
+            .iter()
+            .find(|d| d.id == id)
+            .and_then(|d| d.network.as_ref())
+            .or(self.service.network_configuration.as_ref())
     }
 
     /// Whether an external tool deploys this service through task sets.

@@ -245,7 +245,7 @@ fn service_revision(
         guard_duty_enabled: Some(false),
         load_balancers: record.service.load_balancers.clone(),
         service_registries: record.service.service_registries.clone(),
-        network_configuration: record.service.network_configuration.clone(),
+        network_configuration: record.network_of(&deployment.id).cloned(),
         created_at: Some(deployment.created_at),
         ..ServiceRevision::default()
     }

@@ -151,8 +151,10 @@ fn new_deployment(
     configuration: &DeploymentConfiguration,
     desired: i32,
     now: f64,
+    network: Option<api::NetworkConfiguration>,
 ) -> DeploymentRecord {
     DeploymentRecord {
+        network,
         id,
         status: DeploymentStatus::Primary,
         task_definition: definition.task_definition_arn.clone().unwrap_or_default(),
@@ -229,6 +231,7 @@ pub(crate) fn render(cluster: &ClusterIndex, record: &ServiceRecord, with_tags: 
                     launch_type: service.launch_type,
                     rollout_state: DeploymentRolloutState::parse(d.rollout.as_str()),
                     rollout_state_reason: d.rollout_reason.clone(),
+                    network_configuration: record.network_of(&d.id).cloned(),
                     ..Deployment::default()
                 }
             })
@@ -400,7 +403,14 @@ pub(crate) async fn create_service(
     let now = ctx.clock().now();
     let deployments = match &definition {
         Some(definition) if !external => {
-            vec![new_deployment(deployment_id(), definition, &configuration, desired, now)]
+            vec![new_deployment(
+                deployment_id(),
+                definition,
+                &configuration,
+                desired,
+                now,
+                req.network_configuration.clone(),
+            )]
         }
         _ => Vec::new(),
     };
@@ -622,8 +632,14 @@ pub(crate) async fn update_service(
         let desired = service.desired_count.unwrap_or(0);
         let configuration = service.deployment_configuration.clone().unwrap_or_default();
         if new_deployment_needed {
-            let mut deployment =
-                new_deployment(deployment_id(), &definition_now, &configuration, desired, now);
+            let mut deployment = new_deployment(
+                deployment_id(),
+                &definition_now,
+                &configuration,
+                desired,
+                now,
+                service.network_configuration.clone(),
+            );
             for old in record.deployments.iter_mut() {
                 if old.status == DeploymentStatus::Primary {
                     old.status = DeploymentStatus::Active;
