@@ -1028,3 +1028,140 @@ async fn an_external_tool_moves_a_service_between_task_sets() {
         .unwrap_err();
     assert_eq!(code(&err), "InvalidParameterException");
 }
+
+/// An EC2 query call to a server without access control; the XML answer.
+async fn ec2(server: &Server, form: &str) -> String {
+    let response = reqwest::Client::new()
+        .post(&server.endpoint)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("{form}&Version=2016-11-15"))
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_success());
+    response.text().await.unwrap()
+}
+
+/// The text of each `<tag>` of an XML answer, in order.
+fn all(xml: &str, tag: &str) -> Vec<String> {
+    let open = format!("<{tag}>");
+    xml.match_indices(&open)
+        .map(|(i, _)| {
+            let start = i + open.len();
+            xml[start..start + xml[start..].find('<').unwrap()].to_owned()
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn an_awsvpc_service_runs_in_its_subnets_zones_and_moves_with_its_network() {
+    // SIMULATED agents: what is checked here is the control plane's part (zones, addresses,
+    // attachments, deployments); the interfaces themselves are tested on Docker.
+    let server = Server::start_with_args(&["--no-auth", "--task-settle-time", "1"]);
+    let ecs = server.ecs();
+    ecs.create_cluster().cluster_name("c").send().await.unwrap();
+    let _agents: Vec<SimAgent> =
+        ["zone-a", "zone-b"].iter().map(|z| SimAgent::start(&server, "c", z)).collect();
+    eventually(10, "the instances", || async {
+        let out = ecs.list_container_instances().cluster("c").send().await.unwrap();
+        (out.container_instance_arns().len() == 2).then_some(())
+    })
+    .await;
+    let subnet_of = |zone: &'static str| {
+        let server = &server;
+        async move {
+            let xml = ec2(
+                server,
+                &format!(
+                    "Action=DescribeSubnets&Filter.1.Name=availability-zone&Filter.1.Value.1={zone}"
+                ),
+            )
+            .await;
+            (all(&xml, "subnetId")[0].clone(), all(&xml, "cidrBlock")[0].clone())
+        }
+    };
+    let (subnet_a, cidr_a) = subnet_of("zone-a").await;
+    let (subnet_b, cidr_b) = subnet_of("zone-b").await;
+    assert_ne!(cidr_a, cidr_b);
+    ecs.register_task_definition()
+        .family("vpc")
+        .network_mode(aws_sdk_ecs::types::NetworkMode::Awsvpc)
+        .container_definitions(container("web", &["httpd"]))
+        .send()
+        .await
+        .unwrap();
+    let network = |subnet: &str| {
+        aws_sdk_ecs::types::NetworkConfiguration::builder()
+            .awsvpc_configuration(
+                aws_sdk_ecs::types::AwsVpcConfiguration::builder().subnets(subnet).build().unwrap(),
+            )
+            .build()
+    };
+    ecs.create_service()
+        .cluster("c")
+        .service_name("vpc")
+        .task_definition("vpc")
+        .desired_count(4)
+        .network_configuration(network(&subnet_a))
+        .send()
+        .await
+        .unwrap();
+    stable(&ecs, "vpc", 30).await;
+    let check = |want_zone: &'static str, want_prefix: String| {
+        let ecs = ecs.clone();
+        async move {
+            let arns = ecs.list_tasks().cluster("c").service_name("vpc").send().await.unwrap();
+            let tasks = ecs
+                .describe_tasks()
+                .cluster("c")
+                .set_tasks(Some(arns.task_arns().to_vec()))
+                .send()
+                .await
+                .unwrap();
+            let mut addresses = Vec::new();
+            for task in tasks.tasks() {
+                assert_eq!(task.availability_zone(), Some(want_zone));
+                let attachment = &task.attachments()[0];
+                assert_eq!(attachment.status(), Some("ATTACHED"));
+                let address = attachment
+                    .details()
+                    .iter()
+                    .find(|d| d.name() == Some("privateIPv4Address"))
+                    .and_then(|d| d.value())
+                    .unwrap()
+                    .to_owned();
+                assert!(address.starts_with(&want_prefix), "{address} not in {want_prefix}");
+                addresses.push(address);
+            }
+            let count = addresses.len();
+            addresses.sort();
+            addresses.dedup();
+            assert_eq!(addresses.len(), count, "an address given twice");
+            count
+        }
+    };
+    let prefix = |cidr: &str| cidr.split('.').take(3).collect::<Vec<_>>().join(".");
+    assert_eq!(check("zone-a", prefix(&cidr_a)).await, 4);
+
+    // Another subnet is another deployment: the tasks move to its zone.
+    ecs.update_service()
+        .cluster("c")
+        .service("vpc")
+        .network_configuration(network(&subnet_b))
+        .send()
+        .await
+        .unwrap();
+    stable(&ecs, "vpc", 60).await;
+    assert_eq!(check("zone-b", prefix(&cidr_b)).await, 4);
+
+    // Scaled to zero, every address is free again once the tasks are STOPPED.
+    ecs.update_service().cluster("c").service("vpc").desired_count(0).send().await.unwrap();
+    eventually(30, "every address to be free", || async {
+        let xml = ec2(&server, "Action=DescribeSubnets").await;
+        let free: Vec<u64> =
+            all(&xml, "availableIpAddressCount").iter().map(|n| n.parse().unwrap()).collect();
+        // Two /20s: 4,091 usable each.
+        (free == [4091, 4091]).then_some(())
+    })
+    .await;
+}

@@ -28,6 +28,9 @@ pub(crate) struct TaskSetRecord {
     pub(crate) updated_at: f64,
     #[serde(default)]
     pub(crate) tags: Vec<api::Tag>,
+    /// The network configuration its tasks get (`awsvpc`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) network: Option<api::NetworkConfiguration>,
 }
 
 /// One deployment of a service.
@@ -144,11 +147,9 @@ impl ServiceRecord {
     /// The network configuration of the tasks a deployment (or task set) launches: the
     /// deployment's own, else the service's.
     pub(crate) fn network_of(&self, id: &str) -> Option<&api::NetworkConfiguration> {
-        self.deployments
-            .iter()
-            .find(|d| d.id == id)
-            .and_then(|d| d.network.as_ref())
-            .or(self.service.network_configuration.as_ref())
+        let deployment = self.deployments.iter().find(|d| d.id == id).map(|d| d.network.as_ref());
+        let set = self.task_sets.iter().find(|s| s.id == id).map(|s| s.network.as_ref());
+        deployment.or(set).flatten().or(self.service.network_configuration.as_ref())
     }
 
     /// Whether an external tool deploys this service through task sets.

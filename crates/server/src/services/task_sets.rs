@@ -63,6 +63,7 @@ pub(super) fn render_task_set(
         }),
         stability_status_at: Some(set.updated_at),
         tags: with_tags.then(|| set.tags.clone()),
+        network_configuration: set.network.clone(),
         ..TaskSet::default()
     }
 }
@@ -169,6 +170,8 @@ pub(crate) async fn create_task_set(
     tags::check_tags(&tag_list, ctx.config().quotas.tags_per_resource)?;
     let prepared =
         crate::tasks::prepare(ctx, &cluster, &req.task_definition, req.launch_type, None).await?;
+    let mode = prepared.definition.network_mode.unwrap_or(api::NetworkMode::Bridge);
+    crate::vpc::check(ctx, mode, req.network_configuration.as_ref()).await?;
     let now = ctx.clock().now();
     let set = TaskSetRecord {
         id: deployment_id(),
@@ -182,6 +185,7 @@ pub(crate) async fn create_task_set(
         created_at: now,
         updated_at: now,
         tags: tag_list,
+        network: req.network_configuration.clone(),
     };
     let task_set = change_sets(ctx, &cluster, &name, |record| {
         let mut set = set.clone();

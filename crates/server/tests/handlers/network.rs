@@ -215,3 +215,31 @@ async fn the_instance_agent_submits_attachment_states() {
     h.call_with_token("SubmitAttachmentStateChanges", submit("ATTACHING", &arn), &token).await.ok();
     assert_eq!(h.describe_task("c", &task_arn).await["attachments"][0]["status"], "ATTACHED");
 }
+
+#[tokio::test]
+async fn task_sets_take_their_own_network_configuration() {
+    let (h, subnet) = cluster().await;
+    h.call(
+        "CreateService",
+        json!({"cluster": "c", "serviceName": "ext", "desiredCount": 2,
+        "deploymentController": {"type": "EXTERNAL"}}),
+    )
+    .await
+    .ok();
+    h.rejects(
+        "CreateTaskSet",
+        json!({"cluster": "c", "service": "ext", "taskDefinition": "vpc"}),
+        "Network Configuration must be provided when networkMode 'awsvpc' is specified.",
+    )
+    .await;
+    let network = awsvpc(json!([subnet]), json!({}));
+    let created = h
+        .call(
+            "CreateTaskSet",
+            json!({"cluster": "c", "service": "ext", "taskDefinition": "vpc",
+            "networkConfiguration": network}),
+        )
+        .await
+        .ok();
+    assert_eq!(created["taskSet"]["networkConfiguration"], network);
+}
