@@ -209,6 +209,47 @@ async fn awsvpc_tasks_have_their_own_address_and_their_security_groups_hold() {
     .await;
     assert!(fetch(&web, "127.0.0.1", 8080).is_some(), "localhost is not the group's business");
 
+    // A rule naming another group admits that group's members: the default group lets the
+    // web group's tasks in on 8080.
+    let default_group = first(
+        &ec2(&server, &[("Action", "DescribeSecurityGroups"), ("GroupName.1", "default")]).await,
+        "groupId",
+    );
+    let from_web = [
+        ("IpPermissions.1.IpProtocol", "tcp"),
+        ("IpPermissions.1.FromPort", "8080"),
+        ("IpPermissions.1.ToPort", "8080"),
+        ("IpPermissions.1.Groups.1.GroupId", web_group.as_str()),
+    ];
+    let mut authorize =
+        vec![("Action", "AuthorizeSecurityGroupIngress"), ("GroupId", &default_group)];
+    authorize.extend_from_slice(&from_web);
+    ec2(&server, &authorize).await;
+    let other_name = fetch(&other, "127.0.0.1", 8080).expect("localhost within the other task");
+    eventually(30, "the web group's task to be let into the default group's", || async {
+        (fetch(&web, &other_address, 8080).as_deref() == Some(other_name.as_str())).then_some(())
+    })
+    .await;
+    // Egress is enforced too: without the web group's rule that lets everything out, its task
+    // reaches nobody.
+    ec2(
+        &server,
+        &[
+            ("Action", "RevokeSecurityGroupEgress"),
+            ("GroupId", &web_group),
+            ("IpPermissions.1.IpProtocol", "-1"),
+            ("IpPermissions.1.IpRanges.1.CidrIp", "0.0.0.0/0"),
+        ],
+    )
+    .await;
+    eventually(30, "the web group's task to be cut off from going out", || async {
+        fetch(&web, &other_address, 8080).is_none().then_some(())
+    })
+    .await;
+    let mut revoke = vec![("Action", "RevokeSecurityGroupIngress"), ("GroupId", &default_group)];
+    revoke.extend_from_slice(&from_web);
+    ec2(&server, &revoke).await;
+
     // Stopped, the tasks detach their interfaces and leave nothing behind.
     for arn in [&in_web, &in_default] {
         ecs.stop_task().cluster(&cluster.name).task(arn).send().await.unwrap();
