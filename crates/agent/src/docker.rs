@@ -193,36 +193,25 @@ impl Runtime for DockerRuntime {
         spec: &api::agent::TaskNetworkSpec,
     ) -> Result<String, RuntimeError> {
         netns::ensure_pause_image(&self.docker).await?;
-        let body = ContainerCreateBody {
-            image: Some(netns::PAUSE_IMAGE.to_owned()),
-            labels: Some(labels.iter().map(|(k, v)| (k.clone(), v.clone())).collect()),
-            host_config: Some(HostConfig {
-                network_mode: Some("none".to_owned()),
-                ..HostConfig::default()
-            }),
-            ..ContainerCreateBody::default()
+        let create = || {
+            let body = ContainerCreateBody {
+                image: Some(netns::PAUSE_IMAGE.to_owned()),
+                labels: Some(labels.iter().map(|(k, v)| (k.clone(), v.clone())).collect()),
+                host_config: Some(HostConfig {
+                    network_mode: Some("none".to_owned()),
+                    ..HostConfig::default()
+                }),
+                ..ContainerCreateBody::default()
+            };
+            let options = CreateContainerOptionsBuilder::default().name(name).build();
+            self.docker.create_container(Some(options), body)
         };
-        let options = CreateContainerOptionsBuilder::default().name(name).build();
-        let id = match self.docker.create_container(Some(options), body).await {
+        let id = match create().await {
             Ok(created) => created.id,
             // A leftover of an attempt cut short (an agent crash): start again from nothing.
             Err(DockerError::DockerResponseServerError { status_code: 409, .. }) => {
                 self.remove(name).await?;
-                let options = CreateContainerOptionsBuilder::default().name(name).build();
-                let body = ContainerCreateBody {
-                    image: Some(netns::PAUSE_IMAGE.to_owned()),
-                    labels: Some(labels.iter().map(|(k, v)| (k.clone(), v.clone())).collect()),
-                    host_config: Some(HostConfig {
-                        network_mode: Some("none".to_owned()),
-                        ..HostConfig::default()
-                    }),
-                    ..ContainerCreateBody::default()
-                };
-                self.docker
-                    .create_container(Some(options), body)
-                    .await
-                    .map_err(|e| runtime_error("create", Subject::Other, e))?
-                    .id
+                create().await.map_err(|e| runtime_error("create", Subject::Other, e))?.id
             }
             Err(e) => return Err(runtime_error("create", Subject::Other, e)),
         };

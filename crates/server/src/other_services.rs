@@ -18,6 +18,8 @@ use axum::extract::Path;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
+use crate::wire::xml_escape;
+
 /// The code AWS query services give for an action they do not have.
 const INVALID_ACTION: &str = "InvalidAction";
 
@@ -123,23 +125,6 @@ fn shorten(name: &str) -> String {
         short.push('…');
     }
     short
-}
-
-fn xml_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // Control characters cannot appear in XML 1.0 text.
-            c if c.is_control() && c != '\n' && c != '\t' => out.push('\u{fffd}'),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// Appends a CBOR text string (major type 3) with its length in the shortest form.

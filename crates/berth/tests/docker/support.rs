@@ -93,6 +93,16 @@ impl AgentProcess {
 
     /// Starts an agent with more arguments (`--container-instance-arn ...`).
     pub fn start_with(server: &Server, cluster: &str, zone: &str, extra: &[&str]) -> AgentProcess {
+        AgentProcess::launch(server, cluster, zone, extra, None)
+    }
+
+    fn launch(
+        server: &Server,
+        cluster: &str,
+        zone: &str,
+        extra: &[&str],
+        netns: Option<&str>,
+    ) -> AgentProcess {
         let state = tempfile::tempdir().unwrap();
         let mut agent = AgentProcess {
             child: None,
@@ -102,29 +112,16 @@ impl AgentProcess {
             state_dir: state.path().to_path_buf(),
             zone: zone.to_owned(),
             extra: extra.iter().map(|a| (*a).to_owned()).collect(),
-            netns: None,
+            netns: netns.map(str::to_owned),
             _state: Some(state),
         };
         agent.spawn();
         agent
     }
 
-    /// Starts an agent on a test host: in the network namespace `netns`.
+    /// Starts an agent on a test host: in the network namespace `host`.
     pub fn start_on(host: &str, server: &Server, cluster: &str, zone: &str) -> AgentProcess {
-        let state = tempfile::tempdir().unwrap();
-        let mut agent = AgentProcess {
-            child: None,
-            server: server.endpoint.clone(),
-            cluster: cluster.to_owned(),
-            token: server.agent_token(cluster),
-            state_dir: state.path().to_path_buf(),
-            zone: zone.to_owned(),
-            extra: Vec::new(),
-            netns: Some(host.to_owned()),
-            _state: Some(state),
-        };
-        agent.spawn();
-        agent
+        AgentProcess::launch(server, cluster, zone, &[], Some(host))
     }
 
     fn spawn(&mut self) {

@@ -484,24 +484,34 @@ pub(super) async fn authorize(ctx: &Ctx, form: &Form, egress: bool) -> Result<St
             "The maximum number of rules per security group has been reached.",
         ));
     }
-    let key = keys::security_group(&group.id);
-    crate::records::modify(ctx, &key, |current: Option<SecurityGroupRecord>| {
-        let mut current = current.ok_or_else(|| {
-            Ec2Error::new(
-                "InvalidGroup.NotFound",
-                format!("The security group '{}' does not exist", group.id),
-            )
-        })?;
-        current.rules.extend(added.iter().cloned());
-        Ok::<_, Ec2Error>(current)
-    })
-    .await?;
+    change_rules(ctx, &group.id, |rules| rules.extend(added.iter().cloned())).await?;
     // Agents apply the change to running tasks.
     ctx.inner.vpc.ipam.bump();
     let mut out = Xml::fragment();
     out.leaf("return", "true");
     rule_set(&mut out, "securityGroupRuleSet", &added, &group.id, &ctx.config().account_id);
     Ok(out.finish())
+}
+
+/// Changes the rules of group `id` with a compare-and-swap.
+async fn change_rules(
+    ctx: &Ctx,
+    id: &str,
+    mut change: impl FnMut(&mut Vec<Rule>),
+) -> Result<(), Ec2Error> {
+    let key = keys::security_group(id);
+    crate::records::modify(ctx, &key, |current: Option<SecurityGroupRecord>| {
+        let mut current = current.ok_or_else(|| {
+            Ec2Error::new(
+                "InvalidGroup.NotFound",
+                format!("The security group '{id}' does not exist"),
+            )
+        })?;
+        change(&mut current.rules);
+        Ok::<_, Ec2Error>(current)
+    })
+    .await?;
+    Ok(())
 }
 
 fn describe_source(source: &Source) -> String {
@@ -543,16 +553,8 @@ pub(super) async fn revoke(ctx: &Ctx, form: &Form, egress: bool) -> Result<Strin
             }
         }
     }
-    let key = keys::security_group(&group.id);
-    crate::records::modify(ctx, &key, |current: Option<SecurityGroupRecord>| {
-        let mut current = current.ok_or_else(|| {
-            Ec2Error::new(
-                "InvalidGroup.NotFound",
-                format!("The security group '{}' does not exist", group.id),
-            )
-        })?;
-        current.rules.retain(|r| !revoked.iter().any(|gone| gone.id == r.id));
-        Ok::<_, Ec2Error>(current)
+    change_rules(ctx, &group.id, |rules| {
+        rules.retain(|r| !revoked.iter().any(|gone| gone.id == r.id));
     })
     .await?;
     // Agents apply the change to running tasks.

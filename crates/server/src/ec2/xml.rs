@@ -30,7 +30,7 @@ impl Xml {
 
     pub(crate) fn leaf(&mut self, tag: &str, text: &str) {
         self.open(tag);
-        escape_into(&mut self.0, text);
+        self.0.push_str(&crate::wire::xml_escape(text));
         self.close(tag);
     }
 
@@ -40,20 +40,6 @@ impl Xml {
 
     pub(crate) fn finish(self) -> String {
         self.0
-    }
-}
-
-fn escape_into(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c if c.is_control() && c != '\n' && c != '\t' => out.push('\u{fffd}'),
-            c => out.push(c),
-        }
     }
 }
 
