@@ -75,7 +75,12 @@ fn address(task: &Task) -> String {
 
 #[tokio::test]
 async fn awsvpc_tasks_have_their_own_address_and_their_security_groups_hold() {
-    let server = Server::start_with_args(&["--no-auth"]);
+    // The tasks' addresses are routed on this machine itself: a VPC of a private range of the
+    // test's own, not the AWS default one a real network may use.
+    let config = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(config.path(), "[vpc]\ncidr = \"10.214.0.0/16\"\n").unwrap();
+    let config_path = config.path().to_string_lossy().into_owned();
+    let server = Server::start_with_args(&["--no-auth", "--config", &config_path]);
     let cluster = TestCluster::new("vpc");
     let ecs = server.ecs();
     ecs.create_cluster().cluster_name(&cluster.name).send().await.unwrap();
