@@ -63,6 +63,10 @@ pub(crate) struct E2eLaunchArgs {
     /// agents follow.
     #[arg(long)]
     awsvpc: bool,
+    /// With `--awsvpc`: the tasks in the VPC's default group instead, whose rule names the
+    /// group itself (every task's rules list every member's address).
+    #[arg(long)]
+    default_group: bool,
 }
 
 pub(crate) const CLUSTER: &str = "bench";
@@ -231,7 +235,11 @@ pub(crate) async fn run(args: E2eLaunchArgs) -> anyhow::Result<()> {
             "Action=AuthorizeSecurityGroupIngress&GroupId={group}&IpPermissions.1.IpProtocol=tcp&IpPermissions.1.FromPort=80&IpPermissions.1.ToPort=80&IpPermissions.1.IpRanges.1.CidrIp=10.0.0.0/16"
         );
         ec2_call(&http, &endpoint, &allow).await?;
-        Some(json!({"awsvpcConfiguration": {"subnets": [subnet], "securityGroups": [group]}}))
+        if args.default_group {
+            Some(json!({"awsvpcConfiguration": {"subnets": [subnet]}}))
+        } else {
+            Some(json!({"awsvpcConfiguration": {"subnets": [subnet], "securityGroups": [group]}}))
+        }
     } else {
         None
     };
