@@ -220,13 +220,7 @@ pub(crate) async fn run(args: E2eLaunchArgs) -> anyhow::Result<()> {
     // the VPC (a network, not a group: a rule naming a group is resolved to its members'
     // addresses for every task it applies to).
     let network = if args.awsvpc {
-        let text = |xml: &str, tag: &str| -> anyhow::Result<String> {
-            let open = format!("<{tag}>");
-            let start = xml.find(&open).with_context(|| format!("no {tag}"))? + open.len();
-            let end = xml[start..].find('<').context("a closing tag")? + start;
-            Ok(xml[start..end].to_owned())
-        };
-        use super::harness::ec2_call;
+        use super::harness::{ec2_call, xml_text as text};
         let subnet =
             text(&ec2_call(&http, &endpoint, "Action=DescribeSubnets").await?, "subnetId")?;
         let create = "Action=CreateSecurityGroup&GroupName=bench&GroupDescription=bench";
@@ -427,11 +421,7 @@ pub(crate) async fn run(args: E2eLaunchArgs) -> anyhow::Result<()> {
     let store = size_mib(&dir.path().join("server"));
     if args.awsvpc {
         let subnets = super::harness::ec2_call(&http, &endpoint, "Action=DescribeSubnets").await?;
-        let field = |tag: &str| {
-            let open = format!("<{tag}>");
-            let start = subnets.find(&open).map(|i| i + open.len())?;
-            Some(subnets[start..start + subnets[start..].find('<')?].to_owned())
-        };
+        let field = |tag: &str| super::harness::xml_text(&subnets, tag).ok();
         println!(
             "bench=e2e-launch-awsvpc subnet_cidr={} available_addresses={}",
             field("cidrBlock").unwrap_or_default(),

@@ -100,6 +100,14 @@ pub(crate) async fn ec2_call(
     Ok(text)
 }
 
+/// The text of the first `<tag>` of an XML answer.
+pub(crate) fn xml_text(xml: &str, tag: &str) -> anyhow::Result<String> {
+    let open = format!("<{tag}>");
+    let start = xml.find(&open).with_context(|| format!("no <{tag}> in the answer"))? + open.len();
+    let end = xml[start..].find('<').context("a closing tag")? + start;
+    Ok(xml[start..end].to_owned())
+}
+
 /// A `POST /` of an ECS operation, signed with Signature V4 as the AWS CLI signs it.
 pub(crate) fn signed_post(
     http: &reqwest::Client,

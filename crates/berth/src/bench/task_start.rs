@@ -228,7 +228,5 @@ async fn run_task(
 /// The id of the first subnet EC2's DescribeSubnets lists.
 async fn first_subnet(http: &reqwest::Client, endpoint: &str) -> anyhow::Result<String> {
     let text = super::harness::ec2_call(http, endpoint, "Action=DescribeSubnets").await?;
-    let start = text.find("<subnetId>").context("no subnet")? + "<subnetId>".len();
-    let end = text[start..].find('<').context("a subnet id")? + start;
-    Ok(text[start..end].to_owned())
+    super::harness::xml_text(&text, "subnetId")
 }

@@ -7,12 +7,10 @@
 //! tasks reach each other by address, and an agent killed while it sets a task up leaves
 //! nothing behind once it is back.
 
-use aws_sdk_ecs::types::{
-    AwsVpcConfiguration, ContainerDefinition, NetworkConfiguration, NetworkMode, Task,
-};
+use aws_sdk_ecs::types::{AwsVpcConfiguration, NetworkConfiguration, NetworkMode, Task};
 
 use crate::common::{Server, eventually};
-use crate::support::{AgentProcess, IMAGE, TestCluster, TestHosts, containers_of_task, docker};
+use crate::support::{AgentProcess, TestCluster, TestHosts, container, containers_of_task, docker};
 
 /// An EC2 query call (the server runs without access control), answered as XML text.
 async fn ec2(server: &Server, params: &[(&str, &str)]) -> String {
@@ -38,17 +36,6 @@ fn first(xml: &str, tag: &str) -> String {
     let start = xml.find(&open).unwrap_or_else(|| panic!("no <{tag}> in {xml}")) + open.len();
     let end = xml[start..].find('<').unwrap() + start;
     xml[start..end].to_owned()
-}
-
-fn container(name: &str, command: &str) -> ContainerDefinition {
-    ContainerDefinition::builder()
-        .name(name)
-        .image(IMAGE)
-        .memory(64)
-        .command("sh")
-        .command("-c")
-        .command(command)
-        .build()
 }
 
 /// What `task`'s `side` container gets from `address:port` over HTTP (its last line), or

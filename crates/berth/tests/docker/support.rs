@@ -41,6 +41,18 @@ pub fn ensure_image() {
     });
 }
 
+/// A container of the test image running `command` with `sh -c`, 64 MiB.
+pub fn container(name: &str, command: &str) -> aws_sdk_ecs::types::ContainerDefinition {
+    aws_sdk_ecs::types::ContainerDefinition::builder()
+        .name(name)
+        .image(IMAGE)
+        .memory(64)
+        .command("sh")
+        .command("-c")
+        .command(command)
+        .build()
+}
+
 /// A unique cluster name for a test, and the cleanup of what it leaves in Docker.
 pub struct TestCluster {
     pub name: String,

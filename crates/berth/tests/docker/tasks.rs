@@ -12,20 +12,9 @@ use aws_sdk_ecs::types::{
 
 use crate::common::{Server, eventually};
 use crate::support::{
-    AgentProcess, Endpoints, HeldForwarder, IMAGE, Registry, TestCluster, containers_of_task,
+    AgentProcess, Endpoints, HeldForwarder, Registry, TestCluster, container, containers_of_task,
     inspect, remove_image,
 };
-
-fn container(name: &str, command: &str) -> ContainerDefinition {
-    ContainerDefinition::builder()
-        .name(name)
-        .image(IMAGE)
-        .memory(64)
-        .command("sh")
-        .command("-c")
-        .command(command)
-        .build()
-}
 
 async fn describe(ecs: &aws_sdk_ecs::Client, cluster: &str, task: &str) -> Task {
     let out = ecs.describe_tasks().cluster(cluster).tasks(task).send().await.unwrap();

@@ -85,6 +85,18 @@ pub(super) async fn describe(ctx: &Ctx, form: &Form) -> Result<String, Ec2Error>
     Ok(out.finish())
 }
 
+/// A `tagSet` of EC2's answers.
+fn write_tags(out: &mut Xml, tags: &[(String, String)]) {
+    out.open("tagSet");
+    for (key, value) in tags {
+        out.open("item");
+        out.leaf("key", key);
+        out.leaf("value", value);
+        out.close("item");
+    }
+    out.close("tagSet");
+}
+
 fn write_group(ctx: &Ctx, out: &mut Xml, group: &SecurityGroupRecord) {
     out.open("item");
     out.leaf("ownerId", &ctx.config().account_id);
@@ -142,14 +154,7 @@ fn write_group(ctx: &Ctx, out: &mut Xml, group: &SecurityGroupRecord) {
         }
         out.close(tag);
     }
-    out.open("tagSet");
-    for (key, value) in &group.tags {
-        out.open("item");
-        out.leaf("key", key);
-        out.leaf("value", value);
-        out.close("item");
-    }
-    out.close("tagSet");
+    write_tags(out, &group.tags);
     out.close("item");
 }
 
@@ -223,20 +228,11 @@ pub(super) async fn create(ctx: &Ctx, form: &Form) -> Result<String, Ec2Error> {
         Some(_) => Err(Ec2Error::internal()),
     })
     .await?;
-    // Agents apply the change to running tasks.
-    ctx.inner.vpc.ipam.bump();
     let mut out = Xml::fragment();
     out.leaf("return", "true");
     out.leaf("groupId", &group.id);
     out.leaf("securityGroupArn", &group_arn(ctx, &group.id));
-    out.open("tagSet");
-    for (key, value) in &group.tags {
-        out.open("item");
-        out.leaf("key", key);
-        out.leaf("value", value);
-        out.close("item");
-    }
-    out.close("tagSet");
+    write_tags(&mut out, &group.tags);
     Ok(out.finish())
 }
 
@@ -272,8 +268,7 @@ pub(super) async fn delete(ctx: &Ctx, form: &Form) -> Result<String, Ec2Error> {
         .txn(store::Txn::new().then(store::Op::delete(key)))
         .await
         .map_err(crate::error::Error::from)?;
-    // Agents apply the change to running tasks.
-    ctx.inner.vpc.ipam.bump();
+    // No task uses the group and no rule names it: agents have nothing to change.
     let mut out = Xml::fragment();
     out.leaf("return", "true");
     out.leaf("groupId", &group.id);

@@ -146,7 +146,7 @@ fn answer(status: StatusCode, body: String, request_id: &str) -> Response {
     response
 }
 
-/// The actions served, with whether each writes.
+/// The actions served.
 const ACTIONS: &[&str] = &[
     "DescribeVpcs",
     "DescribeSubnets",

@@ -137,13 +137,7 @@ pub(crate) fn new_record(launch: &Launch, instance: &InstanceRecord, now: f64) -
             }
         })
         .collect();
-    let zone = instance
-        .instance
-        .attributes
-        .iter()
-        .flatten()
-        .find(|a| a.name == "ecs.availability-zone")
-        .and_then(|a| a.value.clone());
+    let zone = crate::vpc::zone_of(instance);
     let overrides = launch.overrides.clone().filter(|o| *o != TaskOverride::default());
     let task = StoredTask {
         availability_zone: zone,

@@ -98,12 +98,19 @@ pub(crate) fn agent_spec(
 /// subnet (so that registering an instance checks the store once per zone and process).
 pub(crate) struct Vpc {
     pub(crate) ipam: std::sync::Arc<Ipam>,
-    ensured: parking_lot::Mutex<std::collections::HashSet<String>>,
+    /// Whether the defaults were made sure of.
+    defaults: std::sync::atomic::AtomicBool,
+    /// The zones whose subnet was made sure of.
+    zones: parking_lot::Mutex<std::collections::HashSet<String>>,
 }
 
 impl Vpc {
     pub(crate) fn new(config: &crate::config::Vpc) -> Vpc {
-        Vpc { ipam: Ipam::new(config.block_prefix), ensured: Default::default() }
+        Vpc {
+            ipam: Ipam::new(config.block_prefix),
+            defaults: Default::default(),
+            zones: Default::default(),
+        }
     }
 
     /// The allocator, as an observer of the index.
@@ -202,7 +209,8 @@ async fn create<T: Serialize>(ctx: &Ctx, key: &str, value: &T) -> Result<bool, E
 /// each zone the container instances report: what every use of the VPC first makes sure of.
 /// Checks the store once per process.
 pub(crate) async fn ensure(ctx: &Ctx) -> Result<(), Error> {
-    if ctx.inner.vpc.ensured.lock().contains("") {
+    use std::sync::atomic::Ordering;
+    if ctx.inner.vpc.defaults.load(Ordering::Acquire) {
         return Ok(());
     }
     let zones: std::collections::BTreeSet<String> = {
@@ -215,7 +223,7 @@ pub(crate) async fn ensure(ctx: &Ctx) -> Result<(), Error> {
             .collect()
     };
     ensure_defaults(ctx, &zones.into_iter().collect::<Vec<_>>()).await?;
-    ctx.inner.vpc.ensured.lock().insert(String::new());
+    ctx.inner.vpc.defaults.store(true, Ordering::Release);
     Ok(())
 }
 
@@ -232,12 +240,12 @@ pub(crate) fn zone_of(instance: &crate::records::InstanceRecord) -> Option<Strin
 
 /// Makes sure a registered instance's zone has a subnet.
 pub(crate) async fn zone_seen(ctx: &Ctx, zone: &str) -> Result<(), Error> {
-    if ctx.inner.vpc.ensured.lock().contains(zone) {
+    if ctx.inner.vpc.zones.lock().contains(zone) {
         return Ok(());
     }
     ensure(ctx).await?;
     ensure_zone(ctx, zone).await?;
-    ctx.inner.vpc.ensured.lock().insert(zone.to_owned());
+    ctx.inner.vpc.zones.lock().insert(zone.to_owned());
     Ok(())
 }
 
