@@ -102,6 +102,8 @@ pub struct AgentConfig {
     /// process (a simulated fleet) share one ([`crate::client::http_client`]) instead of
     /// building a client, a connector and a connection pool each.
     pub http: Option<reqwest::Client>,
+    /// On a Fargate pool host (the agent registered in the pool): how its tasks are bounded.
+    pub isolation: Option<crate::spec::Isolation>,
 }
 
 impl AgentConfig {
@@ -128,6 +130,7 @@ impl AgentConfig {
             settled_check_interval: Duration::from_secs(5),
             log_cursor_save_interval: Duration::from_secs(2),
             http: None,
+            isolation: None,
         }
     }
 }
@@ -440,6 +443,7 @@ impl Agent {
             cluster: self.config.cluster.clone(),
             instance_arn: instance_arn.clone(),
             default_stop_timeout: self.config.default_stop_timeout,
+            isolation: self.config.isolation.clone(),
             default_start_timeout: self.config.default_start_timeout,
             cleanup_wait: self.config.cleanup_wait,
             settled_check_interval: self.config.settled_check_interval,

@@ -553,6 +553,9 @@ fn create_body(spec: &ContainerSpec) -> ContainerCreateBody {
 
     let host_config = HostConfig {
         cpu_shares: spec.cpu_shares,
+        nano_cpus: spec.nano_cpus,
+        pids_limit: spec.pids_limit,
+        runtime: spec.oci_runtime.clone(),
         memory: spec.memory_mib.map(|m| m * MIB),
         memory_reservation: spec.memory_reservation_mib.map(|m| m * MIB),
         network_mode: Some(network_mode),

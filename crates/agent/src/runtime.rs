@@ -42,6 +42,12 @@ pub struct ContainerSpec {
     pub hostname: Option<String>,
     /// CPU shares (ECS `cpu` units; Docker's minimum is 2).
     pub cpu_shares: Option<i64>,
+    /// A hard CPU limit, in billionths of a CPU (a Fargate task's size).
+    pub nano_cpus: Option<i64>,
+    /// The most processes the container may hold.
+    pub pids_limit: Option<i64>,
+    /// The OCI runtime to run the container under, if not the daemon's default.
+    pub oci_runtime: Option<String>,
     /// Hard memory limit in MiB.
     pub memory_mib: Option<i64>,
     /// Soft memory limit in MiB.

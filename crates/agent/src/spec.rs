@@ -65,7 +65,28 @@ pub struct TaskContext<'a> {
     pub default_stop_timeout: Duration,
     /// The container holding an `awsvpc` task's network namespace, once it is set up.
     pub sandbox: Option<&'a str>,
+    /// On a Fargate pool host: the limits that make each task its own boundary.
+    pub isolation: Option<&'a Isolation>,
 }
+
+/// How a Fargate pool host bounds its tasks: every container of a task gets hard limits equal
+/// to the task's size (its task-level `cpu` as a CPU quota, its `memory` as the memory limit
+/// unless the container sets a lower one) and a limit on processes; with `runtime`, containers
+/// run under that OCI runtime (gVisor's `runsc`, say) instead of the daemon's default.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Isolation {
+    pub pids_limit: i64,
+    pub runtime: Option<String>,
+}
+
+impl Default for Isolation {
+    fn default() -> Isolation {
+        Isolation { pids_limit: DEFAULT_PIDS_LIMIT, runtime: None }
+    }
+}
+
+/// The processes a Fargate task's container may hold at once.
+pub const DEFAULT_PIDS_LIMIT: i64 = 4096;
 
 /// The name, in [`labels::CONTAINER_NAME`], of the container that holds an `awsvpc` task's
 /// network namespace (no container of a definition can have it: names are letters, digits,
@@ -169,8 +190,27 @@ pub fn container_spec(
     let memory = overrides.and_then(|o| o.memory).or(container.memory);
     let memory_reservation =
         overrides.and_then(|o| o.memory_reservation).or(container.memory_reservation);
-    let (cpu_shares, memory_mib, memory_reservation_mib) =
+    let (cpu_shares, mut memory_mib, memory_reservation_mib) =
         cx.resources(cpu, memory, memory_reservation)?;
+    let mut nano_cpus = None;
+    if let Some(_isolation) = ctx.isolation {
+        // The task's size bounds each of its containers.
+        let task_units = |own: Option<&str>, defined: Option<&str>| {
+            own.or(defined).and_then(|v| v.trim().parse::<i64>().ok()).filter(|&v| v > 0)
+        };
+        let overrides = ctx.overrides;
+        if let Some(units) =
+            task_units(overrides.and_then(|o| o.cpu.as_deref()), ctx.definition.cpu.as_deref())
+        {
+            nano_cpus = Some(units * 1_000_000_000 / 1024);
+        }
+        if let Some(task_memory) = task_units(
+            overrides.and_then(|o| o.memory.as_deref()),
+            ctx.definition.memory.as_deref(),
+        ) {
+            memory_mib = Some(memory_mib.map_or(task_memory, |m| m.min(task_memory)));
+        }
+    }
 
     let linux = container.linux_parameters.as_ref();
     let capabilities = linux.and_then(|l| l.capabilities.as_ref());
@@ -186,6 +226,9 @@ pub fn container_spec(
         user: container.user.clone(),
         hostname: if network == Network::Bridge { container.hostname.clone() } else { None },
         cpu_shares: Some(cpu_shares),
+        nano_cpus,
+        pids_limit: ctx.isolation.map(|i| i.pids_limit),
+        oci_runtime: ctx.isolation.and_then(|i| i.runtime.clone()),
         memory_mib,
         memory_reservation_mib,
         ports: cx.ports(container, &network)?,

@@ -32,6 +32,8 @@ pub struct TaskEnv {
     pub instance_arn: String,
     /// Used for containers whose definition has no `stopTimeout`.
     pub default_stop_timeout: Duration,
+    /// On a Fargate pool host: how tasks are bounded.
+    pub isolation: Option<crate::spec::Isolation>,
     /// How long to wait for a container's dependencies when it sets no `startTimeout`.
     pub default_start_timeout: Duration,
     /// How long a stopped task's containers are kept after the control plane forgets it.
@@ -366,6 +368,7 @@ impl Actor {
             overrides: self.desired.overrides.as_ref(),
             default_stop_timeout: self.env.default_stop_timeout,
             sandbox: self.sandbox.as_deref(),
+            isolation: self.env.isolation.as_ref(),
         }
     }
 

@@ -165,6 +165,7 @@ async fn ecs_container_gets_a_dynamic_host_port_and_goes_healthy() {
             overrides: None,
             default_stop_timeout: Duration::from_secs(5),
             sandbox: None,
+            isolation: None,
         };
         let container = &definition.container_definitions.as_ref().unwrap()[0];
         let spec = spec::container_spec(&ctx, container).unwrap();
@@ -491,6 +492,7 @@ async fn ecs_task_with_scratch_volume_volumes_from_and_link() {
             overrides: None,
             default_stop_timeout: Duration::from_secs(5),
             sandbox: None,
+            isolation: None,
         };
         for mut volume in spec::task_volumes(&ctx) {
             volume.labels.insert(TEST_LABEL.to_string(), scope.value.clone());

@@ -38,8 +38,23 @@ pub(crate) struct AgentArgs {
     #[arg(long)]
     server: String,
     /// The cluster to join.
-    #[arg(long, default_value = "default")]
+    #[arg(long, default_value = "default", conflicts_with_all = ["fargate", "fargate_spot"])]
     cluster: String,
+    /// Serve the Fargate pool (the FARGATE capacity provider) instead of a cluster: the host
+    /// runs Fargate tasks of every cluster, each bounded by its size, and appears in no
+    /// cluster. The token is the pool's (`berth agent-token --fargate`).
+    #[arg(long, conflicts_with = "fargate_spot")]
+    fargate: bool,
+    /// Serve the Fargate pool as Spot capacity (the FARGATE_SPOT capacity provider).
+    #[arg(long)]
+    fargate_spot: bool,
+    /// On the Fargate pool: the OCI runtime tasks run under (e.g. `runsc`, gVisor, installed
+    /// and registered with Docker), instead of Docker's default.
+    #[arg(long, value_name = "NAME")]
+    fargate_runtime: Option<String>,
+    /// On the Fargate pool: the most processes each container of a task may hold.
+    #[arg(long, default_value_t = agent::spec::DEFAULT_PIDS_LIMIT)]
+    fargate_pids_limit: i64,
     /// The cluster's agent token (`berth agent-token` prints it).
     #[arg(long, env = "BERTH_AGENT_TOKEN", hide_env_values = true)]
     token: String,
@@ -94,8 +109,14 @@ pub(crate) async fn run(args: AgentArgs) -> anyhow::Result<()> {
     let runtime = DockerRuntime::connect(args.docker_socket.as_deref())
         .await
         .context("connecting to Docker")?;
-    let state_dir = args.state_dir.clone().unwrap_or_else(|| default_state_dir(&args.cluster));
-    let mut config = AgentConfig::new(&args.server, &args.cluster, &args.token, state_dir);
+    let provider = match (args.fargate, args.fargate_spot) {
+        (true, _) => Some("FARGATE"),
+        (_, true) => Some("FARGATE_SPOT"),
+        _ => None,
+    };
+    let cluster = if provider.is_some() { server::FARGATE_POOL } else { args.cluster.as_str() };
+    let state_dir = args.state_dir.clone().unwrap_or_else(|| default_state_dir(cluster));
+    let mut config = AgentConfig::new(&args.server, cluster, &args.token, state_dir);
     config.availability_zone = args.availability_zone;
     config.instance_type = args.instance_type;
     config.instance_id = args.instance_id;
@@ -109,6 +130,13 @@ pub(crate) async fn run(args: AgentArgs) -> anyhow::Result<()> {
             None => (a.clone(), None),
         })
         .collect();
+    if let Some(provider) = provider {
+        config.attributes.push((server::PROVIDER_ATTRIBUTE.to_owned(), Some(provider.to_owned())));
+        config.isolation = Some(agent::spec::Isolation {
+            pids_limit: args.fargate_pids_limit,
+            runtime: args.fargate_runtime.clone(),
+        });
+    }
     config.pull_behavior = args.image_pull_behavior;
     config.default_stop_timeout = Duration::from_secs(args.stop_timeout);
     config.cleanup_wait = Duration::from_secs(args.cleanup_wait);

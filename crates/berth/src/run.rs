@@ -123,14 +123,21 @@ pub(crate) struct AgentTokenArgs {
     #[arg(long)]
     data_dir: PathBuf,
     /// The cluster the token is for.
+    #[arg(long, required_unless_present = "fargate", conflicts_with = "fargate")]
+    cluster: Option<String>,
+    /// The token of the Fargate pool's hosts (`berth agent --fargate`).
     #[arg(long)]
-    cluster: String,
+    fargate: bool,
 }
 
 /// `berth agent-token`: prints the token agents of a cluster present.
 pub(crate) fn agent_token(args: &AgentTokenArgs) -> anyhow::Result<()> {
     let secret = agent_secret(&args.data_dir)?;
-    println!("{}", server::caller::agent_token(&secret, &args.cluster));
+    let cluster = match &args.cluster {
+        Some(cluster) => cluster.as_str(),
+        None => server::FARGATE_POOL,
+    };
+    println!("{}", server::caller::agent_token(&secret, cluster));
     Ok(())
 }
 
@@ -190,7 +197,9 @@ pub(crate) async fn dev(args: DevArgs) -> anyhow::Result<()> {
     println!("(or pass --endpoint-url {endpoint} to each aws command). Stop with Ctrl-C.");
     match &agent {
         DevAgent::Running => {
-            println!("A node agent runs tasks of cluster `default` on the local Docker Engine.")
+            println!(
+                "Node agents run tasks of cluster `default` and Fargate tasks of every cluster on the local Docker Engine."
+            )
         }
         DevAgent::Waiting(error) => println!(
             "No node agent yet: {error}. Tasks cannot run until Docker is reachable; the agent starts as soon as it is (Berth keeps trying)."
@@ -219,11 +228,31 @@ async fn start_dev_agent(args: &DevArgs, endpoint: &str) -> anyhow::Result<DevAg
         agent::agent::AgentConfig::new(endpoint, "default", &token, args.data_dir.join("agent"));
     config.availability_zone = args.availability_zone.clone();
     config.pull_behavior = args.image_pull_behavior;
+    // A second agent on the same Docker Engine serves the Fargate pool, so that Fargate tasks
+    // run out of the box. Each offers the whole host: tasks of the cluster and Fargate tasks
+    // are not counted against each other.
+    let pool_token = server::caller::agent_token(&secret, server::FARGATE_POOL);
+    let mut pool = agent::agent::AgentConfig::new(
+        endpoint,
+        server::FARGATE_POOL,
+        &pool_token,
+        args.data_dir.join("agent-fargate"),
+    );
+    pool.availability_zone = args.availability_zone.clone();
+    pool.pull_behavior = args.image_pull_behavior;
+    pool.attributes.push((server::PROVIDER_ATTRIBUTE.to_owned(), Some("FARGATE".to_owned())));
+    pool.isolation = Some(agent::spec::Isolation::default());
     let socket = args.docker_socket.clone();
     let run_agent = |runtime: agent::docker::DockerRuntime, config| async move {
-        let agent = agent::agent::Agent::new(config, Arc::new(runtime));
-        if let Err(error) = agent.run(shutdown_signal()).await {
-            tracing::error!(error = %format!("{error:#}"), "The node agent stopped");
+        let runtime = Arc::new(runtime);
+        let cluster_agent = agent::agent::Agent::new(config, runtime.clone());
+        let pool_agent = agent::agent::Agent::new(pool, runtime);
+        let (cluster_run, pool_run) =
+            tokio::join!(cluster_agent.run(shutdown_signal()), pool_agent.run(shutdown_signal()));
+        for (which, outcome) in [("cluster", cluster_run), ("Fargate pool", pool_run)] {
+            if let Err(error) = outcome {
+                tracing::error!(error = %format!("{error:#}"), agent = which, "The node agent stopped");
+            }
         }
     };
     let first_error = match agent::docker::DockerRuntime::connect(socket.as_deref()).await {

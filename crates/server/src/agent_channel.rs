@@ -175,11 +175,23 @@ async fn serve_network(ctx: &Ctx, headers: &HeaderMap, body: &[u8]) -> Result<Va
             .collect();
         let view = ctx.inner.vpc.ipam.view(&index);
         let unchanged = view.routes_version == request.routes_version;
+        // Not the routes to this host's own blocks, nor to those of another agent on the same
+        // machine (`berth dev` runs one for its cluster and one for the Fargate pool): those
+        // tasks are reached through their own interfaces.
+        let own_address = index
+            .cluster(&request.cluster)
+            .and_then(|c| c.instances.get(id.as_str()))
+            .and_then(|e| {
+                e.record.instance.attributes.iter().flatten().find_map(|a| {
+                    (a.name == api::agent::HOST_ADDRESS_ATTRIBUTE).then(|| a.value.clone())?
+                })
+            });
         let mut routes: Vec<api::agent::Route> = view
             .routes
             .iter()
             .filter(|_| !unchanged)
             .filter(|(host, _)| !(host.cluster == request.cluster && host.instance == id))
+            .filter(|(_, route)| own_address.as_deref() != Some(route.via.as_str()))
             .map(|(_, route)| route.clone())
             .collect();
         routes.sort();
@@ -451,31 +463,38 @@ async fn accept_logs(
 ) -> Result<usize, ApiError> {
     let mut accepted = 0;
     // Lines by container, in the order they came: one append per container.
-    let mut by_container: Vec<(String, String, Vec<api::agent::LogEvent>)> = Vec::new();
+    let mut by_container: Vec<(String, String, String, Vec<api::agent::LogEvent>)> = Vec::new();
     for batch in batches {
         // An agent writes logs only for its own tasks.
-        let task_id = crate::tasks::task_id(ctx, cluster, &batch.task_arn)?.unwrap_or_default();
+        let Some((task_cluster, task_id)) =
+            crate::tasks::owned_task(ctx, cluster, &batch.task_arn)?
+        else {
+            continue;
+        };
         let owned = ctx
             .state()
             .read()
-            .cluster(cluster)
+            .cluster(&task_cluster)
             .and_then(|c| c.tasks.get(task_id.as_str()))
-            .is_some_and(|t| t.record.instance_id.as_deref() == Some(id));
+            .is_some_and(|t| {
+                t.record.instance_id.as_deref() == Some(id) && t.record.host_cluster() == cluster
+            });
         if !owned || !crate::arn::valid_name(&batch.container_name) {
             continue;
         }
         accepted += batch.events.len();
         match by_container
             .iter_mut()
-            .find(|(task, container, _)| *task == task_id && *container == batch.container_name)
+            .find(|(_, task, container, _)| *task == task_id && *container == batch.container_name)
         {
-            Some((_, _, events)) => events.extend(batch.events),
-            None => by_container.push((task_id, batch.container_name, batch.events)),
+            Some((_, _, _, events)) => events.extend(batch.events),
+            None => by_container.push((task_cluster, task_id, batch.container_name, batch.events)),
         }
     }
-    let appends = by_container.into_iter().map(|(task_id, container, events)| async move {
-        crate::logs::append(ctx, cluster, &task_id, &container, events).await
-    });
+    let appends =
+        by_container.into_iter().map(|(task_cluster, task_id, container, events)| async move {
+            crate::logs::append(ctx, &task_cluster, &task_id, &container, events).await
+        });
     for outcome in futures::future::join_all(appends).await {
         outcome?;
     }

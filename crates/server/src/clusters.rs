@@ -444,6 +444,57 @@ pub(crate) async fn update_cluster_settings(
     Ok(UpdateClusterSettingsResponse { cluster: Some(cluster) })
 }
 
+/// PutClusterCapacityProviders: the cluster's providers and default strategy, replaced
+/// whole. A provider that an ACTIVE service's strategy names stays.
+pub(crate) async fn put_cluster_capacity_providers(
+    ctx: &Ctx,
+    req: api::PutClusterCapacityProvidersRequest,
+) -> Result<api::PutClusterCapacityProvidersResponse, ApiError> {
+    let name = active_cluster_name(ctx, Some(&req.cluster)).await?;
+    check_capacity_providers(&req.capacity_providers)?;
+    crate::placement::capacity::check_strategy(&req.default_capacity_provider_strategy)?;
+    for item in &req.default_capacity_provider_strategy {
+        if !req.capacity_providers.contains(&item.capacity_provider) {
+            return Err(ApiError::invalid_parameter(format!(
+                "The specified default capacity provider strategy cannot contain a capacity provider that is not associated with the cluster ({}).",
+                item.capacity_provider
+            )));
+        }
+    }
+    let in_use: Vec<String> = {
+        let index = ctx.state().read();
+        index
+            .cluster(&name)
+            .into_iter()
+            .flat_map(|c| c.services.values())
+            .filter(|e| e.record.service.status == ServiceStatus::Active)
+            .flat_map(|e| e.record.service.capacity_provider_strategy.clone().unwrap_or_default())
+            .map(|item| item.capacity_provider)
+            .filter(|p| !req.capacity_providers.contains(p))
+            .collect()
+    };
+    if let Some(provider) = in_use.first() {
+        return Err(ApiError::new(
+            api::ErrorCode::ResourceInUseException,
+            format!(
+                "The capacity provider {provider} is used by a service's capacity provider strategy and cannot be removed from the cluster."
+            ),
+        ));
+    }
+    let cluster = records::modify::<Cluster, _, ApiError>(ctx, &keys::cluster(&name), |current| {
+        let mut cluster = current
+            .filter(|c| c.status.as_deref() == Some(ACTIVE))
+            .ok_or_else(cluster_not_found)?;
+        cluster.capacity_providers = Some(req.capacity_providers.clone());
+        cluster.default_capacity_provider_strategy =
+            Some(req.default_capacity_provider_strategy.clone());
+        Ok(cluster)
+    })
+    .await?;
+    let cluster = render(ctx, cluster, EVERYTHING).await?;
+    Ok(api::PutClusterCapacityProvidersResponse { cluster: Some(cluster) })
+}
+
 fn merge_settings(cluster: &mut Cluster, settings: &[ClusterSetting]) {
     let current = cluster.settings.get_or_insert_with(Vec::new);
     for setting in settings {

@@ -62,6 +62,7 @@ routes! {
         ListClusters => clusters::list_clusters,
         UpdateCluster => clusters::update_cluster,
         UpdateClusterSettings => clusters::update_cluster_settings,
+        PutClusterCapacityProviders => clusters::put_cluster_capacity_providers,
         RegisterTaskDefinition => task_definitions::register_task_definition,
         DescribeTaskDefinition => task_definitions::describe_task_definition,
         ListTaskDefinitions => task_definitions::list_task_definitions,

@@ -45,6 +45,7 @@ use store::Store;
 
 pub use crate::dispatch::{SERVED, served};
 pub use crate::http::router;
+pub use crate::placement::capacity::{FARGATE_POOL, PROVIDER_ATTRIBUTE};
 
 use crate::arn::Arns;
 use crate::clock::Clock;
@@ -299,6 +300,7 @@ pub(crate) mod testing {
             cluster: "c".into(),
             id: "t1".into(),
             instance_id: Some("i1".into()),
+            host_cluster: None,
             family: "web".to_owned(),
             revision: 3,
             reservation: crate::records::Reservation {

@@ -15,18 +15,22 @@ const END: &str = "<!-- operations:end -->";
 const DIFFERENCES: &[(&[Operation], &str)] = &[
     (
         &[Operation::RunTask],
-        "launch types `EC2` and `EXTERNAL`; `FARGATE` and capacity provider strategies answer \
-         `UnsupportedFeatureException`; `awsvpc` tasks get an address of the subnets of Berth's \
-         VPC and no public address",
+        "launch types `EC2`, `EXTERNAL` and `FARGATE` (on Berth's Fargate pool); capacity \
+         provider strategies over `FARGATE` and `FARGATE_SPOT`; `awsvpc` tasks get an address \
+         of the subnets of Berth's VPC and no public address",
     ),
     (&[Operation::StartTask], "`awsvpc` tasks get an address of the subnets of Berth's VPC"),
     (
         &[Operation::CreateService, Operation::UpdateService],
         "the `ECS` and `EXTERNAL` deployment controllers (`CODE_DEPLOY` answers \
          `UnsupportedFeatureException`), the `ROLLING` strategy; `serviceRegistries`, `role` \
-         and deployment alarms are kept and shown but not acted on; load balancers, capacity \
-         provider strategies and the other deployment strategies answer \
-         `UnsupportedFeatureException`",
+         and deployment alarms are kept and shown but not acted on; capacity provider strategies \
+         over `FARGATE` and `FARGATE_SPOT`, applied to the tasks started from then on; load \
+         balancers and the other deployment strategies answer `UnsupportedFeatureException`",
+    ),
+    (
+        &[Operation::PutClusterCapacityProviders],
+        "`FARGATE` and `FARGATE_SPOT` only (Berth has no custom capacity providers yet)",
     ),
     (
         &[Operation::TagResource, Operation::UntagResource, Operation::ListTagsForResource],
@@ -55,8 +59,9 @@ const DIFFERENCES: &[(&[Operation], &str)] = &[
             Operation::UpdateTaskSet,
             Operation::UpdateServicePrimaryTaskSet,
         ],
-        "services with the `EXTERNAL` deployment controller; load balancers and capacity \
-         provider strategies on task sets answer `UnsupportedFeatureException`",
+        "services with the `EXTERNAL` deployment controller; load balancers, capacity \
+         provider strategies and the `FARGATE` launch type on task sets answer \
+         `UnsupportedFeatureException`",
     ),
     (
         &[Operation::UpdateContainerAgent],
@@ -92,10 +97,9 @@ const NOT_SERVED: &[(&[Operation], &str)] = &[
             Operation::DeleteCapacityProvider,
             Operation::DescribeCapacityProviders,
             Operation::UpdateCapacityProvider,
-            Operation::PutClusterCapacityProviders,
         ],
-        "capacity providers: Berth manages no Auto Scaling groups; only `FARGATE` and \
-         `FARGATE_SPOT` are named, and tasks are not launched through them",
+        "custom capacity providers: Berth manages no Auto Scaling groups; `FARGATE` and \
+         `FARGATE_SPOT` are built in (`PutClusterCapacityProviders` associates them)",
     ),
     (
         &[

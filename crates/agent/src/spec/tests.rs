@@ -32,6 +32,7 @@ fn ctx<'a>(def: &'a api::TaskDefinition, ov: Option<&'a api::TaskOverride>) -> T
         overrides: ov,
         default_stop_timeout: Duration::from_secs(30),
         sandbox: None,
+        isolation: None,
     }
 }
 

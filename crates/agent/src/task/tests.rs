@@ -48,6 +48,7 @@ impl Harness {
             instance_arn: "arn:aws:ecs:us-east-1:000000000000:container-instance/test/i1"
                 .to_owned(),
             default_stop_timeout: Duration::from_secs(30),
+            isolation: None,
             default_start_timeout: Duration::from_secs(180),
             cleanup_wait: Duration::from_secs(60),
             settled_check_interval: Duration::from_secs(5),

@@ -1,6 +1,7 @@
 //! RegisterContainerInstance: by agents and by IAM principals, and agents adopting instances.
 
 use super::*;
+use crate::placement::capacity::FARGATE_POOL;
 
 /// The parts of an EC2 instance identity document Berth reads (EC2's JSON; other members are
 /// ignored). Its signature (`instanceIdentityDocumentSignature`) is not checked: Berth has no
@@ -101,8 +102,17 @@ pub(crate) async fn register_container_instance(
     req: RegisterContainerInstanceRequest,
 ) -> Result<RegisterContainerInstanceResponse, ApiError> {
     let ctx = call.ctx;
-    let cluster_name = active_cluster_name(ctx, req.cluster.as_deref()).await?;
+    // The Fargate pool is no cluster of the API: only its agents, with the pool's token,
+    // register there.
+    let pool = req.cluster.as_deref() == Some(FARGATE_POOL);
+    let cluster_name = match pool {
+        true => FARGATE_POOL.to_owned(),
+        false => active_cluster_name(ctx, req.cluster.as_deref()).await?,
+    };
     let registrant = call.registrant(&cluster_name)?;
+    if pool && matches!(registrant, Registrant::Principal) {
+        return Err(crate::clusters::cluster_not_found());
+    }
     // An instance token re-registers its own instance, and nothing else.
     if let Registrant::InstanceAgent(own) = &registrant {
         let Some(reference) = &req.container_instance_arn else {

@@ -27,7 +27,37 @@ pub(crate) struct Launch {
     pub(crate) enable_execute_command: bool,
     /// The network asked for, in the `awsvpc` network mode.
     pub(crate) network: Option<Arc<crate::vpc::AskedNetwork>>,
+    /// On Fargate: the capacity provider and platform version; `None` on the cluster's own
+    /// instances.
+    pub(crate) fargate: Option<OnFargate>,
 }
+
+/// A launch on the Fargate pool.
+#[derive(Clone, Debug)]
+pub(crate) struct OnFargate {
+    /// `FARGATE` or `FARGATE_SPOT`.
+    pub(crate) provider: String,
+    pub(crate) platform_version: String,
+}
+
+impl Launch {
+    /// The cluster whose instances the tasks are placed on: the task's own, or the pool's.
+    pub(crate) fn host_cluster(&self) -> &str {
+        if self.fargate.is_some() { super::capacity::FARGATE_POOL } else { &self.cluster }
+    }
+
+    /// The same launch on another capacity provider of the pool.
+    pub(crate) fn on_provider(&self, provider: &str) -> Launch {
+        let mut launch = self.clone();
+        if let Some(fargate) = &mut launch.fargate {
+            fargate.provider = provider.to_owned();
+        }
+        launch
+    }
+}
+
+/// The ephemeral storage of a Fargate task that asks for no more, in GiB.
+pub(crate) const DEFAULT_EPHEMERAL_GIB: i32 = 20;
 
 /// The overrides of one container, if any.
 fn container_override<'a>(
@@ -139,9 +169,20 @@ pub(crate) fn new_record(launch: &Launch, instance: &InstanceRecord, now: f64) -
         .collect();
     let zone = crate::vpc::zone_of(instance);
     let overrides = launch.overrides.clone().filter(|o| *o != TaskOverride::default());
+    let fargate = launch.fargate.as_ref();
     let task = StoredTask {
         availability_zone: zone,
-        launch_type: Some(LaunchType::Ec2),
+        launch_type: Some(if fargate.is_some() { LaunchType::Fargate } else { LaunchType::Ec2 }),
+        capacity_provider_name: fargate.map(|f| f.provider.clone()),
+        platform_version: fargate.map(|f| f.platform_version.clone()),
+        platform_family: fargate.map(|_| "Linux".to_owned()),
+        ephemeral_storage: fargate.map(|_| api::EphemeralStorage {
+            size_in_gi_b: launch
+                .definition
+                .ephemeral_storage
+                .as_ref()
+                .map_or(DEFAULT_EPHEMERAL_GIB, |e| e.size_in_gi_b),
+        }),
         // PROVISIONING until the instance's agent has the task; it then reports PENDING.
         last_status: TaskStatus::Provisioning,
         desired_status: DesiredStatus::Running,
@@ -162,6 +203,7 @@ pub(crate) fn new_record(launch: &Launch, instance: &InstanceRecord, now: f64) -
         cluster: launch.cluster.clone().into(),
         id: id.into(),
         instance_id: Some(instance.id.clone()),
+        host_cluster: fargate.map(|_| super::capacity::FARGATE_POOL.to_owned().into()),
         family: launch.family.clone(),
         revision: launch.revision,
         reservation: launch.reservation.clone(),

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use api::{ApiError, Resource, TaskDefinition};
 use scheduler::{Instance, InstanceStatus, Resources, TaskOnInstance};
 
+pub(crate) mod capacity;
 mod launch;
 mod planner;
 mod rounds;
@@ -17,7 +18,7 @@ use crate::liveness::Liveness;
 use crate::records::{self, InstanceRecord, Reservation};
 use crate::state::ClusterIndex;
 
-pub(crate) use launch::{Launch, parse_units, reservation};
+pub(crate) use launch::{Launch, OnFargate, parse_units, reservation};
 pub(crate) use planner::placed;
 pub(crate) use rounds::place;
 

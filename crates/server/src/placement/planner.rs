@@ -81,8 +81,13 @@ impl Planners {
 
 impl Observer for Planners {
     fn changed(&self, cluster: &str, index: &ClusterIndex, change: Change<'_>) {
+        // A task is planned on its instance's cluster: its own, or the Fargate pool.
+        let planned_in = match change {
+            Change::Task { old, new } => new.or(old).map_or(cluster, |t| t.host_cluster()),
+            _ => cluster,
+        };
         // A planner not built yet is built from the index when first used.
-        let Some(slot) = self.slots.lock().get(cluster).cloned() else { return };
+        let Some(slot) = self.slots.lock().get(planned_in).cloned() else { return };
         match change {
             Change::Task { old, new } => plan_task_change(&slot, old, new),
             Change::Instance { id, record: Some(record) } => {

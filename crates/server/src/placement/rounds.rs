@@ -14,7 +14,7 @@ use store::{Compare, Op, Txn};
 
 use super::launch::{Launch, new_record};
 use crate::Ctx;
-use crate::records::{InstanceStatus, TaskRecord, TokenRecord, encode, internal, keys};
+use crate::records::{InstanceStatus, TaskRecord, TaskState, TokenRecord, encode, internal, keys};
 use crate::state::ClusterIndex;
 use crate::vpc::{Holder, Host};
 
@@ -51,11 +51,29 @@ pub(crate) async fn place(
     token: Option<(String, String)>,
 ) -> Result<Placed, Error> {
     let (reply, answer) = tokio::sync::oneshot::channel();
-    let cluster = launch.cluster.clone();
+    // Rounds are per cluster of instances: a Fargate task's round is the pool's, shared by the
+    // Fargate tasks of every cluster.
+    let cluster = launch.host_cluster().to_owned();
     let mut constraints = constraints;
+    let mut strategy = strategy;
     // An `awsvpc` task goes only where one of its subnets is.
     if let Some(zones) = launch.network.as_ref().and_then(|n| n.zone_constraint()) {
         constraints.push(zones);
+    }
+    if let Some(fargate) = &launch.fargate {
+        // Only on hosts of its capacity provider; spread over zones, as Fargate spreads.
+        let expression =
+            format!("attribute:{} == {}", super::capacity::PROVIDER_ATTRIBUTE, fargate.provider);
+        constraints.push(
+            scheduler::Constraint::from_ecs("memberOf", Some(&expression))
+                .map_err(|e| Error::Internal(format!("the provider constraint: {e}")))?,
+        );
+        strategy = vec![
+            scheduler::Strategy::from_ecs("spread", Some("attribute:ecs.availability-zone"))
+                .map_err(|e| Error::Internal(format!("the Fargate strategy: {e}")))?,
+            scheduler::Strategy::from_ecs("binpack", Some("memory"))
+                .map_err(|e| Error::Internal(format!("the Fargate strategy: {e}")))?,
+        ];
     }
     ctx.placement_queue().0.lock().entry(cluster.clone()).or_default().push(Waiting {
         launch: launch.clone(),
@@ -139,6 +157,13 @@ async fn place_batch(
         ctx.state().wait_for(placed_revision).await;
         let now = ctx.clock().now();
         let Some(outcomes) = plan_batch(ctx, cluster, batch, now) else {
+            if cluster == super::capacity::FARGATE_POOL {
+                // No pool host at all: each call fails its tasks as Fargate does.
+                return Ok(batch
+                    .iter()
+                    .map(|w| Ok((Vec::new(), vec![fargate_unavailable(w.count)])))
+                    .collect());
+            }
             let error =
                 Error::Unplaceable("No Container Instances were found in your cluster.".to_owned());
             return Ok(batch.iter().map(|_| Err(error.clone())).collect());
@@ -150,7 +175,7 @@ async fn place_batch(
         for (waiting, outcome) in batch.iter().zip(&outcomes) {
             let Outcome::Placed(records, failed) = outcome else { continue };
             for record in records {
-                txn = txn.then(Op::put(keys::task(cluster, &record.id), encode(record)));
+                txn = txn.then(Op::put(keys::task(&record.cluster, &record.id), encode(record)));
                 writes = true;
             }
             if let Some((token, print)) = &waiting.token {
@@ -160,7 +185,8 @@ async fn place_batch(
                     failures: failed.clone(),
                     created_at: now,
                 };
-                txn = txn.then(Op::put(keys::run_token(cluster, token), encode(&remembered)));
+                let owner = &waiting.launch.cluster;
+                txn = txn.then(Op::put(keys::run_token(owner, token), encode(&remembered)));
                 writes = true;
             }
         }
@@ -291,7 +317,8 @@ impl Network<'_> {
             ));
         };
         let holder = Holder { cluster: record.cluster.to_string(), task: record.id.to_string() };
-        let host = Host { cluster: record.cluster.to_string(), instance: instance.to_owned() };
+        let host =
+            Host { cluster: record.host_cluster().to_owned(), instance: instance.to_owned() };
         let Some((address, block)) = self.ipam.allocate(
             self.index,
             &subnet.id,
@@ -379,7 +406,16 @@ fn plan_one(
             }
             records.push(record);
         }
-        failed.extend(failures(plan));
+        if launch.fargate.is_some() {
+            // The pool's hosts are nobody's to see: a task that found no room is a shortage
+            // of Fargate capacity, as ECS reports it.
+            let unplaced = u32::try_from(plan.unplaced.len()).unwrap_or(u32::MAX);
+            if unplaced > 0 {
+                failed.push(fargate_unavailable(unplaced));
+            }
+        } else {
+            failed.extend(failures(plan));
+        }
         Ok::<(), Error>(())
     };
     let recorded = match &waiting.only_instances {
@@ -398,6 +434,18 @@ fn plan_one(
     match recorded {
         Ok(()) => Outcome::Placed(records, failed),
         Err(error) => Outcome::Failed(error),
+    }
+}
+
+/// The failure of Fargate tasks that found no room in the pool.
+fn fargate_unavailable(count: u32) -> Failure {
+    Failure {
+        arn: None,
+        reason: Some(
+            "Capacity is unavailable at this time. Please try again later or in a different availability zone"
+                .to_owned(),
+        ),
+        detail: Some(format!("{count} task(s) found no room on the Fargate pool's hosts")),
     }
 }
 

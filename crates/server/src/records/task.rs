@@ -30,6 +30,10 @@ pub(crate) struct TaskRecord {
     pub(crate) id: TaskId,
     /// The container instance the task was placed on.
     pub(crate) instance_id: Option<InstanceId>,
+    /// The cluster of that instance when it is not the task's own: the Fargate pool's, for a
+    /// task on Fargate capacity (a host shared by every cluster, never shown to users).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) host_cluster: Option<ClusterName>,
     pub(crate) family: String,
     pub(crate) revision: i32,
     pub(crate) reservation: Reservation,
@@ -126,9 +130,10 @@ pub(crate) struct TokenRecord {
 
 /// What every form of a task tells about where it is in its life.
 pub(crate) trait TaskState {
-    fn cluster(&self) -> &str;
     fn id(&self) -> &str;
     fn instance_id(&self) -> Option<&str>;
+    /// The cluster of the instance the task is on: its own, or the Fargate pool's.
+    fn host_cluster(&self) -> &str;
     fn reservation(&self) -> &Reservation;
     fn group(&self) -> Option<&str>;
     fn started_by(&self) -> Option<&str>;
@@ -143,14 +148,14 @@ pub(crate) trait TaskState {
 }
 
 impl TaskState for TaskRecord {
-    fn cluster(&self) -> &str {
-        &self.cluster
-    }
     fn id(&self) -> &str {
         &self.id
     }
     fn instance_id(&self) -> Option<&str> {
         self.instance_id.as_deref()
+    }
+    fn host_cluster(&self) -> &str {
+        self.host_cluster.as_deref().unwrap_or(&self.cluster)
     }
     fn reservation(&self) -> &Reservation {
         &self.reservation

@@ -350,8 +350,34 @@ pub(super) async fn stop_tasks(
     Ok(())
 }
 
+/// How many tasks of the service that are not STOPPED each provider of `items` has.
+fn provider_counts(
+    ctx: &Ctx,
+    cluster: &str,
+    service: &str,
+    items: &[crate::placement::capacity::Item],
+) -> Vec<u32> {
+    let index = ctx.state().read();
+    let group = format!("service:{service}");
+    let mut counts = vec![0u32; items.len()];
+    for task in index.cluster(cluster).into_iter().flat_map(|c| c.tasks_in_group(&group)) {
+        if task.is_stopped() {
+            continue;
+        }
+        let provider = task.capacity_provider_name.as_deref();
+        if let Some(i) = items.iter().position(|i| Some(i.provider.as_str()) == provider) {
+            counts[i] += 1;
+        }
+    }
+    counts
+}
+
 pub(super) fn placement_failure(failure: &api::Failure) -> String {
     let reason = failure.reason.as_deref().unwrap_or("");
+    if failure.arn.is_none() && reason.starts_with("Capacity is unavailable") {
+        // Fargate names no instance.
+        return format!("was unable to place a task. Reason: {reason}.");
+    }
     let closest = failure.arn.as_deref().and_then(|a| a.rsplit('/').next()).unwrap_or("unknown");
     let what = match reason {
         "RESOURCE:MEMORY" => "has insufficient memory available".to_owned(),
@@ -427,7 +453,16 @@ pub(super) async fn start_tasks(
                     continue;
                 }
             };
+        let capacity = crate::services::capacity_of(&record.service);
+        let fargate = capacity.is_fargate().then(|| crate::placement::OnFargate {
+            provider: crate::placement::capacity::FARGATE.to_owned(),
+            platform_version: crate::placement::capacity::platform_version(
+                record.service.platform_version.as_deref(),
+            )
+            .unwrap_or_else(|_| crate::placement::capacity::PLATFORM_VERSION.to_owned()),
+        });
         let launch = Launch {
+            fargate,
             network,
             cluster: cluster.to_owned(),
             reservation: crate::placement::reservation(&definition, None),
@@ -442,27 +477,42 @@ pub(super) async fn start_tasks(
         };
         let only = instance.map(|i| vec![i]);
         let strategies = if only.is_some() { Vec::new() } else { strategy.to_vec() };
-        match crate::placement::place(
-            ctx,
-            &launch,
-            count,
-            only.as_deref(),
-            constraints.to_vec(),
-            strategies,
-            None,
-        )
-        .await
-        {
-            Ok((records, failures)) => {
-                started.extend(records.iter().map(|r| r.id.to_string()));
-                if let Some(failure) = failures.first() {
-                    events.push(placement_failure(failure));
+        // On Fargate, the count divides among the strategy's providers, counting the tasks
+        // the service has on each.
+        let shares = match capacity.is_fargate() {
+            true => {
+                let items = capacity.items();
+                let existing = provider_counts(ctx, cluster, &record.name, &items);
+                crate::placement::capacity::divide(&items, &existing, count)
+                    .into_iter()
+                    .map(|(provider, n)| (launch.on_provider(&provider), n))
+                    .collect()
+            }
+            false => vec![(launch, count)],
+        };
+        for (launch, count) in shares {
+            match crate::placement::place(
+                ctx,
+                &launch,
+                count,
+                only.as_deref(),
+                constraints.to_vec(),
+                strategies.clone(),
+                None,
+            )
+            .await
+            {
+                Ok((records, failures)) => {
+                    started.extend(records.iter().map(|r| r.id.to_string()));
+                    if let Some(failure) = failures.first() {
+                        events.push(placement_failure(failure));
+                    }
                 }
+                Err(Error::Unplaceable(reason)) => {
+                    events.push(format!("was unable to place a task. Reason: {reason}"));
+                }
+                Err(error) => return Err(error.into()),
             }
-            Err(Error::Unplaceable(reason)) => {
-                events.push(format!("was unable to place a task. Reason: {reason}"));
-            }
-            Err(error) => return Err(error.into()),
         }
     }
     if !started.is_empty() {

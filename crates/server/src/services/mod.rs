@@ -31,6 +31,7 @@ use store::{Compare, Op, Txn};
 use crate::arn::valid_name;
 use crate::clusters::active_cluster_name;
 use crate::error::{Error, Resource};
+use crate::placement::capacity::{self, Capacity};
 use crate::records::{
     DeploymentRecord, DeploymentStatus, DesiredStatus, RolloutState, ServiceRecord, ServiceStatus,
     StoredService, TaskState, TaskStatus, keys,
@@ -109,8 +110,6 @@ fn configuration(
 }
 
 fn check_unsupported(
-    launch_type: Option<LaunchType>,
-    capacity: bool,
     load_balancers: bool,
     controller: Option<&DeploymentController>,
 ) -> Result<(), ApiError> {
@@ -120,12 +119,6 @@ fn check_unsupported(
             format!("Berth does not support {what} yet."),
         ))
     };
-    if matches!(launch_type, Some(l) if l != LaunchType::Ec2 && l != LaunchType::External) {
-        return unsupported("services with this launch type");
-    }
-    if capacity {
-        return unsupported("capacity provider strategies");
-    }
     if load_balancers {
         return unsupported("load balancers on services");
     }
@@ -133,6 +126,61 @@ fn check_unsupported(
         return unsupported("the CODE_DEPLOY deployment controller");
     }
     Ok(())
+}
+
+/// The rules of a service on Fargate (none for others): REPLICA only, no placement
+/// constraints or strategies, a platform version Berth has. The platform version the service
+/// shows (`LATEST` unless one is named), `None` off Fargate, where none may be named.
+fn check_fargate_service(
+    capacity: &Capacity,
+    scheduling: SchedulingStrategy,
+    constraints: &[api::PlacementConstraint],
+    strategies: &[api::PlacementStrategy],
+    platform_version: Option<&str>,
+) -> Result<Option<String>, ApiError> {
+    if !capacity.is_fargate() {
+        if platform_version.is_some() {
+            return Err(ApiError::invalid_parameter(
+                "The platform version must be null when specifying an EC2 launch type.",
+            ));
+        }
+        return Ok(None);
+    }
+    if scheduling == SchedulingStrategy::Daemon {
+        return Err(ApiError::invalid_parameter(
+            "The DAEMON scheduling strategy is not supported on Fargate.",
+        ));
+    }
+    if !constraints.is_empty() {
+        return Err(ApiError::invalid_parameter(
+            "Task placement constraints are not supported on Fargate.",
+        ));
+    }
+    if !strategies.is_empty() {
+        return Err(ApiError::invalid_parameter(
+            "Task placement strategies are not supported on Fargate.",
+        ));
+    }
+    capacity::platform_version(platform_version)?;
+    Ok(Some(platform_version.unwrap_or("LATEST").to_owned()))
+}
+
+/// Where a service's tasks go, as its record says.
+pub(crate) fn capacity_of(service: &StoredService) -> Capacity {
+    match (&service.launch_type, service.capacity_provider_strategy.as_deref()) {
+        (_, Some(items)) if !items.is_empty() => Capacity::Strategy(
+            items
+                .iter()
+                .map(|i| capacity::Item {
+                    provider: i.capacity_provider.clone(),
+                    base: i.base.unwrap_or(0).max(0) as u32,
+                    weight: i.weight.unwrap_or(0).max(0) as u32,
+                })
+                .collect(),
+        ),
+        (Some(LaunchType::Fargate), _) => Capacity::Fargate,
+        (launch_type, _) => Capacity::Instances(launch_type.unwrap_or(LaunchType::Ec2)),
+    }
 }
 
 fn fingerprint(req: &CreateServiceRequest, cluster: &str) -> String {
@@ -287,17 +335,22 @@ pub(crate) async fn create_service(
     req: CreateServiceRequest,
 ) -> Result<CreateServiceResponse, ApiError> {
     let ctx: &Ctx = call.ctx;
-    let cluster = active_cluster_name(ctx, req.cluster.as_deref()).await?;
+    let cluster_record = crate::clusters::active_cluster(ctx, req.cluster.as_deref()).await?.value;
+    let cluster = cluster_record.cluster_name.clone().unwrap_or_default();
     let _lifecycle = ctx.inner.cluster_lifecycle.read().await;
     let quotas = &ctx.config().quotas;
+    let capacity = capacity::resolve(
+        req.launch_type,
+        req.capacity_provider_strategy.as_deref(),
+        cluster_record.capacity_providers.as_deref().unwrap_or_default(),
+        cluster_record.default_capacity_provider_strategy.as_deref().unwrap_or_default(),
+    )?;
     if !valid_name(&req.service_name) {
         return Err(ApiError::invalid_parameter(
             "Service name can contain up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens.",
         ));
     }
     check_unsupported(
-        req.launch_type,
-        req.capacity_provider_strategy.as_ref().is_some_and(|s| !s.is_empty()),
         req.load_balancers.as_ref().is_some_and(|l| !l.is_empty()),
         req.deployment_controller.as_ref(),
     )?;
@@ -338,9 +391,16 @@ pub(crate) async fn create_service(
             "The EXTERNAL deployment controller supports the REPLICA scheduling strategy only.",
         ));
     }
+    let platform_version = check_fargate_service(
+        &capacity,
+        strategy,
+        req.placement_constraints.as_deref().unwrap_or_default(),
+        req.placement_strategy.as_deref().unwrap_or_default(),
+        req.platform_version.as_deref(),
+    )?;
     let definition = match &req.task_definition {
         Some(reference) => Some(
-            crate::tasks::prepare(ctx, &cluster, reference, req.launch_type, None)
+            crate::tasks::prepare(ctx, &cluster, reference, capacity.launch_type(), None)
                 .await?
                 .definition,
         ),
@@ -420,7 +480,17 @@ pub(crate) async fn create_service(
         cluster_arn: Some(ctx.arns().cluster(&cluster)),
         status: ServiceStatus::Active,
         desired_count: Some(desired),
-        launch_type: Some(req.launch_type.unwrap_or(LaunchType::Ec2)),
+        launch_type: capacity.launch_type().filter(|_| !matches!(capacity, Capacity::Strategy(_))),
+        capacity_provider_strategy: match &capacity {
+            Capacity::Strategy(_) => req
+                .capacity_provider_strategy
+                .clone()
+                .filter(|s| !s.is_empty())
+                .or_else(|| cluster_record.default_capacity_provider_strategy.clone()),
+            _ => None,
+        },
+        platform_version: platform_version.clone(),
+        platform_family: platform_version.as_ref().map(|_| "Linux".to_owned()),
         task_definition: definition.as_ref().and_then(|d| d.task_definition_arn.clone()),
         deployment_configuration: Some(configuration),
         placement_constraints: Some(req.placement_constraints.clone().unwrap_or_default()),
@@ -481,8 +551,6 @@ pub(crate) async fn update_service(
     let name = service_name(ctx, &cluster, &req.service)?.ok_or_else(not_found)?;
     let quotas = &ctx.config().quotas;
     check_unsupported(
-        None,
-        req.capacity_provider_strategy.as_ref().is_some_and(|s| !s.is_empty()),
         req.load_balancers.as_ref().is_some_and(|l| !l.is_empty()),
         req.deployment_controller.as_ref(),
     )?;
@@ -521,10 +589,41 @@ pub(crate) async fn update_service(
             quotas.tasks_per_service
         )));
     }
-    let new_definition = match &req.task_definition {
-        Some(reference) => {
-            Some(crate::tasks::prepare(ctx, &cluster, reference, None, None).await?.definition)
+    // A new strategy stays on the kind of capacity the service has (Fargate's or the
+    // cluster's instances).
+    let mut capacity = capacity_of(&current.service);
+    let new_strategy = match req.capacity_provider_strategy.as_deref().filter(|s| !s.is_empty()) {
+        Some(items) => {
+            let cluster_record =
+                crate::clusters::active_cluster(ctx, Some(cluster.as_str())).await?.value;
+            let asked = capacity::strategy_of(
+                items,
+                cluster_record.capacity_providers.as_deref().unwrap_or_default(),
+                false,
+            )?;
+            if asked.is_fargate() != capacity.is_fargate() {
+                return Err(ApiError::invalid_parameter(
+                    "The capacity provider strategy must keep the service on the same kind of capacity: Fargate's providers for a Fargate service, none for a service on the cluster's instances.",
+                ));
+            }
+            capacity = asked;
+            Some(items.to_vec())
         }
+        None => None,
+    };
+    check_fargate_service(
+        &capacity,
+        strategy,
+        req.placement_constraints.as_deref().unwrap_or_default(),
+        req.placement_strategy.as_deref().unwrap_or_default(),
+        req.platform_version.as_deref(),
+    )?;
+    let new_definition = match &req.task_definition {
+        Some(reference) => Some(
+            crate::tasks::prepare(ctx, &cluster, reference, capacity.launch_type(), None)
+                .await?
+                .definition,
+        ),
         None => None,
     };
     let definition_now = match &new_definition {
@@ -610,6 +709,19 @@ pub(crate) async fn update_service(
             && service.network_configuration.as_ref() != Some(network)
         {
             service.network_configuration = Some(network.clone());
+            new_deployment_needed = true;
+        }
+        if let Some(items) = &new_strategy
+            && service.capacity_provider_strategy.as_ref() != Some(items)
+        {
+            service.capacity_provider_strategy = Some(items.clone());
+            service.launch_type = None;
+            new_deployment_needed = true;
+        }
+        if let Some(version) = &req.platform_version
+            && service.platform_version.as_ref() != Some(version)
+        {
+            service.platform_version = Some(version.clone());
             new_deployment_needed = true;
         }
         if let Some(grace) = req.health_check_grace_period_seconds {

@@ -166,6 +166,12 @@ pub(crate) async fn create_task_set(
             "Berth does not support capacity provider strategies or load balancers on task sets yet.",
         ));
     }
+    if req.launch_type == Some(api::LaunchType::Fargate) {
+        return Err(ApiError::new(
+            ErrorCode::UnsupportedFeatureException,
+            "Berth does not run task sets on Fargate yet.",
+        ));
+    }
     let tag_list = req.tags.clone().unwrap_or_default();
     tags::check_tags(&tag_list, ctx.config().quotas.tags_per_resource)?;
     let prepared =

@@ -31,6 +31,8 @@ pub(crate) struct IndexedTask {
     pub(crate) cluster: ClusterName,
     pub(crate) id: TaskId,
     pub(crate) instance_id: Option<InstanceId>,
+    /// The cluster of the instance when not the task's own (the Fargate pool's).
+    pub(crate) host_cluster: Option<ClusterName>,
     pub(crate) family: String,
     pub(crate) revision: i32,
     pub(crate) reservation: Reservation,
@@ -39,6 +41,8 @@ pub(crate) struct IndexedTask {
     pub(crate) group: Option<String>,
     pub(crate) started_by: Option<String>,
     pub(crate) launch_type: Option<api::LaunchType>,
+    /// On Fargate: `FARGATE` or `FARGATE_SPOT`.
+    pub(crate) capacity_provider_name: Option<String>,
     pub(crate) health_status: Option<api::HealthStatus>,
     pub(crate) created_at: f64,
     pub(crate) started_at: Option<f64>,
@@ -78,6 +82,8 @@ struct IndexedForm<'a> {
     cluster: ClusterName,
     id: TaskId,
     instance_id: Option<InstanceId>,
+    #[serde(default)]
+    host_cluster: Option<ClusterName>,
     family: String,
     revision: i32,
     reservation: Reservation,
@@ -97,6 +103,7 @@ struct IndexedTaskForm<'a> {
     group: Option<String>,
     started_by: Option<String>,
     launch_type: Option<api::LaunchType>,
+    capacity_provider_name: Option<String>,
     health_status: Option<api::HealthStatus>,
     created_at: Option<f64>,
     started_at: Option<f64>,
@@ -118,6 +125,7 @@ impl IndexedTask {
             cluster: form.cluster,
             id: form.id,
             instance_id: form.instance_id,
+            host_cluster: form.host_cluster,
             family: form.family,
             revision: form.revision,
             reservation: form.reservation,
@@ -126,6 +134,7 @@ impl IndexedTask {
             group: task.group,
             started_by: task.started_by,
             launch_type: task.launch_type,
+            capacity_provider_name: task.capacity_provider_name,
             health_status: task.health_status,
             created_at: task.created_at.unwrap_or(0.0),
             started_at: task.started_at,
@@ -157,14 +166,14 @@ impl IndexedTask {
 }
 
 impl TaskState for IndexedTask {
-    fn cluster(&self) -> &str {
-        &self.cluster
-    }
     fn id(&self) -> &str {
         &self.id
     }
     fn instance_id(&self) -> Option<&str> {
         self.instance_id.as_deref()
+    }
+    fn host_cluster(&self) -> &str {
+        self.host_cluster.as_deref().unwrap_or(&self.cluster)
     }
     fn reservation(&self) -> &Reservation {
         &self.reservation

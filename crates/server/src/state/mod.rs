@@ -376,11 +376,6 @@ fn apply_event(
                     cluster_index.by_group.remove(group);
                 }
             }
-            if let Some(instance) = &old.record.instance_id
-                && let Some(set) = cluster_index.active_by_instance.get_mut(instance)
-            {
-                set.remove(id);
-            }
         }
         if let Some(new) = &new {
             cluster_index.count(new, 1);
@@ -391,27 +386,44 @@ fn apply_event(
                     .or_default()
                     .insert(id.to_owned().into(), new.clone());
             }
-            if let (Some(instance), false) = (&new.instance_id, new.is_stopped()) {
-                cluster_index
-                    .active_by_instance
-                    .entry(instance.clone())
-                    .or_default()
-                    .insert(id.to_owned().into(), new.clone());
-            }
         }
+        // A task's place on its instance is filed under the instance's cluster: its own, or
+        // the Fargate pool's, whose hosts serve every cluster.
+        if let Some(old) = &old
+            && let Some(instance) = &old.record.instance_id
+            && let Some(set) = index
+                .clusters
+                .get_mut(old.record.host_cluster())
+                .and_then(|c| c.active_by_instance.get_mut(instance))
+        {
+            set.remove(id);
+        }
+        if let Some(new) = &new
+            && let (Some(instance), false) = (&new.instance_id, new.is_stopped())
+        {
+            index
+                .clusters
+                .entry(new.host_cluster().to_owned())
+                .or_default()
+                .active_by_instance
+                .entry(instance.clone())
+                .or_default()
+                .insert(id.to_owned().into(), new.clone());
+        }
+        let cluster_index = index.clusters.entry(cluster.to_owned()).or_default();
         tell(
             cluster,
             cluster_index,
             Change::Task { old: old.as_ref().map(|o| o.record.as_ref()), new: new.as_deref() },
         );
-        let before = old
-            .as_ref()
-            .and_then(|o| desired_view(&o.record).map(|(i, d)| (i.to_owned(), d.to_owned())));
-        let after =
-            new.as_ref().and_then(|n| desired_view(n).map(|(i, d)| (i.to_owned(), d.to_owned())));
+        let view = |task: &IndexedTask| {
+            desired_view(task)
+                .map(|(i, d)| ((task.host_cluster().to_owned(), i.to_owned()), d.to_owned()))
+        };
+        let before = old.as_ref().and_then(|o| view(&o.record));
+        let after = new.as_ref().and_then(|n| view(n));
         if before != after {
-            for (instance, _) in before.into_iter().chain(after) {
-                let key = (cluster.to_owned(), instance);
+            for (key, _) in before.into_iter().chain(after) {
                 index.generations.insert(key.clone(), revision);
                 woken.push((key, revision));
             }

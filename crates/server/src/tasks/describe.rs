@@ -167,8 +167,11 @@ pub(crate) async fn list_tasks(
 pub(crate) fn record_usage(ctx: &Ctx, cluster: &str, usage: &[api::agent::TaskUsage]) {
     let mut all = ctx.inner.usage.0.lock();
     for sample in usage {
-        let id = sample.task_arn.rsplit('/').next().unwrap_or_default().to_owned();
-        all.insert((cluster.to_owned(), id), sample.clone());
+        // A pool host's samples are of tasks of every cluster: each is filed under its own.
+        let Ok(Some((task_cluster, id))) = super::owned_task(ctx, cluster, &sample.task_arn) else {
+            continue;
+        };
+        all.insert((task_cluster, id), sample.clone());
     }
 }
 

@@ -10,7 +10,7 @@ mod stop;
 pub(crate) use describe::{Usage, describe_task_usage, describe_tasks, list_tasks, record_usage};
 pub(crate) use protection::{get_task_protection, update_task_protection};
 pub(crate) use report::{
-    apply_report, submit_attachment_state_changes, submit_container_state_change,
+    apply_report, owned_task, submit_attachment_state_changes, submit_container_state_change,
     submit_task_state_change,
 };
 pub(crate) use run::{TOKEN_TTL_SECONDS, prepare, run_task, start_task};
@@ -78,7 +78,8 @@ fn render_record(
     task.cluster_arn.get_or_insert_with(|| arns.cluster(&record.cluster));
     task.task_definition_arn
         .get_or_insert_with(|| arns.task_definition(&record.family, record.revision));
-    if task.container_instance_arn.is_none() {
+    // A Fargate task's host is the pool's, which nobody sees: it shows no instance.
+    if task.container_instance_arn.is_none() && record.host_cluster.is_none() {
         task.container_instance_arn =
             record.instance_id.as_ref().map(|i| arns.container_instance(&record.cluster, i));
     }
@@ -113,7 +114,7 @@ fn connectivity(ctx: &Ctx, record: &impl TaskState) -> Option<api::Connectivity>
         return None;
     }
     let instance = record.instance_id()?;
-    Some(if ctx.agent_connected(record.cluster(), instance) {
+    Some(if ctx.agent_connected(record.host_cluster(), instance) {
         api::Connectivity::Connected
     } else {
         api::Connectivity::Disconnected

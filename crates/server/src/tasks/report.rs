@@ -228,9 +228,13 @@ pub(crate) async fn apply_report(
     instance_id: Option<&str>,
     report: &TaskReport,
 ) -> Result<bool, ApiError> {
-    let Some(id) = task_id(ctx, cluster, &report.task_arn)? else {
+    // `cluster` is the reporting instance's; a Fargate pool host runs tasks of every cluster,
+    // each named by its ARN.
+    let host_cluster = cluster;
+    let Some((cluster, id)) = owned_task(ctx, host_cluster, &report.task_arn)? else {
         return Ok(false);
     };
+    let cluster = cluster.as_str();
     let indexed = || {
         let index = ctx.state().read();
         index
@@ -241,12 +245,14 @@ pub(crate) async fn apply_report(
     let owner = {
         let index = ctx.state().read();
         match index.cluster(cluster).and_then(|c| c.tasks.get(id.as_str())) {
-            Some(entry) => entry.record.instance_id.clone(),
+            Some(entry) => {
+                (entry.record.host_cluster().to_owned(), entry.record.instance_id.clone())
+            }
             None => return Ok(false),
         }
     };
     if let Some(instance) = instance_id
-        && owner.as_deref() != Some(instance)
+        && (owner.0 != host_cluster || owner.1.as_deref() != Some(instance))
     {
         tracing::warn!(cluster, task = %id, instance, "An agent reported on a task of another instance");
         return Ok(false);
@@ -262,11 +268,12 @@ pub(crate) async fn apply_report(
         // An agent's report counts only while its instance is registered, up to the commit:
         // the write is conditional on the instance record seen here.
         let instance_revision = match instance_id {
-            Some(instance) => match crate::caller::registered_revision(ctx, cluster, instance) {
+            Some(instance) => match crate::caller::registered_revision(ctx, host_cluster, instance)
+            {
                 Some(revision) => {
-                    Some((crate::records::keys::instance(cluster, instance), revision))
+                    Some((crate::records::keys::instance(host_cluster, instance), revision))
                 }
-                None => return Err(crate::caller::not_registered(ctx, cluster, instance)),
+                None => return Err(crate::caller::not_registered(ctx, host_cluster, instance)),
             },
             None => None,
         };
@@ -298,6 +305,22 @@ pub(crate) async fn apply_report(
         }
     }
     Err(crate::records::contention(&key))
+}
+
+/// The cluster and id of the task an agent of `host_cluster` names: a task of that cluster,
+/// or, for a Fargate pool host, of the cluster its ARN names.
+pub(crate) fn owned_task(
+    ctx: &Ctx,
+    host_cluster: &str,
+    task_arn: &str,
+) -> Result<Option<(String, String)>, ApiError> {
+    if host_cluster != crate::placement::capacity::FARGATE_POOL {
+        return Ok(task_id(ctx, host_cluster, task_arn)?.map(|id| (host_cluster.to_owned(), id)));
+    }
+    let Some(rest) = ctx.arns().resolve(crate::arn::Kind::Task, task_arn)? else {
+        return Ok(None);
+    };
+    Ok(rest.split_once('/').map(|(cluster, id)| (cluster.to_owned(), id.to_owned())))
 }
 
 /// Applies what an agent submitted through the ECS API about a task of `cluster`: the caller

@@ -8,8 +8,9 @@ use api::{
 };
 
 use super::{render, render_indexed};
-use crate::clusters::active_cluster_name;
+use crate::clusters::{active_cluster, active_cluster_name};
 use crate::placement::Launch;
+use crate::placement::capacity;
 use crate::records::{Reservation, keys};
 use crate::task_definitions;
 use crate::{Ctx, placement, tags};
@@ -42,6 +43,7 @@ impl Prepared {
         cluster: &str,
         asked: Asked,
         network: Option<crate::vpc::AskedNetwork>,
+        fargate: Option<placement::OnFargate>,
         limit: usize,
     ) -> Result<Launch, ApiError> {
         let propagated = match asked.propagate_tags {
@@ -65,6 +67,7 @@ impl Prepared {
             tags,
             enable_execute_command: asked.enable_execute_command.unwrap_or(false),
             network: network.map(Arc::new),
+            fargate,
         })
     }
 }
@@ -88,6 +91,20 @@ pub(crate) async fn prepare(
     let revision = definition.revision.unwrap_or(0);
     match launch_type.unwrap_or(LaunchType::Ec2) {
         LaunchType::Ec2 | LaunchType::External => {}
+        LaunchType::Fargate => {
+            // The Fargate rules were checked when the revision was registered: FARGATE is among
+            // its compatibilities only if it keeps them all.
+            let compatible = definition
+                .compatibilities
+                .iter()
+                .flatten()
+                .any(|c| *c == api::Compatibility::Fargate);
+            if !compatible {
+                return Err(ApiError::invalid_parameter(
+                    "Task definition does not support launch_type FARGATE.",
+                ));
+            }
+        }
         other => {
             return Err(ApiError::new(
                 ErrorCode::UnsupportedFeatureException,
@@ -177,7 +194,8 @@ fn group_of(given: Option<String>, family: &str) -> Result<String, ApiError> {
 }
 
 pub(crate) async fn run_task(ctx: &Ctx, req: RunTaskRequest) -> Result<RunTaskResponse, ApiError> {
-    let cluster = active_cluster_name(ctx, req.cluster.as_deref()).await?;
+    let cluster_record = active_cluster(ctx, req.cluster.as_deref()).await?.value;
+    let cluster = cluster_record.cluster_name.clone().unwrap_or_default();
     let _lifecycle = ctx.inner.cluster_lifecycle.read().await;
     let quotas = &ctx.config().quotas;
     let count = req.count.unwrap_or(1);
@@ -188,12 +206,12 @@ pub(crate) async fn run_task(ctx: &Ctx, req: RunTaskRequest) -> Result<RunTaskRe
         )));
     }
     check_started_by(req.started_by.as_deref())?;
-    if req.capacity_provider_strategy.as_ref().is_some_and(|s| !s.is_empty()) {
-        return Err(ApiError::new(
-            ErrorCode::UnsupportedFeatureException,
-            "Berth does not run tasks through capacity provider strategies yet; use launchType.",
-        ));
-    }
+    let capacity = capacity::resolve(
+        req.launch_type,
+        req.capacity_provider_strategy.as_deref(),
+        cluster_record.capacity_providers.as_deref().unwrap_or_default(),
+        cluster_record.default_capacity_provider_strategy.as_deref().unwrap_or_default(),
+    )?;
     let tag_list = req.tags.clone().unwrap_or_default();
     tags::check_tags(&tag_list, quotas.tags_per_resource)?;
     check_propagate_tags(req.propagate_tags)?;
@@ -202,9 +220,12 @@ pub(crate) async fn run_task(ctx: &Ctx, req: RunTaskRequest) -> Result<RunTaskRe
     {
         return Err(ApiError::invalid_parameter("clientToken must be 1 to 64 characters."));
     }
+    let launch_type = match &capacity {
+        capacity::Capacity::Instances(launch_type) => Some(*launch_type),
+        _ => Some(LaunchType::Fargate),
+    };
     let prepared =
-        prepare(ctx, &cluster, &req.task_definition, req.launch_type, req.overrides.clone())
-            .await?;
+        prepare(ctx, &cluster, &req.task_definition, launch_type, req.overrides.clone()).await?;
     let constraints = placement::constraints(
         &prepared.definition,
         req.placement_constraints.as_deref().unwrap_or_default(),
@@ -217,6 +238,19 @@ pub(crate) async fn run_task(ctx: &Ctx, req: RunTaskRequest) -> Result<RunTaskRe
     if strategy.is_empty() {
         strategy.push(scheduler::Strategy::Random);
     }
+    if !capacity.is_fargate() && req.platform_version.is_some() {
+        return Err(ApiError::invalid_parameter(
+            "The platform version must be null when specifying an EC2 launch type.",
+        ));
+    }
+    let fargate = match capacity.is_fargate() {
+        true => Some(fargate_launch(
+            &constraints,
+            req.placement_strategy.as_deref().unwrap_or_default(),
+            req.platform_version.as_deref(),
+        )?),
+        false => None,
+    };
     let asked = Asked {
         group: req.group.clone(),
         started_by: req.started_by.clone(),
@@ -227,7 +261,7 @@ pub(crate) async fn run_task(ctx: &Ctx, req: RunTaskRequest) -> Result<RunTaskRe
     };
     let mode = prepared.definition.network_mode.unwrap_or(NetworkMode::Bridge);
     let network = crate::vpc::check(ctx, mode, req.network_configuration.as_ref()).await?;
-    let launch = prepared.launch(&cluster, asked, network, quotas.tags_per_resource)?;
+    let launch = prepared.launch(&cluster, asked, network, fargate, quotas.tags_per_resource)?;
     let token = match &req.client_token {
         Some(token) => {
             let print = fingerprint(&req, &cluster);
@@ -270,11 +304,61 @@ pub(crate) async fn run_task(ctx: &Ctx, req: RunTaskRequest) -> Result<RunTaskRe
         }
         None => None,
     };
-    let (records, failures) =
-        placement::place(ctx, &launch, count as u32, None, constraints, strategy, token).await?;
+    let (records, failures) = match &capacity {
+        capacity::Capacity::Instances(_) => {
+            placement::place(ctx, &launch, count as u32, None, constraints, strategy, token).await?
+        }
+        fargate => {
+            // Each provider's share is its own placement. With one share the client token is
+            // written with its tasks; with several, each share is placed in turn and the
+            // token is kept with the last one, naming every task.
+            let shares = capacity::divide(&fargate.items(), &[], count as u32);
+            let mut placed = (Vec::new(), Vec::new());
+            let last = shares.len().saturating_sub(1);
+            for (i, (provider, n)) in shares.iter().enumerate() {
+                let token = if i == last { token.clone() } else { None };
+                let (records, failures) = placement::place(
+                    ctx,
+                    &launch.on_provider(provider),
+                    *n,
+                    None,
+                    Vec::new(),
+                    Vec::new(),
+                    token,
+                )
+                .await?;
+                placed.0.extend(records);
+                placed.1.extend(failures);
+            }
+            placed
+        }
+    };
     Ok(RunTaskResponse {
         tasks: Some(records.iter().map(|r| render(ctx, r, true)).collect()),
         failures: Some(failures),
+    })
+}
+
+/// What a Fargate launch takes besides the definition: no placement constraints or strategies
+/// (Fargate places its tasks itself), and a platform version it has.
+pub(crate) fn fargate_launch(
+    constraints: &[scheduler::Constraint],
+    strategies: &[api::PlacementStrategy],
+    platform_version: Option<&str>,
+) -> Result<placement::OnFargate, ApiError> {
+    if !constraints.is_empty() {
+        return Err(ApiError::invalid_parameter(
+            "Task placement constraints are not supported on Fargate: the task definition and the call must name none.",
+        ));
+    }
+    if !strategies.is_empty() {
+        return Err(ApiError::invalid_parameter(
+            "Task placement strategies are not supported on Fargate.",
+        ));
+    }
+    Ok(placement::OnFargate {
+        provider: capacity::FARGATE.to_owned(),
+        platform_version: capacity::platform_version(platform_version)?,
     })
 }
 
@@ -333,7 +417,7 @@ pub(crate) async fn start_task(
     };
     let mode = prepared.definition.network_mode.unwrap_or(NetworkMode::Bridge);
     let network = crate::vpc::check(ctx, mode, req.network_configuration.as_ref()).await?;
-    let launch = prepared.launch(&cluster, asked, network, quotas.tags_per_resource)?;
+    let launch = prepared.launch(&cluster, asked, network, None, quotas.tags_per_resource)?;
     let (records, failures) =
         placement::place(ctx, &launch, 1, Some(&ids), constraints, Vec::new(), None).await?;
     Ok(StartTaskResponse {

@@ -274,7 +274,7 @@ fn holding(task: &IndexedTask) -> Option<(&TaskNetwork, Holder, Host)> {
     }
     let holder = Holder { cluster: task.cluster.to_string(), task: task.id.to_string() };
     let host = Host {
-        cluster: task.cluster.to_string(),
+        cluster: task.host_cluster().to_owned(),
         instance: task.instance_id.as_ref().map(InstanceId::to_string).unwrap_or_default(),
     };
     Some((network, holder, host))

@@ -30,6 +30,14 @@ fn probes(instance: &str) -> Vec<(Operation, Value)> {
             UpdateClusterSettings,
             json!({"cluster": "nope", "settings": [{"name": "containerInsights", "value": "enabled"}]}),
         ),
+        (
+            PutClusterCapacityProviders,
+            json!({"cluster": "c", "capacityProviders": ["EC2_SPOT"], "defaultCapacityProviderStrategy": []}),
+        ),
+        (
+            PutClusterCapacityProviders,
+            json!({"cluster": "nope", "capacityProviders": [], "defaultCapacityProviderStrategy": []}),
+        ),
         (RegisterTaskDefinition, json!({"family": "f", "containerDefinitions": []})),
         (
             RegisterTaskDefinition,

@@ -10,6 +10,7 @@ mod berth_ops;
 mod clusters;
 mod container_instances;
 mod error_codes;
+mod fargate;
 mod network;
 mod protocol;
 mod services;

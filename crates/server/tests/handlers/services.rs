@@ -152,14 +152,6 @@ async fn create_service_refuses_what_berth_does_not_support() {
     let h = cluster().await;
     let unsupported = [
         (
-            json!({"launchType": "FARGATE"}),
-            "Berth does not support services with this launch type yet.",
-        ),
-        (
-            json!({"capacityProviderStrategy": [{"capacityProvider": "FARGATE"}]}),
-            "Berth does not support capacity provider strategies yet.",
-        ),
-        (
             json!({"loadBalancers": [{"targetGroupArn": "arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/t/1", "containerName": "app", "containerPort": 80}]}),
             "Berth does not support load balancers on services yet.",
         ),
@@ -337,10 +329,6 @@ async fn update_service_refuses_and_leaves_the_service_as_it_was() {
     )
     .await;
     let unsupported = [
-        (
-            json!({"capacityProviderStrategy": [{"capacityProvider": "FARGATE"}]}),
-            "capacity provider strategies",
-        ),
         (
             json!({"loadBalancers": [{"containerName": "app", "containerPort": 80}]}),
             "load balancers on services",

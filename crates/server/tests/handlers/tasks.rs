@@ -144,13 +144,18 @@ async fn run_task_refuses_definitions_and_launches_it_cannot_run() {
         ),
         (
             json!({"launchType": "FARGATE"}),
-            "UnsupportedFeatureException",
-            "Berth does not run tasks with launch type FARGATE yet.",
+            "InvalidParameterException",
+            "Task definition does not support launch_type FARGATE.",
         ),
         (
-            json!({"capacityProviderStrategy": [{"capacityProvider": "FARGATE"}]}),
-            "UnsupportedFeatureException",
-            "Berth does not run tasks through capacity provider strategies yet; use launchType.",
+            json!({"launchType": "MANAGED_INSTANCES"}),
+            "InvalidParameterException",
+            "Berth has no managed instances",
+        ),
+        (
+            json!({"capacityProviderStrategy": [{"capacityProvider": "FARGATE", "weight": 1}]}),
+            "InvalidParameterException",
+            "cannot contain a capacity provider that is not associated with the cluster",
         ),
     ];
     for (extra, code, fragment) in cases {

@@ -1,0 +1,253 @@
+//! The Fargate launch type and capacity provider strategies: the pool's hosts, which no
+//! cluster shows; Fargate's rules, each refused as ECS refuses it with nothing written; how a
+//! strategy's base and weight divide a call's tasks.
+
+use serde_json::{Value, json};
+
+use crate::harness::Harness;
+
+/// The pool's hidden cluster (`server::FARGATE_POOL`).
+const POOL: &str = "~fargate";
+
+/// Cluster `c` with both Fargate providers, the Fargate definition `f` (256 CPU units, 512
+/// MiB), the bridge definition `web`, and the zone's subnet id. Pool hosts are added with
+/// [`pool_host`].
+async fn fargate() -> (Harness, String) {
+    let h = Harness::new().await;
+    h.call(
+        "CreateCluster",
+        json!({"clusterName": "c", "capacityProviders": ["FARGATE", "FARGATE_SPOT"]}),
+    )
+    .await
+    .ok();
+    h.register_definition("web").await;
+    h.register_definition_with(json!({"family": "f", "networkMode": "awsvpc",
+        "requiresCompatibilities": ["FARGATE"], "cpu": "256", "memory": "512",
+        "containerDefinitions": [{"name": "app", "image": "busybox",
+            "portMappings": [{"containerPort": 8080}]}]}))
+        .await;
+    pool_host(&h, "FARGATE").await;
+    let subnets = h.ctx.store().range("/vpc/subnets/", Default::default()).await.unwrap();
+    let subnet: Value = serde_json::from_slice(&subnets.kvs[0].value).unwrap();
+    (h, subnet["id"].as_str().unwrap().to_owned())
+}
+
+/// Registers a pool host of `provider` with the pool's token.
+async fn pool_host(h: &Harness, provider: &str) {
+    let mut registration = crate::harness::registration(POOL);
+    registration["attributes"] = json!([{"name": "ecs.capability.task-eni"},
+        {"name": "berth.capacity-provider", "value": provider}]);
+    h.call_with_token("RegisterContainerInstance", registration, &h.agent_token(POOL)).await.ok();
+}
+
+fn network(subnet: &str) -> Value {
+    json!({"awsvpcConfiguration": {"subnets": [subnet]}})
+}
+
+fn run(subnet: &str, extra: Value) -> Value {
+    let mut body = json!({"cluster": "c", "taskDefinition": "f", "launchType": "FARGATE",
+        "networkConfiguration": network(subnet)});
+    for (key, value) in extra.as_object().unwrap() {
+        if value.is_null() {
+            body.as_object_mut().unwrap().remove(key);
+        } else {
+            body[key] = value.clone();
+        }
+    }
+    body
+}
+
+#[tokio::test]
+async fn fargate_rules_are_refused_as_ecs_refuses_them_and_write_nothing() {
+    let (h, subnet) = fargate().await;
+    let spot = json!([{"capacityProvider": "FARGATE_SPOT", "weight": 1}]);
+    let cases = [
+        (
+            run(&subnet, json!({"taskDefinition": "web"})),
+            "Task definition does not support launch_type FARGATE.",
+        ),
+        (
+            run(&subnet, json!({"capacityProviderStrategy": spot})),
+            "Specifying both a launch type and capacity provider strategy is not supported.",
+        ),
+        (
+            run(&subnet, json!({"networkConfiguration": null})),
+            "Network Configuration must be provided when networkMode 'awsvpc' is specified.",
+        ),
+        (
+            run(&subnet, json!({"placementConstraints": [{"type": "distinctInstance"}]})),
+            "Task placement constraints are not supported on Fargate",
+        ),
+        (
+            run(&subnet, json!({"placementStrategy": [{"type": "random"}]})),
+            "Task placement strategies are not supported on Fargate.",
+        ),
+        (
+            run(
+                &subnet,
+                json!({"launchType": null, "capacityProviderStrategy": [
+                    {"capacityProvider": "FARGATE", "base": 1, "weight": 1},
+                    {"capacityProvider": "FARGATE_SPOT", "base": 1, "weight": 1}]}),
+            ),
+            "Only one capacity provider in a capacity provider strategy can have a base defined.",
+        ),
+        (
+            run(
+                &subnet,
+                json!({"launchType": null, "capacityProviderStrategy": [
+                    {"capacityProvider": "FARGATE", "weight": 0}]}),
+            ),
+            "must have a weight greater than zero",
+        ),
+        (
+            run(
+                &subnet,
+                json!({"launchType": null, "capacityProviderStrategy": [
+                    {"capacityProvider": "FARGATE", "weight": 1},
+                    {"capacityProvider": "FARGATE", "weight": 2}]}),
+            ),
+            "contains FARGATE more than once",
+        ),
+        (
+            json!({"cluster": "c", "taskDefinition": "web", "platformVersion": "1.4.0"}),
+            "The platform version must be null when specifying an EC2 launch type.",
+        ),
+    ];
+    for (body, message) in cases {
+        h.rejects("RunTask", body, message).await;
+    }
+    h.refuses(
+        "RunTask",
+        run(&subnet, json!({"platformVersion": "0.9.0"})),
+        "PlatformUnknownException",
+        "The specified platform version 0.9.0 does not exist.",
+    )
+    .await;
+    // A provider the cluster does not have.
+    h.create_cluster("plain").await;
+    h.rejects(
+        "RunTask",
+        json!({"cluster": "plain", "taskDefinition": "f", "networkConfiguration": network(&subnet),
+            "capacityProviderStrategy": [{"capacityProvider": "FARGATE", "weight": 1}]}),
+        "cannot contain a capacity provider that is not associated with the cluster",
+    )
+    .await;
+    let service = |extra: Value| {
+        let mut body = json!({"cluster": "c", "serviceName": "s", "taskDefinition": "f",
+            "desiredCount": 1, "launchType": "FARGATE", "networkConfiguration": network(&subnet)});
+        for (key, value) in extra.as_object().unwrap() {
+            body[key] = value.clone();
+        }
+        body
+    };
+    let service_cases = [
+        (
+            service(json!({"schedulingStrategy": "DAEMON"})),
+            "The DAEMON scheduling strategy is not supported on Fargate.",
+        ),
+        (
+            service(json!({"placementStrategy": [{"type": "spread", "field": "instanceId"}]})),
+            "Task placement strategies are not supported on Fargate.",
+        ),
+        (
+            service(json!({"taskDefinition": "web"})),
+            "Task definition does not support launch_type FARGATE.",
+        ),
+    ];
+    for (body, message) in service_cases {
+        h.rejects("CreateService", body, message).await;
+    }
+    // Tasks run through the API cannot be put on the pool's hosts, nor can anyone reach it.
+    h.refuses("ListContainerInstances", json!({"cluster": POOL}), "ClusterNotFoundException", "")
+        .await;
+    let mut registration = crate::harness::registration(POOL);
+    registration["attributes"] = json!([]);
+    h.refuses("RegisterContainerInstance", registration, "ClusterNotFoundException", "").await;
+}
+
+#[tokio::test]
+async fn fargate_tasks_run_on_the_pool_which_no_cluster_shows() {
+    let (h, subnet) = fargate().await;
+    let reply = h.call("RunTask", run(&subnet, json!({"count": 2}))).await.ok();
+    let tasks = reply["tasks"].as_array().unwrap();
+    assert_eq!(tasks.len(), 2, "{reply}");
+    for task in tasks {
+        assert_eq!(task["launchType"], "FARGATE");
+        assert_eq!(task["capacityProviderName"], "FARGATE");
+        assert_eq!(task["platformVersion"], "1.4.0", "LATEST is Berth's version");
+        assert_eq!(task["platformFamily"], "Linux");
+        assert_eq!(task["ephemeralStorage"]["sizeInGiB"], 20);
+        assert_eq!(task["availabilityZone"], "us-east-1a");
+        assert_eq!(task["cpu"], "256");
+        assert_eq!(task["memory"], "512");
+        assert!(task.get("containerInstanceArn").is_none(), "{task}");
+        assert_eq!(task["attachments"][0]["type"], "ElasticNetworkInterface");
+    }
+    let cluster = h.describe_cluster("c").await;
+    assert_eq!(cluster["registeredContainerInstancesCount"], 0);
+    assert_eq!(cluster["pendingTasksCount"], 2);
+    let instances = h.call("ListContainerInstances", json!({"cluster": "c"})).await.ok();
+    assert_eq!(instances["containerInstanceArns"], json!([]));
+    let clusters = h.call("ListClusters", json!({})).await.ok();
+    assert_eq!(clusters["clusterArns"].as_array().unwrap().len(), 1, "{clusters}");
+    let described = h.call("DescribeClusters", json!({"clusters": [POOL]})).await.ok();
+    assert_eq!(described["clusters"], json!([]));
+    assert_eq!(described["failures"][0]["reason"], "MISSING");
+    // The tasks list and stop as the cluster's own.
+    let listed = h.call("ListTasks", json!({"cluster": "c", "launchType": "FARGATE"})).await.ok();
+    assert_eq!(listed["taskArns"].as_array().unwrap().len(), 2);
+    let arn = tasks[0]["taskArn"].as_str().unwrap();
+    let stopped = h.call("StopTask", json!({"cluster": "c", "task": arn})).await.ok();
+    assert_eq!(stopped["task"]["desiredStatus"], "STOPPED");
+}
+
+#[tokio::test]
+async fn a_strategy_divides_tasks_by_base_then_weight() {
+    let (h, subnet) = fargate().await;
+    pool_host(&h, "FARGATE_SPOT").await;
+    let strategy = json!([{"capacityProvider": "FARGATE", "base": 1, "weight": 1},
+        {"capacityProvider": "FARGATE_SPOT", "weight": 3}]);
+    let body = run(
+        &subnet,
+        json!({"launchType": null, "count": 9,
+        "capacityProviderStrategy": strategy}),
+    );
+    let reply = h.call("RunTask", body).await.ok();
+    let tasks = reply["tasks"].as_array().unwrap();
+    let on =
+        |provider: &str| tasks.iter().filter(|t| t["capacityProviderName"] == provider).count();
+    assert_eq!((on("FARGATE"), on("FARGATE_SPOT")), (3, 6), "{reply}");
+    // The cluster's default strategy serves a call that names neither.
+    h.call(
+        "PutClusterCapacityProviders",
+        json!({"cluster": "c", "capacityProviders": ["FARGATE", "FARGATE_SPOT"],
+            "defaultCapacityProviderStrategy": [{"capacityProvider": "FARGATE_SPOT", "weight": 1}]}),
+    )
+    .await
+    .ok();
+    let reply = h.call("RunTask", run(&subnet, json!({"launchType": null}))).await.ok();
+    assert_eq!(reply["tasks"][0]["capacityProviderName"], "FARGATE_SPOT", "{reply}");
+}
+
+#[tokio::test]
+async fn without_pool_capacity_fargate_tasks_fail_as_fargate_reports_it() {
+    let h = Harness::new().await;
+    h.call("CreateCluster", json!({"clusterName": "c", "capacityProviders": ["FARGATE"]}))
+        .await
+        .ok();
+    h.register_definition_with(json!({"family": "f", "networkMode": "awsvpc",
+        "requiresCompatibilities": ["FARGATE"], "cpu": "256", "memory": "512",
+        "containerDefinitions": [{"name": "app", "image": "busybox"}]}))
+        .await;
+    // A cluster instance makes the zone's subnet, but it is not Fargate capacity.
+    h.register_instance("c").await;
+    let subnets = h.ctx.store().range("/vpc/subnets/", Default::default()).await.unwrap();
+    let subnet: Value = serde_json::from_slice(&subnets.kvs[0].value).unwrap();
+    let reply =
+        h.call("RunTask", run(subnet["id"].as_str().unwrap(), json!({"count": 2}))).await.ok();
+    assert_eq!(reply["tasks"], json!([]));
+    assert_eq!(
+        reply["failures"][0]["reason"],
+        "Capacity is unavailable at this time. Please try again later or in a different availability zone"
+    );
+}
