@@ -557,6 +557,8 @@ fn create_body(spec: &ContainerSpec) -> ContainerCreateBody {
         pids_limit: spec.pids_limit,
         runtime: spec.oci_runtime.clone(),
         memory: spec.memory_mib.map(|m| m * MIB),
+        // Equal to the memory limit: no swap at all.
+        memory_swap: spec.memory_mib.filter(|_| spec.no_swap).map(|m| m * MIB),
         memory_reservation: spec.memory_reservation_mib.map(|m| m * MIB),
         network_mode: Some(network_mode),
         port_bindings: (!port_bindings.is_empty()).then_some(port_bindings),

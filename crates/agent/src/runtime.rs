@@ -46,6 +46,8 @@ pub struct ContainerSpec {
     pub nano_cpus: Option<i64>,
     /// The most processes the container may hold.
     pub pids_limit: Option<i64>,
+    /// No swap beyond the memory limit (a Fargate task has none).
+    pub no_swap: bool,
     /// The OCI runtime to run the container under, if not the daemon's default.
     pub oci_runtime: Option<String>,
     /// Hard memory limit in MiB.

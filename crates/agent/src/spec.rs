@@ -228,6 +228,7 @@ pub fn container_spec(
         cpu_shares: Some(cpu_shares),
         nano_cpus,
         pids_limit: ctx.isolation.map(|i| i.pids_limit),
+        no_swap: ctx.isolation.is_some(),
         oci_runtime: ctx.isolation.and_then(|i| i.runtime.clone()),
         memory_mib,
         memory_reservation_mib,

@@ -359,8 +359,19 @@ impl Actor {
     }
 
     fn context(&self) -> TaskContext<'_> {
+        // A Fargate pool host runs tasks of every cluster: each task's containers carry its
+        // own cluster (named in its ARN, `task/<cluster>/<id>`).
+        let cluster = match self.env.isolation {
+            Some(_) => self
+                .desired
+                .task_arn
+                .rsplit_once(":task/")
+                .and_then(|(_, rest)| rest.split_once('/'))
+                .map_or(self.env.cluster.as_str(), |(cluster, _)| cluster),
+            None => &self.env.cluster,
+        };
         TaskContext {
-            cluster: &self.env.cluster,
+            cluster,
             container_instance_arn: &self.env.instance_arn,
             task_arn: &self.desired.task_arn,
             task_id: &self.task_id,

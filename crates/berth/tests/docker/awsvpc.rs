@@ -13,7 +13,7 @@ use crate::common::{Server, eventually};
 use crate::support::{AgentProcess, TestCluster, TestHosts, container, containers_of_task, docker};
 
 /// An EC2 query call (the server runs without access control), answered as XML text.
-async fn ec2(server: &Server, params: &[(&str, &str)]) -> String {
+pub(crate) async fn ec2(server: &Server, params: &[(&str, &str)]) -> String {
     let mut form: Vec<(&str, &str)> = vec![("Version", "2016-11-15")];
     form.extend_from_slice(params);
     let body: String = form_urlencoded::Serializer::new(String::new()).extend_pairs(form).finish();
@@ -31,7 +31,7 @@ async fn ec2(server: &Server, params: &[(&str, &str)]) -> String {
 }
 
 /// The text of the first `<tag>` of an XML answer.
-fn first(xml: &str, tag: &str) -> String {
+pub(crate) fn first(xml: &str, tag: &str) -> String {
     let open = format!("<{tag}>");
     let start = xml.find(&open).unwrap_or_else(|| panic!("no <{tag}> in {xml}")) + open.len();
     let end = xml[start..].find('<').unwrap() + start;
@@ -49,7 +49,7 @@ fn fetch(task: &Task, address: &str, port: u16) -> Option<String> {
     (out.status.success() && !body.is_empty()).then_some(body)
 }
 
-fn address(task: &Task) -> String {
+pub(crate) fn address(task: &Task) -> String {
     let attachment = &task.attachments()[0];
     attachment
         .details()

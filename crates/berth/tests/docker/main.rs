@@ -8,6 +8,7 @@ mod common;
 mod adoption;
 mod awsvpc;
 mod dev;
+mod fargate;
 mod policy;
 mod services;
 mod support;

@@ -131,6 +131,12 @@ impl AgentProcess {
         agent
     }
 
+    /// Starts an agent of the Fargate pool (`--fargate`, or `--fargate-spot` for Spot).
+    pub fn start_fargate(server: &Server, zone: &str, spot: bool) -> AgentProcess {
+        let flag = if spot { "--fargate-spot" } else { "--fargate" };
+        AgentProcess::launch(server, server::FARGATE_POOL, zone, &[flag], None)
+    }
+
     /// Starts an agent on a test host: in the network namespace `host`.
     pub fn start_on(host: &str, server: &Server, cluster: &str, zone: &str) -> AgentProcess {
         AgentProcess::launch(server, cluster, zone, &[], Some(host))
@@ -146,16 +152,12 @@ impl AgentProcess {
             }
             None => Command::new(env!("CARGO_BIN_EXE_berth")),
         };
+        // A pool agent names no cluster: its flag says it serves the pool.
+        let cluster: &[&str] =
+            if self.cluster == server::FARGATE_POOL { &[] } else { &["--cluster", &self.cluster] };
         let child = command
-            .args([
-                "agent",
-                "--server",
-                &self.server,
-                "--cluster",
-                &self.cluster,
-                "--availability-zone",
-                &self.zone,
-            ])
+            .args(["agent", "--server", &self.server, "--availability-zone", &self.zone])
+            .args(cluster)
             .arg("--state-dir")
             .arg(&self.state_dir)
             .args(["--cleanup-wait", "1", "--stop-timeout", "10", "--usage-interval", "1"])

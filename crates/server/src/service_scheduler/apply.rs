@@ -308,11 +308,15 @@ pub(super) async fn stop_tasks(
         };
         let instance_gone = {
             let index = ctx.state().read();
-            let c = index.cluster(cluster);
-            let instance =
-                c.and_then(|c| c.tasks.get(id.as_str())).and_then(|t| t.record.instance_id.clone());
-            instance.is_none_or(|i| {
-                c.and_then(|c| c.instances.get(&i))
+            let task = index.cluster(cluster).and_then(|c| c.tasks.get(id.as_str()));
+            // Its instance is in its host cluster (the Fargate pool's, for a Fargate task).
+            let host = task.and_then(|t| {
+                Some((t.record.host_cluster().to_owned(), t.record.instance_id.clone()?))
+            });
+            host.is_none_or(|(host_cluster, i)| {
+                index
+                    .cluster(&host_cluster)
+                    .and_then(|c| c.instances.get(&i))
                     .is_none_or(|e| e.record.instance.status == InstanceStatus::Inactive)
             })
         };

@@ -86,23 +86,33 @@ pub(super) fn read(ctx: &Ctx, cluster: &str, name: &str) -> Option<Read> {
     // Each task's instance is looked up directly: a service's tasks are mostly on distinct
     // instances, so collecting the distinct hosts first saved few lookups and cost a sorted
     // insert per task. The set is built only for a scale-in's snapshot.
+    // A task's instance is in its host cluster: the service's own, or the Fargate pool.
     let mut leaving = BTreeSet::new();
-    let mut hosts: BTreeSet<&str> = BTreeSet::new();
-    for host in tasks.iter().filter_map(|t| t.instance_id.as_deref()) {
-        let gone_or_leaving = cluster_index.instances.get(host).is_none_or(|e| {
+    let mut hosts: BTreeSet<(&str, &str)> = BTreeSet::new();
+    let empty = ClusterIndex::default();
+    for task in &tasks {
+        let Some(host) = task.instance_id.as_deref() else { continue };
+        let host_cluster = task.host_cluster();
+        let host_index = if host_cluster == cluster {
+            cluster_index
+        } else {
+            index.cluster(host_cluster).unwrap_or(&empty)
+        };
+        let gone_or_leaving = host_index.instances.get(host).is_none_or(|e| {
             matches!(e.record.instance.status, InstanceStatus::Draining | InstanceStatus::Inactive)
         });
         if gone_or_leaving && !leaving.contains(host) {
             leaving.insert(host.to_owned());
         }
         if may_scale_in {
-            hosts.insert(host);
+            hosts.insert((host_cluster, host));
         }
     }
     let mut snapshot = scheduler::Snapshot { instances: Vec::new() };
-    for host in hosts {
-        if let Some(e) = cluster_index.instances.get(host) {
-            snapshot.instances.push(placement::instance(ctx, cluster_index, cluster, &e.record));
+    for (host_cluster, host) in hosts {
+        let Some(host_index) = index.cluster(host_cluster) else { continue };
+        if let Some(e) = host_index.instances.get(host) {
+            snapshot.instances.push(placement::instance(ctx, host_index, host_cluster, &e.record));
         }
     }
     let daemon = record.service.scheduling_strategy == Some(SchedulingStrategy::Daemon);

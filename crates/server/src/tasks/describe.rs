@@ -48,8 +48,11 @@ pub(crate) async fn describe_tasks(
             found
                 .iter()
                 .map(|record| {
-                    let instance =
-                        record.instance_id.as_deref().filter(|_| !record.is_stopped())?;
+                    // A Fargate task's host is the pool's: see below.
+                    let instance = record
+                        .instance_id
+                        .as_deref()
+                        .filter(|_| !record.is_stopped() && record.host_cluster.is_none())?;
                     let up = match known.iter().find(|(id, _)| *id == instance) {
                         Some(&(_, up)) => up,
                         None => {
@@ -68,6 +71,14 @@ pub(crate) async fn describe_tasks(
                 })
                 .collect()
         });
+    let connectivities: Vec<Option<api::Connectivity>> = found
+        .iter()
+        .zip(connectivities)
+        .map(|(record, known)| match &record.host_cluster {
+            Some(_) => super::connectivity(ctx, record.as_ref()),
+            None => known,
+        })
+        .collect();
     let mut out = Vec::with_capacity(64 + found.len() * 1536);
     out.extend_from_slice(b"{\"tasks\":[");
     for (n, (record, connectivity)) in found.into_iter().zip(connectivities).enumerate() {

@@ -109,7 +109,7 @@ fn render_record(
 }
 
 /// Whether the agent of a task that is not STOPPED is connected (`None` for others).
-fn connectivity(ctx: &Ctx, record: &impl TaskState) -> Option<api::Connectivity> {
+pub(super) fn connectivity(ctx: &Ctx, record: &impl TaskState) -> Option<api::Connectivity> {
     if record.is_stopped() {
         return None;
     }
