@@ -14,6 +14,7 @@ pub const TARGET_PREFIX: &str = "BerthV1.";
 pub enum BerthOperation {
     GetContainerLogs,
     DescribeTaskUsage,
+    ReclaimSpotCapacity,
 }
 
 impl BerthOperation {
@@ -21,6 +22,7 @@ impl BerthOperation {
         match name {
             "GetContainerLogs" => Some(BerthOperation::GetContainerLogs),
             "DescribeTaskUsage" => Some(BerthOperation::DescribeTaskUsage),
+            "ReclaimSpotCapacity" => Some(BerthOperation::ReclaimSpotCapacity),
             _ => None,
         }
     }
@@ -62,4 +64,20 @@ pub struct DescribeTaskUsageRequest {
 #[serde(rename_all = "camelCase")]
 pub struct DescribeTaskUsageResponse {
     pub usage: Vec<TaskUsage>,
+}
+
+/// Takes Fargate Spot capacity back, as AWS does when it needs it: the tasks on the Spot hosts
+/// reclaimed are interrupted (SIGTERM, then their stop timeout; `stopCode: SpotInterruption`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReclaimSpotCapacityRequest {
+    /// How many Spot hosts to reclaim (1 to 100, default 1): those running the most tasks.
+    pub hosts: Option<i32>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReclaimSpotCapacityResponse {
+    /// The tasks interrupted.
+    pub interrupted_tasks: Vec<String>,
 }

@@ -21,6 +21,7 @@ mod dispatch;
 mod ec2;
 mod error;
 mod failures;
+mod fargate;
 mod http;
 mod liveness;
 mod logs;

@@ -26,7 +26,7 @@ const LAYERS: &[&[&str]] = &[
     &["clusters", "task_definitions"],
     &["container_instances"],
     &["tasks"],
-    &["services", "logs"],
+    &["services", "logs", "fargate"],
     // Background workers.
     &["service_scheduler", "reaper"],
     // The edge: operations by name, the agent channel, other services' protocols, HTTP.

@@ -419,6 +419,28 @@ async fn each_operation() {
         InvalidParameterException,
         ecs.update_cluster_settings().cluster("c").settings(insights("maybe")).send(),
     );
+    check!(
+        r,
+        PutClusterCapacityProviders,
+        "no such cluster",
+        ClusterNotFoundException,
+        ecs.put_cluster_capacity_providers()
+            .cluster("nope")
+            .set_capacity_providers(Some(vec![]))
+            .set_default_capacity_provider_strategy(Some(vec![]))
+            .send(),
+    );
+    check!(
+        r,
+        PutClusterCapacityProviders,
+        "a provider Berth does not have",
+        InvalidParameterException,
+        ecs.put_cluster_capacity_providers()
+            .cluster("c")
+            .capacity_providers("EC2_SPOT")
+            .set_default_capacity_provider_strategy(Some(vec![]))
+            .send(),
+    );
 
     // Task definitions.
     check!(
@@ -730,9 +752,9 @@ async fn each_operation() {
     check!(
         r,
         CreateService,
-        "a launch type Berth does not run",
-        UnsupportedFeatureException,
-        create("api", "web:1").launch_type(LaunchType::Fargate).send(),
+        "a definition Fargate cannot run",
+        InvalidParameterException,
+        create("api", "web:1").desired_count(1).launch_type(LaunchType::Fargate).send(),
     );
     check!(
         r,
@@ -1047,8 +1069,8 @@ async fn each_operation() {
     check!(
         r,
         RunTask,
-        "a launch type Berth does not run",
-        UnsupportedFeatureException,
+        "a definition Fargate cannot run",
+        InvalidParameterException,
         ecs.run_task()
             .cluster("c")
             .task_definition("web:1")

@@ -187,6 +187,8 @@ pub(crate) enum StopCause {
     ServiceDraining,
     /// Its service was deleted.
     ServiceDeleted,
+    /// Its Fargate Spot capacity was reclaimed.
+    SpotInterruption,
 }
 
 #[cfg(test)]

@@ -66,6 +66,7 @@ pub(crate) fn stop(
         | StopCause::ServiceUnhealthy
         | StopCause::ServiceDraining
         | StopCause::ServiceDeleted => TaskStopCode::ServiceSchedulerInitiated,
+        StopCause::SpotInterruption => TaskStopCode::SpotInterruption,
     });
     task.stop_cause = Some(cause);
     task.stopped_reason = Some(reason.to_owned());

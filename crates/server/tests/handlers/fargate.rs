@@ -251,3 +251,45 @@ async fn without_pool_capacity_fargate_tasks_fail_as_fargate_reports_it() {
         "Capacity is unavailable at this time. Please try again later or in a different availability zone"
     );
 }
+
+#[tokio::test]
+async fn reclaiming_spot_capacity_interrupts_the_tasks_there() {
+    let (h, subnet) = fargate().await;
+    pool_host(&h, "FARGATE_SPOT").await;
+    let body = run(
+        &subnet,
+        json!({"launchType": null, "count": 5, "capacityProviderStrategy": [
+        {"capacityProvider": "FARGATE", "base": 2, "weight": 0},
+        {"capacityProvider": "FARGATE_SPOT", "weight": 1}]}),
+    );
+    let reply = h.call("RunTask", body).await.ok();
+    let spot: Vec<String> = reply["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["capacityProviderName"] == "FARGATE_SPOT")
+        .map(|t| t["taskArn"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(spot.len(), 3, "{reply}");
+    h.berth("ReclaimSpotCapacity", json!({"hosts": 0})).await.invalid("between 1 and 100");
+    let reclaimed = h.berth("ReclaimSpotCapacity", json!({})).await.ok();
+    let mut interrupted: Vec<String> = reclaimed["interruptedTasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap().to_owned())
+        .collect();
+    interrupted.sort();
+    let mut expected = spot.clone();
+    expected.sort();
+    assert_eq!(interrupted, expected, "only the Spot host's tasks");
+    let described = h.call("DescribeTasks", json!({"cluster": "c", "tasks": spot})).await.ok();
+    for task in described["tasks"].as_array().unwrap() {
+        assert_eq!(task["desiredStatus"], "STOPPED");
+        assert_eq!(task["stopCode"], "SpotInterruption");
+        assert_eq!(task["stoppedReason"], "Your Spot Task was interrupted.");
+    }
+    // Nothing left to interrupt.
+    let again = h.berth("ReclaimSpotCapacity", json!({})).await.ok();
+    assert_eq!(again["interruptedTasks"], json!([]));
+}
