@@ -15,6 +15,7 @@ pub enum BerthOperation {
     GetContainerLogs,
     DescribeTaskUsage,
     ReclaimSpotCapacity,
+    GetFargateUsage,
 }
 
 impl BerthOperation {
@@ -23,6 +24,7 @@ impl BerthOperation {
             "GetContainerLogs" => Some(BerthOperation::GetContainerLogs),
             "DescribeTaskUsage" => Some(BerthOperation::DescribeTaskUsage),
             "ReclaimSpotCapacity" => Some(BerthOperation::ReclaimSpotCapacity),
+            "GetFargateUsage" => Some(BerthOperation::GetFargateUsage),
             _ => None,
         }
     }
@@ -80,4 +82,44 @@ pub struct ReclaimSpotCapacityRequest {
 pub struct ReclaimSpotCapacityResponse {
     /// The tasks interrupted.
     pub interrupted_tasks: Vec<String>,
+}
+
+/// Fargate usage over a time range, metered as AWS bills it: per second of the vCPU and GB a
+/// task asked for, from the start of its image pull to its end, at least one minute a task;
+/// ephemeral storage above 20 GB; Spot apart.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GetFargateUsageRequest {
+    /// Only this cluster's tasks (all clusters when absent).
+    pub cluster: Option<String>,
+    /// The range, epoch seconds (default: from the epoch to now).
+    pub start_time: Option<f64>,
+    pub end_time: Option<f64>,
+    /// `CLUSTER` (the default), `SERVICE`, `FAMILY` or `TAG:<key>`.
+    pub group_by: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GetFargateUsageResponse {
+    pub groups: Vec<FargateUsageGroup>,
+}
+
+/// The usage of one group (a cluster, a service, a family or a tag's value; `-` for tasks
+/// without one).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FargateUsageGroup {
+    pub key: String,
+    pub tasks: u64,
+    /// Billed task seconds (each task's at least 60).
+    pub billed_seconds: f64,
+    pub vcpu_seconds: f64,
+    pub gb_seconds: f64,
+    /// GB-seconds of ephemeral storage above the 20 GB included.
+    pub storage_gb_seconds: f64,
+    pub spot_vcpu_seconds: f64,
+    pub spot_gb_seconds: f64,
+    /// What it costs at the configured prices, in US dollars.
+    pub cost: f64,
 }

@@ -213,6 +213,65 @@ pub struct RawConfig {
     pub clusters: Option<std::collections::BTreeMap<String, RawClusterConfig>>,
     pub connections: Option<RawConnections>,
     pub vpc: Option<RawVpc>,
+    pub fargate: Option<RawFargate>,
+}
+
+/// `[fargate]`: what Fargate usage costs, in US dollars (default: the published us-east-1
+/// Linux/x86 rates; Spot at 70% off).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, rename_all = "kebab-case", deny_unknown_fields)]
+pub struct RawFargate {
+    pub vcpu_hour: f64,
+    pub gb_hour: f64,
+    /// Per GB-hour of ephemeral storage above the 20 GB included.
+    pub storage_gb_hour: f64,
+    pub spot_vcpu_hour: f64,
+    pub spot_gb_hour: f64,
+}
+
+impl Default for RawFargate {
+    fn default() -> RawFargate {
+        RawFargate {
+            vcpu_hour: 0.04048,
+            gb_hour: 0.004445,
+            storage_gb_hour: 0.000111,
+            spot_vcpu_hour: 0.012144,
+            spot_gb_hour: 0.0013335,
+        }
+    }
+}
+
+/// Fargate prices in billionths of a dollar per unit-hour, so that the configuration compares
+/// exactly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FargatePrices {
+    pub vcpu_hour: u64,
+    pub gb_hour: u64,
+    pub storage_gb_hour: u64,
+    pub spot_vcpu_hour: u64,
+    pub spot_gb_hour: u64,
+}
+
+impl TryFrom<RawFargate> for FargatePrices {
+    type Error = ConfigError;
+
+    fn try_from(raw: RawFargate) -> Result<FargatePrices, ConfigError> {
+        let nano = |name: &str, dollars: f64| {
+            if !(0.0..=1000.0).contains(&dollars) {
+                return Err(ConfigError::Invalid(format!(
+                    "[fargate] {name} must be between 0 and 1000 dollars; got {dollars}"
+                )));
+            }
+            Ok((dollars * 1e9).round() as u64)
+        };
+        Ok(FargatePrices {
+            vcpu_hour: nano("vcpu-hour", raw.vcpu_hour)?,
+            gb_hour: nano("gb-hour", raw.gb_hour)?,
+            storage_gb_hour: nano("storage-gb-hour", raw.storage_gb_hour)?,
+            spot_vcpu_hour: nano("spot-vcpu-hour", raw.spot_vcpu_hour)?,
+            spot_gb_hour: nano("spot-gb-hour", raw.spot_gb_hour)?,
+        })
+    }
 }
 
 /// `[vpc]`: the one VPC tasks in the `awsvpc` network mode get their addresses from.
@@ -353,6 +412,7 @@ pub struct Config {
     pub cluster_containers: std::collections::BTreeMap<String, ContainerPolicy>,
     pub connections: Connections,
     pub vpc: Vpc,
+    pub fargate_prices: FargatePrices,
 }
 
 impl Config {
@@ -438,6 +498,7 @@ impl TryFrom<RawConfig> for Config {
             cluster_containers,
             connections: Connections::try_from(raw.connections.unwrap_or_default())?,
             vpc: Vpc::try_from(raw.vpc.unwrap_or_default())?,
+            fargate_prices: FargatePrices::try_from(raw.fargate.unwrap_or_default())?,
         })
     }
 }

@@ -196,6 +196,9 @@ pub(crate) async fn dispatch_berth(
         BerthOperation::DescribeTaskUsage => {
             serde_json::to_value(crate::tasks::describe_task_usage(call.ctx, decode(body)?).await?)
         }
+        BerthOperation::GetFargateUsage => {
+            serde_json::to_value(crate::fargate::get_fargate_usage(call.ctx, decode(body)?).await?)
+        }
         BerthOperation::ReclaimSpotCapacity => serde_json::to_value(
             crate::fargate::reclaim_spot_capacity(call.ctx, decode(body)?).await?,
         ),

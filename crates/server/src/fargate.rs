@@ -1,4 +1,6 @@
-//! Berth's own Fargate operations: reclaiming Fargate Spot capacity.
+//! Berth's own Fargate operations: reclaiming Fargate Spot capacity, and metering usage.
+
+use serde::{Deserialize, Serialize};
 
 use api::ApiError;
 use api::berth::{ReclaimSpotCapacityRequest, ReclaimSpotCapacityResponse};
@@ -70,4 +72,204 @@ pub(crate) async fn reclaim_spot_capacity(
     }
     ctx.inner.service_wake.notify_one();
     Ok(ReclaimSpotCapacityResponse { interrupted_tasks: interrupted })
+}
+
+/// What a Fargate task is billed for: kept in its record while the record lives, and written
+/// to `/usage/` in the same transaction that removes a stopped task past its retention, so a
+/// task's usage is never lost and never counted twice.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Metered {
+    pub(crate) cluster: String,
+    pub(crate) task: String,
+    pub(crate) family: String,
+    pub(crate) group: Option<String>,
+    pub(crate) provider: String,
+    pub(crate) tags: Vec<api::Tag>,
+    /// When its image pull started (else when it started), epoch seconds.
+    pub(crate) start: f64,
+    /// When it stopped; `None` while it runs.
+    pub(crate) end: Option<f64>,
+    /// CPU units and MiB asked for.
+    pub(crate) cpu: i64,
+    pub(crate) memory: i64,
+    pub(crate) storage_gib: i32,
+}
+
+/// The usage of a Fargate task that has begun (its pull, or its start), `None` for others.
+pub(crate) fn metered(record: &TaskRecord) -> Option<Metered> {
+    let task = &record.task;
+    if task.launch_type != Some(api::LaunchType::Fargate) {
+        return None;
+    }
+    let start = task.pull_started_at.or(task.started_at)?;
+    let end = match task.last_status {
+        crate::records::TaskStatus::Stopped => {
+            Some(task.execution_stopped_at.or(task.stopped_at).unwrap_or(start))
+        }
+        _ => None,
+    };
+    Some(Metered {
+        cluster: record.cluster.to_string(),
+        task: record.id.to_string(),
+        family: record.family.clone(),
+        group: task.group.clone(),
+        provider: task.capacity_provider_name.clone().unwrap_or_else(|| "FARGATE".to_owned()),
+        tags: task.tags.clone().unwrap_or_default(),
+        start,
+        end,
+        cpu: record.reservation.cpu,
+        memory: record.reservation.memory,
+        storage_gib: task
+            .ephemeral_storage
+            .as_ref()
+            .map_or(crate::placement::DEFAULT_EPHEMERAL_GIB, |e| e.size_in_gi_b),
+    })
+}
+
+/// The least a task is billed for, in seconds.
+const MINIMUM_SECONDS: f64 = 60.0;
+
+/// The seconds of `metered` billed within `[from, to]`: its billed interval runs from its
+/// start for its whole-second duration up to now, and at least a minute; the part within the
+/// range counts.
+fn billed_within(metered: &Metered, now: f64, from: f64, to: f64) -> f64 {
+    let end = metered.end.unwrap_or(now).max(metered.start);
+    let seconds = (end - metered.start).ceil().max(MINIMUM_SECONDS);
+    let billed_end = metered.start + seconds;
+    (billed_end.min(to) - metered.start.max(from)).max(0.0)
+}
+
+/// BerthV1.GetFargateUsage: the usage of every Fargate task in the range, by group, with its
+/// cost at the configured prices. Reads the kept usage of removed tasks and the tasks the
+/// index holds (their records are decoded: a report is not a hot path).
+pub(crate) async fn get_fargate_usage(
+    ctx: &Ctx,
+    req: api::berth::GetFargateUsageRequest,
+) -> Result<api::berth::GetFargateUsageResponse, ApiError> {
+    let now = ctx.clock().now();
+    let from = req.start_time.unwrap_or(0.0);
+    let to = req.end_time.unwrap_or(now);
+    if from > to {
+        return Err(ApiError::invalid_parameter("startTime must not be after endTime."));
+    }
+    let group_by = req.group_by.as_deref().unwrap_or("CLUSTER");
+    let key_of = |m: &Metered| -> Result<String, ApiError> {
+        Ok(match group_by {
+            "CLUSTER" => m.cluster.clone(),
+            "SERVICE" => m
+                .group
+                .as_deref()
+                .and_then(|g| g.strip_prefix("service:"))
+                .map_or_else(|| "-".to_owned(), |s| format!("{}/{s}", m.cluster)),
+            "FAMILY" => m.family.clone(),
+            other => match other.strip_prefix("TAG:").filter(|k| !k.is_empty()) {
+                Some(tag) => m
+                    .tags
+                    .iter()
+                    .find(|t| t.key.as_deref() == Some(tag))
+                    .and_then(|t| t.value.clone())
+                    .unwrap_or_else(|| "-".to_owned()),
+                None => {
+                    return Err(ApiError::invalid_parameter(format!(
+                        "groupBy must be CLUSTER, SERVICE, FAMILY or TAG:<key>; got {other:?}."
+                    )));
+                }
+            },
+        })
+    };
+    let cluster = match &req.cluster {
+        Some(reference) => Some(crate::clusters::active_cluster_name(ctx, Some(reference)).await?),
+        None => None,
+    };
+    let prefix = match &cluster {
+        Some(name) => format!("{}{name}/", keys::USAGE),
+        None => keys::USAGE.to_owned(),
+    };
+    let mut all: Vec<Metered> = crate::records::list::<Metered>(ctx.store(), &prefix)
+        .await?
+        .into_iter()
+        .map(|v| v.value)
+        .collect();
+    let live: Vec<std::sync::Arc<crate::state::IndexedTask>> = {
+        let index = ctx.state().read();
+        index
+            .clusters
+            .iter()
+            .filter(|(name, _)| cluster.as_ref().is_none_or(|c| c == *name))
+            .flat_map(|(_, c)| c.tasks.values())
+            .filter(|e| e.record.launch_type == Some(api::LaunchType::Fargate))
+            .map(|e| e.record.clone())
+            .collect()
+    };
+    for task in live {
+        if let Some(m) = metered(&task.record()?) {
+            all.push(m);
+        }
+    }
+    let prices = &ctx.config().fargate_prices;
+    let mut groups: std::collections::BTreeMap<String, api::berth::FargateUsageGroup> =
+        Default::default();
+    for m in &all {
+        let seconds = billed_within(m, now, from, to);
+        if seconds <= 0.0 {
+            continue;
+        }
+        let key = key_of(m)?;
+        let group = groups
+            .entry(key.clone())
+            .or_insert_with(|| api::berth::FargateUsageGroup { key, ..Default::default() });
+        let vcpu = m.cpu as f64 / 1024.0 * seconds;
+        let gb = m.memory as f64 / 1024.0 * seconds;
+        let storage = f64::from((m.storage_gib - 20).max(0)) * seconds;
+        let per_hour = |nano: u64, amount: f64| nano as f64 / 1e9 * amount / 3600.0;
+        group.tasks += 1;
+        group.billed_seconds += seconds;
+        group.storage_gb_seconds += storage;
+        group.cost += per_hour(prices.storage_gb_hour, storage);
+        if m.provider == FARGATE_SPOT {
+            group.spot_vcpu_seconds += vcpu;
+            group.spot_gb_seconds += gb;
+            group.cost += per_hour(prices.spot_vcpu_hour, vcpu) + per_hour(prices.spot_gb_hour, gb);
+        } else {
+            group.vcpu_seconds += vcpu;
+            group.gb_seconds += gb;
+            group.cost += per_hour(prices.vcpu_hour, vcpu) + per_hour(prices.gb_hour, gb);
+        }
+    }
+    Ok(api::berth::GetFargateUsageResponse { groups: groups.into_values().collect() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn task(start: f64, end: Option<f64>) -> Metered {
+        Metered {
+            cluster: "c".into(),
+            task: "t".into(),
+            family: "f".into(),
+            group: None,
+            provider: "FARGATE".into(),
+            tags: Vec::new(),
+            start,
+            end,
+            cpu: 256,
+            memory: 512,
+            storage_gib: 20,
+        }
+    }
+
+    #[test]
+    fn a_task_is_billed_per_second_with_a_minute_at_least() {
+        let all = (0.0, f64::MAX);
+        assert_eq!(billed_within(&task(100.0, Some(110.0)), 0.0, all.0, all.1), 60.0);
+        assert_eq!(billed_within(&task(100.0, Some(250.0)), 0.0, all.0, all.1), 150.0);
+        // Rounded up to the next whole second.
+        assert_eq!(billed_within(&task(100.0, Some(250.2)), 0.0, all.0, all.1), 151.0);
+        // A running task is billed up to now; a range clips the interval.
+        assert_eq!(billed_within(&task(100.0, None), 400.0, all.0, all.1), 300.0);
+        assert_eq!(billed_within(&task(100.0, Some(400.0)), 0.0, 200.0, 300.0), 100.0);
+        assert_eq!(billed_within(&task(100.0, Some(400.0)), 0.0, 500.0, 600.0), 0.0);
+    }
 }

@@ -35,7 +35,8 @@ pub(crate) async fn run(inner: Weak<CtxInner>, retention: Duration, mut worker: 
 /// One pass: removes every expired task and token.
 pub(crate) async fn pass(ctx: &Ctx, retention: Duration) -> Result<usize, String> {
     let cutoff = ctx.clock().now() - retention.as_secs_f64();
-    let expired: Vec<(String, String, i64)> = {
+    // Each expired task, and the usage to keep of a Fargate one.
+    let expired: Vec<(String, String, i64, Option<crate::fargate::Metered>)> = {
         let index = ctx.state().read();
         index
             .clusters
@@ -43,16 +44,32 @@ pub(crate) async fn pass(ctx: &Ctx, retention: Duration) -> Result<usize, String
             .flat_map(|(cluster, c)| {
                 c.tasks.iter().filter_map(move |(id, entry)| {
                     let stopped_at = entry.record.stopped_at?;
-                    (entry.record.is_stopped() && stopped_at <= cutoff)
-                        .then(|| (cluster.clone(), id.to_string(), entry.mod_revision))
+                    if !(entry.record.is_stopped() && stopped_at <= cutoff) {
+                        return None;
+                    }
+                    let usage = match entry.record.launch_type {
+                        Some(api::LaunchType::Fargate) => {
+                            entry.record.record().ok().and_then(|r| crate::fargate::metered(&r))
+                        }
+                        _ => None,
+                    };
+                    Some((cluster.clone(), id.to_string(), entry.mod_revision, usage))
                 })
             })
             .collect()
     };
     let mut removed = 0;
-    for (cluster, id, revision) in &expired {
+    for (cluster, id, revision, usage) in &expired {
         let key = crate::records::keys::task(cluster, id);
-        let txn = Txn::new().when(Compare::mod_revision(&key, *revision)).then(Op::delete(&key));
+        let mut txn =
+            Txn::new().when(Compare::mod_revision(&key, *revision)).then(Op::delete(&key));
+        if let Some(usage) = usage {
+            // The task's usage outlives it, written with its removal.
+            txn = txn.then(Op::put(
+                crate::records::keys::usage(cluster, id),
+                crate::records::encode(usage),
+            ));
+        }
         match ctx.store().txn(txn).await {
             Ok(response) if response.succeeded => {
                 removed += 1;

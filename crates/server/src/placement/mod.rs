@@ -18,7 +18,7 @@ use crate::liveness::Liveness;
 use crate::records::{self, InstanceRecord, Reservation};
 use crate::state::ClusterIndex;
 
-pub(crate) use launch::{Launch, OnFargate, parse_units, reservation};
+pub(crate) use launch::{DEFAULT_EPHEMERAL_GIB, Launch, OnFargate, parse_units, reservation};
 pub(crate) use planner::placed;
 pub(crate) use rounds::place;
 

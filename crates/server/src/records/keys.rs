@@ -17,6 +17,7 @@
 //! /placement/<cluster>                      the time of the cluster's last placement round
 //! /run-tokens/<cluster>/<client token>      TokenRecord: what a RunTask client token started
 //! /logs/<cluster>/<task>/<container>/<seq>  a chunk of a container's log
+//! /usage/<cluster>/<task id>                fargate::Metered: a removed Fargate task's usage
 //! /vpc/subnets/<subnet id>                  vpc::SubnetRecord
 //! /vpc/security-groups/<group id>           vpc::SecurityGroupRecord
 //! ```
@@ -32,6 +33,11 @@ pub(crate) const TASKS: &str = "/tasks/";
 pub(crate) const SERVICES: &str = "/services/";
 pub(crate) const RUN_TOKENS: &str = "/run-tokens/";
 pub(crate) const SUBNETS: &str = "/vpc/subnets/";
+pub(crate) const USAGE: &str = "/usage/";
+
+pub(crate) fn usage(cluster: &str, task: &str) -> String {
+    format!("{USAGE}{cluster}/{task}")
+}
 pub(crate) const SECURITY_GROUPS: &str = "/vpc/security-groups/";
 
 pub(crate) fn subnet(id: &str) -> String {

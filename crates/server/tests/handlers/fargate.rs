@@ -293,3 +293,82 @@ async fn reclaiming_spot_capacity_interrupts_the_tasks_there() {
     let again = h.berth("ReclaimSpotCapacity", json!({})).await.ok();
     assert_eq!(again["interruptedTasks"], json!([]));
 }
+
+/// Writes what a pool agent would report of a task: its pull started at `start` and, with
+/// `end`, that it stopped then.
+async fn report_times(h: &Harness, arn: &str, start: f64, end: Option<f64>) {
+    let id = arn.rsplit('/').next().unwrap();
+    let key = format!("/tasks/c/{id}");
+    let kv = h.ctx.store().get(&key).await.unwrap().unwrap();
+    let mut record: Value = serde_json::from_slice(&kv.value).unwrap();
+    record["task"]["pullStartedAt"] = json!(start);
+    record["task"]["startedAt"] = json!(start + 1.0);
+    record["task"]["lastStatus"] = json!("RUNNING");
+    if let Some(end) = end {
+        record["task"]["lastStatus"] = json!("STOPPED");
+        record["task"]["stoppedAt"] = json!(end);
+        record["task"]["executionStoppedAt"] = json!(end);
+    }
+    let txn = store::Txn::new().then(store::Op::put(&key, serde_json::to_vec(&record).unwrap()));
+    h.ctx.store().txn(txn).await.unwrap();
+    // Until the index has it.
+    let want = record["task"]["lastStatus"].clone();
+    for _ in 0..400 {
+        let described = h.call("DescribeTasks", json!({"cluster": "c", "tasks": [arn]})).await.ok();
+        if described["tasks"][0]["lastStatus"] == want {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    panic!("the index never showed {arn} {want}");
+}
+
+#[tokio::test]
+async fn fargate_usage_is_metered_per_second_with_a_minute_at_least() {
+    let (h, subnet) = fargate().await;
+    pool_host(&h, "FARGATE_SPOT").await;
+    let run_one = |extra: Value| {
+        let h = &h;
+        let subnet = subnet.clone();
+        async move {
+            let reply = h.call("RunTask", run(&subnet, extra)).await.ok();
+            reply["tasks"][0]["taskArn"].as_str().unwrap().to_owned()
+        }
+    };
+    let tagged = json!({"tags": [{"key": "team", "value": "blue"}]});
+    let short = run_one(tagged.clone()).await;
+    let long = run_one(tagged).await;
+    let spot = run_one(json!({"launchType": null, "capacityProviderStrategy": [
+        {"capacityProvider": "FARGATE_SPOT", "weight": 1}]}))
+    .await;
+    let never = run_one(json!({})).await;
+    // 10 s is billed as a minute; 150 s as 150 s; the Spot task's 100 s apart; a task that
+    // never pulled is not billed.
+    report_times(&h, &short, 1000.0, Some(1010.0)).await;
+    report_times(&h, &long, 1000.0, Some(1150.0)).await;
+    report_times(&h, &spot, 1000.0, Some(1100.0)).await;
+    let _ = never;
+    let usage = h.berth("GetFargateUsage", json!({"groupBy": "TAG:team"})).await.ok();
+    let groups = usage["groups"].as_array().unwrap();
+    assert!(groups.len() >= 2, "{usage}");
+    let blue = groups.iter().find(|g| g["key"] == "blue").expect("the blue team");
+    assert_eq!(blue["tasks"], 2);
+    assert_eq!(blue["billedSeconds"], 210.0);
+    // 0.25 vCPU and 0.5 GB for 210 s.
+    assert_eq!(blue["vcpuSeconds"], 52.5);
+    assert_eq!(blue["gbSeconds"], 105.0);
+    let untagged = groups.iter().find(|g| g["key"] == "-").expect("untagged");
+    assert_eq!(untagged["spotVcpuSeconds"], 25.0);
+    assert_eq!(untagged["vcpuSeconds"], 0.0);
+    let cost = blue["cost"].as_f64().unwrap();
+    let expected = 52.5 / 3600.0 * 0.04048 + 105.0 / 3600.0 * 0.004445;
+    assert!((cost - expected).abs() < 1e-9, "{cost} != {expected}");
+    let by_cluster = h.berth("GetFargateUsage", json!({"cluster": "c"})).await.ok();
+    assert_eq!(by_cluster["groups"][0]["key"], "c");
+    assert_eq!(by_cluster["groups"][0]["billedSeconds"], 310.0);
+    // A range takes the part of each task's billed time within it.
+    let window =
+        h.berth("GetFargateUsage", json!({"startTime": 1000.0, "endTime": 1030.0})).await.ok();
+    assert_eq!(window["groups"][0]["billedSeconds"], 90.0);
+    h.berth("GetFargateUsage", json!({"groupBy": "COLOUR"})).await.invalid("groupBy must be");
+}
