@@ -216,6 +216,25 @@ fi
 grep -q "DependencyViolation" "$work/err" || fail "expected DependencyViolation: $(cat "$work/err")"
 pass "ecs create-service --network-configuration takes the subnet and group ids; a group in use is not deleted"
 
+# Fargate through the CLI: the cluster's providers and default strategy, a Fargate definition,
+# and a task that finds no pool host (none runs here) failing as Fargate reports it.
+"$AWS" ecs put-cluster-capacity-providers --cluster cli-test --capacity-providers FARGATE FARGATE_SPOT \
+  --default-capacity-provider-strategy capacityProvider=FARGATE_SPOT,weight=1 >/dev/null
+"$AWS" ecs register-task-definition --family cli-fargate --requires-compatibilities FARGATE \
+  --network-mode awsvpc --cpu 256 --memory 512 \
+  --container-definitions '[{"name":"app","image":"busybox"}]' >/dev/null
+reason=$("$AWS" ecs run-task --cluster cli-test --task-definition cli-fargate \
+  --network-configuration "awsvpcConfiguration={subnets=[$subnet]}" --query 'failures[0].reason' --output text)
+[[ "$reason" == "Capacity is unavailable at this time."* ]] || fail "run-task on an empty pool: $reason"
+if "$AWS" ecs run-task --cluster cli-test --task-definition cli-fargate --launch-type FARGATE \
+  --capacity-provider-strategy capacityProvider=FARGATE,weight=1 \
+  --network-configuration "awsvpcConfiguration={subnets=[$subnet]}" 2>"$work/err"; then
+  fail "a launch type and a strategy were both accepted"
+fi
+grep -q "Specifying both a launch type and capacity provider strategy" "$work/err" \
+  || fail "expected ECS's refusal: $(cat "$work/err")"
+pass "ecs put-cluster-capacity-providers; a Fargate run-task with the cluster's default strategy"
+
 if as_dev ec2 describe-subnets --endpoint-url "$endpoint" 2>"$work/err"; then
   fail "a user without ec2 actions described subnets"
 fi

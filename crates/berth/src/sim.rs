@@ -120,6 +120,8 @@ pub(crate) struct FleetOptions {
     pub(crate) stop_timeout: Duration,
     /// Told of every container any agent of the fleet starts.
     pub(crate) starts: Option<mpsc::UnboundedSender<ContainerStarted>>,
+    /// More attributes every agent registers (a Fargate pool host's capacity provider).
+    pub(crate) attributes: Vec<(String, Option<String>)>,
 }
 
 impl FleetOptions {
@@ -146,6 +148,7 @@ impl FleetOptions {
             log_cursor_save_interval: Duration::from_secs(300),
             stop_timeout: Duration::from_secs(30),
             starts: None,
+            attributes: Vec::new(),
         }
     }
 }
@@ -389,6 +392,7 @@ fn agent_config(
     // EC2's form: `i-` and 17 hex digits, unique per agent (and per seed).
     config.instance_id = Some(format!("i-{:08x}{:09x}", options.seed as u32, index));
     config.attributes = vec![(SIMULATED_ATTRIBUTE.to_owned(), Some("true".to_owned()))];
+    config.attributes.extend(options.attributes.iter().cloned());
     config.poll_wait = options.poll_wait;
     config.usage_interval = options.usage_interval;
     config.cleanup_wait = options.cleanup_wait;

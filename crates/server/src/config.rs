@@ -227,6 +227,9 @@ pub struct RawFargate {
     pub storage_gb_hour: f64,
     pub spot_vcpu_hour: f64,
     pub spot_gb_hour: f64,
+    /// Simulated Spot reclaims: this many times an hour, the Spot host with the most tasks is
+    /// reclaimed (its tasks interrupted). 0, the default: only on request.
+    pub spot_reclaims_per_hour: u32,
 }
 
 impl Default for RawFargate {
@@ -237,25 +240,27 @@ impl Default for RawFargate {
             storage_gb_hour: 0.000111,
             spot_vcpu_hour: 0.012144,
             spot_gb_hour: 0.0013335,
+            spot_reclaims_per_hour: 0,
         }
     }
 }
 
-/// Fargate prices in billionths of a dollar per unit-hour, so that the configuration compares
-/// exactly.
+/// `[fargate]` as used: prices in billionths of a dollar per unit-hour (integers, so that the
+/// configuration compares exactly), and the simulated Spot reclaims.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct FargatePrices {
+pub struct FargateConfig {
     pub vcpu_hour: u64,
     pub gb_hour: u64,
     pub storage_gb_hour: u64,
     pub spot_vcpu_hour: u64,
     pub spot_gb_hour: u64,
+    pub spot_reclaims_per_hour: u32,
 }
 
-impl TryFrom<RawFargate> for FargatePrices {
+impl TryFrom<RawFargate> for FargateConfig {
     type Error = ConfigError;
 
-    fn try_from(raw: RawFargate) -> Result<FargatePrices, ConfigError> {
+    fn try_from(raw: RawFargate) -> Result<FargateConfig, ConfigError> {
         let nano = |name: &str, dollars: f64| {
             if !(0.0..=1000.0).contains(&dollars) {
                 return Err(ConfigError::Invalid(format!(
@@ -264,12 +269,13 @@ impl TryFrom<RawFargate> for FargatePrices {
             }
             Ok((dollars * 1e9).round() as u64)
         };
-        Ok(FargatePrices {
+        Ok(FargateConfig {
             vcpu_hour: nano("vcpu-hour", raw.vcpu_hour)?,
             gb_hour: nano("gb-hour", raw.gb_hour)?,
             storage_gb_hour: nano("storage-gb-hour", raw.storage_gb_hour)?,
             spot_vcpu_hour: nano("spot-vcpu-hour", raw.spot_vcpu_hour)?,
             spot_gb_hour: nano("spot-gb-hour", raw.spot_gb_hour)?,
+            spot_reclaims_per_hour: raw.spot_reclaims_per_hour.min(3600),
         })
     }
 }
@@ -412,7 +418,7 @@ pub struct Config {
     pub cluster_containers: std::collections::BTreeMap<String, ContainerPolicy>,
     pub connections: Connections,
     pub vpc: Vpc,
-    pub fargate_prices: FargatePrices,
+    pub fargate: FargateConfig,
 }
 
 impl Config {
@@ -498,7 +504,7 @@ impl TryFrom<RawConfig> for Config {
             cluster_containers,
             connections: Connections::try_from(raw.connections.unwrap_or_default())?,
             vpc: Vpc::try_from(raw.vpc.unwrap_or_default())?,
-            fargate_prices: FargatePrices::try_from(raw.fargate.unwrap_or_default())?,
+            fargate: FargateConfig::try_from(raw.fargate.unwrap_or_default())?,
         })
     }
 }

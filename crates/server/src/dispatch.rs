@@ -13,7 +13,8 @@ use api::{ApiError, ErrorCode, Operation};
 
 use crate::caller::{Call, FromCall};
 use crate::{
-    account_settings, clusters, container_instances, services, tags, task_definitions, tasks,
+    account_settings, clusters, container_instances, fargate, services, tags, task_definitions,
+    tasks,
 };
 
 /// Declares [`SERVED`] and `route` from one list, so what is routed and what is said to be
@@ -63,6 +64,7 @@ routes! {
         UpdateCluster => clusters::update_cluster,
         UpdateClusterSettings => clusters::update_cluster_settings,
         PutClusterCapacityProviders => clusters::put_cluster_capacity_providers,
+        DescribeCapacityProviders => fargate::describe_capacity_providers,
         RegisterTaskDefinition => task_definitions::register_task_definition,
         DescribeTaskDefinition => task_definitions::describe_task_definition,
         ListTaskDefinitions => task_definitions::list_task_definitions,

@@ -74,6 +74,79 @@ pub(crate) async fn reclaim_spot_capacity(
     Ok(ReclaimSpotCapacityResponse { interrupted_tasks: interrupted })
 }
 
+/// The `spot-reclaims` worker: with `[fargate] spot-reclaims-per-hour` above 0, reclaims the
+/// Spot host with the most tasks that many times an hour, evenly spaced, for tests and demos
+/// of how services ride out interruptions.
+pub(crate) async fn run_reclaims(
+    inner: std::sync::Weak<crate::CtxInner>,
+    per_hour: u32,
+    mut worker: crate::workers::Worker,
+) {
+    let every = std::time::Duration::from_secs_f64(3600.0 / f64::from(per_hour.max(1)));
+    loop {
+        worker.sleep(every).await;
+        if worker.stopping() {
+            return;
+        }
+        let Some(inner) = inner.upgrade() else { return };
+        let ctx = Ctx { inner };
+        if !worker.may_act() {
+            continue;
+        }
+        match reclaim_spot_capacity(&ctx, ReclaimSpotCapacityRequest { hosts: Some(1) }).await {
+            Ok(done) => worker.ran(done.interrupted_tasks.len() as u64),
+            Err(error) => worker.failed(&error.message),
+        }
+    }
+}
+
+/// DescribeCapacityProviders: Berth's two built-in providers, `FARGATE` and `FARGATE_SPOT`
+/// (by name or ARN); any other is a `MISSING` failure, as ECS answers for one it does not have.
+pub(crate) async fn describe_capacity_providers(
+    ctx: &Ctx,
+    req: api::DescribeCapacityProvidersRequest,
+) -> Result<api::DescribeCapacityProvidersResponse, ApiError> {
+    if req.max_results.is_some_and(|m| !(1..=10).contains(&m)) {
+        return Err(ApiError::invalid_parameter("maxResults must be between 1 and 10."));
+    }
+    let config = ctx.config();
+    let arn = |name: &str| {
+        format!("arn:aws:ecs:{}:{}:capacity-provider/{name}", config.region, config.account_id)
+    };
+    let with_tags = req.include.iter().flatten().any(|f| *f == api::CapacityProviderField::Tags);
+    let asked = req.capacity_providers.clone().unwrap_or_else(|| {
+        vec![crate::placement::capacity::FARGATE.to_owned(), FARGATE_SPOT.to_owned()]
+    });
+    let mut providers = Vec::new();
+    let mut failures = Vec::new();
+    for reference in asked {
+        let name =
+            reference.rsplit_once(":capacity-provider/").map_or(reference.as_str(), |(_, n)| n);
+        let known = [crate::placement::capacity::FARGATE, FARGATE_SPOT].contains(&name)
+            && (!reference.starts_with("arn:") || reference == arn(name));
+        if known {
+            providers.push(api::CapacityProvider {
+                capacity_provider_arn: Some(arn(name)),
+                name: Some(name.to_owned()),
+                status: Some(api::CapacityProviderStatus::Active),
+                tags: with_tags.then(Vec::new),
+                ..Default::default()
+            });
+        } else {
+            failures.push(api::Failure {
+                arn: Some(reference.clone()),
+                reason: Some("MISSING".to_owned()),
+                detail: None,
+            });
+        }
+    }
+    Ok(api::DescribeCapacityProvidersResponse {
+        capacity_providers: Some(providers),
+        failures: Some(failures),
+        next_token: None,
+    })
+}
+
 /// What a Fargate task is billed for: kept in its record while the record lives, and written
 /// to `/usage/` in the same transaction that removes a stopped task past its retention, so a
 /// task's usage is never lost and never counted twice.
@@ -207,7 +280,7 @@ pub(crate) async fn get_fargate_usage(
             all.push(m);
         }
     }
-    let prices = &ctx.config().fargate_prices;
+    let prices = &ctx.config().fargate;
     let mut groups: std::collections::BTreeMap<String, api::berth::FargateUsageGroup> =
         Default::default();
     for m in &all {

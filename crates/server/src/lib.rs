@@ -183,6 +183,13 @@ impl Ctx {
         workers.spawn("reaper", workers::Kind::Reconciler, move |worker| {
             reaper::run(weak, retention, worker)
         });
+        let reclaims = ctx.inner.config.fargate.spot_reclaims_per_hour;
+        if reclaims > 0 {
+            let weak = Arc::downgrade(&ctx.inner);
+            workers.spawn("spot-reclaims", workers::Kind::Reconciler, move |worker| {
+                fargate::run_reclaims(weak, reclaims, worker)
+            });
+        }
         let scheduler = ctx.clone();
         workers.spawn("service-scheduler", workers::Kind::Reconciler, move |worker| {
             service_scheduler::run(scheduler, worker)

@@ -29,8 +29,9 @@ const DIFFERENCES: &[(&[Operation], &str)] = &[
          balancers and the other deployment strategies answer `UnsupportedFeatureException`",
     ),
     (
-        &[Operation::PutClusterCapacityProviders],
-        "`FARGATE` and `FARGATE_SPOT` only (Berth has no custom capacity providers yet)",
+        &[Operation::PutClusterCapacityProviders, Operation::DescribeCapacityProviders],
+        "the built-in `FARGATE` and `FARGATE_SPOT` only (Berth has no custom capacity providers \
+         yet)",
     ),
     (
         &[Operation::TagResource, Operation::UntagResource, Operation::ListTagsForResource],
@@ -95,7 +96,6 @@ const NOT_SERVED: &[(&[Operation], &str)] = &[
         &[
             Operation::CreateCapacityProvider,
             Operation::DeleteCapacityProvider,
-            Operation::DescribeCapacityProviders,
             Operation::UpdateCapacityProvider,
         ],
         "custom capacity providers: Berth manages no Auto Scaling groups; `FARGATE` and \

@@ -67,6 +67,10 @@ pub(crate) struct E2eLaunchArgs {
     /// group itself (every task's rules list every member's address).
     #[arg(long)]
     default_group: bool,
+    /// Every task on Fargate (256 CPU units, 512 MiB, `awsvpc`): the simulated instances are
+    /// the Fargate pool's hosts (8 vCPUs, 32 GiB each) instead of the cluster's.
+    #[arg(long)]
+    fargate: bool,
 }
 
 pub(crate) const CLUSTER: &str = "bench";
@@ -186,8 +190,9 @@ pub(crate) async fn run(args: E2eLaunchArgs) -> anyhow::Result<()> {
     let config = dir.path().join("berth.toml");
     std::fs::write(&config, "[vpc]\ncidr = \"10.0.0.0/16\"\nsubnet-prefix = 16\n")?;
     let config_path = config.to_string_lossy().into_owned();
-    let server_args: Vec<&str> =
-        if args.awsvpc { vec!["--config", &config_path] } else { Vec::new() };
+    // Fargate tasks are `awsvpc` tasks.
+    let awsvpc = args.awsvpc || args.fargate;
+    let server_args: Vec<&str> = if awsvpc { vec!["--config", &config_path] } else { Vec::new() };
     let server = Processes::server(dir.path(), &server_args).await?;
     let endpoint = server.endpoint.clone();
     let pid = server.server_pid().context("the server's process id")?;
@@ -195,8 +200,13 @@ pub(crate) async fn run(args: E2eLaunchArgs) -> anyhow::Result<()> {
     call(&http, &endpoint, "CreateCluster", json!({"clusterName": CLUSTER})).await?;
     let definition = |family: &str, container: Value| {
         let mut body = json!({"family": family, "containerDefinitions": container});
-        if args.awsvpc {
+        if awsvpc {
             body["networkMode"] = json!("awsvpc");
+        }
+        if args.fargate {
+            body["requiresCompatibilities"] = json!(["FARGATE"]);
+            body["cpu"] = json!("256");
+            body["memory"] = json!("512");
         }
         body
     };
@@ -208,18 +218,24 @@ pub(crate) async fn run(args: E2eLaunchArgs) -> anyhow::Result<()> {
     }
 
     let registering = Instant::now();
+    let hosts = if args.fargate { server::FARGATE_POOL } else { CLUSTER };
     let mut options =
-        FleetOptions::new(&endpoint, CLUSTER, &server.agent_token(CLUSTER)?, args.instances);
+        FleetOptions::new(&endpoint, hosts, &server.agent_token(hosts)?, args.instances);
     options.start_delay = Duration::from_millis(args.start_delay_ms);
-    if args.awsvpc {
+    if awsvpc {
         options.zones = vec!["bench-1a".to_owned()];
+    }
+    if args.fargate {
+        options.shapes = vec![crate::sim::InstanceShape::new("fargate.host", 8, 32)];
+        options.attributes =
+            vec![(server::PROVIDER_ATTRIBUTE.to_owned(), Some("FARGATE".to_owned()))];
     }
     let fleet = Fleet::start(options)?;
     fleet.wait_registered().await?;
     // The network every task asks for: the one subnet, and a group that lets in HTTP from
     // the VPC (a network, not a group: a rule naming a group is resolved to its members'
     // addresses for every task it applies to).
-    let network = if args.awsvpc {
+    let network = if awsvpc {
         use super::harness::{ec2_call, xml_text as text};
         let subnet =
             text(&ec2_call(&http, &endpoint, "Action=DescribeSubnets").await?, "subnetId")?;
@@ -263,6 +279,9 @@ pub(crate) async fn run(args: E2eLaunchArgs) -> anyhow::Result<()> {
         }
         let mut body = json!({"cluster": CLUSTER, "serviceName": format!("svc-{s}"),
             "taskDefinition": format!("svc-{s}"), "desiredCount": initial});
+        if args.fargate {
+            body["launchType"] = json!("FARGATE");
+        }
         if let Some(network) = &network {
             body["networkConfiguration"] = network.clone();
         }
@@ -315,6 +334,7 @@ pub(crate) async fn run(args: E2eLaunchArgs) -> anyhow::Result<()> {
         let (http, endpoint, next, failures, requested) =
             (http.clone(), endpoint.clone(), next.clone(), failures.clone(), requested.clone());
         let network = network.clone();
+        let fargate = args.fargate;
         workers.push(tokio::spawn(async move {
             loop {
                 let n = next.fetch_add(1, Ordering::Relaxed);
@@ -329,6 +349,9 @@ pub(crate) async fn run(args: E2eLaunchArgs) -> anyhow::Result<()> {
                 let count = (run_tasks - n * 10).min(10);
                 let sent = epoch_now();
                 let mut body = json!({"cluster": CLUSTER, "taskDefinition": "e2e", "count": count});
+                if fargate {
+                    body["launchType"] = json!("FARGATE");
+                }
                 if let Some(network) = &network {
                     body["networkConfiguration"] = network.clone();
                 }
@@ -419,7 +442,7 @@ pub(crate) async fn run(args: E2eLaunchArgs) -> anyhow::Result<()> {
         list.sort_by(f64::total_cmp);
     }
     let store = size_mib(&dir.path().join("server"));
-    if args.awsvpc {
+    if awsvpc {
         let subnets = super::harness::ec2_call(&http, &endpoint, "Action=DescribeSubnets").await?;
         let field = |tag: &str| super::harness::xml_text(&subnets, tag).ok();
         println!(
@@ -429,7 +452,14 @@ pub(crate) async fn run(args: E2eLaunchArgs) -> anyhow::Result<()> {
         );
     }
     println!(
-        "bench=e2e-launch instances={} rate={} tasks={placed} service_tasks={service_tasks} run_task_tasks={} run_task_calls={calls} clients={} placement_failures={} requests_seconds={requests_done:.2} seconds={} tasks_per_sec={} p50_ms={:.0} p99_ms={:.0} max_ms={:.0} run_task_p50_ms={:.0} run_task_p99_ms={:.0} service_p50_ms={:.0} service_p99_ms={:.0} not_running={missing} server_cpu_seconds={cpu:.1} server_rss_mib={rss:.0} server_peak_rss_mib={peak:.0} store_mib={store:.0} registration_seconds={registration_seconds:.1} bench_process_cpu_seconds={own_cpu:.1} bench_process_rss_mib={:.0} {traffic}",
+        "bench=e2e-launch launch={} instances={} rate={} tasks={placed} service_tasks={service_tasks} run_task_tasks={} run_task_calls={calls} clients={} placement_failures={} requests_seconds={requests_done:.2} seconds={} tasks_per_sec={} p50_ms={:.0} p99_ms={:.0} max_ms={:.0} run_task_p50_ms={:.0} run_task_p99_ms={:.0} service_p50_ms={:.0} service_p99_ms={:.0} not_running={missing} server_cpu_seconds={cpu:.1} server_rss_mib={rss:.0} server_peak_rss_mib={peak:.0} store_mib={store:.0} registration_seconds={registration_seconds:.1} bench_process_cpu_seconds={own_cpu:.1} bench_process_rss_mib={:.0} {traffic}",
+        if args.fargate {
+            "fargate"
+        } else if awsvpc {
+            "ec2-awsvpc"
+        } else {
+            "ec2"
+        },
         args.instances,
         rate.map_or("burst".to_owned(), |r| format!("{r:.0}")),
         placed - service_tasks,

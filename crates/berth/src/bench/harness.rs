@@ -316,8 +316,12 @@ impl Processes {
     ) -> anyhow::Result<()> {
         let token =
             server::caller::agent_token(&crate::run::agent_secret(&self.data_dir)?, cluster);
+        // The Fargate pool's agent names no cluster: `--fargate` says it serves the pool.
+        let joins: &[&str] =
+            if cluster == server::FARGATE_POOL { &["--fargate"] } else { &["--cluster", cluster] };
         let agent = tokio::process::Command::new(std::env::current_exe()?)
-            .args(["agent", "--server", &self.endpoint, "--cluster", cluster])
+            .args(["agent", "--server", &self.endpoint])
+            .args(joins)
             .args(extra)
             .arg("--state-dir")
             .arg(state_dir)

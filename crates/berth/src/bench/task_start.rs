@@ -4,13 +4,15 @@
 //! CLI. The same task in the `awsvpc` network mode is measured beside the floor of a container
 //! in a namespace of its own: a network-less holder container and the container joined to it,
 //! created and started through the Engine API (what the agent does, less the interface it
-//! plumbs and the rules it sets). Runs alternate between the paths so that drift in the
+//! plumbs and the rules it sets). A Fargate task (256 CPU units, 512 MiB, on a pool agent of
+//! the same host) is measured beside the same floor with the same limits (CPU quota, memory
+//! without swap, process limit). Runs alternate between the paths so that drift in the
 //! machine affects them alike.
 //!
 //! Output: one line per measured path, `bench=task-start path=.. runs=.. p50_ms=.. p99_ms=..
 //! mean_ms=..`, then `ratio_p50=..` and `ratio_p99=..` (Berth over the Engine API floor), and
 //! `awsvpc_ratio_p50=..` (awsvpc over its floor) and `awsvpc_over_bridge_p50_ms=..` (what the
-//! interface costs a task).
+//! interface costs a task), and `fargate_ratio_p50=..` (Fargate over its floor).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -48,6 +50,11 @@ pub(crate) async fn run(args: TaskStartBenchArgs) -> anyhow::Result<()> {
         &["--image-pull-behavior", "prefer-cached", "--cleanup-wait", "1", "--stop-timeout", "1"],
     )?;
     processes.wait_for_instances(&http, CLUSTER, 1).await?;
+    processes.agent(
+        server::FARGATE_POOL,
+        &dir.path().join("agent-fargate"),
+        &["--image-pull-behavior", "prefer-cached", "--cleanup-wait", "1", "--stop-timeout", "1"],
+    )?;
     call(
         &http,
         &endpoint,
@@ -64,11 +71,32 @@ pub(crate) async fn run(args: TaskStartBenchArgs) -> anyhow::Result<()> {
             "image": args.image, "memory": 32, "command": ["sleep", "600"]}]}),
     )
     .await?;
+    call(
+        &http,
+        &endpoint,
+        "RegisterTaskDefinition",
+        json!({"family": "bench-fargate", "networkMode": "awsvpc", "requiresCompatibilities": ["FARGATE"],
+            "cpu": "256", "memory": "512", "containerDefinitions": [{"name": "main",
+            "image": args.image, "command": ["sleep", "600"]}]}),
+    )
+    .await?;
     let subnet = first_subnet(&http, &endpoint).await?;
     let docker = Arc::new(DockerRuntime::connect(None).await?);
+    let fargate = json!({"taskDefinition": "bench-fargate", "launchType": "FARGATE",
+        "networkConfiguration": {"awsvpcConfiguration": {"subnets": [subnet]}}});
+    // Until the pool's agent has registered, a Fargate task finds no capacity.
+    let pool_ready = Instant::now();
+    while run_task(&http, &endpoint, fargate.clone()).await.is_err() {
+        if pool_ready.elapsed() > Duration::from_secs(30) {
+            bail!("the Fargate pool's agent did not take a task within 30 s");
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
 
     let mut berth = Vec::new();
     let mut berth_vpc = Vec::new();
+    let mut berth_fargate = Vec::new();
+    let mut engine_bounded = Vec::new();
     let mut engine = Vec::new();
     let mut engine_own = Vec::new();
     let mut cli = Vec::new();
@@ -79,6 +107,7 @@ pub(crate) async fn run(args: TaskStartBenchArgs) -> anyhow::Result<()> {
         let vpc = json!({"taskDefinition": "bench-vpc", "networkConfiguration":
             {"awsvpcConfiguration": {"subnets": [subnet]}}});
         let vpc_elapsed = run_task(&http, &endpoint, vpc).await?;
+        let fargate_elapsed = run_task(&http, &endpoint, fargate.clone()).await?;
 
         // The floor of a container in a namespace of its own: a holder, then the container.
         let holder = ContainerSpec {
@@ -104,6 +133,26 @@ pub(crate) async fn run(args: TaskStartBenchArgs) -> anyhow::Result<()> {
         let id = docker.create(&joined).await?;
         docker.start(&id).await?;
         let own_elapsed = t.elapsed();
+        docker.remove(&id).await?;
+        docker.remove(&holder_id).await?;
+
+        // The same with a Fargate task's limits on the container.
+        let holder = ContainerSpec { name: format!("berth-bench-holder-b-{round}"), ..holder };
+        let t = Instant::now();
+        let holder_id = docker.create(&holder).await?;
+        docker.start(&holder_id).await?;
+        let bounded = ContainerSpec {
+            name: format!("berth-bench-bounded-{round}"),
+            memory_mib: Some(512),
+            nano_cpus: Some(250_000_000),
+            pids_limit: Some(agent::spec::DEFAULT_PIDS_LIMIT),
+            no_swap: true,
+            network: agent::runtime::Network::Container(holder_id.clone()),
+            ..joined.clone()
+        };
+        let id = docker.create(&bounded).await?;
+        docker.start(&id).await?;
+        let bounded_elapsed = t.elapsed();
         docker.remove(&id).await?;
         docker.remove(&holder_id).await?;
 
@@ -149,6 +198,8 @@ pub(crate) async fn run(args: TaskStartBenchArgs) -> anyhow::Result<()> {
         if round > 0 {
             berth.push(elapsed.as_secs_f64() * 1000.0);
             berth_vpc.push(vpc_elapsed.as_secs_f64() * 1000.0);
+            berth_fargate.push(fargate_elapsed.as_secs_f64() * 1000.0);
+            engine_bounded.push(bounded_elapsed.as_secs_f64() * 1000.0);
             engine_own.push(own_elapsed.as_secs_f64() * 1000.0);
             engine.push(engine_elapsed.as_secs_f64() * 1000.0);
             cli.push(cli_elapsed.as_secs_f64() * 1000.0);
@@ -165,8 +216,10 @@ pub(crate) async fn run(args: TaskStartBenchArgs) -> anyhow::Result<()> {
     for (name, samples) in [
         ("berth-runtask", &mut berth),
         ("berth-runtask-awsvpc", &mut berth_vpc),
+        ("berth-runtask-fargate", &mut berth_fargate),
         ("engine-api", &mut engine),
         ("engine-api-own-namespace", &mut engine_own),
+        ("engine-api-own-namespace-bounded", &mut engine_bounded),
         ("docker-run-cli", &mut cli),
     ] {
         samples.sort_by(f64::total_cmp);
@@ -189,6 +242,11 @@ pub(crate) async fn run(args: TaskStartBenchArgs) -> anyhow::Result<()> {
         percentile(&berth_vpc, 0.5) / percentile(&engine_own, 0.5),
         percentile(&berth_vpc, 0.99) / percentile(&engine_own, 0.99),
         percentile(&berth_vpc, 0.5) - percentile(&berth, 0.5),
+    );
+    println!(
+        "bench=task-start fargate_ratio_p50={:.3} fargate_ratio_p99={:.3}",
+        percentile(&berth_fargate, 0.5) / percentile(&engine_bounded, 0.5),
+        percentile(&berth_fargate, 0.99) / percentile(&engine_bounded, 0.99),
     );
     Ok(())
 }

@@ -432,6 +432,13 @@ async fn each_operation() {
     );
     check!(
         r,
+        DescribeCapacityProviders,
+        "a page too large",
+        InvalidParameterException,
+        ecs.describe_capacity_providers().max_results(11).send(),
+    );
+    check!(
+        r,
         PutClusterCapacityProviders,
         "a provider Berth does not have",
         InvalidParameterException,

@@ -38,6 +38,7 @@ fn probes(instance: &str) -> Vec<(Operation, Value)> {
             PutClusterCapacityProviders,
             json!({"cluster": "nope", "capacityProviders": [], "defaultCapacityProviderStrategy": []}),
         ),
+        (DescribeCapacityProviders, json!({"maxResults": 0})),
         (RegisterTaskDefinition, json!({"family": "f", "containerDefinitions": []})),
         (
             RegisterTaskDefinition,

@@ -372,3 +372,26 @@ async fn fargate_usage_is_metered_per_second_with_a_minute_at_least() {
     assert_eq!(window["groups"][0]["billedSeconds"], 90.0);
     h.berth("GetFargateUsage", json!({"groupBy": "COLOUR"})).await.invalid("groupBy must be");
 }
+
+#[tokio::test]
+async fn the_built_in_capacity_providers_are_described() {
+    let h = Harness::new().await;
+    let all = h.call("DescribeCapacityProviders", json!({"include": ["TAGS"]})).await.ok();
+    let names: Vec<&str> = all["capacityProviders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["FARGATE", "FARGATE_SPOT"]);
+    assert_eq!(all["capacityProviders"][0]["status"], "ACTIVE");
+    assert_eq!(all["capacityProviders"][0]["tags"], json!([]));
+    let arn = all["capacityProviders"][1]["capacityProviderArn"].as_str().unwrap().to_owned();
+    assert!(arn.ends_with(":capacity-provider/FARGATE_SPOT"), "{arn}");
+    let some =
+        h.call("DescribeCapacityProviders", json!({"capacityProviders": [arn, "mine"]})).await.ok();
+    assert_eq!(some["capacityProviders"].as_array().unwrap().len(), 1);
+    assert_eq!(some["failures"][0]["arn"], "mine");
+    assert_eq!(some["failures"][0]["reason"], "MISSING");
+    h.rejects("DescribeCapacityProviders", json!({"maxResults": 11}), "between 1 and 10").await;
+}
