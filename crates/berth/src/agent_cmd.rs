@@ -48,6 +48,10 @@ pub(crate) struct AgentArgs {
     /// Serve the Fargate pool as Spot capacity (the FARGATE_SPOT capacity provider).
     #[arg(long)]
     fargate_spot: bool,
+    /// The custom capacity provider (CreateCapacityProvider) this instance belongs to: tasks
+    /// launched through that provider's strategy go to its instances.
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["fargate", "fargate_spot"])]
+    capacity_provider: Option<String>,
     /// On the Fargate pool: the OCI runtime tasks run under (e.g. `runsc`, gVisor, installed
     /// and registered with Docker), instead of Docker's default.
     #[arg(long, value_name = "NAME")]
@@ -130,6 +134,9 @@ pub(crate) async fn run(args: AgentArgs) -> anyhow::Result<()> {
             None => (a.clone(), None),
         })
         .collect();
+    if let Some(name) = &args.capacity_provider {
+        config.attributes.push((server::PROVIDER_ATTRIBUTE.to_owned(), Some(name.clone())));
+    }
     if let Some(provider) = provider {
         config.attributes.push((server::PROVIDER_ATTRIBUTE.to_owned(), Some(provider.to_owned())));
         config.isolation = Some(agent::spec::Isolation {

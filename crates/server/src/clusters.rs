@@ -46,11 +46,11 @@ fn check_settings(settings: &[ClusterSetting]) -> Result<(), ApiError> {
     Ok(())
 }
 
-fn check_capacity_providers(providers: &[String]) -> Result<(), ApiError> {
+async fn check_capacity_providers(ctx: &Ctx, providers: &[String]) -> Result<(), ApiError> {
     for provider in providers {
-        if provider != "FARGATE" && provider != "FARGATE_SPOT" {
+        if crate::placement::capacity::find(ctx, provider).await?.is_none() {
             return Err(ApiError::invalid_parameter(format!(
-                "The specified capacity provider {provider} does not exist. Berth provides FARGATE and FARGATE_SPOT."
+                "The specified capacity provider {provider} does not exist. Create it with CreateCapacityProvider, or use FARGATE or FARGATE_SPOT."
             )));
         }
     }
@@ -234,7 +234,7 @@ pub(crate) async fn create_cluster(
     });
     check_settings(&settings)?;
     let providers = req.capacity_providers.clone().unwrap_or_default();
-    check_capacity_providers(&providers)?;
+    check_capacity_providers(ctx, &providers).await?;
     for item in req.default_capacity_provider_strategy.iter().flatten() {
         if !providers.contains(&item.capacity_provider) {
             return Err(ApiError::invalid_parameter(format!(
@@ -451,7 +451,7 @@ pub(crate) async fn put_cluster_capacity_providers(
     req: api::PutClusterCapacityProvidersRequest,
 ) -> Result<api::PutClusterCapacityProvidersResponse, ApiError> {
     let name = active_cluster_name(ctx, Some(&req.cluster)).await?;
-    check_capacity_providers(&req.capacity_providers)?;
+    check_capacity_providers(ctx, &req.capacity_providers).await?;
     crate::placement::capacity::check_strategy(&req.default_capacity_provider_strategy)?;
     for item in &req.default_capacity_provider_strategy {
         if !req.capacity_providers.contains(&item.capacity_provider) {

@@ -13,8 +13,8 @@ use api::{ApiError, ErrorCode, Operation};
 
 use crate::caller::{Call, FromCall};
 use crate::{
-    account_settings, clusters, container_instances, fargate, services, tags, task_definitions,
-    tasks,
+    account_settings, capacity_providers, clusters, container_instances, services, tags,
+    task_definitions, tasks,
 };
 
 /// Declares [`SERVED`] and `route` from one list, so what is routed and what is said to be
@@ -64,7 +64,10 @@ routes! {
         UpdateCluster => clusters::update_cluster,
         UpdateClusterSettings => clusters::update_cluster_settings,
         PutClusterCapacityProviders => clusters::put_cluster_capacity_providers,
-        DescribeCapacityProviders => fargate::describe_capacity_providers,
+        DescribeCapacityProviders => capacity_providers::describe_capacity_providers,
+        CreateCapacityProvider => capacity_providers::create_capacity_provider,
+        UpdateCapacityProvider => capacity_providers::update_capacity_provider,
+        DeleteCapacityProvider => capacity_providers::delete_capacity_provider,
         RegisterTaskDefinition => task_definitions::register_task_definition,
         DescribeTaskDefinition => task_definitions::describe_task_definition,
         ListTaskDefinitions => task_definitions::list_task_definitions,
@@ -275,7 +278,7 @@ mod tests {
             assert_eq!(served(*op), SERVED.contains(op));
         }
         assert!(served(Operation::DescribeTasks) && served(Operation::RunTask));
-        assert!(!served(Operation::CreateCapacityProvider));
+        assert!(!served(Operation::CreateDaemon));
         let error = not_served(Operation::ExecuteCommand);
         assert_eq!(error.code, ErrorCode::UnsupportedFeatureException);
         assert!(error.message.contains("ExecuteCommand"));

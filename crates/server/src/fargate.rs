@@ -100,53 +100,6 @@ pub(crate) async fn run_reclaims(
     }
 }
 
-/// DescribeCapacityProviders: Berth's two built-in providers, `FARGATE` and `FARGATE_SPOT`
-/// (by name or ARN); any other is a `MISSING` failure, as ECS answers for one it does not have.
-pub(crate) async fn describe_capacity_providers(
-    ctx: &Ctx,
-    req: api::DescribeCapacityProvidersRequest,
-) -> Result<api::DescribeCapacityProvidersResponse, ApiError> {
-    if req.max_results.is_some_and(|m| !(1..=10).contains(&m)) {
-        return Err(ApiError::invalid_parameter("maxResults must be between 1 and 10."));
-    }
-    let config = ctx.config();
-    let arn = |name: &str| {
-        format!("arn:aws:ecs:{}:{}:capacity-provider/{name}", config.region, config.account_id)
-    };
-    let with_tags = req.include.iter().flatten().any(|f| *f == api::CapacityProviderField::Tags);
-    let asked = req.capacity_providers.clone().unwrap_or_else(|| {
-        vec![crate::placement::capacity::FARGATE.to_owned(), FARGATE_SPOT.to_owned()]
-    });
-    let mut providers = Vec::new();
-    let mut failures = Vec::new();
-    for reference in asked {
-        let name =
-            reference.rsplit_once(":capacity-provider/").map_or(reference.as_str(), |(_, n)| n);
-        let known = [crate::placement::capacity::FARGATE, FARGATE_SPOT].contains(&name)
-            && (!reference.starts_with("arn:") || reference == arn(name));
-        if known {
-            providers.push(api::CapacityProvider {
-                capacity_provider_arn: Some(arn(name)),
-                name: Some(name.to_owned()),
-                status: Some(api::CapacityProviderStatus::Active),
-                tags: with_tags.then(Vec::new),
-                ..Default::default()
-            });
-        } else {
-            failures.push(api::Failure {
-                arn: Some(reference.clone()),
-                reason: Some("MISSING".to_owned()),
-                detail: None,
-            });
-        }
-    }
-    Ok(api::DescribeCapacityProvidersResponse {
-        capacity_providers: Some(providers),
-        failures: Some(failures),
-        next_token: None,
-    })
-}
-
 /// What a Fargate task is billed for: kept in its record while the record lives, and written
 /// to `/usage/` in the same transaction that removes a stopped task past its retention, so a
 /// task's usage is never lost and never counted twice.

@@ -11,6 +11,7 @@ mod account_settings;
 mod agent_channel;
 pub mod arn;
 pub mod caller;
+mod capacity_providers;
 pub mod clock;
 mod clusters;
 pub mod config;

@@ -144,6 +144,8 @@ pub(crate) struct Managed<'a> {
 /// A taggable resource, found from its ARN.
 enum Resource {
     Cluster(String),
+    /// A custom capacity provider (the built-in ones have no tags to change).
+    CapacityProvider(String),
     TaskDefinition(String, i32),
     Service {
         cluster: String,
@@ -207,6 +209,7 @@ fn resolve(ctx: &Ctx, arn: &str, op: Operation) -> Result<Resource, ApiError> {
     };
     match kind {
         "cluster" => Ok(Resource::Cluster(rest.to_owned())),
+        "capacity-provider" => Ok(Resource::CapacityProvider(rest.to_owned())),
         "task-definition" => {
             let (family, revision) = rest.rsplit_once(':').ok_or_else(not_found)?;
             let revision = revision.parse().map_err(|_| not_found())?;
@@ -267,6 +270,20 @@ async fn update_tags(
                 change_in(&mut cluster.tags)?;
                 Ok(cluster)
             })
+            .await?;
+        }
+        Resource::CapacityProvider(name) => {
+            records::modify::<api::CapacityProvider, _, ApiError>(
+                ctx,
+                &keys::capacity_provider(&name),
+                |current| {
+                    let mut provider = current
+                        .filter(|p| p.status == Some(api::CapacityProviderStatus::Active))
+                        .ok_or_else(|| op.not_found())?;
+                    change_in(&mut provider.tags)?;
+                    Ok(provider)
+                },
+            )
             .await?;
         }
         Resource::TaskDefinition(family, revision) => {
@@ -379,6 +396,19 @@ pub(crate) async fn list_tags_for_resource(
     let store = ctx.store();
     let tags = match resolve(ctx, &req.resource_arn, op)? {
         Resource::Cluster(name) => active_cluster(ctx, &name).await?.tags.unwrap_or_default(),
+        // The built-in providers have none.
+        Resource::CapacityProvider(name) if name == "FARGATE" || name == "FARGATE_SPOT" => {
+            Vec::new()
+        }
+        Resource::CapacityProvider(name) => {
+            records::get::<api::CapacityProvider>(store, &keys::capacity_provider(&name))
+                .await?
+                .map(|v| v.value)
+                .filter(|p| p.status == Some(api::CapacityProviderStatus::Active))
+                .ok_or_else(|| op.not_found())?
+                .tags
+                .unwrap_or_default()
+        }
         Resource::TaskDefinition(family, revision) => {
             records::get::<TaskDefinitionRecord>(store, &keys::task_definition(&family, revision))
                 .await?

@@ -29,14 +29,23 @@ const DIFFERENCES: &[(&[Operation], &str)] = &[
          balancers and the other deployment strategies answer `UnsupportedFeatureException`",
     ),
     (
-        &[Operation::PutClusterCapacityProviders, Operation::DescribeCapacityProviders],
-        "the built-in `FARGATE` and `FARGATE_SPOT` only (Berth has no custom capacity providers \
-         yet)",
+        &[
+            Operation::CreateCapacityProvider,
+            Operation::UpdateCapacityProvider,
+            Operation::DeleteCapacityProvider,
+            Operation::DescribeCapacityProviders,
+            Operation::PutClusterCapacityProviders,
+        ],
+        "custom capacity providers are groups of the cluster's own instances (agents started \
+         with `--capacity-provider`); `autoScalingGroupProvider` is required and kept as given \
+         (Berth has no Auto Scaling groups, so managed scaling does not act); managed \
+         instances providers answer `UnsupportedFeatureException`; `FARGATE` and \
+         `FARGATE_SPOT` are built in",
     ),
     (
         &[Operation::TagResource, Operation::UntagResource, Operation::ListTagsForResource],
         "clusters, task definitions, services, tasks, container instances and task sets (by \
-         their long ARNs); Berth has no capacity providers to tag",
+         their long ARNs) and custom capacity providers",
     ),
     (
         &[Operation::RegisterContainerInstance],
@@ -92,15 +101,6 @@ const DIFFERENCES: &[(&[Operation], &str)] = &[
 /// Why each operation Berth does not serve is not served. These answer
 /// `UnsupportedFeatureException`.
 const NOT_SERVED: &[(&[Operation], &str)] = &[
-    (
-        &[
-            Operation::CreateCapacityProvider,
-            Operation::DeleteCapacityProvider,
-            Operation::UpdateCapacityProvider,
-        ],
-        "custom capacity providers: Berth manages no Auto Scaling groups; `FARGATE` and \
-         `FARGATE_SPOT` are built in (`PutClusterCapacityProviders` associates them)",
-    ),
     (
         &[
             Operation::CreateDaemon,

@@ -23,7 +23,7 @@ const LAYERS: &[&[&str]] = &[
     &["vpc"],
     // Placement (the planners observe the index); the simplest resources.
     &["placement", "account_settings", "tags"],
-    &["clusters", "task_definitions"],
+    &["clusters", "task_definitions", "capacity_providers"],
     &["container_instances"],
     &["tasks"],
     &["services", "logs", "fargate"],

@@ -432,6 +432,42 @@ async fn each_operation() {
     );
     check!(
         r,
+        CreateCapacityProvider,
+        "a reserved prefix",
+        InvalidParameterException,
+        ecs.create_capacity_provider()
+            .name("fargate-mine")
+            .auto_scaling_group_provider(
+                aws_sdk_ecs::types::AutoScalingGroupProvider::builder()
+                    .auto_scaling_group_arn(
+                        "arn:aws:autoscaling:us-east-1:000000000000:autoScalingGroup:x"
+                    )
+                    .build()
+                    .unwrap(),
+            )
+            .send(),
+    );
+    check!(
+        r,
+        UpdateCapacityProvider,
+        "no such provider",
+        ClientException,
+        ecs.update_capacity_provider()
+            .name("nope")
+            .auto_scaling_group_provider(
+                aws_sdk_ecs::types::AutoScalingGroupProviderUpdate::builder().build(),
+            )
+            .send(),
+    );
+    check!(
+        r,
+        DeleteCapacityProvider,
+        "no such provider",
+        ClientException,
+        ecs.delete_capacity_provider().capacity_provider("nope").send(),
+    );
+    check!(
+        r,
         DescribeCapacityProviders,
         "a page too large",
         InvalidParameterException,

@@ -106,6 +106,12 @@ pub(crate) fn render(
         Some(tasks.iter().filter(|t| t.last_status().is_pending()).count() as i32);
     let inactive = record.instance.status == InstanceStatus::Inactive;
     rendered.agent_connected = Some(!inactive && ctx.agent_connected(cluster_name, &record.id));
+    // The capacity provider its agent joined (`--capacity-provider`).
+    if rendered.capacity_provider_name.is_none() {
+        rendered.capacity_provider_name = rendered.attributes.iter().flatten().find_map(|a| {
+            (a.name == crate::placement::capacity::PROVIDER_ATTRIBUTE).then(|| a.value.clone())?
+        });
+    }
     if !with_tags {
         rendered.tags = None;
     }

@@ -6,7 +6,11 @@
 //! cluster and belong to none. A task on them is filed in its own cluster but placed on the
 //! pool, whose instances live in the hidden cluster [`FARGATE_POOL`].
 
-use api::{ApiError, CapacityProviderStrategyItem, LaunchType};
+use api::{
+    ApiError, CapacityProvider, CapacityProviderStatus, CapacityProviderStrategyItem, LaunchType,
+};
+
+use crate::Ctx;
 
 /// The hidden cluster the Fargate pool's hosts register in. Its name is not a valid cluster
 /// name (`~`), so no user cluster can take it, and no operation of the API reaches it.
@@ -44,14 +48,21 @@ pub(crate) struct Item {
 impl Capacity {
     /// Whether the tasks run on Fargate.
     pub(crate) fn is_fargate(&self) -> bool {
-        !matches!(self, Capacity::Instances(_))
+        match self {
+            Capacity::Instances(_) => false,
+            Capacity::Fargate => true,
+            Capacity::Strategy(items) => {
+                items.iter().any(|i| i.provider == FARGATE || i.provider == FARGATE_SPOT)
+            }
+        }
     }
 
     /// The launch type its tasks show.
     pub(crate) fn launch_type(&self) -> Option<LaunchType> {
         Some(match self {
             Capacity::Instances(launch_type) => *launch_type,
-            _ => LaunchType::Fargate,
+            other if other.is_fargate() => LaunchType::Fargate,
+            _ => LaunchType::Ec2,
         })
     }
 
@@ -224,6 +235,47 @@ pub(crate) fn divide(items: &[Item], existing: &[u32], count: u32) -> Vec<(Strin
         .filter(|(_, n)| *n > 0)
         .map(|(item, n)| (item.provider.clone(), n))
         .collect()
+}
+
+/// A provider's ARN.
+pub(crate) fn arn(ctx: &Ctx, name: &str) -> String {
+    let config = ctx.config();
+    format!("arn:aws:ecs:{}:{}:capacity-provider/{name}", config.region, config.account_id)
+}
+
+/// The name a reference (a name or an ARN of this account and region) gives.
+pub(crate) fn name_of<'a>(ctx: &Ctx, reference: &'a str) -> Option<&'a str> {
+    match reference.strip_prefix("arn:") {
+        None => Some(reference),
+        Some(_) => {
+            let (_, name) = reference.rsplit_once(":capacity-provider/")?;
+            (reference == arn(ctx, name)).then_some(name)
+        }
+    }
+}
+
+pub(crate) fn built_in(ctx: &Ctx, name: &str) -> CapacityProvider {
+    CapacityProvider {
+        capacity_provider_arn: Some(arn(ctx, name)),
+        name: Some(name.to_owned()),
+        status: Some(CapacityProviderStatus::Active),
+        tags: Some(Vec::new()),
+        ..Default::default()
+    }
+}
+
+/// An ACTIVE provider by name: a built-in one, or a custom one the store holds.
+pub(crate) async fn find(ctx: &Ctx, name: &str) -> Result<Option<CapacityProvider>, ApiError> {
+    if name == FARGATE || name == FARGATE_SPOT {
+        return Ok(Some(built_in(ctx, name)));
+    }
+    Ok(crate::records::get::<CapacityProvider>(
+        ctx.store(),
+        &crate::records::keys::capacity_provider(name),
+    )
+    .await?
+    .map(|v| v.value)
+    .filter(|p| p.status == Some(CapacityProviderStatus::Active)))
 }
 
 #[cfg(test)]

@@ -30,6 +30,8 @@ pub(crate) struct Launch {
     /// On Fargate: the capacity provider and platform version; `None` on the cluster's own
     /// instances.
     pub(crate) fargate: Option<OnFargate>,
+    /// A custom capacity provider whose instances (of the task's cluster) the tasks go to.
+    pub(crate) capacity_provider: Option<String>,
 }
 
 /// A launch on the Fargate pool.
@@ -46,11 +48,13 @@ impl Launch {
         if self.fargate.is_some() { super::capacity::FARGATE_POOL } else { &self.cluster }
     }
 
-    /// The same launch on another capacity provider of the pool.
+    /// The same launch through another capacity provider: of the pool on Fargate, a custom
+    /// one of the cluster's instances otherwise.
     pub(crate) fn on_provider(&self, provider: &str) -> Launch {
         let mut launch = self.clone();
-        if let Some(fargate) = &mut launch.fargate {
-            fargate.provider = provider.to_owned();
+        match &mut launch.fargate {
+            Some(fargate) => fargate.provider = provider.to_owned(),
+            None => launch.capacity_provider = Some(provider.to_owned()),
         }
         launch
     }
@@ -173,7 +177,9 @@ pub(crate) fn new_record(launch: &Launch, instance: &InstanceRecord, now: f64) -
     let task = StoredTask {
         availability_zone: zone,
         launch_type: Some(if fargate.is_some() { LaunchType::Fargate } else { LaunchType::Ec2 }),
-        capacity_provider_name: fargate.map(|f| f.provider.clone()),
+        capacity_provider_name: fargate
+            .map(|f| f.provider.clone())
+            .or_else(|| launch.capacity_provider.clone()),
         platform_version: fargate.map(|f| f.platform_version.clone()),
         platform_family: fargate.map(|_| "Linux".to_owned()),
         ephemeral_storage: fargate.map(|_| api::EphemeralStorage {

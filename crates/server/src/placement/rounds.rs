@@ -60,14 +60,18 @@ pub(crate) async fn place(
     if let Some(zones) = launch.network.as_ref().and_then(|n| n.zone_constraint()) {
         constraints.push(zones);
     }
-    if let Some(fargate) = &launch.fargate {
-        // Only on hosts of its capacity provider; spread over zones, as Fargate spreads.
-        let expression =
-            format!("attribute:{} == {}", super::capacity::PROVIDER_ATTRIBUTE, fargate.provider);
+    // Only on hosts of its capacity provider.
+    let provider =
+        launch.fargate.as_ref().map(|f| &f.provider).or(launch.capacity_provider.as_ref());
+    if let Some(provider) = provider {
+        let expression = format!("attribute:{} == {provider}", super::capacity::PROVIDER_ATTRIBUTE);
         constraints.push(
             scheduler::Constraint::from_ecs("memberOf", Some(&expression))
                 .map_err(|e| Error::Internal(format!("the provider constraint: {e}")))?,
         );
+    }
+    if launch.fargate.is_some() {
+        // Spread over zones, as Fargate spreads, then packed.
         strategy = vec![
             scheduler::Strategy::from_ecs("spread", Some("attribute:ecs.availability-zone"))
                 .map_err(|e| Error::Internal(format!("the Fargate strategy: {e}")))?,

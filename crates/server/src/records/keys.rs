@@ -17,6 +17,7 @@
 //! /placement/<cluster>                      the time of the cluster's last placement round
 //! /run-tokens/<cluster>/<client token>      TokenRecord: what a RunTask client token started
 //! /logs/<cluster>/<task>/<container>/<seq>  a chunk of a container's log
+//! /capacity-providers/<name>               api::CapacityProvider: a custom capacity provider
 //! /usage/<cluster>/<task id>                fargate::Metered: a removed Fargate task's usage
 //! /vpc/subnets/<subnet id>                  vpc::SubnetRecord
 //! /vpc/security-groups/<group id>           vpc::SecurityGroupRecord
@@ -34,6 +35,11 @@ pub(crate) const SERVICES: &str = "/services/";
 pub(crate) const RUN_TOKENS: &str = "/run-tokens/";
 pub(crate) const SUBNETS: &str = "/vpc/subnets/";
 pub(crate) const USAGE: &str = "/usage/";
+pub(crate) const CAPACITY_PROVIDERS: &str = "/capacity-providers/";
+
+pub(crate) fn capacity_provider(name: &str) -> String {
+    format!("{CAPACITY_PROVIDERS}{name}")
+}
 
 pub(crate) fn usage(cluster: &str, task: &str) -> String {
     format!("{USAGE}{cluster}/{task}")

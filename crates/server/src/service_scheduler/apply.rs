@@ -467,6 +467,7 @@ pub(super) async fn start_tasks(
         });
         let launch = Launch {
             fargate,
+            capacity_provider: None,
             network,
             cluster: cluster.to_owned(),
             reservation: crate::placement::reservation(&definition, None),
@@ -483,7 +484,7 @@ pub(super) async fn start_tasks(
         let strategies = if only.is_some() { Vec::new() } else { strategy.to_vec() };
         // On Fargate, the count divides among the strategy's providers, counting the tasks
         // the service has on each.
-        let shares = match capacity.is_fargate() {
+        let shares = match !matches!(capacity, crate::placement::capacity::Capacity::Instances(_)) {
             true => {
                 let items = capacity.items();
                 let existing = provider_counts(ctx, cluster, &record.name, &items);

@@ -68,6 +68,7 @@ impl Prepared {
             enable_execute_command: asked.enable_execute_command.unwrap_or(false),
             network: network.map(Arc::new),
             fargate,
+            capacity_provider: None,
         })
     }
 }
@@ -220,10 +221,7 @@ pub(crate) async fn run_task(ctx: &Ctx, req: RunTaskRequest) -> Result<RunTaskRe
     {
         return Err(ApiError::invalid_parameter("clientToken must be 1 to 64 characters."));
     }
-    let launch_type = match &capacity {
-        capacity::Capacity::Instances(launch_type) => Some(*launch_type),
-        _ => Some(LaunchType::Fargate),
-    };
+    let launch_type = capacity.launch_type();
     let prepared =
         prepare(ctx, &cluster, &req.task_definition, launch_type, req.overrides.clone()).await?;
     let constraints = placement::constraints(
@@ -308,11 +306,17 @@ pub(crate) async fn run_task(ctx: &Ctx, req: RunTaskRequest) -> Result<RunTaskRe
         capacity::Capacity::Instances(_) => {
             placement::place(ctx, &launch, count as u32, None, constraints, strategy, token).await?
         }
-        fargate => {
+        by_providers => {
             // Each provider's share is its own placement. With one share the client token is
             // written with its tasks; with several, each share is placed in turn and the
             // token is kept with the last one, naming every task.
-            let shares = capacity::divide(&fargate.items(), &[], count as u32);
+            let shares = capacity::divide(&by_providers.items(), &[], count as u32);
+            // On Fargate, Fargate places; on the cluster's instances the call's constraints
+            // and strategy hold within each provider.
+            let (constraints, strategy) = match by_providers.is_fargate() {
+                true => (Vec::new(), Vec::new()),
+                false => (constraints, strategy),
+            };
             let mut placed = (Vec::new(), Vec::new());
             let last = shares.len().saturating_sub(1);
             for (i, (provider, n)) in shares.iter().enumerate() {
@@ -322,8 +326,8 @@ pub(crate) async fn run_task(ctx: &Ctx, req: RunTaskRequest) -> Result<RunTaskRe
                     &launch.on_provider(provider),
                     *n,
                     None,
-                    Vec::new(),
-                    Vec::new(),
+                    constraints.clone(),
+                    strategy.clone(),
                     token,
                 )
                 .await?;

@@ -71,7 +71,7 @@ async fn create_cluster_refuses_invalid_settings_and_capacity_providers() {
     h.rejects(
         "CreateCluster",
         json!({"clusterName": "c", "capacityProviders": ["EC2_SPOT"]}),
-        "The specified capacity provider EC2_SPOT does not exist. Berth provides FARGATE and FARGATE_SPOT.",
+        "The specified capacity provider EC2_SPOT does not exist. Create it with CreateCapacityProvider, or use FARGATE or FARGATE_SPOT.",
     )
     .await;
     h.rejects(

@@ -39,6 +39,12 @@ fn probes(instance: &str) -> Vec<(Operation, Value)> {
             json!({"cluster": "nope", "capacityProviders": [], "defaultCapacityProviderStrategy": []}),
         ),
         (DescribeCapacityProviders, json!({"maxResults": 0})),
+        (
+            CreateCapacityProvider,
+            json!({"name": "aws-x", "autoScalingGroupProvider": {"autoScalingGroupArn": "arn:aws:autoscaling:us-east-1:000000000000:autoScalingGroup:x"}}),
+        ),
+        (UpdateCapacityProvider, json!({"name": "nope", "autoScalingGroupProvider": {}})),
+        (DeleteCapacityProvider, json!({"capacityProvider": "nope"})),
         (RegisterTaskDefinition, json!({"family": "f", "containerDefinitions": []})),
         (
             RegisterTaskDefinition,

@@ -395,3 +395,90 @@ async fn the_built_in_capacity_providers_are_described() {
     assert_eq!(some["failures"][0]["reason"], "MISSING");
     h.rejects("DescribeCapacityProviders", json!({"maxResults": 11}), "between 1 and 10").await;
 }
+
+#[tokio::test]
+async fn custom_capacity_providers_group_the_clusters_own_instances() {
+    let h = Harness::new().await;
+    h.create_cluster("c").await;
+    h.register_definition("web").await;
+    let group = json!({"autoScalingGroupArn":
+        "arn:aws:autoscaling:us-east-1:000000000000:autoScalingGroup:1:autoScalingGroupName/big"});
+    let created = h
+        .call(
+            "CreateCapacityProvider",
+            json!({"name": "big", "autoScalingGroupProvider": group,
+                "tags": [{"key": "team", "value": "blue"}]}),
+        )
+        .await
+        .ok();
+    let arn = created["capacityProvider"]["capacityProviderArn"].as_str().unwrap().to_owned();
+    assert!(arn.ends_with(":capacity-provider/big"), "{created}");
+    h.refuses(
+        "CreateCapacityProvider",
+        json!({"name": "big", "autoScalingGroupProvider": group}),
+        "ClientException",
+        "already exists",
+    )
+    .await;
+    // Tags, as on any taggable resource.
+    h.call("TagResource", json!({"resourceArn": arn, "tags": [{"key": "env", "value": "prod"}]}))
+        .await
+        .ok();
+    let tags = h.call("ListTagsForResource", json!({"resourceArn": arn})).await.ok();
+    assert_eq!(tags["tags"].as_array().unwrap().len(), 2, "{tags}");
+    // Two instances, one of them in the provider.
+    let mut registration = crate::harness::registration("c");
+    registration["attributes"] = json!([{"name": "berth.capacity-provider", "value": "big"}]);
+    let reply =
+        h.call_with_token("RegisterContainerInstance", registration, &h.agent_token("c")).await;
+    let big = reply.ok()["containerInstance"].clone();
+    assert_eq!(big["capacityProviderName"], "big");
+    let other = h.register_instance("c").await;
+    let strategy = json!([{"capacityProvider": "big", "weight": 1}]);
+    h.rejects(
+        "RunTask",
+        json!({"cluster": "c", "taskDefinition": "web", "capacityProviderStrategy": strategy}),
+        "not associated with the cluster",
+    )
+    .await;
+    h.call(
+        "PutClusterCapacityProviders",
+        json!({"cluster": "c", "capacityProviders": ["big"], "defaultCapacityProviderStrategy": []}),
+    )
+    .await
+    .ok();
+    let reply = h
+        .call(
+            "RunTask",
+            json!({"cluster": "c", "taskDefinition": "web", "count": 3,
+                "capacityProviderStrategy": strategy}),
+        )
+        .await
+        .ok();
+    let tasks = reply["tasks"].as_array().unwrap();
+    assert_eq!(tasks.len(), 3, "{reply}");
+    for task in tasks {
+        assert_eq!(task["capacityProviderName"], "big");
+        assert_eq!(task["launchType"], "EC2");
+        assert_eq!(task["containerInstanceArn"], big["containerInstanceArn"], "not on {other:?}");
+    }
+    // In use by a cluster: not deleted; once disassociated, deleted.
+    h.refuses(
+        "DeleteCapacityProvider",
+        json!({"capacityProvider": "big"}),
+        "ClientException",
+        "in use",
+    )
+    .await;
+    h.call(
+        "PutClusterCapacityProviders",
+        json!({"cluster": "c", "capacityProviders": [], "defaultCapacityProviderStrategy": []}),
+    )
+    .await
+    .ok();
+    let deleted = h.call("DeleteCapacityProvider", json!({"capacityProvider": arn})).await.ok();
+    assert_eq!(deleted["capacityProvider"]["status"], "INACTIVE");
+    let described =
+        h.call("DescribeCapacityProviders", json!({"capacityProviders": ["big"]})).await.ok();
+    assert_eq!(described["failures"][0]["reason"], "MISSING");
+}
