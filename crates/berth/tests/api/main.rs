@@ -11,6 +11,7 @@ mod connections;
 mod container_instances;
 mod crash;
 mod data_dir;
+mod fargate;
 mod limits;
 mod model_errors;
 mod protocol;

@@ -1030,7 +1030,7 @@ async fn an_external_tool_moves_a_service_between_task_sets() {
 }
 
 /// An EC2 query call to a server without access control; the XML answer.
-async fn ec2(server: &Server, form: &str) -> String {
+pub(crate) async fn ec2(server: &Server, form: &str) -> String {
     let response = reqwest::Client::new()
         .post(&server.endpoint)
         .header("content-type", "application/x-www-form-urlencoded")
@@ -1043,7 +1043,7 @@ async fn ec2(server: &Server, form: &str) -> String {
 }
 
 /// The text of each `<tag>` of an XML answer, in order.
-fn all(xml: &str, tag: &str) -> Vec<String> {
+pub(crate) fn all(xml: &str, tag: &str) -> Vec<String> {
     let open = format!("<{tag}>");
     xml.match_indices(&open)
         .map(|(i, _)| {

@@ -354,7 +354,8 @@ pub(super) async fn stop_tasks(
     Ok(())
 }
 
-/// How many tasks of the service that are not STOPPED each provider of `items` has.
+/// How many tasks of the service each provider of `items` has, counting those meant to run
+/// (not those stopping: their replacements take their place in the proportions).
 fn provider_counts(
     ctx: &Ctx,
     cluster: &str,
@@ -365,7 +366,7 @@ fn provider_counts(
     let group = format!("service:{service}");
     let mut counts = vec![0u32; items.len()];
     for task in index.cluster(cluster).into_iter().flat_map(|c| c.tasks_in_group(&group)) {
-        if task.is_stopped() {
+        if task.is_stopped() || task.desired_status() != crate::records::DesiredStatus::Running {
             continue;
         }
         let provider = task.capacity_provider_name.as_deref();
