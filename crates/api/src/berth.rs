@@ -16,6 +16,7 @@ pub enum BerthOperation {
     DescribeTaskUsage,
     ReclaimSpotCapacity,
     GetFargateUsage,
+    GetCapacityProviderReservation,
 }
 
 impl BerthOperation {
@@ -25,6 +26,9 @@ impl BerthOperation {
             "DescribeTaskUsage" => Some(BerthOperation::DescribeTaskUsage),
             "ReclaimSpotCapacity" => Some(BerthOperation::ReclaimSpotCapacity),
             "GetFargateUsage" => Some(BerthOperation::GetFargateUsage),
+            "GetCapacityProviderReservation" => {
+                Some(BerthOperation::GetCapacityProviderReservation)
+            }
             _ => None,
         }
     }
@@ -122,4 +126,31 @@ pub struct FargateUsageGroup {
     pub spot_gb_seconds: f64,
     /// What it costs at the configured prices, in US dollars.
     pub cost: f64,
+}
+
+/// The `CapacityProviderReservation` of a cluster's custom capacity providers, as ECS computes
+/// it for cluster autoscaling: `M / N × 100`, `N` the provider's ACTIVE instances in the
+/// cluster and `M` those an autoscaler must keep (the instances holding tasks); 200 when tasks
+/// need instances and there are none; 100 when there are neither.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GetCapacityProviderReservationRequest {
+    pub cluster: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GetCapacityProviderReservationResponse {
+    pub providers: Vec<CapacityProviderReservation>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CapacityProviderReservation {
+    pub capacity_provider: String,
+    /// `N`: the provider's ACTIVE instances in the cluster.
+    pub instances: u64,
+    /// `M`: the instances needed for the provider's tasks.
+    pub instances_needed: u64,
+    pub reservation: f64,
 }

@@ -218,3 +218,57 @@ pub(crate) async fn describe_capacity_providers(
         next_token: None,
     })
 }
+
+/// BerthV1.GetCapacityProviderReservation: each custom provider of the cluster, with ECS's
+/// `CapacityProviderReservation`. Berth does not hold a task that finds no room in
+/// PROVISIONING (RunTask reports it as a failure, a service as an event and retries), so `M`
+/// counts the instances holding tasks: a provider whose instances all hold tasks reads 100,
+/// and one with idle instances less, which an autoscaler aiming at 100 scales in.
+pub(crate) async fn get_capacity_provider_reservation(
+    ctx: &Ctx,
+    req: api::berth::GetCapacityProviderReservationRequest,
+) -> Result<api::berth::GetCapacityProviderReservationResponse, ApiError> {
+    let cluster = crate::clusters::active_cluster(ctx, req.cluster.as_deref()).await?.value;
+    let name = cluster.cluster_name.clone().unwrap_or_default();
+    let custom: Vec<String> = cluster
+        .capacity_providers
+        .iter()
+        .flatten()
+        .filter(|p| *p != FARGATE && *p != FARGATE_SPOT)
+        .cloned()
+        .collect();
+    let index = ctx.state().read();
+    let cluster_index = index.cluster(&name);
+    let providers = custom
+        .into_iter()
+        .map(|provider| {
+            let (mut n, mut m) = (0u64, 0u64);
+            for entry in cluster_index.into_iter().flat_map(|c| c.instances.values()) {
+                let instance = &entry.record.instance;
+                let member = instance.attributes.iter().flatten().any(|a| {
+                    a.name == crate::placement::capacity::PROVIDER_ATTRIBUTE
+                        && a.value.as_deref() == Some(provider.as_str())
+                });
+                if !member || instance.status != crate::records::InstanceStatus::Active {
+                    continue;
+                }
+                n += 1;
+                let busy =
+                    cluster_index.is_some_and(|c| c.tasks_on(&entry.record.id).next().is_some());
+                m += u64::from(busy);
+            }
+            let reservation = match (m, n) {
+                (0, 0) => 100.0,
+                (_, 0) => 200.0,
+                (m, n) => m as f64 / n as f64 * 100.0,
+            };
+            api::berth::CapacityProviderReservation {
+                capacity_provider: provider,
+                instances: n,
+                instances_needed: m,
+                reservation,
+            }
+        })
+        .collect();
+    Ok(api::berth::GetCapacityProviderReservationResponse { providers })
+}

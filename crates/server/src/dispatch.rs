@@ -204,6 +204,10 @@ pub(crate) async fn dispatch_berth(
         BerthOperation::GetFargateUsage => {
             serde_json::to_value(crate::fargate::get_fargate_usage(call.ctx, decode(body)?).await?)
         }
+        BerthOperation::GetCapacityProviderReservation => serde_json::to_value(
+            crate::capacity_providers::get_capacity_provider_reservation(call.ctx, decode(body)?)
+                .await?,
+        ),
         BerthOperation::ReclaimSpotCapacity => serde_json::to_value(
             crate::fargate::reclaim_spot_capacity(call.ctx, decode(body)?).await?,
         ),

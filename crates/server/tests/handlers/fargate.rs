@@ -462,6 +462,17 @@ async fn custom_capacity_providers_group_the_clusters_own_instances() {
         assert_eq!(task["launchType"], "EC2");
         assert_eq!(task["containerInstanceArn"], big["containerInstanceArn"], "not on {other:?}");
     }
+    // Its one instance holds the tasks: 100%. A second, idle instance makes it 50%.
+    let full = reservation(&h).await;
+    assert_eq!((full["instances"].clone(), full["reservation"].clone()), (json!(1), json!(100.0)));
+    let mut second = crate::harness::registration("c");
+    second["attributes"] = json!([{"name": "berth.capacity-provider", "value": "big"}]);
+    h.call_with_token("RegisterContainerInstance", second, &h.agent_token("c")).await.ok();
+    let half = reservation(&h).await;
+    assert_eq!(
+        (half["instancesNeeded"].clone(), half["reservation"].clone()),
+        (json!(1), json!(50.0))
+    );
     // In use by a cluster: not deleted; once disassociated, deleted.
     h.refuses(
         "DeleteCapacityProvider",
@@ -481,4 +492,10 @@ async fn custom_capacity_providers_group_the_clusters_own_instances() {
     let described =
         h.call("DescribeCapacityProviders", json!({"capacityProviders": ["big"]})).await.ok();
     assert_eq!(described["failures"][0]["reason"], "MISSING");
+}
+
+/// Cluster `c`'s first custom provider's reservation.
+async fn reservation(h: &Harness) -> Value {
+    let reply = h.berth("GetCapacityProviderReservation", json!({"cluster": "c"})).await.ok();
+    reply["providers"][0].clone()
 }
