@@ -6,6 +6,7 @@ mod agent_cmd;
 mod bench;
 mod run;
 mod sim;
+mod usage_cmd;
 
 use clap::{Parser, Subcommand};
 
@@ -33,6 +34,8 @@ enum Command {
     Agent(agent_cmd::AgentArgs),
     /// Print the token the agents of a cluster use (read from the server's data directory).
     AgentToken(run::AgentTokenArgs),
+    /// Fargate usage and its cost, by cluster, service, family or tag.
+    Usage(usage_cmd::UsageArgs),
     /// Run SIMULATED node agents at scale: the real agent code on an in-memory container
     /// runtime (no containers run), each registered as its own container instance. For load
     /// and scale tests of a control plane only.
@@ -61,6 +64,7 @@ fn main() -> anyhow::Result<()> {
         Command::Server(args) => runtime.block_on(run::server(args)),
         Command::Agent(args) => runtime.block_on(agent_cmd::run(args)),
         Command::AgentToken(args) => run::agent_token(&args),
+        Command::Usage(args) => runtime.block_on(usage_cmd::run(args)),
         Command::Sim(args) => runtime.block_on(sim::run(args, run::shutdown_signal())),
         Command::Bench(bench) => runtime.block_on(bench::run(bench)),
     }

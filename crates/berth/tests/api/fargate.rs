@@ -169,4 +169,20 @@ async fn a_spot_service_rides_out_a_reclaim_and_its_usage_survives_a_crash() {
     })
     .await;
     assert_eq!(again.body, usage.body, "usage before and after kill -9");
+    // `berth usage` shows the same, as a table and as JSON.
+    let cli = |output: &str| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_berth"))
+            .args(["usage", "--endpoint", &server.endpoint, "--group-by", "SERVICE"])
+            .args(["--output", output])
+            .env("AWS_ACCESS_KEY_ID", "any")
+            .env("AWS_SECRET_ACCESS_KEY", "any")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let table = cli("table");
+    assert!(table.lines().any(|l| l.starts_with("c/web") && l.contains(" 15 ")), "{table}");
+    let json: serde_json::Value = serde_json::from_str(&cli("json")).unwrap();
+    assert_eq!(json["groups"][0]["key"], "c/web");
 }
