@@ -1,5 +1,6 @@
 //! Tags through aws-sdk-ecs: TagResource, UntagResource and ListTagsForResource on every
-//! taggable resource (clusters, task definitions, services, tasks, container instances), tags
+//! taggable resource (clusters, task definitions, services, tasks, container instances,
+//! capacity providers), tags
 //! given when a resource is created and shown by Describe with `include: TAGS`, and the tags
 //! new tasks get (`propagateTags`, `enableECSManagedTags`) from RunTask and from services, with
 //! node agents in the test process on the SIMULATED runtime.
@@ -420,4 +421,80 @@ async fn service_tasks_get_the_services_or_the_definitions_tags() {
     for tags in service_task_tags(&ecs, "plain", 2, Some(&deployment)).await {
         assert_eq!(tags, expected);
     }
+}
+
+#[tokio::test]
+async fn capacity_providers_keep_their_tags() {
+    let server = Server::start();
+    let ecs = server.ecs();
+    let group = aws_sdk_ecs::types::AutoScalingGroupProvider::builder()
+        .auto_scaling_group_arn(
+            "arn:aws:autoscaling:us-east-1:000000000000:autoScalingGroup:1:autoScalingGroupName/g",
+        )
+        .build()
+        .unwrap();
+    let created = ecs
+        .create_capacity_provider()
+        .name("mine")
+        .auto_scaling_group_provider(group.clone())
+        .tags(tag("team", "blue"))
+        .send()
+        .await
+        .unwrap();
+    let arn = created.capacity_provider().unwrap().capacity_provider_arn().unwrap().to_owned();
+    assert_eq!(tags_of(&ecs, &arn).await, [("team".to_owned(), "blue".to_owned())]);
+    ecs.tag_resource().resource_arn(&arn).tags(tag("env", "prod")).send().await.unwrap();
+    ecs.untag_resource().resource_arn(&arn).tag_keys("team").send().await.unwrap();
+    assert_eq!(tags_of(&ecs, &arn).await, [("env".to_owned(), "prod".to_owned())]);
+    // Describe shows them only with `include: TAGS`.
+    let described = ecs
+        .describe_capacity_providers()
+        .capacity_providers("mine")
+        .include(aws_sdk_ecs::types::CapacityProviderField::Tags)
+        .send()
+        .await
+        .unwrap();
+    let shown = &described.capacity_providers()[0];
+    assert_eq!(shown.tags().len(), 1);
+    assert_eq!(shown.auto_scaling_group_provider(), Some(&group));
+    let plain = ecs.describe_capacity_providers().capacity_providers("mine").send().await.unwrap();
+    assert!(plain.capacity_providers()[0].tags().is_empty());
+    // The `aws:` prefix is refused, and so are more than 50 tags.
+    let err =
+        ecs.tag_resource().resource_arn(&arn).tags(tag("aws:x", "1")).send().await.unwrap_err();
+    assert_eq!(code(&err), "InvalidParameterException", "{}", message(&err));
+    let fifty_one: Vec<Tag> = (0..51).map(|i| tag(&format!("k{i}"), "v")).collect();
+    let err =
+        ecs.tag_resource().resource_arn(&arn).set_tags(Some(fifty_one)).send().await.unwrap_err();
+    assert_eq!(code(&err), "InvalidParameterException", "{}", message(&err));
+    assert_eq!(tags_of(&ecs, &arn).await, [("env".to_owned(), "prod".to_owned())]);
+    // The built-in providers have none.
+    let fargate = ecs.describe_capacity_providers().send().await.unwrap();
+    let names: Vec<&str> = fargate.capacity_providers().iter().filter_map(|p| p.name()).collect();
+    assert_eq!(names, ["FARGATE", "FARGATE_SPOT", "mine"]);
+    // An update keeps the tags; a deletion leaves the provider INACTIVE and gone.
+    let updated = ecs
+        .update_capacity_provider()
+        .name("mine")
+        .auto_scaling_group_provider(
+            aws_sdk_ecs::types::AutoScalingGroupProviderUpdate::builder()
+                .managed_draining(aws_sdk_ecs::types::ManagedDraining::Enabled)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let provider = updated.capacity_provider().unwrap();
+    assert_eq!(
+        provider.auto_scaling_group_provider().and_then(|g| g.managed_draining()),
+        Some(&aws_sdk_ecs::types::ManagedDraining::Enabled)
+    );
+    assert_eq!(tags_of(&ecs, &arn).await, [("env".to_owned(), "prod".to_owned())]);
+    let deleted = ecs.delete_capacity_provider().capacity_provider(&arn).send().await.unwrap();
+    assert_eq!(
+        deleted.capacity_provider().and_then(|p| p.status()),
+        Some(&aws_sdk_ecs::types::CapacityProviderStatus::Inactive)
+    );
+    let err = ecs.list_tags_for_resource().resource_arn(&arn).send().await.unwrap_err();
+    assert_eq!(code(&err), "InvalidParameterException", "{}", message(&err));
 }
