@@ -34,6 +34,10 @@ pub(crate) struct TaskStartBenchArgs {
     /// The image to run (must be present locally).
     #[arg(long, default_value = "berth-test/busybox:1")]
     image: String,
+    /// The OCI runtime of the Fargate task and of its floor (e.g. `runsc`, registered with
+    /// Docker); Docker's default when absent.
+    #[arg(long)]
+    fargate_runtime: Option<String>,
 }
 
 const CLUSTER: &str = "bench-task-start";
@@ -50,11 +54,18 @@ pub(crate) async fn run(args: TaskStartBenchArgs) -> anyhow::Result<()> {
         &["--image-pull-behavior", "prefer-cached", "--cleanup-wait", "1", "--stop-timeout", "1"],
     )?;
     processes.wait_for_instances(&http, CLUSTER, 1).await?;
-    processes.agent(
-        server::FARGATE_POOL,
-        &dir.path().join("agent-fargate"),
-        &["--image-pull-behavior", "prefer-cached", "--cleanup-wait", "1", "--stop-timeout", "1"],
-    )?;
+    let mut pool_args = vec![
+        "--image-pull-behavior",
+        "prefer-cached",
+        "--cleanup-wait",
+        "1",
+        "--stop-timeout",
+        "1",
+    ];
+    if let Some(runtime) = &args.fargate_runtime {
+        pool_args.extend(["--fargate-runtime", runtime.as_str()]);
+    }
+    processes.agent(server::FARGATE_POOL, &dir.path().join("agent-fargate"), &pool_args)?;
     call(
         &http,
         &endpoint,
@@ -147,6 +158,7 @@ pub(crate) async fn run(args: TaskStartBenchArgs) -> anyhow::Result<()> {
             nano_cpus: Some(250_000_000),
             pids_limit: Some(agent::spec::DEFAULT_PIDS_LIMIT),
             no_swap: true,
+            oci_runtime: args.fargate_runtime.clone(),
             network: agent::runtime::Network::Container(holder_id.clone()),
             ..joined.clone()
         };
