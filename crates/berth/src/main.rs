@@ -4,9 +4,9 @@
 
 mod agent_cmd;
 mod bench;
+mod fargate_cmd;
 mod run;
 mod sim;
-mod usage_cmd;
 
 use clap::{Parser, Subcommand};
 
@@ -35,7 +35,9 @@ enum Command {
     /// Print the token the agents of a cluster use (read from the server's data directory).
     AgentToken(run::AgentTokenArgs),
     /// Fargate usage and its cost, by cluster, service, family or tag.
-    Usage(usage_cmd::UsageArgs),
+    Usage(fargate_cmd::UsageArgs),
+    /// Take Fargate Spot capacity back: the tasks of the busiest Spot hosts are interrupted.
+    ReclaimSpot(fargate_cmd::ReclaimArgs),
     /// Run SIMULATED node agents at scale: the real agent code on an in-memory container
     /// runtime (no containers run), each registered as its own container instance. For load
     /// and scale tests of a control plane only.
@@ -64,7 +66,8 @@ fn main() -> anyhow::Result<()> {
         Command::Server(args) => runtime.block_on(run::server(args)),
         Command::Agent(args) => runtime.block_on(agent_cmd::run(args)),
         Command::AgentToken(args) => run::agent_token(&args),
-        Command::Usage(args) => runtime.block_on(usage_cmd::run(args)),
+        Command::Usage(args) => runtime.block_on(fargate_cmd::usage(args)),
+        Command::ReclaimSpot(args) => runtime.block_on(fargate_cmd::reclaim(args)),
         Command::Sim(args) => runtime.block_on(sim::run(args, run::shutdown_signal())),
         Command::Bench(bench) => runtime.block_on(bench::run(bench)),
     }

@@ -100,6 +100,9 @@ pub(crate) struct DevArgs {
     /// the pull fails), always, once or prefer-cached (use the local image if there is one).
     #[arg(long, default_value = "default")]
     image_pull_behavior: agent::images::PullBehavior,
+    /// A TOML configuration file (as for `berth server`).
+    #[arg(long)]
+    config: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -150,7 +153,10 @@ fn default_data_dir() -> PathBuf {
 }
 
 pub(crate) async fn dev(args: DevArgs) -> anyhow::Result<()> {
-    let config = Config::try_from(RawConfig::default())?;
+    let config = match &args.config {
+        Some(path) => Config::from_file(path)?,
+        None => Config::try_from(RawConfig::default())?,
+    };
     let auth = args.control_plane.auth_setup(
         &args.data_dir,
         Some(GeneratedAdmin {

@@ -23,8 +23,8 @@ const LAYERS: &[&[&str]] = &[
     &["vpc"],
     // Placement (the planners observe the index); the simplest resources.
     &["placement", "account_settings", "tags"],
-    &["clusters", "task_definitions", "capacity_providers"],
-    &["container_instances"],
+    &["clusters", "task_definitions"],
+    &["container_instances", "capacity_providers"],
     &["tasks"],
     &["services", "logs", "fargate"],
     // Background workers.

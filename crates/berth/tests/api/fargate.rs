@@ -112,14 +112,17 @@ async fn a_spot_service_rides_out_a_reclaim_and_its_usage_survives_a_crash() {
     .await;
 
     // The Spot host is taken back: its six tasks are interrupted and replaced on Spot.
-    let reclaimed = server.raw().berth("ReclaimSpotCapacity", json!({})).await;
-    assert_eq!(reclaimed.status, 200, "{:?}", reclaimed.body);
-    let interrupted: Vec<String> = reclaimed.body["interruptedTasks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t.as_str().unwrap().to_owned())
-        .collect();
+    // With the operator's command, `berth reclaim-spot`.
+    let reclaimed = std::process::Command::new(env!("CARGO_BIN_EXE_berth"))
+        .args(["reclaim-spot", "--endpoint", &server.endpoint, "--hosts", "1"])
+        .env("AWS_ACCESS_KEY_ID", "any")
+        .env("AWS_SECRET_ACCESS_KEY", "any")
+        .output()
+        .unwrap();
+    let printed = String::from_utf8(reclaimed.stdout).unwrap();
+    assert!(reclaimed.status.success(), "{}", String::from_utf8_lossy(&reclaimed.stderr));
+    assert!(printed.starts_with("6 Spot task(s) interrupted"), "{printed}");
+    let interrupted: Vec<String> = printed.lines().skip(1).map(|l| l.trim().to_owned()).collect();
     let spot_before: Vec<String> = before
         .iter()
         .filter(|t| t.capacity_provider_name() == Some("FARGATE_SPOT"))

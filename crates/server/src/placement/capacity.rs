@@ -181,6 +181,25 @@ pub(crate) fn check_strategy(items: &[CapacityProviderStrategyItem]) -> Result<(
     Ok(())
 }
 
+/// Fargate places its tasks itself: a Fargate launch names no placement constraints (of its
+/// definition or its call) and no placement strategies.
+pub(crate) fn check_fargate_placement(
+    constraints: usize,
+    strategies: usize,
+) -> Result<(), ApiError> {
+    if constraints > 0 {
+        return Err(ApiError::invalid_parameter(
+            "Task placement constraints are not supported on Fargate: the task definition and the call must name none.",
+        ));
+    }
+    if strategies > 0 {
+        return Err(ApiError::invalid_parameter(
+            "Task placement strategies are not supported on Fargate.",
+        ));
+    }
+    Ok(())
+}
+
 /// A platform version a Fargate call names, resolved (`LATEST` and none are Berth's).
 pub(crate) fn platform_version(asked: Option<&str>) -> Result<String, ApiError> {
     match asked {

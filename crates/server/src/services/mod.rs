@@ -129,12 +129,13 @@ fn check_unsupported(
 }
 
 /// The rules of a service on Fargate (none for others): REPLICA only, no placement
-/// constraints or strategies, a platform version Berth has. The platform version the service
+/// constraints (`constraints`: the definition's and the call's) or strategies, a platform
+/// version Berth has. The platform version the service
 /// shows (`LATEST` unless one is named), `None` off Fargate, where none may be named.
 fn check_fargate_service(
     capacity: &Capacity,
     scheduling: SchedulingStrategy,
-    constraints: &[api::PlacementConstraint],
+    constraints: usize,
     strategies: &[api::PlacementStrategy],
     platform_version: Option<&str>,
 ) -> Result<Option<String>, ApiError> {
@@ -151,18 +152,14 @@ fn check_fargate_service(
             "The DAEMON scheduling strategy is not supported on Fargate.",
         ));
     }
-    if !constraints.is_empty() {
-        return Err(ApiError::invalid_parameter(
-            "Task placement constraints are not supported on Fargate.",
-        ));
-    }
-    if !strategies.is_empty() {
-        return Err(ApiError::invalid_parameter(
-            "Task placement strategies are not supported on Fargate.",
-        ));
-    }
+    capacity::check_fargate_placement(constraints, strategies.len())?;
     capacity::platform_version(platform_version)?;
     Ok(Some(platform_version.unwrap_or("LATEST").to_owned()))
+}
+
+/// How many placement constraints a definition names.
+fn definition_constraints(definition: Option<&api::TaskDefinition>) -> usize {
+    definition.and_then(|d| d.placement_constraints.as_ref()).map_or(0, Vec::len)
 }
 
 /// Where a service's tasks go, as its record says.
@@ -391,13 +388,6 @@ pub(crate) async fn create_service(
             "The EXTERNAL deployment controller supports the REPLICA scheduling strategy only.",
         ));
     }
-    let platform_version = check_fargate_service(
-        &capacity,
-        strategy,
-        req.placement_constraints.as_deref().unwrap_or_default(),
-        req.placement_strategy.as_deref().unwrap_or_default(),
-        req.platform_version.as_deref(),
-    )?;
     let definition = match &req.task_definition {
         Some(reference) => Some(
             crate::tasks::prepare(ctx, &cluster, reference, capacity.launch_type(), None)
@@ -407,6 +397,14 @@ pub(crate) async fn create_service(
         None if external => None,
         None => return Err(ApiError::invalid_parameter("taskDefinition is required.")),
     };
+    let platform_version = check_fargate_service(
+        &capacity,
+        strategy,
+        definition_constraints(definition.as_deref())
+            + req.placement_constraints.as_ref().map_or(0, Vec::len),
+        req.placement_strategy.as_deref().unwrap_or_default(),
+        req.platform_version.as_deref(),
+    )?;
     let configuration = configuration(req.deployment_configuration.as_ref(), strategy)?;
     if let Some(definition) = &definition {
         let mode = definition.network_mode.unwrap_or(api::NetworkMode::Bridge);
@@ -611,13 +609,6 @@ pub(crate) async fn update_service(
         }
         None => None,
     };
-    check_fargate_service(
-        &capacity,
-        strategy,
-        req.placement_constraints.as_deref().unwrap_or_default(),
-        req.placement_strategy.as_deref().unwrap_or_default(),
-        req.platform_version.as_deref(),
-    )?;
     let new_definition = match &req.task_definition {
         Some(reference) => Some(
             crate::tasks::prepare(ctx, &cluster, reference, capacity.launch_type(), None)
@@ -626,6 +617,14 @@ pub(crate) async fn update_service(
         ),
         None => None,
     };
+    check_fargate_service(
+        &capacity,
+        strategy,
+        definition_constraints(new_definition.as_deref())
+            + req.placement_constraints.as_ref().map_or(0, Vec::len),
+        req.placement_strategy.as_deref().unwrap_or_default(),
+        req.platform_version.as_deref(),
+    )?;
     let definition_now = match &new_definition {
         Some(d) => d.clone(),
         None => {

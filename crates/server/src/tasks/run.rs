@@ -350,16 +350,7 @@ pub(crate) fn fargate_launch(
     strategies: &[api::PlacementStrategy],
     platform_version: Option<&str>,
 ) -> Result<placement::OnFargate, ApiError> {
-    if !constraints.is_empty() {
-        return Err(ApiError::invalid_parameter(
-            "Task placement constraints are not supported on Fargate: the task definition and the call must name none.",
-        ));
-    }
-    if !strategies.is_empty() {
-        return Err(ApiError::invalid_parameter(
-            "Task placement strategies are not supported on Fargate.",
-        ));
-    }
+    capacity::check_fargate_placement(constraints.len(), strategies.len())?;
     Ok(placement::OnFargate {
         provider: capacity::FARGATE.to_owned(),
         platform_version: capacity::platform_version(platform_version)?,
