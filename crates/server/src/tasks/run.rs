@@ -308,8 +308,9 @@ pub(crate) async fn run_task(ctx: &Ctx, req: RunTaskRequest) -> Result<RunTaskRe
         }
         by_providers => {
             // Each provider's share is its own placement. With one share the client token is
-            // written with its tasks; with several, each share is placed in turn and the
-            // token is kept with the last one, naming every task.
+            // written with its tasks; with several, the last share's placement writes it and
+            // it is then written again naming every share's tasks (a crash between the two
+            // leaves it naming the last share's only).
             let shares = capacity::divide(&by_providers.items(), &[], count as u32);
             // On Fargate, Fargate places; on the cluster's instances the call's constraints
             // and strategy hold within each provider.
@@ -333,6 +334,19 @@ pub(crate) async fn run_task(ctx: &Ctx, req: RunTaskRequest) -> Result<RunTaskRe
                 .await?;
                 placed.0.extend(records);
                 placed.1.extend(failures);
+            }
+            if let Some((token, print)) = token.filter(|_| shares.len() > 1) {
+                let remembered = crate::records::TokenRecord {
+                    fingerprint: print,
+                    task_ids: placed.0.iter().map(|r| r.id.to_string()).collect(),
+                    failures: placed.1.clone(),
+                    created_at: ctx.clock().now(),
+                };
+                let txn = store::Txn::new().then(store::Op::put(
+                    keys::run_token(&cluster, &token),
+                    crate::records::encode(&remembered),
+                ));
+                ctx.store().txn(txn).await.map_err(crate::records::internal)?;
             }
             placed
         }

@@ -210,13 +210,26 @@ async fn a_strategy_divides_tasks_by_base_then_weight() {
     let body = run(
         &subnet,
         json!({"launchType": null, "count": 9,
-        "capacityProviderStrategy": strategy}),
+        "capacityProviderStrategy": strategy, "clientToken": "nine"}),
     );
-    let reply = h.call("RunTask", body).await.ok();
+    let reply = h.call("RunTask", body.clone()).await.ok();
     let tasks = reply["tasks"].as_array().unwrap();
     let on =
         |provider: &str| tasks.iter().filter(|t| t["capacityProviderName"] == provider).count();
     assert_eq!((on("FARGATE"), on("FARGATE_SPOT")), (3, 6), "{reply}");
+    // The same call again, with its client token: the same nine tasks, both shares.
+    let arns = |reply: &Value| {
+        let mut arns: Vec<String> = reply["tasks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["taskArn"].as_str().unwrap().to_owned())
+            .collect();
+        arns.sort();
+        arns
+    };
+    let again = h.call("RunTask", body).await.ok();
+    assert_eq!(arns(&again), arns(&reply));
     // The cluster's default strategy serves a call that names neither.
     h.call(
         "PutClusterCapacityProviders",
