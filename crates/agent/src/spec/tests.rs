@@ -575,3 +575,36 @@ fn name_and_image_are_required() {
     let err = one_spec(json!({"image": ""})).unwrap_err();
     assert_eq!(err.to_string(), "container `web`: the container definition has no image");
 }
+
+#[test]
+fn a_fargate_task_bounds_each_container_by_its_size() {
+    let def = definition(json!({"family": "f", "cpu": "512", "memory": "1024",
+        "networkMode": "awsvpc",
+        "containerDefinitions": [{"name": "web", "image": "busybox:1"},
+            {"name": "side", "image": "busybox:1", "memory": 256}]}));
+    let isolation = Isolation { pids_limit: 100, runtime: Some("runsc".to_owned()) };
+    let mut context = ctx(&def, None);
+    context.isolation = Some(&isolation);
+    context.sandbox = Some("berth-sandbox");
+    let containers = def.container_definitions.as_deref().unwrap();
+    let web = container_spec(&context, &containers[0]).unwrap();
+    assert_eq!(web.nano_cpus, Some(500_000_000), "half a CPU");
+    assert_eq!(web.memory_mib, Some(1024), "the task's memory");
+    assert_eq!(web.pids_limit, Some(100));
+    assert!(web.no_swap);
+    assert_eq!(web.oci_runtime.as_deref(), Some("runsc"));
+    // A container's own lower limit stays; a task override of the size wins over the definition.
+    let side = container_spec(&context, &containers[1]).unwrap();
+    assert_eq!(side.memory_mib, Some(256));
+    let ov = overrides(json!({"cpu": "1024", "memory": "2048"}));
+    let mut overridden = ctx(&def, Some(&ov));
+    overridden.isolation = Some(&isolation);
+    overridden.sandbox = Some("berth-sandbox");
+    let web = container_spec(&overridden, &containers[0]).unwrap();
+    assert_eq!((web.nano_cpus, web.memory_mib), (Some(1_000_000_000), Some(2048)));
+    // Off the pool, nothing of the sort.
+    let mut plain = ctx(&def, None);
+    plain.sandbox = Some("berth-sandbox");
+    let plain = container_spec(&plain, &containers[0]).unwrap();
+    assert_eq!((plain.nano_cpus, plain.pids_limit, plain.no_swap), (None, None, false));
+}
