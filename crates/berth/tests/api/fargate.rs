@@ -65,13 +65,19 @@ async fn by_provider(ecs: &aws_sdk_ecs::Client) -> (usize, usize, Vec<aws_sdk_ec
 async fn a_spot_service_rides_out_a_reclaim_and_its_usage_survives_a_crash() {
     let mut server = Server::start_with_args(&["--no-auth", "--task-settle-time", "1"]);
     let ecs = server.ecs();
-    ecs.create_cluster()
-        .cluster_name("c")
+    ecs.create_cluster().cluster_name("c").send().await.unwrap();
+    let put = ecs
+        .put_cluster_capacity_providers()
+        .cluster("c")
         .capacity_providers("FARGATE")
         .capacity_providers("FARGATE_SPOT")
+        .default_capacity_provider_strategy(item("FARGATE", 0, 1))
         .send()
         .await
         .unwrap();
+    let cluster = put.cluster().unwrap();
+    assert_eq!(cluster.capacity_providers(), ["FARGATE", "FARGATE_SPOT"]);
+    assert_eq!(cluster.default_capacity_provider_strategy()[0].capacity_provider(), "FARGATE");
     let _on_demand = pool_host(&server, "FARGATE");
     let _spot = pool_host(&server, "FARGATE_SPOT");
     let subnet = eventually(10, "the pool hosts' subnet", || async {
