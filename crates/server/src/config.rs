@@ -230,6 +230,9 @@ pub struct RawFargate {
     /// Simulated Spot reclaims: this many times an hour, the Spot host with the most tasks is
     /// reclaimed (its tasks interrupted). 0, the default: only on request.
     pub spot_reclaims_per_hour: u32,
+    /// Serve Fargate usage as Prometheus counters on `GET /metrics` (unauthenticated, like
+    /// `/status`; it names clusters). Off by default.
+    pub usage_metrics: bool,
 }
 
 impl Default for RawFargate {
@@ -241,6 +244,7 @@ impl Default for RawFargate {
             spot_vcpu_hour: 0.012144,
             spot_gb_hour: 0.0013335,
             spot_reclaims_per_hour: 0,
+            usage_metrics: false,
         }
     }
 }
@@ -255,6 +259,7 @@ pub struct FargateConfig {
     pub spot_vcpu_hour: u64,
     pub spot_gb_hour: u64,
     pub spot_reclaims_per_hour: u32,
+    pub usage_metrics: bool,
 }
 
 impl TryFrom<RawFargate> for FargateConfig {
@@ -276,6 +281,7 @@ impl TryFrom<RawFargate> for FargateConfig {
             spot_vcpu_hour: nano("spot-vcpu-hour", raw.spot_vcpu_hour)?,
             spot_gb_hour: nano("spot-gb-hour", raw.spot_gb_hour)?,
             spot_reclaims_per_hour: raw.spot_reclaims_per_hour.min(3600),
+            usage_metrics: raw.usage_metrics,
         })
     }
 }

@@ -266,6 +266,54 @@ pub(crate) async fn get_fargate_usage(
     Ok(api::berth::GetFargateUsageResponse { groups: groups.into_values().collect() })
 }
 
+/// Every cluster's Fargate usage so far as Prometheus counters (text format 0.0.4). They only
+/// grow: a task's usage is kept after the task is removed.
+pub(crate) async fn usage_metrics(ctx: &Ctx) -> Result<String, ApiError> {
+    let request = api::berth::GetFargateUsageRequest::default();
+    let usage = get_fargate_usage(ctx, request).await?;
+    let mut out = String::new();
+    let families: [(&str, &str, fn(&api::berth::FargateUsageGroup) -> Vec<(Option<&str>, f64)>);
+        6] = [
+        ("berth_fargate_tasks_total", "Fargate tasks billed.", |g| vec![(None, g.tasks as f64)]),
+        (
+            "berth_fargate_billed_seconds_total",
+            "Billed task seconds (a minute at least a task).",
+            |g| vec![(None, g.billed_seconds)],
+        ),
+        ("berth_fargate_vcpu_seconds_total", "vCPU-seconds billed, by capacity provider.", |g| {
+            vec![(Some("FARGATE"), g.vcpu_seconds), (Some(FARGATE_SPOT), g.spot_vcpu_seconds)]
+        }),
+        (
+            "berth_fargate_gb_seconds_total",
+            "GB-seconds of memory billed, by capacity provider.",
+            |g| vec![(Some("FARGATE"), g.gb_seconds), (Some(FARGATE_SPOT), g.spot_gb_seconds)],
+        ),
+        (
+            "berth_fargate_storage_gb_seconds_total",
+            "GB-seconds of ephemeral storage above 20 GB.",
+            |g| vec![(None, g.storage_gb_seconds)],
+        ),
+        (
+            "berth_fargate_cost_dollars_total",
+            "What the usage costs at the configured prices.",
+            |g| vec![(None, g.cost)],
+        ),
+    ];
+    for (name, help, values) in families {
+        out.push_str(&format!("# HELP {name} {help}\n# TYPE {name} counter\n"));
+        for group in &usage.groups {
+            for (provider, value) in values(group) {
+                let labels = match provider {
+                    Some(p) => format!("cluster=\"{}\",capacity_provider=\"{p}\"", group.key),
+                    None => format!("cluster=\"{}\"", group.key),
+                };
+                out.push_str(&format!("{name}{{{labels}}} {value}\n"));
+            }
+        }
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,6 +11,7 @@ use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::middleware::Next;
+use axum::response::IntoResponse;
 use axum::response::Response;
 use axum::routing::{get, post};
 use serde_json::Value;
@@ -33,6 +34,7 @@ pub fn router(ctx: Ctx) -> Router {
         .route("/service/{service}/operation/{operation}", post(crate::other_services::rpc_v2))
         .route("/healthz", get(|| async { "ok\n" }))
         .route("/status", get(status))
+        .route("/metrics", get(metrics))
         .route(api::agent::POLL_PATH, post(crate::agent_channel::poll))
         .route(api::agent::REPORT_PATH, post(crate::agent_channel::report))
         .route(api::agent::LOGS_PATH, post(crate::agent_channel::logs))
@@ -100,6 +102,26 @@ fn refuse_body(error: ApiError) -> Response {
 /// passes ran; also the store's revision, transaction and commit counts, and the agent
 /// channel's request counts, and each background worker's state and counters. No names or
 /// records, so it needs no signature, like `/healthz`.
+/// `GET /metrics`: Fargate usage as Prometheus counters, when `[fargate] usage-metrics` is on.
+async fn metrics(State(ctx): State<Ctx>) -> Response {
+    if !ctx.config().fargate.usage_metrics {
+        return (StatusCode::NOT_FOUND, "Metrics are off: set [fargate] usage-metrics = true.\n")
+            .into_response();
+    }
+    match crate::fargate::usage_metrics(&ctx).await {
+        Ok(text) => (
+            StatusCode::OK,
+            [(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+            text,
+        )
+            .into_response(),
+        Err(error) => {
+            tracing::warn!(error = %error.message, "Rendering the metrics failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
 async fn status(State(ctx): State<Ctx>) -> Response {
     let store = ctx.store().stats();
     let body = serde_json::json!({

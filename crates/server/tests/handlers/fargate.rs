@@ -384,6 +384,39 @@ async fn fargate_usage_is_metered_per_second_with_a_minute_at_least() {
         h.berth("GetFargateUsage", json!({"startTime": 1000.0, "endTime": 1030.0})).await.ok();
     assert_eq!(window["groups"][0]["billedSeconds"], 90.0);
     h.berth("GetFargateUsage", json!({"groupBy": "COLOUR"})).await.invalid("groupBy must be");
+    // Off by default: no metrics.
+    assert_eq!(h.get("/metrics").await.0, 404);
+}
+
+#[tokio::test]
+async fn fargate_usage_is_served_as_prometheus_counters_when_asked() {
+    let mut raw = server::config::RawConfig::default();
+    raw.fargate = Some(server::config::RawFargate { usage_metrics: true, ..Default::default() });
+    let h = Harness::with_config(raw).await;
+    h.call("CreateCluster", json!({"clusterName": "c", "capacityProviders": ["FARGATE"]}))
+        .await
+        .ok();
+    h.register_definition_with(json!({"family": "f", "networkMode": "awsvpc",
+        "requiresCompatibilities": ["FARGATE"], "cpu": "256", "memory": "512",
+        "containerDefinitions": [{"name": "app", "image": "busybox"}]}))
+        .await;
+    pool_host(&h, "FARGATE").await;
+    let subnets = h.ctx.store().range("/vpc/subnets/", Default::default()).await.unwrap();
+    let subnet: Value = serde_json::from_slice(&subnets.kvs[0].value).unwrap();
+    let reply = h.call("RunTask", run(subnet["id"].as_str().unwrap(), json!({}))).await.ok();
+    let arn = reply["tasks"][0]["taskArn"].as_str().unwrap().to_owned();
+    report_times(&h, &arn, 1000.0, Some(1150.0)).await;
+    let (status, text) = h.get("/metrics").await;
+    assert_eq!(status, 200, "{text}");
+    for line in [
+        "# TYPE berth_fargate_vcpu_seconds_total counter",
+        "berth_fargate_tasks_total{cluster=\"c\"} 1",
+        "berth_fargate_billed_seconds_total{cluster=\"c\"} 150",
+        "berth_fargate_vcpu_seconds_total{cluster=\"c\",capacity_provider=\"FARGATE\"} 37.5",
+        "berth_fargate_gb_seconds_total{cluster=\"c\",capacity_provider=\"FARGATE\"} 75",
+    ] {
+        assert!(text.lines().any(|l| l == line), "no {line:?} in\n{text}");
+    }
 }
 
 #[tokio::test]

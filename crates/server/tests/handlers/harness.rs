@@ -128,6 +128,16 @@ impl Harness {
         Harness { ctx, clock, router }
     }
 
+    /// A `GET` of `path`: its status and text.
+    pub(crate) async fn get(&self, path: &str) -> (u16, String) {
+        let request = Request::get(path).body(Body::empty()).expect("a valid request");
+        let response = self.router.clone().oneshot(request).await.expect("the router answers");
+        let status = response.status().as_u16();
+        let bytes =
+            axum::body::to_bytes(response.into_body(), usize::MAX).await.expect("the whole body");
+        (status, String::from_utf8_lossy(&bytes).into_owned())
+    }
+
     /// Sends a `POST /` with the given headers and body, as a client would.
     pub(crate) async fn send(&self, headers: &[(&str, &str)], body: impl Into<Body>) -> Reply {
         let mut request = Request::post("/").header("content-type", "application/x-amz-json-1.1");
