@@ -266,14 +266,21 @@ pub(crate) async fn get_fargate_usage(
     Ok(api::berth::GetFargateUsageResponse { groups: groups.into_values().collect() })
 }
 
+/// A counter family: its name, its help, and its values (with a capacity provider label or
+/// none) from a cluster's usage.
+type Family = (
+    &'static str,
+    &'static str,
+    fn(&api::berth::FargateUsageGroup) -> Vec<(Option<&'static str>, f64)>,
+);
+
 /// Every cluster's Fargate usage so far as Prometheus counters (text format 0.0.4). They only
 /// grow: a task's usage is kept after the task is removed.
 pub(crate) async fn usage_metrics(ctx: &Ctx) -> Result<String, ApiError> {
     let request = api::berth::GetFargateUsageRequest::default();
     let usage = get_fargate_usage(ctx, request).await?;
     let mut out = String::new();
-    let families: [(&str, &str, fn(&api::berth::FargateUsageGroup) -> Vec<(Option<&str>, f64)>);
-        6] = [
+    let families: [Family; 6] = [
         ("berth_fargate_tasks_total", "Fargate tasks billed.", |g| vec![(None, g.tasks as f64)]),
         (
             "berth_fargate_billed_seconds_total",
