@@ -390,8 +390,10 @@ async fn fargate_usage_is_metered_per_second_with_a_minute_at_least() {
 
 #[tokio::test]
 async fn fargate_usage_is_served_as_prometheus_counters_when_asked() {
-    let mut raw = server::config::RawConfig::default();
-    raw.fargate = Some(server::config::RawFargate { usage_metrics: true, ..Default::default() });
+    let raw = server::config::RawConfig {
+        fargate: Some(server::config::RawFargate { usage_metrics: true, ..Default::default() }),
+        ..Default::default()
+    };
     let h = Harness::with_config(raw).await;
     h.call("CreateCluster", json!({"clusterName": "c", "capacityProviders": ["FARGATE"]}))
         .await
