@@ -29,6 +29,7 @@ use bollard::models::{
     ContainerStatsResponse, EventMessage, EventMessageTypeEnum, HealthConfig, HealthStatusEnum,
     HostConfig, HostConfigLogConfig, PortBinding, PortMap, ResourcesUlimits, VolumeCreateRequest,
 };
+use bollard::models::{SystemInfoCgroupDriverEnum, SystemInfoCgroupVersionEnum};
 use bollard::query_parameters::{
     CreateContainerOptionsBuilder, CreateImageOptionsBuilder, EventsOptionsBuilder,
     ListContainersOptionsBuilder, LogsOptionsBuilder, RemoveContainerOptionsBuilder,
@@ -54,6 +55,8 @@ const MIB: i64 = 1024 * 1024;
 #[derive(Debug, Clone)]
 pub struct DockerRuntime {
     docker: Docker,
+    /// How tasks get cgroups of their own: with Docker's `cgroupfs` driver only.
+    cgroups: Option<cgroup::Layout>,
 }
 
 impl DockerRuntime {
@@ -73,7 +76,18 @@ impl DockerRuntime {
         let docker = docker.negotiate_version().await.map_err(|e| {
             RuntimeError::Unavailable(format!("Docker did not answer the version request: {e}"))
         })?;
-        Ok(DockerRuntime { docker })
+        let cgroups = match docker.info().await {
+            Ok(info) => match (info.cgroup_driver, info.cgroup_version) {
+                (
+                    Some(SystemInfoCgroupDriverEnum::CGROUPFS),
+                    Some(SystemInfoCgroupVersionEnum::_2),
+                ) => Some(cgroup::Layout::V2),
+                (Some(SystemInfoCgroupDriverEnum::CGROUPFS), _) => Some(cgroup::Layout::V1),
+                _ => None,
+            },
+            Err(_) => None,
+        };
+        Ok(DockerRuntime { docker, cgroups })
     }
 
     /// The negotiated Engine API version, e.g. `1.41`.
@@ -168,7 +182,23 @@ impl Runtime for DockerRuntime {
 
     async fn create(&self, spec: &ContainerSpec) -> Result<String, RuntimeError> {
         let options = CreateContainerOptionsBuilder::default().name(&spec.name).build();
-        match self.docker.create_container(Some(options), create_body(spec)).await {
+        let mut body = create_body(spec);
+        // A Fargate task's containers share a cgroup with the task's size, where Docker's
+        // driver lets the agent make one; otherwise each keeps only its own limits.
+        if let (Some(limits), Some(layout)) = (&spec.task_limits, self.cgroups) {
+            // A few small writes to the cgroup file system: not worth a blocking thread.
+            match cgroup::prepare(layout, limits) {
+                Ok(()) => {
+                    if let Some(host) = body.host_config.as_mut() {
+                        host.cgroup_parent = Some(cgroup::parent_of(&limits.task));
+                    }
+                }
+                Err(error) => {
+                    tracing::warn!(task = %limits.task, %error, "Making the task's cgroup failed; its containers keep their own limits only")
+                }
+            }
+        }
+        match self.docker.create_container(Some(options), body).await {
             Ok(created) => {
                 for warning in created.warnings.iter().filter(|w| !w.is_empty()) {
                     tracing::warn!(container = %spec.name, warning, "Docker warned on create.");
@@ -311,6 +341,12 @@ impl Runtime for DockerRuntime {
                 Ok(())
             }
             Err(e) => Err(runtime_error("remove", Subject::Container(id), e)),
+        }
+    }
+
+    async fn release_task(&self, task_id: &str) {
+        if let Some(layout) = self.cgroups {
+            cgroup::remove(layout, task_id);
         }
     }
 
@@ -895,6 +931,7 @@ fn pick_digest(image: &str, repo_digests: &[String]) -> Option<String> {
     repo_digests.iter().find(|d| familiar(repository(d)) == familiar(wanted)).cloned()
 }
 
+mod cgroup;
 mod netns;
 
 #[cfg(test)]

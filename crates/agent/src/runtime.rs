@@ -50,6 +50,9 @@ pub struct ContainerSpec {
     pub no_swap: bool,
     /// The OCI runtime to run the container under, if not the daemon's default.
     pub oci_runtime: Option<String>,
+    /// A Fargate task's size, which all its containers share (a cgroup of the task's own,
+    /// where the runtime can make one).
+    pub task_limits: Option<TaskLimits>,
     /// Hard memory limit in MiB.
     pub memory_mib: Option<i64>,
     /// Soft memory limit in MiB.
@@ -81,6 +84,16 @@ pub struct ContainerSpec {
     pub log: Option<LogSpec>,
     /// How long `stop` waits after SIGTERM before SIGKILL, unless the caller says otherwise.
     pub stop_timeout: Option<Duration>,
+}
+
+/// What a Fargate task's containers share: its CPU, memory and processes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskLimits {
+    /// The task's id: its cgroup's name.
+    pub task: String,
+    pub nano_cpus: Option<i64>,
+    pub memory_bytes: Option<i64>,
+    pub pids: i64,
 }
 
 /// The network a container joins.
@@ -328,6 +341,10 @@ pub trait Runtime: Send + Sync + 'static {
     ) -> Result<(), RuntimeError> {
         self.remove(id).await
     }
+
+    /// Releases what the runtime kept for a task whose containers are all removed (a Fargate
+    /// task's cgroup).
+    async fn release_task(&self, _task_id: &str) {}
 
     /// Puts new security group rules in force on the interface of the network container
     /// `id` (connections under way are kept). Nothing to do where there is no real network.

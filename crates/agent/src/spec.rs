@@ -193,7 +193,8 @@ pub fn container_spec(
     let (cpu_shares, mut memory_mib, memory_reservation_mib) =
         cx.resources(cpu, memory, memory_reservation)?;
     let mut nano_cpus = None;
-    if let Some(_isolation) = ctx.isolation {
+    let mut task_limits = None;
+    if let Some(isolation) = ctx.isolation {
         // The task's size bounds each of its containers.
         let task_units = |own: Option<&str>, defined: Option<&str>| {
             own.or(defined).and_then(|v| v.trim().parse::<i64>().ok()).filter(|&v| v > 0)
@@ -210,6 +211,17 @@ pub fn container_spec(
         ) {
             memory_mib = Some(memory_mib.map_or(task_memory, |m| m.min(task_memory)));
         }
+        // The containers together, too, where the runtime can give the task a cgroup.
+        let task_memory = task_units(
+            overrides.and_then(|o| o.memory.as_deref()),
+            ctx.definition.memory.as_deref(),
+        );
+        task_limits = Some(crate::runtime::TaskLimits {
+            task: ctx.task_id.to_owned(),
+            nano_cpus,
+            memory_bytes: task_memory.map(|m| m * 1024 * 1024),
+            pids: isolation.pids_limit,
+        });
     }
 
     let linux = container.linux_parameters.as_ref();
@@ -230,6 +242,7 @@ pub fn container_spec(
         pids_limit: ctx.isolation.map(|i| i.pids_limit),
         no_swap: ctx.isolation.is_some(),
         oci_runtime: ctx.isolation.and_then(|i| i.runtime.clone()),
+        task_limits,
         memory_mib,
         memory_reservation_mib,
         ports: cx.ports(container, &network)?,

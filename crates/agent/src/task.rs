@@ -968,6 +968,9 @@ impl Actor {
         }
         if removed {
             self.env.existing.remove(&self.desired.task_arn);
+            if self.env.isolation.is_some() {
+                self.env.runtime.release_task(&self.task_id).await;
+            }
         }
         let shared: BTreeMap<_, _> = self
             .desired

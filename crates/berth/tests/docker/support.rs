@@ -73,8 +73,23 @@ impl Drop for TestCluster {
     fn drop(&mut self) {
         let filter = format!("label=berth.cluster={}", self.name);
         let ids = docker(&["ps", "-aq", "--filter", &filter]);
+        let labels =
+            docker(&["ps", "-a", "--filter", &filter, "--format", "{{.Label \"berth.task-arn\"}}"]);
         for id in String::from_utf8_lossy(&ids.stdout).split_whitespace() {
             let _ = docker(&["rm", "-f", "-v", id]);
+        }
+        // The cgroups Fargate tasks of the cluster had (an agent killed before its cleanup
+        // leaves them, empty).
+        for arn in String::from_utf8_lossy(&labels.stdout).split_whitespace() {
+            let task = arn.rsplit('/').next().unwrap_or_default();
+            if task.is_empty() {
+                continue;
+            }
+            for root in std::fs::read_dir("/sys/fs/cgroup").into_iter().flatten().flatten() {
+                let _ = std::fs::remove_dir(root.path().join("berth-tasks").join(task));
+            }
+            let _ =
+                std::fs::remove_dir(std::path::Path::new("/sys/fs/cgroup/berth-tasks").join(task));
         }
         let volumes = docker(&["volume", "ls", "-q", "--filter", &filter]);
         for name in String::from_utf8_lossy(&volumes.stdout).split_whitespace() {
