@@ -251,19 +251,8 @@ async fn the_fargate_tutorial_runs_on_berth_dev_with_the_aws_cli() {
             .unwrap()
             .to_owned();
         // Its container answers on the task's address.
-        let body = eventually(20, "the task to answer", || {
-            let address = address.clone();
-            async move {
-                use tokio::io::{AsyncReadExt, AsyncWriteExt};
-                let mut stream =
-                    tokio::net::TcpStream::connect((address.as_str(), 8080)).await.ok()?;
-                stream.write_all(b"GET / HTTP/1.0\r\n\r\n").await.ok()?;
-                let mut text = String::new();
-                stream.read_to_string(&mut text).await.ok()?;
-                text.contains("200 OK").then_some(text)
-            }
-        })
-        .await;
+        let body =
+            eventually(20, "the task to answer", || crate::support::http_get(&address, 8080)).await;
         assert!(!body.is_empty());
     }
     cli(&[

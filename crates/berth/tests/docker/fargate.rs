@@ -146,16 +146,7 @@ async fn the_fargate_tutorial_runs_bounded_tasks_on_a_pool_no_cluster_shows() {
         // Its container answers on the task's own address.
         let address = address(task);
         let body = eventually(20, "the task to answer on its address", || {
-            let address = address.clone();
-            async move {
-                let mut stream =
-                    tokio::net::TcpStream::connect((address.as_str(), 8080)).await.ok()?;
-                use tokio::io::{AsyncReadExt, AsyncWriteExt};
-                stream.write_all(b"GET / HTTP/1.0\r\n\r\n").await.ok()?;
-                let mut text = String::new();
-                stream.read_to_string(&mut text).await.ok()?;
-                text.contains("200 OK").then_some(text)
-            }
+            crate::support::http_get(&address, 8080)
         })
         .await;
         assert!(body.lines().last().is_some_and(|l| !l.is_empty()), "{body}");

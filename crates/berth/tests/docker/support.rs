@@ -483,3 +483,13 @@ pub fn containers_of_task(task_arn: &str) -> Vec<String> {
     let out = docker(&["ps", "-aq", "--filter", &filter]);
     String::from_utf8_lossy(&out.stdout).split_whitespace().map(str::to_owned).collect()
 }
+
+/// What `address:port` answers to `GET /` over HTTP/1.0, if it answers `200 OK`.
+pub async fn http_get(address: &str, port: u16) -> Option<String> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect((address, port)).await.ok()?;
+    stream.write_all(b"GET / HTTP/1.0\r\n\r\n").await.ok()?;
+    let mut text = String::new();
+    stream.read_to_string(&mut text).await.ok()?;
+    text.contains("200 OK").then_some(text)
+}

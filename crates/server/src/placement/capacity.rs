@@ -103,6 +103,20 @@ pub(crate) fn resolve(
     }
 }
 
+/// [`resolve`] with the cluster's record: its providers and default strategy.
+pub(crate) fn for_cluster(
+    cluster: &api::Cluster,
+    launch_type: Option<LaunchType>,
+    strategy: Option<&[CapacityProviderStrategyItem]>,
+) -> Result<Capacity, ApiError> {
+    resolve(
+        launch_type,
+        strategy,
+        cluster.capacity_providers.as_deref().unwrap_or_default(),
+        cluster.default_capacity_provider_strategy.as_deref().unwrap_or_default(),
+    )
+}
+
 /// Checks a strategy as ECS does and reads it.
 pub(crate) fn strategy_of(
     items: &[CapacityProviderStrategyItem],

@@ -336,11 +336,10 @@ pub(crate) async fn create_service(
     let cluster = cluster_record.cluster_name.clone().unwrap_or_default();
     let _lifecycle = ctx.inner.cluster_lifecycle.read().await;
     let quotas = &ctx.config().quotas;
-    let capacity = capacity::resolve(
+    let capacity = capacity::for_cluster(
+        &cluster_record,
         req.launch_type,
         req.capacity_provider_strategy.as_deref(),
-        cluster_record.capacity_providers.as_deref().unwrap_or_default(),
-        cluster_record.default_capacity_provider_strategy.as_deref().unwrap_or_default(),
     )?;
     if !valid_name(&req.service_name) {
         return Err(ApiError::invalid_parameter(

@@ -207,11 +207,10 @@ pub(crate) async fn run_task(ctx: &Ctx, req: RunTaskRequest) -> Result<RunTaskRe
         )));
     }
     check_started_by(req.started_by.as_deref())?;
-    let capacity = capacity::resolve(
+    let capacity = capacity::for_cluster(
+        &cluster_record,
         req.launch_type,
         req.capacity_provider_strategy.as_deref(),
-        cluster_record.capacity_providers.as_deref().unwrap_or_default(),
-        cluster_record.default_capacity_provider_strategy.as_deref().unwrap_or_default(),
     )?;
     let tag_list = req.tags.clone().unwrap_or_default();
     tags::check_tags(&tag_list, quotas.tags_per_resource)?;

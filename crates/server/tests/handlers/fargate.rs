@@ -27,9 +27,8 @@ async fn fargate() -> (Harness, String) {
             "portMappings": [{"containerPort": 8080}]}]}))
         .await;
     pool_host(&h, "FARGATE").await;
-    let subnets = h.ctx.store().range("/vpc/subnets/", Default::default()).await.unwrap();
-    let subnet: Value = serde_json::from_slice(&subnets.kvs[0].value).unwrap();
-    (h, subnet["id"].as_str().unwrap().to_owned())
+    let subnet = first_subnet(&h).await;
+    (h, subnet)
 }
 
 /// Registers a pool host of `provider` with the pool's token.
@@ -38,6 +37,13 @@ async fn pool_host(h: &Harness, provider: &str) {
     registration["attributes"] = json!([{"name": "ecs.capability.task-eni"},
         {"name": "berth.capacity-provider", "value": provider}]);
     h.call_with_token("RegisterContainerInstance", registration, &h.agent_token(POOL)).await.ok();
+}
+
+/// The id of the (first) subnet the VPC has made.
+async fn first_subnet(h: &Harness) -> String {
+    let subnets = h.ctx.store().range("/vpc/subnets/", Default::default()).await.unwrap();
+    let subnet: Value = serde_json::from_slice(&subnets.kvs[0].value).unwrap();
+    subnet["id"].as_str().unwrap().to_owned()
 }
 
 fn network(subnet: &str) -> Value {
@@ -254,10 +260,7 @@ async fn without_pool_capacity_fargate_tasks_fail_as_fargate_reports_it() {
         .await;
     // A cluster instance makes the zone's subnet, but it is not Fargate capacity.
     h.register_instance("c").await;
-    let subnets = h.ctx.store().range("/vpc/subnets/", Default::default()).await.unwrap();
-    let subnet: Value = serde_json::from_slice(&subnets.kvs[0].value).unwrap();
-    let reply =
-        h.call("RunTask", run(subnet["id"].as_str().unwrap(), json!({"count": 2}))).await.ok();
+    let reply = h.call("RunTask", run(&first_subnet(&h).await, json!({"count": 2}))).await.ok();
     assert_eq!(reply["tasks"], json!([]));
     assert_eq!(
         reply["failures"][0]["reason"],
@@ -403,9 +406,7 @@ async fn fargate_usage_is_served_as_prometheus_counters_when_asked() {
         "containerDefinitions": [{"name": "app", "image": "busybox"}]}))
         .await;
     pool_host(&h, "FARGATE").await;
-    let subnets = h.ctx.store().range("/vpc/subnets/", Default::default()).await.unwrap();
-    let subnet: Value = serde_json::from_slice(&subnets.kvs[0].value).unwrap();
-    let reply = h.call("RunTask", run(subnet["id"].as_str().unwrap(), json!({}))).await.ok();
+    let reply = h.call("RunTask", run(&first_subnet(&h).await, json!({}))).await.ok();
     let arn = reply["tasks"][0]["taskArn"].as_str().unwrap().to_owned();
     report_times(&h, &arn, 1000.0, Some(1150.0)).await;
     let (status, text) = h.get("/metrics").await;
