@@ -85,6 +85,19 @@ pub(crate) async fn active_cluster_name(
     Ok(found.value.cluster_name.unwrap_or_default())
 }
 
+/// What a call's capacity depends on in the ACTIVE cluster a request refers to (decoding
+/// only that of the record), or ClusterNotFoundException.
+pub(crate) async fn active_cluster_capacity(
+    ctx: &Ctx,
+    reference: Option<&str>,
+) -> Result<crate::placement::capacity::ClusterCapacity, ApiError> {
+    let found = active_record::<crate::placement::capacity::ClusterCapacity>(ctx, reference, |c| {
+        c.status.as_deref()
+    })
+    .await?;
+    Ok(found.value)
+}
+
 /// The ACTIVE cluster a request refers to, or ClusterNotFoundException.
 pub(crate) async fn active_cluster(
     ctx: &Ctx,

@@ -80,24 +80,18 @@ pub(crate) async fn reclaim_spot_capacity(
 pub(crate) async fn run_reclaims(
     inner: std::sync::Weak<crate::CtxInner>,
     per_hour: u32,
-    mut worker: crate::workers::Worker,
+    worker: crate::workers::Worker,
 ) {
     let every = std::time::Duration::from_secs_f64(3600.0 / f64::from(per_hour.max(1)));
-    loop {
-        worker.sleep(every).await;
-        if worker.stopping() {
-            return;
-        }
-        let Some(inner) = inner.upgrade() else { return };
-        let ctx = Ctx { inner };
-        if !worker.may_act() {
-            continue;
-        }
-        match reclaim_spot_capacity(&ctx, ReclaimSpotCapacityRequest { hosts: Some(1) }).await {
-            Ok(done) => worker.ran(done.interrupted_tasks.len() as u64),
-            Err(error) => worker.failed(&error.message),
-        }
-    }
+    worker
+        .every(every, inner, |inner| async move {
+            let request = ReclaimSpotCapacityRequest { hosts: Some(1) };
+            match reclaim_spot_capacity(&Ctx { inner }, request).await {
+                Ok(done) => Ok(done.interrupted_tasks.len() as u64),
+                Err(error) => Err(error.message),
+            }
+        })
+        .await;
 }
 
 /// What a Fargate task is billed for: kept in its record while the record lives, and written

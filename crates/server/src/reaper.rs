@@ -13,23 +13,13 @@ use crate::workers::Worker;
 use crate::{Ctx, CtxInner};
 
 /// Runs until the control plane shuts down or is dropped.
-pub(crate) async fn run(inner: Weak<CtxInner>, retention: Duration, mut worker: Worker) {
+pub(crate) async fn run(inner: Weak<CtxInner>, retention: Duration, worker: Worker) {
     let every = (retention / 4).clamp(Duration::from_millis(200), Duration::from_secs(60));
-    loop {
-        worker.sleep(every).await;
-        if worker.stopping() {
-            return;
-        }
-        let Some(inner) = inner.upgrade() else { return };
-        let ctx = Ctx { inner };
-        if !worker.may_act() {
-            continue;
-        }
-        match pass(&ctx, retention).await {
-            Ok(removed) => worker.ran(removed as u64),
-            Err(error) => worker.failed(&error),
-        }
-    }
+    worker
+        .every(every, inner, |inner| async move {
+            pass(&Ctx { inner }, retention).await.map(|removed| removed as u64)
+        })
+        .await;
 }
 
 /// One pass: removes every expired task and token.

@@ -109,6 +109,34 @@ impl Worker {
         }
     }
 
+    /// The loop of a periodic worker: every `period`, while the control plane `inner` is
+    /// alive and not shutting down, one `pass` if this worker may act, recording the things it
+    /// handled or its error.
+    pub(crate) async fn every<T, F, Fut>(
+        mut self,
+        period: Duration,
+        inner: std::sync::Weak<T>,
+        mut pass: F,
+    ) where
+        F: FnMut(Arc<T>) -> Fut,
+        Fut: std::future::Future<Output = Result<u64, String>>,
+    {
+        loop {
+            self.sleep(period).await;
+            if self.stopping() {
+                return;
+            }
+            let Some(inner) = inner.upgrade() else { return };
+            if !self.may_act() {
+                continue;
+            }
+            match pass(inner).await {
+                Ok(items) => self.ran(items),
+                Err(error) => self.failed(&error),
+            }
+        }
+    }
+
     /// A reconciler may act only on the leader; housekeeping always may.
     pub(crate) fn may_act(&self) -> bool {
         self.status.kind == Kind::Housekeeping || *self.leader.borrow()

@@ -30,6 +30,29 @@ pub(crate) async fn ec2(server: &Server, params: &[(&str, &str)]) -> String {
     text
 }
 
+/// A new security group `name` that lets TCP 8080 in from `cidr`; its id.
+pub(crate) async fn group_allowing_8080(server: &Server, name: &str, cidr: &str) -> String {
+    let created = ec2(
+        server,
+        &[("Action", "CreateSecurityGroup"), ("GroupName", name), ("GroupDescription", "web")],
+    )
+    .await;
+    let group = first(&created, "groupId");
+    ec2(
+        server,
+        &[
+            ("Action", "AuthorizeSecurityGroupIngress"),
+            ("GroupId", &group),
+            ("IpPermissions.1.IpProtocol", "tcp"),
+            ("IpPermissions.1.FromPort", "8080"),
+            ("IpPermissions.1.ToPort", "8080"),
+            ("IpPermissions.1.IpRanges.1.CidrIp", cidr),
+        ],
+    )
+    .await;
+    group
+}
+
 /// The text of the first `<tag>` of an XML answer.
 pub(crate) fn first(xml: &str, tag: &str) -> String {
     let open = format!("<{tag}>");
@@ -89,28 +112,7 @@ async fn awsvpc_tasks_have_their_own_address_and_their_security_groups_hold() {
     .await;
     let subnet = first(&subnets, "subnetId");
     let network = first(&subnets, "cidrBlock");
-    let created = ec2(
-        &server,
-        &[
-            ("Action", "CreateSecurityGroup"),
-            ("GroupName", &cluster.name),
-            ("GroupDescription", "web"),
-        ],
-    )
-    .await;
-    let web_group = first(&created, "groupId");
-    ec2(
-        &server,
-        &[
-            ("Action", "AuthorizeSecurityGroupIngress"),
-            ("GroupId", &web_group),
-            ("IpPermissions.1.IpProtocol", "tcp"),
-            ("IpPermissions.1.FromPort", "8080"),
-            ("IpPermissions.1.ToPort", "8080"),
-            ("IpPermissions.1.IpRanges.1.CidrIp", &network),
-        ],
-    )
-    .await;
+    let web_group = group_allowing_8080(&server, &cluster.name, &network).await;
 
     // `web` answers its network namespace's name on 8080 and 8081; `side` is where requests
     // are made from.

@@ -10,7 +10,7 @@ use aws_sdk_ecs::types::{
     NetworkMode, PortMapping,
 };
 
-use crate::awsvpc::{address, ec2, first};
+use crate::awsvpc::{address, ec2, first, group_allowing_8080};
 use crate::common::{Server, eventually};
 use crate::support::{AgentProcess, IMAGE, TestCluster, docker};
 
@@ -72,28 +72,7 @@ async fn the_fargate_tutorial_runs_bounded_tasks_on_a_pool_no_cluster_shows() {
     })
     .await;
     let subnet = first(&subnets, "subnetId");
-    let created = ec2(
-        &server,
-        &[
-            ("Action", "CreateSecurityGroup"),
-            ("GroupName", &cluster.name),
-            ("GroupDescription", "web"),
-        ],
-    )
-    .await;
-    let group = first(&created, "groupId");
-    ec2(
-        &server,
-        &[
-            ("Action", "AuthorizeSecurityGroupIngress"),
-            ("GroupId", &group),
-            ("IpPermissions.1.IpProtocol", "tcp"),
-            ("IpPermissions.1.FromPort", "8080"),
-            ("IpPermissions.1.ToPort", "8080"),
-            ("IpPermissions.1.IpRanges.1.CidrIp", "0.0.0.0/0"),
-        ],
-    )
-    .await;
+    let group = group_allowing_8080(&server, &cluster.name, "0.0.0.0/0").await;
     let network = NetworkConfiguration::builder()
         .awsvpc_configuration(
             AwsVpcConfiguration::builder()

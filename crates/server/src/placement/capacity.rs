@@ -103,18 +103,31 @@ pub(crate) fn resolve(
     }
 }
 
-/// [`resolve`] with the cluster's record: its providers and default strategy.
-pub(crate) fn for_cluster(
-    cluster: &api::Cluster,
-    launch_type: Option<LaunchType>,
-    strategy: Option<&[CapacityProviderStrategyItem]>,
-) -> Result<Capacity, ApiError> {
-    resolve(
-        launch_type,
-        strategy,
-        cluster.capacity_providers.as_deref().unwrap_or_default(),
-        cluster.default_capacity_provider_strategy.as_deref().unwrap_or_default(),
-    )
+/// What a call's capacity depends on in its cluster's record: the ACTIVE cluster's name, its
+/// providers and its default strategy (read alone, not the whole record).
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ClusterCapacity {
+    pub(crate) cluster_name: Option<String>,
+    pub(crate) status: Option<String>,
+    pub(crate) capacity_providers: Option<Vec<String>>,
+    pub(crate) default_capacity_provider_strategy: Option<Vec<CapacityProviderStrategyItem>>,
+}
+
+impl ClusterCapacity {
+    /// [`resolve`] against this cluster's providers and default strategy.
+    pub(crate) fn resolve(
+        &self,
+        launch_type: Option<LaunchType>,
+        strategy: Option<&[CapacityProviderStrategyItem]>,
+    ) -> Result<Capacity, ApiError> {
+        resolve(
+            launch_type,
+            strategy,
+            self.capacity_providers.as_deref().unwrap_or_default(),
+            self.default_capacity_provider_strategy.as_deref().unwrap_or_default(),
+        )
+    }
 }
 
 /// Checks a strategy as ECS does and reads it.
@@ -133,16 +146,19 @@ pub(crate) fn strategy_of(
             )));
         }
     }
-    Ok(Capacity::Strategy(
-        items
-            .iter()
-            .map(|i| Item {
-                provider: i.capacity_provider.clone(),
-                base: i.base.unwrap_or(0).max(0) as u32,
-                weight: i.weight.unwrap_or(0).max(0) as u32,
-            })
-            .collect(),
-    ))
+    Ok(Capacity::Strategy(items_of(items)))
+}
+
+/// A strategy's items as given (a missing or negative `base` or `weight` is 0).
+pub(crate) fn items_of(items: &[CapacityProviderStrategyItem]) -> Vec<Item> {
+    items
+        .iter()
+        .map(|i| Item {
+            provider: i.capacity_provider.clone(),
+            base: i.base.unwrap_or(0).max(0) as u32,
+            weight: i.weight.unwrap_or(0).max(0) as u32,
+        })
+        .collect()
 }
 
 /// The rules of a strategy's shape: at most 20 providers, none twice, `base` 0-100,000 on at

@@ -27,18 +27,16 @@ pub(crate) struct Launch {
     pub(crate) enable_execute_command: bool,
     /// The network asked for, in the `awsvpc` network mode.
     pub(crate) network: Option<Arc<crate::vpc::AskedNetwork>>,
-    /// On Fargate: the capacity provider and platform version; `None` on the cluster's own
-    /// instances.
+    /// On Fargate: the platform version; `None` on the cluster's own instances.
     pub(crate) fargate: Option<OnFargate>,
-    /// A custom capacity provider whose instances (of the task's cluster) the tasks go to.
+    /// The capacity provider whose hosts the tasks go to: `FARGATE` or `FARGATE_SPOT` on the
+    /// pool, a custom one among the cluster's own instances.
     pub(crate) capacity_provider: Option<String>,
 }
 
 /// A launch on the Fargate pool.
 #[derive(Clone, Debug)]
 pub(crate) struct OnFargate {
-    /// `FARGATE` or `FARGATE_SPOT`.
-    pub(crate) provider: String,
     pub(crate) platform_version: String,
 }
 
@@ -48,15 +46,10 @@ impl Launch {
         if self.fargate.is_some() { super::capacity::FARGATE_POOL } else { &self.cluster }
     }
 
-    /// The same launch through another capacity provider: of the pool on Fargate, a custom
-    /// one of the cluster's instances otherwise.
+    /// The same launch through a capacity provider: of the pool on Fargate, a custom one of
+    /// the cluster's instances otherwise.
     pub(crate) fn on_provider(&self, provider: &str) -> Launch {
-        let mut launch = self.clone();
-        match &mut launch.fargate {
-            Some(fargate) => fargate.provider = provider.to_owned(),
-            None => launch.capacity_provider = Some(provider.to_owned()),
-        }
-        launch
+        Launch { capacity_provider: Some(provider.to_owned()), ..self.clone() }
     }
 }
 
@@ -177,9 +170,7 @@ pub(crate) fn new_record(launch: &Launch, instance: &InstanceRecord, now: f64) -
     let task = StoredTask {
         availability_zone: zone,
         launch_type: Some(if fargate.is_some() { LaunchType::Fargate } else { LaunchType::Ec2 }),
-        capacity_provider_name: fargate
-            .map(|f| f.provider.clone())
-            .or_else(|| launch.capacity_provider.clone()),
+        capacity_provider_name: launch.capacity_provider.clone(),
         platform_version: fargate.map(|f| f.platform_version.clone()),
         platform_family: fargate.map(|_| "Linux".to_owned()),
         ephemeral_storage: fargate.map(|_| api::EphemeralStorage {

@@ -61,9 +61,7 @@ pub(crate) async fn place(
         constraints.push(zones);
     }
     // Only on hosts of its capacity provider.
-    let provider =
-        launch.fargate.as_ref().map(|f| &f.provider).or(launch.capacity_provider.as_ref());
-    if let Some(provider) = provider {
+    if let Some(provider) = &launch.capacity_provider {
         let expression = format!("attribute:{} == {provider}", super::capacity::PROVIDER_ATTRIBUTE);
         constraints.push(
             scheduler::Constraint::from_ecs("memberOf", Some(&expression))

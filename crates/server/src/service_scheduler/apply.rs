@@ -460,7 +460,6 @@ pub(super) async fn start_tasks(
             };
         let capacity = crate::services::capacity_of(&record.service);
         let fargate = capacity.is_fargate().then(|| crate::placement::OnFargate {
-            provider: crate::placement::capacity::FARGATE.to_owned(),
             platform_version: crate::placement::capacity::platform_version(
                 record.service.platform_version.as_deref(),
             )

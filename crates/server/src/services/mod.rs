@@ -165,16 +165,7 @@ fn definition_constraints(definition: Option<&api::TaskDefinition>) -> usize {
 /// Where a service's tasks go, as its record says.
 pub(crate) fn capacity_of(service: &StoredService) -> Capacity {
     match (&service.launch_type, service.capacity_provider_strategy.as_deref()) {
-        (_, Some(items)) if !items.is_empty() => Capacity::Strategy(
-            items
-                .iter()
-                .map(|i| capacity::Item {
-                    provider: i.capacity_provider.clone(),
-                    base: i.base.unwrap_or(0).max(0) as u32,
-                    weight: i.weight.unwrap_or(0).max(0) as u32,
-                })
-                .collect(),
-        ),
+        (_, Some(items)) if !items.is_empty() => Capacity::Strategy(capacity::items_of(items)),
         (Some(LaunchType::Fargate), _) => Capacity::Fargate,
         (launch_type, _) => Capacity::Instances(launch_type.unwrap_or(LaunchType::Ec2)),
     }
@@ -332,15 +323,13 @@ pub(crate) async fn create_service(
     req: CreateServiceRequest,
 ) -> Result<CreateServiceResponse, ApiError> {
     let ctx: &Ctx = call.ctx;
-    let cluster_record = crate::clusters::active_cluster(ctx, req.cluster.as_deref()).await?.value;
+    let cluster_record =
+        crate::clusters::active_cluster_capacity(ctx, req.cluster.as_deref()).await?;
     let cluster = cluster_record.cluster_name.clone().unwrap_or_default();
     let _lifecycle = ctx.inner.cluster_lifecycle.read().await;
     let quotas = &ctx.config().quotas;
-    let capacity = capacity::for_cluster(
-        &cluster_record,
-        req.launch_type,
-        req.capacity_provider_strategy.as_deref(),
-    )?;
+    let capacity =
+        cluster_record.resolve(req.launch_type, req.capacity_provider_strategy.as_deref())?;
     if !valid_name(&req.service_name) {
         return Err(ApiError::invalid_parameter(
             "Service name can contain up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens.",
@@ -592,7 +581,7 @@ pub(crate) async fn update_service(
     let new_strategy = match req.capacity_provider_strategy.as_deref().filter(|s| !s.is_empty()) {
         Some(items) => {
             let cluster_record =
-                crate::clusters::active_cluster(ctx, Some(cluster.as_str())).await?.value;
+                crate::clusters::active_cluster_capacity(ctx, Some(cluster.as_str())).await?;
             let asked = capacity::strategy_of(
                 items,
                 cluster_record.capacity_providers.as_deref().unwrap_or_default(),

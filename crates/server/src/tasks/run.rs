@@ -8,7 +8,7 @@ use api::{
 };
 
 use super::{render, render_indexed};
-use crate::clusters::{active_cluster, active_cluster_name};
+use crate::clusters::active_cluster_name;
 use crate::placement::Launch;
 use crate::placement::capacity;
 use crate::records::{Reservation, keys};
@@ -195,7 +195,8 @@ fn group_of(given: Option<String>, family: &str) -> Result<String, ApiError> {
 }
 
 pub(crate) async fn run_task(ctx: &Ctx, req: RunTaskRequest) -> Result<RunTaskResponse, ApiError> {
-    let cluster_record = active_cluster(ctx, req.cluster.as_deref()).await?.value;
+    let cluster_record =
+        crate::clusters::active_cluster_capacity(ctx, req.cluster.as_deref()).await?;
     let cluster = cluster_record.cluster_name.clone().unwrap_or_default();
     let _lifecycle = ctx.inner.cluster_lifecycle.read().await;
     let quotas = &ctx.config().quotas;
@@ -207,11 +208,8 @@ pub(crate) async fn run_task(ctx: &Ctx, req: RunTaskRequest) -> Result<RunTaskRe
         )));
     }
     check_started_by(req.started_by.as_deref())?;
-    let capacity = capacity::for_cluster(
-        &cluster_record,
-        req.launch_type,
-        req.capacity_provider_strategy.as_deref(),
-    )?;
+    let capacity =
+        cluster_record.resolve(req.launch_type, req.capacity_provider_strategy.as_deref())?;
     let tag_list = req.tags.clone().unwrap_or_default();
     tags::check_tags(&tag_list, quotas.tags_per_resource)?;
     check_propagate_tags(req.propagate_tags)?;
@@ -364,10 +362,7 @@ pub(crate) fn fargate_launch(
     platform_version: Option<&str>,
 ) -> Result<placement::OnFargate, ApiError> {
     capacity::check_fargate_placement(constraints.len(), strategies.len())?;
-    Ok(placement::OnFargate {
-        provider: capacity::FARGATE.to_owned(),
-        platform_version: capacity::platform_version(platform_version)?,
-    })
+    Ok(placement::OnFargate { platform_version: capacity::platform_version(platform_version)? })
 }
 
 pub(crate) async fn start_task(

@@ -39,6 +39,14 @@ async fn pool_host(h: &Harness, provider: &str) {
     h.call_with_token("RegisterContainerInstance", registration, &h.agent_token(POOL)).await.ok();
 }
 
+/// Registers the Fargate definition `f`: 256 CPU units, 512 MiB, one container.
+async fn fargate_definition(h: &Harness) {
+    h.register_definition_with(json!({"family": "f", "networkMode": "awsvpc",
+        "requiresCompatibilities": ["FARGATE"], "cpu": "256", "memory": "512",
+        "containerDefinitions": [{"name": "app", "image": "busybox"}]}))
+        .await;
+}
+
 /// The id of the (first) subnet the VPC has made.
 async fn first_subnet(h: &Harness) -> String {
     let subnets = h.ctx.store().range("/vpc/subnets/", Default::default()).await.unwrap();
@@ -254,10 +262,7 @@ async fn without_pool_capacity_fargate_tasks_fail_as_fargate_reports_it() {
     h.call("CreateCluster", json!({"clusterName": "c", "capacityProviders": ["FARGATE"]}))
         .await
         .ok();
-    h.register_definition_with(json!({"family": "f", "networkMode": "awsvpc",
-        "requiresCompatibilities": ["FARGATE"], "cpu": "256", "memory": "512",
-        "containerDefinitions": [{"name": "app", "image": "busybox"}]}))
-        .await;
+    fargate_definition(&h).await;
     // A cluster instance makes the zone's subnet, but it is not Fargate capacity.
     h.register_instance("c").await;
     let reply = h.call("RunTask", run(&first_subnet(&h).await, json!({"count": 2}))).await.ok();
@@ -401,10 +406,7 @@ async fn fargate_usage_is_served_as_prometheus_counters_when_asked() {
     h.call("CreateCluster", json!({"clusterName": "c", "capacityProviders": ["FARGATE"]}))
         .await
         .ok();
-    h.register_definition_with(json!({"family": "f", "networkMode": "awsvpc",
-        "requiresCompatibilities": ["FARGATE"], "cpu": "256", "memory": "512",
-        "containerDefinitions": [{"name": "app", "image": "busybox"}]}))
-        .await;
+    fargate_definition(&h).await;
     pool_host(&h, "FARGATE").await;
     let reply = h.call("RunTask", run(&first_subnet(&h).await, json!({}))).await.ok();
     let arn = reply["tasks"][0]["taskArn"].as_str().unwrap().to_owned();
