@@ -6,6 +6,7 @@
 
 pub mod agent;
 pub mod berth;
+pub mod lb;
 mod error;
 mod generated;
 pub mod validate;
