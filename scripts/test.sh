@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 # The committed ECS wire types and schema are what the generator writes from the model.
 if python3 -c 'import botocore' 2>/dev/null; then
   python3 tools/gen-ecs-api.py --check
+  python3 tools/gen-models.py --check
 else
   echo "botocore is not installed: not checking crates/api's generated files" >&2
 fi

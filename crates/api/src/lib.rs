@@ -6,9 +6,10 @@
 
 pub mod agent;
 pub mod berth;
-pub mod lb;
 mod error;
 mod generated;
+pub mod lb;
+pub mod query;
 pub mod validate;
 
 pub use error::{ApiError, ErrorCode};
