@@ -143,10 +143,10 @@ impl Model {
             }
             node.value = Some(value.to_owned());
         }
-        self.from_tree(input, &tree, "")
+        self.read_tree(input, &tree, "")
     }
 
-    fn from_tree(&self, shape_name: &str, node: &Node, path: &str) -> Result<Value, Invalid> {
+    fn read_tree(&self, shape_name: &str, node: &Node, path: &str) -> Result<Value, Invalid> {
         let shape = self.shape(shape_name);
         match shape.kind.as_str() {
             "structure" => {
@@ -155,7 +155,7 @@ impl Model {
                     let wire = spec.location_name.as_deref().unwrap_or(member);
                     if let Some(child) = node.children.get(wire) {
                         let path = join(path, member);
-                        out.insert(member.clone(), self.from_tree(&spec.shape, child, &path)?);
+                        out.insert(member.clone(), self.read_tree(&spec.shape, child, &path)?);
                     }
                 }
                 Ok(Value::Object(out))
@@ -175,7 +175,7 @@ impl Model {
                 indexed.sort_by_key(|(i, _)| *i);
                 let mut out = Vec::with_capacity(indexed.len());
                 for (i, child) in indexed {
-                    out.push(self.from_tree(member, child, &format!("{path}.{i}"))?);
+                    out.push(self.read_tree(member, child, &format!("{path}.{i}"))?);
                 }
                 Ok(Value::Array(out))
             }
@@ -186,7 +186,7 @@ impl Model {
                     let key = entry.children.get("key").and_then(|k| k.value.clone());
                     let value = entry.children.get("value");
                     if let (Some(key), Some(value)) = (key, value) {
-                        let parsed = self.from_tree(
+                        let parsed = self.read_tree(
                             shape.value.as_deref().unwrap_or("String"),
                             value,
                             path,
