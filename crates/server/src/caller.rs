@@ -201,6 +201,21 @@ fn mac(secret: &[u8], domain: &[u8], parts: &[&str]) -> hmac::Hmac<Sha256> {
 
 const CLUSTER_DOMAIN: &[u8] = b"berth agent token\n";
 const INSTANCE_DOMAIN: &[u8] = b"berth instance token\n";
+const LB_DOMAIN: &[u8] = b"berth load balancer token\n";
+
+/// The token load-balancer nodes present (one for every node).
+pub fn lb_token(secret: &[u8]) -> String {
+    let mac = mac(secret, LB_DOMAIN, &["lb"]);
+    format!("lb.{}", hex::encode(mac.finalize().into_bytes()))
+}
+
+/// Whether `token` is the load-balancer nodes' token. The comparison is constant-time.
+pub(crate) fn verify_lb_token(secret: &[u8], token: &str) -> bool {
+    let Some(signature) = token.strip_prefix("lb.").and_then(|s| hex::decode(s).ok()) else {
+        return false;
+    };
+    mac(secret, LB_DOMAIN, &["lb"]).verify_slice(&signature).is_ok()
+}
 
 /// The agent token of `cluster`: it registers new container instances there.
 pub fn agent_token(secret: &[u8], cluster: &str) -> String {

@@ -39,6 +39,7 @@ pub fn router(ctx: Ctx) -> Router {
         .route(api::agent::REPORT_PATH, post(crate::agent_channel::report))
         .route(api::agent::LOGS_PATH, post(crate::agent_channel::logs))
         .route(api::agent::NETWORK_PATH, post(crate::agent_channel::network))
+        .route(api::lb::POLL_PATH, post(crate::lb_channel::poll))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .layer(axum::middleware::from_fn_with_state(ctx.clone(), read_body))
         .with_state(ctx)
@@ -158,6 +159,9 @@ async fn handle(
         headers: &signed,
         body: &body,
     };
+    if target.is_empty() && crate::elbv2::is_elbv2(&body) {
+        return crate::elbv2::serve(&ctx, &request, &request_id).await;
+    }
     if target.is_empty() && crate::ec2::is_ec2(&body) {
         return crate::ec2::serve(&ctx, &request, &request_id).await;
     }

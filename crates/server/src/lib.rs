@@ -10,6 +10,7 @@ pub mod access;
 mod account_settings;
 mod agent_channel;
 pub mod arn;
+mod balancing;
 pub mod caller;
 mod capacity_providers;
 pub mod clock;
@@ -20,10 +21,12 @@ mod container_instances;
 mod container_policy;
 mod dispatch;
 mod ec2;
+mod elbv2;
 mod error;
 mod failures;
 mod fargate;
 mod http;
+mod lb_channel;
 mod liveness;
 mod logs;
 mod other_services;
@@ -116,6 +119,8 @@ pub(crate) struct CtxInner {
     key_locks: KeyLocks,
     /// The background loops: the index, the service scheduler, the reaper.
     workers: workers::Workers,
+    /// The load balancer: what its nodes see, and when its configuration changed.
+    balancing: balancing::Balancing,
 }
 
 /// A fixed set of mutexes; a key always maps to the same one. Hold at most one stripe at a
@@ -177,6 +182,7 @@ impl Ctx {
                 usage: Default::default(),
                 service_wake: tokio::sync::Notify::new(),
                 workers,
+                balancing: balancing::Balancing::new(),
             }),
         };
         let weak = Arc::downgrade(&ctx.inner);
@@ -191,6 +197,14 @@ impl Ctx {
                 fargate::run_reclaims(weak, reclaims, worker)
             });
         }
+        let weak = Arc::downgrade(&ctx.inner);
+        workers.spawn("lb-config", workers::Kind::Housekeeping, move |worker| {
+            balancing::follow(weak, worker)
+        });
+        let weak = Arc::downgrade(&ctx.inner);
+        workers.spawn("lb-drained", workers::Kind::Reconciler, move |worker| {
+            balancing::run_drained(weak, worker)
+        });
         let scheduler = ctx.clone();
         workers.spawn("service-scheduler", workers::Kind::Reconciler, move |worker| {
             service_scheduler::run(scheduler, worker)
@@ -232,6 +246,10 @@ impl Ctx {
     /// Access control, when it is on.
     pub(crate) fn access(&self) -> Option<&access::Access> {
         self.inner.options.access.as_deref()
+    }
+
+    pub(crate) fn balancing(&self) -> &balancing::Balancing {
+        &self.inner.balancing
     }
 
     pub(crate) fn liveness(&self) -> &liveness::Liveness {

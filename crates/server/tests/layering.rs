@@ -22,7 +22,8 @@ const LAYERS: &[&[&str]] = &[
     // The VPC of `awsvpc` tasks: subnets, security groups, the address allocator (an observer).
     &["vpc"],
     // Placement (the planners observe the index); the simplest resources.
-    &["placement", "account_settings", "tags"],
+    // The load balancer's records, target health and node configuration.
+    &["placement", "account_settings", "tags", "balancing"],
     &["clusters", "task_definitions"],
     &["container_instances", "capacity_providers"],
     &["tasks"],
@@ -30,7 +31,7 @@ const LAYERS: &[&[&str]] = &[
     // Background workers.
     &["service_scheduler", "reaper"],
     // The edge: operations by name, the agent channel, other services' protocols, HTTP.
-    &["dispatch", "agent_channel", "other_services", "ec2"],
+    &["dispatch", "agent_channel", "other_services", "ec2", "elbv2", "lb_channel"],
     &["http"],
     &["connections"],
 ];

@@ -21,6 +21,9 @@
 //! /usage/<cluster>/<task id>                fargate::Metered: a removed Fargate task's usage
 //! /vpc/subnets/<subnet id>                  vpc::SubnetRecord
 //! /vpc/security-groups/<group id>           vpc::SecurityGroupRecord
+//! /lb/load-balancers/<name>                 LoadBalancerRecord, with its listeners and rules
+//! /lb/target-groups/<name>                  TargetGroupRecord, with its targets
+//! /lb/certificates/<id>                     CertificateRecord (ACM's ImportCertificate)
 //! ```
 
 pub(crate) const CLUSTERS: &str = "/clusters/";
@@ -44,6 +47,24 @@ pub(crate) fn capacity_provider(name: &str) -> String {
 pub(crate) fn usage(cluster: &str, task: &str) -> String {
     format!("{USAGE}{cluster}/{task}")
 }
+/// Everything of the load balancer: one watch follows it.
+pub(crate) const LB: &str = "/lb/";
+pub(crate) const LOAD_BALANCERS: &str = "/lb/load-balancers/";
+pub(crate) const TARGET_GROUPS: &str = "/lb/target-groups/";
+pub(crate) const CERTIFICATES: &str = "/lb/certificates/";
+
+pub(crate) fn load_balancer(name: &str) -> String {
+    format!("{LOAD_BALANCERS}{name}")
+}
+
+pub(crate) fn target_group(name: &str) -> String {
+    format!("{TARGET_GROUPS}{name}")
+}
+
+pub(crate) fn certificate(id: &str) -> String {
+    format!("{CERTIFICATES}{id}")
+}
+
 pub(crate) const SECURITY_GROUPS: &str = "/vpc/security-groups/";
 
 pub(crate) fn subnet(id: &str) -> String {

@@ -20,6 +20,7 @@ mod definition;
 mod ids;
 mod instance;
 pub(crate) mod keys;
+mod lb;
 mod mirror;
 mod service;
 mod status;
@@ -28,6 +29,10 @@ mod task;
 pub(crate) use definition::{FamilyRecord, TaskDefinitionRecord};
 pub(crate) use ids::{ClusterName, InstanceId, ServiceName, TaskId};
 pub(crate) use instance::{InstanceRecord, StoredInstance};
+pub(crate) use lb::{
+    CertificateRecord, HealthCheckRecord, ListenerRecord, LoadBalancerRecord, RuleRecord,
+    TargetGroupRecord, TargetRecord,
+};
 pub(crate) use service::{DeploymentRecord, ServiceRecord, StoredService, TaskSetRecord};
 pub(crate) use status::{
     ContainerStatus, DeploymentStatus, DesiredStatus, InstanceStatus, RolloutState, ServiceStatus,
