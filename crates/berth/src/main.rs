@@ -5,6 +5,7 @@
 mod agent_cmd;
 mod bench;
 mod fargate_cmd;
+mod lb_cmd;
 mod run;
 mod sim;
 
@@ -34,6 +35,11 @@ enum Command {
     Agent(agent_cmd::AgentArgs),
     /// Print the token the agents of a cluster use (read from the server's data directory).
     AgentToken(run::AgentTokenArgs),
+    /// Run a load-balancer node: serve the listeners of every load balancer, following the
+    /// control plane's configuration.
+    Lb(lb_cmd::LbArgs),
+    /// Print the token load-balancer nodes use (read from the server's data directory).
+    LbToken(lb_cmd::LbTokenArgs),
     /// Fargate usage and its cost, by cluster, service, family or tag.
     Usage(fargate_cmd::UsageArgs),
     /// Take Fargate Spot capacity back: the tasks of the busiest Spot hosts are interrupted.
@@ -66,6 +72,8 @@ fn main() -> anyhow::Result<()> {
         Command::Server(args) => runtime.block_on(run::server(args)),
         Command::Agent(args) => runtime.block_on(agent_cmd::run(args)),
         Command::AgentToken(args) => run::agent_token(&args),
+        Command::Lb(args) => runtime.block_on(lb_cmd::lb(args)),
+        Command::LbToken(args) => lb_cmd::lb_token(&args),
         Command::Usage(args) => runtime.block_on(fargate_cmd::usage(args)),
         Command::ReclaimSpot(args) => runtime.block_on(fargate_cmd::reclaim(args)),
         Command::Sim(args) => runtime.block_on(sim::run(args, run::shutdown_signal())),

@@ -144,7 +144,7 @@ pub(crate) fn agent_token(args: &AgentTokenArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn default_data_dir() -> PathBuf {
+pub(crate) fn default_data_dir() -> PathBuf {
     let base = std::env::var_os("XDG_DATA_HOME")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".local/share")))
@@ -174,6 +174,10 @@ pub(crate) async fn dev(args: DevArgs) -> anyhow::Result<()> {
         .await
         .map_err(|e| anyhow::anyhow!("creating the default cluster: {e}"))?;
     let agent = start_dev_agent(&args, &endpoint).await?;
+    // The load balancer's node: every listener binds on the loopback address.
+    let lb_token = server::caller::lb_token(&agent_secret(&args.data_dir)?);
+    let node = lb::Node::new("dev").with_bind_address(std::net::Ipv4Addr::LOCALHOST.into());
+    tokio::spawn(crate::lb_cmd::follow(node, vec![endpoint.clone()], lb_token));
     println!("Berth is running (development mode).");
     println!();
     println!("  ECS endpoint: {endpoint}");
@@ -182,6 +186,8 @@ pub(crate) async fn dev(args: DevArgs) -> anyhow::Result<()> {
     println!("Point the AWS CLI or an SDK at it:");
     println!();
     println!("  export AWS_ENDPOINT_URL_ECS={endpoint}");
+    println!("  export AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2={endpoint}");
+    println!("  export AWS_ENDPOINT_URL_EC2={endpoint}");
     println!("  export AWS_DEFAULT_REGION={}", config.region);
     // Development mode shows the administrator key on every start (the file is the user's own).
     match (&running.admin_key, &auth) {
