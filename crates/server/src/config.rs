@@ -31,6 +31,9 @@ pub struct Quotas {
     /// Placement constraints of a task (task definition's and call's together).
     pub placement_constraints: usize,
     pub placement_strategies: usize,
+    /// Target groups one service registers its tasks in (ECS allows 5; 1 keeps the
+    /// "one load balancer per service" rule).
+    pub target_groups_per_service: usize,
 }
 
 impl Default for Quotas {
@@ -49,6 +52,7 @@ impl Default for Quotas {
             custom_attributes_per_resource: 10,
             placement_constraints: 10,
             placement_strategies: 5,
+            target_groups_per_service: 5,
         }
     }
 }

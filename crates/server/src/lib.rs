@@ -337,6 +337,7 @@ pub(crate) mod testing {
                 ports_udp: vec![],
             },
             network: None,
+            deactivating: None,
             task: task.into(),
         }
     }

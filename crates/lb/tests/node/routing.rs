@@ -291,3 +291,21 @@ async fn forwarded_headers_and_metrics() {
     .await;
     node.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_target_is_a_504_after_the_idle_timeout() {
+    let a = Backend::start("a").await;
+    let mut g = group("tg", &[&a]);
+    g.health_check.enabled = false;
+    let mut config = simple(free_port(), vec![g]);
+    config.listeners[0].idle_timeout_seconds = 1;
+    let node = node();
+    let addr = apply_ok(&node, config).await;
+    let reply = get(addr, "/hold").await;
+    assert_eq!(reply.status, 504);
+    let metrics = node.metrics();
+    let row = metrics.iter().find(|m| m.target_group_arn.as_deref() == Some("tg")).unwrap();
+    assert_eq!((row.request_count, row.elb_5xx, row.target_2xx), (1, 1, 0), "{metrics:?}");
+    a.release();
+    node.shutdown().await;
+}

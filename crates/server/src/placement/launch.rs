@@ -205,6 +205,7 @@ pub(crate) fn new_record(launch: &Launch, instance: &InstanceRecord, now: f64) -
         revision: launch.revision,
         reservation: launch.reservation.clone(),
         network: None,
+        deactivating: None,
         task,
     }
 }

@@ -39,7 +39,8 @@ pub(crate) use status::{
     StopCause, TaskSetStatus, TaskStatus,
 };
 pub(crate) use task::{
-    HEALTH_REASON, Reservation, StoredTask, TaskNetwork, TaskRecord, TaskState, TokenRecord,
+    Deactivation, HEALTH_REASON, Reservation, StoredTask, TaskNetwork, TaskRecord, TaskState,
+    TokenRecord,
 };
 
 /// A decoded record and the revision it was read at.

@@ -40,7 +40,21 @@ pub(crate) struct TaskRecord {
     /// The task's network interface, in the `awsvpc` network mode.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) network: Option<TaskNetwork>,
+    /// A service task behind a load balancer that the service scheduler stops: its targets
+    /// drain first (ECS's DEACTIVATING), and it is asked to stop once they are gone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) deactivating: Option<Deactivation>,
     pub(crate) task: StoredTask,
+}
+
+/// Why and since when a task's targets drain before it stops.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Deactivation {
+    /// Epoch seconds.
+    pub(crate) since: f64,
+    pub(crate) cause: StopCause,
+    pub(crate) reason: String,
 }
 
 /// The network interface of an `awsvpc` task: the address it holds in its subnet until it is

@@ -92,14 +92,16 @@ pub(super) async fn reconcile(ctx: &Ctx, cluster: &str, name: &str) -> Result<()
         strategy: strategy.clone(),
         daemon_instances: daemon_instances.clone(),
     };
+    let mut events: Vec<String> = Vec::new();
+    let targets = super::targets::sync(ctx, cluster, &record, &tasks, &mut events).await?;
     let now = ctx.clock().now();
-    let views = task_views(&tasks, &checked, &leaving, now);
+    let balanced = Balanced { targets: targets.as_ref(), cluster, arns: ctx.arns() };
+    let views = task_views(&tasks, &checked, &leaving, now, &balanced);
     let seed =
         u64::from_le_bytes(uuid::Uuid::new_v4().as_bytes()[..8].try_into().expect("8 bytes"));
     let decision = deploy::decide(&view, &views, &snapshot, &scheduler::PlanCtx { seed }, now);
 
-    let mut events: Vec<String> = Vec::new();
-    stop_tasks(ctx, cluster, name, primary.id.as_str(), &decision, &mut events).await?;
+    stop_tasks(ctx, cluster, name, primary.id.as_str(), &decision, &balanced, &mut events).await?;
     start_tasks(ctx, cluster, &record, &decision, &constraints, &strategy, &mut events).await?;
     events.extend(decision.events.iter().cloned());
     record_outcome(ctx, cluster, name, revision, &decision, &events).await
@@ -174,7 +176,8 @@ async fn reconcile_task_sets(
         daemon_instances: Vec::new(),
     };
     let now = ctx.clock().now();
-    let views = task_views(&tasks, &checked, &leaving, now);
+    let unbalanced = Balanced { targets: None, cluster, arns: ctx.arns() };
+    let views = task_views(&tasks, &checked, &leaving, now, &unbalanced);
     let seed =
         u64::from_le_bytes(uuid::Uuid::new_v4().as_bytes()[..8].try_into().expect("8 bytes"));
     let decision = deploy::decide_task_sets(
@@ -187,7 +190,7 @@ async fn reconcile_task_sets(
     );
     let mut events: Vec<String> = Vec::new();
     let primary_id = primary.map_or("", |s| s.id.as_str());
-    stop_tasks(ctx, cluster, name, primary_id, &decision, &mut events).await?;
+    stop_tasks(ctx, cluster, name, primary_id, &decision, &unbalanced, &mut events).await?;
     start_tasks(ctx, cluster, &record, &decision, &constraints, &strategy, &mut events).await?;
     events.extend(decision.events.iter().cloned());
     record_outcome(ctx, cluster, name, revision, &decision, &events).await
@@ -237,28 +240,63 @@ fn service_strategy(
     Ok(strategy)
 }
 
-/// The service's tasks as the pure scheduler sees them.
+/// A service's target groups, when it has some, as a pass reads them.
+pub(super) struct Balanced<'a> {
+    pub(super) targets: Option<&'a super::targets::Targets>,
+    pub(super) cluster: &'a str,
+    pub(super) arns: &'a crate::arn::Arns,
+}
+
+impl Balanced<'_> {
+    /// What the load balancer says of a task, for a service behind one.
+    fn of(&self, task: &IndexedTask) -> Option<super::targets::TargetsHealth> {
+        Some(self.targets?.of(&self.arns.task(self.cluster, &task.id)))
+    }
+}
+
+/// The service's tasks as the pure scheduler sees them. Behind a load balancer a task is
+/// healthy once its containers' checks (if any) and every target group say so, unhealthy as
+/// soon as one says it is not; a deactivating task is stopping.
 fn task_views(
     tasks: &[Arc<IndexedTask>],
     checked: &BTreeMap<(&str, i32), bool>,
     leaving: &BTreeSet<String>,
     now: f64,
+    balanced: &Balanced<'_>,
 ) -> Vec<TaskView> {
+    use super::targets::TargetsHealth;
     tasks
         .iter()
         .map(|t| TaskView {
             id: t.id.clone().into(),
             deployment_id: t.started_by.clone().unwrap_or_default(),
             instance_id: t.instance_id.clone().map(Into::into),
-            phase: phase(t.as_ref()),
+            phase: match phase(t.as_ref()) {
+                Phase::Pending | Phase::Running if t.deactivating_since.is_some() => {
+                    Phase::Stopping
+                }
+                phase => phase,
+            },
             created_at: t.created_at,
             started_at: t.started_at,
             stopped_at: t.stopped_at,
-            health: health(t),
-            has_health_check: checked
-                .get(&(t.family.as_str(), t.revision))
-                .copied()
-                .unwrap_or(false),
+            health: {
+                let checked =
+                    checked.get(&(t.family.as_str(), t.revision)).copied().unwrap_or(false);
+                match (balanced.of(t), health(t)) {
+                    (None, own) => own,
+                    (Some(TargetsHealth::Unhealthy(_)), _) => deploy::Health::Unhealthy,
+                    (Some(_), deploy::Health::Unhealthy) => deploy::Health::Unhealthy,
+                    (Some(TargetsHealth::Healthy), own) if !checked => {
+                        let _ = own;
+                        deploy::Health::Healthy
+                    }
+                    (Some(TargetsHealth::Healthy), own) => own,
+                    (Some(TargetsHealth::Unknown), _) => deploy::Health::Unknown,
+                }
+            },
+            has_health_check: balanced.targets.is_some()
+                || checked.get(&(t.family.as_str(), t.revision)).copied().unwrap_or(false),
             on_draining_instance: t
                 .instance_id
                 .as_ref()
@@ -281,6 +319,7 @@ pub(super) async fn stop_tasks(
     name: &str,
     primary: &str,
     decision: &Decision,
+    balanced: &Balanced<'_>,
     events: &mut Vec<String>,
 ) -> Result<(), ApiError> {
     if decision.stop.is_empty() {
@@ -288,6 +327,7 @@ pub(super) async fn stop_tasks(
     }
     let now = ctx.clock().now();
     let mut stopped = Vec::new();
+    let mut deactivated = Vec::new();
     for (id, reason) in &decision.stop {
         let (cause, text) = match reason {
             StopReason::Scaling { deployment_id } => (
@@ -295,7 +335,22 @@ pub(super) async fn stop_tasks(
                 format!("Scaling activity initiated by (deployment {deployment_id})"),
             ),
             StopReason::Unhealthy => {
-                (StopCause::ServiceUnhealthy, crate::records::HEALTH_REASON.to_owned())
+                let failing = {
+                    let index = ctx.state().read();
+                    index.cluster(cluster).and_then(|c| c.tasks.get(id.as_str())).and_then(|t| {
+                        match balanced.of(&t.record) {
+                            Some(super::targets::TargetsHealth::Unhealthy(group)) => Some(group),
+                            _ => None,
+                        }
+                    })
+                };
+                match failing {
+                    Some(group) => (
+                        StopCause::ServiceUnhealthy,
+                        format!("Task failed ELB health checks in (target-group {group})"),
+                    ),
+                    None => (StopCause::ServiceUnhealthy, crate::records::HEALTH_REASON.to_owned()),
+                }
             }
             StopReason::Draining => (
                 StopCause::ServiceDraining,
@@ -320,12 +375,27 @@ pub(super) async fn stop_tasks(
                     .is_none_or(|e| e.record.instance.status == InstanceStatus::Inactive)
             })
         };
+        // Behind a load balancer a running task first drains: its targets are deregistered,
+        // and it stops once they are gone (`targets::sync`).
+        let mut drains = false;
         let outcome = crate::records::modify::<TaskRecord, _, Error>(
             ctx,
             &keys::task(cluster, id),
             |current| {
                 let mut record = current.ok_or_else(crate::tasks::task_not_found)?;
-                crate::tasks::stop(&mut record, cause, &text, now, instance_gone);
+                drains = balanced.targets.is_some()
+                    && !instance_gone
+                    && record.task.last_status == TaskStatus::Running
+                    && record.task.desired_status == DesiredStatus::Running;
+                if drains {
+                    record.deactivating.get_or_insert(crate::records::Deactivation {
+                        since: now,
+                        cause,
+                        reason: text.clone(),
+                    });
+                } else {
+                    crate::tasks::stop(&mut record, cause, &text, now, instance_gone);
+                }
                 Ok(record)
             },
         )
@@ -333,9 +403,16 @@ pub(super) async fn stop_tasks(
         match outcome {
             Ok(_) => {
                 if *reason == StopReason::Unhealthy {
-                    events.push(format!("(task {id}) failed container health checks."));
+                    events.push(match text.strip_prefix("Task failed ELB health checks in ") {
+                        Some(group) => format!("(task {id}) failed ELB health checks in {group}."),
+                        None => format!("(task {id}) failed container health checks."),
+                    });
                 }
-                stopped.push(id.clone());
+                if drains {
+                    deactivated.push(id.clone());
+                } else {
+                    stopped.push(id.clone());
+                }
             }
             // The task is gone: nothing to stop.
             Err(Error::NotFound(Resource::Task)) => {}
@@ -343,6 +420,9 @@ pub(super) async fn stop_tasks(
         }
     }
     ctx.state().wait_for(ctx.store().revision()).await;
+    if !deactivated.is_empty() {
+        events.push(format!("has begun draining connections on {} tasks.", deactivated.len()));
+    }
     if !stopped.is_empty() {
         tracing::info!(cluster, service = name, tasks = stopped.len(), "Service tasks stopped");
         events.push(format!(

@@ -8,6 +8,7 @@
 //! earlier one wrote and decides from them, so nothing is started twice.
 
 mod apply;
+mod targets;
 mod view;
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};

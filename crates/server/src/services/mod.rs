@@ -109,21 +109,91 @@ fn configuration(
     Ok(configuration)
 }
 
-fn check_unsupported(
-    load_balancers: bool,
-    controller: Option<&DeploymentController>,
-) -> Result<(), ApiError> {
+fn check_unsupported(controller: Option<&DeploymentController>) -> Result<(), ApiError> {
     let unsupported = |what: &str| {
         Err(ApiError::new(
             ErrorCode::UnsupportedFeatureException,
             format!("Berth does not support {what} yet."),
         ))
     };
-    if load_balancers {
-        return unsupported("load balancers on services");
-    }
     if controller.is_some_and(|c| c.r#type == DeploymentControllerType::CodeDeploy) {
         return unsupported("the CODE_DEPLOY deployment controller");
+    }
+    Ok(())
+}
+
+/// ECS's checks of a service's `loadBalancers`: each names a target group that exists and
+/// that a listener or rule forwards to, a container of the definition and one of its container
+/// ports; `ip` groups need the `awsvpc` network mode and `instance` groups another one.
+async fn check_load_balancers(
+    ctx: &Ctx,
+    balancers: &[api::LoadBalancer],
+    definition: Option<&api::TaskDefinition>,
+    quota: usize,
+) -> Result<(), ApiError> {
+    if balancers.len() > quota {
+        return Err(ApiError::invalid_parameter(format!(
+            "A service can have at most {quota} target groups in loadBalancers."
+        )));
+    }
+    let in_use = crate::balancing::groups_in_use(&crate::balancing::load_balancers(ctx).await?);
+    let mut seen = Vec::new();
+    for balancer in balancers {
+        let Some(arn) = balancer.target_group_arn.as_deref() else {
+            return Err(ApiError::invalid_parameter(if balancer.load_balancer_name.is_some() {
+                "Classic Load Balancers (loadBalancerName) are not supported: Berth's load balancer uses target groups (targetGroupArn)."
+            } else {
+                "targetGroupArn is required for each load balancer of a service."
+            }));
+        };
+        let Some(group) = crate::balancing::target_group(ctx, arn).await? else {
+            return Err(ApiError::invalid_parameter(format!(
+                "The target group with targetGroupArn {arn} does not exist."
+            )));
+        };
+        if !in_use.contains_key(arn) {
+            return Err(ApiError::invalid_parameter(format!(
+                "The target group with targetGroupArn {arn} does not have an associated load balancer."
+            )));
+        }
+        let (Some(container), Some(port)) =
+            (balancer.container_name.as_deref(), balancer.container_port)
+        else {
+            return Err(ApiError::invalid_parameter(
+                "containerName and containerPort are required for each load balancer of a service.",
+            ));
+        };
+        if seen.contains(&(arn, container, port)) {
+            return Err(ApiError::invalid_parameter(format!(
+                "The load balancer configuration for target group {arn}, container {container} and port {port} is given twice."
+            )));
+        }
+        seen.push((arn, container, port));
+        let Some(definition) = definition else { continue };
+        let Some(found) = definition
+            .container_definitions
+            .iter()
+            .flatten()
+            .find(|c| c.name.as_deref() == Some(container))
+        else {
+            return Err(ApiError::invalid_parameter(format!(
+                "The container {container} does not exist in the task definition."
+            )));
+        };
+        if !found.port_mappings.iter().flatten().any(|m| m.container_port == Some(port)) {
+            return Err(ApiError::invalid_parameter(format!(
+                "The container {container} did not have a container port {port} defined."
+            )));
+        }
+        let mode = definition.network_mode.unwrap_or(api::NetworkMode::Bridge);
+        let awsvpc = mode == api::NetworkMode::Awsvpc;
+        if (group.value.target_type == "ip") != awsvpc {
+            return Err(ApiError::invalid_parameter(format!(
+                "The provided target group {arn} has target type {}, which is incompatible with the {} network mode specified in the task definition.",
+                group.value.target_type,
+                mode.as_str()
+            )));
+        }
     }
     Ok(())
 }
@@ -335,10 +405,7 @@ pub(crate) async fn create_service(
             "Service name can contain up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens.",
         ));
     }
-    check_unsupported(
-        req.load_balancers.as_ref().is_some_and(|l| !l.is_empty()),
-        req.deployment_controller.as_ref(),
-    )?;
+    check_unsupported(req.deployment_controller.as_ref())?;
     let strategy = req.scheduling_strategy.unwrap_or(SchedulingStrategy::Replica);
     let desired = match strategy {
         SchedulingStrategy::Replica => req.desired_count.ok_or_else(|| {
@@ -394,6 +461,21 @@ pub(crate) async fn create_service(
         req.platform_version.as_deref(),
     )?;
     let configuration = configuration(req.deployment_configuration.as_ref(), strategy)?;
+    if let Some(balancers) = req.load_balancers.as_deref().filter(|l| !l.is_empty()) {
+        if external {
+            return Err(ApiError::new(
+                ErrorCode::UnsupportedFeatureException,
+                "Berth does not support load balancers on services of the EXTERNAL deployment controller yet.",
+            ));
+        }
+        check_load_balancers(
+            ctx,
+            balancers,
+            definition.as_deref(),
+            quotas.target_groups_per_service,
+        )
+        .await?;
+    }
     if let Some(definition) = &definition {
         let mode = definition.network_mode.unwrap_or(api::NetworkMode::Bridge);
         crate::vpc::check(ctx, mode, req.network_configuration.as_ref()).await?;
@@ -496,7 +578,7 @@ pub(crate) async fn create_service(
         enable_ecs_managed_tags: Some(req.enable_ecs_managed_tags.unwrap_or(false)),
         propagate_tags: Some(req.propagate_tags.unwrap_or(api::PropagateTags::None)),
         enable_execute_command: Some(req.enable_execute_command.unwrap_or(false)),
-        load_balancers: Some(Vec::new()),
+        load_balancers: Some(req.load_balancers.clone().unwrap_or_default()),
         // Kept and shown as given: Berth has no service discovery to register tasks in yet.
         service_registries: Some(req.service_registries.clone().unwrap_or_default()),
         role_arn: req.role.clone(),
@@ -536,10 +618,7 @@ pub(crate) async fn update_service(
     let cluster = active_cluster_name(ctx, req.cluster.as_deref()).await?;
     let name = service_name(ctx, &cluster, &req.service)?.ok_or_else(not_found)?;
     let quotas = &ctx.config().quotas;
-    check_unsupported(
-        req.load_balancers.as_ref().is_some_and(|l| !l.is_empty()),
-        req.deployment_controller.as_ref(),
-    )?;
+    check_unsupported(req.deployment_controller.as_ref())?;
     let current = ctx
         .state()
         .read()
@@ -646,6 +725,16 @@ pub(crate) async fn update_service(
     let network =
         req.network_configuration.as_ref().or(current.service.network_configuration.as_ref());
     crate::vpc::check(ctx, mode, network).await?;
+    let balancers = req.load_balancers.as_ref().or(current.service.load_balancers.as_ref());
+    if let Some(balancers) = balancers.filter(|l| !l.is_empty()) {
+        check_load_balancers(
+            ctx,
+            balancers,
+            Some(&definition_now),
+            quotas.target_groups_per_service,
+        )
+        .await?;
+    }
     if let Some(strategies) = &req.placement_strategy {
         if strategy == SchedulingStrategy::Daemon && !strategies.is_empty() {
             return Err(ApiError::invalid_parameter(
@@ -696,6 +785,13 @@ pub(crate) async fn update_service(
             && service.network_configuration.as_ref() != Some(network)
         {
             service.network_configuration = Some(network.clone());
+            new_deployment_needed = true;
+        }
+        // A change of load balancers starts a new deployment, as in ECS.
+        if let Some(balancers) = &req.load_balancers
+            && service.load_balancers.as_deref().unwrap_or_default() != balancers.as_slice()
+        {
+            service.load_balancers = Some(balancers.clone());
             new_deployment_needed = true;
         }
         if let Some(items) = &new_strategy

@@ -55,6 +55,8 @@ pub(crate) struct IndexedTask {
     pub(crate) overrides: Option<Box<api::TaskOverride>>,
     /// The network interface of an `awsvpc` task.
     pub(crate) network: Option<std::sync::Arc<TaskNetwork>>,
+    /// Since when (epoch seconds) its load-balancer targets drain before it stops.
+    pub(crate) deactivating_since: Option<f64>,
     /// The store revision at which what the instance's agent is told of the task (its place
     /// in the instance's desired set, its desired status) last changed, or a later one: a
     /// poll from an agent that applied that generation or a later one already has it.
@@ -89,8 +91,15 @@ struct IndexedForm<'a> {
     reservation: Reservation,
     #[serde(default)]
     network: Option<TaskNetwork>,
+    #[serde(default)]
+    deactivating: Option<DeactivationForm>,
     #[serde(borrow)]
     task: IndexedTaskForm<'a>,
+}
+
+#[derive(Deserialize)]
+struct DeactivationForm {
+    since: f64,
 }
 
 #[derive(Deserialize)]
@@ -126,6 +135,7 @@ impl IndexedTask {
             id: form.id,
             instance_id: form.instance_id,
             host_cluster: form.host_cluster,
+            deactivating_since: form.deactivating.map(|d| d.since),
             family: form.family,
             revision: form.revision,
             reservation: form.reservation,
