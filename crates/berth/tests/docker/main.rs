@@ -9,6 +9,7 @@ mod adoption;
 mod awsvpc;
 mod dev;
 mod fargate;
+mod load_balancing;
 mod policy;
 mod services;
 mod support;

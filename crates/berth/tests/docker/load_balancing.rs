@@ -1,0 +1,357 @@
+//! Load balancing on real Docker, driven with the real AWS CLI: a `berth server`, a
+//! `berth agent` and a `berth lb` node. A service of bridge-mode tasks (dynamic host ports)
+//! registers in an `instance` target group behind an application load balancer; HTTP requests
+//! to the listener on 127.0.0.1 reach every task; a rolling deployment and a scale-in under
+//! constant load fail no request; a task whose target fails its health checks is replaced.
+
+use std::collections::BTreeSet;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::common::{ADMIN_KEY, ADMIN_SECRET, Server, eventually};
+use crate::support::{AgentProcess, IMAGE, TestCluster, docker};
+
+/// A `berth lb` process, killed when dropped.
+struct LbNode(Child);
+
+impl LbNode {
+    fn start(server: &Server) -> LbNode {
+        let token = {
+            let text = std::fs::read_to_string(server.data_dir.join("agent-secret")).unwrap();
+            server::caller::lb_token(&hex::decode(text.trim()).unwrap())
+        };
+        let child = Command::new(env!("CARGO_BIN_EXE_berth"))
+            .args(["lb", "--server", &server.endpoint, "--bind", "127.0.0.1", "--name", "test"])
+            .env("BERTH_LB_TOKEN", token)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("starting berth lb");
+        LbNode(child)
+    }
+}
+
+impl Drop for LbNode {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// The AWS CLI: the one CI installs in `.venv-test`, or `aws` on the PATH.
+fn aws() -> String {
+    let venv = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.venv-test/bin/aws");
+    if venv.exists() { venv.display().to_string() } else { "aws".to_owned() }
+}
+
+/// Runs the AWS CLI against the server and returns its JSON answer.
+fn cli(endpoint: &str, args: &[&str]) -> Value {
+    let out = Command::new(aws())
+        .args(args)
+        .args(["--endpoint-url", endpoint, "--output", "json"])
+        .env("AWS_ACCESS_KEY_ID", ADMIN_KEY)
+        .env("AWS_SECRET_ACCESS_KEY", ADMIN_SECRET)
+        .env("AWS_DEFAULT_REGION", "us-east-1")
+        .output()
+        .expect("running the AWS CLI");
+    assert!(out.status.success(), "aws {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    if text.trim().is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap() }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// The states of a target group's targets.
+fn target_states(endpoint: &str, group: &str) -> Vec<String> {
+    let out = cli(endpoint, &["elbv2", "describe-target-health", "--target-group-arn", group]);
+    out["TargetHealthDescriptions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["TargetHealth"]["State"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn healthy(endpoint: &str, group: &str) -> usize {
+    target_states(endpoint, group).iter().filter(|s| *s == "healthy").count()
+}
+
+/// Requests through the listener until stopped, over keep-alive connections and over new
+/// ones, counting answers and failures (anything but `200 OK` with a body).
+struct Load {
+    stop: Arc<AtomicBool>,
+    ok: Arc<AtomicU64>,
+    failed: Arc<AtomicU64>,
+    errors: Arc<std::sync::Mutex<Vec<String>>>,
+    workers: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl Load {
+    fn start(port: u16) -> Load {
+        let stop = Arc::new(AtomicBool::new(false));
+        let ok = Arc::new(AtomicU64::new(0));
+        let failed = Arc::new(AtomicU64::new(0));
+        let errors = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let mut workers = Vec::new();
+        for worker in 0..4 {
+            let keep_alive = worker % 2 == 0;
+            let client = if keep_alive {
+                reqwest::Client::new()
+            } else {
+                reqwest::Client::builder().pool_max_idle_per_host(0).build().unwrap()
+            };
+            let (stop, ok, failed, errors) =
+                (stop.clone(), ok.clone(), failed.clone(), errors.clone());
+            workers.push(tokio::spawn(async move {
+                let url = format!("http://127.0.0.1:{port}/");
+                while !stop.load(Ordering::Relaxed) {
+                    let answer = client.get(&url).timeout(Duration::from_secs(30)).send().await;
+                    let outcome = match answer {
+                        Ok(response) if response.status() == 200 => match response.text().await {
+                            Ok(body) if !body.is_empty() => Ok(()),
+                            Ok(_) => Err("an empty body".to_owned()),
+                            Err(e) => Err(format!("reading the body: {e}")),
+                        },
+                        Ok(response) => Err(format!("status {}", response.status())),
+                        Err(e) => Err(format!("{e:?}")),
+                    };
+                    match outcome {
+                        Ok(()) => ok.fetch_add(1, Ordering::Relaxed),
+                        Err(e) => {
+                            errors.lock().unwrap().push(e);
+                            failed.fetch_add(1, Ordering::Relaxed)
+                        }
+                    };
+                    tokio::time::sleep(Duration::from_millis(5)).await;
+                }
+            }));
+        }
+        Load { stop, ok, failed, errors, workers }
+    }
+
+    /// Stops the load: (answered, failed, the first failures).
+    async fn finish(self) -> (u64, u64, Vec<String>) {
+        self.stop.store(true, Ordering::Relaxed);
+        for worker in self.workers {
+            worker.await.unwrap();
+        }
+        let errors = self.errors.lock().unwrap().iter().take(5).cloned().collect();
+        (self.ok.load(Ordering::Relaxed), self.failed.load(Ordering::Relaxed), errors)
+    }
+}
+
+/// The service's primary deployment is COMPLETED, alone, with `count` running tasks.
+fn settled(endpoint: &str, cluster: &str, count: i64) -> bool {
+    let out = cli(endpoint, &["ecs", "describe-services", "--cluster", cluster, "--services", "web"]);
+    let service = &out["services"][0];
+    let deployments = service["deployments"].as_array().unwrap();
+    deployments.len() == 1
+        && deployments[0]["rolloutState"] == "COMPLETED"
+        && service["runningCount"] == count
+        && service["desiredCount"] == count
+}
+
+/// The service's tasks that are not STOPPED.
+fn live_tasks(endpoint: &str, cluster: &str) -> Vec<String> {
+    let out = cli(endpoint, &["ecs", "list-tasks", "--cluster", cluster, "--service-name", "web"]);
+    out["taskArns"].as_array().unwrap().iter().map(|a| a.as_str().unwrap().to_owned()).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_service_behind_a_load_balancer_serves_through_deployments_without_a_failed_request() {
+    let cluster = TestCluster::new("lb");
+    let c = cluster.name.as_str();
+    let server = Server::start();
+    let e = server.endpoint.as_str();
+    let _agent = AgentProcess::start(&server, c, "zone-a");
+    let _node = LbNode::start(&server);
+    cli(e, &["ecs", "create-cluster", "--cluster-name", c]);
+    let vpc = cli(e, &["ec2", "describe-vpcs"])["Vpcs"][0]["VpcId"].as_str().unwrap().to_owned();
+
+    // The load balancer, its target group and its listener, as a user makes them.
+    let group = cli(
+        e,
+        &[
+            "elbv2",
+            "create-target-group",
+            "--name",
+            "web",
+            "--protocol",
+            "HTTP",
+            "--port",
+            "80",
+            "--vpc-id",
+            &vpc,
+            "--target-type",
+            "instance",
+            "--health-check-path",
+            "/health",
+            "--health-check-interval-seconds",
+            "5",
+            "--health-check-timeout-seconds",
+            "2",
+            "--healthy-threshold-count",
+            "2",
+            "--unhealthy-threshold-count",
+            "2",
+        ],
+    )["TargetGroups"][0]["TargetGroupArn"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    cli(
+        e,
+        &[
+            "elbv2",
+            "modify-target-group-attributes",
+            "--target-group-arn",
+            &group,
+            "--attributes",
+            "Key=deregistration_delay.timeout_seconds,Value=3",
+        ],
+    );
+    let lb = cli(e, &["elbv2", "create-load-balancer", "--name", "web", "--scheme", "internal"])
+        ["LoadBalancers"][0]["LoadBalancerArn"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let port = free_port();
+    cli(
+        e,
+        &[
+            "elbv2",
+            "create-listener",
+            "--load-balancer-arn",
+            &lb,
+            "--protocol",
+            "HTTP",
+            "--port",
+            &port.to_string(),
+            "--default-actions",
+            &format!("Type=forward,TargetGroupArn={group}"),
+        ],
+    );
+
+    // A web service of three bridge-mode tasks on dynamic host ports.
+    let containers = serde_json::json!([{"name": "web", "image": IMAGE, "memory": 32,
+        "command": ["sh", "-c",
+            "mkdir -p /w && hostname > /w/index.html && echo ok > /w/health && exec httpd -f -p 8080 -h /w"],
+        "portMappings": [{"containerPort": 8080, "hostPort": 0}]}]);
+    cli(
+        e,
+        &[
+            "ecs",
+            "register-task-definition",
+            "--family",
+            "web",
+            "--container-definitions",
+            &containers.to_string(),
+        ],
+    );
+    cli(
+        e,
+        &[
+            "ecs",
+            "create-service",
+            "--cluster",
+            c,
+            "--service-name",
+            "web",
+            "--task-definition",
+            "web",
+            "--desired-count",
+            "3",
+            "--load-balancers",
+            &format!("targetGroupArn={group},containerName=web,containerPort=8080"),
+        ],
+    );
+    eventually(120, "three healthy targets", || async {
+        let states = target_states(e, &group);
+        eprintln!("{states:?}");
+        (states.iter().filter(|s| *s == "healthy").count() == 3).then_some(())
+    })
+    .await;
+    let states = target_states(e, &group);
+    assert_eq!(states, ["healthy", "healthy", "healthy"]);
+
+    // Requests to the listener reach all three tasks.
+    let client = reqwest::Client::new();
+    let mut answered = BTreeSet::new();
+    for _ in 0..30 {
+        let body = client
+            .get(format!("http://127.0.0.1:{port}/"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        answered.insert(body.trim().to_owned());
+    }
+    assert_eq!(answered.len(), 3, "answered by {answered:?}");
+    eventually(60, "the service to settle", || async { settled(e, c, 3).then_some(()) }).await;
+
+    // A rolling deployment, then a scale-out to 4 and a scale-in to 2, under constant load.
+    let load = Load::start(port);
+    let before: BTreeSet<String> = live_tasks(e, c).into_iter().collect();
+    cli(e, &["ecs", "update-service", "--cluster", c, "--service", "web", "--force-new-deployment"]);
+    eventually(240, "the deployment to replace every task", || async {
+        let now: BTreeSet<String> = live_tasks(e, c).into_iter().collect();
+        (settled(e, c, 3) && now.is_disjoint(&before) && healthy(e, &group) == 3).then_some(())
+    })
+    .await;
+    cli(e, &["ecs", "update-service", "--cluster", c, "--service", "web", "--desired-count", "4"]);
+    eventually(120, "four healthy targets", || async {
+        (settled(e, c, 4) && healthy(e, &group) == 4).then_some(())
+    })
+    .await;
+    cli(e, &["ecs", "update-service", "--cluster", c, "--service", "web", "--desired-count", "2"]);
+    eventually(120, "two tasks left", || async {
+        (settled(e, c, 2) && live_tasks(e, c).len() == 2 && target_states(e, &group).len() == 2)
+            .then_some(())
+    })
+    .await;
+    let (ok, failed, errors) = load.finish().await;
+    assert_eq!(failed, 0, "{failed} failed requests of {}: {errors:?}", ok + failed);
+    assert!(ok > 100, "only {ok} requests were answered");
+
+    // The events say what happened, in ECS's words.
+    let out = cli(e, &["ecs", "describe-services", "--cluster", c, "--services", "web"]);
+    let events: Vec<String> = out["services"][0]["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["message"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(events.iter().any(|m| m.contains("registered 1 targets in (target-group")), "{events:?}");
+    assert!(events.iter().any(|m| m.contains("has begun draining connections on")), "{events:?}");
+
+    // A target whose health check fails is taken out and its task replaced.
+    let tasks = live_tasks(e, c);
+    let victim = tasks[0].clone();
+    let container = crate::support::containers_of_task(&victim)[0].clone();
+    let removed = docker(&["exec", &container, "rm", "/w/health"]);
+    assert!(removed.status.success(), "{}", String::from_utf8_lossy(&removed.stderr));
+    let stopped = eventually(120, "the unhealthy task to stop", || async {
+        let out = cli(e, &["ecs", "describe-tasks", "--cluster", c, "--tasks", &victim]);
+        let task = out["tasks"][0].clone();
+        (task["desiredStatus"] == "STOPPED").then_some(task)
+    })
+    .await;
+    let reason = stopped["stoppedReason"].as_str().unwrap_or_default();
+    assert_eq!(reason, format!("Task failed ELB health checks in (target-group {group})"));
+    eventually(120, "a replacement to be healthy", || async {
+        (settled(e, c, 2) && healthy(e, &group) == 2 && !live_tasks(e, c).contains(&victim))
+            .then_some(())
+    })
+    .await;
+
+    cli(e, &["ecs", "update-service", "--cluster", c, "--service", "web", "--desired-count", "0"]);
+    cli(e, &["ecs", "delete-service", "--cluster", c, "--service", "web", "--force"]);
+}
