@@ -148,7 +148,8 @@ impl Load {
 
 /// The service's primary deployment is COMPLETED, alone, with `count` running tasks.
 fn settled(endpoint: &str, cluster: &str, count: i64) -> bool {
-    let out = cli(endpoint, &["ecs", "describe-services", "--cluster", cluster, "--services", "web"]);
+    let out =
+        cli(endpoint, &["ecs", "describe-services", "--cluster", cluster, "--services", "web"]);
     let service = &out["services"][0];
     let deployments = service["deployments"].as_array().unwrap();
     deployments.len() == 1
@@ -169,9 +170,9 @@ async fn a_service_behind_a_load_balancer_serves_through_deployments_without_a_f
     let c = cluster.name.as_str();
     let server = Server::start();
     let e = server.endpoint.as_str();
+    cli(e, &["ecs", "create-cluster", "--cluster-name", c]);
     let _agent = AgentProcess::start(&server, c, "zone-a");
     let _node = LbNode::start(&server);
-    cli(e, &["ecs", "create-cluster", "--cluster-name", c]);
     let vpc = cli(e, &["ec2", "describe-vpcs"])["Vpcs"][0]["VpcId"].as_str().unwrap().to_owned();
 
     // The load balancer, its target group and its listener, as a user makes them.
@@ -271,12 +272,8 @@ async fn a_service_behind_a_load_balancer_serves_through_deployments_without_a_f
             &format!("targetGroupArn={group},containerName=web,containerPort=8080"),
         ],
     );
-    eventually(120, "three healthy targets", || async {
-        let states = target_states(e, &group);
-        eprintln!("{states:?}");
-        (states.iter().filter(|s| *s == "healthy").count() == 3).then_some(())
-    })
-    .await;
+    eventually(120, "three healthy targets", || async { (healthy(e, &group) == 3).then_some(()) })
+        .await;
     let states = target_states(e, &group);
     assert_eq!(states, ["healthy", "healthy", "healthy"]);
 
@@ -300,7 +297,10 @@ async fn a_service_behind_a_load_balancer_serves_through_deployments_without_a_f
     // A rolling deployment, then a scale-out to 4 and a scale-in to 2, under constant load.
     let load = Load::start(port);
     let before: BTreeSet<String> = live_tasks(e, c).into_iter().collect();
-    cli(e, &["ecs", "update-service", "--cluster", c, "--service", "web", "--force-new-deployment"]);
+    cli(
+        e,
+        &["ecs", "update-service", "--cluster", c, "--service", "web", "--force-new-deployment"],
+    );
     eventually(240, "the deployment to replace every task", || async {
         let now: BTreeSet<String> = live_tasks(e, c).into_iter().collect();
         (settled(e, c, 3) && now.is_disjoint(&before) && healthy(e, &group) == 3).then_some(())
@@ -318,6 +318,7 @@ async fn a_service_behind_a_load_balancer_serves_through_deployments_without_a_f
     })
     .await;
     let (ok, failed, errors) = load.finish().await;
+    eprintln!("{ok} requests answered, {failed} failed, during the deployment and scaling");
     assert_eq!(failed, 0, "{failed} failed requests of {}: {errors:?}", ok + failed);
     assert!(ok > 100, "only {ok} requests were answered");
 
@@ -329,7 +330,10 @@ async fn a_service_behind_a_load_balancer_serves_through_deployments_without_a_f
         .iter()
         .map(|v| v["message"].as_str().unwrap().to_owned())
         .collect();
-    assert!(events.iter().any(|m| m.contains("registered 1 targets in (target-group")), "{events:?}");
+    assert!(
+        events.iter().any(|m| m.contains("registered 1 targets in (target-group")),
+        "{events:?}"
+    );
     assert!(events.iter().any(|m| m.contains("has begun draining connections on")), "{events:?}");
 
     // A target whose health check fails is taken out and its task replaced.
