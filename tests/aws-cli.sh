@@ -153,7 +153,7 @@ clusters=$("$AWS" ecs list-clusters --output text --query 'clusterArns[]')
 pass "the same user is denied prod-cli (AccessDeniedException) and nothing is created"
 
 # Services Berth does not serve answer in their own protocol, so the CLI shows the AWS error
-# (query XML for elbv2 and ec2, JSON for logs, CBOR for newer cloudwatch clients), never
+# (query XML for classic elb, JSON for logs, CBOR for newer cloudwatch clients), never
 # "invalid XML" or an unparsable body.
 other_service() {
   local expected=$1; shift
@@ -164,7 +164,7 @@ other_service() {
   if grep -qi "invalid xml\|unable to parse" "$work/err"; then fail "aws $*: $(cat "$work/err")"; fi
   pass "aws $* fails with $expected"
 }
-other_service InvalidAction elbv2 describe-load-balancers
+other_service InvalidAction elb describe-load-balancers
 other_service InvalidAction ec2 describe-instances
 other_service UnknownOperationException logs describe-log-groups
 other_service UnknownOperationException cloudwatch list-metrics
@@ -240,5 +240,93 @@ if as_dev ec2 describe-subnets --endpoint-url "$endpoint" 2>"$work/err"; then
 fi
 grep -q "UnauthorizedOperation" "$work/err" || fail "expected UnauthorizedOperation: $(cat "$work/err")"
 pass "ec2 actions are authorized like ECS's (UnauthorizedOperation)"
+
+# Elastic Load Balancing v2 in its own protocol: what a user makes with `aws elbv2`, and ELB's
+# error codes for what is wrong, with nothing written.
+elb() { "$AWS" elbv2 --endpoint-url "$endpoint" "$@"; }
+elb_fails() {
+  local expected=$1; shift
+  if elb "$@" 2>"$work/err" >/dev/null; then fail "aws elbv2 $* succeeded"; fi
+  grep -q "An error occurred ($expected)" "$work/err" || fail "aws elbv2 $*: expected $expected: $(cat "$work/err")"
+}
+tg=$(elb create-target-group --name cli-web --protocol HTTP --port 80 --vpc-id "$vpc" --target-type ip \
+  --health-check-path /health --matcher HttpCode=200-299 --query 'TargetGroups[0].TargetGroupArn' --output text)
+[[ "$tg" == arn:aws:elasticloadbalancing:*:targetgroup/cli-web/* ]] || fail "create-target-group: $tg"
+again=$(elb create-target-group --name cli-web --protocol HTTP --port 80 --vpc-id "$vpc" --target-type ip \
+  --health-check-path /health --matcher HttpCode=200-299 --query 'TargetGroups[0].TargetGroupArn' --output text)
+[ "$again" = "$tg" ] || fail "create-target-group with the same settings returns the same group: $again"
+elb_fails DuplicateTargetGroupName create-target-group --name cli-web --protocol HTTP --port 81 --vpc-id "$vpc"
+elb_fails InvalidConfigurationRequest create-target-group --name cli-bad --protocol HTTP --port 80 --vpc-id "$vpc" \
+  --health-check-interval-seconds 5 --health-check-timeout-seconds 5
+elb_fails TargetGroupNotFound describe-target-groups --names cli-bad
+elb_fails ValidationError create-target-group --name cli-bad --protocol HTTP --port 80 --vpc-id vpc-0000000000000000
+lb=$(elb create-load-balancer --name cli-web --scheme internal --subnets "$subnet" \
+  --query 'LoadBalancers[0].LoadBalancerArn' --output text)
+state=$(elb describe-load-balancers --names cli-web --query 'LoadBalancers[0].[State.Code,Scheme,Type]' --output text)
+[ "$state" = "active	internal	application" ] || fail "describe-load-balancers: $state"
+elb_fails LoadBalancerNotFound describe-load-balancers --names cli-missing
+elb_fails ValidationError create-load-balancer --name=bad-
+elb_fails SubnetNotFound create-load-balancer --name cli-other --subnets subnet-0123456789abcdef0
+listener=$(elb create-listener --load-balancer-arn "$lb" --protocol HTTP --port 18480 \
+  --default-actions Type=forward,TargetGroupArn="$tg" --query 'Listeners[0].ListenerArn' --output text)
+elb_fails DuplicateListener create-listener --load-balancer-arn "$lb" --protocol HTTP --port 18480 \
+  --default-actions Type=fixed-response,FixedResponseConfig="{StatusCode=404}"
+elb_fails UnsupportedProtocol create-listener --load-balancer-arn "$lb" --protocol TCP --port 18481 \
+  --default-actions Type=forward,TargetGroupArn="$tg"
+elb_fails CertificateNotFound create-listener --load-balancer-arn "$lb" --protocol HTTPS --port 18482 \
+  --certificates CertificateArn=arn:aws:acm:us-east-1:000000000000:certificate/none \
+  --default-actions Type=forward,TargetGroupArn="$tg"
+listeners=$(elb describe-listeners --load-balancer-arn "$lb" --query 'length(Listeners)')
+[ "$listeners" = 1 ] || fail "refused listeners were created: $listeners"
+pass "elbv2 create-target-group, create-load-balancer, create-listener; duplicates and bad settings refused, nothing written"
+
+rule=$(elb create-rule --listener-arn "$listener" --priority 10 --conditions Field=path-pattern,Values='/api/*' \
+  --actions Type=fixed-response,FixedResponseConfig="{StatusCode=418,ContentType=text/plain,MessageBody=teapot}" \
+  --query 'Rules[0].RuleArn' --output text)
+elb_fails PriorityInUse create-rule --listener-arn "$listener" --priority 10 \
+  --conditions Field=host-header,Values=example.com --actions Type=forward,TargetGroupArn="$tg"
+rules=$(elb describe-rules --listener-arn "$listener" --query 'Rules[].[Priority,IsDefault]' --output text | tr '\n\t' ' ')
+[ "$rules" = "10 False default True " ] || fail "describe-rules: $rules"
+elb set-rule-priorities --rule-priorities RuleArn="$rule",Priority=5 >/dev/null
+moved=$(elb describe-rules --rule-arns "$rule" --query 'Rules[0].Priority' --output text)
+[ "$moved" = 5 ] || fail "set-rule-priorities: $moved"
+default=$(elb describe-rules --listener-arn "$listener" --query 'Rules[?IsDefault].RuleArn' --output text)
+elb_fails OperationNotPermitted delete-rule --rule-arn "$default"
+elb_fails ResourceInUse delete-target-group --target-group-arn "$tg"
+pass "elbv2 rules: create-rule, describe-rules with the default rule, set-rule-priorities; the default rule and a used group stay"
+
+elb register-targets --target-group-arn "$tg" --targets Id=172.31.32.10,Port=8080 >/dev/null
+elb_fails InvalidTarget register-targets --target-group-arn "$tg" --targets Id=192.0.2.1
+health=$(elb describe-target-health --target-group-arn "$tg" --targets Id=172.31.32.10,Port=8080 Id=172.31.32.11,Port=8080 \
+  --query 'TargetHealthDescriptions[].TargetHealth.[State,Reason]' --output text | tr '\n\t' ' ')
+[ "$health" = "initial Elb.RegistrationInProgress unused Target.NotRegistered " ] || fail "describe-target-health: $health"
+elb modify-target-group-attributes --target-group-arn "$tg" \
+  --attributes Key=deregistration_delay.timeout_seconds,Value=0 Key=load_balancing.algorithm.type,Value=least_outstanding_requests >/dev/null
+elb_fails InvalidConfigurationRequest modify-target-group-attributes --target-group-arn "$tg" --attributes Key=no.such,Value=1
+delay=$(elb describe-target-group-attributes --target-group-arn "$tg" \
+  --query "Attributes[?Key=='deregistration_delay.timeout_seconds'].Value" --output text)
+[ "$delay" = 0 ] || fail "the deregistration delay: $delay"
+elb deregister-targets --target-group-arn "$tg" --targets Id=172.31.32.10,Port=8080 >/dev/null
+left=$(elb describe-target-health --target-group-arn "$tg" --query 'length(TargetHealthDescriptions)')
+[ "$left" = 0 ] || fail "a target deregistered without delay is gone: $left"
+pass "elbv2 register-targets, describe-target-health (ELB's states and reasons), target group attributes, deregister-targets"
+
+elb add-tags --resource-arns "$lb" "$tg" --tags Key=team,Value=web >/dev/null
+tags=$(elb describe-tags --resource-arns "$lb" "$tg" --query 'TagDescriptions[].Tags[0].Value' --output text)
+[ "$tags" = "web	web" ] || fail "describe-tags: $tags"
+elb remove-tags --resource-arns "$lb" --tag-keys team >/dev/null
+elb_fails LoadBalancerNotFound add-tags --resource-arns "${lb%/*}/0000000000000000" --tags Key=a,Value=b
+limits=$(elb describe-account-limits --query "Limits[?Name=='target-groups'].Max" --output text)
+[ "$limits" = 3000 ] || fail "describe-account-limits: $limits"
+if as_dev elbv2 describe-load-balancers --endpoint-url "$endpoint" 2>"$work/err"; then
+  fail "a user without elasticloadbalancing actions described load balancers"
+fi
+grep -q "AccessDenied" "$work/err" || fail "expected AccessDenied: $(cat "$work/err")"
+elb delete-listener --listener-arn "$listener" >/dev/null
+elb delete-load-balancer --load-balancer-arn "$lb" >/dev/null
+elb delete-target-group --target-group-arn "$tg" >/dev/null
+gone=$(elb describe-load-balancers --query 'length(LoadBalancers)')
+[ "$gone" = 0 ] || fail "load balancers left: $gone"
+pass "elbv2 tags, account limits, policies (AccessDenied), deletes"
 
 echo "aws-cli: all checks passed"
