@@ -359,3 +359,154 @@ async fn a_service_behind_a_load_balancer_serves_through_deployments_without_a_f
     cli(e, &["ecs", "update-service", "--cluster", c, "--service", "web", "--desired-count", "0"]);
     cli(e, &["ecs", "delete-service", "--cluster", c, "--service", "web", "--force"]);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn awsvpc_tasks_serve_behind_an_ip_target_group() {
+    // The tasks' addresses are routed on this machine: a VPC of a private range of the test's
+    // own.
+    let config = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(config.path(), "[vpc]\ncidr = \"10.219.0.0/16\"\n").unwrap();
+    let server = Server::start_with_config(config.path());
+    let cluster = TestCluster::new("lbip");
+    let c = cluster.name.as_str();
+    let e = server.endpoint.as_str();
+    cli(e, &["ecs", "create-cluster", "--cluster-name", c]);
+    let _agent = AgentProcess::start(&server, c, "zone-a");
+    let _node = LbNode::start(&server);
+    let subnet = eventually(60, "the agent's subnet", || async {
+        cli(e, &["ec2", "describe-subnets"])["Subnets"][0]["SubnetId"].as_str().map(str::to_owned)
+    })
+    .await;
+    let vpc = cli(e, &["ec2", "describe-vpcs"])["Vpcs"][0]["VpcId"].as_str().unwrap().to_owned();
+    let sg = cli(
+        e,
+        &["ec2", "create-security-group", "--group-name", "web", "--description", "web"],
+    )["GroupId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    cli(
+        e,
+        &[
+            "ec2",
+            "authorize-security-group-ingress",
+            "--group-id",
+            &sg,
+            "--protocol",
+            "tcp",
+            "--port",
+            "8080",
+            "--cidr",
+            "0.0.0.0/0",
+        ],
+    );
+    let group = cli(
+        e,
+        &[
+            "elbv2",
+            "create-target-group",
+            "--name",
+            "web-ip",
+            "--protocol",
+            "HTTP",
+            "--port",
+            "8080",
+            "--vpc-id",
+            &vpc,
+            "--target-type",
+            "ip",
+            "--health-check-interval-seconds",
+            "5",
+            "--health-check-timeout-seconds",
+            "2",
+            "--healthy-threshold-count",
+            "2",
+        ],
+    )["TargetGroups"][0]["TargetGroupArn"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let lb = cli(e, &["elbv2", "create-load-balancer", "--name", "web-ip", "--scheme", "internal"])
+        ["LoadBalancers"][0]["LoadBalancerArn"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let port = free_port();
+    cli(
+        e,
+        &[
+            "elbv2",
+            "create-listener",
+            "--load-balancer-arn",
+            &lb,
+            "--protocol",
+            "HTTP",
+            "--port",
+            &port.to_string(),
+            "--default-actions",
+            &format!("Type=forward,TargetGroupArn={group}"),
+        ],
+    );
+    let containers = serde_json::json!([{"name": "web", "image": IMAGE, "memory": 32,
+        "command": ["sh", "-c", "mkdir -p /w && hostname > /w/index.html && exec httpd -f -p 8080 -h /w"],
+        "portMappings": [{"containerPort": 8080}]}]);
+    cli(
+        e,
+        &[
+            "ecs",
+            "register-task-definition",
+            "--family",
+            "web-ip",
+            "--network-mode",
+            "awsvpc",
+            "--container-definitions",
+            &containers.to_string(),
+        ],
+    );
+    let network = format!("awsvpcConfiguration={{subnets=[{subnet}],securityGroups=[{sg}]}}");
+    cli(
+        e,
+        &[
+            "ecs",
+            "create-service",
+            "--cluster",
+            c,
+            "--service-name",
+            "web",
+            "--task-definition",
+            "web-ip",
+            "--desired-count",
+            "2",
+            "--network-configuration",
+            &network,
+            "--load-balancers",
+            &format!("targetGroupArn={group},containerName=web,containerPort=8080"),
+        ],
+    );
+    eventually(120, "two healthy targets", || async { (healthy(e, &group) == 2).then_some(()) })
+        .await;
+    // The targets are the tasks' own addresses in the VPC, on the container port.
+    let described = cli(e, &["elbv2", "describe-target-health", "--target-group-arn", &group]);
+    for target in described["TargetHealthDescriptions"].as_array().unwrap() {
+        let id = target["Target"]["Id"].as_str().unwrap();
+        assert!(id.starts_with("10.219."), "{target}");
+        assert_eq!(target["Target"]["Port"], 8080);
+    }
+    let client = reqwest::Client::new();
+    let mut answered = BTreeSet::new();
+    for _ in 0..20 {
+        let url = format!("http://127.0.0.1:{port}/");
+        answered.insert(client.get(url).send().await.unwrap().text().await.unwrap());
+    }
+    assert_eq!(answered.len(), 2, "answered by {answered:?}");
+    cli(e, &["ecs", "update-service", "--cluster", c, "--service", "web", "--desired-count", "0"]);
+    cli(e, &["ecs", "delete-service", "--cluster", c, "--service", "web", "--force"]);
+    // The tasks drain for the group's deregistration delay (300 seconds) before they stop.
+    eventually(60, "the targets to drain", || async {
+        let states = target_states(e, &group);
+        (states == ["draining", "draining"]).then_some(())
+    })
+    .await;
+    let out = cli(e, &["ecs", "list-tasks", "--cluster", c, "--desired-status", "STOPPED"]);
+    assert!(out["taskArns"].as_array().unwrap().is_empty(), "no task stops before it drained");
+}

@@ -99,7 +99,13 @@ pub(super) async fn reconcile(ctx: &Ctx, cluster: &str, name: &str) -> Result<()
     let views = task_views(&tasks, &checked, &leaving, now, &balanced);
     let seed =
         u64::from_le_bytes(uuid::Uuid::new_v4().as_bytes()[..8].try_into().expect("8 bytes"));
-    let decision = deploy::decide(&view, &views, &snapshot, &scheduler::PlanCtx { seed }, now);
+    let mut decision = deploy::decide(&view, &views, &snapshot, &scheduler::PlanCtx { seed }, now);
+    // A deleted service stays until its last deactivating task has drained and been asked to
+    // stop: its passes are what stop it.
+    if decision.inactive && tasks.iter().any(|t| t.deactivating_since.is_some() && !t.is_stopped())
+    {
+        decision.inactive = false;
+    }
 
     stop_tasks(ctx, cluster, name, primary.id.as_str(), &decision, &balanced, &mut events).await?;
     start_tasks(ctx, cluster, &record, &decision, &constraints, &strategy, &mut events).await?;
