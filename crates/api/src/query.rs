@@ -466,7 +466,8 @@ fn shorten(text: &str) -> String {
     short
 }
 
-/// `text` with XML's five special characters escaped.
+/// `text` escaped for an XML element's content (`<`, `>` and `&`; quotes need no escape
+/// there).
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -474,8 +475,6 @@ pub fn escape(text: &str) -> String {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
             c => out.push(c),
         }
     }

@@ -31,7 +31,7 @@ const LAYERS: &[&[&str]] = &[
     // Background workers.
     &["service_scheduler", "reaper"],
     // The edge: operations by name, the agent channel, other services' protocols, HTTP.
-    &["dispatch", "agent_channel", "other_services", "ec2", "elbv2", "lb_channel"],
+    &["dispatch", "agent_channel", "other_services", "ec2", "elbv2", "acm", "lb_channel"],
     &["http"],
     &["connections"],
 ];

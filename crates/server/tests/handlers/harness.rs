@@ -166,6 +166,48 @@ impl Harness {
         Reply { status: status.as_u16(), body, error_type, instance_token }
     }
 
+    /// Sends an ELBv2 query request (`Action`, version 2015-12-01 and `params`); returns the
+    /// status and the XML.
+    pub(crate) async fn elb(&self, action: &str, params: &[(&str, &str)]) -> (u16, String) {
+        let (status, content_type, xml) = self.query("2015-12-01", action, params).await;
+        assert_eq!(content_type.as_deref(), Some("text/xml"), "every ELB answer is XML");
+        (status, xml)
+    }
+
+    /// The id of the VPC, as EC2's DescribeVpcs shows it.
+    pub(crate) async fn vpc_id(&self) -> String {
+        let (status, _, xml) = self.query("2016-11-15", "DescribeVpcs", &[]).await;
+        assert_eq!(status, 200, "{xml}");
+        let start = xml.find("<vpcId>").expect("a VPC") + "<vpcId>".len();
+        xml[start..start + xml[start..].find('<').expect("closed")].to_owned()
+    }
+
+    /// Sends a query-protocol request (form-encoded `Action`, `Version` and `params`); returns
+    /// the status, the content type and the body.
+    pub(crate) async fn query(
+        &self,
+        version: &str,
+        action: &str,
+        params: &[(&str, &str)],
+    ) -> (u16, Option<String>, String) {
+        let mut form = form_urlencoded::Serializer::new(String::new());
+        form.append_pair("Action", action).append_pair("Version", version);
+        for (name, value) in params {
+            form.append_pair(name, value);
+        }
+        let request = Request::post("/")
+            .header("content-type", "application/x-www-form-urlencoded; charset=utf-8")
+            .body(Body::from(form.finish()))
+            .expect("a valid request");
+        let response = self.router.clone().oneshot(request).await.expect("the router answers");
+        let status = response.status().as_u16();
+        let content_type =
+            response.headers().get("content-type").and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let bytes =
+            axum::body::to_bytes(response.into_body(), usize::MAX).await.expect("the whole body");
+        (status, content_type, String::from_utf8(bytes.to_vec()).expect("UTF-8"))
+    }
+
     /// Calls an ECS operation.
     pub(crate) async fn call(&self, op: &str, body: Value) -> Reply {
         let target = format!("{ECS}{op}");

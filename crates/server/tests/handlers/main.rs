@@ -9,6 +9,7 @@ mod account_settings;
 mod berth_ops;
 mod clusters;
 mod container_instances;
+mod elbv2;
 mod error_codes;
 mod fargate;
 mod network;

@@ -152,10 +152,6 @@ async fn create_service_refuses_what_berth_does_not_support() {
     let h = cluster().await;
     let unsupported = [
         (
-            json!({"loadBalancers": [{"targetGroupArn": "arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/t/1", "containerName": "app", "containerPort": 80}]}),
-            "Berth does not support load balancers on services yet.",
-        ),
-        (
             json!({"deploymentController": {"type": "CODE_DEPLOY"}}),
             "Berth does not support the CODE_DEPLOY deployment controller yet.",
         ),
@@ -329,10 +325,6 @@ async fn update_service_refuses_and_leaves_the_service_as_it_was() {
     )
     .await;
     let unsupported = [
-        (
-            json!({"loadBalancers": [{"containerName": "app", "containerPort": 80}]}),
-            "load balancers on services",
-        ),
         (
             json!({"deploymentController": {"type": "EXTERNAL"}}),
             "a service's deployment controller",
