@@ -507,6 +507,18 @@ async fn awsvpc_tasks_serve_behind_an_ip_target_group() {
         (states == ["draining", "draining"]).then_some(())
     })
     .await;
-    let out = cli(e, &["ecs", "list-tasks", "--cluster", c, "--desired-status", "STOPPED"]);
-    assert!(out["taskArns"].as_array().unwrap().is_empty(), "no task stops before it drained");
+    // Meanwhile they show ECS's DEACTIVATING: still running, desired STOPPED.
+    let tasks = live_tasks(e, c);
+    assert_eq!(tasks.len(), 2);
+    let mut args = vec!["ecs", "describe-tasks", "--cluster", c, "--tasks"];
+    args.extend(tasks.iter().map(String::as_str));
+    for task in cli(e, &args)["tasks"].as_array().unwrap() {
+        assert_eq!(task["lastStatus"], "DEACTIVATING", "{task}");
+        assert_eq!(task["desiredStatus"], "STOPPED", "{task}");
+        assert!(
+            crate::support::containers_of_task(task["taskArn"].as_str().unwrap())
+                .iter()
+                .all(|id| docker(&["inspect", "-f", "{{.State.Running}}", id]).stdout == b"true\n")
+        );
+    }
 }

@@ -73,6 +73,16 @@ fn render_record(
 ) -> Task {
     let arns = ctx.arns();
     let mut task = std::mem::take(&mut record.task).into_api();
+    // A service task whose load-balancer targets drain before it stops shows ECS's
+    // DEACTIVATING, desired STOPPED, with the reason it will stop for.
+    if let Some(deactivation) = &record.deactivating
+        && task.last_status.as_deref() == Some("RUNNING")
+        && task.desired_status.as_deref() == Some("RUNNING")
+    {
+        task.last_status = Some("DEACTIVATING".to_owned());
+        task.desired_status = Some("STOPPED".to_owned());
+        task.stopped_reason = Some(deactivation.reason.clone());
+    }
     let task_arn = task.task_arn.get_or_insert_with(|| arns.task(&record.cluster, &record.id));
     let task_arn = task_arn.clone();
     task.cluster_arn.get_or_insert_with(|| arns.cluster(&record.cluster));
