@@ -1,8 +1,9 @@
 //! Load balancing on real Docker, driven with the real AWS CLI: a `berth server`, a
 //! `berth agent` and a `berth lb` node. A service of bridge-mode tasks (dynamic host ports)
 //! registers in an `instance` target group behind an application load balancer; HTTP requests
-//! to the listener on 127.0.0.1 reach every task; a rolling deployment and a scale-in under
-//! constant load fail no request; a task whose target fails its health checks is replaced.
+//! to the listener on 127.0.0.1 reach every task; a rolling deployment, a scale-in and the
+//! draining of an instance under constant load fail no request; a task whose target fails its
+//! health checks is replaced.
 
 use std::collections::BTreeSet;
 use std::process::{Child, Command, Stdio};
@@ -165,13 +166,15 @@ fn live_tasks(endpoint: &str, cluster: &str) -> Vec<String> {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_service_behind_a_load_balancer_serves_through_deployments_without_a_failed_request() {
+async fn a_service_behind_a_load_balancer_serves_through_deployments_scaling_and_draining_without_a_failed_request()
+ {
     let cluster = TestCluster::new("lb");
     let c = cluster.name.as_str();
     let server = Server::start();
     let e = server.endpoint.as_str();
     cli(e, &["ecs", "create-cluster", "--cluster-name", c]);
     let _agent = AgentProcess::start(&server, c, "zone-a");
+    let _second = AgentProcess::start(&server, c, "zone-b");
     let _node = LbNode::start(&server);
     let vpc = cli(e, &["ec2", "describe-vpcs"])["Vpcs"][0]["VpcId"].as_str().unwrap().to_owned();
 
@@ -294,7 +297,8 @@ async fn a_service_behind_a_load_balancer_serves_through_deployments_without_a_f
     assert_eq!(answered.len(), 3, "answered by {answered:?}");
     eventually(60, "the service to settle", || async { settled(e, c, 3).then_some(()) }).await;
 
-    // A rolling deployment, then a scale-out to 4 and a scale-in to 2, under constant load.
+    // A rolling deployment, a scale-out to 4, a scale-in to 2 and the draining of an instance,
+    // under constant load.
     let load = Load::start(port);
     let before: BTreeSet<String> = live_tasks(e, c).into_iter().collect();
     cli(
@@ -317,8 +321,51 @@ async fn a_service_behind_a_load_balancer_serves_through_deployments_without_a_f
             .then_some(())
     })
     .await;
+    // An instance drains: its tasks move to the other one.
+    let instances = cli(e, &["ecs", "list-container-instances", "--cluster", c]);
+    let instances: Vec<String> = instances["containerInstanceArns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(instances.len(), 2);
+    let on = |instance: &str| {
+        let tasks = live_tasks(e, c);
+        if tasks.is_empty() {
+            return 0;
+        }
+        let mut args = vec!["ecs", "describe-tasks", "--cluster", c, "--tasks"];
+        args.extend(tasks.iter().map(String::as_str));
+        cli(e, &args)["tasks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|t| t["containerInstanceArn"] == instance)
+            .count()
+    };
+    let drained = instances.iter().max_by_key(|i| on(i)).unwrap().clone();
+    cli(
+        e,
+        &[
+            "ecs",
+            "update-container-instances-state",
+            "--cluster",
+            c,
+            "--container-instances",
+            &drained,
+            "--status",
+            "DRAINING",
+        ],
+    );
+    eventually(180, "the draining instance to be empty", || async {
+        (on(&drained) == 0 && settled(e, c, 2) && healthy(e, &group) == 2).then_some(())
+    })
+    .await;
     let (ok, failed, errors) = load.finish().await;
-    eprintln!("{ok} requests answered, {failed} failed, during the deployment and scaling");
+    eprintln!(
+        "{ok} requests answered, {failed} failed, during the deployment, the scaling and the draining"
+    );
     assert_eq!(failed, 0, "{failed} failed requests of {}: {errors:?}", ok + failed);
     assert!(ok > 100, "only {ok} requests were answered");
 
