@@ -132,6 +132,12 @@ async fn status(State(ctx): State<Ctx>) -> Response {
         "agentChannel": ctx.inner.agent_traffic.to_json(),
         "store": {"txns": store.txns, "commits": store.commits},
         "workers": ctx.inner.workers.reports(),
+        // The load balancer: its nodes heard from lately, and their counters summed per load
+        // balancer and target group since each node started.
+        "loadBalancer": {
+            "nodes": ctx.balancing().health.live_nodes(ctx.clock().now_millis()),
+            "counters": ctx.balancing().health.metrics(),
+        },
     });
     respond(StatusCode::OK, &request_id(), None, &body)
 }

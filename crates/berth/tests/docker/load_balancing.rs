@@ -368,6 +368,19 @@ async fn a_service_behind_a_load_balancer_serves_through_deployments_scaling_and
     );
     assert_eq!(failed, 0, "{failed} failed requests of {}: {errors:?}", ok + failed);
     assert!(ok > 100, "only {ok} requests were answered");
+    // The node's counters reach the control plane with its polls.
+    eventually(60, "the node's counters", || async {
+        let status: Value = reqwest::get(format!("{e}/status")).await.ok()?.json().await.ok()?;
+        let lb = &status["loadBalancer"];
+        let counted: u64 = lb["counters"]
+            .as_array()?
+            .iter()
+            .filter(|row| row["targetGroupArn"] == group)
+            .map(|row| row["target2xx"].as_u64().unwrap_or(0))
+            .sum();
+        (lb["nodes"] == 1 && counted >= ok).then_some(())
+    })
+    .await;
 
     // The events say what happened, in ECS's words.
     let out = cli(e, &["ecs", "describe-services", "--cluster", c, "--services", "web"]);

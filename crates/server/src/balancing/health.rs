@@ -66,16 +66,9 @@ struct NodeView {
 }
 
 /// The nodes' reports, in memory.
+#[derive(Default)]
 pub(crate) struct Health {
     nodes: Mutex<BTreeMap<String, NodeView>>,
-    /// Moves whenever a report changes what a node sees.
-    changed: tokio::sync::watch::Sender<u64>,
-}
-
-impl Default for Health {
-    fn default() -> Health {
-        Health { nodes: Mutex::new(BTreeMap::new()), changed: tokio::sync::watch::channel(0).0 }
-    }
 }
 
 impl Health {
@@ -94,22 +87,12 @@ impl Health {
             .collect();
         let mut nodes = self.nodes.lock();
         let view = nodes.entry(node.to_owned()).or_default();
-        let differs = view.reports != reports || view.listener_errors != listener_errors;
         view.seen_ms = now_ms;
         view.reports = reports;
         view.listener_errors = listener_errors;
         if !metrics.is_empty() {
             view.metrics = metrics;
         }
-        drop(nodes);
-        if differs {
-            self.changed.send_modify(|n| *n += 1);
-        }
-    }
-
-    /// A receiver that changes whenever a node's view of its targets changes.
-    pub(crate) fn changes(&self) -> tokio::sync::watch::Receiver<u64> {
-        self.changed.subscribe()
     }
 
     /// The number of nodes heard from lately.
