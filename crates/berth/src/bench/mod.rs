@@ -6,6 +6,7 @@ mod churn;
 mod e2e;
 mod harness;
 mod host;
+mod lb;
 mod placement;
 mod restart;
 mod service;
@@ -24,6 +25,11 @@ pub(crate) enum Bench {
     E2eLaunch(e2e::E2eLaunchArgs),
     /// How fast this machine is at the moment, on a fixed piece of work (see `host.rs`).
     Host(host::HostArgs),
+    /// Requests per second and latency through Berth's load balancer, HAProxy and nginx.
+    Lb(lb::LbBenchArgs),
+    /// The backends of `bench lb`, run by it in a process of their own.
+    #[command(hide = true)]
+    LbBackend(lb::LbBackendArgs),
     /// Placement throughput of the scheduler on one core at several cluster sizes.
     Placement(placement::PlacementBenchArgs),
     /// Control-plane restart with many tasks in its store: time to serving and caught up.
@@ -38,8 +44,10 @@ pub(crate) enum Bench {
 
 pub(crate) async fn run(bench: Bench) -> anyhow::Result<()> {
     // The scenarios that load the whole machine say how fast it was around their run.
-    let loads_machine =
-        matches!(bench, Bench::Api(_) | Bench::Churn(_) | Bench::E2eLaunch(_) | Bench::Restart(_));
+    let loads_machine = matches!(
+        bench,
+        Bench::Api(_) | Bench::Churn(_) | Bench::E2eLaunch(_) | Bench::Lb(_) | Bench::Restart(_)
+    );
     if loads_machine {
         host::report("before");
     }
@@ -60,6 +68,8 @@ async fn run_scenario(bench: Bench) -> anyhow::Result<()> {
             host::run(&args);
             Ok(())
         }
+        Bench::Lb(args) => lb::run(args).await,
+        Bench::LbBackend(args) => lb::serve_backends(args).await,
         Bench::Placement(args) => placement::run(&args),
         Bench::Restart(args) => restart::run(args).await,
         Bench::Service(args) => service::run(args).await,

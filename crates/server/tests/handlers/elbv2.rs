@@ -115,7 +115,8 @@ async fn a_refused_request_writes_nothing() {
     let (_, xml) = h.elb("DescribeLoadBalancers", &[("Names.member.1", "web")]).await;
     let lb = field(&xml, "LoadBalancerArn").to_owned();
     let before = h.revision();
-    let attempts: [(&str, Vec<(&str, &str)>, &str); 6] = [
+    type Attempt<'a> = (&'a str, Vec<(&'a str, &'a str)>, &'a str);
+    let attempts: [Attempt<'_>; 6] = [
         (
             "CreateListener",
             vec![
