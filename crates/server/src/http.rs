@@ -165,6 +165,9 @@ async fn handle(
         headers: &signed,
         body: &body,
     };
+    if target.starts_with(crate::acm::TARGET_PREFIX) {
+        return crate::acm::serve(&ctx, &request, target, &request_id).await;
+    }
     if target.is_empty() && crate::elbv2::is_elbv2(&body) {
         return crate::elbv2::serve(&ctx, &request, &request_id).await;
     }
@@ -286,7 +289,7 @@ fn parse_target(target: &str) -> Result<Operation, ApiError> {
     target.strip_prefix(api::TARGET_PREFIX).and_then(Operation::from_name).ok_or_else(|| {
         ApiError::new(
             ErrorCode::UnknownOperationException,
-            format!("Unknown operation {target}: Berth serves the Amazon ECS API only."),
+            format!("Unknown operation {target}: Berth serves ECS, Elastic Load Balancing v2, ACM and the EC2 calls of its VPC, not this."),
         )
     })
 }

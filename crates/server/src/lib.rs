@@ -8,6 +8,7 @@
 
 pub mod access;
 mod account_settings;
+mod acm;
 mod agent_channel;
 pub mod arn;
 mod balancing;

@@ -56,7 +56,7 @@ pub(crate) fn query_answer(headers: &HeaderMap, body: &[u8], request_id: &str) -
     let dialect =
         if signing_service(headers) == Some("ec2") { Dialect::Ec2 } else { Dialect::Query };
     let message = format!(
-        "The action {} is not valid for this web service: Berth serves the Amazon ECS API only.",
+        "The action {} is not valid for this web service: Berth serves ECS, Elastic Load Balancing v2, ACM and the EC2 calls of its VPC, not this.",
         shorten(&action)
     );
     tracing::debug!(action = %shorten(&action), version = version.as_deref().unwrap_or(""), "Refused a request for another AWS service");
@@ -68,7 +68,7 @@ pub(crate) fn query_answer(headers: &HeaderMap, body: &[u8], request_id: &str) -
 pub(crate) async fn rpc_v2(Path((service, operation)): Path<(String, String)>) -> Response {
     let request_id = crate::wire::request_id();
     let message = format!(
-        "Unknown operation {}.{}: Berth serves the Amazon ECS API only.",
+        "Unknown operation {}.{}: Berth serves ECS, Elastic Load Balancing v2, ACM and the EC2 calls of its VPC, not this.",
         shorten(&service),
         shorten(&operation)
     );

@@ -6,6 +6,7 @@ mod common;
 
 mod access;
 mod account_settings;
+mod acm;
 mod clusters;
 mod connections;
 mod container_instances;

@@ -154,7 +154,7 @@ async fn query_protocol_clients_of_other_services_get_an_xml_invalid_action() {
         &server,
         "/",
         &form,
-        b"Action=DescribeLoadBalancers&Version=2015-12-01&PageSize=10",
+        b"Action=DescribeLoadBalancers&Version=2012-06-01&PageSize=10",
     )
     .await;
     assert_eq!(status, 400);
@@ -163,7 +163,7 @@ async fn query_protocol_clients_of_other_services_get_an_xml_invalid_action() {
     assert_eq!(
         String::from_utf8(body).unwrap(),
         format!(
-            "<ErrorResponse><Error><Type>Sender</Type><Code>InvalidAction</Code><Message>The action DescribeLoadBalancers is not valid for this web service: Berth serves the Amazon ECS API only.</Message></Error><RequestId>{request_id}</RequestId></ErrorResponse>"
+            "<ErrorResponse><Error><Type>Sender</Type><Code>InvalidAction</Code><Message>The action DescribeLoadBalancers is not valid for this web service: Berth serves ECS, Elastic Load Balancing v2, ACM and the EC2 calls of its VPC, not this.</Message></Error><RequestId>{request_id}</RequestId></ErrorResponse>"
         )
     );
 
@@ -221,7 +221,7 @@ async fn cbor_clients_of_other_services_get_a_cbor_unknown_operation() {
     assert_eq!(headers["x-amzn-errortype"], "UnknownOperationException");
     assert!(headers.contains_key("x-amzn-requestid"));
     // A map of two text pairs: `__type` and `message`.
-    let message = "Unknown operation GraniteServiceVersion20100801.ListMetrics: Berth serves the Amazon ECS API only.";
+    let message = "Unknown operation GraniteServiceVersion20100801.ListMetrics: Berth serves ECS, Elastic Load Balancing v2, ACM and the EC2 calls of its VPC, not this.";
     let mut expected = vec![0xa2, 0x66];
     expected.extend(b"__type");
     expected.extend([0x78, 25]);
@@ -242,6 +242,6 @@ async fn json_clients_of_other_services_get_unknown_operation() {
     assert_eq!(response.body["__type"], "UnknownOperationException");
     assert_eq!(
         response.body["message"],
-        "Unknown operation Logs_20140328.DescribeLogGroups: Berth serves the Amazon ECS API only."
+        "Unknown operation Logs_20140328.DescribeLogGroups: Berth serves ECS, Elastic Load Balancing v2, ACM and the EC2 calls of its VPC, not this."
     );
 }

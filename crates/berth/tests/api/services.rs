@@ -659,7 +659,12 @@ async fn status_lists_the_background_workers() {
     let index = named("index");
     assert_eq!((&index["state"], &index["kind"]), (&"running".into(), &"housekeeping".into()));
     assert_eq!(index["errors"], 0, "{index}");
-    assert_eq!(status.len(), 3, "{status:?}");
+    // The load balancer's: one follows its configuration everywhere, one removes drained
+    // targets on the leader.
+    let (config, drained) = (named("lb-config"), named("lb-drained"));
+    assert_eq!(config["kind"], "housekeeping", "{config}");
+    assert_eq!(drained["kind"], "reconciler", "{drained}");
+    assert_eq!(status.len(), 5, "{status:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -88,6 +88,43 @@ fn application_protocol(protocol: &str) -> bool {
     protocol == "HTTP" || protocol == "HTTPS"
 }
 
+/// What checking a request's actions reads: every target group and load balancer, and the
+/// groups some listener or rule forwards to.
+struct Known {
+    groups: Vec<TargetGroupRecord>,
+    balancers: Vec<LoadBalancerRecord>,
+    in_use: std::collections::BTreeMap<String, Vec<String>>,
+}
+
+impl Known {
+    async fn read(ctx: &Ctx) -> Result<Known, ElbError> {
+        let groups = balancing::target_groups(ctx).await?;
+        let balancers = balancing::load_balancers(ctx).await?;
+        let in_use = balancing::groups_in_use(&balancers);
+        Ok(Known { groups, balancers, in_use })
+    }
+
+    /// The request's actions in `member`, checked.
+    fn check(
+        &self,
+        lb: &LoadBalancerRecord,
+        input: &Value,
+        member: &str,
+    ) -> Result<Value, ElbError> {
+        check_actions(lb, items(input, member), &self.groups, &self.in_use)
+    }
+
+    /// The request's actions in `member`, checked, if it has that member.
+    fn changed(
+        &self,
+        lb: &LoadBalancerRecord,
+        input: &Value,
+        member: &str,
+    ) -> Result<Option<Value>, ElbError> {
+        input.get(member).map(|_| self.check(lb, input, member)).transpose()
+    }
+}
+
 /// Checks a request's `Actions` against the load balancer and the target groups, and returns
 /// them as ELB shows them (each forward with its `ForwardConfig`, each action with its
 /// `Order`).
@@ -427,7 +464,6 @@ pub(super) async fn create(ctx: &Ctx, input: &Value) -> Result<Value, ElbError> 
     };
     let port = port as u16;
     let certificates = certificates_in(input);
-    check_listener(ctx, &lb, &protocol, &certificates).await?;
     let ssl_policy = match text(input, "SslPolicy") {
         Some(p) if !SSL_POLICIES.contains(&p) => {
             return Err(ElbError::new(
@@ -439,12 +475,12 @@ pub(super) async fn create(ctx: &Ctx, input: &Value) -> Result<Value, ElbError> 
         None => (protocol == "HTTPS" || protocol == "TLS").then(|| SSL_POLICIES[0].to_owned()),
     };
     let tags = shapes::tags_in(input)?;
+    // Under the lock DeleteCertificate takes too: a certificate found here stays.
     let _serialized = ctx.key_locks().lock(keys::LB).await;
-    let groups = balancing::target_groups(ctx).await?;
-    let balancers = balancing::load_balancers(ctx).await?;
-    let in_use = balancing::groups_in_use(&balancers);
-    let actions = check_actions(&lb, items(input, "DefaultActions"), &groups, &in_use)?;
-    if let Some(other) = port_taken(&balancers, &lb.arn, port) {
+    check_listener(ctx, &lb, &protocol, &certificates).await?;
+    let known = Known::read(ctx).await?;
+    let actions = known.check(&lb, input, "DefaultActions")?;
+    if let Some(other) = port_taken(&known.balancers, &lb.arn, port) {
         return Err(ElbError::config(format!(
             "Port {port} is already used by a listener of load balancer '{other}': Berth's load-balancer nodes bind every listener on their own address, so a port serves one load balancer"
         )));
@@ -538,7 +574,6 @@ pub(super) async fn modify(ctx: &Ctx, input: &Value) -> Result<Value, ElbError> 
     } else {
         Vec::new()
     };
-    check_listener(ctx, &lb, &protocol, &certificates).await?;
     let ssl_policy = match text(input, "SslPolicy") {
         Some(p) if !SSL_POLICIES.contains(&p) => {
             return Err(ElbError::new(
@@ -552,15 +587,14 @@ pub(super) async fn modify(ctx: &Ctx, input: &Value) -> Result<Value, ElbError> 
         }
         None => None,
     };
+    // Under the lock DeleteCertificate takes too: a certificate found here stays.
     let _serialized = ctx.key_locks().lock(keys::LB).await;
-    let groups = balancing::target_groups(ctx).await?;
-    let balancers = balancing::load_balancers(ctx).await?;
-    let in_use = balancing::groups_in_use(&balancers);
-    let actions = match input.get("DefaultActions") {
-        Some(_) => check_actions(&lb, items(input, "DefaultActions"), &groups, &in_use)?,
-        None => existing.default_actions.clone(),
-    };
-    if let Some(other) = port_taken(&balancers, &lb.arn, port) {
+    check_listener(ctx, &lb, &protocol, &certificates).await?;
+    let known = Known::read(ctx).await?;
+    let actions = known
+        .changed(&lb, input, "DefaultActions")?
+        .unwrap_or_else(|| existing.default_actions.clone());
+    if let Some(other) = port_taken(&known.balancers, &lb.arn, port) {
         return Err(ElbError::config(format!(
             "Port {port} is already used by a listener of load balancer '{other}'"
         )));
@@ -628,10 +662,7 @@ pub(super) async fn create_rule(ctx: &Ctx, input: &Value) -> Result<Value, ElbEr
     let conditions = check_conditions(items(input, "Conditions"))?;
     let tags = shapes::tags_in(input)?;
     let _serialized = ctx.key_locks().lock(keys::LB).await;
-    let groups = balancing::target_groups(ctx).await?;
-    let balancers = balancing::load_balancers(ctx).await?;
-    let in_use = balancing::groups_in_use(&balancers);
-    let actions = check_actions(&lb, items(input, "Actions"), &groups, &in_use)?;
+    let actions = Known::read(ctx).await?.check(&lb, input, "Actions")?;
     let listener_tail = listener_arn.split_once(":listener/").map_or("", |(_, t)| t).to_owned();
     let rule = RuleRecord {
         arn: arn(ctx, &format!("listener-rule/{listener_tail}/{}", balancing::new_id())),
@@ -712,13 +743,7 @@ pub(super) async fn modify_rule(ctx: &Ctx, input: &Value) -> Result<Value, ElbEr
         None => None,
     };
     let _serialized = ctx.key_locks().lock(keys::LB).await;
-    let groups = balancing::target_groups(ctx).await?;
-    let balancers = balancing::load_balancers(ctx).await?;
-    let in_use = balancing::groups_in_use(&balancers);
-    let actions = match input.get("Actions") {
-        Some(_) => Some(check_actions(&lb, items(input, "Actions"), &groups, &in_use)?),
-        None => None,
-    };
+    let actions = Known::read(ctx).await?.changed(&lb, input, "Actions")?;
     let mut shown = None;
     change(ctx, &lb, |current| {
         let Some(rule) = current

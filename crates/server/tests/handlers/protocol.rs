@@ -14,7 +14,10 @@ async fn targets_that_name_no_operation_are_unknown() {
     reply.refused("UnknownOperationException", "Unknown operation");
     reply.refused("UnknownOperationException", "LaunchRockets");
     let reply = h.send(&[("x-amz-target", "SomeOtherService.ListClusters")], "{}").await;
-    reply.refused("UnknownOperationException", "Berth serves the Amazon ECS API only.");
+    reply.refused(
+        "UnknownOperationException",
+        "Berth serves ECS, Elastic Load Balancing v2, ACM and the EC2 calls of its VPC, not this.",
+    );
     // The prefix is matched exactly.
     let lower = ECS.to_lowercase();
     let reply = h.send(&[("x-amz-target", &format!("{lower}ListClusters"))], "{}").await;
