@@ -322,8 +322,30 @@ if as_dev elbv2 describe-load-balancers --endpoint-url "$endpoint" 2>"$work/err"
   fail "a user without elasticloadbalancing actions described load balancers"
 fi
 grep -q "AccessDenied" "$work/err" || fail "expected AccessDenied: $(cat "$work/err")"
+# An HTTPS listener with a certificate imported through ACM.
+acm() { "$AWS" acm --endpoint-url "$endpoint" "$@"; }
+cert=$(acm import-certificate --certificate fileb://crates/lb/tests/data/cert.pem \
+  --private-key fileb://crates/lb/tests/data/key.pem --certificate-chain fileb://crates/lb/tests/data/ca.pem \
+  --query CertificateArn --output text)
+[[ "$cert" == arn:aws:acm:*:certificate/* ]] || fail "import-certificate: $cert"
+described=$(acm describe-certificate --certificate-arn "$cert" --query 'Certificate.[DomainName,Status,Type]' --output text)
+[ "$described" = "localhost	ISSUED	IMPORTED" ] || fail "describe-certificate: $described"
+if acm import-certificate --certificate fileb://crates/lb/tests/data/cert.pem \
+  --private-key fileb://crates/server/tests/data/acm/other-key.pem 2>"$work/err" >/dev/null; then
+  fail "a certificate with a key that does not match it was imported"
+fi
+grep -q "ValidationException" "$work/err" || fail "expected ValidationException: $(cat "$work/err")"
+[ "$(acm list-certificates --includes keyTypes=EC_prime256v1 --query 'length(CertificateSummaryList)')" = 1 ] || fail "a refused import was stored"
+https=$(elb create-listener --load-balancer-arn "$lb" --protocol HTTPS --port 18483 --certificates CertificateArn="$cert" \
+  --default-actions Type=fixed-response,FixedResponseConfig="{StatusCode=200}" --query 'Listeners[0].[Protocol,SslPolicy]' --output text)
+[ "$https" = "HTTPS	ELBSecurityPolicy-TLS13-1-2-2021-06" ] || fail "create-listener HTTPS: $https"
+if acm delete-certificate --certificate-arn "$cert" 2>"$work/err"; then fail "a certificate in use was deleted"; fi
+grep -q "ResourceInUseException" "$work/err" || fail "expected ResourceInUseException: $(cat "$work/err")"
+pass "acm import-certificate, describe-certificate, list-certificates; an HTTPS listener uses it; in use, it stays"
+
 elb delete-listener --listener-arn "$listener" >/dev/null
 elb delete-load-balancer --load-balancer-arn "$lb" >/dev/null
+acm delete-certificate --certificate-arn "$cert" >/dev/null
 elb delete-target-group --target-group-arn "$tg" >/dev/null
 gone=$(elb describe-load-balancers --query 'length(LoadBalancers)')
 [ "$gone" = 0 ] || fail "load balancers left: $gone"

@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use hyper::StatusCode;
 use hyper::header::HeaderValue;
+use hyper::http::uri::Authority;
 
 use crate::health::{CheckSpec, HealthStatus, Wanted};
 use crate::metrics::{Counters, Metrics};
@@ -25,6 +26,8 @@ use crate::rules::Condition;
 #[derive(Debug)]
 pub(crate) struct TargetState {
     pub(crate) address: SocketAddr,
+    /// The address as a URI authority, for the requests forwarded to the target.
+    pub(crate) authority: Option<Authority>,
     /// The opaque value of the `AWSALB` cookie that sticks a client to this target.
     pub(crate) key: String,
     pub(crate) in_flight: AtomicU64,
@@ -35,6 +38,7 @@ impl TargetState {
     fn new(group_arn: &str, address: SocketAddr) -> TargetState {
         TargetState {
             address,
+            authority: Authority::try_from(address.to_string()).ok(),
             key: format!(
                 "{:016x}",
                 fnv1a(&[group_arn.as_bytes(), b"|", address.to_string().as_bytes()])
@@ -112,6 +116,8 @@ pub(crate) struct CompiledListener {
     pub(crate) port: u16,
     pub(crate) rules: Vec<CompiledRule>,
     pub(crate) idle_timeout: Duration,
+    /// The value of the `X-Forwarded-Port` header of forwarded requests: the listener's port.
+    pub(crate) forwarded_port: HeaderValue,
     /// The metrics row of this listener's load balancer without a target group.
     pub(crate) row: Arc<Counters>,
 }
@@ -210,6 +216,7 @@ pub(crate) fn compile(
             port: listener.port,
             rules,
             idle_timeout: Duration::from_secs(u64::from(listener.idle_timeout_seconds.max(1))),
+            forwarded_port: HeaderValue::from(listener.port),
             row: metrics.row(lb, None),
         };
         listeners.entry(listener.port).or_insert_with(|| Arc::new(compiled));

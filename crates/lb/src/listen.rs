@@ -119,14 +119,13 @@ async fn serve(
     drop(listener);
     match kind {
         Kind::Http => {
-            let conn = ConnInfo { port, peer, https: false };
+            let conn = ConnInfo::new(port, peer, false);
             serve_http(shared, stream, conn, idle, stopped).await;
         }
         Kind::Https(acceptor) => {
             match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await {
                 Ok(Ok(tls)) => {
-                    serve_http(shared, tls, ConnInfo { port, peer, https: true }, idle, stopped)
-                        .await
+                    serve_http(shared, tls, ConnInfo::new(port, peer, true), idle, stopped).await
                 }
                 Ok(Err(error)) => {
                     tracing::debug!(client = %peer, error = %error, "TLS handshake failed")

@@ -8,19 +8,22 @@
 //! listener's idle timeout a 504, and a group with no target a 503, all generated here.
 
 use std::convert::Infallible;
-use std::net::SocketAddr;
+use std::future::Future;
+use std::net::{IpAddr, SocketAddr};
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
 use http_body_util::combinators::UnsyncBoxBody;
 use http_body_util::{BodyExt, Full};
 use hyper::body::{Frame, Incoming, SizeHint};
 use hyper::header::{self, HeaderMap, HeaderName, HeaderValue};
+use hyper::http::uri::{self, PathAndQuery, Scheme};
 use hyper::{Request, Response, StatusCode, Uri};
 use rand::Rng;
+use tokio::time::Sleep;
 
 use crate::Shared;
 use crate::balance::{InFlight, choose_group, choose_target};
@@ -36,13 +39,33 @@ pub(crate) const TARGET_COOKIE: &str = "AWSALB";
 /// The cookie of target-group stickiness.
 pub(crate) const GROUP_COOKIE: &str = "AWSALBTG";
 
-/// What a connection tells its requests.
+/// What a connection tells its requests, and what its requests reuse.
 #[derive(Debug)]
 pub(crate) struct ConnInfo {
     /// The listener's port, the key of its routing table.
     pub(crate) port: u16,
     pub(crate) peer: SocketAddr,
     pub(crate) https: bool,
+    /// The client's address as `X-Forwarded-For` names it (IPv4-mapped addresses as IPv4).
+    forwarded_for: HeaderValue,
+    /// The timer of the target's answer, kept across the connection's requests (see `answer`).
+    timer: parking_lot::Mutex<Option<Pin<Box<Sleep>>>>,
+}
+
+impl ConnInfo {
+    pub(crate) fn new(port: u16, peer: SocketAddr, https: bool) -> ConnInfo {
+        let client = match peer.ip() {
+            IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(IpAddr::V6(v6), IpAddr::V4),
+            ip => ip,
+        };
+        let forwarded_for = HeaderValue::try_from(client.to_string())
+            .unwrap_or_else(|_| HeaderValue::from_static(""));
+        ConnInfo { port, peer, https, forwarded_for, timer: parking_lot::Mutex::new(None) }
+    }
+
+    fn forwarded_proto(&self) -> HeaderValue {
+        HeaderValue::from_static(if self.https { "https" } else { "http" })
+    }
 }
 
 /// A body passed through: counts its bytes and holds the target's in-flight count until it ends.
@@ -101,23 +124,20 @@ pub(crate) async fn handle(
     conn: Arc<ConnInfo>,
     req: Request<Incoming>,
 ) -> Result<Response<Body>, Infallible> {
-    let routing = shared.routing.load_full();
-    let Some(listener) = routing.listeners.get(&conn.port).cloned() else {
+    let Some(listener) = shared.routing.load().listeners.get(&conn.port).cloned() else {
         return Ok(generated(StatusCode::SERVICE_UNAVAILABLE));
     };
-    drop(routing);
     let host_header = req
         .headers()
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
-        .map(str::to_owned)
-        .or_else(|| req.uri().authority().map(|a| a.as_str().to_owned()))
+        .or_else(|| req.uri().authority().map(uri::Authority::as_str))
         .unwrap_or_default();
-    let host = host_without_port(&host_header).to_owned();
+    let host = host_without_port(host_header);
     let view = RequestView {
         method: req.method().as_str(),
         path: req.uri().path(),
-        host: &host,
+        host,
         headers: req.headers(),
         query: query_pairs(req.uri().query().unwrap_or("")),
         client_ip: conn.peer.ip(),
@@ -140,7 +160,7 @@ pub(crate) async fn handle(
             Counters::add(&listener.row.request_count, 1);
             let values = PlaceholderValues {
                 protocol: if conn.https { "HTTPS" } else { "HTTP" },
-                host: &host,
+                host,
                 port: &listener.port.to_string(),
                 path: req.uri().path(),
                 query: req.uri().query().unwrap_or(""),
@@ -174,14 +194,12 @@ async fn forward(
     req: Request<Incoming>,
 ) -> Response<Body> {
     let cookies = StickyCookies::read(req.headers());
+    let now = Instant::now();
     let (chosen, trace_random) = {
         let mut rng = shared.rng.lock();
         let chosen = choose_group(groups, cookies.group.as_deref(), &mut rng).map(|index| {
             let weighted = &groups[index];
-            (
-                weighted,
-                choose_target(&weighted.group, cookies.target.as_deref(), Instant::now(), &mut rng),
-            )
+            (weighted, choose_target(&weighted.group, cookies.target.as_deref(), now, &mut rng))
         });
         (chosen, rng.random::<u128>())
     };
@@ -195,13 +213,17 @@ async fn forward(
     let in_flight = InFlight::start(target.clone());
 
     let (mut parts, body) = req.into_parts();
-    let path_and_query = parts.uri.path_and_query().map_or("/", |pq| pq.as_str()).to_owned();
-    parts.uri = match Uri::builder()
-        .scheme("http")
-        .authority(target.address.to_string())
-        .path_and_query(path_and_query)
-        .build()
-    {
+    let Some(authority) = target.authority.clone() else {
+        row.elb_status(400);
+        return generated(StatusCode::BAD_REQUEST);
+    };
+    let mut uri_parts = std::mem::take(&mut parts.uri).into_parts();
+    uri_parts.scheme = Some(Scheme::HTTP);
+    uri_parts.authority = Some(authority);
+    if uri_parts.path_and_query.is_none() {
+        uri_parts.path_and_query = Some(PathAndQuery::from_static("/"));
+    }
+    parts.uri = match Uri::from_parts(uri_parts) {
         Ok(uri) => uri,
         Err(_) => {
             row.elb_status(400);
@@ -210,19 +232,18 @@ async fn forward(
     };
     parts.version = hyper::Version::HTTP_11;
     strip_hop_by_hop(&mut parts.headers);
-    add_forwarded(&mut parts.headers, conn, listener.port, trace_random);
+    add_forwarded(&mut parts.headers, conn, &listener.forwarded_port, trace_random);
     let request = Request::from_parts(parts, Tracked::new(body, row.clone(), None));
 
     let started = Instant::now();
-    let answer = tokio::time::timeout(listener.idle_timeout, shared.client.request(request)).await;
-    let response = match answer {
-        Ok(Ok(response)) => response,
-        Ok(Err(error)) => {
+    let response = match answer(conn, listener.idle_timeout, shared.client.request(request)).await {
+        Some(Ok(response)) => response,
+        Some(Err(error)) => {
             tracing::debug!(target = %target.address, error = %error, "Target request failed");
             row.elb_status(502);
             return generated(StatusCode::BAD_GATEWAY);
         }
-        Err(_) => {
+        None => {
             tracing::debug!(target = %target.address, "Target did not answer in time");
             row.elb_status(504);
             return generated(StatusCode::GATEWAY_TIMEOUT);
@@ -241,6 +262,45 @@ async fn forward(
         set_cookie(&mut parts.headers, TARGET_COOKIE, &target.key, seconds);
     }
     Response::from_parts(parts, Tracked::new(body, row.clone(), Some(in_flight)).boxed_unsync())
+}
+
+/// Awaits the target's answer for at most `timeout` (and at most `timer_slack(timeout)` more):
+/// `None` when it does not come in time.
+///
+/// The timer is the connection's, kept across its requests and moved only when its deadline is
+/// out of `[now + timeout, now + timeout + slack]`, so a connection's requests usually neither
+/// register nor move a timer.
+async fn answer<F: Future>(conn: &ConnInfo, timeout: Duration, response: F) -> Option<F::Output> {
+    let wanted = tokio::time::Instant::now() + timeout;
+    let latest = wanted + timer_slack(timeout);
+    let kept = conn.timer.lock().take();
+    let mut timer = match kept {
+        Some(timer) if (wanted..=latest).contains(&timer.deadline()) => timer,
+        Some(mut timer) => {
+            timer.as_mut().reset(latest);
+            timer
+        }
+        None => Box::pin(tokio::time::sleep_until(latest)),
+    };
+    let mut response = std::pin::pin!(response);
+    let res = std::future::poll_fn(|cx| {
+        if let Poll::Ready(res) = response.as_mut().poll(cx) {
+            return Poll::Ready(Some(res));
+        }
+        match timer.as_mut().poll(cx) {
+            Poll::Ready(()) => Poll::Ready(None),
+            Poll::Pending => Poll::Pending,
+        }
+    })
+    .await;
+    *conn.timer.lock() = Some(timer);
+    res
+}
+
+/// How much later than its timeout a target's answer may be cut off: a sixteenth of the timeout,
+/// at most a quarter second.
+fn timer_slack(timeout: Duration) -> Duration {
+    (timeout / 16).min(Duration::from_millis(250))
 }
 
 /// A response the load balancer makes up.
@@ -292,15 +352,21 @@ fn set_cookie(headers: &mut HeaderMap, name: &str, value: &str, seconds: u32) {
 /// Headers that concern one connection, not the message (RFC 9110 section 7.6.1), plus those the
 /// `Connection` header names.
 fn strip_hop_by_hop(headers: &mut HeaderMap) {
-    let named: Vec<HeaderName> = headers
-        .get_all(header::CONNECTION)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .filter_map(|name| HeaderName::from_bytes(name.trim().as_bytes()).ok())
-        .collect();
-    for name in named {
-        headers.remove(name);
+    // Most messages have none: one pass over the names, without hashing or allocating.
+    if !headers.keys().any(is_hop_by_hop) {
+        return;
+    }
+    if headers.contains_key(header::CONNECTION) {
+        let named: Vec<HeaderName> = headers
+            .get_all(header::CONNECTION)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .filter_map(|name| HeaderName::from_bytes(name.trim().as_bytes()).ok())
+            .collect();
+        for name in named {
+            headers.remove(name);
+        }
     }
     for name in [
         header::CONNECTION,
@@ -317,37 +383,70 @@ fn strip_hop_by_hop(headers: &mut HeaderMap) {
     headers.remove("proxy-connection");
 }
 
-fn add_forwarded(headers: &mut HeaderMap, conn: &ConnInfo, port: u16, trace_random: u128) {
-    let client = match conn.peer.ip() {
-        std::net::IpAddr::V6(v6) => {
-            v6.to_ipv4_mapped().map_or(std::net::IpAddr::V6(v6), std::net::IpAddr::V4)
+/// Whether a header is one of the fixed hop-by-hop ones (the `Connection` header names others).
+fn is_hop_by_hop(name: &HeaderName) -> bool {
+    *name == header::CONNECTION
+        || *name == header::TE
+        || *name == header::TRAILER
+        || *name == header::TRANSFER_ENCODING
+        || *name == header::UPGRADE
+        || *name == header::PROXY_AUTHORIZATION
+        || *name == header::PROXY_AUTHENTICATE
+        || name.as_str() == "keep-alive"
+        || name.as_str() == "proxy-connection"
+}
+
+fn add_forwarded(
+    headers: &mut HeaderMap,
+    conn: &ConnInfo,
+    forwarded_port: &HeaderValue,
+    trace_random: u128,
+) {
+    const FORWARDED_FOR: HeaderName = HeaderName::from_static("x-forwarded-for");
+    const TRACE_ID: HeaderName = HeaderName::from_static("x-amzn-trace-id");
+    let forwarded_for = match headers.entry(FORWARDED_FOR) {
+        header::Entry::Vacant(entry) => {
+            entry.insert(conn.forwarded_for.clone());
+            None
         }
-        ip => ip,
+        header::Entry::Occupied(entry) => {
+            let mut value = String::new();
+            for previous in entry.iter().filter_map(|v| v.to_str().ok()) {
+                value.push_str(previous);
+                value.push_str(", ");
+            }
+            value.push_str(conn.forwarded_for.to_str().unwrap_or_default());
+            Some(value)
+        }
     };
-    let previous: Vec<&str> =
-        headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).collect();
-    let forwarded_for = if previous.is_empty() {
-        client.to_string()
-    } else {
-        format!("{}, {client}", previous.join(", "))
-    };
-    if let Ok(value) = HeaderValue::from_str(&forwarded_for) {
-        headers.insert("x-forwarded-for", value);
+    if let Some(value) = forwarded_for
+        && let Ok(value) = HeaderValue::try_from(value)
+    {
+        headers.insert(FORWARDED_FOR, value);
     }
-    headers.insert(
-        "x-forwarded-proto",
-        HeaderValue::from_static(if conn.https { "https" } else { "http" }),
-    );
-    headers.insert("x-forwarded-port", HeaderValue::from(port));
-    if !headers.contains_key("x-amzn-trace-id") {
+    headers.insert(HeaderName::from_static("x-forwarded-proto"), conn.forwarded_proto());
+    headers.insert(HeaderName::from_static("x-forwarded-port"), forwarded_port.clone());
+    if !headers.contains_key(TRACE_ID) {
         let epoch = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
-        let random = trace_random & ((1u128 << 96) - 1);
-        if let Ok(value) =
-            HeaderValue::from_str(&format!("Root=1-{:08x}-{random:024x}", epoch as u32))
-        {
-            headers.insert("x-amzn-trace-id", value);
-        }
+        headers.insert(TRACE_ID, trace_id(epoch as u32, trace_random));
     }
+}
+
+/// `Root=1-{epoch:08x}-{random:024x}` with the low 96 bits of `random`, written without `format!`.
+fn trace_id(epoch: u32, random: u128) -> HeaderValue {
+    const PREFIX: &[u8] = b"Root=1-";
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut buf = [0u8; PREFIX.len() + 8 + 1 + 24];
+    buf[..PREFIX.len()].copy_from_slice(PREFIX);
+    let (epoch_hex, rest) = buf[PREFIX.len()..].split_at_mut(8);
+    for (i, digit) in epoch_hex.iter_mut().enumerate() {
+        *digit = HEX[((epoch >> (28 - 4 * i)) & 0xf) as usize];
+    }
+    rest[0] = b'-';
+    for (i, digit) in rest[1..].iter_mut().enumerate() {
+        *digit = HEX[((random >> (92 - 4 * i)) & 0xf) as usize];
+    }
+    HeaderValue::from_bytes(&buf).expect("ASCII hex is a header value")
 }
 
 /// The request's own values that a redirect's placeholders stand for.
@@ -448,9 +547,8 @@ mod tests {
     fn forwarded_headers() {
         let mut headers = HeaderMap::new();
         headers.insert("x-forwarded-for", HeaderValue::from_static("1.2.3.4"));
-        let conn =
-            ConnInfo { port: 80, peer: "[::ffff:10.0.0.9]:5555".parse().unwrap(), https: true };
-        add_forwarded(&mut headers, &conn, 443, 0xabc);
+        let conn = ConnInfo::new(80, "[::ffff:10.0.0.9]:5555".parse().unwrap(), true);
+        add_forwarded(&mut headers, &conn, &HeaderValue::from(443u16), 0xabc);
         assert_eq!(headers["x-forwarded-for"], "1.2.3.4, 10.0.0.9");
         assert_eq!(headers["x-forwarded-proto"], "https");
         assert_eq!(headers["x-forwarded-port"], "443");
