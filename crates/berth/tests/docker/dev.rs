@@ -97,12 +97,6 @@ async fn dev_registers_its_agent_once_docker_answers() {
     assert!(!written.contains('\u{1b}'), "colour codes in a log file: {written:?}");
 }
 
-/// The AWS CLI: the one CI installs in `.venv-test`, or `aws` on the PATH.
-fn aws() -> String {
-    let venv = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.venv-test/bin/aws");
-    if venv.exists() { venv.display().to_string() } else { "aws".to_owned() }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_fargate_tutorial_runs_on_berth_dev_with_the_aws_cli() {
     ensure_image();
@@ -136,7 +130,7 @@ async fn the_fargate_tutorial_runs_on_berth_dev_with_the_aws_cli() {
     }
     let endpoint = endpoint.expect("berth dev names its endpoint");
     let cli = |args: &[&str]| {
-        let out = Command::new(aws())
+        let out = Command::new(crate::support::aws())
             .args(args)
             .args(["--endpoint-url", &endpoint, "--output", "json"])
             .env("AWS_ACCESS_KEY_ID", ADMIN_KEY)
@@ -215,7 +209,7 @@ async fn the_fargate_tutorial_runs_on_berth_dev_with_the_aws_cli() {
     let waited = tokio::task::spawn_blocking({
         let (endpoint, cluster) = (endpoint.clone(), cluster.clone());
         move || {
-            Command::new(aws())
+            Command::new(crate::support::aws())
                 .args(["ecs", "wait", "services-stable", "--cluster", &cluster])
                 .args(["--services", "tutorial", "--endpoint-url", &endpoint])
                 .env("AWS_ACCESS_KEY_ID", ADMIN_KEY)

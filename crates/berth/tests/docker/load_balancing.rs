@@ -43,15 +43,9 @@ impl Drop for LbNode {
     }
 }
 
-/// The AWS CLI: the one CI installs in `.venv-test`, or `aws` on the PATH.
-fn aws() -> String {
-    let venv = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.venv-test/bin/aws");
-    if venv.exists() { venv.display().to_string() } else { "aws".to_owned() }
-}
-
 /// Runs the AWS CLI against the server and returns its JSON answer.
 fn cli(endpoint: &str, args: &[&str]) -> Value {
-    let out = Command::new(aws())
+    let out = Command::new(crate::support::aws())
         .args(args)
         .args(["--endpoint-url", endpoint, "--output", "json"])
         .env("AWS_ACCESS_KEY_ID", ADMIN_KEY)
@@ -66,6 +60,46 @@ fn cli(endpoint: &str, args: &[&str]) -> Value {
 
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// The load balancer `name`, as a user makes it: a target group of `kind` targets on `port`
+/// (HTTP, checked every 5 s, healthy after 2 and unhealthy after 2 checks; `extra` options), an
+/// internal load balancer and an HTTP listener on a free port forwarding to the group. Returns
+/// the group's ARN and the listener's port.
+fn balancer(
+    e: &str,
+    vpc: &str,
+    name: &str,
+    kind: &str,
+    port: &str,
+    extra: &[&str],
+) -> (String, u16) {
+    let mut args = vec!["elbv2", "create-target-group", "--name", name, "--protocol", "HTTP"];
+    args.extend(["--port", port, "--vpc-id", vpc, "--target-type", kind]);
+    args.extend(["--health-check-interval-seconds", "5", "--health-check-timeout-seconds", "2"]);
+    args.extend(["--healthy-threshold-count", "2", "--unhealthy-threshold-count", "2"]);
+    args.extend(extra);
+    let group = cli(e, &args)["TargetGroups"][0]["TargetGroupArn"].as_str().unwrap().to_owned();
+    let created =
+        cli(e, &["elbv2", "create-load-balancer", "--name", name, "--scheme", "internal"]);
+    let lb = created["LoadBalancers"][0]["LoadBalancerArn"].as_str().unwrap().to_owned();
+    let listener = free_port();
+    cli(
+        e,
+        &[
+            "elbv2",
+            "create-listener",
+            "--load-balancer-arn",
+            &lb,
+            "--protocol",
+            "HTTP",
+            "--port",
+            &listener.to_string(),
+            "--default-actions",
+            &format!("Type=forward,TargetGroupArn={group}"),
+        ],
+    );
+    (group, listener)
 }
 
 /// The states of a target group's targets.
@@ -179,36 +213,8 @@ async fn a_service_behind_a_load_balancer_serves_through_deployments_scaling_and
     let vpc = cli(e, &["ec2", "describe-vpcs"])["Vpcs"][0]["VpcId"].as_str().unwrap().to_owned();
 
     // The load balancer, its target group and its listener, as a user makes them.
-    let group = cli(
-        e,
-        &[
-            "elbv2",
-            "create-target-group",
-            "--name",
-            "web",
-            "--protocol",
-            "HTTP",
-            "--port",
-            "80",
-            "--vpc-id",
-            &vpc,
-            "--target-type",
-            "instance",
-            "--health-check-path",
-            "/health",
-            "--health-check-interval-seconds",
-            "5",
-            "--health-check-timeout-seconds",
-            "2",
-            "--healthy-threshold-count",
-            "2",
-            "--unhealthy-threshold-count",
-            "2",
-        ],
-    )["TargetGroups"][0]["TargetGroupArn"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let (group, port) =
+        balancer(e, &vpc, "web", "instance", "80", &["--health-check-path", "/health"]);
     cli(
         e,
         &[
@@ -218,27 +224,6 @@ async fn a_service_behind_a_load_balancer_serves_through_deployments_scaling_and
             &group,
             "--attributes",
             "Key=deregistration_delay.timeout_seconds,Value=3",
-        ],
-    );
-    let lb = cli(e, &["elbv2", "create-load-balancer", "--name", "web", "--scheme", "internal"])
-        ["LoadBalancers"][0]["LoadBalancerArn"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let port = free_port();
-    cli(
-        e,
-        &[
-            "elbv2",
-            "create-listener",
-            "--load-balancer-arn",
-            &lb,
-            "--protocol",
-            "HTTP",
-            "--port",
-            &port.to_string(),
-            "--default-actions",
-            &format!("Type=forward,TargetGroupArn={group}"),
         ],
     );
 
@@ -460,53 +445,7 @@ async fn awsvpc_tasks_serve_behind_an_ip_target_group() {
             "0.0.0.0/0",
         ],
     );
-    let group = cli(
-        e,
-        &[
-            "elbv2",
-            "create-target-group",
-            "--name",
-            "web-ip",
-            "--protocol",
-            "HTTP",
-            "--port",
-            "8080",
-            "--vpc-id",
-            &vpc,
-            "--target-type",
-            "ip",
-            "--health-check-interval-seconds",
-            "5",
-            "--health-check-timeout-seconds",
-            "2",
-            "--healthy-threshold-count",
-            "2",
-        ],
-    )["TargetGroups"][0]["TargetGroupArn"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let lb = cli(e, &["elbv2", "create-load-balancer", "--name", "web-ip", "--scheme", "internal"])
-        ["LoadBalancers"][0]["LoadBalancerArn"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let port = free_port();
-    cli(
-        e,
-        &[
-            "elbv2",
-            "create-listener",
-            "--load-balancer-arn",
-            &lb,
-            "--protocol",
-            "HTTP",
-            "--port",
-            &port.to_string(),
-            "--default-actions",
-            &format!("Type=forward,TargetGroupArn={group}"),
-        ],
-    );
+    let (group, port) = balancer(e, &vpc, "web-ip", "ip", "8080", &[]);
     let containers = serde_json::json!([{"name": "web", "image": IMAGE, "memory": 32,
         "command": ["sh", "-c", "mkdir -p /w && hostname > /w/index.html && exec httpd -f -p 8080 -h /w"],
         "portMappings": [{"containerPort": 8080}]}]);

@@ -107,12 +107,6 @@ fn containers(cluster: &str) -> Vec<String> {
     String::from_utf8_lossy(&out.stdout).split_whitespace().map(str::to_owned).collect()
 }
 
-/// The AWS CLI: the one CI installs in `.venv-test`, or `aws` on the PATH.
-fn aws() -> String {
-    let venv = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.venv-test/bin/aws");
-    if venv.exists() { venv.display().to_string() } else { "aws".to_owned() }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_service_spreads_recovers_and_rolls_out() {
     let (server, cluster, _agents, ecs) = setup("svc", &["zone-a", "zone-b"]).await;
@@ -133,7 +127,7 @@ async fn a_service_spreads_recovers_and_rolls_out() {
         let endpoint = server.endpoint.clone();
         let c = c.to_owned();
         move || {
-            Command::new(aws())
+            Command::new(crate::support::aws())
                 .args([
                     "ecs",
                     "wait",

@@ -18,6 +18,12 @@ pub fn docker(args: &[&str]) -> std::process::Output {
     Command::new("docker").args(args).output().expect("running the docker CLI")
 }
 
+/// The AWS CLI: the one CI installs in `.venv-test`, or `aws` on the PATH.
+pub fn aws() -> String {
+    let venv = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.venv-test/bin/aws");
+    if venv.exists() { venv.display().to_string() } else { "aws".to_owned() }
+}
+
 /// Builds the busybox test image offline (FROM scratch with Debian's busybox-static).
 pub fn ensure_image() {
     static BUILD: Once = Once::new();

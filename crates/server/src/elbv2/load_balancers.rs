@@ -193,29 +193,16 @@ pub(super) async fn describe(ctx: &Ctx, input: &Value) -> Result<Value, ElbError
         ));
     }
     let all = balancing::load_balancers(ctx).await?;
+    let missing = |what: &str| {
+        ElbError::new(
+            "LoadBalancerNotFoundException",
+            format!("Load balancers '[{what}]' not found"),
+        )
+    };
     let chosen: Vec<&LoadBalancerRecord> = if !arns.is_empty() {
-        arns.iter()
-            .map(|a| {
-                all.iter().find(|lb| lb.arn == *a).ok_or_else(|| {
-                    ElbError::new(
-                        "LoadBalancerNotFoundException",
-                        format!("Load balancers '[{a}]' not found"),
-                    )
-                })
-            })
-            .collect::<Result<_, _>>()?
+        shapes::each(&all, &arns, |lb| &lb.arn, missing)?
     } else if !names.is_empty() {
-        names
-            .iter()
-            .map(|n| {
-                all.iter().find(|lb| lb.name == *n).ok_or_else(|| {
-                    ElbError::new(
-                        "LoadBalancerNotFoundException",
-                        format!("Load balancers '[{n}]' not found"),
-                    )
-                })
-            })
-            .collect::<Result<_, _>>()?
+        shapes::each(&all, &names, |lb| &lb.name, missing)?
     } else {
         all.iter().collect()
     };

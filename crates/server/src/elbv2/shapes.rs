@@ -22,6 +22,20 @@ pub(super) fn strings(input: &Value, name: &str) -> Vec<String> {
     items(input, name).iter().filter_map(|v| v.as_str().map(str::to_owned)).collect()
 }
 
+/// Each of `wanted`, found in `all` by `key`, in the order asked; `missing` names the first
+/// that is not there.
+pub(super) fn each<'a, T>(
+    all: &'a [T],
+    wanted: &[String],
+    key: impl Fn(&T) -> &str,
+    missing: impl Fn(&str) -> ElbError,
+) -> Result<Vec<&'a T>, ElbError> {
+    wanted
+        .iter()
+        .map(|w| all.iter().find(|item| key(item) == w).ok_or_else(|| missing(w)))
+        .collect()
+}
+
 /// An ELB ARN of this account and region: `arn:aws:elasticloadbalancing:<region>:<account>:<resource>`.
 pub(super) fn arn(ctx: &Ctx, resource: &str) -> String {
     format!(

@@ -59,11 +59,7 @@ fn check_matcher(matcher: &str) -> Result<(), ElbError> {
 
 /// The health check a request asks for, over `base` (the defaults or the group's current
 /// check).
-fn health_check(
-    input: &Value,
-    base: HealthCheckRecord,
-    traffic: &str,
-) -> Result<HealthCheckRecord, ElbError> {
+fn health_check(input: &Value, base: HealthCheckRecord) -> Result<HealthCheckRecord, ElbError> {
     let mut check = base;
     if let Some(enabled) = input.get("HealthCheckEnabled").and_then(Value::as_bool) {
         check.enabled = enabled;
@@ -121,7 +117,6 @@ fn health_check(
             check.timeout_seconds, check.interval_seconds
         )));
     }
-    let _ = traffic;
     Ok(check)
 }
 
@@ -186,7 +181,7 @@ pub(super) async fn create(ctx: &Ctx, input: &Value) -> Result<Value, ElbError> 
         Some(v) => Some(v.to_owned()),
         None => http.then(|| "HTTP1".to_owned()),
     };
-    let health = health_check(input, default_check(protocol), protocol)?;
+    let health = health_check(input, default_check(protocol))?;
     let tags = shapes::tags_in(input)?;
     let _serialized = ctx.key_locks().lock(keys::LB).await;
     let existing = balancing::target_groups(ctx).await?;
@@ -251,14 +246,9 @@ pub(super) async fn describe(ctx: &Ctx, input: &Value) -> Result<Value, ElbError
     let balancers = balancing::load_balancers(ctx).await?;
     let in_use = balancing::groups_in_use(&balancers);
     let chosen: Vec<&TargetGroupRecord> = if !arns.is_empty() {
-        arns.iter()
-            .map(|a| all.iter().find(|g| g.arn == *a).ok_or_else(|| not_found(a)))
-            .collect::<Result<_, _>>()?
+        shapes::each(&all, &arns, |g| &g.arn, not_found)?
     } else if !names.is_empty() {
-        names
-            .iter()
-            .map(|n| all.iter().find(|g| g.name == *n).ok_or_else(|| not_found(n)))
-            .collect::<Result<_, _>>()?
+        shapes::each(&all, &names, |g| &g.name, not_found)?
     } else if let Some(lb_arn) = lb_arn {
         if !balancers.iter().any(|lb| lb.arn == lb_arn) {
             return Err(ElbError::new(
@@ -283,7 +273,7 @@ pub(super) async fn describe(ctx: &Ctx, input: &Value) -> Result<Value, ElbError
 pub(super) async fn modify(ctx: &Ctx, input: &Value) -> Result<Value, ElbError> {
     let group_arn = text(input, "TargetGroupArn").unwrap_or_default().to_owned();
     let found = find(ctx, &group_arn).await?;
-    let health = health_check(input, found.value.health.clone(), &found.value.protocol)?;
+    let health = health_check(input, found.value.health.clone())?;
     let written = records::modify(
         ctx,
         &keys::target_group(&found.value.name),
