@@ -25,8 +25,10 @@ const DIFFERENCES: &[(&[Operation], &str)] = &[
         "the `ECS` and `EXTERNAL` deployment controllers (`CODE_DEPLOY` answers \
          `UnsupportedFeatureException`), the `ROLLING` strategy; `serviceRegistries`, `role` \
          and deployment alarms are kept and shown but not acted on; capacity provider strategies \
-         over `FARGATE` and `FARGATE_SPOT`, applied to the tasks started from then on; load \
-         balancers and the other deployment strategies answer `UnsupportedFeatureException`",
+         over `FARGATE` and `FARGATE_SPOT`, applied to the tasks started from then on; \
+         `loadBalancers` name target groups of Berth's load balancer (registration, draining \
+         before stops, target health as task health; Classic Load Balancers are refused); the \
+         other deployment strategies answer `UnsupportedFeatureException`",
     ),
     (
         &[
