@@ -32,30 +32,7 @@ fn sign(
     key: &str,
     secret: &str,
 ) -> Vec<(String, String)> {
-    use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
-    use aws_sigv4::sign::v4;
-    let identity = aws_credential_types::Credentials::new(key, secret, None, None, "test").into();
-    let params = v4::SigningParams::builder()
-        .identity(&identity)
-        .region("us-east-1")
-        .name(service)
-        .time(SystemTime::now())
-        .settings(SigningSettings::default())
-        .build()
-        .expect("signing parameters")
-        .into();
-    let host = endpoint.trim_start_matches("http://").trim_end_matches('/').to_owned();
-    let mut signed: Vec<(&str, &str)> = headers.to_vec();
-    signed.push(("host", &host));
-    let request = SignableRequest::new(
-        "POST",
-        format!("{endpoint}/"),
-        signed.iter().copied(),
-        SignableBody::Bytes(body),
-    )
-    .expect("a signable request");
-    let (instructions, _) = sign(request, &params).expect("signing").into_parts();
-    instructions.headers().map(|(name, value)| (name.to_owned(), value.to_owned())).collect()
+    crate::common::sign_for(service, endpoint, headers, body, key, secret, SystemTime::now())
 }
 
 async fn post(

@@ -250,13 +250,26 @@ pub fn sign(
     secret: &str,
     at: std::time::SystemTime,
 ) -> Vec<(String, String)> {
+    sign_for("ecs", endpoint, headers, body, key, secret, at)
+}
+
+/// [`sign`], for the AWS service `service` (`acm`, `elasticloadbalancing`, ...).
+pub fn sign_for(
+    service: &str,
+    endpoint: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+    key: &str,
+    secret: &str,
+    at: std::time::SystemTime,
+) -> Vec<(String, String)> {
     use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
     use aws_sigv4::sign::v4;
     let identity = aws_credential_types::Credentials::new(key, secret, None, None, "test").into();
     let params = v4::SigningParams::builder()
         .identity(&identity)
         .region("us-east-1")
-        .name("ecs")
+        .name(service)
         .time(at)
         .settings(SigningSettings::default())
         .build()
