@@ -467,7 +467,7 @@ fn shorten(text: &str) -> String {
 }
 
 /// `text` escaped for an XML element's content (`<`, `>` and `&`; quotes need no escape
-/// there).
+/// there). Control characters XML cannot carry become U+FFFD.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -475,6 +475,7 @@ pub fn escape(text: &str) -> String {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '&' => out.push_str("&amp;"),
+            c if c.is_control() && !matches!(c, '\n' | '\t' | '\r') => out.push('\u{fffd}'),
             c => out.push(c),
         }
     }
@@ -612,6 +613,7 @@ mod tests {
              <TargetGroupName>a&lt;b</TargetGroupName></member></TargetGroups></DescribeTargetGroupsResult>\
              <ResponseMetadata><RequestId>req-1</RequestId></ResponseMetadata></DescribeTargetGroupsResponse>"
         );
+        assert_eq!(escape("a\u{1}<'b'>"), "a\u{fffd}&lt;'b'&gt;");
         assert_eq!(iso8601(1_796_673_900.5), "2026-12-07T20:05:00.500Z");
         assert_eq!(parse_iso8601("2026-12-07T20:05:00.5Z"), Some(1_796_673_900.5));
     }

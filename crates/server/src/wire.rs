@@ -86,6 +86,21 @@ pub(crate) fn xml_escape(text: &str) -> String {
     out
 }
 
+/// Whether a form-encoded body is a query-protocol request of the API version `version`: it
+/// names an `Action` and that `Version`.
+pub(crate) fn is_query(body: &[u8], version: &str) -> bool {
+    let mut action = false;
+    let mut versioned = false;
+    for (name, value) in form_urlencoded::parse(body) {
+        match name.as_ref() {
+            "Action" => action = true,
+            "Version" => versioned = value == version,
+            _ => {}
+        }
+    }
+    action && versioned
+}
+
 #[cfg(test)]
 mod tests {
     use super::request_id;

@@ -129,23 +129,7 @@ async fn the_fargate_tutorial_runs_on_berth_dev_with_the_aws_cli() {
         }
     }
     let endpoint = endpoint.expect("berth dev names its endpoint");
-    let cli = |args: &[&str]| {
-        let out = Command::new(crate::support::aws())
-            .args(args)
-            .args(["--endpoint-url", &endpoint, "--output", "json"])
-            .env("AWS_ACCESS_KEY_ID", ADMIN_KEY)
-            .env("AWS_SECRET_ACCESS_KEY", ADMIN_SECRET)
-            .env("AWS_DEFAULT_REGION", "us-east-1")
-            .output()
-            .expect("running the AWS CLI");
-        assert!(out.status.success(), "aws {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-        let text = String::from_utf8_lossy(&out.stdout).into_owned();
-        if text.trim().is_empty() {
-            serde_json::Value::Null
-        } else {
-            serde_json::from_str::<serde_json::Value>(&text).unwrap()
-        }
-    };
+    let cli = |args: &[&str]| crate::support::cli(&endpoint, args);
     // The dev agent's zone gets its subnet once the agents register.
     let subnet = eventually(60, "the dev agents to register", || async {
         let out = cli(&["ec2", "describe-subnets"]);

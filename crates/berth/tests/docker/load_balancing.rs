@@ -13,8 +13,8 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::common::{ADMIN_KEY, ADMIN_SECRET, Server, eventually};
-use crate::support::{AgentProcess, IMAGE, TestCluster, docker};
+use crate::common::{Server, eventually};
+use crate::support::{AgentProcess, IMAGE, TestCluster, cli, docker};
 
 /// A `berth lb` process, killed when dropped.
 struct LbNode(Child);
@@ -41,21 +41,6 @@ impl Drop for LbNode {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
-}
-
-/// Runs the AWS CLI against the server and returns its JSON answer.
-fn cli(endpoint: &str, args: &[&str]) -> Value {
-    let out = Command::new(crate::support::aws())
-        .args(args)
-        .args(["--endpoint-url", endpoint, "--output", "json"])
-        .env("AWS_ACCESS_KEY_ID", ADMIN_KEY)
-        .env("AWS_SECRET_ACCESS_KEY", ADMIN_SECRET)
-        .env("AWS_DEFAULT_REGION", "us-east-1")
-        .output()
-        .expect("running the AWS CLI");
-    assert!(out.status.success(), "aws {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    if text.trim().is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap() }
 }
 
 fn free_port() -> u16 {

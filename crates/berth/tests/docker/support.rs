@@ -24,6 +24,25 @@ pub fn aws() -> String {
     if venv.exists() { venv.display().to_string() } else { "aws".to_owned() }
 }
 
+/// Runs the AWS CLI (as the test administrator) against `endpoint` and returns its JSON answer.
+pub fn cli(endpoint: &str, args: &[&str]) -> serde_json::Value {
+    let out = std::process::Command::new(crate::support::aws())
+        .args(args)
+        .args(["--endpoint-url", endpoint, "--output", "json"])
+        .env("AWS_ACCESS_KEY_ID", crate::common::ADMIN_KEY)
+        .env("AWS_SECRET_ACCESS_KEY", crate::common::ADMIN_SECRET)
+        .env("AWS_DEFAULT_REGION", "us-east-1")
+        .output()
+        .expect("running the AWS CLI");
+    assert!(out.status.success(), "aws {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    if text.trim().is_empty() {
+        serde_json::Value::Null
+    } else {
+        serde_json::from_str(&text).unwrap()
+    }
+}
+
 /// Builds the busybox test image offline (FROM scratch with Debian's busybox-static).
 pub fn ensure_image() {
     static BUILD: Once = Once::new();

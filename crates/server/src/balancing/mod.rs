@@ -15,7 +15,7 @@ use crate::records::{self, LoadBalancerRecord, TargetGroupRecord, TargetRecord, 
 use crate::workers::Worker;
 use store::{Revision, Store, StoreError};
 
-pub(crate) use config::{config, default_rule_arn};
+pub(crate) use config::{TARGET_GROUP_DEFAULTS, config, default_rule_arn};
 pub(crate) use health::{Health, TargetHealth, TargetState};
 
 /// What the control plane keeps of the load balancer besides its records.
@@ -237,8 +237,6 @@ pub(crate) fn attribute<'a>(group: &'a TargetGroupRecord, key: &str) -> &'a str 
         config::TARGET_GROUP_DEFAULTS.iter().find(|(k, _)| *k == key).map_or("", |(_, v)| v)
     })
 }
-
-pub(crate) use config::TARGET_GROUP_DEFAULTS;
 
 /// The `lb-drained` worker: removes targets whose deregistration delay has passed, once a
 /// second.

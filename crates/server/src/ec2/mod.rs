@@ -90,16 +90,7 @@ fn from_api(error: api::ApiError) -> Ec2Error {
 /// Whether a request without `X-Amz-Target` is an EC2 query request: a form naming an
 /// `Action` with EC2's `Version`.
 pub(crate) fn is_ec2(body: &[u8]) -> bool {
-    let mut action = false;
-    let mut version = false;
-    for (name, value) in form_urlencoded::parse(body) {
-        match name.as_ref() {
-            "Action" => action = true,
-            "Version" => version = value == VERSION,
-            _ => {}
-        }
-    }
-    action && version
+    crate::wire::is_query(body, VERSION)
 }
 
 /// Serves one EC2 request.

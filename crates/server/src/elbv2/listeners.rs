@@ -10,9 +10,7 @@ use super::ElbError;
 use super::shapes::{self, arn, int, items, page, strings, text};
 use crate::Ctx;
 use crate::balancing;
-use crate::records::{
-    self, ListenerRecord, LoadBalancerRecord, RuleRecord, TargetGroupRecord, keys,
-};
+use crate::records::{ListenerRecord, LoadBalancerRecord, RuleRecord, TargetGroupRecord, keys};
 
 /// The most listeners per load balancer, rules per listener, target groups per action,
 /// conditions values per rule (ELB's quotas).
@@ -58,30 +56,6 @@ async fn balancer_of_rule(ctx: &Ctx, arn: &str) -> Result<LoadBalancerRecord, El
             })
         })
         .ok_or_else(|| rule_not_found(arn))
-}
-
-/// Applies `change` to the load balancer's record with compare-and-swap; the record must
-/// still be the same load balancer.
-async fn change<F>(
-    ctx: &Ctx,
-    lb: &LoadBalancerRecord,
-    mut change: F,
-) -> Result<LoadBalancerRecord, ElbError>
-where
-    F: FnMut(&mut LoadBalancerRecord) -> Result<(), ElbError>,
-{
-    let lb_arn = lb.arn.clone();
-    records::modify(ctx, &keys::load_balancer(&lb.name), |current: Option<LoadBalancerRecord>| {
-        let Some(mut current) = current.filter(|c| c.arn == lb_arn) else {
-            return Err(ElbError::new(
-                "LoadBalancerNotFoundException",
-                format!("Load balancer '{lb_arn}' not found"),
-            ));
-        };
-        change(&mut current)?;
-        Ok(current)
-    })
-    .await
 }
 
 fn application_protocol(protocol: &str) -> bool {
@@ -446,6 +420,25 @@ fn port_taken(balancers: &[LoadBalancerRecord], lb_arn: &str, port: u16) -> Opti
         .map(|b| b.name.clone())
 }
 
+/// The listener's SSL policy: the one asked for, else its `current` one, else the default;
+/// none for plain HTTP and TCP.
+fn ssl_policy(
+    input: &Value,
+    protocol: &str,
+    current: Option<&str>,
+) -> Result<Option<String>, ElbError> {
+    match text(input, "SslPolicy") {
+        Some(p) if !SSL_POLICIES.contains(&p) => {
+            Err(ElbError::new("SSLPolicyNotFoundException", format!("SSL policy '{p}' not found")))
+        }
+        Some(p) => Ok(Some(p.to_owned())),
+        None if protocol == "HTTPS" || protocol == "TLS" => {
+            Ok(Some(current.unwrap_or(SSL_POLICIES[0]).to_owned()))
+        }
+        None => Ok(None),
+    }
+}
+
 fn certificates_in(input: &Value) -> Vec<String> {
     items(input, "Certificates")
         .iter()
@@ -464,16 +457,7 @@ pub(super) async fn create(ctx: &Ctx, input: &Value) -> Result<Value, ElbError> 
     };
     let port = port as u16;
     let certificates = certificates_in(input);
-    let ssl_policy = match text(input, "SslPolicy") {
-        Some(p) if !SSL_POLICIES.contains(&p) => {
-            return Err(ElbError::new(
-                "SSLPolicyNotFoundException",
-                format!("SSL policy '{p}' not found"),
-            ));
-        }
-        Some(p) => Some(p.to_owned()),
-        None => (protocol == "HTTPS" || protocol == "TLS").then(|| SSL_POLICIES[0].to_owned()),
-    };
+    let ssl_policy = ssl_policy(input, &protocol, None)?;
     let tags = shapes::tags_in(input)?;
     // Under the lock DeleteCertificate takes too: a certificate found here stays.
     let _serialized = ctx.key_locks().lock(keys::LB).await;
@@ -488,7 +472,7 @@ pub(super) async fn create(ctx: &Ctx, input: &Value) -> Result<Value, ElbError> 
     let resource = lb.arn.split_once(":loadbalancer/").map_or("", |(_, t)| t).to_owned();
     let listener_arn = arn(ctx, &format!("listener/{resource}/{}", balancing::new_id()));
     let mut shown = None;
-    change(ctx, &lb, |current| {
+    super::load_balancers::change(ctx, &lb, |current| {
         if let Some(same) = current.listeners.iter().find(|l| l.port == port) {
             if same.protocol == protocol
                 && same.default_actions == actions
@@ -574,19 +558,7 @@ pub(super) async fn modify(ctx: &Ctx, input: &Value) -> Result<Value, ElbError> 
     } else {
         Vec::new()
     };
-    let ssl_policy = match text(input, "SslPolicy") {
-        Some(p) if !SSL_POLICIES.contains(&p) => {
-            return Err(ElbError::new(
-                "SSLPolicyNotFoundException",
-                format!("SSL policy '{p}' not found"),
-            ));
-        }
-        Some(p) => Some(p.to_owned()),
-        None if protocol == "HTTPS" || protocol == "TLS" => {
-            existing.ssl_policy.clone().or_else(|| Some(SSL_POLICIES[0].to_owned()))
-        }
-        None => None,
-    };
+    let ssl_policy = ssl_policy(input, &protocol, existing.ssl_policy.as_deref())?;
     // Under the lock DeleteCertificate takes too: a certificate found here stays.
     let _serialized = ctx.key_locks().lock(keys::LB).await;
     check_listener(ctx, &lb, &protocol, &certificates).await?;
@@ -600,7 +572,7 @@ pub(super) async fn modify(ctx: &Ctx, input: &Value) -> Result<Value, ElbError> 
         )));
     }
     let mut shown = None;
-    let written = change(ctx, &lb, |current| {
+    let written = super::load_balancers::change(ctx, &lb, |current| {
         if current.listeners.iter().any(|l| l.port == port && l.arn != listener_arn) {
             return Err(ElbError::new(
                 "DuplicateListenerException",
@@ -630,7 +602,7 @@ pub(super) async fn delete(ctx: &Ctx, input: &Value) -> Result<Value, ElbError> 
     let listener_arn = text(input, "ListenerArn").unwrap_or_default().to_owned();
     let _serialized = ctx.key_locks().lock(keys::LB).await;
     let lb = balancer_of_listener(ctx, &listener_arn).await?;
-    change(ctx, &lb, |current| {
+    super::load_balancers::change(ctx, &lb, |current| {
         let before = current.listeners.len();
         current.listeners.retain(|l| l.arn != listener_arn);
         if current.listeners.len() == before {
@@ -671,7 +643,7 @@ pub(super) async fn create_rule(ctx: &Ctx, input: &Value) -> Result<Value, ElbEr
         actions,
         tags,
     };
-    change(ctx, &lb, |current| {
+    super::load_balancers::change(ctx, &lb, |current| {
         let Some(listener) = current.listeners.iter_mut().find(|l| l.arn == listener_arn) else {
             return Err(listener_not_found(&listener_arn));
         };
@@ -745,7 +717,7 @@ pub(super) async fn modify_rule(ctx: &Ctx, input: &Value) -> Result<Value, ElbEr
     let _serialized = ctx.key_locks().lock(keys::LB).await;
     let actions = Known::read(ctx).await?.changed(&lb, input, "Actions")?;
     let mut shown = None;
-    change(ctx, &lb, |current| {
+    super::load_balancers::change(ctx, &lb, |current| {
         let Some(rule) = current
             .listeners
             .iter_mut()
@@ -777,7 +749,7 @@ pub(super) async fn delete_rule(ctx: &Ctx, input: &Value) -> Result<Value, ElbEr
             "The default rule cannot be deleted",
         ));
     }
-    change(ctx, &lb, |current| {
+    super::load_balancers::change(ctx, &lb, |current| {
         let mut found = false;
         for listener in &mut current.listeners {
             let before = listener.rules.len();
@@ -814,7 +786,7 @@ pub(super) async fn set_priorities(ctx: &Ctx, input: &Value) -> Result<Value, El
         }
     }
     let mut shown = Vec::new();
-    change(ctx, &lb, |current| {
+    super::load_balancers::change(ctx, &lb, |current| {
         shown.clear();
         for (arn, _) in &asked {
             if !current.listeners.iter().flat_map(|l| &l.rules).any(|r| r.arn == *arn) {

@@ -282,22 +282,12 @@ pub(super) async fn modify_attributes(ctx: &Ctx, input: &Value) -> Result<Value,
         changes.push((key, value));
     }
     let _serialized = ctx.key_locks().lock(keys::LB).await;
-    let written = records::modify(
-        ctx,
-        &keys::load_balancer(&found.value.name),
-        |current: Option<LoadBalancerRecord>| {
-            let Some(mut lb) = current.filter(|lb| lb.arn == lb_arn) else {
-                return Err(ElbError::new(
-                    "LoadBalancerNotFoundException",
-                    format!("Load balancer '{lb_arn}' not found"),
-                ));
-            };
-            for (k, v) in &changes {
-                lb.attributes.insert(k.clone(), v.clone());
-            }
-            Ok(lb)
-        },
-    )
+    let written = change(ctx, &found.value, |lb| {
+        for (k, v) in &changes {
+            lb.attributes.insert(k.clone(), v.clone());
+        }
+        Ok(())
+    })
     .await?;
     Ok(attributes_json(&written))
 }
@@ -332,20 +322,34 @@ pub(super) async fn set_security_groups(ctx: &Ctx, input: &Value) -> Result<Valu
         ));
     }
     let _serialized = ctx.key_locks().lock(keys::LB).await;
-    let written = records::modify(
-        ctx,
-        &keys::load_balancer(&found.value.name),
-        |current: Option<LoadBalancerRecord>| {
-            let Some(mut lb) = current.filter(|lb| lb.arn == lb_arn) else {
-                return Err(ElbError::new(
-                    "LoadBalancerNotFoundException",
-                    format!("Load balancer '{lb_arn}' not found"),
-                ));
-            };
-            lb.security_groups = groups.clone();
-            Ok(lb)
-        },
-    )
+    let written = change(ctx, &found.value, |lb| {
+        lb.security_groups = groups.clone();
+        Ok(())
+    })
     .await?;
     Ok(json!({"SecurityGroupIds": written.security_groups}))
+}
+
+/// Applies `change` to the load balancer's record with compare-and-swap; the record must
+/// still be the same load balancer.
+pub(super) async fn change<F>(
+    ctx: &Ctx,
+    lb: &LoadBalancerRecord,
+    mut change: F,
+) -> Result<LoadBalancerRecord, ElbError>
+where
+    F: FnMut(&mut LoadBalancerRecord) -> Result<(), ElbError>,
+{
+    let lb_arn = lb.arn.clone();
+    records::modify(ctx, &keys::load_balancer(&lb.name), |current: Option<LoadBalancerRecord>| {
+        let Some(mut current) = current.filter(|c| c.arn == lb_arn) else {
+            return Err(ElbError::new(
+                "LoadBalancerNotFoundException",
+                format!("Load balancer '{lb_arn}' not found"),
+            ));
+        };
+        change(&mut current)?;
+        Ok(current)
+    })
+    .await
 }

@@ -90,16 +90,7 @@ fn from_api(error: api::ApiError) -> (String, StatusCode, String) {
 /// Whether a request without `X-Amz-Target` is an ELBv2 request: a form naming an `Action`
 /// with ELBv2's `Version`.
 pub(crate) fn is_elbv2(body: &[u8]) -> bool {
-    let mut action = false;
-    let mut version = false;
-    for (name, value) in form_urlencoded::parse(body) {
-        match name.as_ref() {
-            "Action" => action = true,
-            "Version" => version = value == elbv2().api_version,
-            _ => {}
-        }
-    }
-    action && version
+    crate::wire::is_query(body, &elbv2().api_version)
 }
 
 /// Serves one ELBv2 request.
